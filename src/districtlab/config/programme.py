@@ -1,0 +1,131 @@
+"""Regional programmes: budget, instrument mix, priorities, targeting and co-design."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from districtlab.config.base import ConfigModel
+
+#: Instruments a programme can buy, in the order they are delivered within a month.
+INSTRUMENTS: tuple[str, ...] = ("events", "diagnostics", "demonstrator", "projects", "training", "grants")
+#: How firms are chosen for an instrument.
+TARGETING_RULES: tuple[str, ...] = ("open_call", "smes_first", "leading_firms_first", "rti_network")
+
+ProgrammeKind = Literal["none", "generic", "place-based", "core"]
+TargetingRule = Literal["open_call", "smes_first", "leading_firms_first", "rti_network"]
+
+
+class InstrumentShares(ConfigModel):
+    """Share of the delivery budget that goes to each instrument; the shares sum to 1."""
+
+    events: float = Field(ge=0.0, le=1.0)
+    diagnostics: float = Field(ge=0.0, le=1.0)
+    demonstrator: float = Field(ge=0.0, le=1.0)
+    projects: float = Field(ge=0.0, le=1.0)
+    training: float = Field(ge=0.0, le=1.0)
+    grants: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> InstrumentShares:
+        total = sum(self.as_tuple())
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValueError(f"instrument shares must sum to 1, they sum to {total:g}")
+        return self
+
+    def as_tuple(self) -> tuple[float, ...]:
+        return tuple(getattr(self, name) for name in INSTRUMENTS)
+
+
+class InstrumentDesign(ConfigModel):
+    """Unit costs and sizes of the instruments, and the RTI staff time each unit takes."""
+
+    event_cost_eur: float = Field(gt=0.0, description="cost of one awareness event")
+    event_attendees: int = Field(ge=1, le=100_000, description="firms reached by one event")
+    diagnostic_cost_eur: float = Field(gt=0.0, description="cost of one firm diagnostic")
+    diagnostic_depth: int = Field(ge=1, le=20, description="technologies a diagnostic covers")
+    demonstrator_cost_eur: float = Field(gt=0.0, description="cost of building one demonstrator")
+    demonstrator_visit_cost_eur: float = Field(gt=0.0, description="running cost per firm visit")
+    project_seat_cost_eur: float = Field(gt=0.0, description="public cost per firm in a collaborative project")
+    project_size: int = Field(ge=1, le=100, description="g: firms per collaborative project")
+    project_months: int = Field(ge=1, le=120, description="L: duration of a collaborative project")
+    project_cost_share: float = Field(
+        ge=0.0, le=1.0, description="share of the adoption cost the project covers for participants"
+    )
+    training_seat_cost_eur: float = Field(gt=0.0, description="cost per trainee firm")
+    training_gain: float = Field(ge=0.0, le=1.0, description="tau: a <- a + tau (1 - a)")
+    grant_rate: float = Field(ge=0.0, le=1.0, description="subsidy as a share of the adoption cost")
+    staff_days_per_event: float = Field(ge=0.0)
+    staff_days_per_diagnostic: float = Field(ge=0.0)
+    staff_days_per_visit: float = Field(ge=0.0)
+    staff_days_per_project_seat: float = Field(ge=0.0)
+    staff_days_per_training_seat: float = Field(ge=0.0)
+
+
+class CoDesign(ConfigModel):
+    """The co-design phase of a place-based programme (MODEL.md §4).
+
+    Priorities come out as normalise(relevance + noise), the noise's standard
+    deviation shrinking linearly with participation breadth.
+    """
+
+    months: int = Field(ge=0, le=60, description="months of co-design before delivery starts")
+    budget_share: float = Field(ge=0.0, lt=1.0, description="share of the budget the co-design consumes")
+    participation_breadth: float = Field(ge=0.0, le=1.0, description="share of local actors taking part")
+    noise_sd: float = Field(ge=0.0, le=5.0, description="sd of priority noise with no participation")
+
+
+class Programme(ConfigModel):
+    """A programme that funds RTI instruments for a district's firms.
+
+    ``priorities`` maps technology names to weights; a place-based programme with
+    ``codesign`` and no priorities derives them from the district's relevance.
+    """
+
+    name: str = Field(min_length=1)
+    kind: ProgrammeKind
+    budget_eur_per_year: float = Field(ge=0.0, le=1e10)
+    start_month: int = Field(ge=0, le=1200)
+    duration_months: int = Field(ge=0, le=1200)
+    allocation: InstrumentShares | None = None
+    design: InstrumentDesign | None = None
+    priorities: dict[str, float] | None = None
+    focus_technologies: int = Field(default=1, ge=1, le=64, description="instruments address the top-n priorities")
+    targeting: TargetingRule = "open_call"
+    codesign: CoDesign | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Programme:
+        if self.kind != "none" and (self.allocation is None or self.design is None):
+            raise ValueError(f"a {self.kind} programme needs an allocation and a design section")
+        if self.priorities is not None:
+            for name, weight in self.priorities.items():
+                if not (weight >= 0.0 and math.isfinite(weight)):
+                    raise ValueError(f"priority of {name!r} must be a finite number >= 0, got {weight}")
+            if sum(self.priorities.values()) <= 0.0:
+                raise ValueError("priorities must not all be zero")
+        if self.kind == "place-based" and self.codesign is None and self.priorities is None:
+            raise ValueError("a place-based programme needs a codesign section or explicit priorities")
+        if self.kind == "generic" and self.codesign is not None:
+            raise ValueError("a generic programme has no co-design phase")
+        if self.kind == "generic" and self.priorities is None:
+            raise ValueError("a generic programme needs priorities (the regional average relevance)")
+        if self.codesign is not None and self.codesign.months > self.duration_months:
+            raise ValueError(
+                f"codesign.months ({self.codesign.months}) exceeds duration_months ({self.duration_months})"
+            )
+        return self
+
+    @property
+    def total_budget_eur(self) -> float:
+        return self.budget_eur_per_year * self.duration_months / 12.0
+
+    def is_active(self) -> bool:
+        return self.kind != "none" and self.budget_eur_per_year > 0.0 and self.duration_months > 0
+
+
+def no_programme() -> Programme:
+    """The counterfactual: no regional programme (the RTI's core services still run)."""
+    return Programme(name="none", kind="none", budget_eur_per_year=0.0, start_month=0, duration_months=0)

@@ -1,0 +1,14 @@
+"""The agent-based model: pure, vectorised, numpy and scipy only.
+
+Firms are rows of arrays (firms x technologies for stages); networks are
+scipy.sparse matrices; no Python loop runs over firms inside a step. Nothing in
+this package reads files, prints or plots: :func:`run_model` takes a scenario
+and a SeedSequence and returns :class:`Observations`.
+"""
+
+from districtlab.model.observers import PROGRAMME_SLOTS, Observations
+from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
+from districtlab.model.simulate import run_model
+from districtlab.model.state import CHANNELS, RTI_CHANNELS
+
+__all__ = ["CHANNELS", "PROGRAMME_SLOTS", "RTI_CHANNELS", "SPEND_LINES", "UNIT_LINES", "Observations", "run_model"]

@@ -1,0 +1,59 @@
+"""What every submodel of a step can read: the run's fixed data and the start-of-step snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from districtlab.config import Behaviour
+from districtlab.model.population import Firms
+from districtlab.model.state import DistrictState
+from districtlab.model.targeting import Tiers
+from districtlab.model.technologies import TechnologyArrays
+
+
+@dataclass(frozen=True)
+class RunData:
+    """Fixed for the whole run."""
+
+    firms: Firms
+    technologies: TechnologyArrays
+    behaviour: Behaviour
+    value_added_per_employee: float
+    visible: NDArray[np.bool_]
+    n_visible: int
+    tiers: Tiers
+    rti_enabled: bool
+    staff_days_per_month: float
+    event_reach_multiplier: float
+    competence_gain: float
+    dt: float
+
+
+@dataclass
+class Step:
+    """One step: its time, the start-of-step snapshot, and what it spends."""
+
+    index: int
+    month: float
+    legitimacy: NDArray[np.float64]  # L_k: adoption share among visible firms at the start of the step
+    exposure: NDArray[np.float64]  # E_ik at the start of the step (1 x K on the complete graph)
+    staff_days_left: float
+    spend: NDArray[np.float64]  # programmes x spend lines, this step
+    units: NDArray[np.float64]  # programmes x unit lines, this step
+    newly_engaged: list[NDArray[np.int64]]
+
+
+@dataclass
+class Streams:
+    programme: np.random.Generator
+    attribution: np.random.Generator
+
+
+def mark_engaged(state: DistrictState, step: Step, firm: NDArray[np.int64]) -> None:
+    """Record that firms dealt with the RTI (for engagement by size class)."""
+    new = firm[~state.engaged[firm]]
+    state.engaged[new] = True
+    step.newly_engaged.append(new)

@@ -1,0 +1,101 @@
+"""What a run records at every step (MODEL.md §3.7), into arrays allocated once.
+
+Row 0 is the state at month 0; row t + 1 the state at the end of step t. Flows
+(spending, units delivered) are per step; everything else is a level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.model.context import RunData, Step
+from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
+from districtlab.model.state import CHANNELS, DistrictState
+
+#: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
+PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Everything recorded in one run, as plain arrays (see the module docstring for rows)."""
+
+    technology_names: tuple[str, ...]
+    programme_names: tuple[str, ...]  # per slot; "" where the slot is empty
+    dt: float
+    firms_by_group: NDArray[np.int64]  # size classes x roles
+    priorities: NDArray[np.float64]  # slots x technologies (0 where a slot is empty)
+    adopted: NDArray[np.int64]  # steps+1 x technologies x size classes x roles
+    at_least: NDArray[np.int64]  # steps+1 x 4 x technologies: pairs at stage >= level
+    maturity_histogram: NDArray[np.int64]  # steps+1 x (technologies + 1)
+    adoptions_by_channel: NDArray[np.int64]  # steps+1 x channels x technologies x size classes
+    engaged: NDArray[np.int64]  # steps+1 x size classes: firms that have dealt with the RTI
+    rti_competence: NDArray[np.float64]  # steps+1 x technologies
+    absorptive_capacity: NDArray[np.float64]  # steps+1 x size classes, mean
+    legitimacy: NDArray[np.float64]  # steps+1 x technologies, L_k used during the step
+    spend: NDArray[np.float64]  # steps+1 x slots x spend lines, per step
+    units: NDArray[np.float64]  # steps+1 x slots x unit lines, per step
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.adopted.shape[0] - 1)
+
+    @property
+    def n_firms(self) -> int:
+        return int(self.firms_by_group.sum())
+
+
+class Recorder:
+    """Fills an :class:`Observations` row by row."""
+
+    def __init__(self, data: RunData, n_steps: int, programme_names: tuple[str, ...], priorities: NDArray[np.float64]) -> None:
+        k, s, r = data.technologies.k, len(SIZE_CLASSES), len(ROLES)
+        rows = n_steps + 1
+        self._data = data
+        firms = data.firms
+        self._firms_per_size = np.bincount(firms.size_class, minlength=s).astype(np.float64)
+        self._engaged = np.zeros(s, dtype=np.int64)
+        group = np.zeros((s, r), dtype=np.int64)
+        np.add.at(group, (firms.size_class, firms.role), 1)
+        self.observations = Observations(
+            technology_names=data.technologies.names,
+            programme_names=programme_names,
+            dt=data.dt,
+            firms_by_group=group,
+            priorities=priorities,
+            adopted=np.zeros((rows, k, s, r), dtype=np.int64),
+            at_least=np.zeros((rows, 4, k), dtype=np.int64),
+            maturity_histogram=np.zeros((rows, k + 1), dtype=np.int64),
+            adoptions_by_channel=np.zeros((rows, len(CHANNELS), k, s), dtype=np.int64),
+            engaged=np.zeros((rows, s), dtype=np.int64),
+            rti_competence=np.zeros((rows, k)),
+            absorptive_capacity=np.zeros((rows, s)),
+            legitimacy=np.zeros((rows, k)),
+            spend=np.zeros((rows, len(PROGRAMME_SLOTS), len(SPEND_LINES))),
+            units=np.zeros((rows, len(PROGRAMME_SLOTS), len(UNIT_LINES))),
+        )
+
+    def record(self, row: int, state: DistrictState, step: Step | None) -> None:
+        o = self.observations
+        o.adopted[row] = state.adopted_by_group
+        o.at_least[row] = state.at_least
+        o.maturity_histogram[row] = state.maturity_histogram
+        o.adoptions_by_channel[row] = state.adoptions_by_channel
+        o.rti_competence[row] = state.rti_competence
+        sizes = self._data.firms.size_class
+        with np.errstate(invalid="ignore", divide="ignore"):
+            o.absorptive_capacity[row] = (
+                np.bincount(sizes, weights=state.absorptive_capacity, minlength=self._firms_per_size.size)
+                / self._firms_per_size
+            )
+        if step is not None:
+            for firms in step.newly_engaged:
+                self._engaged += np.bincount(sizes[firms], minlength=self._engaged.size)
+            o.legitimacy[row] = step.legitimacy
+            o.spend[row] = step.spend
+            o.units[row] = step.units
+        o.engaged[row] = self._engaged

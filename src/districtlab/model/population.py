@@ -1,0 +1,88 @@
+"""Draw the district's firms from the population configuration (MODEL.md §2, Firm)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from districtlab.config import ROLES, SIZE_CLASS_EMPLOYEES, SIZE_CLASSES, Population
+from districtlab.config.base import VISIBLE_ROLES
+from districtlab.config.population import TraitDistribution
+
+
+@dataclass(frozen=True)
+class Firms:
+    """Static attributes of the firms, one entry per firm (struct of arrays)."""
+
+    size_class: NDArray[np.int8]
+    role: NDArray[np.int8]
+    employees: NDArray[np.float64]
+    rti_member: NDArray[np.bool_]
+    association_member: NDArray[np.bool_]
+    rti_affinity: NDArray[np.float64]
+    legitimacy_threshold: NDArray[np.float64]
+    initial_absorptive_capacity: NDArray[np.float64]
+
+    @property
+    def n(self) -> int:
+        return int(self.size_class.shape[0])
+
+    def visible(self, association_enabled: bool) -> NDArray[np.bool_]:
+        """Firms whose adoptions the district watches: leads, and association members."""
+        visible = np.isin(self.role, [ROLES.index(role) for role in VISIBLE_ROLES])
+        if association_enabled:
+            visible |= self.association_member
+        return visible
+
+
+def draw_trait(
+    distribution: TraitDistribution, size_class: NDArray[np.int8], rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Draw a [0, 1] trait per firm from a Beta with a per-size-class mean."""
+    mean = np.asarray(distribution.mean.as_tuple(), dtype=np.float64)[size_class]
+    kappa = distribution.concentration
+    interior = (mean > 0.0) & (mean < 1.0)
+    trait = mean.copy()  # a mean of exactly 0 or 1 is a constant
+    trait[interior] = rng.beta(mean[interior] * kappa, (1.0 - mean[interior]) * kappa)
+    return trait
+
+
+def draw_firms(population: Population, rng: np.random.Generator) -> Firms:
+    """Draw firms segment by segment.
+
+    Employees are log-uniform within the size class band (an assumption: within
+    a band, firm size is roughly scale-free); large firms range up to
+    ``population.max_employees``.
+    """
+    segments = [segment for segment in population.segments if segment.count > 0]
+    counts = np.array([segment.count for segment in segments], dtype=np.int64)
+    size_class = np.repeat(
+        np.array([SIZE_CLASSES.index(s.size_class) for s in segments], dtype=np.int8), counts
+    )
+    role = np.repeat(np.array([ROLES.index(s.role) for s in segments], dtype=np.int8), counts)
+    n = int(counts.sum())
+
+    low = np.array([SIZE_CLASS_EMPLOYEES[name][0] for name in SIZE_CLASSES], dtype=np.float64)
+    high = np.array([SIZE_CLASS_EMPLOYEES[name][1] for name in SIZE_CLASSES], dtype=np.float64)
+    high[-1] = population.max_employees
+    log_low, log_high = np.log(low[size_class]), np.log(high[size_class] + 1.0)
+    employees = np.floor(np.exp(rng.uniform(log_low, log_high, size=n)))
+    employees = np.clip(employees, low[size_class], high[size_class])
+
+    rti_share = np.repeat(np.array([s.rti_member_share for s in segments]), counts)
+    association_share = np.repeat(np.array([s.association_member_share for s in segments]), counts)
+    rti_member = rng.random(n) < rti_share
+    association_member = rng.random(n) < association_share
+
+    return Firms(
+        size_class=size_class,
+        role=role,
+        employees=employees,
+        rti_member=rti_member,
+        association_member=association_member,
+        rti_affinity=draw_trait(population.rti_affinity, size_class, rng),
+        legitimacy_threshold=draw_trait(population.legitimacy_threshold, size_class, rng),
+        initial_absorptive_capacity=draw_trait(population.absorptive_capacity, size_class, rng),
+    )

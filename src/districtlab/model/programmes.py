@@ -1,0 +1,151 @@
+"""Programmes at run time: resolved priorities, budget flows and instrument accounts (MODEL.md §4).
+
+A programme's budget flows in month by month while it runs. A place-based
+programme first spends ``codesign.months`` and ``codesign.budget_share`` of its
+budget on co-design; delivery then starts with the rest. Each instrument has an
+account: the month's inflow is split by the allocation, units are bought while
+the account covers their cost, and what is not spent carries over. Spending can
+therefore never exceed the budget that has flowed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from districtlab.config import INSTRUMENTS, InstrumentDesign, Programme
+from districtlab.model.technologies import TechnologyArrays
+
+#: Spending lines recorded per programme: the instruments, the demonstrator build, co-design.
+SPEND_LINES: tuple[str, ...] = (*INSTRUMENTS, "codesign")
+#: Units recorded per programme.
+UNIT_LINES: tuple[str, ...] = (
+    "events",
+    "event_attendances",
+    "diagnostics",
+    "demonstrators_built",
+    "demonstrator_visits",
+    "project_seats",
+    "training_seats",
+    "grants",
+)
+INSTRUMENT = {name: index for index, name in enumerate(INSTRUMENTS)}
+SPEND = {name: index for index, name in enumerate(SPEND_LINES)}
+UNIT = {name: index for index, name in enumerate(UNIT_LINES)}
+
+
+def resolve_priorities(
+    programme: Programme, technologies: TechnologyArrays, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Technology priorities pi of a programme, normalised to sum to 1.
+
+    * explicit priorities are taken as given (technologies not named get 0);
+    * a co-designed programme without explicit priorities gets
+      normalise(max(v + eps, 0)), eps ~ N(0, noise_sd (1 - participation_breadth));
+    * otherwise (the RTI's core services) the district's relevance itself.
+    """
+    relevance = technologies.relevance
+    if programme.priorities is not None:
+        weights = np.array([programme.priorities.get(name, 0.0) for name in technologies.names])
+    elif programme.codesign is not None:
+        codesign = programme.codesign
+        noise_sd = codesign.noise_sd * (1.0 - codesign.participation_breadth)
+        weights = np.maximum(relevance + rng.normal(0.0, noise_sd, size=relevance.size), 0.0)
+        if weights.sum() <= 0.0:  # all pushed below zero: fall back to relevance
+            weights = relevance.copy()
+    else:
+        weights = relevance.copy()
+    if weights.sum() <= 0.0:
+        weights = np.ones_like(weights)
+    return weights / weights.sum()
+
+
+@dataclass
+class ProgrammeRun:
+    """A programme during one run: its fixed plan and its mutable accounts."""
+
+    name: str
+    kind: str
+    design: InstrumentDesign
+    targeting: str
+    priorities: NDArray[np.float64]
+    focus: NDArray[np.int64]  # technologies the instruments address, best first
+    focus_weights: NDArray[np.float64]  # priorities renormalised over the focus
+    allocation: NDArray[np.float64]
+    start_month: float
+    delivery_start_month: float
+    end_month: float
+    delivery_budget: float
+    codesign_budget: float
+    accounts: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
+    inflow_so_far: float = 0.0
+    codesign_spent: float = 0.0
+    demonstrators: list[int] = field(default_factory=list)
+    project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def plan(
+        cls, programme: Programme, technologies: TechnologyArrays, rng: np.random.Generator
+    ) -> ProgrammeRun | None:
+        """Resolve a programme for a run; None when it delivers nothing."""
+        if not programme.is_active():
+            return None
+        assert programme.allocation is not None and programme.design is not None
+        priorities = resolve_priorities(programme, technologies, rng)
+        n_focus = min(programme.focus_technologies, technologies.k)
+        focus = np.argsort(-priorities, kind="stable")[:n_focus]
+        focus = focus[priorities[focus] > 0.0]
+        focus_weights = priorities[focus] / priorities[focus].sum()
+        codesign_months = programme.codesign.months if programme.codesign else 0
+        codesign_share = programme.codesign.budget_share if programme.codesign else 0.0
+        total = programme.total_budget_eur
+        return cls(
+            name=programme.name,
+            kind=programme.kind,
+            design=programme.design,
+            targeting=programme.targeting,
+            priorities=priorities,
+            focus=focus.astype(np.int64),
+            focus_weights=focus_weights,
+            allocation=np.asarray(programme.allocation.as_tuple(), dtype=np.float64),
+            start_month=float(programme.start_month),
+            delivery_start_month=float(programme.start_month + codesign_months),
+            end_month=float(programme.start_month + programme.duration_months),
+            delivery_budget=total * (1.0 - codesign_share),
+            codesign_budget=total * codesign_share,
+        )
+
+    def delivering(self, month: float) -> bool:
+        return self.delivery_start_month <= month < self.end_month
+
+    def fund(self, month: float, dt: float) -> float:
+        """Let this step's budget flow in; return what co-design spent in it."""
+        if not self.start_month <= month < self.end_month:
+            return 0.0
+        if month < self.delivery_start_month:
+            months = self.delivery_start_month - self.start_month
+            spend = min(self.codesign_budget * dt / months, self.codesign_budget - self.codesign_spent)
+            self.codesign_spent += spend
+            return spend
+        months = self.end_month - self.delivery_start_month
+        inflow = min(self.delivery_budget * dt / months, self.delivery_budget - self.inflow_so_far)
+        self.inflow_so_far += inflow
+        self.accounts += self.allocation * inflow
+        return 0.0
+
+    def affordable(self, instrument: str, unit_cost: float) -> int:
+        return int(self.accounts[INSTRUMENT[instrument]] // unit_cost)
+
+    def spend(self, instrument: str, amount: float) -> None:
+        self.accounts[INSTRUMENT[instrument]] -= amount
+
+    def account(self, instrument: str) -> float:
+        return float(self.accounts[INSTRUMENT[instrument]])
+
+    def draw_topics(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
+        """Technologies for n units (events, projects), drawn by priority over the focus."""
+        return self.focus[rng.choice(self.focus.size, size=n, p=self.focus_weights)]

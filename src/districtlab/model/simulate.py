@@ -1,0 +1,84 @@
+"""Set up a run from a scenario and a seed, and run it to the horizon (pure: arrays in, arrays out)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from districtlab._rng import run_streams
+from districtlab.config import Scenario
+from districtlab.model.context import RunData, Streams
+from districtlab.model.networks import Exposure, build_networks
+from districtlab.model.observers import Observations, Recorder
+from districtlab.model.population import draw_firms
+from districtlab.model.programmes import ProgrammeRun
+from districtlab.model.schedule import step
+from districtlab.model.state import CHANNEL, DistrictState, adopt, initial_state, make_aware, pop_new_adoptions
+from districtlab.model.targeting import Tiers
+from districtlab.model.technologies import TechnologyArrays
+from districtlab.model.transfer import AwarenessSchedule
+
+#: Working days in a month (220 a year), to turn RTI staff into staff-days.
+WORKING_DAYS_PER_MONTH = 220.0 / 12.0
+
+
+def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Generator) -> None:
+    """Month-0 adopters (per technology and size class) and month-0 awareness."""
+    n, k = data.firms.n, data.technologies.k
+    adoption_share = data.technologies.initial_adoption[:, data.firms.size_class].T  # firms x technologies
+    adopters = np.flatnonzero((rng.random((n, k)) < adoption_share).reshape(-1))
+    firm, tech = np.divmod(adopters, k)
+    adopt(
+        state, data.firms, data.visible, firm, tech, np.full(firm.size, CHANNEL["initial"], np.int8),
+        0.0, data.technologies.complexity, data.behaviour.gate_scale,
+    )
+    aware = np.flatnonzero((rng.random((n, k)) < data.technologies.initial_awareness[None, :]).reshape(-1))
+    firm, tech = np.divmod(aware, k)
+    make_aware(state, firm, tech)
+
+
+def run_model(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Observations:
+    """Simulate ``scenario`` with the random streams spawned from ``seed_sequence``."""
+    streams = run_streams(seed_sequence)
+    technologies = TechnologyArrays.from_config(scenario.technologies)
+    firms = draw_firms(scenario.population, streams["population"])
+    networks = build_networks(firms, scenario.networks, streams["network"])
+    visible = firms.visible(scenario.association.enabled)
+    rti = scenario.rti
+    data = RunData(
+        firms=firms,
+        technologies=technologies,
+        behaviour=scenario.behaviour,
+        value_added_per_employee=scenario.population.value_added_per_employee_eur,
+        visible=visible,
+        n_visible=int(visible.sum()),
+        tiers=Tiers.of(firms),
+        rti_enabled=rti.enabled,
+        staff_days_per_month=rti.staff_fte * rti.transfer_staff_share * WORKING_DAYS_PER_MONTH,
+        event_reach_multiplier=scenario.association.event_reach_multiplier if scenario.association.enabled else 1.0,
+        competence_gain=rti.competence_gain,
+        dt=scenario.dt,
+    )
+    competence = np.array([rti.competence_for(name) for name in technologies.names])
+    state = initial_state(firms, technologies, scenario.behaviour.gate_scale, competence)
+    thresholds = streams["thresholds"]
+    state.knowledge_threshold[:] = thresholds.standard_exponential(state.stage.shape)
+    state.adoption_threshold[:] = thresholds.standard_exponential(state.stage.shape)
+    _initial_conditions(data, state, streams["population"])
+    exposure = Exposure(networks, firms.n, technologies.k)
+    exposure.add_adoptions(*pop_new_adoptions(state))
+    awareness = AwarenessSchedule.draw(state, technologies.awareness_hazard, float(scenario.months), streams["awareness"])
+
+    # One slot per entry of PROGRAMME_SLOTS; an empty slot (None) keeps the recorded shapes stable.
+    programmes: list[ProgrammeRun | None] = [
+        ProgrammeRun.plan(rti.core_services, technologies, streams["programme"]) if rti.enabled else None,
+        ProgrammeRun.plan(scenario.programme, technologies, streams["programme"]),
+    ]
+    names = tuple(run.name if run is not None else "" for run in programmes)
+    priorities = np.array([run.priorities if run is not None else np.zeros(technologies.k) for run in programmes])
+    recorder = Recorder(data, scenario.n_steps, names, priorities)
+    recorder.record(0, state, None)
+    dynamics = Streams(programme=streams["programme"], attribution=streams["attribution"])
+    for index in range(scenario.n_steps):
+        current = step(data, state, exposure, awareness, programmes, dynamics, index)
+        recorder.record(index + 1, state, current)
+    return recorder.observations

@@ -1,0 +1,205 @@
+"""Typed results of one run, with tidy pandas views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from districtlab._rng import SeedRecord
+from districtlab.config import ROLES, SIZE_CLASSES, Scenario
+from districtlab.model import CHANNELS, PROGRAMME_SLOTS, RTI_CHANNELS, SPEND_LINES, UNIT_LINES, Observations
+
+ALL = "all"
+FRAME_COLUMNS = ("step", "technology", "size_class", "role", "metric", "value")
+SME_CLASSES = ("micro", "small")
+
+
+def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Gini coefficient of firms' maturity (technologies adopted / K) from per-step histograms.
+
+    ``histogram[t, j]`` is the number of firms with j technologies adopted. The
+    Gini is 0 when no firm has adopted anything (everyone equal at zero).
+    """
+    counts = histogram.astype(np.float64)
+    levels = np.arange(counts.shape[1], dtype=np.float64)
+    n = counts.sum(axis=1)
+    mean = counts @ levels / n
+    spread = np.abs(levels[:, None] - levels[None, :])
+    mean_difference = np.einsum("ta,ab,tb->t", counts, spread, counts) / n**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gini = np.where(mean > 0, mean_difference / (2.0 * mean), 0.0)
+    return gini
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One simulation run: the scenario, the seed that reproduces it, and what it recorded."""
+
+    scenario: Scenario
+    seed: SeedRecord
+    observations: Observations
+
+    # -- basic views --------------------------------------------------------------------
+
+    @property
+    def n_firms(self) -> int:
+        return self.observations.n_firms
+
+    @property
+    def steps(self) -> NDArray[np.int64]:
+        return np.arange(self.observations.n_steps + 1)
+
+    @property
+    def months(self) -> NDArray[np.float64]:
+        return self.steps * self.observations.dt
+
+    @cached_property
+    def _adopted_by_technology(self) -> NDArray[np.int64]:
+        return self.observations.adopted.sum(axis=(2, 3))  # steps x technologies
+
+    def adoption_share(self) -> pd.DataFrame:
+        """Share of all firms that have adopted each technology, indexed by step."""
+        frame = pd.DataFrame(
+            self._adopted_by_technology / self.n_firms,
+            index=pd.Index(self.steps, name="step"),
+            columns=pd.Index(self.observations.technology_names, name="technology"),
+        )
+        return frame
+
+    def laggard_share(self) -> NDArray[np.float64]:
+        """Share of firms with no technology adopted, per step."""
+        histogram = self.observations.maturity_histogram
+        return histogram[:, 0] / histogram.sum(axis=1)
+
+    def maturity_mean(self) -> NDArray[np.float64]:
+        histogram = self.observations.maturity_histogram.astype(np.float64)
+        k = histogram.shape[1] - 1
+        return histogram @ (np.arange(k + 1) / k) / histogram.sum(axis=1)
+
+    def programme_spend(self) -> NDArray[np.float64]:
+        """Spending of the scenario's programme per step (all lines)."""
+        return self.observations.spend[:, PROGRAMME_SLOTS.index("programme")].sum(axis=1)
+
+    # -- scalar outcomes --------------------------------------------------------------------
+
+    def outcomes(self) -> dict[str, float]:
+        """End-of-horizon outcomes, one number each (the quantities experiments compare)."""
+        o = self.observations
+        final = -1
+        n = self.n_firms
+        adopted_final = self._adopted_by_technology[final]
+        adopted_initial = self._adopted_by_technology[0]
+        result: dict[str, float] = {
+            "adopters": float(n - o.maturity_histogram[final, 0]),
+            "new_adopters": float(o.maturity_histogram[0, 0] - o.maturity_histogram[final, 0]),
+            "adoptions": float(adopted_final.sum()),
+            "new_adoptions": float(adopted_final.sum() - adopted_initial.sum()),
+            "adoption_share_mean": float(adopted_final.mean() / n),
+            "laggard_share": float(self.laggard_share()[final]),
+            "maturity_mean": float(self.maturity_mean()[final]),
+            "maturity_gini": float(maturity_gini(o.maturity_histogram[final:])[0]),
+            "programme_spend_eur": float(self.programme_spend().sum()),
+            "core_services_spend_eur": float(o.spend[:, 0].sum()),
+        }
+        shares = self.adoption_share()
+        for name in o.technology_names:
+            result[f"adoption_share.{name}"] = float(adopted_final[o.technology_names.index(name)] / n)
+            reached = np.flatnonzero(shares[name].to_numpy() >= 0.5)
+            result[f"months_to_half.{name}"] = float(self.months[reached[0]]) if reached.size else float("nan")
+        for size_index, size in enumerate(SIZE_CLASSES):
+            firms = o.firms_by_group[size_index].sum()
+            result[f"engaged_share.{size}"] = float(o.engaged[final, size_index] / firms) if firms else float("nan")
+        new_by_channel = o.adoptions_by_channel[final] - o.adoptions_by_channel[0]  # channels x tech x size
+        sme = [SIZE_CLASSES.index(s) for s in SME_CLASSES]
+        sme_total = new_by_channel[:, :, sme].sum()
+        for channel_index, channel in enumerate(CHANNELS):
+            if channel == "initial":
+                continue
+            count = new_by_channel[channel_index, :, sme].sum()
+            result[f"sme_adoption_channel_share.{channel}"] = float(count / sme_total) if sme_total else float("nan")
+        rti = [CHANNELS.index(c) for c in RTI_CHANNELS]
+        result["sme_adoption_channel_share.rti_direct"] = (
+            float(new_by_channel[rti][:, :, sme].sum() / sme_total) if sme_total else float("nan")
+        )
+        return result
+
+    # -- tidy frame --------------------------------------------------------------------
+
+    def to_frame(self) -> pd.DataFrame:
+        """All recorded metrics as tidy rows: step, technology, size_class, role, metric, value.
+
+        ``"all"`` marks a dimension summed over. Metric names:
+
+        * ``adoption_share`` (share of the firms of that group) and ``adopters`` (count),
+          per technology x size class x role, with all marginals;
+        * ``aware_share``, ``knowledgeable_share`` per technology;
+        * ``laggard_share``, ``maturity_mean``, ``maturity_gini``;
+        * ``adoptions_by_channel.<channel>``: cumulative adoptions per technology x size class;
+        * ``engaged_share`` per size class: firms that have dealt with the RTI;
+        * ``rti_competence`` and ``legitimacy`` per technology; ``absorptive_capacity_mean`` per size;
+        * ``spend_eur.<slot>.<line>`` and ``units.<slot>.<line>`` per step (flows), for the slots
+          ``rti_core_services`` and ``programme``.
+        """
+        o = self.observations
+        steps = self.steps
+        techs = np.array(o.technology_names, dtype=object)
+        sizes = np.array(SIZE_CLASSES, dtype=object)
+        roles = np.array(ROLES, dtype=object)
+        all_ = np.array([ALL], dtype=object)
+        blocks: list[pd.DataFrame] = []
+
+        def block(metric: str, values: NDArray[np.float64], tech: NDArray, size: NDArray, role: NDArray) -> None:
+            """values has shape steps x len(tech) x len(size) x len(role)."""
+            shape = values.shape
+            grid = np.meshgrid(steps, np.arange(shape[1]), np.arange(shape[2]), np.arange(shape[3]), indexing="ij")
+            blocks.append(
+                pd.DataFrame(
+                    {
+                        "step": grid[0].ravel(),
+                        "technology": tech[grid[1].ravel()],
+                        "size_class": size[grid[2].ravel()],
+                        "role": role[grid[3].ravel()],
+                        "metric": metric,
+                        "value": values.astype(np.float64).ravel(),
+                    }
+                )
+            )
+
+        adopted = o.adopted.astype(np.float64)  # steps x tech x size x role
+        group = o.firms_by_group.astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            block("adoption_share", adopted / group[None, None], techs, sizes, roles)
+            block("adoption_share", adopted.sum(axis=3, keepdims=True) / group.sum(axis=1)[None, None, :, None], techs, sizes, all_)
+            block("adoption_share", adopted.sum(axis=2, keepdims=True) / group.sum(axis=0)[None, None, None, :], techs, all_, roles)
+        block("adoption_share", adopted.sum(axis=(2, 3))[:, :, None, None] / self.n_firms, techs, all_, all_)
+        block("adopters", adopted, techs, sizes, roles)
+        block("adopters", adopted.sum(axis=(2, 3))[:, :, None, None], techs, all_, all_)
+        for level, name in ((1, "aware_share"), (2, "knowledgeable_share")):
+            block(name, o.at_least[:, level, :, None, None] / self.n_firms, techs, all_, all_)
+        for name, series in (
+            ("laggard_share", self.laggard_share()),
+            ("maturity_mean", self.maturity_mean()),
+            ("maturity_gini", maturity_gini(o.maturity_histogram)),
+        ):
+            block(name, series[:, None, None, None], all_, all_, all_)
+        for channel_index, channel in enumerate(CHANNELS):
+            block(f"adoptions_by_channel.{channel}", o.adoptions_by_channel[:, channel_index, :, :, None], techs, sizes, all_)
+        firms_per_size = group.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            block("engaged_share", (o.engaged / firms_per_size)[:, None, :, None], all_, sizes, all_)
+        block("rti_competence", o.rti_competence[:, :, None, None], techs, all_, all_)
+        block("legitimacy", o.legitimacy[:, :, None, None], techs, all_, all_)
+        block("absorptive_capacity_mean", o.absorptive_capacity[:, None, :, None], all_, sizes, all_)
+        for slot_index, slot in enumerate(PROGRAMME_SLOTS):
+            for line_index, line in enumerate(SPEND_LINES):
+                block(f"spend_eur.{slot}.{line}", o.spend[:, slot_index, line_index, None, None, None], all_, all_, all_)
+            for line_index, line in enumerate(UNIT_LINES):
+                block(f"units.{slot}.{line}", o.units[:, slot_index, line_index, None, None, None], all_, all_, all_)
+        frame = pd.concat(blocks, ignore_index=True)
+        for column in ("technology", "size_class", "role", "metric"):
+            frame[column] = frame[column].astype("category")
+        return frame
