@@ -1,0 +1,61 @@
+"""What every command shares: one-line errors with exit status 2, and the console."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from districtlab.errors import InputError
+
+console = Console()
+error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: Exit status for bad input (as argparse and click use for usage errors).
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print one line to stderr and exit with status 2."""
+    error_console.print(f"error: {message}", markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def describe_validation_error(error: ValidationError, source: str | None = None) -> str:
+    """One line naming the source, the first bad field and what is wrong with it."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+    more = error.error_count() - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    prefix = f"{source}: " if source else ""
+    return f"{prefix}{field}: {message}{suffix}"
+
+
+@contextmanager
+def user_errors(source: str | None = None) -> Iterator[None]:
+    """Turn errors a user can fix into one line and exit status 2, never a traceback."""
+    try:
+        yield
+    except InputError as error:
+        fail(str(error))
+    except ValidationError as error:
+        fail(describe_validation_error(error, source))
+    except FileNotFoundError as error:
+        fail(f"{error.filename}: no such file")
+    except IsADirectoryError as error:
+        fail(f"{error.filename}: is a directory, not a file")
+    except PermissionError as error:
+        fail(f"{error.filename}: permission denied")
+    except KeyboardInterrupt:
+        error_console.print("interrupted", markup=False)
+        sys.exit(130)
