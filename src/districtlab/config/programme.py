@@ -47,7 +47,9 @@ class InstrumentDesign(ConfigModel):
     diagnostic_cost_eur: float = Field(gt=0.0, description="cost of one firm diagnostic")
     diagnostic_depth: int = Field(ge=1, le=20, description="technologies a diagnostic covers")
     demonstrator_cost_eur: float = Field(gt=0.0, description="cost of building one demonstrator")
-    demonstrator_visit_cost_eur: float = Field(gt=0.0, description="running cost per firm visit")
+    demonstrator_visitors_per_month: int = Field(
+        ge=0, le=10_000, description="firms a demonstrator receives a month, for as long as the RTI runs it"
+    )
     project_seat_cost_eur: float = Field(gt=0.0, description="public cost per firm in a collaborative project")
     project_size: int = Field(ge=1, le=100, description="g: firms per collaborative project")
     project_months: int = Field(ge=1, le=120, description="L: duration of a collaborative project")
@@ -56,7 +58,10 @@ class InstrumentDesign(ConfigModel):
     )
     training_seat_cost_eur: float = Field(gt=0.0, description="cost per trainee firm")
     training_gain: float = Field(ge=0.0, le=1.0, description="tau: a <- a + tau (1 - a)")
-    grant_rate: float = Field(ge=0.0, le=1.0, description="subsidy as a share of the adoption cost")
+    grant_rate: float = Field(ge=0.0, lt=1.0, description="subsidy as a share of the adoption cost")
+    grant_validity_months: int = Field(
+        ge=1, le=60, description="months a firm has to adopt once awarded a grant; then it lapses"
+    )
     staff_days_per_event: float = Field(ge=0.0)
     staff_days_per_diagnostic: float = Field(ge=0.0)
     staff_days_per_visit: float = Field(ge=0.0)

@@ -2,7 +2,7 @@
 
 For a knowledgeable firm i and technology k the monthly adoption hazard is
 
-    h * u(a_i, c_k) * logistic(beta * (log B_ik - log C_ik (1 - subsidy) - risk_ik + bonus_ik))
+    h * u(a_i, c_k) * logistic(beta * (log B_ik - log C_ik - log(1 - subsidy) - risk_ik + bonus_ik))
 
 with B_ik = v_dk * benefit_share_k * value added per employee * employees_i *
 appraisal years and C_ik = fixed_k + per_employee_k * employees_i. Benefit and
@@ -10,9 +10,13 @@ cost enter as logarithms, so beta is dimensionless and the size gradient comes
 from the fixed part of the cost alone. risk_ik falls with demonstrations seen
 and with exposure to adopters; bonus_ik = lambda when L_k >= theta_i (legitimacy).
 
-A pair adopts when its cumulative hazard passes its Exp(1) threshold, which is
-the same in law as drawing 1 - exp(-h dt) each month and keeps common random
-numbers across programmes.
+A pair adopts when its integrated hazard passes its Exp(1) threshold
+(:mod:`districtlab.model.clocks`), the same in law as drawing 1 - exp(-h dt) each
+month; the fixed thresholds keep common random numbers across programmes.
+
+Grants are awarded each month by programmes that fund them, to knowledgeable
+pairs in the programme's focus; the money is committed at award, paid on
+adoption, and returned to the programme if the grant lapses unused.
 """
 
 from __future__ import annotations
@@ -21,113 +25,176 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams
+from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun
 from districtlab.model.state import ADOPTED, CHANNEL, KNOWLEDGEABLE, DistrictState, adopt
 
-_GRANT = CHANNEL["grant"]
-_LEGITIMACY = CHANNEL["legitimacy"]
+_GRANT = np.int8(CHANNEL["grant"])
+_LEGITIMACY = np.int8(CHANNEL["legitimacy"])
+
+
+def log_benefit_over_cost(
+    employees: NDArray[np.float64], technologies, value_added_per_employee: float, appraisal_years: float
+) -> NDArray[np.float64]:
+    """log B_ik - log C_ik for every firm and technology (fixed for a run)."""
+    benefit = (
+        (technologies.relevance * technologies.benefit_share)[None, :]
+        * (value_added_per_employee * appraisal_years * employees)[:, None]
+    )
+    cost = technologies.cost_fixed[None, :] + technologies.cost_per_employee[None, :] * employees[:, None]
+    with np.errstate(divide="ignore"):
+        return np.log(benefit) - np.log(np.maximum(cost, 1.0))  # even a free technology costs some effort
 
 
 def adoption_cost(data: RunData, firm: NDArray[np.int64], tech: NDArray[np.int64]) -> NDArray[np.float64]:
     technologies = data.technologies
     cost = technologies.cost_fixed[tech] + technologies.cost_per_employee[tech] * data.firms.employees[firm]
-    return np.maximum(cost, 1.0)  # a free technology still costs the effort of adopting it
+    return np.maximum(cost, 1.0)
 
 
-def net_utility(
+def utility_terms(
     data: RunData,
     state: DistrictState,
     step: Step,
+    exposure: Exposure,
     firm: NDArray[np.int64],
     tech: NDArray[np.int64],
-    subsidy: NDArray[np.float64] | float,
-    with_legitimacy: bool = True,
-) -> NDArray[np.float64]:
-    """log B - log C (1 - subsidy) - risk + legitimacy bonus, per pair."""
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(log B - log C - risk, legitimacy bonus) per pair."""
     technologies, behaviour = data.technologies, data.behaviour
-    benefit = (
-        technologies.relevance[tech]
-        * technologies.benefit_share[tech]
-        * data.value_added_per_employee
-        * data.firms.employees[firm]
-        * behaviour.appraisal_years
-    )
-    cost = adoption_cost(data, firm, tech) * np.maximum(1.0 - np.asarray(subsidy), 1e-9)
-    exposure = step.exposure[firm if step.exposure.shape[0] > 1 else 0, tech]
     risk = (
         technologies.risk[tech]
         * (1.0 - behaviour.demonstration_risk_reduction * state.seen_demonstration[firm, tech])
-        * (1.0 - behaviour.exposure_risk_reduction * exposure)
+        * (1.0 - behaviour.exposure_risk_reduction * exposure.exposure(firm, tech))
     )
-    with np.errstate(divide="ignore"):
-        utility = np.log(benefit) - np.log(cost) - risk
-    if with_legitimacy and behaviour.legitimacy_bonus > 0.0:
-        legitimate = data.firms.legitimacy_threshold[firm] <= step.legitimacy[tech]
-        utility = utility + behaviour.legitimacy_bonus * legitimate
-    return utility
+    base = data.log_benefit_cost[firm, tech] - risk
+    bonus = behaviour.legitimacy_bonus * (data.firms.legitimacy_threshold[firm] <= step.legitimacy[tech])
+    return base, bonus
 
 
-def adoption_hazard(
-    data: RunData, state: DistrictState, utility: NDArray[np.float64], firm: NDArray[np.int64], tech: NDArray[np.int64]
-) -> NDArray[np.float64]:
+def adoption_hazard(data: RunData, gate: NDArray[np.float64], utility: NDArray[np.float64]) -> NDArray[np.float64]:
     behaviour = data.behaviour
-    logistic = 0.5 * (1.0 + np.tanh(0.5 * behaviour.utility_slope * utility))
-    return behaviour.adoption_hazard * state.gate[firm, tech] * logistic
+    return behaviour.adoption_hazard * gate * 0.5 * (1.0 + np.tanh(0.5 * behaviour.utility_slope * utility))
 
 
-def _award_grants(
+def _subsidy_term(rate: NDArray[np.float64] | float) -> NDArray[np.float64]:
+    return -np.log1p(-np.asarray(rate))  # log C - log C (1 - s)
+
+
+def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRun | None]) -> None:
+    """Grants past their validity lapse; their money goes back to a programme still delivering."""
+    if state.grants.pair.size == 0:
+        return
+    lapsed = state.grants.take(state.grants.expiry_month > step.month)
+    if lapsed.pair.size == 0:
+        return
+    state.grant_rate.reshape(-1)[lapsed.pair] = 0.0
+    state.mark_changed(lapsed.pair)
+    for slot, programme in enumerate(programmes):
+        mine = lapsed.slot == slot
+        if programme is not None and mine.any() and programme.delivering(step.month):
+            programme.spend("grants", -float(lapsed.amount[mine].sum()))
+
+
+def award_grants(
     data: RunData,
     state: DistrictState,
     step: Step,
     streams: Streams,
     programmes: list[ProgrammeRun | None],
-    firm: NDArray[np.int64],
-    tech: NDArray[np.int64],
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
-    """Award this month's grants among knowledgeable pairs.
+) -> None:
+    """Award this month's grants among knowledgeable pairs that hold none.
 
-    Returns the subsidy rate per pair, the programme that awarded it (-1 for
-    none) and the grant amount. Grants go to pairs in the programme's focus, in
-    the order of its targeting tiers; a firm applies with probability a_i; grants
-    are awarded while the month's grant account covers them and paid on adoption.
+    Grants go to pairs in the programme's focus, in the order of its targeting
+    tiers (random within a tier); a firm applies with probability a_i; grants are
+    awarded while the grant account covers them.
     """
-    subsidy = np.zeros(firm.size)
-    awarded_by = np.full(firm.size, -1, dtype=np.int64)
-    amount = np.zeros(firm.size)
     rng = streams.programme
-    for index, programme in enumerate(programmes):
+    k = data.technologies.k
+    pair: NDArray[np.int64] | None = None
+    for slot, programme in enumerate(programmes):
         if programme is None or not programme.delivering(step.month) or programme.design.grant_rate <= 0.0:
             continue
         account = programme.account("grants")
-        rate = programme.design.grant_rate
-        candidates = np.flatnonzero((awarded_by < 0) & np.isin(tech, programme.focus))
-        if candidates.size == 0 or account <= 0.0:
+        if account <= 0.0:
             continue
-        cost = adoption_cost(data, firm[candidates], tech[candidates]) * rate
-        affordable = int(account // cost.min())
+        if pair is None:
+            pair = np.flatnonzero(state.stage.reshape(-1) == KNOWLEDGEABLE)
+        firm, tech = np.divmod(pair, k)
+        open_ = (state.grant_rate.reshape(-1)[pair] == 0.0) & np.isin(tech, programme.focus)
+        candidates = pair[open_]
+        if candidates.size == 0:
+            continue
+        rate = programme.design.grant_rate
+        cheapest = float(adoption_cost(data, *np.divmod(candidates, k)).min()) * rate
+        affordable = int(account // cheapest)
         if affordable == 0:
             continue
-        if candidates.size > 8 * affordable:  # look at a random subset large enough to fill the budget
+        if candidates.size > 8 * affordable:  # a random subset large enough to fill the budget
             candidates = np.unique(candidates[rng.integers(0, candidates.size, size=8 * affordable)])
-            cost = adoption_cost(data, firm[candidates], tech[candidates]) * rate
-        tier_rank = _tier_rank(data, programme.targeting, firm[candidates])
+        firm, tech = np.divmod(candidates, k)
+        tier_rank = data.tiers.rank(programme.targeting, firm)
         order = np.lexsort((rng.random(candidates.size), tier_rank))
-        candidates, cost = candidates[order], cost[order]
-        applies = rng.random(candidates.size) < state.absorptive_capacity[firm[candidates]]
-        candidates, cost = candidates[applies], cost[applies]
-        within_budget = np.cumsum(cost) <= account
-        candidates, cost = candidates[within_budget], cost[within_budget]
-        subsidy[candidates] = rate
-        awarded_by[candidates] = index
-        amount[candidates] = cost
-    return subsidy, awarded_by, amount
+        candidates, firm, tech = candidates[order], firm[order], tech[order]
+        applies = rng.random(candidates.size) < state.absorptive_capacity[firm]
+        candidates, firm, tech = candidates[applies], firm[applies], tech[applies]
+        amount = adoption_cost(data, firm, tech) * rate
+        within_budget = np.cumsum(amount) <= account
+        candidates, amount = candidates[within_budget], amount[within_budget]
+        if candidates.size == 0:
+            continue
+        programme.spend("grants", float(amount.sum()))  # committed; recorded as spend when paid
+        state.grant_rate.reshape(-1)[candidates] = rate
+        state.grants.add(candidates, slot, amount, step.month + programme.design.grant_validity_months)
+        state.mark_changed(candidates)
 
 
-def _tier_rank(data: RunData, rule: str, firm: NDArray[np.int64]) -> NDArray[np.int64]:
-    tiers = data.tiers.by_rule[rule]
-    if len(tiers) == 1:
-        return np.zeros(firm.size, dtype=np.int64)
-    return (~np.isin(firm, tiers[0])).astype(np.int64)
+def pay_grants(
+    state: DistrictState, step: Step, adopted_pairs: NDArray[np.int64], n_slots: int
+) -> None:
+    """Pay the grants of pairs that adopted (their money was committed at award)."""
+    if state.grants.pair.size == 0:
+        return
+    paid = state.grants.take(~np.isin(state.grants.pair, adopted_pairs))
+    if paid.pair.size == 0:
+        return
+    state.grant_rate.reshape(-1)[paid.pair] = 0.0
+    step.spend[:, SPEND["grants"]] += np.bincount(paid.slot, weights=paid.amount, minlength=n_slots)
+    step.units[:, UNIT["grants"]] += np.bincount(paid.slot, minlength=n_slots)
+
+
+def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) -> None:
+    """Firms whose threshold the visible adoption share has just reached get the bonus from now on."""
+    k = data.technologies.k
+    order, sorted_thresholds = data.legitimacy_order
+    rose = np.flatnonzero(step.legitimacy > state.legitimacy_applied)
+    for tech in rose:  # a loop over technologies, not firms
+        low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[tech], side="right")
+        high = np.searchsorted(sorted_thresholds, step.legitimacy[tech], side="right")
+        state.mark_changed(order[low:high] * k + tech)
+    state.legitimacy_applied = np.maximum(state.legitimacy_applied, step.legitimacy)
+
+
+def prepare_adoption(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programmes: list[ProgrammeRun | None]
+) -> None:
+    """Before firms decide: lapse and award grants, and note who now sees the technology as legitimate."""
+    if data.behaviour.immediate_adoption:
+        return
+    expire_grants(state, step, programmes)
+    award_grants(data, state, step, streams, programmes)
+    if data.behaviour.legitimacy_bonus > 0.0:
+        _mark_legitimacy_changes(data, state, step)
+
+
+def set_adoption_rates(
+    data: RunData, state: DistrictState, step: Step, exposure: Exposure, pair: NDArray[np.int64]
+) -> None:
+    """Bring the adoption clocks of these knowledgeable pairs up to date."""
+    firm, tech = np.divmod(pair, data.technologies.k)
+    base, bonus = utility_terms(data, state, step, exposure, firm, tech)
+    grant = _subsidy_term(state.grant_rate[firm, tech])
+    state.adoption_clock.set_rates(pair, adoption_hazard(data, state.gate[firm, tech], base + bonus + grant), step.month)
 
 
 def decide_adoption(
@@ -136,61 +203,48 @@ def decide_adoption(
     step: Step,
     streams: Streams,
     programmes: list[ProgrammeRun | None],
+    exposure: Exposure,
 ) -> None:
-    """Knowledgeable firms decide whether to adopt this step (MODEL.md §3.5)."""
+    """Knowledgeable pairs whose adoption clock runs out this step adopt (MODEL.md §3.5)."""
     k = data.technologies.k
-    flat = np.flatnonzero(state.stage.reshape(-1) == KNOWLEDGEABLE)
-    if flat.size == 0:
-        return
-    firm, tech = np.divmod(flat, k)
     behaviour = data.behaviour
-
     if behaviour.immediate_adoption:
+        pair = np.flatnonzero(state.stage.reshape(-1) == KNOWLEDGEABLE)
+        firm, tech = np.divmod(pair, k)
         adopt(
             state, data.firms, data.visible, firm, tech, state.knowledge_channel[firm, tech],
             behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
         )
         return
-
-    subsidy, awarded_by, amount = _award_grants(data, state, step, streams, programmes, firm, tech)
-    utility = net_utility(data, state, step, firm, tech, subsidy)
-    hazard = adoption_hazard(data, state, utility, firm, tech)
-    clock = state.adoption_clock.reshape(-1)
-    clock[flat] += hazard * data.dt
-    adopting = clock[flat] >= state.adoption_threshold.reshape(-1)[flat]
-    if not adopting.any():
+    clock = state.adoption_clock
+    pair = clock.due_before(step.month + data.dt)
+    if pair.size == 0:
         return
-    firm, tech, hazard = firm[adopting], tech[adopting], hazard[adopting]
-    subsidy, awarded_by, amount = subsidy[adopting], awarded_by[adopting], amount[adopting]
-
+    firm, tech = np.divmod(pair, k)
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
-    # legitimacy bonus and then the grant added explains it (incremental attribution).
+    # legitimacy bonus, then the grant, added explains it (incremental attribution).
+    base, bonus = utility_terms(data, state, step, exposure, firm, tech)
+    gate = state.gate[firm, tech]
+    hazard = adoption_hazard(data, gate, base + bonus + _subsidy_term(state.grant_rate[firm, tech]))
+    without_grant = adoption_hazard(data, gate, base + bonus)
+    without_either = adoption_hazard(data, gate, base)
+    draw = streams.attribution.random(pair.size) * hazard
     channel = state.knowledge_channel[firm, tech].copy()
-    without_grant = adoption_hazard(data, state, net_utility(data, state, step, firm, tech, 0.0), firm, tech)
-    without_either = adoption_hazard(
-        data, state, net_utility(data, state, step, firm, tech, 0.0, with_legitimacy=False), firm, tech
-    )
-    draw = streams.attribution.random(firm.size) * hazard
-    channel[draw >= without_grant] = _GRANT
     channel[(draw >= without_either) & (draw < without_grant)] = _LEGITIMACY
+    channel[draw >= without_grant] = _GRANT
     adopt(
         state, data.firms, data.visible, firm, tech, channel,
         behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
     )
-    for index, programme in enumerate(programmes):
-        paid = awarded_by == index
-        if programme is None:
-            continue
-        if paid.any():
-            programme.spend("grants", float(amount[paid].sum()))
-            step.spend[index, SPEND["grants"]] += float(amount[paid].sum())
-            step.units[index, UNIT["grants"]] += int(paid.sum())
+    clock.stop(pair, step.month)
+    pay_grants(state, step, pair, len(programmes))
 
 
 def adopt_after_project(
     data: RunData,
     state: DistrictState,
     step: Step,
+    exposure: Exposure,
     firm: NDArray[np.int64],
     tech: NDArray[np.int64],
     cost_share: float,
@@ -200,10 +254,12 @@ def adopt_after_project(
     firm, tech = firm[open_pairs], tech[open_pairs]
     if firm.size == 0:
         return
-    pays = net_utility(data, state, step, firm, tech, cost_share) > 0.0
+    base, bonus = utility_terms(data, state, step, exposure, firm, tech)
+    pays = base + bonus + _subsidy_term(cost_share) > 0.0
     behaviour = data.behaviour
     adopt(
         state, data.firms, data.visible, firm[pays], tech[pays],
         np.full(int(pays.sum()), CHANNEL["project"], dtype=np.int8),
         behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
     )
+    pay_grants(state, step, firm[pays] * data.technologies.k + tech[pays], step.spend.shape[0])

@@ -21,7 +21,8 @@ class RunData:
     firms: Firms
     technologies: TechnologyArrays
     behaviour: Behaviour
-    value_added_per_employee: float
+    log_benefit_cost: NDArray[np.float64]  # firms x technologies: log B_ik - log C_ik
+    legitimacy_order: tuple[NDArray[np.int64], NDArray[np.float64]]  # firms by threshold, and the sorted thresholds
     visible: NDArray[np.bool_]
     n_visible: int
     tiers: Tiers
@@ -39,7 +40,6 @@ class Step:
     index: int
     month: float
     legitimacy: NDArray[np.float64]  # L_k: adoption share among visible firms at the start of the step
-    exposure: NDArray[np.float64]  # E_ik at the start of the step (1 x K on the complete graph)
     staff_days_left: float
     spend: NDArray[np.float64]  # programmes x spend lines, this step
     units: NDArray[np.float64]  # programmes x unit lines, this step

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from districtlab.model.adoption import adopt_after_project
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
+from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun
 from districtlab.model.state import (
     ADOPTED,
@@ -24,7 +25,7 @@ from districtlab.model.state import (
     make_knowledgeable,
     raise_absorptive_capacity,
 )
-from districtlab.model.targeting import acceptance_probability, select_firms
+from districtlab.model.targeting import engagement
 
 
 def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
@@ -62,9 +63,8 @@ def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Str
     if n_events == 0:
         return
     attendees_per_event = max(1, int(round(design.event_attendees * data.event_reach_multiplier)))
-    acceptance = acceptance_probability(state.absorptive_capacity, data.firms.rti_affinity)
-    # one-to-many: attending an event is cheap, so the pull of a_i r_i is softened (square root)
-    attendees = select_firms(programme.targeting, n_events * attendees_per_event, data.tiers, np.sqrt(acceptance), streams.programme)
+    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
+    attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programme)
     topics = programme.draw_topics(n_events, streams.programme)
     topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
     make_aware(state, attendees, topic_of_attendee)
@@ -81,12 +81,12 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
-    acceptance = acceptance_probability(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
 
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
         return (state.stage[candidates] < KNOWLEDGEABLE).any(axis=1)
 
-    firms = select_firms(programme.targeting, n, data.tiers, acceptance, streams.programme, eligible=has_something_to_learn)
+    firms = programme.outreach_of("diagnostics", data.tiers).select(n, acceptance, streams.programme, has_something_to_learn)
     if firms.size == 0:
         return
     technologies = data.technologies
@@ -105,8 +105,8 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     step.units[index, UNIT["diagnostics"]] += firms.size
 
 
-def deliver_demonstrator(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
-    """Demonstrators: built once for the top priorities, then visited (one-to-many)."""
+def build_demonstrators(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+    """Build a demonstrator for each top priority technology the demonstrator account can pay for."""
     design = programme.design
     for tech in programme.focus:
         if int(tech) in programme.demonstrators:
@@ -116,9 +116,19 @@ def deliver_demonstrator(data: RunData, state: DistrictState, step: Step, stream
         programme.demonstrators.append(int(tech))
         _charge(programme, step, index, "demonstrator", design.demonstrator_cost_eur, 0.0)
         step.units[index, UNIT["demonstrators_built"]] += 1
+
+
+def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+    """Demonstrators receive visitors (one-to-many) for as long as the RTI runs them.
+
+    A visitor sees one of the technologies shown, which lowers its perceived risk,
+    and becomes knowledgeable in it with probability u(a, c).
+    """
+    design = programme.design
     if not programme.demonstrators:
         return
-    wanted = programme.affordable("demonstrator", design.demonstrator_visit_cost_eur)
+    expected = design.demonstrator_visitors_per_month * len(programme.demonstrators) * data.dt
+    wanted = int(expected) + int(streams.programme.random() < expected - int(expected))
     n = _units_within_capacity(step, wanted, design.staff_days_per_visit)
     if n == 0:
         return
@@ -127,15 +137,16 @@ def deliver_demonstrator(data: RunData, state: DistrictState, step: Step, stream
     def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
         return (state.stage[np.ix_(candidates, shown)] < ADOPTED).any(axis=1)
 
-    acceptance = np.sqrt(acceptance_probability(state.absorptive_capacity, data.firms.rti_affinity))
-    visitors = select_firms(programme.targeting, n, data.tiers, acceptance, streams.programme, eligible=has_something_to_see)
+    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
+    visitors = programme.outreach_of("demonstrator", data.tiers).select(n, acceptance, streams.programme, has_something_to_see)
     if visitors.size == 0:
         return
     tech = shown[streams.programme.integers(0, shown.size, size=visitors.size)]
     state.seen_demonstration[visitors, tech] = True
+    state.mark_changed(visitors * data.technologies.k + tech)
     _knowledge_trial(state, streams, visitors, tech, state.gate[visitors, tech], "demonstrator")
     mark_engaged(state, step, visitors)
-    _charge(programme, step, index, "demonstrator", visitors.size * design.demonstrator_visit_cost_eur, visitors.size * design.staff_days_per_visit)
+    step.staff_days_left -= visitors.size * design.staff_days_per_visit
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
 
 
@@ -147,13 +158,13 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
     n_projects = _units_within_capacity(step, wanted, design.project_size * design.staff_days_per_project_seat)
     if n_projects == 0:
         return
-    acceptance = acceptance_probability(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
     topics = programme.draw_topics(n_projects, streams.programme)
     for tech in topics:
         def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
             return state.stage[candidates, tech] < ADOPTED
 
-        members = select_firms(programme.targeting, design.project_size, data.tiers, acceptance, streams.programme, eligible=has_not_adopted)
+        members = programme.outreach_of("projects", data.tiers).select(design.project_size, acceptance, streams.programme, has_not_adopted)
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
@@ -166,7 +177,7 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
         step.units[index, UNIT["project_seats"]] += members.size
 
 
-def complete_projects(data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun) -> None:
+def complete_projects(data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, exposure: Exposure) -> None:
     """Projects due this step end: participants adopt if it pays, learn, and the RTI learns."""
     due = programme.project_end <= step.month
     if not due.any():
@@ -176,7 +187,7 @@ def complete_projects(data: RunData, state: DistrictState, step: Step, programme
     programme.project_end = programme.project_end[~due]
     programme.project_firm = programme.project_firm[~due]
     programme.project_tech = programme.project_tech[~due]
-    adopt_after_project(data, state, step, firm, tech, programme.design.project_cost_share)
+    adopt_after_project(data, state, step, exposure, firm, tech, programme.design.project_cost_share)
     _learn(data, state, firm, programme.design.training_gain)
     # each distinct (end month, technology) is one project; RTI competence grows per project
     projects = np.unique(np.stack([end, tech.astype(np.float64)]), axis=1)
@@ -191,8 +202,8 @@ def deliver_training(data: RunData, state: DistrictState, step: Step, streams: S
     n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
-    acceptance = acceptance_probability(state.absorptive_capacity, data.firms.rti_affinity)
-    trainees = select_firms(programme.targeting, n, data.tiers, acceptance, streams.programme)
+    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    trainees = programme.outreach_of("training", data.tiers).select(n, acceptance, streams.programme)
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)
@@ -202,21 +213,33 @@ def deliver_training(data: RunData, state: DistrictState, step: Step, streams: S
 
 
 def _learn(data: RunData, state: DistrictState, firm: NDArray[np.int64], gain: float) -> None:
-    firm, count = np.unique(firm, return_counts=True)
-    raise_absorptive_capacity(state, firm, (1.0 - gain) ** count, data.technologies.complexity, data.behaviour.gate_scale)
+    raise_absorptive_capacity(state, firm, gain, data.technologies.complexity, data.behaviour.gate_scale)
 
 
-DELIVERY_ORDER = (deliver_events, deliver_diagnostics, deliver_demonstrator, deliver_projects, deliver_training)
+DELIVERY_ORDER = (deliver_events, deliver_diagnostics, build_demonstrators, deliver_projects, deliver_training)
 
 
-def deliver_programmes(data: RunData, state: DistrictState, step: Step, streams: Streams, programmes: list[ProgrammeRun | None]) -> None:
-    """Fund every programme for this step, complete due projects, and deliver the instruments."""
+def deliver_programmes(
+    data: RunData,
+    state: DistrictState,
+    step: Step,
+    streams: Streams,
+    programmes: list[ProgrammeRun | None],
+    exposure: Exposure,
+) -> None:
+    """Fund every programme for this step, complete due projects, deliver the instruments.
+
+    Demonstrators keep receiving visitors after their programme has ended: they
+    are the RTI's infrastructure from then on.
+    """
     for index, programme in enumerate(programmes):
         if programme is None:
             continue
         step.spend[index, SPEND["codesign"]] += programme.fund(step.month, data.dt)
-        complete_projects(data, state, step, programme)
-        if not (data.rti_enabled and programme.delivering(step.month)):
+        complete_projects(data, state, step, programme, exposure)
+        if not data.rti_enabled:
             continue
-        for deliver in DELIVERY_ORDER:
-            deliver(data, state, step, streams, programme, index)
+        if programme.delivering(step.month):
+            for deliver in DELIVERY_ORDER:
+                deliver(data, state, step, streams, programme, index)
+        receive_visitors(data, state, step, streams, programme, index)

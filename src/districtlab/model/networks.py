@@ -116,47 +116,55 @@ def _gather_rows(
 
 
 class Exposure:
-    """Incrementally maintained exposure to adopters, and supply-chain pressure.
+    """Exposure to adopters and supply-chain pressure, kept up to date incrementally.
 
-    ``imitation()`` returns E (firms x technologies, or 1 x technologies on the
-    complete graph, where every non-adopter sees A_k / (n - 1)).
-    ``supply_pressure()`` returns, per firm and technology, the number of the
-    firm's buyers that have adopted.
+    E_ik = sum_j w_ij [j adopted k] / sum_j w_ij, and P_ik = the number of i's
+    buyers that have adopted k. On the complete graph every non-adopter sees
+    E_ik = A_k / (n - 1) and no matrix is stored.
     """
 
     def __init__(self, networks: FirmNetworks, n_firms: int, n_technologies: int) -> None:
         self._networks = networks
         self._n = n_firms
+        self._k = n_technologies
         self._supply_rows = networks.supply.tocsr()
-        self.pressure = np.zeros((n_firms, n_technologies))
+        self._pressure = np.zeros((n_firms, n_technologies))
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
-            self._inverse_weight = None
+            self._inverse_weight = np.zeros(0)
         else:
             assert networks.weights is not None
             weight_sum = np.asarray(networks.weights.sum(axis=1)).ravel()
-            self._inverse_weight = np.divide(
-                1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0
-            )[:, None]
+            self._inverse_weight = np.divide(1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0)
             self._numerator = np.zeros((n_firms, n_technologies))
 
-    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> None:
-        """Account for new adoptions (pairs must be new, each at most once)."""
+    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Account for new adoptions (each pair new, at most once); return the pairs whose E or P changed."""
         if firm.size == 0:
-            return
+            return np.zeros(0, dtype=np.int64)
         np.add.at(self.adopters, technology, 1.0)
-        if self._numerator is not None:
+        changed = []
+        if self._numerator is None:  # complete graph: every firm's exposure to these technologies moved
+            techs = np.unique(technology)
+            changed.append((np.arange(self._n)[:, None] * self._k + techs[None, :]).reshape(-1))
+        else:
             assert self._networks.weights is not None
             neighbour, weight, owner = _gather_rows(self._networks.weights, firm)
             np.add.at(self._numerator, (neighbour, technology[owner]), weight)
-        # supply[b, s]: seller s feels pressure from buyer b
-        seller, _, owner = _gather_rows(self._supply_rows, firm)
+            changed.append(neighbour * self._k + technology[owner])
+        seller, _, owner = _gather_rows(self._supply_rows, firm)  # supply[b, s]: s feels buyer b
         if seller.size:
-            np.add.at(self.pressure, (seller, technology[owner]), 1.0)
+            np.add.at(self._pressure, (seller, technology[owner]), 1.0)
+            changed.append(seller * self._k + technology[owner])
+        return np.concatenate(changed)
 
-    def imitation(self) -> NDArray[np.float64]:
+    def exposure(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+        """E for the given pairs."""
         if self._numerator is None:
-            return (self.adopters / max(self._n - 1, 1))[None, :]
-        assert self._inverse_weight is not None
-        return self._numerator * self._inverse_weight
+            return self.adopters[technology] / max(self._n - 1, 1)
+        return self._numerator[firm, technology] * self._inverse_weight[firm]
+
+    def pressure(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+        """P for the given pairs: how many of the firm's buyers have adopted."""
+        return self._pressure[firm, technology]

@@ -82,8 +82,8 @@ class Recorder:
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
         o = self.observations
         o.adopted[row] = state.adopted_by_group
-        o.at_least[row] = state.at_least
-        o.maturity_histogram[row] = state.maturity_histogram
+        o.at_least[row] = state.at_least()
+        o.maturity_histogram[row] = np.bincount(state.n_adopted, minlength=o.maturity_histogram.shape[1])
         o.adoptions_by_channel[row] = state.adoptions_by_channel
         o.rti_competence[row] = state.rti_competence
         sizes = self._data.firms.size_class

@@ -4,8 +4,10 @@ A programme's budget flows in month by month while it runs. A place-based
 programme first spends ``codesign.months`` and ``codesign.budget_share`` of its
 budget on co-design; delivery then starts with the rest. Each instrument has an
 account: the month's inflow is split by the allocation, units are bought while
-the account covers their cost, and what is not spent carries over. Spending can
-therefore never exceed the budget that has flowed in.
+the account covers their cost, and what is not spent carries over. The
+demonstrator is capital: its whole allocation is released when delivery starts,
+so that it can be built at once. Spending can therefore never exceed the budget
+that has flowed in.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import INSTRUMENTS, InstrumentDesign, Programme
+from districtlab.model.targeting import Outreach, Tiers
 from districtlab.model.technologies import TechnologyArrays
 
 #: Spending lines recorded per programme: the instruments, the demonstrator build, co-design.
@@ -81,6 +84,8 @@ class ProgrammeRun:
     codesign_budget: float
     accounts: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     inflow_so_far: float = 0.0
+    capital_released: bool = False
+    outreach: dict[str, Outreach] = field(default_factory=dict)
     codesign_spent: float = 0.0
     demonstrators: list[int] = field(default_factory=list)
     project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
@@ -131,10 +136,18 @@ class ProgrammeRun:
             spend = min(self.codesign_budget * dt / months, self.codesign_budget - self.codesign_spent)
             self.codesign_spent += spend
             return spend
+        capital = INSTRUMENT["demonstrator"]
+        if not self.capital_released:
+            self.accounts[capital] += self.allocation[capital] * self.delivery_budget
+            self.capital_released = True
+        flowing = self.allocation.copy()
+        flowing[capital] = 0.0
+        flowing_budget = self.delivery_budget * flowing.sum()
         months = self.end_month - self.delivery_start_month
-        inflow = min(self.delivery_budget * dt / months, self.delivery_budget - self.inflow_so_far)
+        inflow = min(flowing_budget * dt / months, flowing_budget - self.inflow_so_far)
         self.inflow_so_far += inflow
-        self.accounts += self.allocation * inflow
+        if flowing_budget > 0.0:
+            self.accounts += flowing / flowing.sum() * inflow
         return 0.0
 
     def affordable(self, instrument: str, unit_cost: float) -> int:
@@ -145,6 +158,12 @@ class ProgrammeRun:
 
     def account(self, instrument: str) -> float:
         return float(self.accounts[INSTRUMENT[instrument]])
+
+    def outreach_of(self, instrument: str, tiers: Tiers) -> Outreach:
+        """The outreach of one instrument (each instrument works through its own ordering)."""
+        if instrument not in self.outreach:
+            self.outreach[instrument] = Outreach(tiers.by_rule[self.targeting])
+        return self.outreach[instrument]
 
     def draw_topics(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
         """Technologies for n units (events, projects), drawn by priority over the focus."""

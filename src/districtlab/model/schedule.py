@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from districtlab.model.adoption import decide_adoption
+from districtlab.model.adoption import decide_adoption, prepare_adoption, set_adoption_rates
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.instruments import deliver_programmes
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
-from districtlab.model.state import DistrictState, pop_new_adoptions
-from districtlab.model.transfer import AwarenessSchedule, background_awareness, transfer_knowledge
+from districtlab.model.state import KNOWLEDGEABLE, DistrictState, pop_new_adoptions
+from districtlab.model.transfer import (
+    AwarenessSchedule,
+    background_awareness,
+    set_knowledge_rates,
+    transfer_knowledge,
+)
 
 
 def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: int) -> Step:
@@ -33,7 +38,6 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
         index=index,
         month=index * data.dt,
         legitimacy=legitimacy,
-        exposure=exposure.imitation(),
         staff_days_left=data.staff_days_per_month * data.dt if data.rti_enabled else 0.0,
         spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
         units=np.zeros((len(PROGRAMME_SLOTS), len(UNIT_LINES))),
@@ -52,8 +56,28 @@ def step(
 ) -> Step:
     current = start_step(data, state, exposure, index)
     background_awareness(data, state, current, awareness)
-    deliver_programmes(data, state, current, streams, programmes)
+    deliver_programmes(data, state, current, streams, programmes, exposure)
+    refresh_hazards(data, state, current, exposure)
     transfer_knowledge(data, state, current, streams, exposure)
-    decide_adoption(data, state, current, streams, programmes)
-    exposure.add_adoptions(*pop_new_adoptions(state))
+    prepare_adoption(data, state, current, streams, programmes)
+    refresh_hazards(data, state, current, exposure)
+    decide_adoption(data, state, current, streams, programmes, exposure)
+    state.mark_changed(exposure.add_adoptions(*pop_new_adoptions(state)))
     return current
+
+
+def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: Exposure) -> None:
+    """Recompute the hazard of every pair whose inputs changed, on the clock its stage runs.
+
+    Rates are set from the start of the step: a change made by an earlier
+    sub-step counts for the whole of this step. Adopted pairs' clocks were
+    stopped when they moved, so they need nothing.
+    """
+    pair = state.changed.take()
+    if pair.size == 0:
+        return
+    stage = state.stage.reshape(-1)[pair]
+    open_pairs = pair[stage < KNOWLEDGEABLE]
+    set_knowledge_rates(data, state, exposure, open_pairs, step.month)
+    if not data.behaviour.immediate_adoption:
+        set_adoption_rates(data, state, step, exposure, pair[stage == KNOWLEDGEABLE])

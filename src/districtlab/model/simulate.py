@@ -6,6 +6,7 @@ import numpy as np
 
 from districtlab._rng import run_streams
 from districtlab.config import Scenario
+from districtlab.model.adoption import log_benefit_over_cost
 from districtlab.model.context import RunData, Streams
 from districtlab.model.networks import Exposure, build_networks
 from districtlab.model.observers import Observations, Recorder
@@ -36,6 +37,11 @@ def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Gene
     make_aware(state, firm, tech)
 
 
+def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(thresholds, kind="stable")
+    return order, thresholds[order]
+
+
 def run_model(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Observations:
     """Simulate ``scenario`` with the random streams spawned from ``seed_sequence``."""
     streams = run_streams(seed_sequence)
@@ -48,9 +54,15 @@ def run_model(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Obse
         firms=firms,
         technologies=technologies,
         behaviour=scenario.behaviour,
-        value_added_per_employee=scenario.population.value_added_per_employee_eur,
+        log_benefit_cost=log_benefit_over_cost(
+            firms.employees,
+            technologies,
+            scenario.population.value_added_per_employee_eur,
+            scenario.behaviour.appraisal_years,
+        ),
         visible=visible,
         n_visible=int(visible.sum()),
+        legitimacy_order=_sorted_thresholds(firms.legitimacy_threshold),
         tiers=Tiers.of(firms),
         rti_enabled=rti.enabled,
         staff_days_per_month=rti.staff_fte * rti.transfer_staff_share * WORKING_DAYS_PER_MONTH,
@@ -59,13 +71,10 @@ def run_model(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Obse
         dt=scenario.dt,
     )
     competence = np.array([rti.competence_for(name) for name in technologies.names])
-    state = initial_state(firms, technologies, scenario.behaviour.gate_scale, competence)
-    thresholds = streams["thresholds"]
-    state.knowledge_threshold[:] = thresholds.standard_exponential(state.stage.shape)
-    state.adoption_threshold[:] = thresholds.standard_exponential(state.stage.shape)
+    state = initial_state(firms, technologies, scenario.behaviour.gate_scale, competence, streams["thresholds"])
     _initial_conditions(data, state, streams["population"])
     exposure = Exposure(networks, firms.n, technologies.k)
-    exposure.add_adoptions(*pop_new_adoptions(state))
+    state.mark_changed(exposure.add_adoptions(*pop_new_adoptions(state)))
     awareness = AwarenessSchedule.draw(state, technologies.awareness_hazard, float(scenario.months), streams["awareness"])
 
     # One slot per entry of PROGRAMME_SLOTS; an empty slot (None) keeps the recorded shapes stable.

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.population import Firms
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
 
@@ -37,55 +38,99 @@ RTI_CHANNELS: tuple[str, ...] = ("diagnostic", "demonstrator", "project")
 
 
 @dataclass
+class GrantBook:
+    """Grants awarded and not yet paid or lapsed; money is committed from the account at award."""
+
+    pair: NDArray[np.int64]  # flat index firm * K + technology
+    slot: NDArray[np.int64]  # programme slot that awarded it
+    amount: NDArray[np.float64]
+    expiry_month: NDArray[np.float64]
+
+    @classmethod
+    def empty(cls) -> GrantBook:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+
+    def add(self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float) -> None:
+        self.pair = np.concatenate([self.pair, pair])
+        self.slot = np.concatenate([self.slot, np.full(pair.size, slot, dtype=np.int64)])
+        self.amount = np.concatenate([self.amount, amount])
+        self.expiry_month = np.concatenate([self.expiry_month, np.full(pair.size, expiry_month)])
+
+    def take(self, keep: NDArray[np.bool_]) -> GrantBook:
+        """Remove the grants not kept and return them."""
+        taken = GrantBook(self.pair[~keep], self.slot[~keep], self.amount[~keep], self.expiry_month[~keep])
+        self.pair, self.slot = self.pair[keep], self.slot[keep]
+        self.amount, self.expiry_month = self.amount[keep], self.expiry_month[keep]
+        return taken
+
+
+@dataclass
 class DistrictState:
     """Dynamic state of firms, technologies and the RTI, plus running tallies."""
 
     stage: NDArray[np.int8]  # firms x technologies
     knowledge_channel: NDArray[np.int8]  # channel that made the pair knowledgeable
     seen_demonstration: NDArray[np.bool_]
-    knowledge_clock: NDArray[np.float64]  # cumulative hazard towards knowledgeable
-    knowledge_threshold: NDArray[np.float64]  # Exp(1) thresholds: transition when clock >= threshold
-    adoption_clock: NDArray[np.float64]
-    adoption_threshold: NDArray[np.float64]
+    knowledge_clock: TransitionClocks  # towards knowledgeable
+    adoption_clock: TransitionClocks  # knowledgeable towards adopted
+    changed: PendingPairs  # pairs whose hazard inputs changed
     absorptive_capacity: NDArray[np.float64]
     gate: NDArray[np.float64]  # u(a_i, c_k), refreshed when a_i changes
     rti_competence: NDArray[np.float64]
     engaged: NDArray[np.bool_]  # has dealt with the RTI at least once
     n_adopted: NDArray[np.int16]
     # running tallies
-    at_least: NDArray[np.int64]  # 4 x technologies: pairs with stage >= level
+    stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage
     adopted_by_group: NDArray[np.int64]  # technologies x size classes x roles
-    maturity_histogram: NDArray[np.int64]  # firms by number of technologies adopted
     adoptions_by_channel: NDArray[np.int64]  # channels x technologies x size classes
     visible_adopters: NDArray[np.int64]  # technologies
+    grant_rate: NDArray[np.float64]  # firms x technologies: subsidy rate of a grant held, else 0
+    legitimacy_applied: NDArray[np.float64]  # L_k already reflected in the adoption clocks
+    grants: GrantBook = field(default_factory=lambda: GrantBook.empty())
     new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=list)
+
+    def mark_changed(self, pairs: NDArray[np.int64]) -> None:
+        """The hazards of these pairs (flat indices) may have changed; they are recomputed before use."""
+        self.changed.add(pairs)
+
+    def mark_firms_changed(self, firm: NDArray[np.int64]) -> None:
+        k = self.stage.shape[1]
+        self.mark_changed((firm[:, None] * k + np.arange(k)[None, :]).reshape(-1))
+
+    def at_least(self) -> NDArray[np.int64]:
+        """4 x technologies: pairs at stage >= level."""
+        return np.cumsum(self.stage_counts[::-1], axis=0)[::-1]
 
 
 def initial_state(
-    firms: Firms, technologies: TechnologyArrays, gate_scale: float, rti_competence: NDArray[np.float64]
+    firms: Firms,
+    technologies: TechnologyArrays,
+    gate_scale: float,
+    rti_competence: NDArray[np.float64],
+    thresholds: np.random.Generator,
 ) -> DistrictState:
+    """The state before month 0; ``thresholds`` draws each pair's two Exp(1) thresholds."""
     n, k = firms.n, technologies.k
     state = DistrictState(
         stage=np.zeros((n, k), dtype=np.int8),
         knowledge_channel=np.full((n, k), -1, dtype=np.int8),
         seen_demonstration=np.zeros((n, k), dtype=bool),
-        knowledge_clock=np.zeros((n, k)),
-        knowledge_threshold=np.zeros((n, k)),
-        adoption_clock=np.zeros((n, k)),
-        adoption_threshold=np.zeros((n, k)),
+        knowledge_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
+        adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
+        changed=PendingPairs(),
         absorptive_capacity=firms.initial_absorptive_capacity.copy(),
         gate=absorptive_gate(firms.initial_absorptive_capacity, technologies.complexity, gate_scale),
         rti_competence=rti_competence.astype(np.float64).copy(),
         engaged=np.zeros(n, dtype=bool),
         n_adopted=np.zeros(n, dtype=np.int16),
-        at_least=np.zeros((4, k), dtype=np.int64),
+        stage_counts=np.zeros((4, k), dtype=np.int64),
         adopted_by_group=np.zeros((k, len(SIZE_CLASSES), len(ROLES)), dtype=np.int64),
-        maturity_histogram=np.zeros(k + 1, dtype=np.int64),
         adoptions_by_channel=np.zeros((len(CHANNELS), k, len(SIZE_CLASSES)), dtype=np.int64),
         visible_adopters=np.zeros(k, dtype=np.int64),
+        grant_rate=np.zeros((n, k)),
+        legitimacy_applied=np.full(k, -1.0),
     )
-    state.at_least[UNAWARE] = n
-    state.maturity_histogram[0] = n
+    state.stage_counts[UNAWARE] = n
     return state
 
 
@@ -97,9 +142,10 @@ def _raise(state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64
         return moved
     firm, tech, old = firm[moved], tech[moved], old[moved]
     state.stage[firm, tech] = level
-    for threshold in range(AWARE, level + 1):
-        crossed = old < threshold
-        np.add.at(state.at_least[threshold], tech[crossed], 1)
+    k = state.stage.shape[1]
+    state.mark_changed(firm * k + tech)
+    state.stage_counts -= np.bincount(old.astype(np.int64) * k + tech, minlength=4 * k).reshape(4, k)
+    state.stage_counts[level] += np.bincount(tech, minlength=k)
     return moved
 
 
@@ -144,16 +190,9 @@ def adopt(
     np.add.at(state.adopted_by_group, (tech, size, firms.role[firm]), 1)
     np.add.at(state.adoptions_by_channel, (channel, tech, size), 1)
     np.add.at(state.visible_adopters, tech[visible[firm]], 1)
-
-    unique_firm, count = np.unique(firm, return_counts=True)
-    before = state.n_adopted[unique_firm]
-    np.subtract.at(state.maturity_histogram, before, 1)
-    np.add.at(state.maturity_histogram, before + count, 1)
-    state.n_adopted[unique_firm] = before + count
-
+    np.add.at(state.n_adopted, firm, 1)
     if adoption_learning > 0.0:
-        remaining_gap = (1.0 - adoption_learning) ** count
-        raise_absorptive_capacity(state, unique_firm, remaining_gap, complexity, gate_scale)
+        raise_absorptive_capacity(state, firm, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((firm, tech))
     return new
 
@@ -161,13 +200,15 @@ def adopt(
 def raise_absorptive_capacity(
     state: DistrictState,
     firm: NDArray[np.int64],
-    remaining_gap: NDArray[np.float64] | float,
+    gain: float,
     complexity: NDArray[np.float64],
     gate_scale: float,
 ) -> None:
-    """a <- 1 - (1 - a) * remaining_gap for unique firms, and refresh their gate row."""
-    state.absorptive_capacity[firm] = 1.0 - (1.0 - state.absorptive_capacity[firm]) * remaining_gap
+    """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows."""
+    firm, occurrences = np.unique(firm, return_counts=True)
+    state.absorptive_capacity[firm] = 1.0 - (1.0 - state.absorptive_capacity[firm]) * (1.0 - gain) ** occurrences
     state.gate[firm] = absorptive_gate(state.absorptive_capacity[firm], complexity, gate_scale)
+    state.mark_firms_changed(firm)
 
 
 def pop_new_adoptions(state: DistrictState) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

@@ -1,17 +1,15 @@
 """Choosing the firms an instrument reaches (MODEL.md §3.1).
 
-Each targeting rule orders the firms into tiers that are served in turn:
+Each targeting rule sorts the firms into tiers that are served in turn:
 
-* ``open_call``: one tier; firms self-select, applying with probability a_i,
-  which is what makes RTI contact size-selective (larger firms have more
-  absorptive capacity); an applicant then engages with probability r_i;
+* ``open_call``: one tier; every firm may apply;
 * ``smes_first``: micro and small firms, then the rest;
 * ``leading_firms_first``: lead firms, then the rest;
 * ``rti_network``: the RTI's members, then the rest.
 
-Under the three targeted rules a chosen firm engages with probability r_i a_i.
-Candidates are drawn at random within a tier and kept if they accept, so the
-cost grows with the number of units, not with the number of firms.
+A firm reached takes the offer up with probability r_i a_i (see
+:func:`acceptance_probability`); :class:`Outreach` approaches firms in a random
+order within each tier.
 """
 
 from __future__ import annotations
@@ -26,9 +24,9 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.population import Firms
 
 Eligibility = Callable[[NDArray[np.int64]], NDArray[np.bool_]]
+Acceptance = Callable[[NDArray[np.int64]], NDArray[np.float64]]
 
 _SME = (SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small"))
-_MAX_ROUNDS = 12
 
 
 @dataclass(frozen=True)
@@ -36,82 +34,94 @@ class Tiers:
     """Firm indices per tier for every targeting rule, computed once per run."""
 
     by_rule: dict[str, tuple[NDArray[np.int64], ...]]
+    first_tier: dict[str, NDArray[np.bool_]]  # per rule: is the firm in the first tier?
 
     @classmethod
     def of(cls, firms: Firms) -> Tiers:
         everyone = np.arange(firms.n, dtype=np.int64)
+        masks = {
+            "open_call": np.ones(firms.n, dtype=bool),
+            "smes_first": np.isin(firms.size_class, _SME),
+            "leading_firms_first": firms.role == ROLES.index("lead"),
+            "rti_network": firms.rti_member.copy(),
+        }
+        by_rule = {
+            rule: tuple(tier for tier in (everyone[mask], everyone[~mask]) if tier.size)
+            for rule, mask in masks.items()
+        }
+        return cls(by_rule=by_rule, first_tier=masks)
 
-        def split(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64], ...]:
-            return tuple(tier for tier in (everyone[mask], everyone[~mask]) if tier.size)
-
-        return cls(
-            by_rule={
-                "open_call": (everyone,),
-                "smes_first": split(np.isin(firms.size_class, _SME)),
-                "leading_firms_first": split(firms.role == ROLES.index("lead")),
-                "rti_network": split(firms.rti_member),
-            }
-        )
-
-
-def _unique_in_order(values: NDArray[np.int64]) -> NDArray[np.int64]:
-    _, first = np.unique(values, return_index=True)
-    return values[np.sort(first)]
+    def rank(self, rule: str, firm: NDArray[np.int64]) -> NDArray[np.int64]:
+        """0 for firms in the rule's first tier, 1 for the others."""
+        return (~self.first_tier[rule][firm]).astype(np.int64)
 
 
-def select_firms(
-    rule: str,
-    n_needed: int,
-    tiers: Tiers,
-    acceptance: NDArray[np.float64],
-    rng: np.random.Generator,
-    eligible: Eligibility | None = None,
-    exclude: NDArray[np.int64] | None = None,
-) -> NDArray[np.int64]:
-    """Up to ``n_needed`` distinct firms that take up the offer, in the order they were reached.
+class Outreach:
+    """How one instrument of one programme works through the firms of its targeting rule.
 
-    ``acceptance`` is each firm's probability of taking up the offer under this
-    rule (see :func:`acceptance_probability`). ``eligible`` filters candidates
-    (for example, firms that have not adopted the project's technology yet).
+    Each tier is put in a random order once; the instrument then approaches firms
+    in that order, wrapping around, so that nobody is approached twice before
+    every firm of the tier has been approached once. Selecting costs
+    O(firms approached), whatever the size of the district.
     """
-    chosen: list[NDArray[np.int64]] = []
-    n_chosen = 0
-    taken = np.zeros(0, dtype=np.int64) if exclude is None else np.asarray(exclude, dtype=np.int64)
-    for tier in tiers.by_rule[rule]:
-        if n_chosen >= n_needed:
-            break
-        if tier.size <= 8 * (n_needed - n_chosen):  # small tier: look at every firm once
-            rounds = [rng.permutation(tier)]
-        else:
-            rounds = None
-        for round_index in range(_MAX_ROUNDS):
-            if n_chosen >= n_needed:
+
+    def __init__(self, tiers: tuple[NDArray[np.int64], ...]) -> None:
+        self._tiers = tiers
+        self._orders: list[NDArray[np.int64] | None] = [None] * len(tiers)
+        self._cursors = [0] * len(tiers)
+
+    def select(
+        self,
+        n_needed: int,
+        acceptance: Acceptance,
+        rng: np.random.Generator,
+        eligible: Eligibility | None = None,
+    ) -> NDArray[np.int64]:
+        """Up to ``n_needed`` distinct firms that take up the offer, in the order they were approached.
+
+        ``acceptance`` gives the approached firms' probabilities of taking up the offer;
+        ``eligible`` filters firms (for example, those that have not adopted the
+        project's technology yet).
+        """
+        chosen: list[NDArray[np.int64]] = []
+        missing = n_needed
+        for index, tier in enumerate(self._tiers):
+            order = self._orders[index]
+            if order is None:
+                order = self._orders[index] = rng.permutation(tier)
+            approached = 0
+            batch = 4 * missing + 8
+            while missing > 0 and approached < tier.size:
+                size = min(batch, tier.size - approached)
+                positions = (self._cursors[index] + np.arange(size)) % tier.size
+                candidates = order[positions]
+                accepted = rng.random(size) < acceptance(candidates)
+                if eligible is not None:
+                    accepted &= eligible(candidates)
+                hits = np.flatnonzero(accepted)[:missing]
+                # stop just after the last firm taken, so the next call starts with the next firm
+                used = size if hits.size < missing else int(hits[-1]) + 1
+                chosen.append(candidates[hits])
+                missing -= hits.size
+                approached += used
+                self._cursors[index] = (self._cursors[index] + used) % tier.size
+                batch *= 2
+            if missing <= 0:
                 break
-            if rounds is not None:
-                if round_index >= len(rounds):
-                    break
-                candidates = rounds[round_index]
-            else:
-                draws = 4 * (n_needed - n_chosen) + 8
-                candidates = _unique_in_order(tier[rng.integers(0, tier.size, size=draws)])
-            candidates = candidates[~np.isin(candidates, taken)]
-            accepted = rng.random(candidates.size) < acceptance[candidates]
-            if eligible is not None:
-                accepted &= eligible(candidates)
-            accepted_firms = candidates[accepted][: n_needed - n_chosen]
-            chosen.append(accepted_firms)
-            n_chosen += accepted_firms.size
-            taken = np.concatenate([taken, candidates])
-    return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+        return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
 
 
-def acceptance_probability(
-    absorptive_capacity: NDArray[np.float64], rti_affinity: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Probability that a firm reached by an instrument takes it up: r_i a_i.
+def engagement(
+    absorptive_capacity: NDArray[np.float64], rti_affinity: NDArray[np.float64], light_touch: bool = False
+) -> Acceptance:
+    """Probability that a firm approached by an instrument takes it up: r_i a_i.
 
     Under an open call the firm applies with probability a_i and then engages
     with r_i; under a targeted rule the RTI approaches it and it engages with
-    r_i a_i. The rules differ in whom they reach first (the tiers), not in this law.
+    r_i a_i. The rules differ in whom they reach first (the tiers), not in this
+    law. Light-touch instruments (attending an event, visiting a demonstrator)
+    ask less of a firm: sqrt(r_i a_i).
     """
-    return rti_affinity * absorptive_capacity
+    if light_touch:
+        return lambda firm: np.sqrt(rti_affinity[firm] * absorptive_capacity[firm])
+    return lambda firm: rti_affinity[firm] * absorptive_capacity[firm]

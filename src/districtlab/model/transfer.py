@@ -6,10 +6,11 @@ not yet knowledgeable, the hazard of becoming knowledgeable this step is
     learning_k u_ik [aware]  +  q_k E_ik u_ik  +  h_sc P_ik
 
 (vendor learning, imitation of adopters, and the two-step flow: P_ik counts i's
-buyers that have adopted k). E and P are read at the start of the step. A pair
-moves when its cumulative hazard passes an Exp(1) threshold drawn once per run:
-the same law as a Bernoulli draw of 1 - exp(-H dt) each step, at no random-number
-cost per step. The channel is then drawn in proportion to the three terms.
+buyers that have adopted k). E and P are read as they were at the start of the
+step. A pair moves when its integrated hazard passes an Exp(1) threshold drawn
+once per run (:mod:`districtlab.model.clocks`): the same law as a Bernoulli draw
+of 1 - exp(-H dt) each step. The channel is then drawn in proportion to the three
+terms.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.networks import Exposure
-from districtlab.model.state import AWARE, CHANNEL, KNOWLEDGEABLE, UNAWARE, DistrictState, make_aware, make_knowledgeable
+from districtlab.model.state import (
+    AWARE,
+    CHANNEL,
+    KNOWLEDGEABLE,
+    UNAWARE,
+    DistrictState,
+    make_aware,
+    make_knowledgeable,
+)
 
 _CHANNEL_OF_TERM = np.array([CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8)
 
@@ -63,29 +72,38 @@ def background_awareness(data: RunData, state: DistrictState, step: Step, schedu
         make_aware(state, firm, tech)
 
 
-def transfer_knowledge(data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure) -> None:
-    """Vendor learning, imitation and two-step flow move pairs to knowledgeable."""
+def knowledge_hazards(
+    data: RunData, state: DistrictState, exposure: Exposure, firm: NDArray[np.int64], tech: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """The three hazard terms (vendor learning, imitation, two-step flow), 3 x pairs; 0 once knowledgeable."""
     technologies, behaviour = data.technologies, data.behaviour
-    open_pairs = state.stage < KNOWLEDGEABLE
-    learning = technologies.learning_hazard[None, :] * (state.stage == AWARE)
-    imitation = technologies.imitation_strength[None, :] * step.exposure
-    hazard = (learning + imitation) * state.gate
-    if behaviour.supply_chain_hazard > 0.0:
-        hazard += behaviour.supply_chain_hazard * exposure.pressure
-    hazard *= open_pairs
-    state.knowledge_clock += hazard * data.dt
-    moving = np.flatnonzero((state.knowledge_clock >= state.knowledge_threshold).reshape(-1) & open_pairs.reshape(-1))
+    stage = state.stage[firm, tech]
+    gate = state.gate[firm, tech]
+    terms = np.empty((3, firm.size))
+    terms[0] = technologies.learning_hazard[tech] * (stage == AWARE) * gate
+    terms[1] = technologies.imitation_strength[tech] * exposure.exposure(firm, tech) * gate
+    terms[2] = behaviour.supply_chain_hazard * exposure.pressure(firm, tech)
+    terms *= stage < KNOWLEDGEABLE
+    return terms
+
+
+def set_knowledge_rates(
+    data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
+) -> None:
+    """Bring the knowledge clocks of these (not yet knowledgeable) pairs up to date."""
+    firm, tech = np.divmod(pair, data.technologies.k)
+    state.knowledge_clock.set_rates(pair, knowledge_hazards(data, state, exposure, firm, tech).sum(axis=0), now)
+
+
+def transfer_knowledge(data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure) -> None:
+    """Pairs whose knowledge clock runs out this step become knowledgeable, by the channel drawn."""
+    clock = state.knowledge_clock
+    moving = clock.due_before(step.month + data.dt)
     if moving.size == 0:
         return
-    firm, tech = np.divmod(moving, technologies.k)
-    terms = np.stack(
-        [
-            learning[firm, tech] * state.gate[firm, tech],
-            imitation[firm if imitation.shape[0] > 1 else 0, tech] * state.gate[firm, tech],
-            behaviour.supply_chain_hazard * exposure.pressure[firm, tech],
-        ]
-    )
-    cumulative = np.cumsum(terms, axis=0)
-    draw = streams.attribution.random(firm.size) * cumulative[-1]
+    firm, tech = np.divmod(moving, data.technologies.k)
+    cumulative = np.cumsum(knowledge_hazards(data, state, exposure, firm, tech), axis=0)
+    draw = streams.attribution.random(moving.size) * cumulative[-1]
     term = np.minimum((draw[None, :] >= cumulative).sum(axis=0), 2)
     make_knowledgeable(state, firm, tech, _CHANNEL_OF_TERM[term])
+    clock.stop(moving, step.month)

@@ -1,0 +1,97 @@
+"""Scenario files in TOML: load with one-line errors, save so that loading gives the same scenario.
+
+Saving writes every field (defaults included) with ``tomli_w``; floats are written
+with their shortest round-tripping repr, so ``parse_scenario(dump_scenario(s)) == s``
+and dumping again gives the same text. Preset files keep their comments (the
+sources of every number); :func:`districtlab.presets.export_preset` copies them as
+they are.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from districtlab.config import Scenario
+from districtlab.errors import InputError
+
+
+def _first_problem(error: ValidationError) -> tuple[str, str]:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = first["msg"]
+    more = error.error_count() - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return field, message
+
+
+def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
+    """Parse TOML text into a validated Scenario; errors are :class:`InputError`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"malformed TOML: {error}", path=source) from None
+    return scenario_from_dict(data, source=source)
+
+
+def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        field, message = _first_problem(error)
+        raise InputError(message, path=source, field=field) from None
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Load a scenario TOML file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, not a scenario file", path=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not a UTF-8 text file", path=path) from None
+    return parse_scenario(text, source=str(path))
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The TOML text of a scenario, every field written out."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new one, never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write ``scenario`` as TOML to ``path`` (atomically)."""
+    path = Path(path)
+    write_text_atomically(path, dump_scenario(scenario))
+    return path
