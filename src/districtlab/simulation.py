@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from districtlab._rng import RNGLike, SeedRecord, as_seed_sequence
 from districtlab.config import (
     RTI,
@@ -22,7 +24,7 @@ from districtlab.model import run_model
 from districtlab.results import RunResult
 
 
-def simulate(scenario: Scenario, *, rng: RNGLike = None) -> RunResult:
+def simulate(scenario: Scenario, *, rng: RNGLike = None, progress: Callable[[int, int], None] | None = None) -> RunResult:
     """Run one simulation of ``scenario``.
 
     Parameters
@@ -32,6 +34,8 @@ def simulate(scenario: Scenario, *, rng: RNGLike = None) -> RunResult:
     rng
         ``None`` (fresh entropy, recorded in the result), an ``int`` seed, a
         :class:`numpy.random.SeedSequence` or a :class:`numpy.random.Generator`.
+    progress
+        Called as ``progress(steps_done, steps_total)`` after every step.
 
     Returns
     -------
@@ -47,7 +51,8 @@ def simulate(scenario: Scenario, *, rng: RNGLike = None) -> RunResult:
     (31, 1)
     """
     seed_sequence = as_seed_sequence(rng)
-    observations = run_model(scenario, seed_sequence)
+    hook = None if progress is None else (lambda done, _state: progress(done, scenario.n_steps))
+    observations = run_model(scenario, seed_sequence, on_step=hook)
     return RunResult(scenario=scenario, seed=SeedRecord.of(seed_sequence), observations=observations)
 
 

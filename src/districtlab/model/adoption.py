@@ -109,12 +109,12 @@ def award_grants(
     tiers (random within a tier); a firm applies with probability a_i; grants are
     awarded while the grant account covers them.
     """
-    rng = streams.programme
     k = data.technologies.k
     pair: NDArray[np.int64] | None = None
     for slot, programme in enumerate(programmes):
         if programme is None or not programme.delivering(step.month) or programme.design.grant_rate <= 0.0:
             continue
+        rng = streams.programmes[slot]
         account = programme.account("grants")
         if account <= 0.0:
             continue

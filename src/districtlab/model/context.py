@@ -41,6 +41,7 @@ class Step:
     month: float
     legitimacy: NDArray[np.float64]  # L_k: adoption share among visible firms at the start of the step
     staff_days_left: float
+    released: NDArray[np.float64]  # programmes: budget made available in this step
     spend: NDArray[np.float64]  # programmes x spend lines, this step
     units: NDArray[np.float64]  # programmes x unit lines, this step
     newly_engaged: list[NDArray[np.int64]]
@@ -48,7 +49,10 @@ class Step:
 
 @dataclass
 class Streams:
-    programme: np.random.Generator
+    """Random streams of the dynamics: one per programme slot (so that the RTI's core services
+    draw the same numbers whatever programme runs beside them), and one for attributing channels."""
+
+    programmes: tuple[np.random.Generator, ...]
     attribution: np.random.Generator
 
 

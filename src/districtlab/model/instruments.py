@@ -44,14 +44,14 @@ def _charge(
 
 def _knowledge_trial(
     state: DistrictState,
-    streams: Streams,
+    rng: np.random.Generator,
     firm: NDArray[np.int64],
     tech: NDArray[np.int64],
     success: NDArray[np.float64],
     channel: str,
 ) -> None:
     """Pairs become knowledgeable with probability ``success``; the others at least aware."""
-    hit = streams.programme.random(firm.size) < success
+    hit = rng.random(firm.size) < success
     make_knowledgeable(state, firm[hit], tech[hit], np.full(int(hit.sum()), CHANNEL[channel], np.int8))
     make_aware(state, firm[~hit], tech[~hit])
 
@@ -64,8 +64,8 @@ def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Str
         return
     attendees_per_event = max(1, int(round(design.event_attendees * data.event_reach_multiplier)))
     acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
-    attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programme)
-    topics = programme.draw_topics(n_events, streams.programme)
+    attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programmes[index])
+    topics = programme.draw_topics(n_events, streams.programmes[index])
     topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
     make_aware(state, attendees, topic_of_attendee)
     mark_engaged(state, step, attendees)
@@ -86,7 +86,7 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
         return (state.stage[candidates] < KNOWLEDGEABLE).any(axis=1)
 
-    firms = programme.outreach_of("diagnostics", data.tiers).select(n, acceptance, streams.programme, has_something_to_learn)
+    firms = programme.outreach_of("diagnostics", data.tiers).select(n, acceptance, streams.programmes[index], has_something_to_learn)
     if firms.size == 0:
         return
     technologies = data.technologies
@@ -99,7 +99,7 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     useful = fit[np.repeat(np.arange(firms.size), depth), tech] >= 0.0
     firm, tech = firm[useful], tech[useful]
     success = state.rti_competence[tech] * state.gate[firm, tech]
-    _knowledge_trial(state, streams, firm, tech, success, "diagnostic")
+    _knowledge_trial(state, streams.programmes[index], firm, tech, success, "diagnostic")
     mark_engaged(state, step, firms)
     _charge(programme, step, index, "diagnostics", firms.size * design.diagnostic_cost_eur, firms.size * design.staff_days_per_diagnostic)
     step.units[index, UNIT["diagnostics"]] += firms.size
@@ -128,7 +128,7 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
     if not programme.demonstrators:
         return
     expected = design.demonstrator_visitors_per_month * len(programme.demonstrators) * data.dt
-    wanted = int(expected) + int(streams.programme.random() < expected - int(expected))
+    wanted = int(expected) + int(streams.programmes[index].random() < expected - int(expected))
     n = _units_within_capacity(step, wanted, design.staff_days_per_visit)
     if n == 0:
         return
@@ -138,13 +138,13 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
         return (state.stage[np.ix_(candidates, shown)] < ADOPTED).any(axis=1)
 
     acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
-    visitors = programme.outreach_of("demonstrator", data.tiers).select(n, acceptance, streams.programme, has_something_to_see)
+    visitors = programme.outreach_of("demonstrator", data.tiers).select(n, acceptance, streams.programmes[index], has_something_to_see)
     if visitors.size == 0:
         return
-    tech = shown[streams.programme.integers(0, shown.size, size=visitors.size)]
+    tech = shown[streams.programmes[index].integers(0, shown.size, size=visitors.size)]
     state.seen_demonstration[visitors, tech] = True
     state.mark_changed(visitors * data.technologies.k + tech)
-    _knowledge_trial(state, streams, visitors, tech, state.gate[visitors, tech], "demonstrator")
+    _knowledge_trial(state, streams.programmes[index], visitors, tech, state.gate[visitors, tech], "demonstrator")
     mark_engaged(state, step, visitors)
     step.staff_days_left -= visitors.size * design.staff_days_per_visit
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
@@ -159,12 +159,12 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
     if n_projects == 0:
         return
     acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
-    topics = programme.draw_topics(n_projects, streams.programme)
+    topics = programme.draw_topics(n_projects, streams.programmes[index])
     for tech in topics:
         def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
             return state.stage[candidates, tech] < ADOPTED
 
-        members = programme.outreach_of("projects", data.tiers).select(design.project_size, acceptance, streams.programme, has_not_adopted)
+        members = programme.outreach_of("projects", data.tiers).select(design.project_size, acceptance, streams.programmes[index], has_not_adopted)
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
@@ -203,7 +203,7 @@ def deliver_training(data: RunData, state: DistrictState, step: Step, streams: S
     if n == 0:
         return
     acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
-    trainees = programme.outreach_of("training", data.tiers).select(n, acceptance, streams.programme)
+    trainees = programme.outreach_of("training", data.tiers).select(n, acceptance, streams.programmes[index])
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)
@@ -235,7 +235,9 @@ def deliver_programmes(
     for index, programme in enumerate(programmes):
         if programme is None:
             continue
-        step.spend[index, SPEND["codesign"]] += programme.fund(step.month, data.dt)
+        released, codesign = programme.fund(step.month, data.dt)
+        step.released[index] += released
+        step.spend[index, SPEND["codesign"]] += codesign
         complete_projects(data, state, step, programme, exposure)
         if not data.rti_enabled:
             continue

@@ -37,6 +37,7 @@ class Observations:
     rti_competence: NDArray[np.float64]  # steps+1 x technologies
     absorptive_capacity: NDArray[np.float64]  # steps+1 x size classes, mean
     legitimacy: NDArray[np.float64]  # steps+1 x technologies, L_k used during the step
+    released: NDArray[np.float64]  # steps+1 x slots: budget made available, per step
     spend: NDArray[np.float64]  # steps+1 x slots x spend lines, per step
     units: NDArray[np.float64]  # steps+1 x slots x unit lines, per step
 
@@ -75,6 +76,7 @@ class Recorder:
             rti_competence=np.zeros((rows, k)),
             absorptive_capacity=np.zeros((rows, s)),
             legitimacy=np.zeros((rows, k)),
+            released=np.zeros((rows, len(PROGRAMME_SLOTS))),
             spend=np.zeros((rows, len(PROGRAMME_SLOTS), len(SPEND_LINES))),
             units=np.zeros((rows, len(PROGRAMME_SLOTS), len(UNIT_LINES))),
         )
@@ -96,6 +98,7 @@ class Recorder:
             for firms in step.newly_engaged:
                 self._engaged += np.bincount(sizes[firms], minlength=self._engaged.size)
             o.legitimacy[row] = step.legitimacy
+            o.released[row] = step.released
             o.spend[row] = step.spend
             o.units[row] = step.units
         o.engaged[row] = self._engaged

@@ -127,18 +127,20 @@ class ProgrammeRun:
     def delivering(self, month: float) -> bool:
         return self.delivery_start_month <= month < self.end_month
 
-    def fund(self, month: float, dt: float) -> float:
-        """Let this step's budget flow in; return what co-design spent in it."""
+    def fund(self, month: float, dt: float) -> tuple[float, float]:
+        """Let this step's budget flow in; return (budget released, spent on co-design) in this step."""
         if not self.start_month <= month < self.end_month:
-            return 0.0
+            return 0.0, 0.0
         if month < self.delivery_start_month:
             months = self.delivery_start_month - self.start_month
             spend = min(self.codesign_budget * dt / months, self.codesign_budget - self.codesign_spent)
             self.codesign_spent += spend
-            return spend
+            return spend, spend
         capital = INSTRUMENT["demonstrator"]
+        released = 0.0
         if not self.capital_released:
-            self.accounts[capital] += self.allocation[capital] * self.delivery_budget
+            released = self.allocation[capital] * self.delivery_budget
+            self.accounts[capital] += released
             self.capital_released = True
         flowing = self.allocation.copy()
         flowing[capital] = 0.0
@@ -148,7 +150,7 @@ class ProgrammeRun:
         self.inflow_so_far += inflow
         if flowing_budget > 0.0:
             self.accounts += flowing / flowing.sum() * inflow
-        return 0.0
+        return released + inflow, 0.0
 
     def affordable(self, instrument: str, unit_cost: float) -> int:
         return int(self.accounts[INSTRUMENT[instrument]] // unit_cost)

@@ -39,6 +39,7 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
         month=index * data.dt,
         legitimacy=legitimacy,
         staff_days_left=data.staff_days_per_month * data.dt if data.rti_enabled else 0.0,
+        released=np.zeros(len(PROGRAMME_SLOTS)),
         spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
         units=np.zeros((len(PROGRAMME_SLOTS), len(UNIT_LINES))),
         newly_engaged=[],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from districtlab._rng import run_streams
@@ -42,8 +44,17 @@ def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, thresholds[order]
 
 
-def run_model(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Observations:
-    """Simulate ``scenario`` with the random streams spawned from ``seed_sequence``."""
+StepHook = Callable[[int, DistrictState], None]
+
+
+def run_model(
+    scenario: Scenario, seed_sequence: np.random.SeedSequence, *, on_step: StepHook | None = None
+) -> Observations:
+    """Simulate ``scenario`` with the random streams spawned from ``seed_sequence``.
+
+    ``on_step(step, state)`` is called after month 0 is set up (step 0) and after
+    every step; it must not change the state (it is for progress and for tests).
+    """
     streams = run_streams(seed_sequence)
     technologies = TechnologyArrays.from_config(scenario.technologies)
     firms = draw_firms(scenario.population, streams["population"])
@@ -78,16 +89,21 @@ def run_model(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Obse
     awareness = AwarenessSchedule.draw(state, technologies.awareness_hazard, float(scenario.months), streams["awareness"])
 
     # One slot per entry of PROGRAMME_SLOTS; an empty slot (None) keeps the recorded shapes stable.
+    slot_streams = (streams["core_services"], streams["programme"])
     programmes: list[ProgrammeRun | None] = [
-        ProgrammeRun.plan(rti.core_services, technologies, streams["programme"]) if rti.enabled else None,
-        ProgrammeRun.plan(scenario.programme, technologies, streams["programme"]),
+        ProgrammeRun.plan(rti.core_services, technologies, slot_streams[0]) if rti.enabled else None,
+        ProgrammeRun.plan(scenario.programme, technologies, slot_streams[1]),
     ]
     names = tuple(run.name if run is not None else "" for run in programmes)
     priorities = np.array([run.priorities if run is not None else np.zeros(technologies.k) for run in programmes])
     recorder = Recorder(data, scenario.n_steps, names, priorities)
     recorder.record(0, state, None)
-    dynamics = Streams(programme=streams["programme"], attribution=streams["attribution"])
+    if on_step is not None:
+        on_step(0, state)
+    dynamics = Streams(programmes=slot_streams, attribution=streams["attribution"])
     for index in range(scenario.n_steps):
         current = step(data, state, exposure, awareness, programmes, dynamics, index)
         recorder.record(index + 1, state, current)
+        if on_step is not None:
+            on_step(index + 1, state)
     return recorder.observations
