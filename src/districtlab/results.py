@@ -87,17 +87,22 @@ class RunResult:
     # -- scalar outcomes --------------------------------------------------------------------
 
     def outcomes(self) -> dict[str, float]:
-        """End-of-horizon outcomes, one number each (the quantities experiments compare)."""
+        """End-of-horizon outcomes, one number each (the quantities experiments compare).
+
+        As in diffusion research, an *adopter* is counted per technology: ``adopters``
+        sums, over technologies, the firms that have adopted each one, and
+        ``new_adopters`` those that adopted during the run. ``firms_adopting`` counts
+        firms with at least one technology; ``laggard_share`` the share with none.
+        """
         o = self.observations
         final = -1
         n = self.n_firms
         adopted_final = self._adopted_by_technology[final]
         adopted_initial = self._adopted_by_technology[0]
         result: dict[str, float] = {
-            "adopters": float(n - o.maturity_histogram[final, 0]),
-            "new_adopters": float(o.maturity_histogram[0, 0] - o.maturity_histogram[final, 0]),
-            "adoptions": float(adopted_final.sum()),
-            "new_adoptions": float(adopted_final.sum() - adopted_initial.sum()),
+            "adopters": float(adopted_final.sum()),
+            "new_adopters": float(adopted_final.sum() - adopted_initial.sum()),
+            "firms_adopting": float(n - o.maturity_histogram[final, 0]),
             "adoption_share_mean": float(adopted_final.mean() / n),
             "laggard_share": float(self.laggard_share()[final]),
             "maturity_mean": float(self.maturity_mean()[final]),
@@ -110,9 +115,13 @@ class RunResult:
             result[f"adoption_share.{name}"] = float(adopted_final[o.technology_names.index(name)] / n)
             reached = np.flatnonzero(shares[name].to_numpy() >= 0.5)
             result[f"months_to_half.{name}"] = float(self.months[reached[0]]) if reached.size else float("nan")
+        adopted_by_size = o.adopted[final].sum(axis=2)  # technologies x size classes
         for size_index, size in enumerate(SIZE_CLASSES):
             firms = o.firms_by_group[size_index].sum()
             result[f"engaged_share.{size}"] = float(o.engaged[final, size_index] / firms) if firms else float("nan")
+            result[f"size_adoption_share.{size}"] = (
+                float(adopted_by_size[:, size_index].mean() / firms) if firms else float("nan")
+            )
         new_by_channel = o.adoptions_by_channel[final] - o.adoptions_by_channel[0]  # channels x tech x size
         sme = [SIZE_CLASSES.index(s) for s in SME_CLASSES]
         sme_total = new_by_channel[:, :, sme].sum()

@@ -13,7 +13,9 @@ from rich.console import Console
 
 from districtlab.errors import InputError
 
-console = Console()
+console = Console(highlight=False)
+if not console.is_terminal:  # logs and pipes: do not squeeze tables into 80 columns
+    console = Console(highlight=False, width=140)
 error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 #: Exit status for bad input (as argparse and click use for usage errors).

@@ -1,0 +1,212 @@
+"""districtlab's command line: presets, run, demo (and the evidence and experiment commands)."""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from districtlab import __version__
+from districtlab._rng import as_seed_sequence
+from districtlab.cli.common import console, fail, user_errors
+from districtlab.cli.progress import progress_bar
+from districtlab.config import NO_PROGRAMME, Scenario
+from districtlab.errors import InputError
+from districtlab.experiments.compare import mean_interval
+from districtlab.io.results import write_run_outputs
+from districtlab.io.toml import save_scenario
+from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
+from districtlab.results import RunResult
+from districtlab.simulation import simulate
+
+app = typer.Typer(
+    name="districtlab",
+    help="Simulate how Industry 4.0 spreads through industrial districts, and which programme makes it spread.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class ProgrammeChoice(str, Enum):
+    none = "none"
+    generic = "generic"
+    place_based = "place-based"
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"districtlab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """districtlab: Industry 4.0 diffusion in industrial districts."""
+
+
+# -- presets ------------------------------------------------------------------------------
+
+
+@app.command()
+def presets(
+    export: Annotated[
+        tuple[str, Path] | None,
+        typer.Option("--export", metavar="NAME FILE", help="Write preset NAME as an editable TOML file."),
+    ] = None,
+) -> None:
+    """List the district presets, or export one as an editable TOML file."""
+    with user_errors():
+        if export is not None:
+            name, path = export
+            written = export_preset(name, path)
+            console.print(f"wrote {written} (every number keeps its source comment)")
+            return
+        table = Table(title="District presets")
+        for column in ("name", "district", "firms", "RTI", "programmes"):
+            table.add_column(column)
+        for name in list_presets():
+            scenario = load_preset(name)
+            table.add_row(
+                name, scenario.district, f"{scenario.n_firms:,}", scenario.rti.name,
+                ", ".join([NO_PROGRAMME, *scenario.programmes]),
+            )
+        console.print(table)
+
+
+# -- run ----------------------------------------------------------------------------------
+
+
+def _scenario_for_run(source: str, programme: ProgrammeChoice | None, months: float | None, firms: int | None) -> Scenario:
+    scenario = load_scenario(source)
+    try:
+        if programme is not None:
+            scenario = scenario.with_programme(programme.value)
+        if months is not None:
+            scenario = scenario.with_months(months)
+        if firms is not None:
+            scenario = scenario.with_firms(firms)
+    except InputError:
+        raise
+    except ValueError as error:
+        raise InputError(str(error).splitlines()[0], path=source) from None
+    return scenario
+
+
+def _simulate_replication(scenario: Scenario, entropy: int, spawn_key: tuple[int, ...]) -> RunResult:
+    return simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=spawn_key))
+
+
+def _executor(workers: int) -> Executor | None:
+    return ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+
+
+def _run_replications(scenario: Scenario, replications: int, seed: int | None, workers: int) -> list[RunResult]:
+    """Replication r runs with SeedSequence(entropy, spawn_key=(r,)), as in run_scenarios."""
+    root = as_seed_sequence(seed)
+    entropy = root.entropy
+    assert isinstance(entropy, int)
+    keys = [(*root.spawn_key, r) for r in range(replications)]
+    if replications == 1:
+        with progress_bar("simulating", scenario.n_steps) as update:
+            return [simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=keys[0]), progress=update)]
+    executor = _executor(workers)
+    with executor if executor is not None else nullcontext(), progress_bar("replications", replications) as update:
+        if executor is None:
+            results = []
+            for index, key in enumerate(keys):
+                results.append(_simulate_replication(scenario, entropy, key))
+                update(index + 1, replications)
+            return results
+        futures = [executor.submit(_simulate_replication, scenario, entropy, key) for key in keys]
+        results = []
+        for index, future in enumerate(futures):
+            results.append(future.result())
+            update(index + 1, replications)
+        return results
+
+
+def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
+    outcomes = pd.DataFrame([result.outcomes() for result in results])
+    n = len(results)
+    table = Table(title=f"{scenario.district}: {scenario.programme.name}, {scenario.n_firms:,} firms, {scenario.months:g} months, {n} replication{'s' if n > 1 else ''}")
+    table.add_column("outcome")
+    table.add_column("month 0", justify="right")
+    table.add_column("horizon" + (" (mean [95% CI])" if n > 1 else ""), justify="right")
+
+    def cell(values: np.ndarray, scale: float = 1.0, digits: int = 3) -> str:
+        mean, _, low, high = mean_interval(values * scale, 0.95)
+        return f"{mean:,.{digits}f}" + (f" [{low:,.{digits}f}, {high:,.{digits}f}]" if n > 1 else "")
+
+    start = np.array([r.adoption_share().iloc[0].to_numpy() for r in results]).mean(axis=0)
+    for index, technology in enumerate(scenario.technologies):
+        table.add_row(f"adoption share: {technology.label}", f"{start[index]:.3f}", cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()))
+    table.add_row("adopters (firm × technology)", f"{results[0].outcomes()['adopters'] - results[0].outcomes()['new_adopters']:,.0f}", cell(outcomes["adopters"].to_numpy(), digits=1))
+    table.add_row("laggard share (no technology)", f"{results[0].laggard_share()[0]:.3f}", cell(outcomes["laggard_share"].to_numpy()))
+    table.add_row("programme spend (EUR)", "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0))
+    for channel in ("supply_chain", "imitation", "rti_direct", "legitimacy", "grant"):
+        table.add_row(f"SME adoptions via {channel.replace('_', ' ')}", "", cell(outcomes[f"sme_adoption_channel_share.{channel}"].to_numpy()))
+    return table
+
+
+@app.command()
+def run(
+    preset_or_file: Annotated[str, typer.Argument(help="A preset name (see `districtlab presets`) or a scenario TOML file.")],
+    programme: Annotated[ProgrammeChoice | None, typer.Option(help="Programme to run (default: the scenario's).")] = None,
+    months: Annotated[float | None, typer.Option(help="Horizon in months.")] = None,
+    firms: Annotated[int | None, typer.Option(help="Rescale the population to N firms, keeping its distributions and network degrees.")] = None,
+    replications: Annotated[int, typer.Option(min=1, help="Independent replications.")] = 1,
+    seed: Annotated[int | None, typer.Option(min=0, help="Root seed (default: fresh entropy, printed and recorded).")] = None,
+    out: Annotated[Path, typer.Option(help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml.")] = Path("districtlab-output"),
+    workers: Annotated[int, typer.Option(min=1, help="Processes for replications.")] = 1,
+) -> None:
+    """Simulate a district and write its results."""
+    with user_errors(preset_or_file):
+        scenario = _scenario_for_run(preset_or_file, programme, months, firms)
+        results = _run_replications(scenario, replications, seed, workers)
+        console.print(_summary_table(scenario, results))
+        metadata = {
+            "districtlab_version": __version__,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "scenario": scenario.name,
+            "programme": scenario.programme.name,
+            "replications": replications,
+            "seed_entropy": results[0].seed.entropy,
+            "spawn_keys": [list(r.seed.spawn_key) for r in results],
+        }
+        written = write_run_outputs(results, out, metadata)
+        save_scenario(scenario, out / "scenario.toml")
+        console.print(f"seed {results[0].seed.entropy}; wrote {', '.join(str(p) for p in [*written, out / 'scenario.toml'])}")
+
+
+# -- demo ---------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Directory for index.html, figures and tables.")] = Path("demo-output"),
+    replications: Annotated[int, typer.Option(min=2, help="Replications per district and programme.")] = 30,
+    seed: Annotated[int, typer.Option(min=0, help="Root seed.")] = 2026,
+    workers: Annotated[int, typer.Option(min=1, help="Processes (default: up to 2 cores).")] = min(2, os.cpu_count() or 1),
+) -> None:
+    """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
+    from districtlab.cli.demo import run_demo  # the demo pulls in the report stack
+
+    with user_errors():
+        run_demo(out=out, replications=replications, seed=seed, workers=workers)
+
+
+__all__ = ["app", "fail"]

@@ -1,0 +1,140 @@
+"""Compare a district's programmes (none, generic, place-based) under common random numbers.
+
+This is the question districtlab exists to answer: in each district, what does a
+programme add over no programme, and does the place-based design beat the
+generic one with the same budget? Every number comes with its confidence interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from districtlab._rng import RNGLike, as_seed_sequence
+from districtlab.config import SIZE_CLASSES, Scenario
+from districtlab.experiments.compare import compare, cost_per_additional, mean_interval
+from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
+
+PROGRAMMES = ("none", "generic", "place-based")
+BASELINE = "none"
+#: Outcomes reported as additionality over no programme.
+ADDITIONALITY_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
+
+
+@dataclass(frozen=True)
+class DistrictComparison:
+    """The programmes of one district, run side by side."""
+
+    district: str
+    preset: str
+    experiment: ExperimentResult
+
+    def additionality(self, confidence: float = 0.95) -> pd.DataFrame:
+        table = compare(self.experiment, baseline=BASELINE, outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
+        return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
+
+    def cost_per_additional_adopter(self, confidence: float = 0.95) -> pd.DataFrame:
+        table = cost_per_additional(self.experiment, baseline=BASELINE, effect="new_adopters", confidence=confidence)
+        return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
+
+    def place_based_vs_generic(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Place-based minus generic (same budget), paired."""
+        table = compare(self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
+        table = table[table["scenario"] == "place-based"]
+        return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
+
+    def sme_channel_shares(self) -> pd.DataFrame:
+        """Mean share of SME adoptions by channel, one row per programme."""
+        outcomes = self.experiment.outcomes()
+        columns = [c for c in outcomes.columns if c.startswith("sme_adoption_channel_share.") and not c.endswith("rti_direct")]
+        shares = outcomes.groupby("scenario", sort=False)[columns].mean()
+        shares.columns = [c.split(".", 1)[1] for c in columns]
+        return shares.reindex(list(self.experiment.names))
+
+    def adoption_by_size(self) -> pd.DataFrame:
+        """Mean adoption share (over technologies) at the horizon by size class, one column per programme."""
+        outcomes = self.experiment.outcomes()
+        columns = [f"size_adoption_share.{size}" for size in SIZE_CLASSES]
+        table = outcomes.groupby("scenario", sort=False)[columns].mean().T
+        table.index = pd.Index(SIZE_CLASSES, name="size_class")
+        return table[list(self.experiment.names)]
+
+
+def district_scenarios(scenario: Scenario) -> dict[str, Scenario]:
+    return {name: scenario.with_programme(name) for name in PROGRAMMES}
+
+
+def compare_programmes(
+    scenarios: Sequence[tuple[str, Scenario]],
+    *,
+    replications: int,
+    rng: RNGLike = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[DistrictComparison]:
+    """Run none, generic and place-based in each district, ``replications`` times each.
+
+    Districts get independent seed streams (spawned from the root); within a
+    district the three programmes share common random numbers.
+    """
+    root = as_seed_sequence(rng)
+    children = root.spawn(len(scenarios))
+    total = len(scenarios) * len(PROGRAMMES) * replications
+    done_before = 0
+    comparisons = []
+    for (preset, scenario), child in zip(scenarios, children, strict=True):
+        def report(done: int, _total: int, offset: int = done_before) -> None:
+            if progress is not None:
+                progress(offset + done, total)
+
+        experiment = run_scenarios(
+            district_scenarios(scenario), replications=replications, rng=child, executor=executor, progress=report
+        )
+        comparisons.append(DistrictComparison(district=scenario.district, preset=preset, experiment=experiment))
+        done_before += len(PROGRAMMES) * replications
+    return comparisons
+
+
+def summary_table(comparisons: Sequence[DistrictComparison], confidence: float = 0.95) -> pd.DataFrame:
+    """One row per district and programme: additionality over no programme, with intervals."""
+    rows = []
+    for comparison in comparisons:
+        additionality = comparison.additionality(confidence).set_index(["programme", "outcome"])
+        costs = comparison.cost_per_additional_adopter(confidence).set_index("programme")
+        for programme in PROGRAMMES[1:]:
+            adopters = additionality.loc[(programme, "new_adopters")]
+            laggards = additionality.loc[(programme, "laggard_share")]
+            spend = additionality.loc[(programme, "programme_spend_eur")]
+            cost = costs.loc[programme]
+            rows.append(
+                {
+                    "district": comparison.district,
+                    "programme": programme,
+                    "additional_adopters": adopters["difference"],
+                    "additional_adopters_low": adopters["ci_low"],
+                    "additional_adopters_high": adopters["ci_high"],
+                    "laggard_share_change": laggards["difference"],
+                    "laggard_share_change_low": laggards["ci_low"],
+                    "laggard_share_change_high": laggards["ci_high"],
+                    "spend_eur": spend["mean"],
+                    "eur_per_additional_adopter": cost["eur_per_additional"],
+                    "eur_per_additional_adopter_low": cost["ci_low"],
+                    "eur_per_additional_adopter_high": cost["ci_high"],
+                    "replications": int(adopters["replications"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "BASELINE",
+    "PROGRAMMES",
+    "DistrictComparison",
+    "compare_programmes",
+    "district_scenarios",
+    "mean_interval",
+    "summary_table",
+]

@@ -1,0 +1,56 @@
+"""Writing run results: tidy Parquet tables, the adoption figure, metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from districtlab.results import RunResult
+from districtlab.viz import adoption_bands
+
+
+def run_frames(results: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(tidy results of every replication, one row of outcomes per replication)."""
+    frames = [result.to_frame().assign(replication=index) for index, result in enumerate(results)]
+    tidy = pd.concat(frames, ignore_index=True)
+    tidy["replication"] = tidy["replication"].astype("int32")
+    outcomes = pd.DataFrame(
+        [
+            {"replication": index, "seed_entropy": str(r.seed.entropy), "spawn_key": "/".join(map(str, r.seed.spawn_key)), **r.outcomes()}
+            for index, r in enumerate(results)
+        ]
+    )
+    return tidy, outcomes
+
+
+def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping[str, Any]) -> list[Path]:
+    """Write results.parquet, outcomes.parquet, adoption.png and metadata.json into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    tidy, outcomes = run_frames(results)
+    written = []
+    for name, frame in (("results.parquet", tidy), ("outcomes.parquet", outcomes)):
+        path = out / name
+        temporary = path.with_suffix(".parquet.tmp")
+        frame.to_parquet(temporary, index=False)
+        temporary.replace(path)  # readers never see half a file
+        written.append(path)
+    first = results[0]
+    shares = np.array([r.adoption_share().to_numpy() for r in results])  # replications x steps x technologies
+    curves = {t.label: shares[:, :, i] for i, t in enumerate(first.scenario.technologies)}
+    figure = adoption_bands(
+        curves, first.months, title=f"{first.scenario.district}: {first.scenario.programme.name}",
+        ylabel="Share of firms that have adopted",
+    )
+    figure.set_size_inches(9, 5.5)
+    path = out / "adoption.png"
+    figure.savefig(path, dpi=150)
+    written.append(path)
+    path = out / "metadata.json"
+    path.write_text(json.dumps(dict(metadata), indent=2, default=str) + "\n")
+    written.append(path)
+    return written

@@ -1,0 +1,207 @@
+"""The demo's outputs: a self-contained HTML page with its figures, and the tables behind it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from matplotlib.figure import Figure
+
+from districtlab.experiments.programmes import DistrictComparison
+from districtlab.report.embed import figure_png, png_data_uri
+from districtlab.viz import additionality_bars, adoption_bands, channel_shares, size_class_adoption
+
+PROGRAMME_LABELS = {"none": "no programme", "generic": "generic", "place-based": "place-based"}
+
+
+@dataclass(frozen=True)
+class EmbeddedFigure:
+    name: str
+    caption: str
+    uri: str
+
+
+def format_interval(value: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
+    """'12.3 [10.1, 14.5]', with infinite bounds written as such."""
+
+    def show(number: float) -> str:
+        if np.isinf(number):
+            return "−∞" if number < 0 else "∞"
+        if np.isnan(number):
+            return "n/a"
+        return f"{number * scale:,.{digits}f}{unit}"
+
+    return f"{show(value)} [{show(low)}, {show(high)}]"
+
+
+def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """The additionality table as people read it."""
+    return pd.DataFrame(
+        {
+            "District": summary["district"],
+            "Programme": summary["programme"],
+            "Additional adopters": [
+                format_interval(r.additional_adopters, r.additional_adopters_low, r.additional_adopters_high)
+                for r in summary.itertuples()
+            ],
+            "Laggard share change (pp)": [
+                format_interval(r.laggard_share_change, r.laggard_share_change_low, r.laggard_share_change_high, scale=100, digits=2)
+                for r in summary.itertuples()
+            ],
+            "Spend (EUR)": [f"{r.spend_eur:,.0f}" for r in summary.itertuples()],
+            "EUR per additional adopter": [
+                format_interval(r.eur_per_additional_adopter, r.eur_per_additional_adopter_low, r.eur_per_additional_adopter_high, digits=0)
+                for r in summary.itertuples()
+            ],
+        }
+    )
+
+
+def verdict(contrast: pd.DataFrame) -> str:
+    """Plain-language reading of place-based minus generic, stating its uncertainty."""
+    sentences = []
+    for row in contrast[contrast["outcome"] == "new_adopters"].itertuples():
+        interval = f"{row.difference:+.1f} adopters (95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f})"
+        if row.ci_low > 0:
+            judgement = "the place-based programme adds more adopters than the generic one with the same budget"
+        elif row.ci_high < 0:
+            judgement = "the generic programme adds more adopters than the place-based one with the same budget"
+        else:
+            judgement = "the two programmes cannot be told apart with these replications"
+        sentences.append(f"{row.district}: {judgement}, {interval}.")
+    return " ".join(sentences)
+
+
+def _embed(name: str, caption: str, figure: Figure, directory: Path) -> EmbeddedFigure:
+    png = figure_png(figure)
+    (directory / f"{name}.png").write_bytes(png)
+    return EmbeddedFigure(name=name, caption=caption, uri=png_data_uri(png))
+
+
+def _scenario_rows(comparisons: Sequence[DistrictComparison]) -> pd.DataFrame:
+    rows = []
+    for comparison in comparisons:
+        scenario = comparison.experiment.scenarios[0]
+        place = scenario.programmes["place-based"]
+        rows.append(
+            {
+                "District": scenario.district,
+                "Preset": comparison.preset,
+                "Firms": scenario.n_firms,
+                "RTI": f"{scenario.rti.name} ({scenario.rti.staff_fte:.0f} staff)",
+                "Programme budget (EUR/year)": f"{place.budget_eur_per_year:,.0f}",
+                "Months": f"{place.start_month}-{place.start_month + place.duration_months} of {scenario.months:.0f}",
+                "Place-based targeting": place.targeting.replace("_", " "),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, border=0, escape=True)
+
+
+def write_demo_report(
+    comparisons: Sequence[DistrictComparison],
+    summary: pd.DataFrame,
+    contrast: pd.DataFrame,
+    out: Path,
+    metadata: Mapping[str, str],
+) -> Path:
+    """Write ``index.html``, the figures as PNG, and the tables as CSV into ``out``."""
+    figures_dir = out / "figures"
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    curve_figures, channel_figures, size_figures = [], [], []
+    for comparison in comparisons:
+        experiment = comparison.experiment
+        months = np.arange(experiment.series("adoption_share_mean").shape[2]) * experiment.scenarios[0].dt
+        curves = {
+            PROGRAMME_LABELS.get(name, name): experiment.series("adoption_share_mean")[i]
+            for i, name in enumerate(experiment.names)
+        }
+        curve_figures.append(
+            _embed(
+                f"adoption_{comparison.preset}",
+                f"{comparison.district}: mean adoption share over the 8 technologies, with 95% confidence bands.",
+                adoption_bands(curves, months, title=comparison.district),
+                figures_dir,
+            )
+        )
+        shares = comparison.sme_channel_shares()
+        shares.index = [PROGRAMME_LABELS.get(name, name) for name in shares.index]
+        channel_figures.append(
+            _embed(
+                f"channels_{comparison.preset}",
+                f"{comparison.district}: share of SME adoptions by channel (mean over replications).",
+                channel_shares(shares, title=comparison.district),
+                figures_dir,
+            )
+        )
+        by_size = comparison.adoption_by_size()
+        by_size.columns = [PROGRAMME_LABELS.get(name, name) for name in by_size.columns]
+        size_figures.append(
+            _embed(
+                f"size_{comparison.preset}",
+                f"{comparison.district}: adoption share at the horizon by size class (mean over technologies).",
+                size_class_adoption(by_size, title=comparison.district),
+                figures_dir,
+            )
+        )
+    additionality = pd.concat([c.additionality() for c in comparisons], ignore_index=True)
+    headline = [
+        _embed(
+            "additional_adopters",
+            "Additional adopters over no programme, by district (95% CI).",
+            additionality_bars(additionality, outcome="new_adopters", ylabel="Additional adopters (firm × technology)", title="Additionality"),
+            figures_dir,
+        ),
+        _embed(
+            "laggard_share_change",
+            "Change in the share of firms with no technology, over no programme (95% CI).",
+            additionality_bars(
+                additionality.assign(
+                    difference=additionality["difference"] * 100, ci_low=additionality["ci_low"] * 100, ci_high=additionality["ci_high"] * 100
+                ),
+                outcome="laggard_share",
+                ylabel="Change in laggard share (percentage points)",
+                title="Laggards",
+            ),
+            figures_dir,
+        ),
+    ]
+    summary.to_csv(out / "additionality.csv", index=False)
+    contrast.to_csv(out / "place_based_vs_generic.csv", index=False)
+    additionality.to_csv(out / "additionality_by_outcome.csv", index=False)
+    (out / "metadata.json").write_text(json.dumps(dict(metadata), indent=2) + "\n")
+
+    environment = Environment(loader=PackageLoader("districtlab.report"), autoescape=select_autoescape())
+    contrast_view = contrast[contrast["outcome"].isin(["new_adopters", "laggard_share"])][
+        ["district", "outcome", "difference", "ci_low", "ci_high", "replications"]
+    ].round(4)
+    html = environment.get_template("demo.html.j2").render(
+        title="districtlab demo: Industry 4.0 programmes in three Spanish industrial districts",
+        lede=(
+            "Castellón ceramic tiles (ITC), Vinalopó footwear (INESCOP) and Toy Valley (AIJU): no programme, the generic "
+            "regional programme, and the documented place-based programme with the same budget."
+        ),
+        replications=int(summary["replications"].iloc[0]) if len(summary) else 0,
+        confidence="95%",
+        summary_table=Markup(_table_html(formatted_summary(summary))),
+        contrast_table=Markup(_table_html(contrast_view)),
+        verdict=verdict(contrast),
+        headline_figures=headline,
+        curve_figures=curve_figures,
+        channel_figures=channel_figures,
+        size_figures=size_figures,
+        scenario_table=Markup(_table_html(_scenario_rows(comparisons))),
+        metadata=metadata,
+    )
+    path = out / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path

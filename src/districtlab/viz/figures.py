@@ -1,0 +1,153 @@
+"""Figures for runs and experiments.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision
+deficiencies); lines also differ in style, axes carry units, and the default
+font sizes are large enough for a projector. Figures are made with
+``matplotlib.figure.Figure`` directly, not pyplot: no global state, no backend
+to choose, nothing to close.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+from scipy import stats
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+LINESTYLES = ("-", "--", "-.", ":")
+STYLE = {
+    "font.size": 13,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "legend.fontsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def mean_band(values: NDArray[np.float64], confidence: float = 0.95) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Mean over replications (axis 0) and the t interval of the mean, per step."""
+    mean = values.mean(axis=0)
+    n = values.shape[0]
+    if n < 2:
+        return mean, mean, mean
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def adoption_bands(
+    curves: Mapping[str, NDArray[np.float64]],
+    months: NDArray[np.float64],
+    *,
+    title: str,
+    ylabel: str = "Adoption share (mean over technologies)",
+    confidence: float = 0.95,
+    ax: Axes | None = None,
+) -> Figure:
+    """Mean curves with confidence bands; ``curves[label]`` is replications x steps."""
+    with mpl.rc_context(STYLE):
+        if ax is None:
+            figure = Figure(figsize=(7.5, 4.5), layout="constrained")
+            ax = figure.subplots()
+        figure = ax.get_figure()
+        for index, (label, values) in enumerate(curves.items()):
+            mean, low, high = mean_band(np.asarray(values), confidence)
+            colour = PALETTE[index % len(PALETTE)]
+            ax.plot(months, mean, color=colour, linestyle=LINESTYLES[index % len(LINESTYLES)], linewidth=2.2, label=label)
+            ax.fill_between(months, low, high, color=colour, alpha=0.25, linewidth=0)
+        ax.set_xlabel("Month")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.set_ylim(bottom=0)
+        n = next(iter(curves.values())).shape[0] if curves else 0
+        ax.legend(title=f"mean, {confidence:.0%} CI (n={n})", frameon=False)
+        ax.grid(alpha=0.3)
+    return figure
+
+
+def additionality_bars(
+    comparison: pd.DataFrame,
+    *,
+    outcome: str,
+    ylabel: str,
+    group: str = "district",
+    series: str = "programme",
+    title: str = "",
+) -> Figure:
+    """Bars of a difference over the baseline with confidence-interval whiskers.
+
+    ``comparison`` has columns ``group``, ``series``, ``outcome``, ``difference``,
+    ``ci_low`` and ``ci_high`` (as from :func:`districtlab.experiments.compare`).
+    """
+    data = comparison[comparison["outcome"] == outcome]
+    groups = list(dict.fromkeys(data[group]))
+    labels = list(dict.fromkeys(data[series]))
+    width = 0.8 / max(len(labels), 1)
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(7.5, 4.5), layout="constrained")
+        ax = figure.subplots()
+        x = np.arange(len(groups))
+        for index, label in enumerate(labels):
+            rows = data[data[series] == label].set_index(group).reindex(groups)
+            centre = rows["difference"].to_numpy(dtype=float)
+            error = np.vstack([centre - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - centre])
+            ax.bar(
+                x + (index - (len(labels) - 1) / 2) * width, centre, width, yerr=error, capsize=4,
+                color=PALETTE[index % len(PALETTE)], label=label, hatch=("", "//", "..", "xx")[index % 4],
+                edgecolor="white",
+            )
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_xticks(x, [textwrap.fill(str(g), 18) for g in groups])
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.legend(frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def channel_shares(shares: pd.DataFrame, *, title: str = "") -> Figure:
+    """Stacked horizontal bars: share of adoptions by channel; rows are bars, columns channels."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(8.5, 0.55 * len(shares) + 1.8), layout="constrained")
+        ax = figure.subplots()
+        left = np.zeros(len(shares))
+        for index, channel in enumerate(shares.columns):
+            values = shares[channel].to_numpy(dtype=float)
+            ax.barh(shares.index.astype(str), values, left=left, color=PALETTE[index % len(PALETTE)], label=channel.replace("_", " "))
+            left += values
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("Share of SME adoptions during the run")
+        ax.invert_yaxis()
+        ax.set_title(title)
+        ax.legend(ncol=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(shares) < 6 else -0.12))
+    return figure
+
+
+def size_class_adoption(shares: pd.DataFrame, *, title: str = "", ylabel: str = "Adoption share at the horizon") -> Figure:
+    """Grouped bars: rows are size classes, columns the series compared (e.g. programmes)."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(7.5, 4.5), layout="constrained")
+        ax = figure.subplots()
+        width = 0.8 / max(len(shares.columns), 1)
+        x = np.arange(len(shares.index))
+        for index, column in enumerate(shares.columns):
+            ax.bar(
+                x + (index - (len(shares.columns) - 1) / 2) * width, shares[column].to_numpy(dtype=float), width,
+                color=PALETTE[index % len(PALETTE)], label=str(column), hatch=("", "//", "..", "xx")[index % 4],
+                edgecolor="white",
+            )
+        ax.set_xticks(x, [str(i) for i in shares.index])
+        ax.set_ylim(0, 1)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.legend(frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+    return figure
