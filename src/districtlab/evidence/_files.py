@@ -19,7 +19,9 @@ def atomic_write(path: str | Path, write: Callable[[str], object]) -> Path:
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError("the folder to write into does not exist", path=path.parent)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.tmp", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f"{path.suffix}.tmp", dir=path.parent
+    )
     os.close(descriptor)
     try:
         write(temporary)

@@ -22,7 +22,13 @@ from typing import Any
 import pandas as pd
 
 from districtlab.errors import InputError
-from districtlab.evidence.project import CODE_COLUMNS, PATH_SEPARATOR, code_paths, stable_guid, typed_frame
+from districtlab.evidence.project import (
+    CODE_COLUMNS,
+    PATH_SEPARATOR,
+    code_paths,
+    stable_guid,
+    typed_frame,
+)
 
 #: File names of the shipped codebook inside ``districtlab.evidence.data``.
 CODEBOOK_FILES = {"yaml": "districtlab-codebook.yaml", "qdc": "districtlab-codebook.qdc"}
@@ -57,19 +63,29 @@ def codebook_frame(spec: Mapping[str, Any], *, source: str | None = None) -> pd.
 
 
 def _records(
-    codes: Sequence[Any], *, parent_path: tuple[str, ...], parent_guid: str | None, source: str | None
+    codes: Sequence[Any],
+    *,
+    parent_path: tuple[str, ...],
+    parent_guid: str | None,
+    source: str | None,
 ) -> Iterator[dict[str, Any]]:
     seen: set[str] = set()
     for position, code in enumerate(codes):
         where = PATH_SEPARATOR.join((*parent_path, f"#{position + 1}"))
-        if not isinstance(code, Mapping) or not isinstance(code.get("name"), str) or not code["name"].strip():
+        if (
+            not isinstance(code, Mapping)
+            or not isinstance(code.get("name"), str)
+            or not code["name"].strip()
+        ):
             raise InputError("every code needs a non-empty 'name'", path=source, field=where)
         name = code["name"].strip()
         path = (*parent_path, name)
         field = PATH_SEPARATOR.join(path)
         unknown = set(code) - _CODE_KEYS
         if unknown:
-            raise InputError(f"unknown key(s) {', '.join(sorted(unknown))}", path=source, field=field)
+            raise InputError(
+                f"unknown key(s) {', '.join(sorted(unknown))}", path=source, field=field
+            )
         if name in seen:
             raise InputError("two sibling codes have this name", path=source, field=field)
         seen.add(name)
@@ -89,14 +105,18 @@ def _records(
             "color": None if color is None else str(color).upper(),
             "description": None if description is None else " ".join(str(description).split()),
         }
-        yield from _records(code.get("codes") or [], parent_path=path, parent_guid=guid, source=source)
+        yield from _records(
+            code.get("codes") or [], parent_path=path, parent_guid=guid, source=source
+        )
 
 
 def study_codebook_file(kind: str = "qdc") -> Path:
     """Path of the shipped codebook, ``kind`` = ``"qdc"`` (REFI-QDA) or ``"yaml"``."""
     if kind not in CODEBOOK_FILES:
         raise InputError(f"unknown codebook format {kind!r}; choose {' or '.join(CODEBOOK_FILES)}")
-    return Path(str(resources.files("districtlab.evidence").joinpath("data").joinpath(CODEBOOK_FILES[kind])))
+    return Path(
+        str(resources.files("districtlab.evidence").joinpath("data").joinpath(CODEBOOK_FILES[kind]))
+    )
 
 
 def study_codebook() -> pd.DataFrame:
@@ -111,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         import yaml
     except ImportError:
-        print("regenerating the codebook needs PyYAML: pip install 'districtlab[test]'", file=sys.stderr)
+        print(
+            "regenerating the codebook needs PyYAML: pip install 'districtlab[test]'",
+            file=sys.stderr,
+        )
         return 1
     from districtlab.evidence.refi import write_codebook
 

@@ -39,7 +39,10 @@ def read_qda(path: str | Path) -> QdaProject:
     if path.is_dir():
         if (path / "data.qda").is_file():
             return read_qualcoder(path)
-        raise InputError(f"a folder that is not a QualCoder project (no data.qda); expected {SUPPORTED_FORMATS}", path=path)
+        raise InputError(
+            f"a folder that is not a QualCoder project (no data.qda); expected {SUPPORTED_FORMATS}",
+            path=path,
+        )
     with path.open("rb") as handle:
         head = handle.read(len(_SQLITE_MAGIC))
     suffix = path.suffix.lower()
@@ -53,7 +56,9 @@ def read_qda(path: str | Path) -> QdaProject:
         return read_taguette(path)
     if suffix == ".qdc":
         codes = read_codebook(path)
-        return build_project(name=path.stem, codes=codes.drop(columns="path").to_dict("records"), source=str(path))
+        return build_project(
+            name=path.stem, codes=codes.drop(columns="path").to_dict("records"), source=str(path)
+        )
     if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<") or suffix in (".qde", ".xml"):
         return read_project(path)
     raise InputError(f"unrecognised file; expected {SUPPORTED_FORMATS}", path=path)

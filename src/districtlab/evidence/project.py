@@ -99,7 +99,7 @@ class QdaImportWarning(UserWarning):
 def typed_frame(records: Iterable[Mapping[str, Any]], columns: Mapping[str, str]) -> pd.DataFrame:
     """A DataFrame with exactly ``columns`` (name -> dtype), missing values as NA."""
     frame = pd.DataFrame.from_records(list(records), columns=list(columns))
-    frame = frame.astype({name: "object" for name in columns})
+    frame = frame.astype(dict.fromkeys(columns, "object"))
     frame = frame.where(frame.notna(), None)
     return frame.astype(dict(columns)).reset_index(drop=True)
 
@@ -180,7 +180,9 @@ class QdaProject:
         """Segments that carry a code, with the code's ``path`` added."""
         coded = self.segments[self.segments["code_guid"].notna()]
         paths = self.codes.set_index("guid")["path"]
-        return coded.assign(code_path=coded["code_guid"].map(paths).astype("string")).reset_index(drop=True)
+        return coded.assign(code_path=coded["code_guid"].map(paths).astype("string")).reset_index(
+            drop=True
+        )
 
 
 def code_paths(codes: pd.DataFrame, *, source: str | None = None) -> pd.Series:
@@ -200,10 +202,14 @@ def code_paths(codes: pd.DataFrame, *, source: str | None = None) -> pd.Series:
         current: Any = guid
         while current is not None and not pd.isna(current):
             if current in seen:
-                raise InputError(f"code {names[guid]!r} is its own ancestor", path=source, field="codes")
+                raise InputError(
+                    f"code {names[guid]!r} is its own ancestor", path=source, field="codes"
+                )
             if current not in names:
                 raise InputError(
-                    f"code {names[guid]!r} has a parent {current!r} that is not a code", path=source, field="codes"
+                    f"code {names[guid]!r} has a parent {current!r} that is not a code",
+                    path=source,
+                    field="codes",
                 )
             seen.add(current)
             chain.append(names[current])
@@ -258,7 +264,9 @@ def build_project(
         row = {key: record.get(key) for key in SEGMENT_INPUT_FIELDS}
         source_guid = row["source_guid"]
         if source_guid not in source_names:
-            raise InputError(f"a selection refers to the unknown source {source_guid!r}", path=source)
+            raise InputError(
+                f"a selection refers to the unknown source {source_guid!r}", path=source
+            )
         full_text = texts.get(source_guid)
         start, end = row["start"], row["end"]
         if full_text is not None and start is not None and end is not None:
@@ -266,22 +274,60 @@ def build_project(
         else:
             row["text"] = record.get("text")
         row["source_name"] = source_names[source_guid]
-        row["code_name"] = code_names.get(row["code_guid"]) if row["code_guid"] is not None else None
+        row["code_name"] = (
+            code_names.get(row["code_guid"]) if row["code_guid"] is not None else None
+        )
         coder_guid = row["coder_guid"]
         row["coder"] = None if coder_guid is None else user_names.get(coder_guid, coder_guid)
         row["text_missing"] = bool(source_missing[source_guid])
         rows.append(row)
 
+    case_frame = typed_frame(cases, CASE_COLUMNS)
+    source_order = _positions(source_frame["guid"])
+    case_order = _positions(case_frame["guid"])
+    segment_frame = typed_frame(rows, SEGMENT_COLUMNS)
+    selection_order = _positions(segment_frame["selection_guid"])
+    value_frame = typed_frame(variable_values, VARIABLE_VALUE_COLUMNS)
+    owner_order = value_frame["owner_guid"].map(
+        lambda guid: (
+            (0, case_order[guid]) if guid in case_order else (1, source_order.get(guid, -1))
+        )
+    )
+    membership = typed_frame(case_sources, CASE_SOURCE_COLUMNS)
+    # Rows in the order a REFI-QDA file holds them (by source, case or owner), so that a
+    # written and re-read project compares equal whatever order the records came in.
     return QdaProject(
         name=name,
         users=user_frame,
         codes=code_frame,
         sources=source_frame,
-        segments=typed_frame(rows, SEGMENT_COLUMNS),
-        cases=typed_frame(cases, CASE_COLUMNS),
-        case_sources=typed_frame(case_sources, CASE_SOURCE_COLUMNS),
+        segments=_stable_sort(
+            segment_frame,
+            list(
+                zip(
+                    segment_frame["source_guid"].map(source_order),
+                    segment_frame["selection_guid"].map(selection_order),
+                    strict=True,
+                )
+            ),
+        ),
+        cases=case_frame,
+        case_sources=_stable_sort(membership, list(membership["case_guid"].map(case_order))),
         variables=typed_frame(variables, VARIABLE_COLUMNS),
-        variable_values=typed_frame(variable_values, VARIABLE_VALUE_COLUMNS),
+        variable_values=_stable_sort(value_frame, list(owner_order)),
         texts=texts,
         metadata=dict(metadata or {}),
     )
+
+
+def _positions(values: pd.Series) -> dict[Any, int]:
+    """First position of every distinct value."""
+    positions: dict[Any, int] = {}
+    for position, value in enumerate(values):
+        positions.setdefault(value, position)
+    return positions
+
+
+def _stable_sort(frame: pd.DataFrame, keys: list[Any]) -> pd.DataFrame:
+    order = sorted(range(len(frame)), key=lambda row: keys[row])
+    return frame.iloc[order].reset_index(drop=True)

@@ -57,7 +57,9 @@ def read_qualcoder(path: str | Path) -> QdaProject:
         offsets (the offsets are kept; the text is taken from the source).
     """
     database = database_path(path)
-    name = database.parent.name.removesuffix(".qda") if database.name == "data.qda" else database.stem
+    name = (
+        database.parent.name.removesuffix(".qda") if database.name == "data.qda" else database.stem
+    )
     try:
         connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as error:
@@ -71,15 +73,21 @@ def read_qualcoder(path: str | Path) -> QdaProject:
         connection.close()
 
 
-def _rows(connection: sqlite3.Connection, query: str, tables: set[str], table: str) -> list[sqlite3.Row]:
+def _rows(
+    connection: sqlite3.Connection, query: str, tables: set[str], table: str
+) -> list[sqlite3.Row]:
     return connection.execute(query).fetchall() if table in tables else []
 
 
 def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProject:
-    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     missing = [table for table in REQUIRED_TABLES if table not in tables]
     if missing:
-        raise InputError(f"not a QualCoder project: table(s) {', '.join(missing)} missing", path=database)
+        raise InputError(
+            f"not a QualCoder project: table(s) {', '.join(missing)} missing", path=database
+        )
 
     def category_guid(catid: Any) -> str | None:
         return None if catid is None else stable_guid("qualcoder", "category", catid)
@@ -132,13 +140,19 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
         text = texts.get(source_guid)
         if row["pos0"] is None or row["pos1"] is None:
             continue  # a coding of an image or audio-visual region, not of text
-        if text is not None and row["seltext"] is not None and text[row["pos0"] : row["pos1"]] != row["seltext"]:
+        if (
+            text is not None
+            and row["seltext"] is not None
+            and text[row["pos0"] : row["pos1"]] != row["seltext"]
+        ):
             disagreements += 1
         owner = row["owner"] or "unknown"
         owners[owner] = None
         segments.append(
             {
-                "selection_guid": stable_guid("qualcoder", "selection", row["fid"], row["pos0"], row["pos1"]),
+                "selection_guid": stable_guid(
+                    "qualcoder", "selection", row["fid"], row["pos0"], row["pos1"]
+                ),
                 "source_guid": source_guid,
                 "start": int(row["pos0"]),
                 "end": int(row["pos1"]),
@@ -158,19 +172,33 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
         )
 
     cases = [
-        {"guid": stable_guid("qualcoder", "case", row["caseid"]), "name": row["name"], "description": row["memo"] or None}
-        for row in _rows(connection, "SELECT caseid, name, memo FROM cases ORDER BY caseid", tables, "cases")
+        {
+            "guid": stable_guid("qualcoder", "case", row["caseid"]),
+            "name": row["name"],
+            "description": row["memo"] or None,
+        }
+        for row in _rows(
+            connection, "SELECT caseid, name, memo FROM cases ORDER BY caseid", tables, "cases"
+        )
     ]
     case_sources = [
-        {"case_guid": stable_guid("qualcoder", "case", row["caseid"]), "source_guid": stable_guid("qualcoder", "source", row["fid"])}
+        {
+            "case_guid": stable_guid("qualcoder", "case", row["caseid"]),
+            "source_guid": stable_guid("qualcoder", "source", row["fid"]),
+        }
         for row in _rows(
-            connection, "SELECT DISTINCT caseid, fid FROM case_text ORDER BY caseid, fid", tables, "case_text"
+            connection,
+            "SELECT DISTINCT caseid, fid FROM case_text ORDER BY caseid, fid",
+            tables,
+            "case_text",
         )
     ]
     variables, values = _attributes(connection, tables)
     return build_project(
         name=name,
-        users=[{"guid": stable_guid("qualcoder", "user", owner), "name": owner} for owner in owners],
+        users=[
+            {"guid": stable_guid("qualcoder", "user", owner), "name": owner} for owner in owners
+        ],
         codes=codes,
         sources=sources,
         segments=segments,
@@ -194,7 +222,9 @@ def _kind(mediapath: str | None, fulltext: str | None) -> str:
     return "text"
 
 
-def _attributes(connection: sqlite3.Connection, tables: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _attributes(
+    connection: sqlite3.Connection, tables: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     owner_kinds = {"case": "case", "file": "source"}
     variables = [
         {
@@ -204,17 +234,32 @@ def _attributes(connection: sqlite3.Connection, tables: set[str]) -> tuple[list[
             "description": row["memo"] or None,
         }
         for row in _rows(
-            connection, "SELECT name, memo, caseOrFile, valuetype FROM attribute_type ORDER BY name", tables, "attribute_type"
+            connection,
+            "SELECT name, memo, caseOrFile, valuetype FROM attribute_type ORDER BY name",
+            tables,
+            "attribute_type",
         )
         if row["caseOrFile"] in owner_kinds
     ]
     known = {variable["guid"] for variable in variables}
     values = []
-    for row in _rows(connection, "SELECT name, attr_type, value, id FROM attribute ORDER BY attrid", tables, "attribute"):
+    for row in _rows(
+        connection,
+        "SELECT name, attr_type, value, id FROM attribute ORDER BY attrid",
+        tables,
+        "attribute",
+    ):
         variable_guid = stable_guid("qualcoder", "attribute", row["attr_type"], row["name"])
         kind = owner_kinds.get(row["attr_type"])
         if kind is None or variable_guid not in known:
             continue
         owner_guid = stable_guid("qualcoder", kind, row["id"])
-        values.append({"owner_guid": owner_guid, "owner_kind": kind, "variable_guid": variable_guid, "value": row["value"]})
+        values.append(
+            {
+                "owner_guid": owner_guid,
+                "owner_kind": kind,
+                "variable_guid": variable_guid,
+                "value": row["value"],
+            }
+        )
     return variables, values

@@ -79,7 +79,9 @@ VALUE_ELEMENTS = {
 }
 _VALUE_TAGS = frozenset(VALUE_ELEMENTS.values())
 
-_GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
+_GUID = re.compile(
+    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
+)
 _SCHEMES = ("internal://", "relative://", "absolute://")
 
 
@@ -156,20 +158,30 @@ class _ArchiveFiles:
     def __init__(self, archive: zipfile.ZipFile, path: Path) -> None:
         self.archive = archive
         self.path = path
-        self.by_lower_name = {info.filename.replace("\\", "/").lower(): info for info in archive.infolist()}
+        self.by_lower_name = {
+            info.filename.replace("\\", "/").lower(): info for info in archive.infolist()
+        }
 
     def project_file(self) -> tuple[str, bytes]:
         candidates = [name for name in self.by_lower_name if name.endswith(".qde")]
         if not candidates:
-            raise InputError("no .qde project file in the archive (is it a REFI-QDA .qdpx?)", path=self.path)
+            raise InputError(
+                "no .qde project file in the archive (is it a REFI-QDA .qdpx?)", path=self.path
+            )
         # Prefer the standard name, then the shallowest file: some tools nest it.
-        candidates.sort(key=lambda name: (PurePosixPath(name).name != "project.qde", name.count("/"), name))
+        candidates.sort(
+            key=lambda name: (PurePosixPath(name).name != "project.qde", name.count("/"), name)
+        )
         info = self.by_lower_name[candidates[0]]
         return info.filename, safety.read_member(self.archive, info, self.path)
 
     def find(self, location: str) -> bytes | None:
         scheme, rest = _split_location(location)
-        rest = rest.replace("\\", "/").lstrip("/") if scheme != "absolute://" else rest.replace("\\", "/")
+        rest = (
+            rest.replace("\\", "/").lstrip("/")
+            if scheme != "absolute://"
+            else rest.replace("\\", "/")
+        )
         basename = PurePosixPath(rest).name.lower()
         wanted = []
         if scheme == "internal://":
@@ -180,7 +192,11 @@ class _ArchiveFiles:
             if name in self.by_lower_name:
                 return safety.read_member(self.archive, self.by_lower_name[name], self.path)
         # Fall back to a unique file of that name anywhere in the archive.
-        matches = [info for name, info in self.by_lower_name.items() if PurePosixPath(name).name == basename]
+        matches = [
+            info
+            for name, info in self.by_lower_name.items()
+            if PurePosixPath(name).name == basename
+        ]
         if basename and len(matches) == 1:
             return safety.read_member(self.archive, matches[0], self.path)
         return None
@@ -196,7 +212,11 @@ class _DiskFiles:
         scheme, rest = _split_location(location)
         if scheme == "absolute://" or safety.unsafe_member_reason(rest) is not None:
             return None  # never follow a project file out of its own folder
-        candidates = [self.folder / "Sources" / rest, self.folder / "sources" / rest, self.folder / rest]
+        candidates = [
+            self.folder / "Sources" / rest,
+            self.folder / "sources" / rest,
+            self.folder / rest,
+        ]
         for candidate in candidates:
             if candidate.is_file() and candidate.resolve().is_relative_to(self.folder):
                 return candidate.read_bytes()
@@ -216,7 +236,9 @@ def _strip_namespaces(root: Element) -> None:
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.rpartition("}")[2]
         if any("}" in key for key in element.attrib):
-            element.attrib = {key.rpartition("}")[2]: value for key, value in element.attrib.items()}
+            element.attrib = {
+                key.rpartition("}")[2]: value for key, value in element.attrib.items()
+            }
 
 
 def _guid(value: str | None) -> str | None:
@@ -303,7 +325,13 @@ class _ProjectReader:
         codes = list(_read_codes(code_parent, None, self.path)) if code_parent is not None else []
         known_codes = {code["guid"] for code in codes}
         sources, segments, values = self._read_sources()
-        unknown = sorted({s["code_guid"] for s in segments if s["code_guid"] and s["code_guid"] not in known_codes})
+        unknown = sorted(
+            {
+                s["code_guid"]
+                for s in segments
+                if s["code_guid"] and s["code_guid"] not in known_codes
+            }
+        )
         cases, case_sources, case_values = self._read_cases()
         self._warn(unknown)
         metadata = {key: root.get(key) for key in PROJECT_ATTRIBUTES if root.get(key) is not None}
@@ -313,7 +341,11 @@ class _ProjectReader:
         return build_project(
             name=root.get("name", self.path.stem),
             users=[
-                {"guid": _required_guid(user, "user", self.path), "name": user.get("name"), "id": user.get("id")}
+                {
+                    "guid": _required_guid(user, "user", self.path),
+                    "name": user.get("name"),
+                    "id": user.get("id"),
+                }
                 for user in root.findall("Users/User")
             ],
             codes=codes,
@@ -336,7 +368,9 @@ class _ProjectReader:
             source=str(self.path),
         )
 
-    def _read_sources(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    def _read_sources(
+        self,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         sources, segments, values = [], [], []
         container = self.root.find("Sources")
         for element in [] if container is None else list(container):
@@ -388,7 +422,9 @@ class _ProjectReader:
                 field=location,
             ) from None
 
-    def _read_selections(self, source: Element, source_guid: str, text: str | None) -> Iterator[dict[str, Any]]:
+    def _read_selections(
+        self, source: Element, source_guid: str, text: str | None
+    ) -> Iterator[dict[str, Any]]:
         for selection in source.findall("PlainTextSelection"):
             guid = _required_guid(selection, "text selection", self.path)
             field = f"PlainTextSelection {guid}"
@@ -396,7 +432,9 @@ class _ProjectReader:
             end = _integer(selection.get("endPosition"), "endPosition", self.path, field)
             if start < 0 or end < start:
                 raise InputError(
-                    f"the selection [{start}, {end}) runs backwards or starts before 0", path=self.path, field=field
+                    f"the selection [{start}, {end}) runs backwards or starts before 0",
+                    path=self.path,
+                    field=field,
                 )
             if text is not None and end > len(text):
                 self.overruns += 1
@@ -424,11 +462,19 @@ class _ProjectReader:
                     "created": coding.get("creationDateTime"),
                 }
 
-    def _read_cases(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    def _read_cases(
+        self,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         cases, members, values = [], [], []
         for case in self.root.findall("Cases/Case"):
             guid = _required_guid(case, "case", self.path)
-            cases.append({"guid": guid, "name": case.get("name"), "description": _child_text(case, "Description")})
+            cases.append(
+                {
+                    "guid": guid,
+                    "name": case.get("name"),
+                    "description": _child_text(case, "Description"),
+                }
+            )
             members.extend(
                 {"case_guid": guid, "source_guid": _guid(reference.get("targetGUID"))}
                 for reference in case.findall("SourceRef")
@@ -562,7 +608,11 @@ def _project_tree(project: QdaProject) -> tuple[Element, dict[str, bytes]]:
         variables = _sub(root, "Variables")
         for variable in project.variables.to_dict("records"):
             element = _sub(
-                variables, "Variable", guid=variable["guid"], name=variable["name"], typeOfVariable=variable["type"]
+                variables,
+                "Variable",
+                guid=variable["guid"],
+                name=variable["name"],
+                typeOfVariable=variable["type"],
             )
             if _text(variable["description"]) is not None:
                 _sub(element, "Description", variable["description"])
@@ -574,7 +624,9 @@ def _project_tree(project: QdaProject) -> tuple[Element, dict[str, bytes]]:
             if _text(case["description"]) is not None:
                 _sub(element, "Description", case["description"])
             _add_values(element, values[values["owner_guid"] == case["guid"]], variable_types)
-            for member in project.case_sources[project.case_sources["case_guid"] == case["guid"]]["source_guid"]:
+            for member in project.case_sources[project.case_sources["case_guid"] == case["guid"]][
+                "source_guid"
+            ]:
                 _sub(element, "SourceRef", targetGUID=member)
     files: dict[str, bytes] = {}
     if len(project.sources):
@@ -605,7 +657,9 @@ def _add_values(element: Element, values: pd.DataFrame, variable_types: dict[str
             _sub(holder, tag).text = value["value"]
 
 
-def _add_text(element: Element, source: dict[str, Any], text: str | None, files: dict[str, bytes]) -> None:
+def _add_text(
+    element: Element, source: dict[str, Any], text: str | None, files: dict[str, bytes]
+) -> None:
     location = _text(source["path"])
     if text is None:
         _set(element, plainTextPath=location)  # still missing: keep where it was said to be
@@ -647,9 +701,15 @@ def _add_selections(element: Element, segments: pd.DataFrame) -> None:
         if coded.empty:  # an uncoded selection keeps its author and time on itself
             _set(selection, creatingUser=first["coder_guid"], creationDateTime=first["created"])
         for coding in coded.to_dict("records"):
-            guid = _text(coding["coding_guid"]) or stable_guid("coding", selection_guid, coding["code_guid"], coding["coder_guid"])
+            guid = _text(coding["coding_guid"]) or stable_guid(
+                "coding", selection_guid, coding["code_guid"], coding["coder_guid"]
+            )
             holder = _sub(
-                selection, "Coding", guid=guid, creatingUser=coding["coder_guid"], creationDateTime=coding["created"]
+                selection,
+                "Coding",
+                guid=guid,
+                creatingUser=coding["coder_guid"],
+                creationDateTime=coding["created"],
             )
             _sub(holder, "CodeRef", targetGUID=coding["code_guid"])
 

@@ -62,7 +62,11 @@ def _distances(domain: np.ndarray, totals: np.ndarray, level: str) -> np.ndarray
     if level == "ratio":
         total = domain[:, None] + domain[None, :]
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(total != 0, (domain[:, None] - domain[None, :]) / np.where(total != 0, total, 1), 0.0)
+            ratio = np.where(
+                total != 0,
+                (domain[:, None] - domain[None, :]) / np.where(total != 0, total, 1),
+                0.0,
+            )
         return ratio**2
     # Ordinal: (sum of n_g for g from c to k) - (n_c + n_k) / 2, squared.
     cumulative = np.cumsum(totals)
@@ -108,7 +112,9 @@ def krippendorff_alpha(data: Any, *, level: str = "nominal") -> float:
     present = ~np.isnan(values)
     pairable_units = present.sum(axis=0) >= 2
     if not pairable_units.any():
-        raise InputError("no unit has values from two or more coders, so agreement cannot be measured")
+        raise InputError(
+            "no unit has values from two or more coders, so agreement cannot be measured"
+        )
     values, present = values[:, pairable_units], present[:, pairable_units]
     domain, index = np.unique(values[present], return_inverse=True)
     # counts[u, c]: how many coders gave value c to unit u.
@@ -202,8 +208,12 @@ def project_units(project: QdaProject, units: str | pd.DataFrame = "paragraph") 
         for match in _PARAGRAPH.finditer(project.texts.get(guid, ""))
     ]
     if not rows:
-        raise InputError("the project has no source text to divide into paragraphs; use units='source'")
-    return pd.DataFrame(rows, columns=["source_guid", "start", "end"]).astype({"start": "int64", "end": "int64"})
+        raise InputError(
+            "the project has no source text to divide into paragraphs; use units='source'"
+        )
+    return pd.DataFrame(rows, columns=["source_guid", "start", "end"]).astype(
+        {"start": "int64", "end": "int64"}
+    )
 
 
 def _given_units(project: QdaProject, units: pd.DataFrame) -> pd.DataFrame:
@@ -218,8 +228,12 @@ def _given_units(project: QdaProject, units: pd.DataFrame) -> pd.DataFrame:
         table["source_guid"] = table["source"].map(by_name)
     missing = {"start", "end"} - set(table.columns)
     if missing:
-        raise InputError(f"a unit table needs column(s) {', '.join(sorted(missing))}", field="units")
-    table = table[["source_guid", "start", "end"]].astype({"source_guid": str, "start": "int64", "end": "int64"})
+        raise InputError(
+            f"a unit table needs column(s) {', '.join(sorted(missing))}", field="units"
+        )
+    table = table[["source_guid", "start", "end"]].astype(
+        {"source_guid": str, "start": "int64", "end": "int64"}
+    )
     if (table["end"] <= table["start"]).any():
         raise InputError("every unit needs end > start", field="units")
     return table.reset_index(drop=True)
@@ -265,7 +279,9 @@ def unit_presence(
     coded = coded[coded["coder"].isin(chosen)]
     whole_sources = isinstance(units, str) and units == "source"
     if not whole_sources and (coded["start"].isna() | coded["end"].isna()).any():
-        raise InputError("some codings have no offsets (e.g. a Taguette export); use units='source'")
+        raise InputError(
+            "some codings have no offsets (e.g. a Taguette export); use units='source'"
+        )
     unit_table = project_units(project, units)
     code_guids = [guid for guid in project.codes["guid"] if guid in set(coded["code_guid"])]
     code_index = {guid: k for k, guid in enumerate(code_guids)}
@@ -318,7 +334,9 @@ def reliability_by_code(
     """
     presence, _, coders_used, code_guids = unit_presence(project, units=units, coders=coders)
     paths = dict(zip(project.codes["guid"], project.codes["path"], strict=True))
-    rows = [_reliability_row(paths[guid], presence[:, :, k], level) for k, guid in enumerate(code_guids)]
+    rows = [
+        _reliability_row(paths[guid], presence[:, :, k], level) for k, guid in enumerate(code_guids)
+    ]
     pooled = presence.reshape(len(coders_used), -1)
     rows.append(_reliability_row(POOLED, pooled, level))
     return pd.DataFrame(rows).astype({"code": "string"})

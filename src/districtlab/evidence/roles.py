@@ -57,7 +57,9 @@ def external_nodes(graph: nx.Graph, external: Iterable[Hashable] | None = None) 
         chosen = set(external)
         unknown = [node for node in chosen if node not in graph]
         if unknown:
-            raise InputError(f"external node(s) not in the graph: {', '.join(map(repr, unknown[:5]))}")
+            raise InputError(
+                f"external node(s) not in the graph: {', '.join(map(repr, unknown[:5]))}"
+            )
         return chosen
     return {node for node, data in graph.nodes(data=True) if data.get("type") == "external"}
 
@@ -140,9 +142,15 @@ def cognitive_roles(
             raise InputError(f"openness is missing for {', '.join(map(repr, missing[:5]))}")
         open_score = pd.Series({node: float(openness[node]) for node in ties.index}, dtype=float)
     thresholds = {
-        "in_threshold": float(ties["in_degree"].mean()) if in_threshold is None else float(in_threshold),
-        "out_threshold": float(ties["out_degree"].mean()) if out_threshold is None else float(out_threshold),
-        "openness_threshold": float(open_score.mean()) if openness_threshold is None else float(openness_threshold),
+        "in_threshold": float(ties["in_degree"].mean())
+        if in_threshold is None
+        else float(in_threshold),
+        "out_threshold": float(ties["out_degree"].mean())
+        if out_threshold is None
+        else float(out_threshold),
+        "openness_threshold": float(open_score.mean())
+        if openness_threshold is None
+        else float(openness_threshold),
         "balance_tolerance": float(balance_tolerance),
     }
     given, received = ties["out_degree"].to_numpy(), ties["in_degree"].to_numpy()
@@ -158,7 +166,12 @@ def cognitive_roles(
     is_open = open_score.to_numpy() > thresholds["openness_threshold"]
     role = np.select(
         [central & is_open, central, is_open, has_ties],
-        ["technological_gatekeeper", "active_mutual_exchanger", "external_star", "weakly_connected"],
+        [
+            "technological_gatekeeper",
+            "active_mutual_exchanger",
+            "external_star",
+            "weakly_connected",
+        ],
         "isolated",
     )
     frame = pd.DataFrame(

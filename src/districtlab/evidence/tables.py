@@ -38,7 +38,7 @@ def html_document(display: pd.DataFrame, *, title: str, note: str = "") -> str:
     table = display.to_html(escape=True, na_rep="", border=0)
     note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(title)}</h1>\n{note_html}\n{table}\n</body>\n</html>\n"
     )
@@ -74,7 +74,10 @@ def write_table(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise InputError(f"unsupported table format {suffix or '(none)'!r}; use {', '.join(TABLE_SUFFIXES)}", path=path)
+        raise InputError(
+            f"unsupported table format {suffix or '(none)'!r}; use {', '.join(TABLE_SUFFIXES)}",
+            path=path,
+        )
     shown = tidy if display is None else display
     if suffix == ".csv":
         atomic_write(path, lambda target: tidy.to_csv(target, index=False, encoding="utf-8"))

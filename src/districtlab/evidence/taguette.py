@@ -68,7 +68,9 @@ def read_taguette(path: str | Path) -> QdaProject:
             "selection_guid": stable_guid("taguette", "highlight", row.id),
             "source_guid": stable_guid("taguette", "document", row.document),
             "code_guid": codes[row.tag.strip()]["guid"] if row.tag.strip() else None,
-            "coding_guid": stable_guid("taguette", "highlight", row.id, row.tag.strip()) if row.tag.strip() else None,
+            "coding_guid": stable_guid("taguette", "highlight", row.id, row.tag.strip())
+            if row.tag.strip()
+            else None,
             "text": row.content,
         }
         for row in table.itertuples(index=False)
