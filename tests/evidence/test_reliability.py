@@ -161,7 +161,7 @@ def test_reliability_over_whole_sources_and_given_units(project) -> None:
     assert by_source.loc["Cost", "units"] == 2
     given_units = pd.DataFrame({"source": ["I01 toy maker", "I02 shoe maker"], "start": [0, 0], "end": [60, 50]})
     table = reliability_by_code(project, units=given_units)
-    assert (table["units"] == 2).all()
+    assert table["units"].tolist() == [2, 2, 2, 6]
 
 
 def test_reliability_errors(project) -> None:
