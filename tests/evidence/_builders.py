@@ -25,13 +25,27 @@ def write_zip(path: Path, members: dict[str, bytes | str]) -> Path:
 def interview_project() -> QdaProject:
     """Two coders, two interviews in two cases of two districts, with paragraphs and overlaps."""
     first = "Q: How did you hear of it?\nA: At the AIJU event on robots.\n\nQ: Barriers?\nA: Cost, mostly.\n"
-    second = "Q: Who advises you?\nA: Our machine supplier and the lead firm.\nA: Also the institute.\n"
+    second = (
+        "Q: Who advises you?\nA: Our machine supplier and the lead firm.\nA: Also the institute.\n"
+    )
     codes = [
-        {"guid": "c0000000-0000-4000-8000-000000000000", "name": "Instruments", "is_codable": False},
-        {"guid": "c0000000-0000-4000-8000-000000000001", "name": "Events",
-         "parent_guid": "c0000000-0000-4000-8000-000000000000", "is_codable": True},
+        {
+            "guid": "c0000000-0000-4000-8000-000000000000",
+            "name": "Instruments",
+            "is_codable": False,
+        },
+        {
+            "guid": "c0000000-0000-4000-8000-000000000001",
+            "name": "Events",
+            "parent_guid": "c0000000-0000-4000-8000-000000000000",
+            "is_codable": True,
+        },
         {"guid": "c0000000-0000-4000-8000-000000000002", "name": "Cost", "is_codable": True},
-        {"guid": "c0000000-0000-4000-8000-000000000003", "name": "Supplier transceivers", "is_codable": True},
+        {
+            "guid": "c0000000-0000-4000-8000-000000000003",
+            "name": "Supplier transceivers",
+            "is_codable": True,
+        },
     ]
     events, cost, suppliers = (code["guid"] for code in codes[1:])
     s1, s2 = "50000000-0000-4000-8000-000000000001", "50000000-0000-4000-8000-000000000002"
@@ -89,14 +103,30 @@ def interview_project() -> QdaProject:
             {"guid": "da000000-0000-4000-8000-000000000002", "name": "adoption", "type": "Integer"},
         ],
         variable_values=[
-            {"owner_guid": "ca000000-0000-4000-8000-000000000001", "owner_kind": "case",
-             "variable_guid": "da000000-0000-4000-8000-000000000001", "value": "Toy Valley"},
-            {"owner_guid": "ca000000-0000-4000-8000-000000000002", "owner_kind": "case",
-             "variable_guid": "da000000-0000-4000-8000-000000000001", "value": "Vinalopó"},
-            {"owner_guid": "ca000000-0000-4000-8000-000000000001", "owner_kind": "case",
-             "variable_guid": "da000000-0000-4000-8000-000000000002", "value": "3"},
-            {"owner_guid": "ca000000-0000-4000-8000-000000000002", "owner_kind": "case",
-             "variable_guid": "da000000-0000-4000-8000-000000000002", "value": "1"},
+            {
+                "owner_guid": "ca000000-0000-4000-8000-000000000001",
+                "owner_kind": "case",
+                "variable_guid": "da000000-0000-4000-8000-000000000001",
+                "value": "Toy Valley",
+            },
+            {
+                "owner_guid": "ca000000-0000-4000-8000-000000000002",
+                "owner_kind": "case",
+                "variable_guid": "da000000-0000-4000-8000-000000000001",
+                "value": "Vinalopó",
+            },
+            {
+                "owner_guid": "ca000000-0000-4000-8000-000000000001",
+                "owner_kind": "case",
+                "variable_guid": "da000000-0000-4000-8000-000000000002",
+                "value": "3",
+            },
+            {
+                "owner_guid": "ca000000-0000-4000-8000-000000000002",
+                "owner_kind": "case",
+                "variable_guid": "da000000-0000-4000-8000-000000000002",
+                "value": "1",
+            },
         ],
         texts={s1: first, s2: second},
         metadata={"origin": "districtlab tests"},

@@ -7,17 +7,38 @@ import pytest
 import yaml
 
 from districtlab.errors import InputError
-from districtlab.evidence import codebook_frame, read_codebook, read_qda, study_codebook, study_codebook_file
+from districtlab.evidence import (
+    codebook_frame,
+    read_codebook,
+    read_qda,
+    study_codebook,
+    study_codebook_file,
+)
 from districtlab.evidence.refi import codebook_xml
 
 REQUIRED = {
     "Place-based policy": {
-        "Bottom-up", "Decentralised", "Open", "Consultative", "Local actor coordination", "Co-design",
+        "Bottom-up",
+        "Decentralised",
+        "Open",
+        "Consultative",
+        "Local actor coordination",
+        "Co-design",
     },
     "Collective action": {"Collective actors", "Communities of practice", "Cross-fertilisation"},
-    "RTI instruments": {"Events", "Diagnostics", "Demonstrators", "Collaborative projects", "Training", "Grants"},
+    "RTI instruments": {
+        "Events",
+        "Diagnostics",
+        "Demonstrators",
+        "Collaborative projects",
+        "Training",
+        "Grants",
+    },
     "Transfer mechanisms": {
-        "Legitimacy and isomorphism", "Two-step flow through leading firms", "Living lab", "Supplier transceivers",
+        "Legitimacy and isomorphism",
+        "Two-step flow through leading firms",
+        "Living lab",
+        "Supplier transceivers",
     },
     "Barriers": {"Reluctance", "Absorptive capacity", "Cost"},
 }
@@ -30,7 +51,9 @@ def yaml_codes():
 
 def test_shipped_qdc_is_generated_from_the_yaml() -> None:
     shipped = study_codebook_file("qdc").read_bytes()
-    assert codebook_xml(yaml_codes()) == shipped, "regenerate with: python -m districtlab.evidence.codebook"
+    assert codebook_xml(yaml_codes()) == shipped, (
+        "regenerate with: python -m districtlab.evidence.codebook"
+    )
 
 
 def test_qdc_reads_back_with_our_reader_as_the_yaml_says() -> None:
@@ -45,7 +68,9 @@ def test_codebook_covers_the_study_concepts() -> None:
         parent = codes.loc[codes["name"] == category].iloc[0]
         assert not parent["is_codable"]
         assert set(codes.loc[codes["parent_guid"] == parent["guid"], "name"]) == children
-    technologies = codes.loc[codes["parent_guid"] == codes.loc[codes["name"] == "Technologies", "guid"].iloc[0]]
+    technologies = codes.loc[
+        codes["parent_guid"] == codes.loc[codes["name"] == "Technologies", "guid"].iloc[0]
+    ]
     assert len(technologies) == 8
     assert codes["description"].notna().all()
     assert codes["guid"].is_unique
@@ -59,9 +84,13 @@ def test_guids_are_stable_and_follow_the_path() -> None:
             "codebook", "RTI instruments", "Diagnostics"
         )
     )
-    renamed = codebook_frame({"codes": [{"name": "RTI instruments", "codes": [{"name": "Diagnosis"}]}]})
+    renamed = codebook_frame(
+        {"codes": [{"name": "RTI instruments", "codes": [{"name": "Diagnosis"}]}]}
+    )
     assert renamed["guid"].iloc[1] != codes.loc["RTI instruments / Diagnostics", "guid"]
-    pinned = codebook_frame({"codes": [{"name": "X", "guid": "01234567-89ab-4def-8123-456789abcdef"}]})
+    pinned = codebook_frame(
+        {"codes": [{"name": "X", "guid": "01234567-89ab-4def-8123-456789abcdef"}]}
+    )
     assert pinned["guid"].iloc[0] == "01234567-89ab-4def-8123-456789abcdef"
 
 

@@ -46,8 +46,13 @@ def test_t1_null_model_moments_and_z_scores() -> None:
     for group in range(2):
         assert expected[group] == pytest.approx([0, 0.25, 0.25, 0.25, 0, 0.75])
         assert np.sqrt(variance[group]).round(4).tolist() == [0, 0.4677, 0.5, 0.5, 0, 0.9186]
-    z = brokerage_roles(t1(), "g").loc["A", [f"z_{role}" for role in ROLE_COLUMNS]].to_numpy(dtype=float)
-    assert math.isnan(z[0]) and math.isnan(z[4])
+    z = (
+        brokerage_roles(t1(), "g")
+        .loc["A", [f"z_{role}" for role in ROLE_COLUMNS]]
+        .to_numpy(dtype=float)
+    )
+    assert math.isnan(z[0])
+    assert math.isnan(z[4])
     assert z[[1, 2, 3, 5]].round(4).tolist() == [1.6036, -0.5, 1.5, 1.3608]
     # Exactly the formulas: z_itinerant(A) = (1 - 1/4) / sqrt(7/32).
     assert z[1] == pytest.approx(0.75 / math.sqrt(7 / 32), abs=1e-12)
@@ -84,9 +89,11 @@ def test_nomination_reversal_swaps_gatekeeper_and_representative() -> None:
     nominations = nx.DiGraph([("s", "r"), ("r", "x")])
     nx.set_node_attributes(nominations, {"s": "district", "r": "district", "x": "outside"}, "where")
     as_flows = brokerage_roles(nominations, "where", edge_semantics="nomination")
-    assert as_flows.loc["r", "gatekeeper"] == 1 and as_flows.loc["r", "representative"] == 0
+    assert as_flows.loc["r", "gatekeeper"] == 1
+    assert as_flows.loc["r", "representative"] == 0
     misread = brokerage_roles(nominations, "where", edge_semantics="flow")
-    assert misread.loc["r", "representative"] == 1 and misread.loc["r", "gatekeeper"] == 0
+    assert misread.loc["r", "representative"] == 1
+    assert misread.loc["r", "gatekeeper"] == 0
 
 
 def test_brokerage_needs_the_group_attribute_on_every_node() -> None:
@@ -134,15 +141,22 @@ def survey(tmp_path: Path) -> tuple[Path, Path]:
 def test_read_csv_network_normalises_types_and_reverses_nominations(survey) -> None:
     edges, nodes = survey
     graph = read_knowledge_network(edges, nodes=nodes, edge_semantics="nomination")
-    assert graph.nodes["Leader"] == {"type": "lead_firm", "district": "Toy Valley", "size_class": "large", "employees": 400}
+    assert graph.nodes["Leader"] == {
+        "type": "lead_firm",
+        "district": "Toy Valley",
+        "size_class": "large",
+        "employees": 400,
+    }
     assert graph.nodes["Council"]["type"] == "policymaker"
     assert graph.nodes["SME1"]["type"] == "sme"
-    assert "Lonely" in graph and graph.degree("Lonely") == 0
+    assert "Lonely" in graph
+    assert graph.degree("Lonely") == 0
     # "SME1 asks AIJU" (twice, weights 2 and 1) is knowledge flowing AIJU -> SME1 with weight 3.
     assert graph["AIJU"]["SME1"]["weight"] == 3.0
     assert graph["Leader"]["SME1"]["weight"] == 1.0
     assert not graph.has_edge("SME1", "AIJU")
-    assert graph.graph["edge_semantics"] == "flow" and graph.graph["read_as"] == "nomination"
+    assert graph.graph["edge_semantics"] == "flow"
+    assert graph.graph["read_as"] == "nomination"
     with pytest.raises(InputError, match="already holds knowledge flows"):
         brokerage_roles(graph, "type", edge_semantics="nomination")
 
@@ -150,20 +164,44 @@ def test_read_csv_network_normalises_types_and_reverses_nominations(survey) -> N
 @pytest.mark.parametrize(
     ("nodes_text", "edges_text", "where", "message"),
     [
-        ("id,type\nA,bank\nB,sme\n", "source,target\nA,B\n", "actors.csv: line 2 (node 'A')", "unknown actor type 'bank'"),
-        ("id,type\nA,rti\nB,sme\n", "source,target\nA,B\nA,C\n", "advice.csv: line 3", "node 'C' is not in the node table"),
-        ("id,type\nA,rti\nB,sme\n", "source,target,weight\nA,B,lots\n", "advice.csv: line 2", "weight 'lots'"),
-        ("id,type,size_class\nA,rti,\nB,sme,huge\n", "source,target\nA,B\n", "line 3 (node 'B')", "size_class 'huge'"),
+        (
+            "id,type\nA,bank\nB,sme\n",
+            "source,target\nA,B\n",
+            "actors.csv: line 2 (node 'A')",
+            "unknown actor type 'bank'",
+        ),
+        (
+            "id,type\nA,rti\nB,sme\n",
+            "source,target\nA,B\nA,C\n",
+            "advice.csv: line 3",
+            "node 'C' is not in the node table",
+        ),
+        (
+            "id,type\nA,rti\nB,sme\n",
+            "source,target,weight\nA,B,lots\n",
+            "advice.csv: line 2",
+            "weight 'lots'",
+        ),
+        (
+            "id,type,size_class\nA,rti,\nB,sme,huge\n",
+            "source,target\nA,B\n",
+            "line 3 (node 'B')",
+            "size_class 'huge'",
+        ),
         ("id,kind\nA,rti\n", "source,target\nA,A\n", "actors.csv", "missing column(s) type"),
         ("id,type\nA,rti\n", "from,to\nA,A\n", "advice.csv", "missing column(s) source, target"),
     ],
 )
-def test_bad_network_files_name_file_and_line(tmp_path, nodes_text, edges_text, where, message) -> None:
+def test_bad_network_files_name_file_and_line(
+    tmp_path, nodes_text, edges_text, where, message
+) -> None:
     nodes = write(tmp_path / "actors.csv", nodes_text)
     edges = write(tmp_path / "advice.csv", edges_text)
     with pytest.raises(InputError) as error:
         read_knowledge_network(edges, nodes=nodes)
-    assert where in str(error.value) and message in str(error.value) and "\n" not in str(error.value)
+    assert where in str(error.value)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
 
 
 def test_read_graphml_with_attributes(tmp_path: Path) -> None:
@@ -174,7 +212,8 @@ def test_read_graphml_with_attributes(tmp_path: Path) -> None:
     path = tmp_path / "net.graphml"
     nx.write_graphml(original, path)
     graph = read_knowledge_network(path)
-    assert graph.nodes["f"]["type"] == "lead_firm" and graph["r"]["f"]["weight"] == 2.5
+    assert graph.nodes["f"]["type"] == "lead_firm"
+    assert graph["r"]["f"]["weight"] == 2.5
     undirected = tmp_path / "undirected.graphml"
     nx.write_graphml(nx.Graph(original), undirected)
     assert read_knowledge_network(undirected).has_edge("f", "r")
@@ -208,7 +247,9 @@ def archetypes() -> nx.DiGraph:
     graph.add_nodes_from(["e1", "e2"], type="external")
     core = ["gk", "a1", "a2", "a3"]
     graph.add_edges_from((u, v) for u in core for v in core if u != v)
-    graph.add_edges_from([("e1", "gk"), ("e2", "gk"), ("e1", "star"), ("e2", "star"), ("star", "weak")])
+    graph.add_edges_from(
+        [("e1", "gk"), ("e2", "gk"), ("e1", "star"), ("e2", "star"), ("star", "weak")]
+    )
     return graph
 
 
@@ -224,7 +265,10 @@ def test_giuliani_bell_one_archetype_per_role() -> None:
         "iso": "isolated",
     }
     assert roles.loc[["gk", "star", "weak", "iso"], "local_position"].tolist() == [
-        "mutual_exchanger", "source", "absorber", "isolated",
+        "mutual_exchanger",
+        "source",
+        "absorber",
+        "isolated",
     ]
     # Thresholds are the means over the seven cluster actors, and are recorded with the result.
     assert roles["in_threshold"].iloc[0] == pytest.approx(13 / 7)
@@ -234,32 +278,51 @@ def test_giuliani_bell_one_archetype_per_role() -> None:
 
 
 def test_giuliani_bell_thresholds_and_openness_can_be_given() -> None:
-    roles = cognitive_roles(archetypes(), in_threshold=3, openness={n: 0.0 for n in archetypes() if not n.startswith("e")})
+    roles = cognitive_roles(
+        archetypes(),
+        in_threshold=3,
+        openness={n: 0.0 for n in archetypes() if not n.startswith("e")},
+    )
     assert set(roles["cognitive_role"]) == {"weakly_connected", "isolated"}
     assert (roles["in_threshold"] == 3).all()
 
 
 def test_morrison_conditions_are_reported_separately() -> None:
     table = morrison_gatekeepers(archetypes(), min_internal_recipients=2)
-    assert table.loc["gk", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [True, True, True]
-    assert table.loc["star", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [True, False, False]
-    assert table.loc["a1", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [False, True, False]
-    assert (table["min_internal_recipients"] == 2).all() and (table["min_external_sources"] == 1).all()
+    assert table.loc["gk", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [
+        True,
+        True,
+        True,
+    ]
+    assert table.loc[
+        "star", ["receives_external", "diffuses_internally", "gatekeeper"]
+    ].tolist() == [True, False, False]
+    assert table.loc["a1", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert (table["min_internal_recipients"] == 2).all()
+    assert (table["min_external_sources"] == 1).all()
     explicit = morrison_gatekeepers(archetypes(), external=["e1"])
-    assert explicit.loc["gk", "external_sources"] == 1 and "e2" in explicit.index
+    assert explicit.loc["gk", "external_sources"] == 1
+    assert "e2" in explicit.index
 
 
 def test_functions_run_on_a_model_generated_district() -> None:
     # Shaped like the simulation's graphs: attributes type, role, size_class, district; no weights.
     rng = np.random.default_rng(3)
     graph = nx.gnm_random_graph(60, 240, seed=3, directed=True)
-    types = rng.choice(["sme", "lead_firm", "supplier", "rti", "external"], size=60, p=[0.6, 0.1, 0.15, 0.05, 0.1])
+    types = rng.choice(
+        ["sme", "lead_firm", "supplier", "rti", "external"], size=60, p=[0.6, 0.1, 0.15, 0.05, 0.1]
+    )
     for node in graph.nodes:
         graph.nodes[node].update(
             type=str(types[node]), role="producer", size_class="small", district="Toy Valley"
         )
     by_type = brokerage_roles(graph, "type")
-    assert len(by_type) == 60 and (by_type["total"] >= by_type[ROLE_COLUMNS[:-1]].sum(axis=1) - 1e-9).all()
+    assert len(by_type) == 60
+    assert (by_type["total"] >= by_type[ROLE_COLUMNS[:-1]].sum(axis=1) - 1e-9).all()
     assert by_type["total"].sum() > 0
     assert len(cognitive_roles(graph)) == int((types != "external").sum())
     assert morrison_gatekeepers(graph)["gatekeeper"].dtype == bool
@@ -271,4 +334,5 @@ def test_functions_run_on_a_model_generated_district() -> None:
 def test_centralities_follow_edge_semantics() -> None:
     nominations = nx.DiGraph([("s1", "r"), ("s2", "r")])
     flows = centralities(nominations, edge_semantics="nomination")
-    assert flows.loc["r", "out_degree"] == 2 and flows.loc["r", "in_degree"] == 0
+    assert flows.loc["r", "out_degree"] == 2
+    assert flows.loc["r", "in_degree"] == 0

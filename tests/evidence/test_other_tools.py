@@ -26,7 +26,12 @@ HIGHLIGHTS = pd.DataFrame(
         "id": [7, 7, 8, 9],
         "document": ["I01 toy maker", "I01 toy maker", "I02 shoe maker", "I02 shoe maker"],
         "tag": ["events", "technologies.robots", "cost", ""],
-        "content": ["We met them at the robot fair.", "We met them at the robot fair.", "Too expensive.", "Hm."],
+        "content": [
+            "We met them at the robot fair.",
+            "We met them at the robot fair.",
+            "Too expensive.",
+            "Hm.",
+        ],
     }
 )
 
@@ -42,14 +47,18 @@ def test_taguette_highlights(tmp_path: Path, suffix: str) -> None:
     assert project.codes["name"].tolist() == ["events", "technologies.robots", "cost"]
     assert project.codes["parent_guid"].isna().all()  # dots belong to Taguette tag names
     assert project.sources["name"].tolist() == ["I01 toy maker", "I02 shoe maker"]
-    assert not project.sources["has_text"].any() and not project.sources["text_missing"].any()
+    assert not project.sources["has_text"].any()
+    assert not project.sources["text_missing"].any()
     segments = project.segments
     assert segments["text"].tolist() == HIGHLIGHTS["content"].tolist()
     assert segments["start"].isna().all()
     assert segments["code_guid"].isna().tolist() == [False, False, False, True]
     # One highlight with two tags co-occurs with itself, even without offsets.
-    pair = cooccurrence(project).set_index(["code_a", "code_b"]).loc[("events", "technologies.robots")]
-    assert pair["n_ab"] == 1 and pair["c_coefficient"] == 1.0
+    pair = (
+        cooccurrence(project).set_index(["code_a", "code_b"]).loc[("events", "technologies.robots")]
+    )
+    assert pair["n_ab"] == 1
+    assert pair["c_coefficient"] == 1.0
     assert meta_matrix(project, by="source")["count"].tolist() == [1, 1, 0, 0, 0, 1]
 
 
@@ -63,7 +72,9 @@ def test_taguette_parents_and_bad_columns(tmp_path: Path) -> None:
     assert codes.loc["technologies.robots", "path"] == "technologies / technologies.robots"
     assert codes.loc["events", "description"] == "RTI events"
     HIGHLIGHTS.drop(columns="content").to_csv(tmp_path / "bad.csv", index=False)
-    with pytest.raises(InputError, match=r"bad\.csv: not a Taguette highlights export: missing column\(s\) content"):
+    with pytest.raises(
+        InputError, match=r"bad\.csv: not a Taguette highlights export: missing column\(s\) content"
+    ):
         read_qda(tmp_path / "bad.csv")
 
 
@@ -93,14 +104,22 @@ def qualcoder_project(folder: Path) -> Path:
             date TEXT, owner TEXT);
         """
     )
-    connection.executemany("INSERT INTO code_cat VALUES (?,?,?,?,?,?)", [(1, "Barriers", "", "ana", "", None)])
+    connection.executemany(
+        "INSERT INTO code_cat VALUES (?,?,?,?,?,?)", [(1, "Barriers", "", "ana", "", None)]
+    )
     connection.executemany(
         "INSERT INTO code_name VALUES (?,?,?,?,?,?,?)",
-        [(1, "Cost", "money", 1, "ana", "", "#FF0000"), (2, "Absorptive capacity", "", 1, "ana", "", None)],
+        [
+            (1, "Cost", "money", 1, "ana", "", "#FF0000"),
+            (2, "Absorptive capacity", "", 1, "ana", "", None),
+        ],
     )
     connection.executemany(
         "INSERT INTO source VALUES (?,?,?,?,?,?,?,?,?)",
-        [(1, "I01", text, None, "", "ana", "", None, None), (2, "photo", None, "/images/line.jpg", "", "", "", None, None)],
+        [
+            (1, "I01", text, None, "", "ana", "", None, None),
+            (2, "photo", None, "/images/line.jpg", "", "", "", None, None),
+        ],
     )
     cost, staff = text.index("Cost"), text.index("nobody to run the robot")
     connection.executemany(
@@ -113,8 +132,12 @@ def qualcoder_project(folder: Path) -> Path:
     )
     connection.execute("INSERT INTO cases VALUES (1, 'Toy firm', '', 'ana', '')")
     connection.execute("INSERT INTO case_text (caseid, fid, pos0, pos1) VALUES (1, 1, 0, 10)")
-    connection.execute("INSERT INTO attribute_type VALUES ('district', '', 'ana', '', 'case', 'character')")
-    connection.execute("INSERT INTO attribute (name, attr_type, value, id) VALUES ('district', 'case', 'Toy Valley', 1)")
+    connection.execute(
+        "INSERT INTO attribute_type VALUES ('district', '', 'ana', '', 'case', 'character')"
+    )
+    connection.execute(
+        "INSERT INTO attribute (name, attr_type, value, id) VALUES ('district', 'case', 'Toy Valley', 1)"
+    )
     connection.commit()
     connection.close()
     return folder
@@ -124,7 +147,11 @@ def test_qualcoder_project(tmp_path: Path) -> None:
     folder = qualcoder_project(tmp_path / "study.qda")
     project = read_qda(folder)
     assert project.name == "study"
-    assert project.codes["path"].tolist() == ["Barriers", "Barriers / Cost", "Barriers / Absorptive capacity"]
+    assert project.codes["path"].tolist() == [
+        "Barriers",
+        "Barriers / Cost",
+        "Barriers / Absorptive capacity",
+    ]
     assert project.codes["is_codable"].tolist() == [False, True, True]
     assert project.sources["kind"].tolist() == ["text", "picture"]
     assert project.users["name"].tolist() == ["ana", "ben"]
@@ -133,7 +160,12 @@ def test_qualcoder_project(tmp_path: Path) -> None:
     assert segments["coder"].tolist() == ["ana", "ben", "ana"]
     assert segments["selection_guid"].iloc[0] == segments["selection_guid"].iloc[1]
     by_district = meta_matrix(project, by="district")
-    assert by_district["district"].tolist() == ["Toy Valley", "Toy Valley", "(unassigned)", "(unassigned)"]
+    assert by_district["district"].tolist() == [
+        "Toy Valley",
+        "Toy Valley",
+        "(unassigned)",
+        "(unassigned)",
+    ]
     assert by_district["count"].tolist() == [1, 1, 0, 0]  # the coders' shared "Cost" counts once
     table = reliability_by_code(project, units="paragraph").set_index("code")
     assert table.loc["Barriers / Cost", "alpha"] == pytest.approx(1.0)
@@ -144,7 +176,15 @@ def test_qualcoder_project(tmp_path: Path) -> None:
 def test_qualcoder_survives_a_refi_round_trip(tmp_path: Path) -> None:
     project = read_qualcoder(qualcoder_project(tmp_path / "study.qda"))
     again = read_project(write_project(project, tmp_path / "study.qdpx"))
-    for table in ("codes", "sources", "segments", "cases", "case_sources", "variables", "variable_values"):
+    for table in (
+        "codes",
+        "sources",
+        "segments",
+        "cases",
+        "case_sources",
+        "variables",
+        "variable_values",
+    ):
         pd.testing.assert_frame_equal(getattr(project, table), getattr(again, table), obj=table)
 
 
@@ -165,7 +205,10 @@ def test_not_a_qualcoder_database(tmp_path: Path) -> None:
     connection.execute("CREATE TABLE t (x)")
     connection.commit()
     connection.close()
-    with pytest.raises(InputError, match=r"not a QualCoder project: table\(s\) code_name, source, code_text missing"):
+    with pytest.raises(
+        InputError,
+        match=r"not a QualCoder project: table\(s\) code_name, source, code_text missing",
+    ):
         read_qda(path)
     with pytest.raises(InputError, match="not a QualCoder project"):
         read_qda(tmp_path)

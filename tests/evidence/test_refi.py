@@ -11,7 +11,13 @@ import pandas.testing as pdt
 import pytest
 
 from districtlab.errors import InputError
-from districtlab.evidence import QdaImportWarning, read_codebook, read_project, write_codebook, write_project
+from districtlab.evidence import (
+    QdaImportWarning,
+    read_codebook,
+    read_project,
+    write_codebook,
+    write_project,
+)
 from districtlab.evidence.refi import project_xml
 
 from ._builders import REFI_FIXTURES, interview_project
@@ -20,11 +26,22 @@ NS = "urn:QDA-XML:project:1.0"
 CODE = "A182CD3A-D83C-4D8C-BC80-26D9103EC6D6"
 SOURCE = "5E0F1A22-3C4B-4D5E-8F60-718293A4B5C6"
 USER = "088B08AC-D5CD-4ADB-8B71-B4F3459C177F"
-TABLES = ("users", "codes", "sources", "segments", "cases", "case_sources", "variables", "variable_values")
+TABLES = (
+    "users",
+    "codes",
+    "sources",
+    "segments",
+    "cases",
+    "case_sources",
+    "variables",
+    "variable_values",
+)
 
 # 139 code points before the quote, three of them outside the BMP (two UTF-16 units each),
 # so that UTF-16 offsets would point elsewhere.
-PREFIX = ("Entrevista 🚀 con la técnica del instituto 🧪 sobre la fábrica 🏭 y sus proveedores. " * 3)[:139]
+PREFIX = (
+    "Entrevista 🚀 con la técnica del instituto 🧪 sobre la fábrica 🏭 y sus proveedores. " * 3
+)[:139]
 QUOTE = "Nos ayudaron con el diagnóstico y después con el demostr"
 TEXT = PREFIX + QUOTE + " ador de robótica."
 
@@ -59,22 +76,32 @@ def test_blank_atlas_export_has_its_two_users_and_nothing_else() -> None:
         "088b08ac-d5cd-4adb-8b71-b4f3459c177f",
         "c32a2bd5-537f-4838-8b17-df9efbafdf4b",
     ]
-    assert project.codes.empty and project.sources.empty and project.segments.empty
+    assert project.codes.empty
+    assert project.sources.empty
+    assert project.segments.empty
     assert project.metadata["origin"] == "ATLAS.ti for Windows 23.2.3.27778"
 
 
 def test_target_atlas_export_keeps_its_code_hierarchy() -> None:
     project = read_project(REFI_FIXTURES / "target-atlas-project.qdpx")
     codes = project.codes.set_index("name")
-    assert list(codes.index) == ["Commits", "2022-05-10T02:05:59Z 19e4dce", "2022-02-11T10:39:25Z cdbfd92"]
+    assert list(codes.index) == [
+        "Commits",
+        "2022-05-10T02:05:59Z 19e4dce",
+        "2022-02-11T10:39:25Z cdbfd92",
+    ]
     parent = codes.loc["Commits", "guid"]
     assert pd.isna(codes.loc["Commits", "parent_guid"])
     assert (codes["parent_guid"].iloc[1:] == parent).all()
-    assert codes.loc["2022-02-11T10:39:25Z cdbfd92", "path"] == "Commits / 2022-02-11T10:39:25Z cdbfd92"
+    assert (
+        codes.loc["2022-02-11T10:39:25Z cdbfd92", "path"]
+        == "Commits / 2022-02-11T10:39:25Z cdbfd92"
+    )
     assert codes["is_codable"].all()
     # The shared export holds a codebook but no sources, so no quotation to check offsets on:
     # test_selection_offsets_are_code_points builds one at the same [139, 195).
-    assert project.sources.empty and project.segments.empty
+    assert project.sources.empty
+    assert project.segments.empty
 
 
 def test_fixture_codebook_reads_as_a_codebook() -> None:
@@ -83,7 +110,8 @@ def test_fixture_codebook_reads_as_a_codebook() -> None:
 
 
 def test_selection_offsets_are_code_points_half_open(make_zip) -> None:
-    assert len(QUOTE) == 56 and len(PREFIX) == 139
+    assert len(QUOTE) == 56
+    assert len(PREFIX) == 139
     archive = make_zip("p.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": TEXT})
     segment = read_project(archive).segments.iloc[0]
     assert (segment["start"], segment["end"]) == (139, 195)
@@ -100,9 +128,21 @@ def test_selection_offsets_are_code_points_half_open(make_zip) -> None:
     [
         ({"project.qde": qde(), f"sources/{SOURCE}.txt": TEXT}, "lower-case-folder.qdpx"),
         ({"Study 2024.QDE": qde(), f"Sources/{SOURCE}.txt": TEXT}, "odd-name.QDPX"),
-        ({"project.qde": qde(namespace="urn:QDA-XML:project:2.0"), f"Sources/{SOURCE}.txt": TEXT}, "v2.qdpx"),
+        (
+            {
+                "project.qde": qde(namespace="urn:QDA-XML:project:2.0"),
+                f"Sources/{SOURCE}.txt": TEXT,
+            },
+            "v2.qdpx",
+        ),
         ({"project.qde": qde(namespace=None), f"Sources/{SOURCE}.txt": TEXT}, "no-namespace.qdpx"),
-        ({"project.qde": qde(code='<Code guid="{c}" name="Diagnostics"/>'), f"Sources/{SOURCE}.txt": TEXT}, "nc.qdpx"),
+        (
+            {
+                "project.qde": qde(code='<Code guid="{c}" name="Diagnostics"/>'),
+                f"Sources/{SOURCE}.txt": TEXT,
+            },
+            "nc.qdpx",
+        ),
         (
             {
                 "project.qde": qde(
@@ -134,7 +174,9 @@ def test_selection_offsets_are_code_points_half_open(make_zip) -> None:
         ),
     ],
 )
-def test_vendor_quirks_read_the_same_coding(make_zip, members: dict[str, str], archive_name: str) -> None:
+def test_vendor_quirks_read_the_same_coding(
+    make_zip, members: dict[str, str], archive_name: str
+) -> None:
     project = read_project(make_zip(archive_name, members))
     segment = project.segments.iloc[0]
     assert segment["text"] == QUOTE
@@ -144,7 +186,10 @@ def test_vendor_quirks_read_the_same_coding(make_zip, members: dict[str, str], a
 
 
 def test_braced_upper_case_guids_are_canonical(make_zip) -> None:
-    members = {"project.qde": qde().replace(f'"{CODE}"', '"{' + CODE + '}"'), f"Sources/{SOURCE}.txt": TEXT}
+    members = {
+        "project.qde": qde().replace(f'"{CODE}"', '"{' + CODE + '}"'),
+        f"Sources/{SOURCE}.txt": TEXT,
+    }
     project = read_project(make_zip("braces.qdpx", members))
     assert project.codes["guid"].iloc[0] == CODE.lower()
     assert project.segments["code_guid"].iloc[0] == CODE.lower()
@@ -157,7 +202,8 @@ def test_missing_source_file_keeps_codings_flagged_with_a_warning(make_zip) -> N
     assert project.sources["text_missing"].tolist() == [True]
     assert project.sources["has_text"].tolist() == [False]
     segment = project.segments.iloc[0]
-    assert bool(segment["text_missing"]) and pd.isna(segment["text"])
+    assert bool(segment["text_missing"])
+    assert pd.isna(segment["text"])
     assert (segment["start"], segment["end"], segment["code_name"]) == (139, 195, "Diagnostics")
 
 
@@ -171,7 +217,9 @@ def test_non_text_sources_are_listed_with_their_kind(make_zip) -> None:
         '<AudioSource guid="9D000000-0000-4000-8000-000000000003" name="Call" path="relative://call.mp3"/>'
         '<VideoSource guid="9D000000-0000-4000-8000-000000000004" name="Visit" path="internal://v.mp4"/>'
     )
-    archive = make_zip("media.qdpx", {"project.qde": qde(source=sources), "Sources/r.pdf": b"%PDF-1.4"})
+    archive = make_zip(
+        "media.qdpx", {"project.qde": qde(source=sources), "Sources/r.pdf": b"%PDF-1.4"}
+    )
     project = read_project(archive)
     assert project.sources["kind"].tolist() == ["pdf", "picture", "audio", "video"]
     assert not project.sources["has_text"].any()
@@ -190,7 +238,9 @@ def test_bare_qde_reads_sources_beside_it(tmp_path: Path) -> None:
 def test_selections_past_the_text_end_warn(make_zip) -> None:
     short = TEXT[:150]
     with pytest.warns(QdaImportWarning, match="end past the end"):
-        project = read_project(make_zip("short.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": short}))
+        project = read_project(
+            make_zip("short.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": short})
+        )
     assert project.segments["text"].iloc[0] == short[139:]
 
 
@@ -202,19 +252,25 @@ def test_selections_past_the_text_end_warn(make_zip) -> None:
         (("<Project", "<Projekt"), "not a REFI-QDA project: the root element is <Projekt>"),
     ],
 )
-def test_broken_projects_are_one_line_errors(make_zip, change: tuple[str, str], message: str) -> None:
+def test_broken_projects_are_one_line_errors(
+    make_zip, change: tuple[str, str], message: str
+) -> None:
     text = qde().replace(*change)
     if change[0] == "<Project":
         text = text.replace("</Project>", "</Projekt>")
     with pytest.raises(InputError, match=message) as error:
         read_project(make_zip("broken.qdpx", {"project.qde": text, f"Sources/{SOURCE}.txt": TEXT}))
-    assert "\n" not in str(error.value) and "broken.qdpx" in str(error.value)
+    assert "\n" not in str(error.value)
+    assert "broken.qdpx" in str(error.value)
 
 
 def test_archive_without_qde_and_non_utf8_text_are_refused(make_zip) -> None:
     with pytest.raises(InputError, match=r"no \.qde project file"):
         read_project(make_zip("empty.qdpx", {"readme.txt": "hello"}))
-    latin1 = {"project.qde": qde(), f"Sources/{SOURCE}.txt": TEXT.encode("latin-1", errors="replace")}
+    latin1 = {
+        "project.qde": qde(),
+        f"Sources/{SOURCE}.txt": TEXT.encode("latin-1", errors="replace"),
+    }
     with pytest.raises(InputError, match="not UTF-8"):
         read_project(make_zip("latin1.qdpx", latin1))
 
@@ -286,7 +342,7 @@ def _schema() -> tuple[dict[str, list[str]], dict[str, set[str]], dict[tuple[str
     child_type: dict[tuple[str, str], str] = {}
     for complex_type in schema.iter(f"{xs}complexType"):
         name = complex_type.get("name")
-        elements = [element for element in complex_type.iter(f"{xs}element")]
+        elements = list(complex_type.iter(f"{xs}element"))
         order[name] = [element.get("name") for element in elements]
         for element in elements:
             child_type[(name, element.get("name"))] = element.get("type")

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from districtlab.errors import InputError
-from districtlab.evidence import cohen_kappa, fleiss_kappa, krippendorff_alpha, reliability_by_code, unit_presence
+from districtlab.evidence import (
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    reliability_by_code,
+    unit_presence,
+)
 from districtlab.evidence.reliability import LEVELS, POOLED, project_units
 
 nan = np.nan
@@ -26,7 +32,8 @@ K2011 = [
 
 
 @pytest.mark.parametrize(
-    ("level", "expected"), [("nominal", 0.7434), ("ordinal", 0.8154), ("interval", 0.8491), ("ratio", 0.7974)]
+    ("level", "expected"),
+    [("nominal", 0.7434), ("ordinal", 0.8154), ("interval", 0.8491), ("ratio", 0.7974)],
 )
 def test_krippendorff_2011_four_coders(level: str, expected: float) -> None:
     assert round(krippendorff_alpha(K2011, level=level), 4) == expected
@@ -45,7 +52,9 @@ def test_krippendorff_2011_binary_and_two_coder_examples() -> None:
 
 def test_krippendorff_labels_and_edge_cases() -> None:
     assert krippendorff_alpha([["A", "B"], ["B", "A"]], level="nominal") == pytest.approx(-0.5)
-    assert krippendorff_alpha([["yes", None, "no"], ["yes", "no", "no"]], level="nominal") == pytest.approx(1.0)
+    assert krippendorff_alpha(
+        [["yes", None, "no"], ["yes", "no", "no"]], level="nominal"
+    ) == pytest.approx(1.0)
     assert np.isnan(krippendorff_alpha([[1, 1, 1], [1, 1, 1]], level="nominal"))
     with pytest.raises(InputError, match="no unit has values from two or more coders"):
         krippendorff_alpha([[1, nan], [nan, 2]], level="nominal")
@@ -94,20 +103,54 @@ def test_cohen_kappa_known_answers() -> None:
 def test_fleiss_kappa_known_answers() -> None:
     # Wikipedia: 10 subjects, 14 raters, 5 categories (counts per category).
     counts = [
-        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
     ]
     raters = np.array([[c for c, n in enumerate(row) for _ in range(n)] for row in counts]).T
     assert round(fleiss_kappa(raters), 3) == 0.210
     # Fleiss (1971) diagnoses: 30 patients x 6 psychiatrists.
-    diagnoses = np.array([
-        [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5], [2, 2, 2, 4, 4, 4],
-        [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4], [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5],
-        [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4], [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5],
-        [3, 3, 3, 3, 3, 5], [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-        [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4], [1, 4, 4, 4, 4, 5],
-        [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4], [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
-    ])
+    diagnoses = np.array(
+        [
+            [4, 4, 4, 4, 4, 4],
+            [2, 2, 2, 5, 5, 5],
+            [2, 3, 3, 3, 3, 5],
+            [5, 5, 5, 5, 5, 5],
+            [2, 2, 2, 4, 4, 4],
+            [1, 1, 3, 3, 3, 3],
+            [3, 3, 3, 3, 5, 5],
+            [1, 1, 3, 3, 3, 4],
+            [1, 1, 4, 4, 4, 4],
+            [5, 5, 5, 5, 5, 5],
+            [1, 4, 4, 4, 4, 4],
+            [1, 2, 4, 4, 4, 4],
+            [2, 2, 2, 3, 3, 3],
+            [1, 4, 4, 4, 4, 4],
+            [2, 2, 4, 4, 4, 5],
+            [3, 3, 3, 3, 3, 5],
+            [1, 1, 1, 4, 5, 5],
+            [1, 1, 1, 1, 1, 2],
+            [2, 2, 4, 4, 4, 4],
+            [1, 3, 3, 5, 5, 5],
+            [5, 5, 5, 5, 5, 5],
+            [2, 4, 4, 4, 4, 4],
+            [2, 2, 4, 5, 5, 5],
+            [1, 1, 4, 4, 4, 4],
+            [1, 4, 4, 4, 4, 5],
+            [2, 2, 2, 2, 2, 4],
+            [1, 1, 1, 1, 5, 5],
+            [2, 2, 4, 4, 4, 4],
+            [1, 3, 3, 3, 3, 3],
+            [5, 5, 5, 5, 5, 5],
+        ]
+    )
     assert round(fleiss_kappa(diagnoses.T), 4) == 0.4302
 
 
@@ -115,12 +158,20 @@ def test_paragraph_units_are_non_blank_lines(project) -> None:
     units = project_units(project, "paragraph")
     first = project.sources["guid"].iloc[0]
     text = project.text(first)
-    lines = [text[start:end] for start, end in units.loc[units["source_guid"] == first, ["start", "end"]].to_numpy()]
-    assert lines == ["Q: How did you hear of it?", "A: At the AIJU event on robots.", "Q: Barriers?", "A: Cost, mostly."]
+    lines = [
+        text[start:end]
+        for start, end in units.loc[units["source_guid"] == first, ["start", "end"]].to_numpy()
+    ]
+    assert lines == [
+        "Q: How did you hear of it?",
+        "A: At the AIJU event on robots.",
+        "Q: Barriers?",
+        "A: Cost, mostly.",
+    ]
 
 
 def test_unit_presence_marks_codings_per_coder_and_unit(project) -> None:
-    presence, units, coders, codes = unit_presence(project, units="paragraph")
+    presence, _units, coders, codes = unit_presence(project, units="paragraph")
     assert coders == ["Ana", "Ben"]
     names = dict(zip(project.codes["guid"], project.codes["name"], strict=True))
     assert [names[guid] for guid in codes] == ["Events", "Cost", "Supplier transceivers"]
@@ -132,8 +183,15 @@ def test_unit_presence_marks_codings_per_coder_and_unit(project) -> None:
 
 
 def test_a_coder_who_skipped_a_source_is_missing_not_absent(project) -> None:
-    ana_only_first = project.segments[~((project.segments["coder"] == "Ben") & project.segments["source_name"].str.startswith("I02"))]
-    skipped = type(project)(**{**project.__dict__, "segments": ana_only_first.reset_index(drop=True)})
+    ana_only_first = project.segments[
+        ~(
+            (project.segments["coder"] == "Ben")
+            & project.segments["source_name"].str.startswith("I02")
+        )
+    ]
+    skipped = type(project)(
+        **{**project.__dict__, "segments": ana_only_first.reset_index(drop=True)}
+    )
     presence, units, _, _ = unit_presence(skipped, units="paragraph")
     second = (units["source_guid"] == project.sources["guid"].iloc[1]).to_numpy()
     assert np.isnan(presence[1, second, :]).all()
@@ -150,7 +208,9 @@ def test_reliability_by_code_reports_each_code_and_pooled(project) -> None:
     assert table.loc["Cost", "alpha"] == pytest.approx(krippendorff_alpha(cost))
     assert table.loc["Cost", "agreement"] == pytest.approx(5 / 7)
     assert table.loc["Cost", "cohen_kappa"] == pytest.approx(cohen_kappa(cost))
-    pooled = np.concatenate([[[0, 1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0]], cost, [[0] * 5 + [1, 0]] * 2], axis=1)
+    pooled = np.concatenate(
+        [[[0, 1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0]], cost, [[0] * 5 + [1, 0]] * 2], axis=1
+    )
     assert table.loc[POOLED, "alpha"] == pytest.approx(krippendorff_alpha(pooled))
     assert table["units"].tolist() == [7, 7, 7, 21]  # pooled: 7 paragraphs x 3 codes
     assert (table["coders"] == 2).all()
@@ -159,7 +219,9 @@ def test_reliability_by_code_reports_each_code_and_pooled(project) -> None:
 def test_reliability_over_whole_sources_and_given_units(project) -> None:
     by_source = reliability_by_code(project, units="source").set_index("code")
     assert by_source.loc["Cost", "units"] == 2
-    given_units = pd.DataFrame({"source": ["I01 toy maker", "I02 shoe maker"], "start": [0, 0], "end": [60, 50]})
+    given_units = pd.DataFrame(
+        {"source": ["I01 toy maker", "I02 shoe maker"], "start": [0, 0], "end": [60, 50]}
+    )
     table = reliability_by_code(project, units=given_units)
     assert table["units"].tolist() == [2, 2, 2, 6]
 

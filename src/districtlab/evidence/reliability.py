@@ -126,7 +126,7 @@ def krippendorff_alpha(data: Any, *, level: str = "nominal") -> float:
     delta = _distances(domain, totals, level)
     observed = float((coincidences * delta).sum())
     expected = float((np.outer(totals, totals) * delta).sum()) / (totals.sum() - 1.0)
-    return float("nan") if expected == 0 else 1.0 - observed / expected
+    return float("nan") if expected == 0 else float(1.0 - observed / expected)
 
 
 def _complete_units(data: Any) -> np.ndarray:
