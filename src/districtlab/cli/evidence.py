@@ -9,11 +9,12 @@ reports bad input in one line with exit status 2.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
+import networkx as nx
 import pandas as pd
 import typer
 from rich.table import Table
@@ -50,8 +51,6 @@ network_app = typer.Typer(
     help="Knowledge networks: centralities, gatekeeper roles and Gould-Fernandez brokerage.",
     no_args_is_help=True,
 )
-
-T = TypeVar("T")
 
 ProjectPath = Annotated[
     Path,
@@ -96,12 +95,6 @@ def _warnings_as_lines() -> Iterator[None]:
 def _load(path: Path) -> QdaProject:
     with _warnings_as_lines():
         return read_qda(path)
-
-
-def _run(action: Callable[[], T]) -> T:
-    with user_errors():
-        return action()
-    raise AssertionError("unreachable")  # user_errors exits on error
 
 
 def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
@@ -283,7 +276,7 @@ def codebook(
         console.print(f"wrote {out}")
 
 
-def _network(edges: Path, nodes: Path | None, semantics: str):  # type: ignore[no-untyped-def]
+def _network(edges: Path, nodes: Path | None, semantics: str) -> nx.DiGraph:
     return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics)
 
 

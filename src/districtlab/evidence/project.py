@@ -267,7 +267,7 @@ def build_project(
             raise InputError(
                 f"a selection refers to the unknown source {source_guid!r}", path=source
             )
-        full_text = texts.get(source_guid)
+        full_text = texts.get(str(source_guid))
         start, end = row["start"], row["end"]
         if full_text is not None and start is not None and end is not None:
             row["text"] = full_text[start:end]

@@ -334,7 +334,7 @@ class _ProjectReader:
         )
         cases, case_sources, case_values = self._read_cases()
         self._warn(unknown)
-        metadata = {key: root.get(key) for key in PROJECT_ATTRIBUTES if root.get(key) is not None}
+        metadata = {key: str(root.get(key)) for key in PROJECT_ATTRIBUTES if root.get(key) is not None}
         description = _child_text(root, "Description")
         if description is not None:
             metadata["description"] = description
@@ -371,7 +371,9 @@ class _ProjectReader:
     def _read_sources(
         self,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        sources, segments, values = [], [], []
+        sources: list[dict[str, Any]] = []
+        segments: list[dict[str, Any]] = []
+        values: list[dict[str, Any]] = []
         container = self.root.find("Sources")
         for element in [] if container is None else list(container):
             kind = SOURCE_ELEMENTS.get(element.tag)
@@ -465,7 +467,9 @@ class _ProjectReader:
     def _read_cases(
         self,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        cases, members, values = [], [], []
+        cases: list[dict[str, Any]] = []
+        members: list[dict[str, Any]] = []
+        values: list[dict[str, Any]] = []
         for case in self.root.findall("Cases/Case"):
             guid = _required_guid(case, "case", self.path)
             cases.append(
@@ -668,7 +672,7 @@ def _add_text(
     if location is None and "\r" not in text:
         _sub(element, "PlainTextContent", text)
         return
-    if member is None:
+    if member is None or location is None:
         # XML would turn carriage returns into line feeds, so such text goes to a file.
         location = f"internal://{source['guid']}.txt"
         member = f"Sources/{source['guid']}.txt"
