@@ -1,0 +1,361 @@
+"""Command-line front end of :mod:`districtlab.evidence`: ``evidence`` and ``network`` commands.
+
+Mounted by the main CLI as ``districtlab evidence ...`` (``evidence_app``) and
+``districtlab network ...`` (``network_app``). Every command reads and computes
+everything before it writes anything, so bad input leaves no output file, and
+reports bad input in one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import networkx as nx
+import pandas as pd
+import typer
+from rich.table import Table
+
+from districtlab.cli.common import console, error_console, user_errors
+from districtlab.errors import InputError
+from districtlab.evidence import (
+    brokerage_roles,
+    centralities,
+    cognitive_roles,
+    cooccurrence,
+    cooccurrence_wide,
+    meta_matrix,
+    meta_matrix_wide,
+    morrison_gatekeepers,
+    read_knowledge_network,
+    read_qda,
+    reliability_by_code,
+    study_codebook,
+    study_codebook_file,
+    write_codebook,
+    write_table,
+)
+from districtlab.evidence.networks import node_table
+from districtlab.evidence.project import QdaProject
+
+evidence_app = typer.Typer(
+    name="evidence",
+    help="Coded interviews: import from QDA software, compare cases, measure inter-coder reliability.",
+    no_args_is_help=True,
+)
+network_app = typer.Typer(
+    name="network",
+    help="Knowledge networks: centralities, gatekeeper roles and Gould-Fernandez brokerage.",
+    no_args_is_help=True,
+)
+
+ProjectPath = Annotated[
+    Path,
+    typer.Argument(
+        help="A .qdpx/.qde/.qdc file, a Taguette .csv/.xlsx export or a QualCoder .qda folder."
+    ),
+]
+TableOut = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the table to a .csv, .parquet, .xlsx or .html file."),
+]
+Coders = Annotated[
+    list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")
+]
+EdgesPath = Annotated[Path, typer.Argument(help="Edge list (.csv, with --nodes) or GraphML file.")]
+NodesPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--nodes", help="Node table (.csv) with id, type and optional district, size_class."
+    ),
+]
+Semantics = Annotated[
+    str,
+    typer.Option(
+        "--semantics",
+        help="What an edge means: 'flow' (knowledge goes from source to target) or 'nomination' "
+        "(source asks target for advice; reversed into flows).",
+    ),
+]
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show library warnings as one line each on stderr, as the CLI's errors are."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        error_console.print(f"warning: {warning.message}", markup=False)
+
+
+def _load(path: Path) -> QdaProject:
+    with _warnings_as_lines():
+        return read_qda(path)
+
+
+def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
+    table = Table(title=title, show_lines=False)
+    shown = frame.reset_index() if index else frame
+    for column in shown.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in shown.head(max_rows).itertuples(index=False):
+        table.add_row(*("" if pd.isna(value) else _format(value) for value in row))
+    console.print(table)
+    if len(shown) > max_rows:
+        console.print(f"... {len(shown) - max_rows} more rows (use --out to write them all)")
+
+
+def _format(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+@evidence_app.command("import")
+def import_project(
+    path: ProjectPath,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write the project's tables into.")
+    ] = None,
+    table_format: Annotated[
+        str, typer.Option("--format", help="Table format for --out: csv or parquet.")
+    ] = "csv",
+) -> None:
+    """Import a coded project, show what it holds, and optionally write its tables."""
+    with user_errors():
+        if table_format not in ("csv", "parquet"):
+            raise InputError(f"--format must be csv or parquet, not {table_format!r}")
+        project = _load(path)
+        counts = pd.DataFrame({"count": project.counts()})
+        counts.index.name = project.name
+        _show(counts, f"{path.name}")
+        if out is not None:
+            if out.exists() and not out.is_dir():
+                raise InputError("--out must be a folder", path=out)
+            out.mkdir(parents=True, exist_ok=True)
+            tables = {
+                "users": project.users,
+                "codes": project.codes,
+                "sources": project.sources,
+                "segments": project.segments,
+                "cases": project.cases,
+                "case_sources": project.case_sources,
+                "variables": project.variables,
+                "variable_values": project.variable_values,
+            }
+            for name, frame in tables.items():
+                write_table(frame, out / f"{name}.{table_format}")
+            console.print(f"wrote {len(tables)} tables to {out}")
+
+
+@evidence_app.command("matrix")
+def matrix(
+    path: ProjectPath,
+    by: Annotated[
+        str, typer.Option("--by", help="Rows: case, source, or a variable such as district.")
+    ] = "case",
+    cell: Annotated[str, typer.Option("--cell", help="count, presence or excerpts.")] = "count",
+    order_by: Annotated[
+        str | None, typer.Option("--order-by", help="Variable that orders the rows.")
+    ] = None,
+    max_excerpts: Annotated[
+        int, typer.Option("--max-excerpts", min=1, help="Excerpts per cell.")
+    ] = 3,
+    coder: Coders = None,
+    out: TableOut = None,
+) -> None:
+    """Case-ordered meta-matrix: cases (or districts, ...) x codes."""
+    with user_errors():
+        project = _load(path)
+        tidy = meta_matrix(
+            project, by=by, cell=cell, order_by=order_by, max_excerpts=max_excerpts, coders=coder
+        )
+        wide = meta_matrix_wide(tidy)
+        if out is None:
+            _show(wide.T if cell != "excerpts" else tidy, f"{project.name}: {cell} by {by} x code")
+        else:
+            write_table(
+                tidy, out, display=wide, title=f"{project.name}: meta-matrix ({cell} by {by})"
+            )
+            console.print(f"wrote {out}")
+
+
+@evidence_app.command("cooccurrence")
+def cooccurrence_command(
+    path: ProjectPath,
+    scope: Annotated[
+        str, typer.Option("--scope", help="overlap (passages) or source.")
+    ] = "overlap",
+    value: Annotated[
+        str, typer.Option("--value", help="Shown in the matrix: c_coefficient or n_ab.")
+    ] = "c_coefficient",
+    coder: Coders = None,
+    out: TableOut = None,
+) -> None:
+    """Code co-occurrence with counts and the c-coefficient."""
+    with user_errors():
+        project = _load(path)
+        table = cooccurrence(project, scope=scope, coders=coder)
+        wide = cooccurrence_wide(table, value)
+        if out is None:
+            _show(
+                table[table["n_ab"] > 0],
+                f"{project.name}: co-occurring codes ({scope})",
+                index=False,
+            )
+        else:
+            note = "c = n12 / (n1 + n2 - n12); also n12/n1 and n12/n2 in the data sheet."
+            write_table(
+                table,
+                out,
+                display=wide,
+                title=f"{project.name}: code co-occurrence ({value})",
+                note=note,
+            )
+            console.print(f"wrote {out}")
+
+
+@evidence_app.command("reliability")
+def reliability(
+    path: ProjectPath,
+    unit: Annotated[str, typer.Option("--unit", help="paragraph or source.")] = "paragraph",
+    units_file: Annotated[
+        Path | None,
+        typer.Option("--units", help="CSV of units (source or source_guid, start, end)."),
+    ] = None,
+    level: Annotated[
+        str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")
+    ] = "nominal",
+    coder: Coders = None,
+    out: TableOut = None,
+) -> None:
+    """Inter-coder reliability per code and pooled: Krippendorff's alpha, Cohen's and Fleiss' kappa."""
+    with user_errors():
+        project = _load(path)
+        units: str | pd.DataFrame = unit
+        if units_file is not None:
+            units = pd.read_csv(units_file)
+        table = reliability_by_code(project, units=units, level=level, coders=coder)
+        if out is None:
+            _show(table, f"{project.name}: inter-coder reliability ({unit}s, {level})", index=False)
+        else:
+            write_table(table, out, title=f"{project.name}: inter-coder reliability")
+            console.print(f"wrote {out}")
+
+
+@evidence_app.command("codebook")
+def codebook(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the study codebook to a .qdc or .yaml file."),
+    ] = None,
+) -> None:
+    """Show the study's codebook, or export it for a QDA tool (.qdc) or for editing (.yaml)."""
+    with user_errors():
+        codes = study_codebook()
+        if out is None:
+            _show(
+                codes[["path", "is_codable", "description"]],
+                "districtlab study codebook",
+                index=False,
+            )
+            return
+        suffix = out.suffix.lower()
+        if suffix == ".qdc":
+            write_codebook(codes, out)
+        elif suffix in (".yaml", ".yml"):
+            out.write_text(
+                study_codebook_file("yaml").read_text(encoding="utf-8"), encoding="utf-8"
+            )
+        else:
+            raise InputError("the codebook is exported as .qdc or .yaml", path=out)
+        console.print(f"wrote {out}")
+
+
+def _network(edges: Path, nodes: Path | None, semantics: str) -> nx.DiGraph:
+    return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics)
+
+
+@network_app.command("roles")
+def roles(
+    edges: EdgesPath,
+    nodes: NodesPath = None,
+    semantics: Semantics = "flow",
+    balance_tolerance: Annotated[
+        float,
+        typer.Option(
+            "--balance-tolerance", help="|out-in|/(out+in) up to which ties are balanced."
+        ),
+    ] = 0.2,
+    min_recipients: Annotated[
+        int,
+        typer.Option(
+            "--min-recipients",
+            help="Morrison: district actors a gatekeeper must pass knowledge to.",
+        ),
+    ] = 1,
+    out: TableOut = None,
+) -> None:
+    """Centralities, Giuliani & Bell cognitive roles and Morrison's gatekeeper conditions."""
+    with user_errors():
+        graph = _network(edges, nodes, semantics)
+        table = node_table(graph).join(centralities(graph))
+        table = table.join(
+            cognitive_roles(graph, balance_tolerance=balance_tolerance).drop(
+                columns=["in_degree", "out_degree"]
+            )
+        )
+        table = table.join(
+            morrison_gatekeepers(graph, min_internal_recipients=min_recipients).drop(
+                columns="internal_recipients"
+            )
+        )
+        if out is None:
+            shown = [
+                "type",
+                "in_degree",
+                "out_degree",
+                "betweenness",
+                "openness",
+                "cognitive_role",
+                "receives_external",
+                "diffuses_internally",
+                "gatekeeper",
+            ]
+            _show(table[shown], f"{edges.name}: knowledge roles")
+        else:
+            write_table(table.reset_index(), out, title=f"{edges.name}: knowledge roles")
+            console.print(f"wrote {out}")
+
+
+@network_app.command("brokerage")
+def brokerage(
+    edges: EdgesPath,
+    group: Annotated[
+        str,
+        typer.Option("--group", help="Node attribute that defines groups, e.g. type or district."),
+    ],
+    nodes: NodesPath = None,
+    semantics: Semantics = "flow",
+    credit: Annotated[
+        str, typer.Option("--credit", help="full (sna) or split (UCINET 1/k).")
+    ] = "full",
+    out: TableOut = None,
+) -> None:
+    """Gould-Fernandez brokerage roles with z-scores from sna's null model."""
+    with user_errors():
+        graph = _network(edges, nodes, semantics)
+        table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit)
+        if out is None:
+            _show(table, f"{edges.name}: brokerage by {group}")
+        else:
+            write_table(
+                table.reset_index(),
+                out,
+                title=f"{edges.name}: Gould-Fernandez brokerage by {group}",
+            )
+            console.print(f"wrote {out}")
