@@ -19,6 +19,7 @@ from rich.table import Table
 from districtlab import __version__
 from districtlab._rng import as_seed_sequence
 from districtlab.cli.common import console, fail, user_errors
+from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.progress import progress_bar
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError
@@ -208,5 +209,8 @@ def demo(
     with user_errors():
         run_demo(out=out, replications=replications, seed=seed, workers=workers)
 
+
+app.add_typer(evidence_app, name="evidence")
+app.add_typer(network_app, name="network")
 
 __all__ = ["app", "fail"]
