@@ -33,8 +33,8 @@ from districtlab.config.technology import Technology
 __all__ = [
     "INSTRUMENTS",
     "NO_PROGRAMME",
-    "RTI",
     "ROLES",
+    "RTI",
     "SIZE_CLASSES",
     "SIZE_CLASS_EMPLOYEES",
     "TARGETING_RULES",

@@ -19,9 +19,11 @@ class Networks(ConfigModel):
     of firms (the Bass docking set-up) without building the matrix.
     """
 
-    suppliers_per_buyer: SizeClassCounts
+    suppliers_per_buyer: SizeClassCounts = Field(description="mean supply ties of a buyer, by its size class")
     supply_weight: float = Field(ge=0.0, le=100.0, description="weight of a supply tie in exposure")
-    peer_kind: Literal["random", "complete", "none"] = "random"
+    peer_kind: Literal["random", "complete", "none"] = Field(
+        default="random", description="how peers are tied"
+    )
     peer_degree: float = Field(ge=0.0, le=1000.0, description="mean peer ties per firm")
     peer_weight: float = Field(ge=0.0, le=100.0, description="weight of a peer tie in exposure")
     cross_size_peer_share: float = Field(

@@ -9,4 +9,11 @@ from districtlab.viz.figures import (
     size_class_adoption,
 )
 
-__all__ = ["PALETTE", "additionality_bars", "adoption_bands", "channel_shares", "mean_band", "size_class_adoption"]
+__all__ = [
+    "PALETTE",
+    "additionality_bars",
+    "adoption_bands",
+    "channel_shares",
+    "mean_band",
+    "size_class_adoption",
+]
