@@ -13,6 +13,13 @@ True
 """
 
 from districtlab.evidence.brokerage import ROLES, brokerage_permutation_test, brokerage_roles
+from districtlab.evidence.calibration import (
+    allocation_from_evidence,
+    channel_targets,
+    check_channel_targets,
+    instrument_mix,
+    with_evidence_allocation,
+)
 from districtlab.evidence.codebook import codebook_frame, study_codebook, study_codebook_file
 from districtlab.evidence.crosscase import (
     c_coefficient,
@@ -46,6 +53,11 @@ from districtlab.evidence.taguette import read_taguette
 
 __all__ = [
     "ACTOR_TYPES",
+    "allocation_from_evidence",
+    "channel_targets",
+    "check_channel_targets",
+    "instrument_mix",
+    "with_evidence_allocation",
     "EDGE_SEMANTICS",
     "ROLES",
     "QdaImportWarning",
