@@ -145,7 +145,7 @@ def test_channel_targets_mark_each_districts_dominant_mechanism() -> None:
 def test_the_models_channels_reproduce_the_studys_district_patterns() -> None:
     """MODEL.md §6.3 by channel: supply chain in footwear, legitimacy in ceramics, RTI in Toy Valley."""
     shares = {}
-    for district, preset in PRESETS.items():
+    for preset in PRESETS.values():
         scenario = districtlab.load_scenario(preset).with_programme("place-based")
         outcomes = run_scenarios([scenario], replications=8, rng=11).outcomes()
         columns = [c for c in outcomes.columns if c.startswith("sme_adoption_channel_share.")]
