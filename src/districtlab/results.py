@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ FRAME_COLUMNS = ("step", "technology", "size_class", "role", "metric", "value")
 SME_CLASSES = ("micro", "small")
 
 
-def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.float64]:
+def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.floating[Any]]:
     """Gini coefficient of firms' maturity (technologies adopted / K) from per-step histograms.
 
     ``histogram[t, j]`` is the number of firms with j technologies adopted. The

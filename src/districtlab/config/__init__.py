@@ -16,7 +16,7 @@ from districtlab.config.base import (
 )
 from districtlab.config.behaviour import Behaviour
 from districtlab.config.institutions import RTI, Association
-from districtlab.config.networks import Networks
+from districtlab.config.networks import Networks, ObservedFirm, ObservedNetwork, ObservedTie
 from districtlab.config.population import FirmSegment, Population, TraitDistribution
 from districtlab.config.programme import (
     INSTRUMENTS,
@@ -46,6 +46,9 @@ __all__ = [
     "InstrumentDesign",
     "InstrumentShares",
     "Networks",
+    "ObservedFirm",
+    "ObservedNetwork",
+    "ObservedTie",
     "Population",
     "Programme",
     "Scenario",

@@ -85,6 +85,14 @@ class Scenario(ConfigModel):
                 strangers = set(programme.priorities) - known
                 if strangers:
                     raise ValueError(f"{label}.priorities names unknown technologies {sorted(strangers)}")
+        observed = self.networks.observed
+        if observed is not None:
+            drawn = {key: count for key, count in self.segment_counts().items() if count}
+            if drawn != observed.segment_counts():
+                raise ValueError(
+                    "population.segments must count the observed firms by role and size class "
+                    "(use districtlab.evidence.scenario_with_observed_network)"
+                )
         if NO_PROGRAMME in self.programmes:
             raise ValueError(f"'{NO_PROGRAMME}' is reserved for the no-programme counterfactual")
         if self.n_steps < 1:
@@ -131,6 +139,8 @@ class Scenario(ConfigModel):
         """
         if n_firms < 2:
             raise ValueError(f"--firms must be at least 2, got {n_firms}")
+        if self.networks.observed is not None:
+            raise ValueError("an observed network cannot be rescaled: its firms are the observed ones")
         segments = self.population.segments
         total = sum(segment.count for segment in segments)
         quotas = [segment.count * n_firms / total for segment in segments]

@@ -37,6 +37,7 @@ from districtlab.evidence.networks import (
     centralities,
     read_knowledge_network,
 )
+from districtlab.evidence.observed import scenario_with_observed_network
 from districtlab.evidence.project import QdaImportWarning, QdaProject
 from districtlab.evidence.qualcoder import read_qualcoder
 from districtlab.evidence.refi import read_codebook, read_project, write_codebook, write_project
@@ -83,6 +84,7 @@ __all__ = [
     "read_qualcoder",
     "read_taguette",
     "reliability_by_code",
+    "scenario_with_observed_network",
     "source_groups",
     "study_codebook",
     "study_codebook_file",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -23,7 +24,7 @@ from scipy import stats
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LINESTYLES = ("-", "--", "-.", ":")
-STYLE = {
+STYLE: dict[str, Any] = {
     "font.size": 13,
     "axes.titlesize": 14,
     "axes.labelsize": 13,
@@ -46,8 +47,8 @@ def mean_band(
 
 
 def adoption_bands(
-    curves: Mapping[str, NDArray[np.float64]],
-    months: NDArray[np.float64],
+    curves: Mapping[str, NDArray[np.floating[Any]]],
+    months: NDArray[np.floating[Any]],
     *,
     title: str,
     ylabel: str = "Adoption share (mean over technologies)",
@@ -57,9 +58,9 @@ def adoption_bands(
     """Mean curves with confidence bands; ``curves[label]`` is replications x steps."""
     with mpl.rc_context(STYLE):
         if ax is None:
-            figure = Figure(figsize=(7.5, 4.5), layout="constrained")
-            ax = figure.subplots()
-        figure = ax.get_figure()
+            ax = Figure(figsize=(7.5, 4.5), layout="constrained").subplots()
+        figure = ax.get_figure(root=True)
+        assert isinstance(figure, Figure)
         for index, (label, values) in enumerate(curves.items()):
             mean, low, high = mean_band(np.asarray(values), confidence)
             colour = PALETTE[index % len(PALETTE)]
