@@ -1,0 +1,72 @@
+"""Thin ``st.cache_data`` wrappers around the public API, keyed on plain values.
+
+Scenarios are passed as their JSON text, so a cache key is exactly the
+configuration: moving a slider back to a value already tried finds the runs
+made then. Runs are cached one replication at a time (never a half-finished
+comparison), so a comparison that was stopped resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+import networkx as nx
+import streamlit as st
+
+from districtlab.config import Scenario
+from districtlab.dashboard.runs import run_replication
+from districtlab.errors import InputError
+from districtlab.evidence import read_qda
+from districtlab.evidence.project import QdaProject
+from districtlab.experiments import RunSummary
+from districtlab.io.toml import parse_scenario
+from districtlab.networks import network_of, network_sample
+from districtlab.presets import load_preset
+
+#: Runs kept: a workshop comparing a few designs with up to 100 replications each.
+MAX_RUNS = 4000
+
+
+@st.cache_data(show_spinner=False)
+def preset(name: str) -> Scenario:
+    return load_preset(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def uploaded_scenario(data: bytes, filename: str) -> Scenario:
+    """A scenario from an uploaded TOML file; :class:`~districtlab.errors.InputError` if it is bad."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not a UTF-8 text file", path=filename) from None
+    return parse_scenario(text, source=filename)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_RUNS)
+def replication(scenario_json: str, seed: int, replication: int) -> RunSummary:
+    return run_replication(scenario_json, seed, replication)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def network_sample_of(scenario_json: str, seed: int, firms: int) -> nx.DiGraph:
+    """A readable sample of the district network of run ``seed``."""
+    scenario = Scenario.model_validate_json(scenario_json)
+    return network_sample(network_of(scenario, rng=seed), firms=firms, rng=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def qda_project(data: bytes, filename: str) -> tuple[QdaProject, list[str]]:
+    """Read an uploaded QDA file (its format recognised from its content) and the warnings it raised."""
+    suffix = Path(filename).suffix or ".qdpx"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                project = read_qda(path)
+            except InputError as error:  # name the uploaded file, not the temporary copy
+                raise InputError(error.problem, path=filename, field=error.field) from None
+    return project, [str(warning.message) for warning in caught]

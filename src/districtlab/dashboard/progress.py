@@ -1,0 +1,61 @@
+"""Run designs on a page with a progress bar and a Stop button; keep only finished comparisons.
+
+Streamlit re-runs the page when any widget is touched while a script runs, and
+stops the running script at its next call to Streamlit: the Stop button uses
+exactly that. Each finished run is already in the per-run cache
+(:func:`districtlab.dashboard.cache.replication`); a comparison enters the
+session only once every run of it has finished, so nothing half-done is shown as
+a result, and running it again after a stop re-uses the runs already made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from districtlab.config import Scenario
+from districtlab.dashboard import cache, state
+from districtlab.dashboard.runs import run_designs
+from districtlab.experiments import ExperimentResult
+
+
+def finished_or_run(
+    designs: Mapping[str, Scenario],
+    *,
+    replications: int,
+    seed: int,
+    button: str,
+    key: str,
+    export: bool = True,
+) -> ExperimentResult | None:
+    """The finished comparison of ``designs``, or a Run button that makes it with progress and Stop.
+
+    Returns ``None`` while there is nothing to show (not run yet, or stopped).
+    ``export`` makes the comparison the one the Export page offers.
+    """
+    request = state.request_key(designs, replications, seed)
+    result = state.comparison(request)
+    if result is not None:
+        return result
+    stopped = st.session_state.get(state.RUNNING)
+    if stopped is not None and stopped["key"] == request:
+        st.warning(
+            f"Stopped after {stopped['done']} of {stopped['total']} runs. "
+            "Finished runs are kept: running again starts where it stopped."
+        )
+    if not st.button(button, type="primary", key=key):
+        return None
+    st.session_state[state.RUNNING] = {"key": request, "done": 0, "total": len(designs) * replications}
+    st.button("Stop", key=f"{key}/stop", help="Stops after the run in progress; finished runs are kept.")
+    bar = st.progress(0.0, text="Starting")
+
+    def show(done: int, total: int, label: str) -> None:
+        st.session_state[state.RUNNING] = {"key": request, "done": done, "total": total}
+        bar.progress(done / total, text=f"Run {done} of {total}: {label}")
+
+    result = run_designs(designs, replications=replications, seed=seed, run_one=cache.replication, progress=show)
+    st.session_state[state.RUNNING] = None
+    state.remember_comparison(request, result, last=export)
+    st.rerun()  # draw the result without the Run and Stop buttons
+    return result  # not reached: st.rerun() ends this run

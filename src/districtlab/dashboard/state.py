@@ -1,0 +1,117 @@
+"""What the pages share through ``st.session_state``: the district, the designs, finished comparisons.
+
+Keys are named here once. A design is stored as its scenario's JSON text, so
+what the Compare page runs is exactly what the Designer validated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+import streamlit as st
+
+from districtlab.config import NO_PROGRAMME, Scenario
+from districtlab.dashboard import cache
+from districtlab.experiments import ExperimentResult
+from districtlab.presets import list_presets
+
+#: Widget keys of the sidebar.
+DISTRICT = "district"
+SEED = "seed"
+#: Option of the district selector that stands for the uploaded scenario.
+UPLOADED_OPTION = "uploaded"
+#: Session keys.
+UPLOADED = "uploaded_scenario"
+UPLOAD_ERROR = "upload_error"
+DESIGNS = "designs"
+COMPARISONS = "comparisons"
+LAST_COMPARISON = "last_comparison"
+RUNNING = "running_comparison"
+#: Name of the counterfactual design every comparison includes.
+BASELINE = "no programme"
+#: Finished comparisons kept in a session (each is a few MB at most).
+MAX_COMPARISONS = 12
+#: The presets in the order the study names the districts.
+DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
+
+
+def district_options() -> list[str]:
+    options = [name for name in DISTRICTS if name in list_presets()]
+    options += [name for name in list_presets() if name not in options]
+    if st.session_state.get(UPLOADED) is not None:
+        options.append(UPLOADED_OPTION)
+    return options
+
+
+def district_label(option: str) -> str:
+    if option == UPLOADED_OPTION:
+        scenario: Scenario = st.session_state[UPLOADED]
+        return f"{scenario.district} (uploaded: {scenario.name})"
+    return cache.preset(option).district
+
+
+def current_scenario() -> Scenario:
+    """The scenario of the district chosen in the sidebar."""
+    option = st.session_state.get(DISTRICT, DISTRICTS[0])
+    if option == UPLOADED_OPTION and st.session_state.get(UPLOADED) is not None:
+        return st.session_state[UPLOADED]
+    return cache.preset(option if option in list_presets() else DISTRICTS[0])
+
+
+def seed() -> int:
+    return int(st.session_state.get(SEED, 2026))
+
+
+def _source_key(scenario: Scenario) -> str:
+    """Designs belong to the scenario they were made for."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
+
+
+def documented_designs(scenario: Scenario) -> dict[str, Scenario]:
+    """No programme and the programmes the scenario documents (for presets: place-based and generic)."""
+    designs = {name: scenario.with_programme(name) for name in scenario.programmes}
+    if scenario.programme.kind != "none" and scenario.programme not in scenario.programmes.values():
+        designs[f"{scenario.programme.name} (as uploaded)"] = scenario
+    designs[BASELINE] = scenario.with_programme(NO_PROGRAMME)
+    return designs
+
+
+def designs(scenario: Scenario) -> dict[str, Scenario]:
+    """Every design a comparison can include: the documented ones, then the workshop's own."""
+    own: Mapping[str, str] = st.session_state.get(DESIGNS, {}).get(_source_key(scenario), {})
+    return {**documented_designs(scenario), **{name: Scenario.model_validate_json(text) for name, text in own.items()}}
+
+
+def add_design(base: Scenario, name: str, design: Scenario) -> None:
+    store = st.session_state.setdefault(DESIGNS, {})
+    store.setdefault(_source_key(base), {})[name] = design.model_dump_json()
+
+
+def request_key(chosen: Mapping[str, Scenario], replications: int, seed: int) -> str:
+    """Identity of a comparison: the designs' configurations, replications and seed."""
+    document = json.dumps(
+        {"designs": {name: scenario.model_dump_json() for name, scenario in chosen.items()}, "replications": replications, "seed": seed},
+        sort_keys=True,
+    )
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def remember_comparison(key: str, result: ExperimentResult, *, last: bool = True) -> None:
+    """Keep a finished comparison; ``last`` makes it the one the Export page offers."""
+    finished: dict[str, ExperimentResult] = st.session_state.setdefault(COMPARISONS, {})
+    finished[key] = result
+    while len(finished) > MAX_COMPARISONS:
+        finished.pop(next(iter(finished)))
+    if last:
+        st.session_state[LAST_COMPARISON] = key
+
+
+def comparison(key: str) -> ExperimentResult | None:
+    return st.session_state.get(COMPARISONS, {}).get(key)
+
+
+def last_comparison() -> ExperimentResult | None:
+    key = st.session_state.get(LAST_COMPARISON)
+    return None if key is None else comparison(key)

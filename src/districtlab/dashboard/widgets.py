@@ -1,0 +1,115 @@
+"""Configuration fields as Streamlit widgets, their bounds and help read from the pydantic types.
+
+:func:`field_bounds` is pure (tested without Streamlit); the widget functions
+only pass what it finds to ``st.number_input`` and ``st.slider``, so a bound
+changed in :mod:`districtlab.config` changes the widget with it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import annotated_types
+import streamlit as st
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The closed interval a field accepts (open bounds moved inward by ``step``), and its help text."""
+
+    low: float
+    high: float
+    help: str
+
+
+def field_bounds(model: type[BaseModel], name: str, *, step: float = 1.0) -> Bounds:
+    """Bounds of ``model.name`` from its ``ge``/``gt``/``le``/``lt`` constraints.
+
+    A strict bound (``gt``, ``lt``) becomes the closed bound one ``step`` inside
+    it; a missing bound is infinite.
+
+    >>> from districtlab.config import CoDesign
+    >>> field_bounds(CoDesign, "budget_share", step=0.01)
+    Bounds(low=0.0, high=0.99, help='share of the budget the co-design consumes')
+    """
+    field = model.model_fields[name]
+    low, high = -math.inf, math.inf
+    for item in field.metadata:
+        if not isinstance(item, annotated_types.BaseMetadata):
+            continue
+        if getattr(item, "ge", None) is not None:
+            low = max(low, float(item.ge))  # type: ignore[attr-defined]
+        if getattr(item, "gt", None) is not None:
+            low = max(low, float(item.gt) + step)  # type: ignore[attr-defined]
+        if getattr(item, "le", None) is not None:
+            high = min(high, float(item.le))  # type: ignore[attr-defined]
+        if getattr(item, "lt", None) is not None:
+            high = min(high, round(float(item.lt) - step, 12))  # type: ignore[attr-defined]
+    return Bounds(low=low, high=high, help=field.description or "")
+
+
+def number_field(
+    label: str,
+    model: type[BaseModel],
+    name: str,
+    value: float,
+    *,
+    key: str,
+    step: float = 1.0,
+    high: float | None = None,
+    integer: bool = False,
+    format: str | None = None,
+) -> float:
+    """``st.number_input`` for a numeric field; ``high`` may tighten the type's upper bound."""
+    bounds = field_bounds(model, name, step=step)
+    upper = bounds.high if high is None else min(bounds.high, high)
+    low = None if math.isinf(bounds.low) else bounds.low
+    up = None if math.isinf(upper) else upper
+    if integer:
+        return st.number_input(
+            label,
+            min_value=None if low is None else int(low),
+            max_value=None if up is None else int(up),
+            value=int(value),
+            step=int(step),
+            key=key,
+            help=bounds.help,
+        )
+    return st.number_input(
+        label, min_value=low, max_value=up, value=float(value), step=float(step), key=key, help=bounds.help, format=format
+    )
+
+
+def share_slider(
+    label: str, model: type[BaseModel], name: str, value: float, *, key: str, step: float = 0.05
+) -> float:
+    """``st.slider`` for a field bounded on both sides (shares, breadths)."""
+    bounds = field_bounds(model, name, step=step)
+    return st.slider(
+        label,
+        min_value=float(bounds.low),
+        max_value=float(bounds.high),
+        value=float(min(max(value, bounds.low), bounds.high)),
+        step=step,
+        key=key,
+        help=bounds.help,
+    )
+
+
+def int_slider(
+    label: str, model: type[BaseModel], name: str, value: int, *, key: str, high: int | None = None
+) -> int:
+    """``st.slider`` for an integer field; ``high`` may tighten the type's upper bound."""
+    bounds = field_bounds(model, name)
+    upper = int(bounds.high if high is None else min(bounds.high, high))
+    return st.slider(
+        label,
+        min_value=int(bounds.low),
+        max_value=upper,
+        value=int(min(max(value, bounds.low), upper)),
+        step=1,
+        key=key,
+        help=bounds.help,
+    )

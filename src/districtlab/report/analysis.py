@@ -1,0 +1,212 @@
+"""The numbers a comparison of designs is read by, with their 95% intervals, and its verdict in words.
+
+Everything works on :class:`ExperimentData`: the per-run outcomes table and the
+per-step series of an experiment, whether it comes from memory (the policy lab,
+:meth:`ExperimentData.of`) or from an experiment directory on disk (``districtlab
+report``). Differences between designs are paired when the runs share common
+random numbers (replication r of every design saw the same firms and networks),
+as :func:`districtlab.experiments.compare` computes them; the cost per additional
+adopter is Fieller's interval of a ratio of means, unbounded when the effect is
+not clearly positive.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats
+
+from districtlab.config import SIZE_CLASSES, Scenario
+from districtlab.experiments import ExperimentResult
+from districtlab.experiments.compare import fieller_ratio, mean_interval
+
+CONFIDENCE = 0.95
+#: Outcomes every comparison reports, with how people read them: (label, unit scale, digits).
+KEY_OUTCOMES: Mapping[str, tuple[str, float, int]] = {
+    "new_adopters": ("New adopters (firm × technology)", 1.0, 1),
+    "laggard_share": ("Laggard share, no technology (%)", 100.0, 1),
+    "adoption_share_mean": ("Adoption share, mean over technologies (%)", 100.0, 1),
+    "programme_spend_eur": ("Programme spend (EUR)", 1.0, 0),
+}
+
+
+@dataclass(frozen=True)
+class ExperimentData:
+    """An experiment's runs as tables: what the report and the lab's Compare page read."""
+
+    names: tuple[str, ...]
+    scenarios: tuple[Scenario, ...]
+    outcomes: pd.DataFrame  # one row per run: scenario (name), replication, outcome columns
+    series: Mapping[str, NDArray[np.float64]]  # series name -> designs x replications x steps
+    entropy: int
+    replications: int
+    common_random_numbers: bool
+
+    @classmethod
+    def of(cls, result: ExperimentResult) -> ExperimentData:
+        return cls(
+            names=result.names,
+            scenarios=result.scenarios,
+            outcomes=result.outcomes(),
+            series={name: result.series(name) for name in ("adoption_share_mean", "laggard_share")},
+            entropy=result.entropy,
+            replications=result.replications,
+            common_random_numbers=result.common_random_numbers,
+        )
+
+    @property
+    def months(self) -> NDArray[np.float64]:
+        steps = next(iter(self.series.values())).shape[2]
+        return np.arange(steps) * self.scenarios[0].dt
+
+    def values(self, name: str, outcome: str) -> NDArray[np.float64]:
+        """One outcome of one design, in replication order."""
+        rows = self.outcomes[self.outcomes["scenario"] == name].sort_values("replication")
+        return rows[outcome].to_numpy(dtype=float)
+
+
+def format_interval(mean: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1) -> str:
+    """'12.3 [10.1, 14.5]'; infinite bounds as ∞ and missing ones as n/a."""
+
+    def show(number: float) -> str:
+        if math.isnan(number):
+            return "n/a"
+        if math.isinf(number):
+            return "−∞" if number < 0 else "∞"
+        return f"{number * scale:,.{digits}f}"
+
+    return f"{show(mean)} [{show(low)}, {show(high)}]"
+
+
+def format_cost(ratio: float, low: float, high: float) -> str:
+    """EUR per additional adopter with its interval, or why there is no finite one."""
+    if math.isfinite(low) and math.isfinite(high) and ratio > 0:
+        return format_interval(ratio, low, high, digits=0)
+    return "unbounded (gain not clearly above zero)"
+
+
+def summary_table(data: ExperimentData, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)) -> pd.DataFrame:
+    """Tidy: design, outcome, mean, ci_low, ci_high, replications."""
+    rows = []
+    for name in data.names:
+        for outcome in outcomes:
+            mean, _, low, high = mean_interval(data.values(name, outcome), CONFIDENCE)
+            rows.append({"design": name, "outcome": outcome, "mean": mean, "ci_low": low, "ci_high": high, "replications": data.replications})
+    return pd.DataFrame(rows)
+
+
+def difference_table(
+    data: ExperimentData, *, baseline: str, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)
+) -> pd.DataFrame:
+    """Tidy: design, baseline, outcome, difference (design minus baseline), ci_low, ci_high, paired."""
+    rows = []
+    for name in data.names:
+        if name == baseline:
+            continue
+        for outcome in outcomes:
+            values, base = data.values(name, outcome), data.values(baseline, outcome)
+            if data.common_random_numbers:
+                difference, _, low, high = mean_interval(values - base, CONFIDENCE)
+            else:
+                difference = float(values.mean() - base.mean())
+                interval = stats.ttest_ind(values, base, equal_var=False).confidence_interval(CONFIDENCE)
+                low, high = float(interval.low), float(interval.high)
+            rows.append(
+                {
+                    "design": name,
+                    "baseline": baseline,
+                    "outcome": outcome,
+                    "difference": difference,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "paired": data.common_random_numbers,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def cost_table(data: ExperimentData, *, baseline: str) -> pd.DataFrame:
+    """EUR of programme spend per additional adopter over ``baseline``, with Fieller's 95% interval."""
+    rows = []
+    for name in data.names:
+        if name == baseline:
+            continue
+        spend = data.values(name, "programme_spend_eur") - data.values(baseline, "programme_spend_eur")
+        gain = data.values(name, "new_adopters") - data.values(baseline, "new_adopters")
+        ratio, low, high = fieller_ratio(spend, gain, CONFIDENCE)
+        rows.append({"design": name, "baseline": baseline, "eur_per_additional_adopter": ratio, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def size_table(data: ExperimentData) -> pd.DataFrame:
+    """Mean adoption share at the horizon (0-1, mean over technologies): size classes x designs."""
+    columns = {name: [data.values(name, f"size_adoption_share.{size}").mean() for size in SIZE_CLASSES] for name in data.names}
+    return pd.DataFrame(columns, index=pd.Index(SIZE_CLASSES, name="size class"))
+
+
+def readable_summary(data: ExperimentData) -> pd.DataFrame:
+    """The summary as people read it: one row per design, 'mean [95% CI]' per outcome."""
+    table = summary_table(data)
+    rows = []
+    for name in data.names:
+        row: dict[str, str] = {"Design": name}
+        for outcome, (label, scale, digits) in KEY_OUTCOMES.items():
+            cell = table[(table["design"] == name) & (table["outcome"] == outcome)].iloc[0]
+            row[label] = format_interval(cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | None = None) -> str:
+    """Plain-language comparison of two designs that states its uncertainty.
+
+    Compares new adopters and the laggard share of ``first`` and ``second``
+    (paired when the runs share random numbers) and, when ``baseline`` (usually
+    no programme) is among the designs, what each additional adopter costs.
+    """
+    n = data.replications
+    kind = "paired " if data.common_random_numbers else ""
+    differences = difference_table(data, baseline=second, outcomes=("new_adopters", "laggard_share"))
+    differences = differences[differences["design"] == first].set_index("outcome")
+    adopters = differences.loc["new_adopters"]
+    interval = f"95% CI {adopters['ci_low']:+,.1f} to {adopters['ci_high']:+,.1f}"
+    if n < 2:
+        sentences = [f"With a single replication there is no interval: run at least 2 (better 20 or more) before reading a difference between {first} and {second}."]
+    elif adopters["ci_low"] > 0:
+        sentences = [f"Over {n} {kind}replications, {first} brings {adopters['difference']:,.1f} more adopters than {second} ({interval}): {first} does better on adoption."]
+    elif adopters["ci_high"] < 0:
+        sentences = [f"Over {n} {kind}replications, {first} brings {-adopters['difference']:,.1f} fewer adopters than {second} ({interval}): {second} does better on adoption."]
+    else:
+        sentences = [
+            f"Over {n} {kind}replications, {first} and {second} cannot be told apart on adoption: the difference is "
+            f"{adopters['difference']:+,.1f} adopters ({interval}). More replications would narrow the interval."
+        ]
+    if n >= 2:
+        laggards = differences.loc["laggard_share"]
+        if laggards["ci_high"] < 0 or laggards["ci_low"] > 0:
+            direction = "lower" if laggards["difference"] < 0 else "higher"
+            sentences.append(
+                f"The share of firms with no technology is {abs(laggards['difference']) * 100:.1f} percentage points {direction} with {first} "
+                f"(95% CI {laggards['ci_low'] * 100:+.1f} to {laggards['ci_high'] * 100:+.1f})."
+            )
+        else:
+            sentences.append(
+                f"The share of firms with no technology does not clearly differ "
+                f"({laggards['difference'] * 100:+.1f} percentage points, 95% CI {laggards['ci_low'] * 100:+.1f} to {laggards['ci_high'] * 100:+.1f})."
+            )
+    if baseline is not None and baseline in data.names and n >= 2:
+        costs = cost_table(data, baseline=baseline).set_index("design")
+        parts = []
+        for name in (first, second):
+            row = costs.loc[name]
+            if math.isfinite(row["ci_low"]) and math.isfinite(row["ci_high"]) and row["eur_per_additional_adopter"] > 0:
+                parts.append(f"EUR {row['eur_per_additional_adopter']:,.0f} with {name} (95% CI {row['ci_low']:,.0f} to {row['ci_high']:,.0f})")
+            else:
+                parts.append(f"an unbounded amount with {name} (its gain over {baseline} is not clearly above zero)")
+        sentences.append(f"Each additional adopter over {baseline} costs {' and '.join(parts)}.")
+    return " ".join(sentences)

@@ -1,0 +1,137 @@
+"""Figures of a district itself: its firms by role and size, its RTI's competence, its knowledge network.
+
+Same conventions as :mod:`districtlab.viz.figures`: Okabe-Ito colours, hatches
+or marker shapes as a second cue, units on the axes, projector-sized fonts,
+``Figure`` objects made without pyplot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib as mpl
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from districtlab.viz.figures import PALETTE, STYLE
+
+#: Colour and marker of each actor type in network pictures (colour and shape both tell them apart).
+ACTOR_STYLE: Mapping[str, tuple[str, str]] = {
+    "rti": (PALETTE[3], "*"),
+    "association": (PALETTE[4], "P"),
+    "lead_firm": (PALETTE[0], "s"),
+    "sme": (PALETTE[1], "o"),
+    "supplier": (PALETTE[2], "^"),
+}
+ACTOR_LABELS = {
+    "rti": "RTI",
+    "association": "association",
+    "lead_firm": "leading firm",
+    "sme": "SME",
+    "supplier": "supplier",
+}
+TIE_STYLE = {"supply": ("#555555", "-"), "peer": ("#999999", ":"), "membership": (PALETTE[3], "-")}
+
+
+def district_structure(counts: pd.DataFrame, *, title: str = "") -> Figure:
+    """Stacked horizontal bars of firms: rows of ``counts`` are roles, columns size classes."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(8.5, 0.6 * len(counts) + 2.2), layout="constrained")
+        ax = figure.subplots()
+        left = np.zeros(len(counts))
+        labels = [str(role).replace("_", " ") for role in counts.index]
+        for index, size_class in enumerate(counts.columns):
+            values = counts[size_class].to_numpy(dtype=float)
+            ax.barh(
+                labels,
+                values,
+                left=left,
+                color=PALETTE[index % len(PALETTE)],
+                hatch=("", "//", "..", "xx")[index % 4],
+                edgecolor="white",
+                label=str(size_class),
+            )
+            left += values
+        for y, total in enumerate(left):
+            ax.annotate(f"{total:,.0f}", (total, y), xytext=(4, 0), textcoords="offset points", va="center")
+        ax.set_xlabel("Firms (count)")
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(left.max(), 1.0) * 1.15)
+        ax.set_title(title)
+        ax.legend(title="size class", frameon=False, loc="lower right")
+        ax.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def rti_competence(competence: pd.Series, *, title: str = "") -> Figure:
+    """Horizontal bars of the RTI's competence m_k (0 to 1) per technology, labelled by technology."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(7.5, 0.45 * len(competence) + 1.8), layout="constrained")
+        ax = figure.subplots()
+        ax.barh([str(label) for label in competence.index], competence.to_numpy(dtype=float), color=PALETTE[0])
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("RTI competence m_k (0 = none, 1 = full)")
+        ax.invert_yaxis()
+        ax.set_title(title)
+        ax.grid(axis="x", alpha=0.3)
+    return figure
+
+
+def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Figure:
+    """A knowledge network drawn with a spring layout (fixed ``seed``): actor types by colour and shape.
+
+    Firms are placed by a spring layout of their supply and peer ties; the RTI
+    sits above them and the association below. Marker area grows with the logarithm of employees; ties are drawn by kind
+    (supply solid grey, peer dotted, RTI/association membership thin red).
+    Meant for a sample of a district (:func:`districtlab.networks.network_sample`).
+    """
+    collectives = [node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")]
+    # Lay out the firms by their own ties (membership ties would pull every member into one knot),
+    # then put the RTI above them and the association below, their membership ties fanning out.
+    firms = graph.subgraph([node for node in graph.nodes if node not in set(collectives)]).to_undirected()
+    positions = dict(nx.spring_layout(firms, seed=seed, k=1.6 / np.sqrt(max(firms.number_of_nodes(), 1))))
+    for index, node in enumerate(collectives):
+        positions[node] = np.array([0.0, 1.35 if index % 2 == 0 else -1.35])
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(9.0, 7.5), layout="constrained")
+        ax = figure.subplots()
+        for kind, (colour, style) in TIE_STYLE.items():
+            segments = [
+                (positions[a], positions[b]) for a, b, data in graph.edges(data=True) if data.get("kind") == kind
+            ]
+            if segments:
+                width, alpha = (0.5, 0.35) if kind == "membership" else (0.9, 0.6)
+                ax.add_collection(
+                    LineCollection(segments, colors=colour, linestyles=style, linewidths=width, alpha=alpha, zorder=1)
+                )
+        handles = []
+        for kind, (colour, marker) in ACTOR_STYLE.items():
+            nodes = [node for node, data in graph.nodes(data=True) if data.get("type") == kind]
+            if not nodes:
+                continue
+            xy = np.array([positions[node] for node in nodes])
+            if kind in ("rti", "association"):
+                sizes = np.full(len(nodes), 900.0)
+            else:
+                employees = np.array([graph.nodes[node].get("employees", 1.0) for node in nodes], dtype=float)
+                sizes = 25.0 + 45.0 * np.log10(np.maximum(employees, 1.0))
+            ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colour, marker=marker, edgecolors="white", linewidths=0.6, zorder=3)
+            handles.append(
+                Line2D([], [], color=colour, marker=marker, linestyle="", markersize=11, label=f"{ACTOR_LABELS.get(kind, kind)} ({len(nodes)})")
+            )
+        for node, data in graph.nodes(data=True):
+            if data.get("type") in ("rti", "association"):
+                ax.annotate(str(node), positions[node], xytext=(0, 14), textcoords="offset points", ha="center", fontsize=13, weight="bold")
+        handles += [
+            Line2D([], [], color=colour, linestyle=style, label=f"{kind} tie") for kind, (colour, style) in TIE_STYLE.items()
+        ]
+        ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=11)
+        ax.set_title(title)
+        ax.set_axis_off()
+        ax.autoscale_view()
+        ax.margins(x=0.05, y=0.12)
+    return figure
