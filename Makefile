@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OUT ?= demo-output
 
-.PHONY: demo test test-fast bench lint clean
+.PHONY: demo lab test test-fast bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e .
 	touch $@
 
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e ".[lab]"
+	touch $@ $(VENV)/.installed
+
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e ".[test]"
-	touch $@ $(VENV)/.installed
+	touch $@ $(VENV)/.installed $(VENV)/.installed-lab
 
 demo: $(VENV)/.installed
 	$(BIN)/districtlab demo --out $(OUT)
+
+lab: $(VENV)/.installed-lab
+	$(BIN)/districtlab lab
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -20,7 +20,9 @@ from districtlab import __version__
 from districtlab._rng import as_seed_sequence
 from districtlab.cli.common import console, fail, user_errors
 from districtlab.cli.evidence import evidence_app, network_app
+from districtlab.cli.lab import lab as lab_command
 from districtlab.cli.progress import progress_bar
+from districtlab.cli.report import report as report_command
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
 from districtlab.io.toml import save_scenario
@@ -266,5 +268,7 @@ def demo(
 
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(network_app, name="network")
+app.command(name="lab")(lab_command)
+app.command(name="report")(report_command)
 
 __all__ = ["app", "fail"]

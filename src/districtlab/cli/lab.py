@@ -1,0 +1,52 @@
+"""`districtlab lab`: start the policy lab (a Streamlit app) on this computer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib.util import find_spec
+from typing import Annotated
+
+import typer
+
+from districtlab.cli.common import console, fail
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    """The ``streamlit run`` command line of the policy lab (no browser opened, no usage statistics)."""
+    from districtlab.dashboard import APP
+
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def lab(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
+    address: Annotated[
+        str, typer.Option(help="Address to bind; the default serves this computer only.")
+    ] = "127.0.0.1",
+) -> None:
+    """Start the policy lab: explore a district, design a programme, compare designs (a local web app)."""
+    if find_spec("streamlit") is None:
+        fail("the policy lab needs Streamlit: pip install 'districtlab[lab]' (or run make lab)")
+    console.print(f"policy lab: http://{address}:{port} (Ctrl+C stops it)")
+    environment = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    try:
+        completed = subprocess.run(streamlit_command(port, address), env=environment, check=False)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    raise typer.Exit(completed.returncode)

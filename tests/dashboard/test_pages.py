@@ -1,0 +1,146 @@
+"""Every page of the policy lab renders, and changing a control changes what it shows (AppTest)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from districtlab.io.toml import dump_scenario, parse_scenario
+from districtlab.presets import load_preset
+from tests.dashboard.conftest import DISTRICT, errors, open_page
+
+PAGES = ("district", "designer", "compare", "sensitivity", "evidence", "export")
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(element.value for element in app.metric if element.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(page: str) -> None:
+    app = open_page(page)
+    assert not app.exception
+    assert not errors(app)
+    assert app.title, "every page has a title"
+
+
+def test_district_page_follows_the_district_and_the_picture_slider(lab: AppTest) -> None:
+    assert metric(lab, "Firms") == f"{load_preset(DISTRICT).n_firms:,}"
+    before = lab.title[0].value
+    lab.sidebar.selectbox(key="district").set_value("castellon-ceramics").run()
+    assert metric(lab, "Firms") == f"{load_preset('castellon-ceramics').n_firms:,}"
+    assert lab.title[0].value != before
+    captions = [c.value for c in lab.caption]
+    lab.slider(key="network_firms").set_value(40).run()
+    assert not lab.exception
+    assert [c.value for c in lab.caption] != captions
+
+
+def test_designer_budget_changes_the_plan_and_the_preview() -> None:
+    app = open_page("designer")
+    key = next(w.key for w in app.number_input if w.key.endswith("/budget"))
+    total = metric(app, "Total budget")
+    spend = metric(app, "Programme spend (EUR)")
+    app.number_input(key=key).set_value(100_000.0).run()
+    assert not app.exception and not errors(app)
+    assert metric(app, "Total budget") != total
+    assert metric(app, "Total budget") == f"EUR {100_000 * 36 / 12:,.0f}"
+    assert metric(app, "Programme spend (EUR)") != spend
+
+
+def test_instrument_shares_that_do_not_add_up_are_refused_on_the_page() -> None:
+    app = open_page("designer")
+    key = next(w.key for w in app.slider if w.key.endswith("/events"))
+    app.slider(key=key).set_value(app.slider(key=key).value + 10).run()
+    assert not app.exception
+    assert any("must add up to 100%" in message for message in errors(app))
+
+
+def test_an_impossible_programme_is_refused_with_one_line() -> None:
+    app = open_page("designer")
+    key = next(w.key for w in app.number_input if w.key.endswith("/duration"))
+    app.number_input(key=key).set_value(3).run()  # shorter than the six months of co-design
+    assert not app.exception
+    [message] = errors(app)
+    assert "codesign.months (6) exceeds duration_months (3)" in message
+    assert "\n" not in message
+
+
+def test_a_broken_scenario_upload_shows_an_error_and_the_app_keeps_running() -> None:
+    app = open_page("designer")
+    app.file_uploader(key="scenario_upload").set_value(("broken.toml", b"name = [unclosed", "application/toml")).run()
+    assert not app.exception
+    assert any("broken.toml" in message and "malformed TOML" in message for message in errors(app))
+    assert app.metric, "the designer still shows the documented programme"
+
+
+def test_an_uploaded_scenario_becomes_the_district() -> None:
+    app = open_page("designer")
+    scenario = load_preset(DISTRICT).with_firms(150).replace(name="workshop-district")
+    app.file_uploader(key="scenario_upload").set_value(("mine.toml", dump_scenario(scenario).encode(), "application/toml")).run()
+    assert not app.exception and not errors(app)
+    assert app.session_state["district"] == "uploaded"  # the sidebar's district selector switched to it
+    app.switch_page("pages/district.py").run()
+    assert metric(app, "Firms") == "150"
+
+
+def test_a_workshop_design_changes_the_comparison() -> None:
+    app = open_page("designer")
+    app.toggle(key="design_preview").set_value(False).run()
+    key = next(w.key for w in app.number_input if w.key.endswith("/budget"))
+    app.number_input(key=key).set_value(2_000_000.0).run()
+    app.text_input(key="design_name").set_value("big budget").run()
+    app.button(key="add_design").click().run()
+    assert not app.exception and app.success
+
+    app.switch_page("pages/compare.py").run()
+    app.slider(key="compare_replications").set_value(3).run()
+    app.button(key="run_comparison").click().run()
+    assert not app.exception
+    documented = app.table[0].value
+    verdict = app.info[0].value
+    assert "3 paired replications" in verdict and "95% CI" in verdict
+
+    app.multiselect(key=f"compare_designs/{DISTRICT}").set_value(["place-based", "big budget"]).run()
+    app.button(key="run_comparison").click().run()
+    assert not app.exception
+    assert list(app.table[0].value["Design"]) == ["place-based", "big budget"]
+    assert app.table[0].value.iloc[1].tolist() != documented.iloc[1].tolist()
+
+
+def test_moving_the_replications_slider_back_shows_the_result_again_without_running() -> None:
+    app = open_page("compare")
+    app.slider(key="compare_replications").set_value(2).run()
+    app.button(key="run_comparison").click().run()
+    assert app.info, "the verdict is shown"
+    app.slider(key="compare_replications").set_value(3).run()
+    assert not app.info and app.button(key="run_comparison")
+    app.slider(key="compare_replications").set_value(2).run()
+    assert app.info, "back to a comparison already made: shown at once, no Run needed"
+    assert "2 paired replications" in app.info[0].value
+
+
+def test_sensitivity_ranks_parameters_and_follows_the_outcome() -> None:
+    app = open_page("sensitivity")
+    app.slider(key="sensitivity_replications").set_value(2).run()
+    app.button(key="run_sensitivity").click().run()
+    assert not app.exception and not errors(app)
+    adopters = app.dataframe[0].value
+    assert "programme budget (EUR/year)" in adopters.index
+    app.selectbox(key="sensitivity_outcome").set_value("laggard_share").run()
+    assert not app.exception
+    assert not app.dataframe[0].value["elasticity"].equals(adopters["elasticity"])
+
+
+def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None:
+    app = open_page("export")
+    assert app.info, "no comparison yet"
+    app.switch_page("pages/compare.py").run()
+    app.slider(key="compare_replications").set_value(2).run()
+    app.button(key="run_comparison").click().run()
+    app.switch_page("pages/export.py").run()
+    assert not app.exception
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["Download scenario TOML", "Outcomes (CSV)", "Outcomes, tidy (Parquet)", "Report (HTML, opens offline)"]
+    toml = app.code[0].value.rstrip("…\n")
+    assert parse_scenario(dump_scenario(load_preset(DISTRICT).with_programme("place-based"))).name in toml
