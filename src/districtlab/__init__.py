@@ -10,6 +10,7 @@ The public API: load a scenario, simulate it, and read tidy results.
 from importlib.metadata import PackageNotFoundError, version
 
 from districtlab.config import Scenario
+from districtlab.networks import network_of
 from districtlab.presets import list_presets, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import bass_scenario, simulate
@@ -26,5 +27,6 @@ __all__ = [
     "bass_scenario",
     "list_presets",
     "load_scenario",
+    "network_of",
     "simulate",
 ]

@@ -1,0 +1,41 @@
+"""The Evidence page: a coded project becomes a meta-matrix; a broken file is one line on the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from districtlab.evidence import write_project
+from tests.dashboard.conftest import errors, open_page
+from tests.evidence._builders import interview_project, write_zip
+
+
+def test_a_coded_project_gives_a_meta_matrix_that_follows_the_cell_choice(tmp_path: Path) -> None:
+    archive = write_project(interview_project(), tmp_path / "interviews.qdpx")
+    app = open_page("evidence")
+    app.file_uploader(key="qda_upload").set_value(("interviews.qdpx", archive.read_bytes(), "application/zip")).run()
+    assert not app.exception and not errors(app)
+    counts = app.dataframe[0].value
+    assert counts.to_numpy().max() > 1, "some case has a code twice"
+    app.radio(key="qda_cell").set_value("presence").run()
+    assert not app.exception
+    presence = app.dataframe[0].value
+    assert presence.shape == counts.shape
+    assert not presence.equals(counts)
+
+
+def test_a_broken_qdpx_is_one_line_on_the_page(tmp_path: Path) -> None:
+    broken = write_zip(tmp_path / "broken.qdpx", {"project.qde": "<Project><not-closed>"})
+    app = open_page("evidence")
+    app.file_uploader(key="qda_upload").set_value(("broken.qdpx", broken.read_bytes(), "application/zip")).run()
+    assert not app.exception
+    [message] = errors(app)
+    assert message.startswith("That file could not be read: broken.qdpx")
+    assert "/tmp" not in message.split("broken.qdpx", 1)[1], "names the upload, not a temporary copy"
+    assert "\n" not in message
+
+
+def test_a_file_that_is_not_a_project_is_one_line_on_the_page() -> None:
+    app = open_page("evidence")
+    app.file_uploader(key="qda_upload").set_value(("notes.qdpx", b"just some text", "application/octet-stream")).run()
+    assert not app.exception
+    assert len(errors(app)) == 1

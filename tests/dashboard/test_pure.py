@@ -1,0 +1,92 @@
+"""The lab's pure parts: widget bounds from the types, design edits, runs one at a time, the lab command."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from districtlab.cli.lab import streamlit_command
+from districtlab.config import CoDesign, InstrumentDesign, Programme
+from districtlab.dashboard import APP
+from districtlab.dashboard.design import apply_design, budget_plan, edits_of
+from districtlab.dashboard.runs import run_designs, run_replication
+from districtlab.dashboard.widgets import field_bounds
+from districtlab.errors import InputError
+from districtlab.experiments import run_scenarios
+from tests.conftest import small
+
+
+def test_widget_bounds_come_from_the_field_constraints() -> None:
+    assert field_bounds(Programme, "budget_eur_per_year").low == 0.0
+    assert field_bounds(Programme, "budget_eur_per_year").high == 1e10
+    assert field_bounds(CoDesign, "budget_share", step=0.01).high == 0.99  # lt 1: one step inside
+    assert field_bounds(InstrumentDesign, "event_cost_eur", step=10).low == 10  # gt 0
+    assert math.isinf(field_bounds(InstrumentDesign, "event_cost_eur").high)
+    assert field_bounds(CoDesign, "participation_breadth").help == "share of local actors taking part"
+
+
+def test_unchanged_edits_reproduce_the_documented_programme() -> None:
+    scenario = small("castellon-ceramics")
+    for name, programme in scenario.programmes.items():
+        design = apply_design(scenario, programme, edits_of(programme), name=programme.name)
+        assert design == scenario.with_programme(name)
+
+
+def test_choosing_priorities_and_co_design_changes_the_programme() -> None:
+    scenario = small("toy-valley")
+    generic = scenario.programmes["generic"]
+    edits = edits_of(generic)
+    edits = type(edits)(**{**edits.__dict__, "priorities": ("robotics", "additive"), "focus_technologies": 2, "codesign": True})
+    design = apply_design(scenario, generic, edits, name="co-designed").programme
+    assert design.kind == "place-based" and design.codesign is not None
+    assert {k for k, v in (design.priorities or {}).items() if v > 0} == {"robotics", "additive"}
+
+
+def test_impossible_designs_are_input_errors_in_one_line() -> None:
+    scenario = small("toy-valley")
+    base = scenario.programmes["place-based"]
+    edits = edits_of(base)
+    short = type(edits)(**{**edits.__dict__, "duration_months": 3})
+    with pytest.raises(InputError, match=r"codesign.months \(6\) exceeds duration_months \(3\)"):
+        apply_design(scenario, base, short, name="x")
+    lopsided = type(edits)(**{**edits.__dict__, "allocation_percent": {**edits.allocation_percent, "events": 50.0}})
+    with pytest.raises(InputError, match="add up to 100%"):
+        apply_design(scenario, base, lopsided, name="x")
+
+
+def test_the_budget_plan_adds_up() -> None:
+    programme = small("toy-valley").programmes["place-based"]
+    plan = budget_plan(programme).set_index("line")["eur"]
+    assert plan["total"] == pytest.approx(programme.budget_eur_per_year * programme.duration_months / 12)
+    assert plan.drop("total").sum() == pytest.approx(plan["total"])
+
+
+def test_runs_one_at_a_time_equal_run_scenarios_and_each_run_is_asked_for_once() -> None:
+    scenario = small("toy-valley", firms=120, months=24)
+    designs = {"place-based": scenario, "generic": scenario.with_programme("generic")}
+    asked: list[tuple[str, int, int]] = []
+    progress: list[tuple[int, int]] = []
+
+    def run_one(document: str, seed: int, replication: int):  # type: ignore[no-untyped-def]
+        asked.append((document, seed, replication))
+        return run_replication(document, seed, replication)
+
+    mine = run_designs(designs, replications=3, seed=11, run_one=run_one, progress=lambda d, t, _: progress.append((d, t)))
+    theirs = run_scenarios(designs, replications=3, rng=11)
+    pd.testing.assert_frame_equal(mine.outcomes(), theirs.outcomes())
+    assert len(asked) == len(set(asked)) == 6
+    assert progress[-1] == (6, 6) and [d for d, _ in progress] == list(range(1, 7))
+
+
+def test_the_lab_serves_this_computer_only_headless_and_without_usage_statistics() -> None:
+    command = streamlit_command(8501, "127.0.0.1")
+    assert command[1:5] == ["-m", "streamlit", "run", str(APP)]
+    options = dict(zip(command[5::2], command[6::2], strict=True))
+    assert options == {
+        "--server.address": "127.0.0.1",
+        "--server.port": "8501",
+        "--server.headless": "true",
+        "--browser.gatherUsageStats": "false",
+    }
