@@ -128,7 +128,7 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
             if value > 1e-12:
                 _add_tie(graph, firm_id(a), firm_id(b), scenario.networks.peer_weight, "peer")
 
-    collectives = []
+    collectives: list[tuple[str, str, np.ndarray, float | None]] = []
     if scenario.rti.enabled:
         collectives.append((scenario.rti.name, "rti", firms.rti_member, scenario.rti.staff_fte))
     if scenario.association.enabled:

@@ -12,8 +12,11 @@ from tests.evidence._builders import interview_project, write_zip
 def test_a_coded_project_gives_a_meta_matrix_that_follows_the_cell_choice(tmp_path: Path) -> None:
     archive = write_project(interview_project(), tmp_path / "interviews.qdpx")
     app = open_page("evidence")
-    app.file_uploader(key="qda_upload").set_value(("interviews.qdpx", archive.read_bytes(), "application/zip")).run()
-    assert not app.exception and not errors(app)
+    app.file_uploader(key="qda_upload").set_value(
+        ("interviews.qdpx", archive.read_bytes(), "application/zip")
+    ).run()
+    assert not app.exception
+    assert not errors(app)
     counts = app.dataframe[0].value
     assert counts.to_numpy().max() > 1, "some case has a code twice"
     app.radio(key="qda_cell").set_value("presence").run()
@@ -26,7 +29,9 @@ def test_a_coded_project_gives_a_meta_matrix_that_follows_the_cell_choice(tmp_pa
 def test_a_broken_qdpx_is_one_line_on_the_page(tmp_path: Path) -> None:
     broken = write_zip(tmp_path / "broken.qdpx", {"project.qde": "<Project><not-closed>"})
     app = open_page("evidence")
-    app.file_uploader(key="qda_upload").set_value(("broken.qdpx", broken.read_bytes(), "application/zip")).run()
+    app.file_uploader(key="qda_upload").set_value(
+        ("broken.qdpx", broken.read_bytes(), "application/zip")
+    ).run()
     assert not app.exception
     [message] = errors(app)
     assert message.startswith("That file could not be read: broken.qdpx")
@@ -36,6 +41,8 @@ def test_a_broken_qdpx_is_one_line_on_the_page(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_project_is_one_line_on_the_page() -> None:
     app = open_page("evidence")
-    app.file_uploader(key="qda_upload").set_value(("notes.qdpx", b"just some text", "application/octet-stream")).run()
+    app.file_uploader(key="qda_upload").set_value(
+        ("notes.qdpx", b"just some text", "application/octet-stream")
+    ).run()
     assert not app.exception
     assert len(errors(app)) == 1

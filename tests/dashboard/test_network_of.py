@@ -32,7 +32,9 @@ def test_ties_are_the_models_ties_oriented_as_knowledge_flows() -> None:
     # in the direction knowledge flows (buyer to seller) and peer ties both ways, with their weights.
     supply_matrix = networks.supply.toarray()
     peer = networks.weights.toarray() - scenario.networks.supply_weight * (supply_matrix + supply_matrix.T)
-    directed = scenario.networks.supply_weight * supply_matrix + np.where(peer > 1e-12, scenario.networks.peer_weight, 0.0)
+    directed = scenario.networks.supply_weight * supply_matrix + np.where(
+        peer > 1e-12, scenario.networks.peer_weight, 0.0
+    )
     arcs = [(a, b, w) for a, b, w in graph.edges(data="weight") if graph.edges[a, b]["kind"] != "membership"]
     assert len(arcs) == int((directed > 0).sum())
     for a, b, w in arcs:
@@ -54,7 +56,8 @@ def test_nodes_carry_what_network_analysis_groups_by() -> None:
         assert data["district"] == scenario.district
         if node.startswith("firm"):
             assert data["type"] == actor_type(data["role"], data["size_class"])
-            assert data["employees"] >= 1 and isinstance(data["rti_member"], bool)
+            assert data["employees"] >= 1
+            assert isinstance(data["rti_member"], bool)
     assert graph.nodes[scenario.rti.name]["type"] == "rti"
 
 

@@ -42,7 +42,8 @@ def test_designer_budget_changes_the_plan_and_the_preview() -> None:
     total = metric(app, "Total budget")
     spend = metric(app, "Programme spend (EUR)")
     app.number_input(key=key).set_value(100_000.0).run()
-    assert not app.exception and not errors(app)
+    assert not app.exception
+    assert not errors(app)
     assert metric(app, "Total budget") != total
     assert metric(app, "Total budget") == f"EUR {100_000 * 36 / 12:,.0f}"
     assert metric(app, "Programme spend (EUR)") != spend
@@ -68,7 +69,9 @@ def test_an_impossible_programme_is_refused_with_one_line() -> None:
 
 def test_a_broken_scenario_upload_shows_an_error_and_the_app_keeps_running() -> None:
     app = open_page("designer")
-    app.file_uploader(key="scenario_upload").set_value(("broken.toml", b"name = [unclosed", "application/toml")).run()
+    app.file_uploader(key="scenario_upload").set_value(
+        ("broken.toml", b"name = [unclosed", "application/toml")
+    ).run()
     assert not app.exception
     assert any("broken.toml" in message and "malformed TOML" in message for message in errors(app))
     assert app.metric, "the designer still shows the documented programme"
@@ -77,8 +80,11 @@ def test_a_broken_scenario_upload_shows_an_error_and_the_app_keeps_running() -> 
 def test_an_uploaded_scenario_becomes_the_district() -> None:
     app = open_page("designer")
     scenario = load_preset(DISTRICT).with_firms(150).replace(name="workshop-district")
-    app.file_uploader(key="scenario_upload").set_value(("mine.toml", dump_scenario(scenario).encode(), "application/toml")).run()
-    assert not app.exception and not errors(app)
+    app.file_uploader(key="scenario_upload").set_value(
+        ("mine.toml", dump_scenario(scenario).encode(), "application/toml")
+    ).run()
+    assert not app.exception
+    assert not errors(app)
     assert app.session_state["district"] == "uploaded"  # the sidebar's district selector switched to it
     app.switch_page("pages/district.py").run()
     assert metric(app, "Firms") == "150"
@@ -91,7 +97,8 @@ def test_a_workshop_design_changes_the_comparison() -> None:
     app.number_input(key=key).set_value(2_000_000.0).run()
     app.text_input(key="design_name").set_value("big budget").run()
     app.button(key="add_design").click().run()
-    assert not app.exception and app.success
+    assert not app.exception
+    assert app.success
 
     app.switch_page("pages/compare.py").run()
     app.slider(key="compare_replications").set_value(3).run()
@@ -99,7 +106,8 @@ def test_a_workshop_design_changes_the_comparison() -> None:
     assert not app.exception
     documented = app.table[0].value
     verdict = app.info[0].value
-    assert "3 paired replications" in verdict and "95% CI" in verdict
+    assert "3 paired replications" in verdict
+    assert "95% CI" in verdict
 
     app.multiselect(key=f"compare_designs/{DISTRICT}").set_value(["place-based", "big budget"]).run()
     app.button(key="run_comparison").click().run()
@@ -114,7 +122,8 @@ def test_moving_the_replications_slider_back_shows_the_result_again_without_runn
     app.button(key="run_comparison").click().run()
     assert app.info, "the verdict is shown"
     app.slider(key="compare_replications").set_value(3).run()
-    assert not app.info and app.button(key="run_comparison")
+    assert not app.info
+    assert app.button(key="run_comparison")
     app.slider(key="compare_replications").set_value(2).run()
     assert app.info, "back to a comparison already made: shown at once, no Run needed"
     assert "2 paired replications" in app.info[0].value
@@ -124,7 +133,8 @@ def test_sensitivity_ranks_parameters_and_follows_the_outcome() -> None:
     app = open_page("sensitivity")
     app.slider(key="sensitivity_replications").set_value(2).run()
     app.button(key="run_sensitivity").click().run()
-    assert not app.exception and not errors(app)
+    assert not app.exception
+    assert not errors(app)
     adopters = app.dataframe[0].value
     assert "programme budget (EUR/year)" in adopters.index
     app.selectbox(key="sensitivity_outcome").set_value("laggard_share").run()
@@ -141,6 +151,11 @@ def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None
     app.switch_page("pages/export.py").run()
     assert not app.exception
     labels = [button.label for button in app.get("download_button")]
-    assert labels == ["Download scenario TOML", "Outcomes (CSV)", "Outcomes, tidy (Parquet)", "Report (HTML, opens offline)"]
+    assert labels == [
+        "Download scenario TOML",
+        "Outcomes (CSV)",
+        "Outcomes, tidy (Parquet)",
+        "Report (HTML, opens offline)",
+    ]
     toml = app.code[0].value.rstrip("…\n")
     assert parse_scenario(dump_scenario(load_preset(DISTRICT).with_programme("place-based"))).name in toml

@@ -38,9 +38,17 @@ def test_choosing_priorities_and_co_design_changes_the_programme() -> None:
     scenario = small("toy-valley")
     generic = scenario.programmes["generic"]
     edits = edits_of(generic)
-    edits = type(edits)(**{**edits.__dict__, "priorities": ("robotics", "additive"), "focus_technologies": 2, "codesign": True})
+    edits = type(edits)(
+        **{
+            **edits.__dict__,
+            "priorities": ("robotics", "additive"),
+            "focus_technologies": 2,
+            "codesign": True,
+        }
+    )
     design = apply_design(scenario, generic, edits, name="co-designed").programme
-    assert design.kind == "place-based" and design.codesign is not None
+    assert design.kind == "place-based"
+    assert design.codesign is not None
     assert {k for k, v in (design.priorities or {}).items() if v > 0} == {"robotics", "additive"}
 
 
@@ -51,7 +59,9 @@ def test_impossible_designs_are_input_errors_in_one_line() -> None:
     short = type(edits)(**{**edits.__dict__, "duration_months": 3})
     with pytest.raises(InputError, match=r"codesign.months \(6\) exceeds duration_months \(3\)"):
         apply_design(scenario, base, short, name="x")
-    lopsided = type(edits)(**{**edits.__dict__, "allocation_percent": {**edits.allocation_percent, "events": 50.0}})
+    lopsided = type(edits)(
+        **{**edits.__dict__, "allocation_percent": {**edits.allocation_percent, "events": 50.0}}
+    )
     with pytest.raises(InputError, match="add up to 100%"):
         apply_design(scenario, base, lopsided, name="x")
 
@@ -73,11 +83,14 @@ def test_runs_one_at_a_time_equal_run_scenarios_and_each_run_is_asked_for_once()
         asked.append((document, seed, replication))
         return run_replication(document, seed, replication)
 
-    mine = run_designs(designs, replications=3, seed=11, run_one=run_one, progress=lambda d, t, _: progress.append((d, t)))
+    mine = run_designs(
+        designs, replications=3, seed=11, run_one=run_one, progress=lambda d, t, _: progress.append((d, t))
+    )
     theirs = run_scenarios(designs, replications=3, rng=11)
     pd.testing.assert_frame_equal(mine.outcomes(), theirs.outcomes())
     assert len(asked) == len(set(asked)) == 6
-    assert progress[-1] == (6, 6) and [d for d, _ in progress] == list(range(1, 7))
+    assert progress[-1] == (6, 6)
+    assert [d for d, _ in progress] == list(range(1, 7))
 
 
 def test_the_lab_serves_this_computer_only_headless_and_without_usage_statistics() -> None:
@@ -89,4 +102,6 @@ def test_the_lab_serves_this_computer_only_headless_and_without_usage_statistics
         "--server.port": "8501",
         "--server.headless": "true",
         "--browser.gatherUsageStats": "false",
+        "--client.toolbarMode": "viewer",
+        "--theme.primaryColor": "#0072B2",
     }

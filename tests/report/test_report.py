@@ -23,7 +23,11 @@ ODD = Path(__file__).resolve().parents[2] / "ODD.md"
 @pytest.fixture(scope="module")
 def experiment() -> ExperimentResult:
     scenario = small("toy-valley", firms=200, months=48)
-    designs = {"place-based": scenario, "generic": scenario.with_programme("generic"), "no programme": scenario.with_programme("none")}
+    designs = {
+        "place-based": scenario,
+        "generic": scenario.with_programme("generic"),
+        "no programme": scenario.with_programme("none"),
+    }
     return run_scenarios(designs, replications=4, rng=3)
 
 
@@ -33,7 +37,9 @@ def test_differences_and_costs_agree_with_the_experiments_api(experiment: Experi
     theirs = compare(experiment, baseline="no programme").set_index(["scenario", "outcome"])
     for (design, outcome), row in mine.iterrows():
         expected = theirs.loc[(design, outcome)]
-        assert (row["difference"], row["ci_low"], row["ci_high"]) == pytest.approx((expected["difference"], expected["ci_low"], expected["ci_high"]))
+        assert (row["difference"], row["ci_low"], row["ci_high"]) == pytest.approx(
+            (expected["difference"], expected["ci_low"], expected["ci_high"])
+        )
     costs = cost_table(data, baseline="no programme").set_index("design")
     reference = cost_per_additional(experiment, baseline="no programme").set_index("scenario")
     np.testing.assert_allclose(
@@ -44,12 +50,24 @@ def test_differences_and_costs_agree_with_the_experiments_api(experiment: Experi
 
 def _data(first: list[float], second: list[float]) -> ExperimentData:
     rows = [
-        {"scenario": name, "replication": r, "new_adopters": value, "laggard_share": 0.2, "programme_spend_eur": 0.0}
+        {
+            "scenario": name,
+            "replication": r,
+            "new_adopters": value,
+            "laggard_share": 0.2,
+            "programme_spend_eur": 0.0,
+        }
         for name, values in (("A", first), ("B", second))
         for r, value in enumerate(values)
     ]
     return ExperimentData(
-        names=("A", "B"), scenarios=(), outcomes=pd.DataFrame(rows), series={}, entropy=1, replications=len(first), common_random_numbers=True
+        names=("A", "B"),
+        scenarios=(),
+        outcomes=pd.DataFrame(rows),
+        series={},
+        entropy=1,
+        replications=len(first),
+        common_random_numbers=True,
     )
 
 
@@ -61,20 +79,35 @@ def _data(first: list[float], second: list[float]) -> ExperimentData:
         ([10.0, 5.0, 8.0], [8.0, 6.0, 9.0], "cannot be told apart"),
     ],
 )
-def test_the_verdict_states_the_direction_and_its_interval(first: list[float], second: list[float], expected: str) -> None:
+def test_the_verdict_states_the_direction_and_its_interval(
+    first: list[float], second: list[float], expected: str
+) -> None:
     text = verdict(_data(first, second), "A", "B")
     assert expected in text
-    assert "3 paired replications" in text and "95% CI" in text
+    assert "3 paired replications" in text
+    assert "95% CI" in text
 
 
-def test_report_command_writes_an_offline_page_and_paper_figures(experiment: ExperimentResult, tmp_path: Path) -> None:
+def test_report_command_writes_an_offline_page_and_paper_figures(
+    experiment: ExperimentResult, tmp_path: Path
+) -> None:
     directory = write_experiment(experiment, tmp_path / "experiment")
     result = CliRunner().invoke(app, ["report", str(directory)])
     assert result.exit_code == 0, result.output
     page = (directory / "report" / "index.html").read_text(encoding="utf-8")
-    assert "<script" not in page and not re.search(r"(src|href)=\"https?://", page), "opens offline"
+    assert "<script" not in page, "opens offline"
+    assert not re.search(r"(src|href)=\"https?://", page), "opens offline"
     assert page.count("data:image/png;base64,") == 4
-    for needle in ("95% CI", "place-based", "Scenario parameters", "root entropy 3", "spawn keys (0,)", "districtlab_version", "Process overview", "Observation"):
+    for needle in (
+        "95% CI",
+        "place-based",
+        "Scenario parameters",
+        "root entropy 3",
+        "spawn keys (0,)",
+        "districtlab_version",
+        "Process overview",
+        "Observation",
+    ):
         assert needle in page
     figures = sorted(p.name for p in (directory / "report" / "figures").iterdir())
     stems = {"adoption", "adoption_by_size", "additional_adopters", "laggard_share_change"}
@@ -85,7 +118,8 @@ def test_report_command_writes_an_offline_page_and_paper_figures(experiment: Exp
 def test_an_experiment_directory_round_trips(experiment: ExperimentResult, tmp_path: Path) -> None:
     data, metadata = read_experiment(write_experiment(experiment, tmp_path / "e"))
     original = ExperimentData.of(experiment)
-    assert data.names == original.names and data.scenarios == original.scenarios
+    assert data.names == original.names
+    assert data.scenarios == original.scenarios
     np.testing.assert_array_equal(data.series["adoption_share_mean"], original.series["adoption_share_mean"])
     pd.testing.assert_frame_equal(data.outcomes.drop(columns="scenario_index"), original.outcomes)
     assert metadata["entropy"] == "3"
@@ -97,7 +131,10 @@ def test_an_experiment_directory_round_trips(experiment: ExperimentResult, tmp_p
         (lambda d: None, "no such directory"),
         (lambda d: d.mkdir(), "not an experiment directory"),
         (lambda d: (d.mkdir(), (d / "experiment.json").write_text("{")), "corrupted"),
-        (lambda d: (d.mkdir(), (d / "experiment.json").write_text('{"format": "other"}')), "not a districtlab-experiment"),
+        (
+            lambda d: (d.mkdir(), (d / "experiment.json").write_text('{"format": "other"}')),
+            "not a districtlab-experiment",
+        ),
     ],
 )
 def test_bad_directories_are_one_line_and_exit_2(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -109,12 +146,15 @@ def test_bad_directories_are_one_line_and_exit_2(tmp_path: Path, make, message: 
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_a_corrupted_results_file_is_one_line_and_exit_2(experiment: ExperimentResult, tmp_path: Path) -> None:
+def test_a_corrupted_results_file_is_one_line_and_exit_2(
+    experiment: ExperimentResult, tmp_path: Path
+) -> None:
     directory = write_experiment(experiment, tmp_path / "e")
     (directory / "runs" / "part-000001.parquet").write_bytes(b"PAR1 not really")
     result = CliRunner().invoke(app, ["report", str(directory)])
     assert result.exit_code == 2
-    assert "corrupted" in result.output and len(result.output.strip().splitlines()) == 1
+    assert "corrupted" in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_the_odd_summary_names_the_submodels_of_odd_md() -> None:
@@ -122,5 +162,8 @@ def test_the_odd_summary_names_the_submodels_of_odd_md() -> None:
     table = text[text.index("### III.iv Submodels") :]
     table = table[: table.index("\n\n", table.index("| submodel"))]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
-    documented = [(row.split("|")[1].strip(), re.search(r"`(districtlab\.model\.[a-z_]+)`", row).group(1)) for row in rows]  # type: ignore[union-attr]
+    documented = [
+        (row.split("|")[1].strip(), re.search(r"`(districtlab\.model\.[a-z_]+)`", row).group(1))
+        for row in rows
+    ]  # type: ignore[union-attr]
     assert list(SUBMODELS) == documented

@@ -12,9 +12,12 @@ import typer
 
 from districtlab.cli.common import console, fail
 
+#: Okabe-Ito blue, the palette's first colour, for the app's widgets (Streamlit's default is red).
+PRIMARY_COLOUR = "#0072B2"
+
 
 def streamlit_command(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command line of the policy lab (no browser opened, no usage statistics)."""
+    """The ``streamlit run`` command line of the policy lab: headless, no usage statistics, no developer menu."""
     from districtlab.dashboard import APP
 
     return [
@@ -31,6 +34,10 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",  # no developer menu, no "Deploy" button in a workshop
+        "--theme.primaryColor",
+        PRIMARY_COLOUR,
     ]
 
 

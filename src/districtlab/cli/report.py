@@ -11,12 +11,18 @@ from districtlab.cli.common import console, user_errors
 
 
 def report(
-    experiment_dir: Annotated[Path, typer.Argument(help="An experiment directory (experiment.json, runs/, series/).")],
+    experiment_dir: Annotated[
+        Path, typer.Argument(help="An experiment directory (experiment.json, runs/, series/).")
+    ],
     out: Annotated[
-        Path | None, typer.Option(help="Directory for index.html and figures/ (default: EXPERIMENT_DIR/report).")
+        Path | None,
+        typer.Option(help="Directory for index.html and figures/ (default: EXPERIMENT_DIR/report)."),
     ] = None,
     baseline: Annotated[
-        str | None, typer.Option(help="Design the others are compared with (default: 'no programme' or 'none' if present).")
+        str | None,
+        typer.Option(
+            help="Design the others are compared with (default: 'no programme' or 'none' if present)."
+        ),
     ] = None,
 ) -> None:
     """Render an experiment as a self-contained HTML report, with its figures as PNG and PDF."""
@@ -28,7 +34,9 @@ def report(
     with user_errors(str(experiment_dir)):
         data, metadata = read_experiment(experiment_dir)
         if baseline is not None and baseline not in data.names:
-            raise InputError(f"--baseline {baseline!r} is not a design of the experiment (designs: {', '.join(data.names)})")
+            raise InputError(
+                f"--baseline {baseline!r} is not a design of the experiment (designs: {', '.join(data.names)})"
+            )
         chosen = baseline or next((name for name in ("no programme", "none") if name in data.names), None)
         target = out if out is not None else experiment_dir / "report"
         written = write_report(
@@ -43,4 +51,6 @@ def report(
                 "experiment": str(experiment_dir),
             },
         )
-        console.print(f"report: {written[0]} (opens offline); figures: {target / 'figures'} ({len(written) - 1} files)")
+        console.print(
+            f"report: {written[0]} (opens offline); figures: {target / 'figures'} ({len(written) - 1} files)"
+        )

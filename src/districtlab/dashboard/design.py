@@ -52,7 +52,8 @@ def edits_of(programme: Programme) -> DesignEdits:
         start_month=programme.start_month,
         duration_months=programme.duration_months,
         allocation_percent={
-            name: 100.0 * (getattr(allocation, name) if allocation is not None else 0.0) for name in INSTRUMENTS
+            name: 100.0 * (getattr(allocation, name) if allocation is not None else 0.0)
+            for name in INSTRUMENTS
         },
         priorities=None,
         focus_technologies=programme.focus_technologies,
@@ -86,7 +87,9 @@ def apply_design(scenario: Scenario, base: Programme, edits: DesignEdits, *, nam
     """
     total = sum(edits.allocation_percent.values())
     if abs(total - 100.0) > 1e-6:
-        raise InputError(f"instrument shares must add up to 100%, they add up to {total:g}%", field="allocation")
+        raise InputError(
+            f"instrument shares must add up to 100%, they add up to {total:g}%", field="allocation"
+        )
     programme = base.model_dump()
     codesign = None
     if edits.codesign:
@@ -126,7 +129,8 @@ def budget_plan(programme: Programme) -> pd.DataFrame:
     rows = [{"line": "co-design", "eur": codesign}] if programme.codesign is not None else []
     if programme.allocation is not None:
         rows += [
-            {"line": INSTRUMENT_LABELS[name], "eur": delivery * getattr(programme.allocation, name)} for name in INSTRUMENTS
+            {"line": INSTRUMENT_LABELS[name], "eur": delivery * getattr(programme.allocation, name)}
+            for name in INSTRUMENTS
         ]
     rows.append({"line": "total", "eur": total})
     return pd.DataFrame(rows)

@@ -54,7 +54,9 @@ def finished_or_run(
         st.session_state[state.RUNNING] = {"key": request, "done": done, "total": total}
         bar.progress(done / total, text=f"Run {done} of {total}: {label}")
 
-    result = run_designs(designs, replications=replications, seed=seed, run_one=cache.replication, progress=show)
+    result = run_designs(
+        designs, replications=replications, seed=seed, run_one=cache.replication, progress=show
+    )
     st.session_state[state.RUNNING] = None
     state.remember_comparison(request, result, last=export)
     st.rerun()  # draw the result without the Run and Stop buttons

@@ -47,7 +47,9 @@ class Parameter:
         *parents, leaf = self.path.split(".")
         for part in parents:
             node = node[part]
-        node[leaf] = round(value) if isinstance(node[leaf], int) and not isinstance(node[leaf], bool) else value
+        node[leaf] = (
+            round(value) if isinstance(node[leaf], int) and not isinstance(node[leaf], bool) else value
+        )
         return Scenario.model_validate(document)
 
 
@@ -68,7 +70,9 @@ def point_name(parameter: Parameter, sign: int) -> str:
     return f"{parameter.path} {'+' if sign > 0 else '-'}"
 
 
-def oat_designs(scenario: Scenario, parameters: tuple[Parameter, ...], delta: float) -> tuple[dict[str, Scenario], list[str]]:
+def oat_designs(
+    scenario: Scenario, parameters: tuple[Parameter, ...], delta: float
+) -> tuple[dict[str, Scenario], list[str]]:
     """The centre and the low and high point of every parameter that can move there.
 
     Returns the designs and, for the parameters left out (absent from this
@@ -86,7 +90,10 @@ def oat_designs(scenario: Scenario, parameters: tuple[Parameter, ...], delta: fl
             skipped.append(f"{parameter.label}: zero or absent in this design")
             continue
         try:
-            points = {point_name(parameter, sign): parameter.set(scenario, value * (1 + sign * delta)) for sign in (-1, 1)}
+            points = {
+                point_name(parameter, sign): parameter.set(scenario, value * (1 + sign * delta))
+                for sign in (-1, 1)
+            }
         except ValidationError as error:
             skipped.append(f"{parameter.label}: {error.errors()[0]['msg']} at ±{delta:.0%}")
             continue
@@ -107,7 +114,14 @@ def elasticities(
             continue
         per_run = (table[high] - table[low]) / (2 * delta * centre)
         mean, _, ci_low, ci_high = mean_interval(per_run.to_numpy(dtype=float), 0.95)
-        rows.append({"parameter": parameter.label, "path": parameter.path, "elasticity": mean, "ci_low": ci_low, "ci_high": ci_high})
+        rows.append(
+            {
+                "parameter": parameter.label,
+                "path": parameter.path,
+                "elasticity": mean,
+                "ci_low": ci_low,
+                "ci_high": ci_high,
+            }
+        )
     frame = pd.DataFrame(rows, columns=["parameter", "path", "elasticity", "ci_low", "ci_high"])
     return frame.reindex(frame["elasticity"].abs().sort_values(ascending=False).index).reset_index(drop=True)
-

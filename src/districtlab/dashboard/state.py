@@ -81,7 +81,10 @@ def documented_designs(scenario: Scenario) -> dict[str, Scenario]:
 def designs(scenario: Scenario) -> dict[str, Scenario]:
     """Every design a comparison can include: the documented ones, then the workshop's own."""
     own: Mapping[str, str] = st.session_state.get(DESIGNS, {}).get(_source_key(scenario), {})
-    return {**documented_designs(scenario), **{name: Scenario.model_validate_json(text) for name, text in own.items()}}
+    return {
+        **documented_designs(scenario),
+        **{name: Scenario.model_validate_json(text) for name, text in own.items()},
+    }
 
 
 def add_design(base: Scenario, name: str, design: Scenario) -> None:
@@ -92,7 +95,11 @@ def add_design(base: Scenario, name: str, design: Scenario) -> None:
 def request_key(chosen: Mapping[str, Scenario], replications: int, seed: int) -> str:
     """Identity of a comparison: the designs' configurations, replications and seed."""
     document = json.dumps(
-        {"designs": {name: scenario.model_dump_json() for name, scenario in chosen.items()}, "replications": replications, "seed": seed},
+        {
+            "designs": {name: scenario.model_dump_json() for name, scenario in chosen.items()},
+            "replications": replications,
+            "seed": seed,
+        },
         sort_keys=True,
     )
     return hashlib.sha256(document.encode()).hexdigest()

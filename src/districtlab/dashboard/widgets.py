@@ -78,7 +78,14 @@ def number_field(
             help=bounds.help,
         )
     return st.number_input(
-        label, min_value=low, max_value=up, value=float(value), step=float(step), key=key, help=bounds.help, format=format
+        label,
+        min_value=low,
+        max_value=up,
+        value=float(value),
+        step=float(step),
+        key=key,
+        help=bounds.help,
+        format=format,
     )
 
 

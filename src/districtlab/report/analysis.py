@@ -62,7 +62,7 @@ class ExperimentData:
     @property
     def months(self) -> NDArray[np.float64]:
         steps = next(iter(self.series.values())).shape[2]
-        return np.arange(steps) * self.scenarios[0].dt
+        return np.arange(steps, dtype=np.float64) * float(self.scenarios[0].dt)
 
     def values(self, name: str, outcome: str) -> NDArray[np.float64]:
         """One outcome of one design, in replication order."""
@@ -96,7 +96,16 @@ def summary_table(data: ExperimentData, outcomes: Sequence[str] = tuple(KEY_OUTC
     for name in data.names:
         for outcome in outcomes:
             mean, _, low, high = mean_interval(data.values(name, outcome), CONFIDENCE)
-            rows.append({"design": name, "outcome": outcome, "mean": mean, "ci_low": low, "ci_high": high, "replications": data.replications})
+            rows.append(
+                {
+                    "design": name,
+                    "outcome": outcome,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "replications": data.replications,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -139,13 +148,24 @@ def cost_table(data: ExperimentData, *, baseline: str) -> pd.DataFrame:
         spend = data.values(name, "programme_spend_eur") - data.values(baseline, "programme_spend_eur")
         gain = data.values(name, "new_adopters") - data.values(baseline, "new_adopters")
         ratio, low, high = fieller_ratio(spend, gain, CONFIDENCE)
-        rows.append({"design": name, "baseline": baseline, "eur_per_additional_adopter": ratio, "ci_low": low, "ci_high": high})
+        rows.append(
+            {
+                "design": name,
+                "baseline": baseline,
+                "eur_per_additional_adopter": ratio,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def size_table(data: ExperimentData) -> pd.DataFrame:
     """Mean adoption share at the horizon (0-1, mean over technologies): size classes x designs."""
-    columns = {name: [data.values(name, f"size_adoption_share.{size}").mean() for size in SIZE_CLASSES] for name in data.names}
+    columns = {
+        name: [data.values(name, f"size_adoption_share.{size}").mean() for size in SIZE_CLASSES]
+        for name in data.names
+    }
     return pd.DataFrame(columns, index=pd.Index(SIZE_CLASSES, name="size class"))
 
 
@@ -157,7 +177,9 @@ def readable_summary(data: ExperimentData) -> pd.DataFrame:
         row: dict[str, str] = {"Design": name}
         for outcome, (label, scale, digits) in KEY_OUTCOMES.items():
             cell = table[(table["design"] == name) & (table["outcome"] == outcome)].iloc[0]
-            row[label] = format_interval(cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits)
+            row[label] = format_interval(
+                cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -176,11 +198,17 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
     adopters = differences.loc["new_adopters"]
     interval = f"95% CI {adopters['ci_low']:+,.1f} to {adopters['ci_high']:+,.1f}"
     if n < 2:
-        sentences = [f"With a single replication there is no interval: run at least 2 (better 20 or more) before reading a difference between {first} and {second}."]
+        sentences = [
+            f"With a single replication there is no interval: run at least 2 (better 20 or more) before reading a difference between {first} and {second}."
+        ]
     elif adopters["ci_low"] > 0:
-        sentences = [f"Over {n} {kind}replications, {first} brings {adopters['difference']:,.1f} more adopters than {second} ({interval}): {first} does better on adoption."]
+        sentences = [
+            f"Over {n} {kind}replications, {first} brings {adopters['difference']:,.1f} more adopters than {second} ({interval}): {first} does better on adoption."
+        ]
     elif adopters["ci_high"] < 0:
-        sentences = [f"Over {n} {kind}replications, {first} brings {-adopters['difference']:,.1f} fewer adopters than {second} ({interval}): {second} does better on adoption."]
+        sentences = [
+            f"Over {n} {kind}replications, {first} brings {-adopters['difference']:,.1f} fewer adopters than {second} ({interval}): {second} does better on adoption."
+        ]
     else:
         sentences = [
             f"Over {n} {kind}replications, {first} and {second} cannot be told apart on adoption: the difference is "
@@ -204,9 +232,17 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
         parts = []
         for name in (first, second):
             row = costs.loc[name]
-            if math.isfinite(row["ci_low"]) and math.isfinite(row["ci_high"]) and row["eur_per_additional_adopter"] > 0:
-                parts.append(f"EUR {row['eur_per_additional_adopter']:,.0f} with {name} (95% CI {row['ci_low']:,.0f} to {row['ci_high']:,.0f})")
+            if (
+                math.isfinite(row["ci_low"])
+                and math.isfinite(row["ci_high"])
+                and row["eur_per_additional_adopter"] > 0
+            ):
+                parts.append(
+                    f"EUR {row['eur_per_additional_adopter']:,.0f} with {name} (95% CI {row['ci_low']:,.0f} to {row['ci_high']:,.0f})"
+                )
             else:
-                parts.append(f"an unbounded amount with {name} (its gain over {baseline} is not clearly above zero)")
+                parts.append(
+                    f"an unbounded amount with {name} (its gain over {baseline} is not clearly above zero)"
+                )
         sentences.append(f"Each additional adopter over {baseline} costs {' and '.join(parts)}.")
     return " ".join(sentences)

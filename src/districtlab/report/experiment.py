@@ -52,7 +52,9 @@ def report_figures(data: ExperimentData, *, baseline: str | None) -> list[Report
         ReportFigure(
             "adoption",
             f"{district}: mean adoption share over the technologies, with 95% confidence bands ({data.replications} replications).",
-            adoption_bands(curves, data.months, title=district, ylabel="Adoption share, mean over technologies (%)"),
+            adoption_bands(
+                curves, data.months, title=district, ylabel="Adoption share, mean over technologies (%)"
+            ),
         ),
         ReportFigure(
             "adoption_by_size",
@@ -61,24 +63,36 @@ def report_figures(data: ExperimentData, *, baseline: str | None) -> list[Report
         ),
     ]
     if baseline is not None and baseline in data.names and len(data.names) > 1:
-        differences = difference_table(data, baseline=baseline, outcomes=("new_adopters", "laggard_share")).assign(
-            district=district, programme=lambda frame: frame["design"]
-        )
+        differences = difference_table(
+            data, baseline=baseline, outcomes=("new_adopters", "laggard_share")
+        ).assign(district=district, programme=lambda frame: frame["design"])
         figures.append(
             ReportFigure(
                 "additional_adopters",
                 f"Additional adopters over {baseline} (paired 95% CI).",
-                additionality_bars(differences, outcome="new_adopters", ylabel="Additional adopters (firm × technology)", title=f"Additionality over {baseline}"),
+                additionality_bars(
+                    differences,
+                    outcome="new_adopters",
+                    ylabel="Additional adopters (firm × technology)",
+                    title=f"Additionality over {baseline}",
+                ),
             )
         )
         percent = differences.assign(
-            difference=differences["difference"] * 100, ci_low=differences["ci_low"] * 100, ci_high=differences["ci_high"] * 100
+            difference=differences["difference"] * 100,
+            ci_low=differences["ci_low"] * 100,
+            ci_high=differences["ci_high"] * 100,
         )
         figures.append(
             ReportFigure(
                 "laggard_share_change",
                 f"Change in the share of firms with no technology over {baseline} (paired 95% CI).",
-                additionality_bars(percent, outcome="laggard_share", ylabel="Change in laggard share (percentage points)", title="Laggards"),
+                additionality_bars(
+                    percent,
+                    outcome="laggard_share",
+                    ylabel="Change in laggard share (percentage points)",
+                    title="Laggards",
+                ),
             )
         )
     return figures
@@ -98,20 +112,30 @@ def scenario_table(names: tuple[str, ...], scenarios: tuple[Scenario, ...]) -> p
                 "Months": f"{scenario.months:g}",
                 "Programme": f"{programme.name} ({programme.kind})",
                 "Budget (EUR/year)": f"{programme.budget_eur_per_year:,.0f}",
-                "Runs (months)": f"{programme.start_month}–{programme.start_month + programme.duration_months}" if programme.is_active() else "–",
-                "Instrument mix (%)": ", ".join(f"{key} {100 * getattr(allocation, key):.0f}" for key in INSTRUMENTS if getattr(allocation, key) > 0)
+                "Runs (months)": f"{programme.start_month}–{programme.start_month + programme.duration_months}"
+                if programme.is_active()
+                else "–",
+                "Instrument mix (%)": ", ".join(
+                    f"{key} {100 * getattr(allocation, key):.0f}"
+                    for key in INSTRUMENTS
+                    if getattr(allocation, key) > 0
+                )
                 if allocation is not None
                 else "–",
                 "Targeting": programme.targeting.replace("_", " ") if programme.is_active() else "–",
                 "Focus": str(programme.focus_technologies) if programme.is_active() else "–",
-                "Co-design breadth": f"{programme.codesign.participation_breadth:.2f}" if programme.codesign is not None else "–",
+                "Co-design breadth": f"{programme.codesign.participation_breadth:.2f}"
+                if programme.codesign is not None
+                else "–",
             }
         )
     return pd.DataFrame(rows)
 
 
 def _difference_view(data: ExperimentData, baseline: str) -> pd.DataFrame:
-    differences = difference_table(data, baseline=baseline, outcomes=("new_adopters", "laggard_share", "adoption_share_mean"))
+    differences = difference_table(
+        data, baseline=baseline, outcomes=("new_adopters", "laggard_share", "adoption_share_mean")
+    )
     costs = cost_table(data, baseline=baseline).set_index("design")
     rows = []
     for name in data.names:
@@ -124,9 +148,13 @@ def _difference_view(data: ExperimentData, baseline: str) -> pd.DataFrame:
             ("adoption_share_mean", "Adoption share change (pp)", 100.0, 2),
         ):
             cell = differences[(differences["design"] == name) & (differences["outcome"] == outcome)].iloc[0]
-            row[label] = format_interval(cell["difference"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits)
+            row[label] = format_interval(
+                cell["difference"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits
+            )
         cost = costs.loc[name]
-        row["EUR per additional adopter"] = format_cost(cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"])
+        row["EUR per additional adopter"] = format_cost(
+            cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -135,7 +163,11 @@ def _seeds(data: ExperimentData) -> str:
     keys = sorted(set(data.outcomes["spawn_key"].astype(str))) if "spawn_key" in data.outcomes else []
     shown = ", ".join(f"({key.replace('/', ', ')},)" for key in keys[:3])
     more = f", … ({len(keys)} in all)" if len(keys) > 3 else ""
-    pairing = "shared by every design (common random numbers)" if data.common_random_numbers else "one per design and replication"
+    pairing = (
+        "shared by every design (common random numbers)"
+        if data.common_random_numbers
+        else "one per design and replication"
+    )
     return f"root entropy {data.entropy}; spawn keys {shown}{more}, {pairing}"
 
 
@@ -168,7 +200,9 @@ def render_report(
         lede=f"{data.scenarios[0].district}: {', '.join(data.names)}; {data.replications} replications each.",
         verdict=text,
         summary_table=_table_html(readable_summary(data)),
-        difference_table=_table_html(_difference_view(data, baseline)) if baseline in data.names and comparable else None,
+        difference_table=_table_html(_difference_view(data, baseline))
+        if baseline in data.names and comparable
+        else None,
         baseline=baseline,
         figures=[{"caption": f.caption, "uri": png_data_uri(figure_png(f.figure))} for f in figures],
         scenario_table=_table_html(scenario_table(data.names, data.scenarios)),
@@ -189,8 +223,18 @@ def write_report(
     for figure in figures:
         written += save_figure(figure.figure, out / "figures" / figure.name, formats=PAPER_FORMATS, dpi=300)
     page = out / "index.html"
-    page.write_text(render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures), encoding="utf-8")
+    page.write_text(
+        render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures),
+        encoding="utf-8",
+    )
     return [page, *written]
 
 
-__all__ = ["PAPER_FORMATS", "ReportFigure", "render_report", "report_figures", "scenario_table", "write_report"]
+__all__ = [
+    "PAPER_FORMATS",
+    "ReportFigure",
+    "render_report",
+    "report_figures",
+    "scenario_table",
+    "write_report",
+]

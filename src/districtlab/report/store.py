@@ -52,13 +52,25 @@ def write_experiment(result: ExperimentResult, directory: str | Path) -> Path:
     from districtlab import __version__
 
     outcomes = result.outcomes()
-    outcomes.insert(0, "scenario_index", outcomes["scenario"].map({name: i for i, name in enumerate(result.names)}))
+    outcomes.insert(
+        0, "scenario_index", outcomes["scenario"].map({name: i for i, name in enumerate(result.names)})
+    )
     _write_parquet(outcomes, directory / "runs" / "part-000001.parquet")
     rows = []
     for name in SERIES_NAMES:
         values = result.series(name)  # designs x replications x steps
         index = np.indices(values.shape).reshape(3, -1)
-        rows.append(pd.DataFrame({"scenario_index": index[0], "replication": index[1], "series": name, "step": index[2], "value": values.reshape(-1)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "scenario_index": index[0],
+                    "replication": index[1],
+                    "series": name,
+                    "step": index[2],
+                    "value": values.reshape(-1),
+                }
+            )
+        )
     _write_parquet(pd.concat(rows, ignore_index=True), directory / "series" / "part-000001.parquet")
     metadata = {
         "format": FORMAT,
@@ -68,7 +80,10 @@ def write_experiment(result: ExperimentResult, directory: str | Path) -> Path:
         "entropy": str(result.entropy),
         "replications": result.replications,
         "common_random_numbers": result.common_random_numbers,
-        "scenarios": [{"name": name, "toml": dump_scenario(scenario)} for name, scenario in zip(result.names, result.scenarios, strict=True)],
+        "scenarios": [
+            {"name": name, "toml": dump_scenario(scenario)}
+            for name, scenario in zip(result.names, result.scenarios, strict=True)
+        ],
     }
     write_text_atomically(directory / METADATA, json.dumps(metadata, indent=2) + "\n")
     return directory
@@ -78,7 +93,10 @@ def read_experiment(directory: str | Path) -> tuple[ExperimentData, dict[str, An
     """Read an experiment directory; :class:`InputError` in one line if it is not one or is broken."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError("no such directory" if not directory.exists() else "is a file, not an experiment directory", path=directory)
+        raise InputError(
+            "no such directory" if not directory.exists() else "is a file, not an experiment directory",
+            path=directory,
+        )
     path = directory / METADATA
     if not path.is_file():
         raise InputError(f"not an experiment directory (no {METADATA})", path=directory)
@@ -87,7 +105,9 @@ def read_experiment(directory: str | Path) -> tuple[ExperimentData, dict[str, An
         if metadata.get("format") != FORMAT:
             raise InputError(f"not a {FORMAT} directory", path=path)
         names = tuple(item["name"] for item in metadata["scenarios"])
-        scenarios = tuple(parse_scenario(item["toml"], source=f"{path} ({item['name']})") for item in metadata["scenarios"])
+        scenarios = tuple(
+            parse_scenario(item["toml"], source=f"{path} ({item['name']})") for item in metadata["scenarios"]
+        )
         entropy, replications = int(metadata["entropy"]), int(metadata["replications"])
         crn = bool(metadata["common_random_numbers"])
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -101,18 +121,25 @@ def read_experiment(directory: str | Path) -> tuple[ExperimentData, dict[str, An
     runs_files = sorted((directory / "runs").glob("part-*.parquet"))
     series_files = sorted((directory / "series").glob("part-*.parquet"))
     if not runs_files or not series_files:
-        raise InputError("holds no finished runs (runs/part-*.parquet and series/part-*.parquet)", path=directory)
+        raise InputError(
+            "holds no finished runs (runs/part-*.parquet and series/part-*.parquet)", path=directory
+        )
     try:
         outcomes = pd.concat([pd.read_parquet(file) for file in runs_files], ignore_index=True)
         tidy = pd.concat([pd.read_parquet(file) for file in series_files], ignore_index=True)
     except Exception as error:  # pyarrow raises several types for a damaged file
-        raise InputError(f"a results file is corrupted: {str(error).splitlines()[0]}", path=directory) from None
+        raise InputError(
+            f"a results file is corrupted: {str(error).splitlines()[0]}", path=directory
+        ) from None
     missing = {"scenario", "replication", "new_adopters"} - set(outcomes.columns)
     if missing:
         raise InputError(f"the runs lack the columns {sorted(missing)}", path=directory)
     counts = outcomes.groupby("scenario").size()
     if set(counts.index) != set(names) or (counts != replications).any():
-        raise InputError(f"the runs do not match experiment.json ({len(names)} designs x {replications} replications)", path=directory)
+        raise InputError(
+            f"the runs do not match experiment.json ({len(names)} designs x {replications} replications)",
+            path=directory,
+        )
     series = {}
     for name in SERIES_NAMES:
         rows = tidy[tidy["series"] == name].sort_values(["scenario_index", "replication", "step"])

@@ -8,6 +8,7 @@ or marker shapes as a second cue, units on the axes, projector-sized fonts,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import matplotlib as mpl
 import networkx as nx
@@ -34,7 +35,11 @@ ACTOR_LABELS = {
     "sme": "SME",
     "supplier": "supplier",
 }
-TIE_STYLE = {"supply": ("#555555", "-"), "peer": ("#999999", ":"), "membership": (PALETTE[3], "-")}
+TIE_STYLE: Mapping[str, tuple[str, Literal["-", ":"]]] = {
+    "supply": ("#555555", "-"),
+    "peer": ("#999999", ":"),
+    "membership": (PALETTE[3], "-"),
+}
 
 
 def district_structure(counts: pd.DataFrame, *, title: str = "") -> Figure:
@@ -72,7 +77,9 @@ def rti_competence(competence: pd.Series, *, title: str = "") -> Figure:
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(7.5, 0.45 * len(competence) + 1.8), layout="constrained")
         ax = figure.subplots()
-        ax.barh([str(label) for label in competence.index], competence.to_numpy(dtype=float), color=PALETTE[0])
+        ax.barh(
+            [str(label) for label in competence.index], competence.to_numpy(dtype=float), color=PALETTE[0]
+        )
         ax.set_xlim(0, 1)
         ax.set_xlabel("RTI competence m_k (0 = none, 1 = full)")
         ax.invert_yaxis()
@@ -89,7 +96,9 @@ def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Fig
     (supply solid grey, peer dotted, RTI/association membership thin red).
     Meant for a sample of a district (:func:`districtlab.networks.network_sample`).
     """
-    collectives = [node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")]
+    collectives = [
+        node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")
+    ]
     # Lay out the firms by their own ties (membership ties would pull every member into one knot),
     # then put the RTI above them and the association below, their membership ties fanning out.
     firms = graph.subgraph([node for node in graph.nodes if node not in set(collectives)]).to_undirected()
@@ -101,12 +110,16 @@ def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Fig
         ax = figure.subplots()
         for kind, (colour, style) in TIE_STYLE.items():
             segments = [
-                (positions[a], positions[b]) for a, b, data in graph.edges(data=True) if data.get("kind") == kind
+                (positions[a], positions[b])
+                for a, b, data in graph.edges(data=True)
+                if data.get("kind") == kind
             ]
             if segments:
                 width, alpha = (0.5, 0.35) if kind == "membership" else (0.9, 0.6)
                 ax.add_collection(
-                    LineCollection(segments, colors=colour, linestyles=style, linewidths=width, alpha=alpha, zorder=1)
+                    LineCollection(
+                        segments, colors=colour, linestyles=style, linewidths=width, alpha=alpha, zorder=1
+                    )
                 )
         handles = []
         for kind, (colour, marker) in ACTOR_STYLE.items():
@@ -119,15 +132,41 @@ def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Fig
             else:
                 employees = np.array([graph.nodes[node].get("employees", 1.0) for node in nodes], dtype=float)
                 sizes = 25.0 + 45.0 * np.log10(np.maximum(employees, 1.0))
-            ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colour, marker=marker, edgecolors="white", linewidths=0.6, zorder=3)
+            ax.scatter(
+                xy[:, 0],
+                xy[:, 1],
+                s=sizes,
+                c=colour,
+                marker=marker,
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=3,
+            )
             handles.append(
-                Line2D([], [], color=colour, marker=marker, linestyle="", markersize=11, label=f"{ACTOR_LABELS.get(kind, kind)} ({len(nodes)})")
+                Line2D(
+                    [],
+                    [],
+                    color=colour,
+                    marker=marker,
+                    linestyle="",
+                    markersize=11,
+                    label=f"{ACTOR_LABELS.get(kind, kind)} ({len(nodes)})",
+                )
             )
         for node, data in graph.nodes(data=True):
             if data.get("type") in ("rti", "association"):
-                ax.annotate(str(node), positions[node], xytext=(0, 14), textcoords="offset points", ha="center", fontsize=13, weight="bold")
+                ax.annotate(
+                    str(node),
+                    positions[node],
+                    xytext=(0, 14),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=13,
+                    weight="bold",
+                )
         handles += [
-            Line2D([], [], color=colour, linestyle=style, label=f"{kind} tie") for kind, (colour, style) in TIE_STYLE.items()
+            Line2D([], [], color=colour, linestyle=style, label=f"{kind} tie")
+            for kind, (colour, style) in TIE_STYLE.items()
         ]
         ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=11)
         ax.set_title(title)

@@ -29,7 +29,9 @@ def effect_bars(
         figure = Figure(figsize=(8.5, 0.55 * len(effects) + 1.8), layout="constrained")
         ax = figure.subplots()
         centre = effects[value].to_numpy(dtype=float)
-        error = np.vstack([centre - effects[low].to_numpy(dtype=float), effects[high].to_numpy(dtype=float) - centre])
+        error = np.vstack(
+            [centre - effects[low].to_numpy(dtype=float), effects[high].to_numpy(dtype=float) - centre]
+        )
         positive = centre >= 0
         ax.barh(
             effects[label].astype(str),

@@ -46,7 +46,9 @@ if len(chosen_names) < 2:
     st.stop()
 
 chosen = {name: available[name] for name in [*chosen_names, state.BASELINE]}
-result = finished_or_run(chosen, replications=replications, seed=state.seed(), button="Run comparison", key="run_comparison")
+result = finished_or_run(
+    chosen, replications=replications, seed=state.seed(), button="Run comparison", key="run_comparison"
+)
 if result is None:
     st.stop()
 
@@ -71,29 +73,49 @@ with left:
     )
 with right:
     by_size = size_table(data)
-    st.pyplot(size_class_adoption(by_size, title="Adoption by size class at the horizon", ylabel="Adoption share (0–1)"))
+    st.pyplot(
+        size_class_adoption(
+            by_size, title="Adoption by size class at the horizon", ylabel="Adoption share (0–1)"
+        )
+    )
 
 st.subheader(f"Against {state.BASELINE}: additionality and cost (paired, 95% CI)")
 differences = difference_table(data, baseline=state.BASELINE, outcomes=("new_adopters", "laggard_share"))
 costs = cost_table(data, baseline=state.BASELINE).set_index("design")
 rows = []
 for name in chosen_names:
-    adopters = differences[(differences["design"] == name) & (differences["outcome"] == "new_adopters")].iloc[0]
-    laggards = differences[(differences["design"] == name) & (differences["outcome"] == "laggard_share")].iloc[0]
+    adopters = differences[(differences["design"] == name) & (differences["outcome"] == "new_adopters")].iloc[
+        0
+    ]
+    laggards = differences[
+        (differences["design"] == name) & (differences["outcome"] == "laggard_share")
+    ].iloc[0]
     cost = costs.loc[name]
     rows.append(
         {
             "Design": name,
-            "Additional adopters": format_interval(adopters["difference"], adopters["ci_low"], adopters["ci_high"]),
-            "Laggard share change (percentage points)": format_interval(laggards["difference"], laggards["ci_low"], laggards["ci_high"], scale=100, digits=2),
-            "EUR per additional adopter": format_cost(cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]),
+            "Additional adopters": format_interval(
+                adopters["difference"], adopters["ci_low"], adopters["ci_high"]
+            ),
+            "Laggard share change (percentage points)": format_interval(
+                laggards["difference"], laggards["ci_low"], laggards["ci_high"], scale=100, digits=2
+            ),
+            "EUR per additional adopter": format_cost(
+                cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]
+            ),
         }
     )
 st.table(rows)
-st.caption("Cost intervals are Fieller intervals of a ratio of means: unbounded when the gain over no programme could be zero.")
+st.caption(
+    "Cost intervals are Fieller intervals of a ratio of means: unbounded when the gain over no programme could be zero."
+)
 
 with st.expander("Data behind the figures"):
     final = {name: float(np.mean(curve[:, -1])) for name, curve in curves.items()}
-    st.dataframe({"design": list(final), "adoption share at the horizon (%)": list(final.values())}, width="stretch")
+    st.dataframe(
+        {"design": list(final), "adoption share at the horizon (%)": list(final.values())}, width="stretch"
+    )
     st.dataframe(by_size, width="stretch")
-    st.caption(f"Seed {result.entropy}; replication r of every design used SeedSequence({result.entropy}, spawn_key=(r,)). Outcomes: {', '.join(KEY_OUTCOMES)}.")
+    st.caption(
+        f"Seed {result.entropy}; replication r of every design used SeedSequence({result.entropy}, spawn_key=(r,)). Outcomes: {', '.join(KEY_OUTCOMES)}."
+    )

@@ -20,7 +20,11 @@ members = sum(segment.count * segment.rti_member_share for segment in scenario.p
 columns = st.columns(4)
 columns[0].metric("Firms", f"{scenario.n_firms:,}")
 columns[1].metric(f"{rti.name} staff", f"{rti.staff_fte:,.0f} FTE" if rti.enabled else "no RTI")
-columns[2].metric("Staff-days for transfer", f"{staff_days:,.0f} a month", help="staff × transfer share × 220/12 working days")
+columns[2].metric(
+    "Staff-days for transfer",
+    f"{staff_days:,.0f} a month",
+    help="staff × transfer share × 220/12 working days",
+)
 columns[3].metric(f"{rti.name} members", f"{members:,.0f} firms ({members / scenario.n_firms:.0%})")
 
 st.header("Firms by role and size")
@@ -35,7 +39,9 @@ left.pyplot(district_structure(counts, title=f"{scenario.n_firms:,} firms"))
 right.dataframe(counts.assign(total=counts.sum(axis=1)), width="stretch")
 
 st.header("Knowledge network")
-sample_size = st.slider("Firms in the picture", min_value=30, max_value=300, value=120, step=10, key="network_firms")
+sample_size = st.slider(
+    "Firms in the picture", min_value=30, max_value=300, value=120, step=10, key="network_firms"
+)
 graph = cache.network_sample_of(scenario.model_dump_json(), state.seed(), sample_size)
 st.pyplot(
     network_picture(

@@ -35,7 +35,12 @@ for column, (what, count) in zip(columns, list(counts.items())[:5], strict=False
     column.metric(what, f"{count:,}")
 
 variables = sorted(set(project.variables["name"].dropna())) if not project.variables.empty else []
-by = st.selectbox("Rows", ["case", "source", *variables], key="qda_by", help="Cases, sources, or a case variable such as district.")
+by = st.selectbox(
+    "Rows",
+    ["case", "source", *variables],
+    key="qda_by",
+    help="Cases, sources, or a case variable such as district.",
+)
 cell = st.radio("Cells", ["count", "presence"], horizontal=True, key="qda_cell")
 try:
     tidy = meta_matrix(project, by=by, cell=cell)

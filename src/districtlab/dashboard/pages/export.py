@@ -41,11 +41,21 @@ st.caption(f"{', '.join(result.names)}: {result.replications} replications each,
 outcomes = result.outcomes()
 tidy = result.to_frame()
 columns = st.columns(3)
-columns[0].download_button("Outcomes (CSV)", outcomes.to_csv(index=False), file_name="outcomes.csv", mime="text/csv", key="download_csv")
+columns[0].download_button(
+    "Outcomes (CSV)",
+    outcomes.to_csv(index=False),
+    file_name="outcomes.csv",
+    mime="text/csv",
+    key="download_csv",
+)
 buffer = io.BytesIO()
 tidy.to_parquet(buffer, index=False)
 columns[1].download_button(
-    "Outcomes, tidy (Parquet)", buffer.getvalue(), file_name="outcomes.parquet", mime="application/vnd.apache.parquet", key="download_parquet"
+    "Outcomes, tidy (Parquet)",
+    buffer.getvalue(),
+    file_name="outcomes.parquet",
+    mime="application/vnd.apache.parquet",
+    key="download_parquet",
 )
 html = render_report(
     data,
@@ -53,5 +63,7 @@ html = render_report(
     baseline=state.BASELINE,
     metadata={"districtlab_version": __version__, "source": "districtlab lab (Compare page)"},
 )
-columns[2].download_button("Report (HTML, opens offline)", html, file_name="report.html", mime="text/html", key="download_report")
+columns[2].download_button(
+    "Report (HTML, opens offline)", html, file_name="report.html", mime="text/html", key="download_report"
+)
 st.dataframe(outcomes.head(50), width="stretch")

@@ -1,0 +1,138 @@
+"""The policy lab in a real browser: start it as `districtlab lab` does, drive Debian's chromium, compare.
+
+Chromium comes from Debian (`.ci/run` installs it); Playwright's Python package
+only drives it (no `playwright install`, nothing downloaded). Without
+/usr/bin/chromium the test is skipped, unless DISTRICTLAB_REQUIRE_BROWSER=1
+(set in CI), where a missing browser fails it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from districtlab.cli.lab import streamlit_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "compare.png"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # Chromium refuses to run as root with its sandbox
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_health(url: str, process: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"the lab did not answer on {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The lab served on a free localhost port, exactly as `districtlab lab` starts it."""
+    if not CHROMIUM.exists():
+        if os.environ.get("DISTRICTLAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("lab") / "streamlit.log"
+    environment = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            streamlit_command(port, "127.0.0.1"), stdout=output, stderr=subprocess.STDOUT, env=environment
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def compare_in_browser(page, url: str, district: str, replications: int | None) -> float:  # type: ignore[no-untyped-def]
+    """Open the lab, choose ``district``, run place-based vs generic; seconds from opening to the result.
+
+    ``replications=None`` keeps the page's default; otherwise the slider is
+    moved to its minimum and stepped up with the keyboard, as a person would.
+    """
+    started = time.perf_counter()
+    page.goto(url)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=district).click()
+    page.get_by_role("heading", name=district).first.wait_for(timeout=60_000)  # the District page follows
+    sidebar.get_by_role("link", name="Compare").click()
+    run = page.get_by_role("button", name="Run comparison")
+    run.wait_for(timeout=60_000)
+    if replications is not None:
+        thumb = page.get_by_role("slider").first
+        thumb.focus()
+        thumb.press("Home")
+        for _ in range(replications - 2):
+            thumb.press("ArrowRight")
+        page.get_by_text(f"{replications}", exact=True).first.wait_for(timeout=10_000)
+    run.click()
+    run.wait_for(state="detached", timeout=240_000)  # the page redraws without it once every run is done
+    page.get_by_text("paired replications").first.wait_for(timeout=60_000)
+    page.get_by_test_id("stTable").first.wait_for(timeout=60_000)
+    page.get_by_test_id("stImage").nth(1).wait_for(timeout=60_000)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+    return time.perf_counter() - started
+
+
+def test_a_workshop_compares_place_based_and_generic_in_the_browser(lab_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    district = "Vinalopó footwear (Elche, Elda)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1350})
+            seconds = compare_in_browser(page, lab_url, district, replications=4)
+            text = page.get_by_test_id("stMain").inner_text()
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+        finally:
+            browser.close()
+    print(f"time to comparison ({district}, 4 replications): {seconds:.1f} s")
+    assert f"Compare designs: {district}" in text
+    assert "Over 4 paired replications" in text
+    assert "95% CI" in text
+    assert "place-based" in text
+    assert "generic" in text
+    assert "EUR per additional adopter" in text
+    assert "Exception" not in text
+    assert "Traceback" not in text
+    assert SCREENSHOT.stat().st_size > 50_000
