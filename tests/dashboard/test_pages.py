@@ -156,6 +156,7 @@ def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None
         "Outcomes (CSV)",
         "Outcomes, tidy (Parquet)",
         "Report (HTML, opens offline)",
+        "Experiment directory (zip)",
     ]
     toml = app.code[0].value.rstrip("…\n")
     assert parse_scenario(dump_scenario(load_preset(DISTRICT).with_programme("place-based"))).name in toml

@@ -1,4 +1,4 @@
-"""The policy lab in a real browser: start it as `districtlab lab` does, drive Debian's chromium, compare.
+"""The policy lab in a real browser: start it as `districtlab lab` does, drive Debian's chromium, compare, stop.
 
 Chromium comes from Debian (`.ci/run` installs it); Playwright's Python package
 only drives it (no `playwright install`, nothing downloaded). Without
@@ -9,6 +9,7 @@ only drives it (no `playwright install`, nothing downloaded). Without
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -112,6 +113,19 @@ def compare_in_browser(page, url: str, district: str, replications: int | None) 
     return time.perf_counter() - started
 
 
+def stop_a_long_comparison(page) -> str:  # type: ignore[no-untyped-def]
+    """Start a 100-replication comparison, stop it after a few runs; the page's text afterwards."""
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    thumb.press("End")
+    run = page.get_by_role("button", name="Run comparison")
+    run.click()
+    page.get_by_text(re.compile(r"Run \d+ of 300")).wait_for(timeout=60_000)
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped after").wait_for(timeout=60_000)
+    return str(page.get_by_test_id("stMain").inner_text())
+
+
 def test_a_workshop_compares_place_based_and_generic_in_the_browser(lab_url: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -124,6 +138,7 @@ def test_a_workshop_compares_place_based_and_generic_in_the_browser(lab_url: str
             text = page.get_by_test_id("stMain").inner_text()
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
+            stopped = stop_a_long_comparison(page)
         finally:
             browser.close()
     print(f"time to comparison ({district}, 4 replications): {seconds:.1f} s")
@@ -136,3 +151,5 @@ def test_a_workshop_compares_place_based_and_generic_in_the_browser(lab_url: str
     assert "Exception" not in text
     assert "Traceback" not in text
     assert SCREENSHOT.stat().st_size > 50_000
+    assert "Stopped after" in stopped
+    assert "Finished runs are kept" in stopped

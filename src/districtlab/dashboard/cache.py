@@ -8,8 +8,10 @@ comparison), so a comparison that was stopped resumes where it stopped.
 
 from __future__ import annotations
 
+import io
 import tempfile
 import warnings
+import zipfile
 from pathlib import Path
 
 import networkx as nx
@@ -20,10 +22,13 @@ from districtlab.dashboard.runs import run_replication
 from districtlab.errors import InputError
 from districtlab.evidence import read_qda
 from districtlab.evidence.project import QdaProject
-from districtlab.experiments import RunSummary
+from districtlab.experiments import ExperimentResult, RunSummary
 from districtlab.io.toml import parse_scenario
 from districtlab.networks import network_of, network_sample
 from districtlab.presets import load_preset
+from districtlab.report.analysis import ExperimentData
+from districtlab.report.experiment import render_report
+from districtlab.report.store import write_experiment
 
 #: Runs kept: a workshop comparing a few designs with up to 100 replications each.
 MAX_RUNS = 4000
@@ -54,6 +59,28 @@ def network_sample_of(scenario_json: str, seed: int, firms: int) -> nx.DiGraph:
     """A readable sample of the district network of run ``seed``."""
     scenario = Scenario.model_validate_json(scenario_json)
     return network_sample(network_of(scenario, rng=seed), firms=firms, rng=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def report_html(comparison_key: str, _data: ExperimentData, title: str, baseline: str) -> str:
+    """The report of the comparison ``comparison_key`` (``_data`` is its content, not hashed)."""
+    from districtlab import __version__
+
+    metadata = {"districtlab_version": __version__, "source": "districtlab lab (Compare page)"}
+    return render_report(_data, title=title, baseline=baseline, metadata=metadata)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def experiment_zip(comparison_key: str, _result: ExperimentResult) -> bytes:
+    """The comparison as a zipped experiment directory, for `districtlab report`."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        directory = write_experiment(_result, Path(folder) / "experiment")
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(directory.rglob("*")):
+                if path.is_file():
+                    archive.write(path, Path("experiment") / path.relative_to(directory))
+    return buffer.getvalue()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

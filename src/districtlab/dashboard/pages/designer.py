@@ -217,7 +217,7 @@ columns[1].metric(
     f"EUR {total * (1 - (design.programme.codesign.budget_share if design.programme.codesign else 0)):,.0f}",
 )
 columns[2].metric(
-    "Runs",
+    "Programme period",
     f"months {design.programme.start_month}–{design.programme.start_month + design.programme.duration_months} of {months}",
 )
 with st.expander("Where the money goes (EUR over the whole programme)"):

@@ -6,11 +6,9 @@ import io
 
 import streamlit as st
 
-from districtlab import __version__
-from districtlab.dashboard import state
+from districtlab.dashboard import cache, state
 from districtlab.io.toml import dump_scenario
 from districtlab.report.analysis import ExperimentData
-from districtlab.report.experiment import render_report
 
 scenario = state.current_scenario()
 st.title("Export")
@@ -37,10 +35,10 @@ if result is None:
     st.stop()
 
 data = ExperimentData.of(result)
+key = st.session_state[state.LAST_COMPARISON]
 st.caption(f"{', '.join(result.names)}: {result.replications} replications each, seed {result.entropy}.")
 outcomes = result.outcomes()
-tidy = result.to_frame()
-columns = st.columns(3)
+columns = st.columns(4)
 columns[0].download_button(
     "Outcomes (CSV)",
     outcomes.to_csv(index=False),
@@ -49,7 +47,7 @@ columns[0].download_button(
     key="download_csv",
 )
 buffer = io.BytesIO()
-tidy.to_parquet(buffer, index=False)
+result.to_frame().to_parquet(buffer, index=False)
 columns[1].download_button(
     "Outcomes, tidy (Parquet)",
     buffer.getvalue(),
@@ -57,13 +55,19 @@ columns[1].download_button(
     mime="application/vnd.apache.parquet",
     key="download_parquet",
 )
-html = render_report(
-    data,
-    title=f"districtlab policy lab: {scenario.district}",
-    baseline=state.BASELINE,
-    metadata={"districtlab_version": __version__, "source": "districtlab lab (Compare page)"},
-)
 columns[2].download_button(
-    "Report (HTML, opens offline)", html, file_name="report.html", mime="text/html", key="download_report"
+    "Report (HTML, opens offline)",
+    cache.report_html(key, data, f"districtlab policy lab: {scenario.district}", state.BASELINE),
+    file_name="report.html",
+    mime="text/html",
+    key="download_report",
+)
+columns[3].download_button(
+    "Experiment directory (zip)",
+    cache.experiment_zip(key, result),
+    file_name="experiment.zip",
+    mime="application/zip",
+    key="download_experiment",
+    help="Unzip it and run `districtlab report experiment` for the report with its figures as PNG and PDF.",
 )
 st.dataframe(outcomes.head(50), width="stretch")
