@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from importlib.util import find_spec
 from typing import Annotated
@@ -51,9 +50,9 @@ def lab(
     if find_spec("streamlit") is None:
         fail("the policy lab needs Streamlit: pip install 'districtlab[lab]' (or run make lab)")
     console.print(f"policy lab: http://{address}:{port} (Ctrl+C stops it)")
-    environment = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    try:
-        completed = subprocess.run(streamlit_command(port, address), env=environment, check=False)
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    raise typer.Exit(completed.returncode)
+    os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    command = streamlit_command(port, address)
+    # Become the Streamlit server rather than wait for it: a signal that stops `districtlab lab`
+    # (Ctrl+C, a terminal closing, a supervisor's SIGTERM) then stops the server, never orphaning it.
+    sys.stdout.flush()
+    os.execv(command[0], command)

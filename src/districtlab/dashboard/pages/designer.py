@@ -18,7 +18,7 @@ from districtlab.dashboard.design import (
     prioritised,
 )
 from districtlab.dashboard.runs import run_designs
-from districtlab.dashboard.widgets import int_slider, number_field, share_slider
+from districtlab.dashboard.widgets import field_bounds, int_slider, number_field, share_slider
 from districtlab.errors import InputError
 from districtlab.report.analysis import (
     ExperimentData,
@@ -174,17 +174,17 @@ with codesign:
 st.markdown("**Instrument mix** (percent of the delivery budget; the shares must add up to 100%)")
 allocation = {}
 for column, instrument in zip(st.columns(len(INSTRUMENTS)), INSTRUMENTS, strict=True):
-    bounds_help = InstrumentShares.model_fields[instrument].description or ""
+    share = field_bounds(InstrumentShares, instrument, step=0.01)  # shares in [0, 1], shown in percent
     with column:
         allocation[instrument] = float(
             st.slider(
                 INSTRUMENT_LABELS[instrument],
-                0,
-                100,
+                round(100 * share.low),
+                round(100 * share.high),
                 round(initial.allocation_percent[instrument]),
-                step=5,
+                step=1,
                 key=prefix + instrument,
-                help=bounds_help or None,
+                help=f"percent of the delivery budget spent on {INSTRUMENT_LABELS[instrument]}",
             )
         )
 st.caption(f"Total: {sum(allocation.values()):g}%")
