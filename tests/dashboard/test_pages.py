@@ -26,6 +26,8 @@ def test_every_page_renders_without_exception(page: str) -> None:
 
 def test_district_page_follows_the_district_and_the_picture_slider(lab: AppTest) -> None:
     assert metric(lab, "Firms") == f"{load_preset(DISTRICT).n_firms:,}"
+    brokers = next(frame.value for frame in lab.dataframe if "gatekeeper" in frame.value.columns)
+    assert {"RTI", "leading firm", "SME", "supplier"} <= set(brokers.index)
     before = lab.title[0].value
     lab.sidebar.selectbox(key="district").set_value("castellon-ceramics").run()
     assert metric(lab, "Firms") == f"{load_preset('castellon-ceramics').n_firms:,}"

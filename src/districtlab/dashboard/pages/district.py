@@ -7,7 +7,8 @@ import streamlit as st
 
 from districtlab.config import SIZE_CLASSES
 from districtlab.dashboard import cache, state
-from districtlab.viz.district import district_structure, network_picture, rti_competence
+from districtlab.evidence import ROLES, brokerage_roles
+from districtlab.viz.district import ACTOR_LABELS, district_structure, network_picture, rti_competence
 
 scenario = state.current_scenario()
 st.title(scenario.district)
@@ -55,6 +56,15 @@ st.caption(
     f"The leading firms and the firms around them (ties in this picture: {', '.join(f'{n} {k}' for k, n in kinds.items())}). "
     "Knowledge flows from buyers to suppliers, both ways between peers, and from the RTI and the association to their members."
 )
+
+with st.expander("Who brokers knowledge in this picture (Gould–Fernandez roles by actor type)"):
+    roles = brokerage_roles(graph, "type").groupby("group")[[*ROLES, "total"]].sum()
+    roles.index = [ACTOR_LABELS.get(str(kind), str(kind)) for kind in roles.index]
+    st.dataframe(roles.astype(int), width="stretch")
+    st.caption(
+        "Counts of brokered pairs a → broker → b with no direct tie a → b, by the actor types of a, the broker and b "
+        "(districtlab.evidence.brokerage_roles on this sample of the simulated network)."
+    )
 
 st.header(f"{rti.name}: competence by technology")
 labels = {technology.name: technology.label for technology in scenario.technologies}
