@@ -8,7 +8,7 @@ from districtlab.dashboard import state
 from districtlab.dashboard.progress import finished_or_run
 from districtlab.dashboard.sensitivity import CENTRE, PARAMETERS, elasticities, oat_designs
 from districtlab.report.analysis import KEY_OUTCOMES
-from districtlab.viz.sensitivity import effect_bars
+from districtlab.viz.effects import effect_bars
 
 scenario = state.current_scenario()
 st.title(f"Sensitivity: {scenario.district}")

@@ -1,4 +1,4 @@
-"""Figures of sensitivity: effects with their confidence intervals, largest first."""
+"""Effects with their confidence intervals as bars, largest first (e.g. one-at-a-time elasticities)."""
 
 from __future__ import annotations
 
