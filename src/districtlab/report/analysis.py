@@ -51,7 +51,7 @@ class ExperimentData:
     def of(cls, result: ExperimentResult) -> ExperimentData:
         return cls(
             names=result.names,
-            scenarios=result.scenarios,
+            scenarios=tuple(result.scenarios),
             outcomes=result.outcomes(),
             series={name: result.series(name) for name in ("adoption_share_mean", "laggard_share")},
             entropy=result.entropy,
