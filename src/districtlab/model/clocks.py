@@ -12,6 +12,9 @@ is charged with the time spent at the old rate). In law this is the same as
 drawing 1 - exp(-rate dt) every step, and the thresholds being fixed per pair
 give common random numbers across scenarios (see Gibson & Bruck 2000,
 J. Phys. Chem. A 104:1876, for the next-reaction method).
+
+Pairs are addressed by their flat index ``firm * K + technology`` throughout:
+one-dimensional gathers and scatters cost a fraction of two-index ones.
 """
 
 from __future__ import annotations
@@ -19,9 +22,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+_EMPTY = np.zeros(0, dtype=np.int64)
+
 
 class TransitionClocks:
-    """One clock per pair (flat index firm * K + technology)."""
+    """One clock per pair (flat index firm * K + technology).
+
+    A stopped clock is never started again (stages never go back), so stopping
+    only sets its rate to 0 and its due time to infinity.
+    """
 
     def __init__(self, thresholds: NDArray[np.float64]) -> None:
         size = thresholds.size
@@ -29,6 +38,7 @@ class TransitionClocks:
         self.rate = np.zeros(size)
         self.since = np.zeros(size)
         self.due = np.full(size, np.inf)
+        self._is_due = np.zeros(size, dtype=bool)  # reused by due_before: no per-step allocation
 
     def set_rates(self, pairs: NDArray[np.int64], rates: NDArray[np.float64], now: float) -> None:
         """From time ``now`` on, the given pairs run at ``rates``.
@@ -38,7 +48,8 @@ class TransitionClocks:
         """
         if pairs.size == 0:
             return
-        remaining = self.remaining[pairs] - self.rate[pairs] * (now - self.since[pairs])
+        remaining = self.remaining[pairs]
+        remaining -= self.rate[pairs] * (now - self.since[pairs])
         self.remaining[pairs] = remaining
         self.since[pairs] = now
         self.rate[pairs] = rates
@@ -49,28 +60,52 @@ class TransitionClocks:
         self.due[pairs] = due
 
     def due_before(self, time: float) -> NDArray[np.int64]:
-        """Pairs whose integrated hazard passes the threshold before ``time``."""
-        return np.flatnonzero(self.due < time)
+        """Pairs whose integrated hazard passes the threshold before ``time``, in increasing order."""
+        np.less(self.due, time, out=self._is_due)
+        return np.flatnonzero(self._is_due)
 
-    def stop(self, pairs: NDArray[np.int64], now: float) -> None:
+    def stop(self, pairs: NDArray[np.int64]) -> None:
         """Pairs that have moved on: their clock no longer runs."""
-        self.set_rates(pairs, np.zeros(pairs.size), now)
+        self.rate[pairs] = 0.0
+        self.due[pairs] = np.inf
 
 
 class PendingPairs:
-    """Pairs whose hazard inputs changed since the clocks were last brought up to date."""
+    """Pairs whose hazard inputs changed since the clocks were last brought up to date.
 
-    def __init__(self) -> None:
-        self._batches: list[NDArray[np.int64]] = []
+    A flag per pair rather than a list of indices: marking the same pair many
+    times (a firm with many neighbours that adopt) costs no more than marking it
+    once, and :meth:`take` returns each pair once, in increasing order, which
+    keeps the gathers that follow cache-friendly.
+    """
+
+    def __init__(self, n_firms: int, n_technologies: int) -> None:
+        self._flags = np.zeros((n_firms, n_technologies), dtype=bool)
+        self._flat = self._flags.reshape(-1)
+        self._any = False
 
     def add(self, pairs: NDArray[np.int64]) -> None:
         if pairs.size:
-            self._batches.append(pairs)
+            self._flat[pairs] = True
+            self._any = True
+
+    def add_firms(self, firms: NDArray[np.int64]) -> None:
+        """Every technology of these firms."""
+        if firms.size:
+            self._flags[firms] = True
+            self._any = True
+
+    def add_technologies(self, technologies: NDArray[np.int64]) -> None:
+        """These technologies of every firm."""
+        if technologies.size:
+            self._flags[:, technologies] = True
+            self._any = True
 
     def take(self) -> NDArray[np.int64]:
-        """The pairs marked since the last call, possibly repeated; the queue is emptied."""
-        if not self._batches:
-            return np.zeros(0, dtype=np.int64)
-        pairs = np.concatenate(self._batches) if len(self._batches) > 1 else self._batches[0]
-        self._batches.clear()
+        """The distinct pairs marked since the last call, in increasing order; the flags are cleared."""
+        if not self._any:
+            return _EMPTY
+        pairs = np.flatnonzero(self._flat)
+        self._flat[pairs] = False
+        self._any = False
         return pairs

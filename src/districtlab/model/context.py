@@ -21,7 +21,7 @@ class RunData:
     firms: Firms
     technologies: TechnologyArrays
     behaviour: Behaviour
-    log_benefit_cost: NDArray[np.float64]  # firms x technologies: log B_ik - log C_ik
+    log_benefit_cost: NDArray[np.float64]  # per pair (flat firm * K + technology): log B_ik - log C_ik
     legitimacy_order: tuple[NDArray[np.int64], NDArray[np.float64]]  # firms by threshold, and the sorted thresholds
     visible: NDArray[np.bool_]
     n_visible: int

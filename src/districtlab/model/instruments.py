@@ -43,17 +43,12 @@ def _charge(
 
 
 def _knowledge_trial(
-    state: DistrictState,
-    rng: np.random.Generator,
-    firm: NDArray[np.int64],
-    tech: NDArray[np.int64],
-    success: NDArray[np.float64],
-    channel: str,
+    state: DistrictState, rng: np.random.Generator, pair: NDArray[np.int64], success: NDArray[np.float64], channel: str
 ) -> None:
-    """Pairs become knowledgeable with probability ``success``; the others at least aware."""
-    hit = rng.random(firm.size) < success
-    make_knowledgeable(state, firm[hit], tech[hit], np.full(int(hit.sum()), CHANNEL[channel], np.int8))
-    make_aware(state, firm[~hit], tech[~hit])
+    """Pairs (flat indices) become knowledgeable with probability ``success``; the others at least aware."""
+    hit = rng.random(pair.size) < success
+    make_knowledgeable(state, pair[hit], np.int8(CHANNEL[channel]))
+    make_aware(state, pair[~hit])
 
 
 def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
@@ -67,7 +62,7 @@ def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Str
     attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programmes[index])
     topics = programme.draw_topics(n_events, streams.programmes[index])
     topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
-    make_aware(state, attendees, topic_of_attendee)
+    make_aware(state, attendees * data.technologies.k + topic_of_attendee)
     mark_engaged(state, step, attendees)
     _charge(programme, step, index, "events", n_events * design.event_cost_eur, n_events * design.staff_days_per_event)
     step.units[index, UNIT["events"]] += n_events
@@ -98,8 +93,9 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     tech = best.reshape(-1)
     useful = fit[np.repeat(np.arange(firms.size), depth), tech] >= 0.0
     firm, tech = firm[useful], tech[useful]
-    success = state.rti_competence[tech] * state.gate[firm, tech]
-    _knowledge_trial(state, streams.programmes[index], firm, tech, success, "diagnostic")
+    pair = firm * technologies.k + tech
+    success = state.rti_competence[tech] * state.gate_flat[pair]
+    _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic")
     mark_engaged(state, step, firms)
     _charge(programme, step, index, "diagnostics", firms.size * design.diagnostic_cost_eur, firms.size * design.staff_days_per_diagnostic)
     step.units[index, UNIT["diagnostics"]] += firms.size
@@ -142,9 +138,10 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
     if visitors.size == 0:
         return
     tech = shown[streams.programmes[index].integers(0, shown.size, size=visitors.size)]
-    state.seen_demonstration[visitors, tech] = True
-    state.mark_changed(visitors * data.technologies.k + tech)
-    _knowledge_trial(state, streams.programmes[index], visitors, tech, state.gate[visitors, tech], "demonstrator")
+    pair = visitors * data.technologies.k + tech
+    state.seen_demonstration_flat[pair] = True
+    state.mark_changed(pair)
+    _knowledge_trial(state, streams.programmes[index], pair, state.gate_flat[pair], "demonstrator")
     mark_engaged(state, step, visitors)
     step.staff_days_left -= visitors.size * design.staff_days_per_visit
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
@@ -168,7 +165,7 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
-        make_knowledgeable(state, members, techs, np.full(members.size, CHANNEL["project"], np.int8))
+        make_knowledgeable(state, members * data.technologies.k + techs, np.int8(CHANNEL["project"]))
         mark_engaged(state, step, members)
         programme.project_end = np.concatenate([programme.project_end, np.full(members.size, step.month + design.project_months)])
         programme.project_firm = np.concatenate([programme.project_firm, members])
@@ -190,8 +187,8 @@ def complete_projects(data: RunData, state: DistrictState, step: Step, programme
     adopt_after_project(data, state, step, exposure, firm, tech, programme.design.project_cost_share)
     _learn(data, state, firm, programme.design.training_gain)
     # each distinct (end month, technology) is one project; RTI competence grows per project
-    projects = np.unique(np.stack([end, tech.astype(np.float64)]), axis=1)
-    completed = np.bincount(projects[1].astype(np.int64), minlength=data.technologies.k)
+    projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most
+    completed = np.bincount(np.array([t for _, t in projects], dtype=np.int64), minlength=data.technologies.k)
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed
 
 

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES, Networks
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
+from districtlab.model.clocks import PendingPairs
 from districtlab.model.population import Firms
 
 
@@ -108,10 +109,10 @@ def _gather_rows(
     """Column indices and values of the given rows, with the position of the row they came from."""
     starts = matrix.indptr[rows]
     lengths = matrix.indptr[rows + 1] - starts
-    total = int(lengths.sum())
     owner = np.repeat(np.arange(rows.size), lengths)
-    within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.repeat(starts, lengths) + within
+    # position of entry e of row r = start_r + (e - first entry of r in the output)
+    shift = starts - (np.cumsum(lengths) - lengths)
+    positions = np.arange(owner.size) + shift[owner]
     return matrix.indices[positions].astype(np.int64), matrix.data[positions], owner
 
 
@@ -120,7 +121,8 @@ class Exposure:
 
     E_ik = sum_j w_ij [j adopted k] / sum_j w_ij, and P_ik = the number of i's
     buyers that have adopted k. On the complete graph every non-adopter sees
-    E_ik = A_k / (n - 1) and no matrix is stored.
+    E_ik = A_k / (n - 1) and no matrix is stored. Pairs are flat indices
+    firm * K + technology, as in :mod:`districtlab.model.state`.
     """
 
     def __init__(self, networks: FirmNetworks, n_firms: int, n_technologies: int) -> None:
@@ -128,7 +130,8 @@ class Exposure:
         self._n = n_firms
         self._k = n_technologies
         self._supply_rows = networks.supply.tocsr()
-        self._pressure = np.zeros((n_firms, n_technologies))
+        self._has_supply = self._supply_rows.nnz > 0
+        self._pressure = np.zeros(n_firms * n_technologies)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
@@ -137,34 +140,33 @@ class Exposure:
             assert networks.weights is not None
             weight_sum = np.asarray(networks.weights.sum(axis=1)).ravel()
             self._inverse_weight = np.divide(1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0)
-            self._numerator = np.zeros((n_firms, n_technologies))
+            self._numerator = np.zeros(n_firms * n_technologies)
 
-    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Account for new adoptions (each pair new, at most once); return the pairs whose E or P changed."""
+    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs) -> None:
+        """Account for new adoptions (each pair new, at most once); mark the pairs whose E or P changed."""
         if firm.size == 0:
-            return np.zeros(0, dtype=np.int64)
-        np.add.at(self.adopters, technology, 1.0)
-        changed = []
+            return
+        self.adopters += np.bincount(technology, minlength=self._k)
         if self._numerator is None:  # complete graph: every firm's exposure to these technologies moved
-            techs = np.unique(technology)
-            changed.append((np.arange(self._n)[:, None] * self._k + techs[None, :]).reshape(-1))
+            changed.add_technologies(np.flatnonzero(np.bincount(technology, minlength=self._k)))
         else:
             assert self._networks.weights is not None
             neighbour, weight, owner = _gather_rows(self._networks.weights, firm)
-            np.add.at(self._numerator, (neighbour, technology[owner]), weight)
-            changed.append(neighbour * self._k + technology[owner])
-        seller, _, owner = _gather_rows(self._supply_rows, firm)  # supply[b, s]: s feels buyer b
-        if seller.size:
-            np.add.at(self._pressure, (seller, technology[owner]), 1.0)
-            changed.append(seller * self._k + technology[owner])
-        return np.concatenate(changed)
+            pair = neighbour * self._k + technology[owner]
+            np.add.at(self._numerator, pair, weight)
+            changed.add(pair)
+        if self._has_supply:
+            seller, _, owner = _gather_rows(self._supply_rows, firm)  # supply[b, s]: s feels buyer b
+            pair = seller * self._k + technology[owner]
+            np.add.at(self._pressure, pair, 1.0)
+            changed.add(pair)
 
-    def exposure(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
-        """E for the given pairs."""
+    def exposure(self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+        """E for the given pairs (flat index, and the firm and technology it stands for)."""
         if self._numerator is None:
             return self.adopters[technology] / max(self._n - 1, 1)
-        return self._numerator[firm, technology] * self._inverse_weight[firm]
+        return self._numerator[pair] * self._inverse_weight[firm]
 
-    def pressure(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+    def pressure(self, pair: NDArray[np.int64]) -> NDArray[np.float64]:
         """P for the given pairs: how many of the firm's buyers have adopted."""
-        return self._pressure[firm, technology]
+        return self._pressure[pair]

@@ -63,7 +63,7 @@ def step(
     prepare_adoption(data, state, current, streams, programmes)
     refresh_hazards(data, state, current, exposure)
     decide_adoption(data, state, current, streams, programmes, exposure)
-    state.mark_changed(exposure.add_adoptions(*pop_new_adoptions(state)))
+    exposure.add_adoptions(*pop_new_adoptions(state, data.firms, data.visible), state.changed)
     return current
 
 
@@ -77,8 +77,7 @@ def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: E
     pair = state.changed.take()
     if pair.size == 0:
         return
-    stage = state.stage.reshape(-1)[pair]
-    open_pairs = pair[stage < KNOWLEDGEABLE]
-    set_knowledge_rates(data, state, exposure, open_pairs, step.month)
+    stage = state.stage_flat[pair]
+    set_knowledge_rates(data, state, exposure, pair[stage < KNOWLEDGEABLE], step.month)
     if not data.behaviour.immediate_adoption:
         set_adoption_rates(data, state, step, exposure, pair[stage == KNOWLEDGEABLE])

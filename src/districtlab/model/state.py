@@ -4,6 +4,12 @@ Stages per firm and technology: 0 unaware, 1 aware, 2 knowledgeable, 3 adopted.
 Stages never go back. Every change of stage goes through :func:`make_aware`,
 :func:`make_knowledgeable` or :func:`adopt`, which keep the running tallies the
 observers read (so a step never recounts the whole firms x technologies array).
+
+Pairs are addressed by their flat index ``firm * K + technology``; the
+``*_flat`` attributes are one-dimensional views of the firms x technologies
+arrays for that purpose. Tallies that only the observers and the next step read
+are brought up to date in batches: stage counts when :meth:`DistrictState.at_least`
+is called, adoption tallies in :func:`pop_new_adoptions` at the end of a step.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.population import Firms
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
 
 UNAWARE, AWARE, KNOWLEDGEABLE, ADOPTED = 0, 1, 2, 3
+_N_STAGES = 4
 
 #: Channels through which a firm came to adopt a technology (MODEL.md §3.7).
 CHANNELS: tuple[str, ...] = (
@@ -80,26 +88,50 @@ class DistrictState:
     engaged: NDArray[np.bool_]  # has dealt with the RTI at least once
     n_adopted: NDArray[np.int16]
     # running tallies
-    stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage
+    stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage (see at_least)
     adopted_by_group: NDArray[np.int64]  # technologies x size classes x roles
     adoptions_by_channel: NDArray[np.int64]  # channels x technologies x size classes
     visible_adopters: NDArray[np.int64]  # technologies
     grant_rate: NDArray[np.float64]  # firms x technologies: subsidy rate of a grant held, else 0
     legitimacy_applied: NDArray[np.float64]  # L_k already reflected in the adoption clocks
     grants: GrantBook = field(default_factory=lambda: GrantBook.empty())
-    new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=list)
+    # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
+    new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
+    # stage moves not yet counted in stage_counts: (pairs, their old stages, the new stage)
+    moves: list[tuple[NDArray[np.int64], NDArray[np.int8], int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.n_technologies = int(self.stage.shape[1])
+        self.stage_flat = self.stage.reshape(-1)
+        self.knowledge_channel_flat = self.knowledge_channel.reshape(-1)
+        self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
+        self.gate_flat = self.gate.reshape(-1)
+        self.grant_rate_flat = self.grant_rate.reshape(-1)
 
     def mark_changed(self, pairs: NDArray[np.int64]) -> None:
         """The hazards of these pairs (flat indices) may have changed; they are recomputed before use."""
         self.changed.add(pairs)
 
     def mark_firms_changed(self, firm: NDArray[np.int64]) -> None:
-        k = self.stage.shape[1]
-        self.mark_changed((firm[:, None] * k + np.arange(k)[None, :]).reshape(-1))
+        self.changed.add_firms(firm)
 
     def at_least(self) -> NDArray[np.int64]:
         """4 x technologies: pairs at stage >= level."""
+        self._count_moves()
         return np.cumsum(self.stage_counts[::-1], axis=0)[::-1]
+
+    def _count_moves(self) -> None:
+        if not self.moves:
+            return
+        k = self.n_technologies
+        pair = np.concatenate([move[0] for move in self.moves])
+        old = np.concatenate([move[1] for move in self.moves]).astype(np.int64)
+        new = np.repeat([move[2] for move in self.moves], [move[0].size for move in self.moves])
+        self.moves.clear()
+        code = (old * _N_STAGES + new) * k + pair % k
+        moved = np.bincount(code, minlength=_N_STAGES * _N_STAGES * k).reshape(_N_STAGES, _N_STAGES, k)
+        self.stage_counts -= moved.sum(axis=1)
+        self.stage_counts += moved.sum(axis=0)
 
 
 def initial_state(
@@ -117,13 +149,13 @@ def initial_state(
         seen_demonstration=np.zeros((n, k), dtype=bool),
         knowledge_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
         adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
-        changed=PendingPairs(),
+        changed=PendingPairs(n, k),
         absorptive_capacity=firms.initial_absorptive_capacity.copy(),
         gate=absorptive_gate(firms.initial_absorptive_capacity, technologies.complexity, gate_scale),
         rti_competence=rti_competence.astype(np.float64).copy(),
         engaged=np.zeros(n, dtype=bool),
         n_adopted=np.zeros(n, dtype=np.int16),
-        stage_counts=np.zeros((4, k), dtype=np.int64),
+        stage_counts=np.zeros((_N_STAGES, k), dtype=np.int64),
         adopted_by_group=np.zeros((k, len(SIZE_CLASSES), len(ROLES)), dtype=np.int64),
         adoptions_by_channel=np.zeros((len(CHANNELS), k, len(SIZE_CLASSES)), dtype=np.int64),
         visible_adopters=np.zeros(k, dtype=np.int64),
@@ -134,32 +166,41 @@ def initial_state(
     return state
 
 
-def _raise(state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64], level: int) -> NDArray[np.bool_]:
-    """Raise pairs to ``level``; return which of them moved. Pairs must be unique."""
-    old = state.stage[firm, tech]
+def _raise(state: DistrictState, pair: NDArray[np.int64], level: int) -> NDArray[np.bool_] | None:
+    """Raise pairs (unique flat indices) to ``level``.
+
+    Returns which of them moved, or None when all of them did (the common case,
+    which then costs no masking).
+    """
+    old = state.stage_flat[pair]
     moved = old < level
-    if not moved.any():
+    if moved.all():
+        mask = None
+    elif moved.any():
+        mask, pair, old = moved, pair[moved], old[moved]
+    else:
         return moved
-    firm, tech, old = firm[moved], tech[moved], old[moved]
-    state.stage[firm, tech] = level
-    k = state.stage.shape[1]
-    state.mark_changed(firm * k + tech)
-    state.stage_counts -= np.bincount(old.astype(np.int64) * k + tech, minlength=4 * k).reshape(4, k)
-    state.stage_counts[level] += np.bincount(tech, minlength=k)
-    return moved
+    state.stage_flat[pair] = level
+    state.changed.add(pair)
+    state.moves.append((pair, old, level))
+    return mask
 
 
-def make_aware(state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64]) -> None:
-    _raise(state, firm, tech, AWARE)
+def make_aware(state: DistrictState, pair: NDArray[np.int64]) -> None:
+    """Raise unique pairs (flat indices) to aware."""
+    if pair.size:
+        _raise(state, pair, AWARE)
 
 
-def make_knowledgeable(
-    state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64], channel: NDArray[np.int8]
-) -> NDArray[np.bool_]:
-    """Raise unique pairs to knowledgeable, recording each pair's channel; return which moved."""
-    moved = _raise(state, firm, tech, KNOWLEDGEABLE)
-    state.knowledge_channel[firm[moved], tech[moved]] = channel[moved]
-    return moved
+def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | int) -> None:
+    """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel."""
+    if pair.size == 0:
+        return
+    moved = _raise(state, pair, KNOWLEDGEABLE)
+    if moved is None:
+        state.knowledge_channel_flat[pair] = channel
+    else:
+        state.knowledge_channel_flat[pair[moved]] = channel if np.isscalar(channel) else channel[moved]
 
 
 def adopt(
@@ -175,25 +216,25 @@ def adopt(
 ) -> NDArray[np.bool_]:
     """Adopt unique pairs, crediting each adoption to ``channel``; return which were new.
 
-    Updates the tallies, raises absorptive capacity (learning by adopting, MODEL.md
-    §3.6) and queues the adoptions for the exposure update at the end of the step.
+    Raises absorptive capacity (learning by adopting, MODEL.md §3.6) at once, and
+    queues the adoptions for the exposure update and the adoption tallies at the
+    end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
+    accepted for the callers' convenience; the tallies read them from there.
     """
-    new = state.stage[firm, tech] < ADOPTED
-    firm, tech, channel = firm[new], tech[new], channel[new]
-    if firm.size == 0:
+    pair = firm * state.n_technologies + tech
+    stage = state.stage_flat[pair]
+    new = stage < ADOPTED
+    if not new.all():
+        pair, firm, channel, stage = pair[new], firm[new], channel[new], stage[new]
+    if pair.size == 0:
         return new
-    unknown = state.stage[firm, tech] < KNOWLEDGEABLE  # initial adopters know what they adopted
-    state.knowledge_channel[firm[unknown], tech[unknown]] = channel[unknown]
-    _raise(state, firm, tech, ADOPTED)
-
-    size = firms.size_class[firm]
-    np.add.at(state.adopted_by_group, (tech, size, firms.role[firm]), 1)
-    np.add.at(state.adoptions_by_channel, (channel, tech, size), 1)
-    np.add.at(state.visible_adopters, tech[visible[firm]], 1)
-    np.add.at(state.n_adopted, firm, 1)
+    unknown = stage < KNOWLEDGEABLE  # initial adopters know what they adopted
+    if unknown.any():
+        state.knowledge_channel_flat[pair[unknown]] = channel[unknown]
+    _raise(state, pair, ADOPTED)
     if adoption_learning > 0.0:
         raise_absorptive_capacity(state, firm, adoption_learning, complexity, gate_scale)
-    state.new_adoptions.append((firm, tech))
+    state.new_adoptions.append((pair, channel))
     return new
 
 
@@ -205,17 +246,35 @@ def raise_absorptive_capacity(
     gate_scale: float,
 ) -> None:
     """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows."""
-    firm, occurrences = np.unique(firm, return_counts=True)
+    firm, occurrences = unique_counts(firm)
     state.absorptive_capacity[firm] = 1.0 - (1.0 - state.absorptive_capacity[firm]) * (1.0 - gain) ** occurrences
     state.gate[firm] = absorptive_gate(state.absorptive_capacity[firm], complexity, gate_scale)
     state.mark_firms_changed(firm)
 
 
-def pop_new_adoptions(state: DistrictState) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def pop_new_adoptions(
+    state: DistrictState, firms: Firms, visible: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The adoptions (firm, technology) queued since the last call; the adoption tallies are brought up to date."""
+    k = state.n_technologies
     if not state.new_adoptions:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    firm = np.concatenate([pair[0] for pair in state.new_adoptions])
-    tech = np.concatenate([pair[1] for pair in state.new_adoptions])
+    pair = np.concatenate([queued[0] for queued in state.new_adoptions])
+    channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
     state.new_adoptions.clear()
+    firm = pair // k
+    tech = pair - firm * k
+    size = firms.size_class[firm].astype(np.int64)
+    n_sizes, n_roles = len(SIZE_CLASSES), len(ROLES)
+    group = (tech * n_sizes + size) * n_roles + firms.role[firm]
+    state.adopted_by_group += np.bincount(group, minlength=state.adopted_by_group.size).reshape(
+        state.adopted_by_group.shape
+    )
+    by_channel = (channel * k + tech) * n_sizes + size
+    state.adoptions_by_channel += np.bincount(by_channel, minlength=state.adoptions_by_channel.size).reshape(
+        state.adoptions_by_channel.shape
+    )
+    state.visible_adopters += np.bincount(tech[visible[firm]], minlength=k)
+    np.add.at(state.n_adopted, firm, 1)
     return firm, tech

@@ -93,8 +93,7 @@ class Outreach:
             batch = 4 * missing + 8
             while missing > 0 and approached < tier.size:
                 size = min(batch, tier.size - approached)
-                positions = (self._cursors[index] + np.arange(size)) % tier.size
-                candidates = order[positions]
+                candidates = _wrapped_slice(order, self._cursors[index], size)
                 accepted = rng.random(size) < acceptance(candidates)
                 if eligible is not None:
                     accepted &= eligible(candidates)
@@ -109,6 +108,14 @@ class Outreach:
             if missing <= 0:
                 break
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def _wrapped_slice(values: NDArray[np.int64], start: int, size: int) -> NDArray[np.int64]:
+    """values[(start + arange(size)) % len(values)], for size <= len(values), without the index arithmetic."""
+    end = start + size
+    if end <= values.size:
+        return values[start:end]
+    return np.concatenate((values[start:], values[: end - values.size]))
 
 
 def engagement(
