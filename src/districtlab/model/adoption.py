@@ -173,14 +173,21 @@ def pay_grants(state: DistrictState, step: Step, n_slots: int) -> None:
 
 
 def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) -> None:
-    """Firms whose threshold the visible adoption share has just reached get the bonus from now on."""
+    """Firms whose threshold the visible adoption share has just reached get the bonus from now on.
+
+    Only knowledgeable pairs are marked: the bonus enters the adoption hazard
+    alone, and a pair that becomes knowledgeable later reads it then.
+    """
     k = data.technologies.k
     order, sorted_thresholds = data.legitimacy_order
     rose = np.flatnonzero(step.legitimacy > state.legitimacy_applied)
-    for tech in rose:  # a loop over technologies, not firms
-        low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[tech], side="right")
-        high = np.searchsorted(sorted_thresholds, step.legitimacy[tech], side="right")
-        state.mark_changed(order[low:high] * k + tech)
+    if rose.size == 0:
+        return
+    low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[rose], side="right")
+    high = np.searchsorted(sorted_thresholds, step.legitimacy[rose], side="right")
+    for tech, first, last in zip(rose.tolist(), low.tolist(), high.tolist(), strict=True):  # technologies, not firms
+        pair = order[first:last] * k + tech
+        state.mark_changed(pair[state.stage_flat[pair] == KNOWLEDGEABLE])
     state.legitimacy_applied = np.maximum(state.legitimacy_applied, step.legitimacy)
 
 

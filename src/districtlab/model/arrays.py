@@ -24,12 +24,20 @@ def unique_sorted(values: NDArray[np.int64]) -> NDArray[np.int64]:
     return ordered[first]
 
 
-def unique_counts(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The distinct values in increasing order and how often each occurs (``np.unique(values, return_counts=True)``)."""
+def unique_counts(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
+    """The distinct values in increasing order and how often each occurs.
+
+    As ``np.unique(values, return_counts=True)``, except that the counts are
+    None when every value occurs once (the common case, which callers can then
+    handle without the counts).
+    """
     ordered = np.sort(values)
-    boundary = np.empty(ordered.size + 1, dtype=bool)
-    boundary[0] = True
-    boundary[-1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=boundary[1:-1])
+    if ordered.size < 2:
+        return ordered, None
+    new = ordered[1:] != ordered[:-1]
+    if new.all():
+        return ordered, None
+    boundary = np.ones(ordered.size + 1, dtype=bool)
+    boundary[1:-1] = new
     starts = np.flatnonzero(boundary)
     return ordered[starts[:-1]], np.diff(starts)

@@ -25,7 +25,6 @@ from districtlab.model.state import (
     make_knowledgeable,
     raise_absorptive_capacity,
 )
-from districtlab.model.targeting import engagement
 
 
 def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
@@ -58,7 +57,7 @@ def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Str
     if n_events == 0:
         return
     attendees_per_event = max(1, int(round(design.event_attendees * data.event_reach_multiplier)))
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
+    acceptance = state.light_engagement
     attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programmes[index])
     topics = programme.draw_topics(n_events, streams.programmes[index])
     topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
@@ -76,7 +75,7 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = state.engagement
 
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
         return (state.stage[candidates] < KNOWLEDGEABLE).any(axis=1)
@@ -131,9 +130,9 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
     def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return (state.stage[np.ix_(candidates, shown)] < ADOPTED).any(axis=1)
+        return (state.stage[candidates][:, shown] < ADOPTED).any(axis=1)
 
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
+    acceptance = state.light_engagement
     visitors = programme.outreach_of("demonstrator", data.tiers).select(n, acceptance, streams.programmes[index], has_something_to_see)
     if visitors.size == 0:
         return
@@ -155,7 +154,7 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
     n_projects = _units_within_capacity(step, wanted, design.project_size * design.staff_days_per_project_seat)
     if n_projects == 0:
         return
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = state.engagement
     topics = programme.draw_topics(n_projects, streams.programmes[index])
     for tech in topics:
         def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
@@ -199,7 +198,7 @@ def deliver_training(data: RunData, state: DistrictState, step: Step, streams: S
     n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = state.engagement
     trainees = programme.outreach_of("training", data.tiers).select(n, acceptance, streams.programmes[index])
     if trainees.size == 0:
         return

@@ -23,6 +23,7 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.population import Firms
+from districtlab.model.targeting import engagement
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
 
 UNAWARE, AWARE, KNOWLEDGEABLE, ADOPTED = 0, 1, 2, 3
@@ -83,11 +84,15 @@ class DistrictState:
     adoption_clock: TransitionClocks  # knowledgeable towards adopted
     changed: PendingPairs  # pairs whose hazard inputs changed
     absorptive_capacity: NDArray[np.float64]
+    rti_affinity: NDArray[np.float64]  # static, kept here to refresh the engagement probabilities
+    engagement: NDArray[np.float64]  # r_i a_i, refreshed when a_i changes (targeting.engagement)
+    light_engagement: NDArray[np.float64]  # sqrt(r_i a_i), likewise
     gate: NDArray[np.float64]  # u(a_i, c_k), refreshed when a_i changes
     rti_competence: NDArray[np.float64]
     engaged: NDArray[np.bool_]  # has dealt with the RTI at least once
-    n_adopted: NDArray[np.int16]
+    n_adopted: NDArray[np.int16]  # technologies adopted, per firm
     # running tallies
+    maturity_histogram: NDArray[np.int64]  # technologies + 1: firms by number of technologies adopted
     stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage (see at_least)
     adopted_by_group: NDArray[np.int64]  # technologies x size classes x roles
     adoptions_by_channel: NDArray[np.int64]  # channels x technologies x size classes
@@ -97,8 +102,8 @@ class DistrictState:
     grants: GrantBook = field(default_factory=lambda: GrantBook.empty())
     # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
     new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
-    # stage moves not yet counted in stage_counts: (pairs, their old stages, the new stage)
-    moves: list[tuple[NDArray[np.int64], NDArray[np.int8], int]] = field(default_factory=list)
+    # stage moves not yet counted in stage_counts: (pairs, new stage * 4 + old stage)
+    moves: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.n_technologies = int(self.stage.shape[1])
@@ -124,14 +129,14 @@ class DistrictState:
         if not self.moves:
             return
         k = self.n_technologies
-        pair = np.concatenate([move[0] for move in self.moves])
-        old = np.concatenate([move[1] for move in self.moves]).astype(np.int64)
-        new = np.repeat([move[2] for move in self.moves], [move[0].size for move in self.moves])
+        pairs, codes = zip(*self.moves, strict=True)
         self.moves.clear()
-        code = (old * _N_STAGES + new) * k + pair % k
+        pair = np.concatenate(pairs)
+        tech = pair - pair // k * k
+        code = np.concatenate(codes).astype(np.intp) * k + tech
         moved = np.bincount(code, minlength=_N_STAGES * _N_STAGES * k).reshape(_N_STAGES, _N_STAGES, k)
-        self.stage_counts -= moved.sum(axis=1)
-        self.stage_counts += moved.sum(axis=0)
+        self.stage_counts += moved.sum(axis=1)  # axis 0 is the new stage
+        self.stage_counts -= moved.sum(axis=0)  # axis 1 the old one
 
 
 def initial_state(
@@ -151,10 +156,14 @@ def initial_state(
         adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
         changed=PendingPairs(n, k),
         absorptive_capacity=firms.initial_absorptive_capacity.copy(),
+        rti_affinity=firms.rti_affinity,
+        engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity),
+        light_engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity, light_touch=True),
         gate=absorptive_gate(firms.initial_absorptive_capacity, technologies.complexity, gate_scale),
         rti_competence=rti_competence.astype(np.float64).copy(),
         engaged=np.zeros(n, dtype=bool),
         n_adopted=np.zeros(n, dtype=np.int16),
+        maturity_histogram=np.zeros(k + 1, dtype=np.int64),
         stage_counts=np.zeros((_N_STAGES, k), dtype=np.int64),
         adopted_by_group=np.zeros((k, len(SIZE_CLASSES), len(ROLES)), dtype=np.int64),
         adoptions_by_channel=np.zeros((len(CHANNELS), k, len(SIZE_CLASSES)), dtype=np.int64),
@@ -163,6 +172,7 @@ def initial_state(
         legitimacy_applied=np.full(k, -1.0),
     )
     state.stage_counts[UNAWARE] = n
+    state.maturity_histogram[0] = n
     return state
 
 
@@ -182,7 +192,7 @@ def _raise(state: DistrictState, pair: NDArray[np.int64], level: int) -> NDArray
         return moved
     state.stage_flat[pair] = level
     state.changed.add(pair)
-    state.moves.append((pair, old, level))
+    state.moves.append((pair, old + np.int8(level * _N_STAGES)))
     return mask
 
 
@@ -247,8 +257,13 @@ def raise_absorptive_capacity(
 ) -> None:
     """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows."""
     firm, occurrences = unique_counts(firm)
-    state.absorptive_capacity[firm] = 1.0 - (1.0 - state.absorptive_capacity[firm]) * (1.0 - gain) ** occurrences
-    state.gate[firm] = absorptive_gate(state.absorptive_capacity[firm], complexity, gate_scale)
+    # x ** 1 == x exactly, so firms that occur once need no power
+    factor = (1.0 - gain) if occurrences is None else (1.0 - gain) ** occurrences
+    capacity = 1.0 - (1.0 - state.absorptive_capacity[firm]) * factor
+    state.absorptive_capacity[firm] = capacity
+    state.engagement[firm] = engaged = state.rti_affinity[firm] * capacity
+    state.light_engagement[firm] = np.sqrt(engaged)
+    state.gate[firm] = absorptive_gate(capacity, complexity, gate_scale)
     state.mark_firms_changed(firm)
 
 
@@ -276,5 +291,10 @@ def pop_new_adoptions(
         state.adoptions_by_channel.shape
     )
     state.visible_adopters += np.bincount(tech[visible[firm]], minlength=k)
-    np.add.at(state.n_adopted, firm, 1)
+    adopters, occurrences = unique_counts(firm)
+    before = state.n_adopted[adopters]
+    after = before + (1 if occurrences is None else occurrences)
+    state.n_adopted[adopters] = after
+    state.maturity_histogram -= np.bincount(before, minlength=k + 1)
+    state.maturity_histogram += np.bincount(after, minlength=k + 1)
     return firm, tech
