@@ -70,8 +70,17 @@ def utility_terms(
 
 
 def adoption_hazard(data: RunData, gate: NDArray[np.float64], utility: NDArray[np.float64]) -> NDArray[np.float64]:
-    behaviour = data.behaviour
-    return behaviour.adoption_hazard * gate * 0.5 * (1.0 + np.tanh(0.5 * behaviour.utility_slope * utility))
+    """h u(a, c) logistic(beta utility)."""
+    return _gated_hazard(data, gate) * _one_plus_tanh(data, utility)
+
+
+def _gated_hazard(data: RunData, gate: NDArray[np.float64]) -> NDArray[np.float64]:
+    # h * gate * 0.5, grouped as in h * gate * 0.5 * (1 + tanh(.)) so that the product is the same to the bit
+    return data.behaviour.adoption_hazard * gate * 0.5
+
+
+def _one_plus_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
+    return 1.0 + np.tanh(0.5 * data.behaviour.utility_slope * utility)  # 2 logistic(beta u), without overflow
 
 
 def _subsidy_term(rate: NDArray[np.float64] | float) -> NDArray[np.float64]:
@@ -241,11 +250,13 @@ def decide_adoption(
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
     base, bonus = utility_terms(data, state, step, exposure, pairs)
-    gate = state.gate_flat[pair]
+    gated = _gated_hazard(data, state.gate_flat[pair])
     with_bonus = base + bonus
-    without_grant = adoption_hazard(data, gate, with_bonus)
-    hazard = without_grant if state.grants.pair.size == 0 else adoption_hazard(data, gate, _with_grants(state, pair, with_bonus))
-    without_either = adoption_hazard(data, gate, base)
+    without_grant = gated * _one_plus_tanh(data, with_bonus)
+    has_grant = state.grants.pair.size > 0
+    hazard = gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
+    # base + 0.0 == base, so without any bonus the hazard without either is the one without grant
+    without_either = gated * _one_plus_tanh(data, base) if bonus.any() else without_grant
     draw = streams.attribution.random(pair.size) * hazard
     channel = state.knowledge_channel_flat[pair]
     channel[(draw >= without_either) & (draw < without_grant)] = _LEGITIMACY

@@ -103,17 +103,62 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
     return FirmNetworks(supply=supply, weights=weights, complete=False)
 
 
-def _gather_rows(
-    matrix: sp.csr_array, rows: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
-    """Column indices and values of the given rows, with the position of the row they came from."""
-    starts = matrix.indptr[rows]
-    lengths = matrix.indptr[rows + 1] - starts
-    owner = np.repeat(np.arange(rows.size), lengths)
-    # position of entry e of row r = start_r + (e - first entry of r in the output)
-    shift = starts - (np.cumsum(lengths) - lengths)
-    positions = np.arange(owner.size) + shift[owner]
-    return matrix.indices[positions].astype(np.int64), matrix.data[positions], owner
+@dataclass(frozen=True)
+class _Rows:
+    """A CSR matrix's rows ready for gathering: int64 column indices, and what each entry carries.
+
+    ``weight`` is the exposure weight of the entry (None: the rows carry no
+    exposure); ``sells`` says which entries (b, s) are supply ties, where s
+    feels b's adoptions as supply-chain pressure: all of them (True), none
+    (False), or those flagged.
+    """
+
+    indptr: NDArray[np.int64]
+    columns: NDArray[np.int64]
+    weight: NDArray[np.float64] | None
+    sells: NDArray[np.bool_] | bool
+
+    @classmethod
+    def of(cls, matrix: sp.csr_array, *, weight: bool, sells: NDArray[np.bool_] | bool) -> _Rows:
+        return cls(
+            indptr=matrix.indptr.astype(np.int64),
+            columns=matrix.indices.astype(np.int64),
+            weight=matrix.data if weight else None,
+            sells=sells,
+        )
+
+    def gather(self, rows: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Positions of the entries of the given rows, and the position in ``rows`` of the row each came from."""
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        owner = np.repeat(np.arange(rows.size), lengths)
+        # position of entry e of row r = start_r + (e - first entry of r in the output)
+        shift = starts - (np.cumsum(lengths) - lengths)
+        return np.arange(owner.size) + shift[owner], owner
+
+
+def _exposure_rows(networks: FirmNetworks) -> tuple[_Rows, ...]:
+    """The rows that new adoptions are pushed along, fused into one matrix where possible.
+
+    With positive supply weights every supply tie is also an exposure tie, so
+    one gather over the exposure weights serves both exposure and supply
+    pressure, with a flag marking the supply entries.
+    """
+    supply = networks.supply
+    if networks.weights is None:
+        return (_Rows.of(supply, weight=False, sells=True),)
+    weights = networks.weights
+    if supply.nnz:
+        pattern = weights.copy()
+        pattern.data[:] = 1.0
+        supply_pattern = supply.copy()
+        supply_pattern.data[:] = 2.0
+        union = (pattern + supply_pattern).tocsr()
+        union.sort_indices()
+        if union.nnz != weights.nnz:  # some supply ties carry no exposure weight
+            return (_Rows.of(weights, weight=True, sells=False), _Rows.of(supply, weight=False, sells=True))
+        return (_Rows.of(weights, weight=True, sells=union.data >= 2.0),)
+    return (_Rows.of(weights, weight=True, sells=False),)
 
 
 class Exposure:
@@ -126,11 +171,9 @@ class Exposure:
     """
 
     def __init__(self, networks: FirmNetworks, n_firms: int, n_technologies: int) -> None:
-        self._networks = networks
         self._n = n_firms
         self._k = n_technologies
-        self._supply_rows = networks.supply.tocsr()
-        self._has_supply = self._supply_rows.nnz > 0
+        self._rows = _exposure_rows(networks)
         self._pressure = np.zeros(n_firms * n_technologies)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
@@ -149,16 +192,18 @@ class Exposure:
         self.adopters += np.bincount(technology, minlength=self._k)
         if self._numerator is None:  # complete graph: every firm's exposure to these technologies moved
             changed.add_technologies(np.flatnonzero(np.bincount(technology, minlength=self._k)))
-        else:
-            assert self._networks.weights is not None
-            neighbour, weight, owner = _gather_rows(self._networks.weights, firm)
-            pair = neighbour * self._k + technology[owner]
-            np.add.at(self._numerator, pair, weight)
-            changed.add(pair)
-        if self._has_supply:
-            seller, _, owner = _gather_rows(self._supply_rows, firm)  # supply[b, s]: s feels buyer b
-            pair = seller * self._k + technology[owner]
-            np.add.at(self._pressure, pair, 1.0)
+        for rows in self._rows:
+            position, owner = rows.gather(firm)
+            if position.size == 0:
+                continue
+            pair = rows.columns[position] * self._k + technology[owner]
+            if rows.weight is not None:
+                assert self._numerator is not None
+                np.add.at(self._numerator, pair, rows.weight[position])
+            if rows.sells is True:  # supply[b, s]: s feels buyer b
+                np.add.at(self._pressure, pair, 1.0)
+            elif rows.sells is not False:
+                np.add.at(self._pressure, pair[rows.sells[position]], 1.0)
             changed.add(pair)
 
     def exposure(self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
