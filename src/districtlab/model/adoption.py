@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.arrays import unique_sorted
+from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.networks import Exposure
 from districtlab.model.pairs import Pairs
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun
@@ -136,7 +136,7 @@ def award_grants(
         if account <= 0.0:
             continue
         if knowledgeable is None:
-            knowledgeable = Pairs.of(np.flatnonzero(state.stage_flat == KNOWLEDGEABLE), k)
+            knowledgeable = Pairs.of(state.pairs_at(KNOWLEDGEABLE), k)
         open_ = (state.grant_rate_flat[knowledgeable.flat] == 0.0) & programme.in_focus[knowledgeable.tech]
         candidates = knowledgeable.flat[open_]
         if candidates.size == 0:
@@ -235,7 +235,7 @@ def decide_adoption(
     k = data.technologies.k
     behaviour = data.behaviour
     if behaviour.immediate_adoption:
-        pair = np.flatnonzero(state.stage_flat == KNOWLEDGEABLE)
+        pair = state.pairs_at(KNOWLEDGEABLE)
         firm = pair // k
         adopt(
             state, data.firms, data.visible, firm, pair - firm * k, state.knowledge_channel_flat[pair],

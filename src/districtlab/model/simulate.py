@@ -15,7 +15,14 @@ from districtlab.model.observers import Observations, Recorder
 from districtlab.model.population import draw_firms
 from districtlab.model.programmes import ProgrammeRun
 from districtlab.model.schedule import step
-from districtlab.model.state import CHANNEL, DistrictState, adopt, initial_state, make_aware, pop_new_adoptions
+from districtlab.model.state import (
+    CHANNEL,
+    DistrictState,
+    adopt,
+    initial_state,
+    make_aware,
+    pop_new_adoptions,
+)
 from districtlab.model.targeting import Tiers
 from districtlab.model.technologies import TechnologyArrays
 from districtlab.model.transfer import AwarenessSchedule

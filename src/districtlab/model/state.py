@@ -112,6 +112,12 @@ class DistrictState:
         self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
         self.gate_flat = self.gate.reshape(-1)
         self.grant_rate_flat = self.grant_rate.reshape(-1)
+        self._scratch = np.zeros(self.stage_flat.size, dtype=bool)  # reused by pairs_at: no per-step allocation
+
+    def pairs_at(self, level: int) -> NDArray[np.int64]:
+        """Pairs (flat indices) at exactly this stage, in increasing order: a scan of every pair."""
+        np.equal(self.stage_flat, level, out=self._scratch)
+        return np.flatnonzero(self._scratch)
 
     def mark_changed(self, pairs: NDArray[np.int64]) -> None:
         """The hazards of these pairs (flat indices) may have changed; they are recomputed before use."""
