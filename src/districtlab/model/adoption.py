@@ -155,7 +155,7 @@ def award_grants(
         applies = rng.random(candidates.size) < state.absorptive_capacity[firm]
         candidates, firm = candidates[applies], firm[applies]
         amount = adoption_cost(data, firm, candidates - firm * k) * rate
-        within_budget = np.cumsum(amount) <= account
+        within_budget = amount.cumsum() <= account
         candidates, amount = candidates[within_budget], amount[within_budget]
         if candidates.size == 0:
             continue
@@ -189,7 +189,7 @@ def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) ->
     """
     k = data.technologies.k
     order, sorted_thresholds = data.legitimacy_order
-    rose = np.flatnonzero(step.legitimacy > state.legitimacy_applied)
+    rose = (step.legitimacy > state.legitimacy_applied).nonzero()[0]
     if rose.size == 0:
         return
     low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[rose], side="right")
@@ -256,7 +256,7 @@ def decide_adoption(
     has_grant = state.grants.pair.size > 0
     hazard = gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
     # base + 0.0 == base, so without any bonus the hazard without either is the one without grant
-    without_either = gated * _one_plus_tanh(data, base) if bonus.any() else without_grant
+    without_either = gated * _one_plus_tanh(data, base) if np.count_nonzero(bonus) else without_grant
     draw = streams.attribution.random(pair.size) * hazard
     channel = state.knowledge_channel_flat[pair]
     channel[(draw >= without_either) & (draw < without_grant)] = _LEGITIMACY
@@ -282,7 +282,7 @@ def adopt_after_project(
     k = data.technologies.k
     pair = firm * k + tech
     open_pairs = state.stage_flat[pair] < ADOPTED
-    if not open_pairs.any():
+    if not np.count_nonzero(open_pairs):
         return
     pairs = Pairs(pair[open_pairs], firm[open_pairs], tech[open_pairs])
     base, bonus = utility_terms(data, state, step, exposure, pairs)

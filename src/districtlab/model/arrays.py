@@ -35,9 +35,9 @@ def unique_counts(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray
     if ordered.size < 2:
         return ordered, None
     new = ordered[1:] != ordered[:-1]
-    if new.all():
+    if np.count_nonzero(new) == new.size:
         return ordered, None
     boundary = np.ones(ordered.size + 1, dtype=bool)
     boundary[1:-1] = new
-    starts = np.flatnonzero(boundary)
+    starts = boundary.nonzero()[0]
     return ordered[starts[:-1]], np.diff(starts)

@@ -62,7 +62,7 @@ class TransitionClocks:
     def due_before(self, time: float) -> NDArray[np.int64]:
         """Pairs whose integrated hazard passes the threshold before ``time``, in increasing order."""
         np.less(self.due, time, out=self._is_due)
-        return np.flatnonzero(self._is_due)
+        return self._is_due.nonzero()[0]
 
     def stop(self, pairs: NDArray[np.int64]) -> None:
         """Pairs that have moved on: their clock no longer runs."""
@@ -105,7 +105,7 @@ class PendingPairs:
         """The distinct pairs marked since the last call, in increasing order; the flags are cleared."""
         if not self._any:
             return _EMPTY
-        pairs = np.flatnonzero(self._flat)
+        pairs = self._flat.nonzero()[0]
         self._flat[pairs] = False
         self._any = False
         return pairs

@@ -175,8 +175,10 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
 
 def complete_projects(data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, exposure: Exposure) -> None:
     """Projects due this step end: participants adopt if it pays, learn, and the RTI learns."""
+    if programme.project_end.size == 0:
+        return
     due = programme.project_end <= step.month
-    if not due.any():
+    if not np.count_nonzero(due):
         return
     firm, tech = programme.project_firm[due], programme.project_tech[due]
     end = programme.project_end[due]

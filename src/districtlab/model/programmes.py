@@ -13,6 +13,7 @@ that has flowed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -150,15 +151,23 @@ class ProgrammeRun:
             released = self.allocation[capital] * self.delivery_budget
             self.accounts[capital] += released
             self.capital_released = True
-        flowing = self.allocation.copy()
-        flowing[capital] = 0.0
-        flowing_budget = self.delivery_budget * flowing.sum()
+        flowing_sum, flowing_share = self._flowing
+        flowing_budget = self.delivery_budget * flowing_sum
         months = self.end_month - self.delivery_start_month
         inflow = min(flowing_budget * dt / months, flowing_budget - self.inflow_so_far)
         self.inflow_so_far += inflow
         if flowing_budget > 0.0:
-            self.accounts += flowing / flowing.sum() * inflow
+            self.accounts += flowing_share * inflow
         return released + inflow, 0.0
+
+    @cached_property
+    def _flowing(self) -> tuple[float, NDArray[np.float64]]:
+        """The allocation that flows in month by month (all but the demonstrator's capital): its sum and shares."""
+        flowing = self.allocation.copy()
+        flowing[INSTRUMENT["demonstrator"]] = 0.0
+        total = flowing.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):  # an all-capital allocation never uses the shares
+            return float(total), flowing / total
 
     def affordable(self, instrument: str, unit_cost: float) -> int:
         return int(self.accounts[INSTRUMENT[instrument]] // unit_cost)

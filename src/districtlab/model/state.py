@@ -117,7 +117,7 @@ class DistrictState:
     def pairs_at(self, level: int) -> NDArray[np.int64]:
         """Pairs (flat indices) at exactly this stage, in increasing order: a scan of every pair."""
         np.equal(self.stage_flat, level, out=self._scratch)
-        return np.flatnonzero(self._scratch)
+        return self._scratch.nonzero()[0]
 
     def mark_changed(self, pairs: NDArray[np.int64]) -> None:
         """The hazards of these pairs (flat indices) may have changed; they are recomputed before use."""
@@ -190,9 +190,10 @@ def _raise(state: DistrictState, pair: NDArray[np.int64], level: int) -> NDArray
     """
     old = state.stage_flat[pair]
     moved = old < level
-    if moved.all():
+    n_moved = np.count_nonzero(moved)  # cheaper than moved.all() and moved.any() on small arrays
+    if n_moved == moved.size:
         mask = None
-    elif moved.any():
+    elif n_moved:
         mask, pair, old = moved, pair[moved], old[moved]
     else:
         return moved
@@ -240,12 +241,12 @@ def adopt(
     pair = firm * state.n_technologies + tech
     stage = state.stage_flat[pair]
     new = stage < ADOPTED
-    if not new.all():
+    if np.count_nonzero(new) < new.size:
         pair, firm, channel, stage = pair[new], firm[new], channel[new], stage[new]
     if pair.size == 0:
         return new
     unknown = stage < KNOWLEDGEABLE  # initial adopters know what they adopted
-    if unknown.any():
+    if np.count_nonzero(unknown):
         state.knowledge_channel_flat[pair[unknown]] = channel[unknown]
     _raise(state, pair, ADOPTED)
     if adoption_learning > 0.0:

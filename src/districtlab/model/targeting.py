@@ -93,7 +93,7 @@ class Outreach:
             while missing > 0 and approached < tier.size:
                 size = min(batch, tier.size - approached)
                 candidates = _wrapped_slice(order, self._cursors[index], size)
-                hits = np.flatnonzero(rng.random(size) < acceptance[candidates])
+                hits = (rng.random(size) < acceptance[candidates]).nonzero()[0]
                 if eligible is not None and hits.size:
                     hits = hits[eligible(candidates[hits])]
                 # stop just after the last firm taken, so the next call starts with the next firm
