@@ -18,7 +18,7 @@ import argparse
 import statistics
 import time
 
-import _single_core  # first: sets the thread-pool sizes before numpy loads (through districtlab)
+import _single_core  # before anything that loads numpy: sets the thread-pool sizes
 import districtlab
 from districtlab.presets import list_presets, load_scenario
 

@@ -25,8 +25,6 @@ Usage::
 
 from __future__ import annotations
 
-import _single_core  # first: sets the thread-pool sizes before numpy loads
-
 import argparse
 import datetime
 import json
@@ -38,6 +36,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import _single_core  # before anything that loads numpy: sets the thread-pool sizes
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = "vinalopo-footwear"
@@ -158,8 +158,10 @@ def main(args: argparse.Namespace) -> None:
 
     print("3. scaling with firms and with ties", flush=True)
     by_firms = [pair[0] for pair in side_by_side]
-    for firms in (3_000, 30_000, 300_000):
-        by_firms.append(measure("districtlab", firms, runs=3 if quick else (5 if firms < 300_000 else 3), warm_up=firms < 300_000))
+    by_firms.extend(
+        measure("districtlab", firms, runs=3 if quick else (5 if firms < 300_000 else 3), warm_up=firms < 300_000)
+        for firms in (3_000, 30_000, 300_000)
+    )
     by_firms.append(million)
     by_firms.sort(key=lambda m: m.firms)
     tie_firms = 100_000
