@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.model.arrays import unique_sorted
+from districtlab.model.arrays import unique_counts, unique_sorted
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.networks import Exposure
 from districtlab.model.pairs import Pairs
@@ -287,10 +287,17 @@ def adopt_after_project(
     pairs = Pairs(pair[open_pairs], firm[open_pairs], tech[open_pairs])
     base, bonus = utility_terms(data, state, step, exposure, pairs)
     pays = base + bonus + _subsidy_term(cost_share) > 0.0
+    adopting = pairs.flat[pays]
+    if unique_counts(adopting)[1] is not None:
+        # a firm in two projects on one technology that end together adopts it once
+        _, first = np.unique(adopting, return_index=True)
+        once = np.zeros(adopting.size, dtype=bool)
+        once[first] = True
+        pays[pays] = once
     behaviour = data.behaviour
     adopt(
         state, data.firms, data.visible, pairs.firm[pays], pairs.tech[pays],
-        np.full(int(pays.sum()), CHANNEL["project"], dtype=np.int8),
+        np.full(int(np.count_nonzero(pays)), CHANNEL["project"], dtype=np.int8),
         behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
     )
     pay_grants(state, step, step.spend.shape[0])
