@@ -73,39 +73,49 @@ class TransitionClocks:
 class PendingPairs:
     """Pairs whose hazard inputs changed since the clocks were last brought up to date.
 
-    A flag per pair rather than a list of indices: marking the same pair many
-    times (a firm with many neighbours that adopt) costs no more than marking it
-    once, and :meth:`take` returns each pair once, in increasing order, which
-    keeps the gathers that follow cache-friendly.
+    Marking appends to a list; :meth:`take` returns each marked pair once. A pair
+    is often marked many times (a firm with many neighbours that adopt), and a
+    step marks a small share of all pairs, so duplicates are removed without
+    sorting or scanning all pairs: each marked pair is stamped with its position
+    in the batch, and a position keeps its pair only if the stamp is still its
+    own (the last occurrence wins). When most pairs are marked (the first step,
+    the complete graph) a flag per pair and one scan are cheaper, and are used.
+    The order of the pairs returned carries no meaning: refreshing a clock does
+    not depend on the others.
     """
 
     def __init__(self, n_firms: int, n_technologies: int) -> None:
-        self._flags = np.zeros((n_firms, n_technologies), dtype=bool)
-        self._flat = self._flags.reshape(-1)
-        self._any = False
+        self._k = n_technologies
+        self._size = n_firms * n_technologies
+        self._batches: list[NDArray[np.int64]] = []
+        self._stamp = np.zeros(self._size, dtype=np.int64)
+        self._flags = np.zeros(self._size, dtype=bool)
 
     def add(self, pairs: NDArray[np.int64]) -> None:
         if pairs.size:
-            self._flat[pairs] = True
-            self._any = True
+            self._batches.append(pairs)
 
     def add_firms(self, firms: NDArray[np.int64]) -> None:
         """Every technology of these firms."""
         if firms.size:
-            self._flags[firms] = True
-            self._any = True
+            self.add((firms[:, None] * self._k + np.arange(self._k)).reshape(-1))
 
     def add_technologies(self, technologies: NDArray[np.int64]) -> None:
         """These technologies of every firm."""
         if technologies.size:
-            self._flags[:, technologies] = True
-            self._any = True
+            self.add((np.arange(0, self._size, self._k)[:, None] + technologies).reshape(-1))
 
     def take(self) -> NDArray[np.int64]:
-        """The distinct pairs marked since the last call, in increasing order; the flags are cleared."""
-        if not self._any:
+        """The distinct pairs marked since the last call; the marks are cleared."""
+        if not self._batches:
             return _EMPTY
-        pairs = self._flat.nonzero()[0]
-        self._flat[pairs] = False
-        self._any = False
-        return pairs
+        marked = np.concatenate(self._batches) if len(self._batches) > 1 else self._batches[0]
+        self._batches = []
+        if marked.size > self._size // 8:  # most pairs: one scan of a flag per pair
+            self._flags[marked] = True
+            pairs = self._flags.nonzero()[0]
+            self._flags[pairs] = False
+            return pairs
+        position = np.arange(marked.size)
+        self._stamp[marked] = position
+        return marked[self._stamp[marked] == position]
