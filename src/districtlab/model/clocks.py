@@ -30,15 +30,23 @@ class TransitionClocks:
 
     A stopped clock is never started again (stages never go back), so stopping
     only sets its rate to 0 and its due time to infinity.
+
+    Finding the pairs due in a step does not scan every pair: each firm keeps a
+    lower bound on the due times of its K clocks, lowered whenever one of them
+    is set and made exact whenever the firm is checked. A step scans the n
+    bounds and then only the rows of the firms whose bound falls in the step.
     """
 
-    def __init__(self, thresholds: NDArray[np.float64]) -> None:
+    def __init__(self, thresholds: NDArray[np.float64], n_technologies: int) -> None:
         size = thresholds.size
+        self._k = n_technologies
         self.remaining = thresholds.reshape(-1).astype(np.float64)
         self.rate = np.zeros(size)
         self.since = np.zeros(size)
         self.due = np.full(size, np.inf)
-        self._is_due = np.zeros(size, dtype=bool)  # reused by due_before: no per-step allocation
+        self._due_rows = self.due.reshape(-1, n_technologies)
+        self._earliest = np.full(size // n_technologies, np.inf)  # per firm: <= min of its row of due
+        self._may_be_due = np.zeros(self._earliest.size, dtype=bool)  # reused: no per-step allocation
 
     def set_rates(self, pairs: NDArray[np.int64], rates: NDArray[np.float64], now: float) -> None:
         """From time ``now`` on, the given pairs run at ``rates``.
@@ -58,14 +66,21 @@ class TransitionClocks:
         np.divide(remaining, rates, out=due, where=running)
         due[running] += now
         self.due[pairs] = due
+        np.minimum.at(self._earliest, pairs // self._k, due)
 
     def due_before(self, time: float) -> NDArray[np.int64]:
         """Pairs whose integrated hazard passes the threshold before ``time``, in increasing order."""
-        np.less(self.due, time, out=self._is_due)
-        return self._is_due.nonzero()[0]
+        np.less(self._earliest, time, out=self._may_be_due)
+        firms = self._may_be_due.nonzero()[0]
+        if firms.size == 0:
+            return _EMPTY
+        rows = self._due_rows[firms]
+        self._earliest[firms] = rows.min(axis=1)
+        row, column = (rows < time).nonzero()
+        return firms[row] * self._k + column
 
     def stop(self, pairs: NDArray[np.int64]) -> None:
-        """Pairs that have moved on: their clock no longer runs."""
+        """Pairs that have moved on: their clock no longer runs (their firms' bounds stay valid, if low)."""
         self.rate[pairs] = 0.0
         self.due[pairs] = np.inf
 
