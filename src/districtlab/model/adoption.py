@@ -30,13 +30,14 @@ from districtlab.model.networks import Exposure
 from districtlab.model.pairs import Pairs
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun
 from districtlab.model.state import ADOPTED, CHANNEL, KNOWLEDGEABLE, DistrictState, adopt
+from districtlab.model.technologies import TechnologyArrays
 
 _GRANT = np.int8(CHANNEL["grant"])
 _LEGITIMACY = np.int8(CHANNEL["legitimacy"])
 
 
 def log_benefit_over_cost(
-    employees: NDArray[np.float64], technologies, value_added_per_employee: float, appraisal_years: float
+    employees: NDArray[np.float64], technologies: TechnologyArrays, value_added_per_employee: float, appraisal_years: float
 ) -> NDArray[np.float64]:
     """log B_ik - log C_ik for every firm and technology (fixed for a run), firms x technologies."""
     benefit = (
@@ -46,12 +47,6 @@ def log_benefit_over_cost(
     cost = technologies.cost_fixed[None, :] + technologies.cost_per_employee[None, :] * employees[:, None]
     with np.errstate(divide="ignore"):
         return np.log(benefit) - np.log(np.maximum(cost, 1.0))  # even a free technology costs some effort
-
-
-def adoption_cost(data: RunData, firm: NDArray[np.int64], tech: NDArray[np.int64]) -> NDArray[np.float64]:
-    technologies = data.technologies
-    cost = technologies.cost_fixed[tech] + technologies.cost_per_employee[tech] * data.firms.employees[firm]
-    return np.maximum(cost, 1.0)
 
 
 def utility_terms(
@@ -127,7 +122,7 @@ def award_grants(
     awarded while the grant account covers them.
     """
     k = data.technologies.k
-    knowledgeable: Pairs | None = None
+    knowledgeable: NDArray[np.int64] | None = None
     for slot, programme in enumerate(programmes):
         if programme is None or not programme.delivering(step.month) or programme.design.grant_rate <= 0.0:
             continue
@@ -136,13 +131,14 @@ def award_grants(
         if account <= 0.0:
             continue
         if knowledgeable is None:
-            knowledgeable = Pairs.of(state.pairs_at(KNOWLEDGEABLE), k)
-        open_ = (state.grant_rate_flat[knowledgeable.flat] == 0.0) & programme.in_focus[knowledgeable.tech]
-        candidates = knowledgeable.flat[open_]
+            knowledgeable = state.pairs_at(KNOWLEDGEABLE)
+        open_ = state.grant_rate_flat[knowledgeable] == 0.0
+        open_ &= programme.in_focus_pairs(data.firms.n)[knowledgeable]
+        candidates = knowledgeable[open_]
         if candidates.size == 0:
             continue
         rate = programme.design.grant_rate
-        cheapest = float(adoption_cost(data, knowledgeable.firm[open_], knowledgeable.tech[open_]).min()) * rate
+        cheapest = float(data.adoption_cost[candidates].min()) * rate
         affordable = int(account // cheapest)
         if affordable == 0:
             continue
@@ -154,7 +150,7 @@ def award_grants(
         candidates, firm = candidates[order], firm[order]
         applies = rng.random(candidates.size) < state.absorptive_capacity[firm]
         candidates, firm = candidates[applies], firm[applies]
-        amount = adoption_cost(data, firm, candidates - firm * k) * rate
+        amount = data.adoption_cost[candidates] * rate
         within_budget = amount.cumsum() <= account
         candidates, amount = candidates[within_budget], amount[within_budget]
         if candidates.size == 0:
@@ -194,9 +190,11 @@ def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) ->
         return
     low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[rose], side="right")
     high = np.searchsorted(sorted_thresholds, step.legitimacy[rose], side="right")
-    for tech, first, last in zip(rose.tolist(), low.tolist(), high.tolist(), strict=True):  # technologies, not firms
-        pair = order[first:last] * k + tech
-        state.mark_changed(pair[state.stage_flat[pair] == KNOWLEDGEABLE])
+    # the firms whose thresholds lie in (old L_k, new L_k], for every technology k that rose, in one gather
+    counts = high - low
+    position = np.arange(counts.sum()) + np.repeat(low - (counts.cumsum() - counts), counts)
+    pair = order[position] * k + np.repeat(rose, counts)
+    state.mark_changed(pair[state.stage_flat[pair] == KNOWLEDGEABLE])
     state.legitimacy_applied = np.maximum(state.legitimacy_applied, step.legitimacy)
 
 

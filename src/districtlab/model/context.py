@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +32,16 @@ class RunData:
     event_reach_multiplier: float
     competence_gain: float
     dt: float
+
+    @cached_property
+    def adoption_cost(self) -> NDArray[np.float64]:
+        """Per pair (flat firm * K + technology): C_ik = max(fixed_k + per_employee_k employees_i, 1).
+
+        Computed on first use (only programmes with grants need it for every pair).
+        """
+        technologies = self.technologies
+        cost = technologies.cost_fixed[None, :] + technologies.cost_per_employee[None, :] * self.firms.employees[:, None]
+        return np.maximum(cost, 1.0).reshape(-1)
 
 
 @dataclass

@@ -94,6 +94,7 @@ class ProgrammeRun:
     project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _in_focus_pairs: NDArray[np.bool_] | None = field(default=None, repr=False)
 
     @classmethod
     def plan(
@@ -183,6 +184,12 @@ class ProgrammeRun:
         if instrument not in self.outreach:
             self.outreach[instrument] = Outreach(tiers.by_rule[self.targeting])
         return self.outreach[instrument]
+
+    def in_focus_pairs(self, n_firms: int) -> NDArray[np.bool_]:
+        """Per pair (flat firm * K + technology): is the technology in the focus? Built once per run."""
+        if self._in_focus_pairs is None or self._in_focus_pairs.size != n_firms * self.in_focus.size:
+            self._in_focus_pairs = np.tile(self.in_focus, n_firms)
+        return self._in_focus_pairs
 
     def draw_topics(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
         """Technologies for n units (events, projects), drawn by priority over the focus.

@@ -209,7 +209,7 @@ def make_aware(state: DistrictState, pair: NDArray[np.int64]) -> None:
         _raise(state, pair, AWARE)
 
 
-def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | int) -> None:
+def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | np.int8) -> None:
     """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel."""
     if pair.size == 0:
         return
@@ -217,7 +217,7 @@ def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: N
     if moved is None:
         state.knowledge_channel_flat[pair] = channel
     else:
-        state.knowledge_channel_flat[pair[moved]] = channel if np.isscalar(channel) else channel[moved]
+        state.knowledge_channel_flat[pair[moved]] = channel[moved] if isinstance(channel, np.ndarray) else channel
 
 
 def adopt(
