@@ -15,7 +15,7 @@ import pandas as pd
 
 from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import SIZE_CLASSES, Scenario
-from districtlab.experiments.compare import compare, cost_per_additional, mean_interval
+from districtlab.experiments.compare import cost_per_additional, mean_interval, paired_differences
 from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
 
 PROGRAMMES = ("none", "generic", "place-based")
@@ -33,7 +33,7 @@ class DistrictComparison:
     experiment: ExperimentResult
 
     def additionality(self, confidence: float = 0.95) -> pd.DataFrame:
-        table = compare(self.experiment, baseline=BASELINE, outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
+        table = paired_differences(self.experiment, baseline=BASELINE, outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
     def cost_per_additional_adopter(self, confidence: float = 0.95) -> pd.DataFrame:
@@ -42,7 +42,7 @@ class DistrictComparison:
 
     def place_based_vs_generic(self, confidence: float = 0.95) -> pd.DataFrame:
         """Place-based minus generic (same budget), paired."""
-        table = compare(self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
+        table = paired_differences(self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
         table = table[table["scenario"] == "place-based"]
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
