@@ -138,7 +138,7 @@ class Design(Sequence[Scenario]):
         """The scenario of design point ``index`` (validated)."""
         if self._scenarios is not None:
             return self._scenarios[index]
-        return scenario_with(self.base, self.points[index], label=f"design point {self.names[index]}")
+        return scenario_with(self.base, self.points[index], label=self.names[index])
 
     def to_frame(self) -> pd.DataFrame:
         """The design table with the point names in a ``scenario`` column (one row per point)."""

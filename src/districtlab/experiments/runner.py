@@ -407,9 +407,9 @@ def run_scenarios(
     plan = ExperimentPlan.create(design, replications=replications, rng=rng, common_random_numbers=common_random_numbers)
     with ExperimentStore.prepare(store, plan) if store is not None else contextlib.nullcontext() as opened:
         done = opened.completed() if opened is not None else set()
-        pending = [spec for spec in plan.runs() if (spec.scenario, spec.replication) not in done]
+        pending = (spec for spec in plan.runs() if (spec.scenario, spec.replication) not in done)
         workers = parallelism(executor)
-        size = batch_size or (MAX_BATCH if executor is None else default_batch_size(len(pending), workers))
+        size = batch_size or (MAX_BATCH if executor is None else default_batch_size(plan.total - len(done), workers))
         tasks = _batches(pending, size, design, plan.entropy)
         kept: list[RunSummary] = []
         finished = len(done)

@@ -239,9 +239,8 @@ class ExperimentStore:
     >>> store.query("SELECT scenario, avg(new_adopters) AS mean FROM runs GROUP BY scenario")  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path, metadata: dict[str, Any], plan: ExperimentPlan, lock: IO[str] | None = None) -> None:
+    def __init__(self, path: Path, plan: ExperimentPlan, lock: IO[str] | None = None) -> None:
         self.path = path
-        self.metadata = metadata
         self.plan = plan
         self._lock = lock
         self._accepted_cache: list[tuple[Path, pa.Table]] | None = None
@@ -255,7 +254,7 @@ class ExperimentStore:
         directory = Path(path)
         metadata = read_metadata(directory)
         plan = plan_from_metadata(metadata, str(directory / METADATA))
-        store = cls(directory, metadata, plan)
+        store = cls(directory, plan)
         store.completed()  # reads every part's keys: a corrupted part is reported now
         return store
 
@@ -283,20 +282,23 @@ class ExperimentStore:
                     "resuming would mix results of two model versions",
                     path=directory,
                 )
-            store = cls(directory, metadata, plan, _acquire_lock(directory))
-            store.completed()  # a corrupted or foreign part is reported before anything changes
-            store._clean_up()
+            store = cls(directory, plan, _acquire_lock(directory))
+            try:
+                store.completed()  # a corrupted or foreign part is reported before anything changes
+                store._clean_up()
+            except BaseException:
+                store.close()
+                raise
             return store
         directory.mkdir(parents=True, exist_ok=True)
         lock = _acquire_lock(directory)
         for entry in directory.iterdir():  # what a writer killed before the metadata was in place left
             if _METADATA_TEMPORARY.match(entry.name):
                 entry.unlink()
-        metadata = plan_metadata(plan)
-        write_text_atomically(directory / METADATA, json.dumps(metadata, indent=1) + "\n")
+        write_text_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
         for sub in (RUNS, SERIES):
             (directory / sub).mkdir(exist_ok=True)
-        return cls(directory, metadata, plan, lock)
+        return cls(directory, plan, lock)
 
     def close(self) -> None:
         """Release the lock on the directory (a store that only reads holds none)."""
@@ -473,9 +475,12 @@ def _sql_string(text: str) -> str:
 def _acquire_lock(directory: Path) -> IO[str]:
     handle = open(directory / LOCK, "a", encoding="utf-8")  # noqa: SIM115 - held until close()
     if fcntl is not None:
+        # A POSIX record lock belongs to this process only: worker processes forked
+        # later do not inherit it, so a writer killed with kill -9 frees the
+        # directory at once even while its orphaned workers finish their tasks.
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             handle.close()
             raise InputError("another districtlab process is writing this experiment", path=directory) from None
     return handle
