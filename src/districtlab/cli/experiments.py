@@ -45,6 +45,7 @@ from districtlab.experiments import (
 from districtlab.experiments.compare import DEFAULT_OUTCOMES
 from districtlab.experiments.sensitivity import SensitivityResult, analyse, morris_design, saltelli_design
 from districtlab.experiments.store import is_experiment, read_metadata
+from districtlab.experiments.summary import check_outcomes
 from districtlab.presets import load_scenario
 from districtlab.viz import indices_over_steps, sensitivity_panels
 
@@ -65,6 +66,9 @@ Programme = Annotated[str | None, typer.Option(help="Active programme of the bas
 Months = Annotated[float | None, typer.Option(help="Horizon in months.")]
 Firms = Annotated[int | None, typer.Option(help="Rescale the population to N firms.")]
 Outcomes = Annotated[list[str] | None, typer.Option("--outcome", help="Scalar outcome to report (repeatable).")]
+BatchSize = Annotated[
+    int | None, typer.Option(min=1, help="Runs per task sent to a worker and per part stored (default: automatic).")
+]
 
 
 def _base_scenario(source: str, programme: str | None, months: float | None, firms: int | None) -> Scenario:
@@ -157,11 +161,13 @@ def _runs_progress(description: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _run(design: Design, *, replications: int, root: np.random.SeedSequence, out: Path, workers: int,
-         scheduler: str | None, description: str) -> ExperimentResult:
+         scheduler: str | None, batch_size: int | None, description: str) -> ExperimentResult:
     if is_experiment(out):
         console.print(f"resuming the experiment in {out}")
     with _executor(workers, scheduler) as executor, _runs_progress(description) as update:
-        result = run_scenarios(design, replications=replications, rng=root, executor=executor, store=out, progress=update)
+        result = run_scenarios(
+            design, replications=replications, rng=root, executor=executor, store=out, batch_size=batch_size, progress=update
+        )
     console.print(f"seed {result.entropy} ({len(result.names)} scenarios x {replications} replications = "
                   f"{len(result.names) * replications} runs in {out})")
     return result
@@ -316,6 +322,7 @@ def sweep(
     workers: Workers = 1,
     scheduler: Scheduler = None,
     resume: Resume = False,
+    batch_size: BatchSize = None,
     programme: Programme = None,
     months: Months = None,
     firms: Firms = None,
@@ -324,10 +331,11 @@ def sweep(
     with user_errors(preset_or_file):
         outcomes = list(outcome or SWEEP_OUTCOMES)
         base = _base_scenario(preset_or_file, programme, months, firms)
+        check_outcomes(base, outcomes)
         root = _root_seed(out, seed, resume)
         chosen = _sweep_design(base, param or [], design, samples, table, root)
         result = _run(chosen, replications=replications, root=root, out=out, workers=workers, scheduler=scheduler,
-                      description="sweep")
+                      batch_size=batch_size, description="sweep")
         points = _point_summary(result, outcomes)
         written = _write_table(points, out, "points")
         view = points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]]
@@ -386,6 +394,7 @@ def compare_command(
     workers: Workers = 1,
     scheduler: Scheduler = None,
     resume: Resume = False,
+    batch_size: BatchSize = None,
     target_half_width: Annotated[
         list[str] | None,
         typer.Option(help="Report the replications needed for 95% CIs of this half-width: X, or OUTCOME=X (repeatable)."),
@@ -404,10 +413,11 @@ def compare_command(
             raise InputError(f"--baseline {baseline!r} is not one of --programmes ({', '.join(names)})")
         targets = _target_half_widths(target_half_width or [])
         base = _base_scenario(preset_or_file, None, months, firms)
+        check_outcomes(base, outcomes)
         scenarios = {name: _with_programme(base, name, preset_or_file) for name in names}
         root = _root_seed(out, seed, resume)
         result = _run(Design.of(scenarios), replications=replications, root=root, out=out, workers=workers,
-                      scheduler=scheduler, description="compare")
+                      scheduler=scheduler, batch_size=batch_size, description="compare")
         comparison = compare(result, baseline=baseline, outcomes=outcomes, target_half_width=targets)
         written = _write_table(comparison.means, out, "means") + _write_table(comparison.differences, out, "differences")
         written += _write_table(comparison.to_frame(), out, "comparison")
@@ -460,6 +470,7 @@ def sensitivity(
     workers: Workers = 1,
     scheduler: Scheduler = None,
     resume: Resume = False,
+    batch_size: BatchSize = None,
     programme: Programme = None,
     months: Months = None,
     firms: Firms = None,
@@ -472,6 +483,7 @@ def sensitivity(
             raise InputError("sensitivity analysis needs at least one --param PATH=LOW:HIGH")
         outcomes = list(outcome or SENSITIVITY_OUTCOMES)
         base = _base_scenario(preset_or_file, programme, months, firms)
+        check_outcomes(base, outcomes, series or [])
         root = _root_seed(out, seed, resume)
         ranges = {key: _range(key, spec) for key, spec in map(_split_param, param)}
         if method == "morris":
@@ -479,7 +491,7 @@ def sensitivity(
         else:
             chosen = saltelli_design(base, ranges, n=samples or 64, rng=root)
         result = _run(chosen, replications=replications, root=root, out=out, workers=workers, scheduler=scheduler,
-                      description=method)
+                      batch_size=batch_size, description=method)
         indices = analyse(result, outcomes=outcomes, series=list(series or []))
         written = _write_table(indices.to_frame(), out, "indices")
         written.append(_write_figure(sensitivity_panels(indices.indices, outcomes=outcomes), out / "sensitivity.png"))

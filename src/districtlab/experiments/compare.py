@@ -43,7 +43,12 @@ def mean_interval(values: NDArray[np.float64], confidence: float) -> tuple[float
 
 
 def replications_needed(sd: float, half_width: float, confidence: float, current: int) -> int:
-    """Replications for a t interval of the given half-width (iterating on the t quantile).
+    """The fewest replications n >= 2 whose t interval has at most the given half-width.
+
+    That is the smallest n with ``t_{n-1} sd / sqrt(n) <= half_width``, ``sd``
+    estimated from the ``current`` replications. The normal quantile gives a
+    lower bound (t exceeds it), from which n is raised one at a time. With no
+    variation to estimate (``sd`` zero or NaN), ``current`` is returned.
 
     Examples
     --------
@@ -52,13 +57,11 @@ def replications_needed(sd: float, half_width: float, confidence: float, current
     """
     if not (sd > 0 and half_width > 0):
         return current
-    n = max(current, 2)
-    for _ in range(50):
-        needed = max(math.ceil((stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / half_width) ** 2), 2)
-        if needed == n:
-            break
-        n = needed
-    return int(n)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    n = max(2, math.ceil((z * sd / half_width) ** 2))
+    while stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n) > half_width:
+        n += 1
+    return n
 
 
 def _target(target_half_width: TargetHalfWidth, outcome: str) -> float | None:

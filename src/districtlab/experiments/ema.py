@@ -44,6 +44,7 @@ from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.parameters import check_range, check_value, scenario_with
+from districtlab.experiments.summary import check_outcomes
 from districtlab.simulation import simulate
 
 DEFAULT_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
@@ -178,10 +179,7 @@ def as_ema_model(
         raise InputError("two parameter keys map to the same EMA name; rename one")
     if not outcomes:
         raise InputError("an EMA model needs at least one outcome")
-    known = simulate(scenario.with_months(scenario.dt), rng=0).outcomes()
-    unknown = [outcome for outcome in outcomes if outcome not in known]
-    if unknown:
-        raise InputError(f"unknown outcome {unknown[0]!r}; known: {', '.join(known)}")
+    check_outcomes(scenario, outcomes)
     root = as_seed_sequence(rng)
     entropy = root.entropy
     assert isinstance(entropy, int)

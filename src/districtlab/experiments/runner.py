@@ -22,13 +22,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from districtlab._rng import RNGLike
 from districtlab.config import Scenario
+from districtlab.errors import InputError
 from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan, RunSpec
 from districtlab.experiments.store import ID_COLUMNS, ExperimentStore, is_experiment, read_metadata, runs_table
@@ -319,6 +319,8 @@ class ExperimentResult:
         """
         if self._summaries is None:
             return self.store.query(sql, parameters)
+        import duckdb  # imported when a query is made: `import districtlab` stays light
+
         connection = duckdb.connect()
         try:
             connection.register("runs", self.outcomes())
@@ -328,6 +330,8 @@ class ExperimentResult:
             design.insert(0, "scenario_index", range(len(self.names)))
             connection.register("design", design)
             return connection.execute(sql, list(parameters or [])).df()
+        except duckdb.Error as error:
+            raise InputError(f"query failed: {str(error).splitlines()[0]}") from None
         finally:
             connection.close()
 

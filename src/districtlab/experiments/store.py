@@ -33,9 +33,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -47,6 +46,9 @@ from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan
 from districtlab.experiments.summary import RunSummary
 from districtlab.io.toml import dump_scenario, parse_scenario, write_text_atomically
+
+if TYPE_CHECKING:
+    import duckdb
 
 try:  # advisory locks keep two processes from writing one experiment (POSIX only)
     import fcntl
@@ -415,6 +417,8 @@ class ExperimentStore:
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection with the views ``runs``, ``series``, ``scenarios`` and ``design``."""
+        import duckdb  # imported when a query is made: `import districtlab` stays light
+
         connection = duckdb.connect()
         try:
             parts = self.parts()
@@ -446,6 +450,8 @@ class ExperimentStore:
 
         Outcome columns with dots in their names are quoted: ``"adoption_share.robotics"``.
         """
+        import duckdb
+
         with self.connect() as connection:
             try:
                 return connection.execute(sql, list(parameters or [])).df()

@@ -6,11 +6,14 @@ this compact summary, which is what workers send back and what the store writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from districtlab.config import Scenario
+from districtlab.errors import InputError
 from districtlab.results import RunResult
 
 #: Per-step series kept for every run (for curves with confidence bands), besides
@@ -57,3 +60,24 @@ def summarise(result: RunResult, scenario: int, replication: int) -> RunSummary:
         series=series,
         technologies=technologies,
     )
+
+
+def outcome_names(scenario: Scenario) -> tuple[str, ...]:
+    """The scalar outcomes every run of ``scenario`` reports (from a run of one step)."""
+    from districtlab.simulation import simulate  # the runner's import of simulate is the usual path
+
+    return tuple(simulate(scenario.with_months(scenario.dt), rng=0).outcomes())
+
+
+def series_names(scenario: Scenario) -> tuple[str, ...]:
+    """The per-step series an experiment keeps for each run of ``scenario``."""
+    return (*SERIES, *(ADOPTION_SHARE + name for name in scenario.technology_names))
+
+
+def check_outcomes(scenario: Scenario, outcomes: Sequence[str] = (), series: Sequence[str] = ()) -> None:
+    """Raise :class:`InputError` for an outcome or series that runs of ``scenario`` do not report."""
+    for wanted, known, kind in ((outcomes, outcome_names(scenario) if outcomes else (), "outcome"),
+                                (series, series_names(scenario), "series")):
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            raise InputError(f"unknown {kind} {unknown[0]!r}; known: {', '.join(known)}")
