@@ -18,7 +18,15 @@ RNGLike = int | np.random.SeedSequence | np.random.Generator | None
 
 #: Names of the independent streams a single run uses, in spawn order. Appending
 #: a name keeps existing streams (and so regression trajectories) unchanged.
-RUN_STREAMS = ("population", "network", "thresholds", "awareness", "programme", "attribution", "core_services")
+RUN_STREAMS = (
+    "population",
+    "network",
+    "thresholds",
+    "awareness",
+    "programme",
+    "attribution",
+    "core_services",
+)
 
 
 def as_seed_sequence(rng: RNGLike) -> np.random.SeedSequence:

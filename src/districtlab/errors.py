@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 
 class DistrictlabError(Exception):
     """Base class of districtlab's own errors."""
@@ -24,3 +26,25 @@ class InputError(DistrictlabError, ValueError):
         self.problem = message
         parts = [part for part in (self.path, field) if part]
         super().__init__(": ".join([*parts, message]))
+
+
+def first_problem(error: ValidationError) -> tuple[str, str]:
+    """(dotted field, what is wrong) for the first problem of a pydantic ValidationError, in one line."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = str(first["msg"]).splitlines()[0]
+    more = error.error_count() - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return field, message
+
+
+def from_validation_error(error: ValidationError, source: str | Path | None = None) -> InputError:
+    field, message = first_problem(error)
+    return InputError(message, path=source, field=field)

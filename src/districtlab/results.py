@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ FRAME_COLUMNS = ("step", "technology", "size_class", "role", "metric", "value")
 SME_CLASSES = ("micro", "small")
 
 
-def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.float64]:
+def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.floating[Any]]:
     """Gini coefficient of firms' maturity (technologies adopted / K) from per-step histograms.
 
     ``histogram[t, j]`` is the number of firms with j technologies adopted. The
@@ -114,11 +115,15 @@ class RunResult:
         for name in o.technology_names:
             result[f"adoption_share.{name}"] = float(adopted_final[o.technology_names.index(name)] / n)
             reached = np.flatnonzero(shares[name].to_numpy() >= 0.5)
-            result[f"months_to_half.{name}"] = float(self.months[reached[0]]) if reached.size else float("nan")
+            result[f"months_to_half.{name}"] = (
+                float(self.months[reached[0]]) if reached.size else float("nan")
+            )
         adopted_by_size = o.adopted[final].sum(axis=2)  # technologies x size classes
         for size_index, size in enumerate(SIZE_CLASSES):
             firms = o.firms_by_group[size_index].sum()
-            result[f"engaged_share.{size}"] = float(o.engaged[final, size_index] / firms) if firms else float("nan")
+            result[f"engaged_share.{size}"] = (
+                float(o.engaged[final, size_index] / firms) if firms else float("nan")
+            )
             result[f"size_adoption_share.{size}"] = (
                 float(adopted_by_size[:, size_index].mean() / firms) if firms else float("nan")
             )
@@ -129,7 +134,9 @@ class RunResult:
             if channel == "initial":
                 continue
             count = new_by_channel[channel_index, :, sme].sum()
-            result[f"sme_adoption_channel_share.{channel}"] = float(count / sme_total) if sme_total else float("nan")
+            result[f"sme_adoption_channel_share.{channel}"] = (
+                float(count / sme_total) if sme_total else float("nan")
+            )
         rti = [CHANNELS.index(c) for c in RTI_CHANNELS]
         result["sme_adoption_channel_share.rti_direct"] = (
             float(new_by_channel[rti][:, :, sme].sum() / sme_total) if sme_total else float("nan")
@@ -150,8 +157,8 @@ class RunResult:
         * ``adoptions_by_channel.<channel>``: cumulative adoptions per technology x size class;
         * ``engaged_share`` per size class: firms that have dealt with the RTI;
         * ``rti_competence`` and ``legitimacy`` per technology; ``absorptive_capacity_mean`` per size;
-        * ``spend_eur.<slot>.<line>`` and ``units.<slot>.<line>`` per step (flows), for the slots
-          ``rti_core_services`` and ``programme``.
+        * ``spend_eur.<slot>.<line>``, ``units.<slot>.<line>`` and ``budget_released.<slot>`` per
+          step (flows), for the slots ``rti_core_services`` and ``programme``.
         """
         o = self.observations
         steps = self.steps
@@ -161,10 +168,14 @@ class RunResult:
         all_ = np.array([ALL], dtype=object)
         blocks: list[pd.DataFrame] = []
 
-        def block(metric: str, values: NDArray[np.float64], tech: NDArray, size: NDArray, role: NDArray) -> None:
+        def block(
+            metric: str, values: NDArray[np.float64], tech: NDArray, size: NDArray, role: NDArray
+        ) -> None:
             """values has shape steps x len(tech) x len(size) x len(role)."""
             shape = values.shape
-            grid = np.meshgrid(steps, np.arange(shape[1]), np.arange(shape[2]), np.arange(shape[3]), indexing="ij")
+            grid = np.meshgrid(
+                steps, np.arange(shape[1]), np.arange(shape[2]), np.arange(shape[3]), indexing="ij"
+            )
             blocks.append(
                 pd.DataFrame(
                     {
@@ -182,8 +193,20 @@ class RunResult:
         group = o.firms_by_group.astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             block("adoption_share", adopted / group[None, None], techs, sizes, roles)
-            block("adoption_share", adopted.sum(axis=3, keepdims=True) / group.sum(axis=1)[None, None, :, None], techs, sizes, all_)
-            block("adoption_share", adopted.sum(axis=2, keepdims=True) / group.sum(axis=0)[None, None, None, :], techs, all_, roles)
+            block(
+                "adoption_share",
+                adopted.sum(axis=3, keepdims=True) / group.sum(axis=1)[None, None, :, None],
+                techs,
+                sizes,
+                all_,
+            )
+            block(
+                "adoption_share",
+                adopted.sum(axis=2, keepdims=True) / group.sum(axis=0)[None, None, None, :],
+                techs,
+                all_,
+                roles,
+            )
         block("adoption_share", adopted.sum(axis=(2, 3))[:, :, None, None] / self.n_firms, techs, all_, all_)
         block("adopters", adopted, techs, sizes, roles)
         block("adopters", adopted.sum(axis=(2, 3))[:, :, None, None], techs, all_, all_)
@@ -196,7 +219,13 @@ class RunResult:
         ):
             block(name, series[:, None, None, None], all_, all_, all_)
         for channel_index, channel in enumerate(CHANNELS):
-            block(f"adoptions_by_channel.{channel}", o.adoptions_by_channel[:, channel_index, :, :, None], techs, sizes, all_)
+            block(
+                f"adoptions_by_channel.{channel}",
+                o.adoptions_by_channel[:, channel_index, :, :, None],
+                techs,
+                sizes,
+                all_,
+            )
         firms_per_size = group.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             block("engaged_share", (o.engaged / firms_per_size)[:, None, :, None], all_, sizes, all_)
@@ -204,10 +233,23 @@ class RunResult:
         block("legitimacy", o.legitimacy[:, :, None, None], techs, all_, all_)
         block("absorptive_capacity_mean", o.absorptive_capacity[:, None, :, None], all_, sizes, all_)
         for slot_index, slot in enumerate(PROGRAMME_SLOTS):
+            block(f"budget_released.{slot}", o.released[:, slot_index, None, None, None], all_, all_, all_)
             for line_index, line in enumerate(SPEND_LINES):
-                block(f"spend_eur.{slot}.{line}", o.spend[:, slot_index, line_index, None, None, None], all_, all_, all_)
+                block(
+                    f"spend_eur.{slot}.{line}",
+                    o.spend[:, slot_index, line_index, None, None, None],
+                    all_,
+                    all_,
+                    all_,
+                )
             for line_index, line in enumerate(UNIT_LINES):
-                block(f"units.{slot}.{line}", o.units[:, slot_index, line_index, None, None, None], all_, all_, all_)
+                block(
+                    f"units.{slot}.{line}",
+                    o.units[:, slot_index, line_index, None, None, None],
+                    all_,
+                    all_,
+                    all_,
+                )
         frame = pd.concat(blocks, ignore_index=True)
         for column in ("technology", "size_class", "role", "metric"):
             frame[column] = frame[column].astype("category")

@@ -24,7 +24,9 @@ from districtlab.model import run_model
 from districtlab.results import RunResult
 
 
-def simulate(scenario: Scenario, *, rng: RNGLike = None, progress: Callable[[int, int], None] | None = None) -> RunResult:
+def simulate(
+    scenario: Scenario, *, rng: RNGLike = None, progress: Callable[[int, int], None] | None = None
+) -> RunResult:
     """Run one simulation of ``scenario``.
 
     Parameters
@@ -94,8 +96,11 @@ def bass_scenario(*, p: float, q: float, n_firms: int, steps: int, dt: float = 1
         population=Population(
             segments=(
                 FirmSegment(
-                    role="producer", size_class="small", count=n_firms,
-                    rti_member_share=0.0, association_member_share=0.0,
+                    role="producer",
+                    size_class="small",
+                    count=n_firms,
+                    rti_member_share=0.0,
+                    association_member_share=0.0,
                 ),
             ),
             max_employees=250,

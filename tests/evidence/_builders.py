@@ -25,9 +25,7 @@ def write_zip(path: Path, members: dict[str, bytes | str]) -> Path:
 def interview_project() -> QdaProject:
     """Two coders, two interviews in two cases of two districts, with paragraphs and overlaps."""
     first = "Q: How did you hear of it?\nA: At the AIJU event on robots.\n\nQ: Barriers?\nA: Cost, mostly.\n"
-    second = (
-        "Q: Who advises you?\nA: Our machine supplier and the lead firm.\nA: Also the institute.\n"
-    )
+    second = "Q: Who advises you?\nA: Our machine supplier and the lead firm.\nA: Also the institute.\n"
     codes = [
         {
             "guid": "c0000000-0000-4000-8000-000000000000",

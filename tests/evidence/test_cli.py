@@ -24,7 +24,8 @@ def qdpx(tmp_path: Path) -> Path:
 def assert_one_line_error(result, *needles: str) -> None:
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
     assert all(needle in lines[0] for needle in needles), lines[0]
     assert "Traceback" not in result.output
 
@@ -50,17 +51,13 @@ def test_import_shows_a_summary_and_writes_tables(qdpx: Path, tmp_path: Path) ->
         "cases.csv",
         "codes.csv",
     ]
-    parquet = runner.invoke(
-        evidence_app, ["import", str(qdpx), "--out", str(out), "--format", "parquet"]
-    )
+    parquet = runner.invoke(evidence_app, ["import", str(qdpx), "--out", str(out), "--format", "parquet"])
     assert parquet.exit_code == 0
     assert len(pd.read_parquet(out / "segments.parquet")) == 8
 
 
 def test_import_of_the_shared_fixture(tmp_path: Path) -> None:
-    result = runner.invoke(
-        evidence_app, ["import", str(REFI_FIXTURES / "target-atlas-project.qdpx")]
-    )
+    result = runner.invoke(evidence_app, ["import", str(REFI_FIXTURES / "target-atlas-project.qdpx")])
     assert result.exit_code == 0
     assert "codes" in result.stdout
 
@@ -68,14 +65,8 @@ def test_import_of_the_shared_fixture(tmp_path: Path) -> None:
 def test_import_reports_missing_sources_as_one_warning_line(tmp_path: Path) -> None:
     project = interview_project()
     # Drop the stored text of one source: the archive then lacks its file.
-    texts = {
-        guid: text
-        for guid, text in project.texts.items()
-        if guid != project.sources["guid"].iloc[0]
-    }
-    path = write_project(
-        type(project)(**{**project.__dict__, "texts": texts}), tmp_path / "gap.qdpx"
-    )
+    texts = {guid: text for guid, text in project.texts.items() if guid != project.sources["guid"].iloc[0]}
+    path = write_project(type(project)(**{**project.__dict__, "texts": texts}), tmp_path / "gap.qdpx")
     result = runner.invoke(evidence_app, ["import", str(path)])
     assert result.exit_code == 0
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
@@ -93,7 +84,8 @@ def test_matrix_by_variable_to_each_format(qdpx: Path, tmp_path: Path) -> None:
             evidence_app,
             ["matrix", str(qdpx), "--by", "case", "--cell", "presence", "--out", str(out)],
         )
-        assert result.exit_code == 0 and out.is_file(), result.output
+        assert result.exit_code == 0, result.output
+        assert out.is_file(), result.output
     assert pd.read_csv(tmp_path / "matrix.csv").columns.tolist() == ["case", "code", "presence"]
 
 
@@ -115,18 +107,14 @@ def test_matrix_bad_input_is_exit_2_and_writes_nothing(qdpx: Path, tmp_path: Pat
 
 
 def test_cooccurrence_and_reliability(qdpx: Path, tmp_path: Path) -> None:
-    result = runner.invoke(
-        evidence_app, ["cooccurrence", str(qdpx), "--out", str(tmp_path / "co.xlsx")]
-    )
+    result = runner.invoke(evidence_app, ["cooccurrence", str(qdpx), "--out", str(tmp_path / "co.xlsx")])
     assert result.exit_code == 0
     assert (tmp_path / "co.xlsx").is_file()
     shown = runner.invoke(evidence_app, ["reliability", str(qdpx), "--unit", "paragraph"])
     assert shown.exit_code == 0
     assert "(pooled)" in shown.stdout
     out = tmp_path / "icr.csv"
-    written = runner.invoke(
-        evidence_app, ["reliability", str(qdpx), "--unit", "source", "--out", str(out)]
-    )
+    written = runner.invoke(evidence_app, ["reliability", str(qdpx), "--unit", "source", "--out", str(out)])
     assert written.exit_code == 0
     assert pd.read_csv(out)["code"].iloc[-1] == "(pooled)"
     assert_one_line_error(
@@ -142,9 +130,7 @@ def test_codebook_export(tmp_path: Path) -> None:
     result = runner.invoke(evidence_app, ["codebook", "--out", str(tmp_path / "districtlab.qdc")])
     assert result.exit_code == 0
     assert "Living lab" in set(read_codebook(tmp_path / "districtlab.qdc")["name"])
-    assert (
-        runner.invoke(evidence_app, ["codebook", "--out", str(tmp_path / "c.yaml")]).exit_code == 0
-    )
+    assert runner.invoke(evidence_app, ["codebook", "--out", str(tmp_path / "c.yaml")]).exit_code == 0
     assert_one_line_error(
         runner.invoke(evidence_app, ["codebook", "--out", str(tmp_path / "c.txt")]), ".qdc or .yaml"
     )
@@ -190,9 +176,11 @@ def test_network_roles_and_brokerage(network, tmp_path: Path) -> None:
     roles = pd.read_csv(roles_csv).set_index("node")
     # The RTI hears from the outside vendor and advises two SMEs: Morrison's two conditions hold,
     # while by Giuliani and Bell it is an external star (it receives nothing inside the district).
-    assert roles.loc[
-        "INESCOP", ["receives_external", "diffuses_internally", "gatekeeper"]
-    ].tolist() == [True, True, True]
+    assert roles.loc["INESCOP", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [
+        True,
+        True,
+        True,
+    ]
     assert roles.loc["INESCOP", "cognitive_role"] == "external_star"
     assert "Vendor" not in roles["cognitive_role"].dropna().index
     out = tmp_path / "brokerage.csv"
@@ -230,15 +218,11 @@ def test_network_bad_input_is_exit_2(network, tmp_path: Path) -> None:
     edges, nodes = network
     assert_one_line_error(runner.invoke(network_app, ["roles", str(edges)]), "node table")
     assert_one_line_error(
-        runner.invoke(
-            network_app, ["brokerage", str(edges), "--nodes", str(nodes), "--group", "sector"]
-        ),
+        runner.invoke(network_app, ["brokerage", str(edges), "--nodes", str(nodes), "--group", "sector"]),
         "sector",
     )
     assert_one_line_error(
-        runner.invoke(
-            network_app, ["roles", str(edges), "--nodes", str(nodes), "--semantics", "advice"]
-        ),
+        runner.invoke(network_app, ["roles", str(edges), "--nodes", str(nodes), "--semantics", "advice"]),
         "edge_semantics",
     )
     nodes.write_text("id,type\nINESCOP,bank\n", encoding="utf-8")

@@ -51,9 +51,7 @@ def yaml_codes():
 
 def test_shipped_qdc_is_generated_from_the_yaml() -> None:
     shipped = study_codebook_file("qdc").read_bytes()
-    assert codebook_xml(yaml_codes()) == shipped, (
-        "regenerate with: python -m districtlab.evidence.codebook"
-    )
+    assert codebook_xml(yaml_codes()) == shipped, "regenerate with: python -m districtlab.evidence.codebook"
 
 
 def test_qdc_reads_back_with_our_reader_as_the_yaml_says() -> None:
@@ -84,13 +82,9 @@ def test_guids_are_stable_and_follow_the_path() -> None:
             "codebook", "RTI instruments", "Diagnostics"
         )
     )
-    renamed = codebook_frame(
-        {"codes": [{"name": "RTI instruments", "codes": [{"name": "Diagnosis"}]}]}
-    )
+    renamed = codebook_frame({"codes": [{"name": "RTI instruments", "codes": [{"name": "Diagnosis"}]}]})
     assert renamed["guid"].iloc[1] != codes.loc["RTI instruments / Diagnostics", "guid"]
-    pinned = codebook_frame(
-        {"codes": [{"name": "X", "guid": "01234567-89ab-4def-8123-456789abcdef"}]}
-    )
+    pinned = codebook_frame({"codes": [{"name": "X", "guid": "01234567-89ab-4def-8123-456789abcdef"}]})
     assert pinned["guid"].iloc[0] == "01234567-89ab-4def-8123-456789abcdef"
 
 

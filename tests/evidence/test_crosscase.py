@@ -31,9 +31,7 @@ def test_c_coefficient_known_answer() -> None:
 def test_source_groups_by_case_variable_and_source(project) -> None:
     names = dict(zip(project.sources["guid"], project.sources["name"], strict=True))
     by_district = source_groups(project, "district")
-    assert {
-        names[g]: d for g, d in zip(by_district["source_guid"], by_district["group"], strict=True)
-    } == {
+    assert {names[g]: d for g, d in zip(by_district["source_guid"], by_district["group"], strict=True)} == {
         "I01 toy maker": "Toy Valley",
         "I02 shoe maker": "Vinalopó",
     }
@@ -132,6 +130,6 @@ def test_exports_are_written_and_readable(project, tmp_path: Path, suffix: str) 
 
 
 def test_unsupported_export_is_refused_without_writing(project, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="unsupported table format '.docx'"):
+    with pytest.raises(InputError, match=r"unsupported table format '\.docx'"):
         write_table(meta_matrix(project), tmp_path / "matrix.docx")
     assert list(tmp_path.iterdir()) == []

@@ -46,11 +46,7 @@ def test_t1_null_model_moments_and_z_scores() -> None:
     for group in range(2):
         assert expected[group] == pytest.approx([0, 0.25, 0.25, 0.25, 0, 0.75])
         assert np.sqrt(variance[group]).round(4).tolist() == [0, 0.4677, 0.5, 0.5, 0, 0.9186]
-    z = (
-        brokerage_roles(t1(), "g")
-        .loc["A", [f"z_{role}" for role in ROLE_COLUMNS]]
-        .to_numpy(dtype=float)
-    )
+    z = brokerage_roles(t1(), "g").loc["A", [f"z_{role}" for role in ROLE_COLUMNS]].to_numpy(dtype=float)
     assert math.isnan(z[0])
     assert math.isnan(z[4])
     assert z[[1, 2, 3, 5]].round(4).tolist() == [1.6036, -0.5, 1.5, 1.3608]
@@ -192,9 +188,7 @@ def test_read_csv_network_normalises_types_and_reverses_nominations(survey) -> N
         ("id,type\nA,rti\n", "from,to\nA,A\n", "advice.csv", "missing column(s) source, target"),
     ],
 )
-def test_bad_network_files_name_file_and_line(
-    tmp_path, nodes_text, edges_text, where, message
-) -> None:
+def test_bad_network_files_name_file_and_line(tmp_path, nodes_text, edges_text, where, message) -> None:
     nodes = write(tmp_path / "actors.csv", nodes_text)
     edges = write(tmp_path / "advice.csv", edges_text)
     with pytest.raises(InputError) as error:
@@ -247,9 +241,7 @@ def archetypes() -> nx.DiGraph:
     graph.add_nodes_from(["e1", "e2"], type="external")
     core = ["gk", "a1", "a2", "a3"]
     graph.add_edges_from((u, v) for u in core for v in core if u != v)
-    graph.add_edges_from(
-        [("e1", "gk"), ("e2", "gk"), ("e1", "star"), ("e2", "star"), ("star", "weak")]
-    )
+    graph.add_edges_from([("e1", "gk"), ("e2", "gk"), ("e1", "star"), ("e2", "star"), ("star", "weak")])
     return graph
 
 
@@ -294,9 +286,11 @@ def test_morrison_conditions_are_reported_separately() -> None:
         True,
         True,
     ]
-    assert table.loc[
-        "star", ["receives_external", "diffuses_internally", "gatekeeper"]
-    ].tolist() == [True, False, False]
+    assert table.loc["star", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [
+        True,
+        False,
+        False,
+    ]
     assert table.loc["a1", ["receives_external", "diffuses_internally", "gatekeeper"]].tolist() == [
         False,
         True,

@@ -54,9 +54,7 @@ def test_taguette_highlights(tmp_path: Path, suffix: str) -> None:
     assert segments["start"].isna().all()
     assert segments["code_guid"].isna().tolist() == [False, False, False, True]
     # One highlight with two tags co-occurs with itself, even without offsets.
-    pair = (
-        cooccurrence(project).set_index(["code_a", "code_b"]).loc[("events", "technologies.robots")]
-    )
+    pair = cooccurrence(project).set_index(["code_a", "code_b"]).loc[("events", "technologies.robots")]
     assert pair["n_ab"] == 1
     assert pair["c_coefficient"] == 1.0
     assert meta_matrix(project, by="source")["count"].tolist() == [1, 1, 0, 0, 0, 1]
@@ -132,9 +130,7 @@ def qualcoder_project(folder: Path) -> Path:
     )
     connection.execute("INSERT INTO cases VALUES (1, 'Toy firm', '', 'ana', '')")
     connection.execute("INSERT INTO case_text (caseid, fid, pos0, pos1) VALUES (1, 1, 0, 10)")
-    connection.execute(
-        "INSERT INTO attribute_type VALUES ('district', '', 'ana', '', 'case', 'character')"
-    )
+    connection.execute("INSERT INTO attribute_type VALUES ('district', '', 'ana', '', 'case', 'character')")
     connection.execute(
         "INSERT INTO attribute (name, attr_type, value, id) VALUES ('district', 'case', 'Toy Valley', 1)"
     )

@@ -39,9 +39,7 @@ TABLES = (
 
 # 139 code points before the quote, three of them outside the BMP (two UTF-16 units each),
 # so that UTF-16 offsets would point elsewhere.
-PREFIX = (
-    "Entrevista 🚀 con la técnica del instituto 🧪 sobre la fábrica 🏭 y sus proveedores. " * 3
-)[:139]
+PREFIX = ("Entrevista 🚀 con la técnica del instituto 🧪 sobre la fábrica 🏭 y sus proveedores. " * 3)[:139]
 QUOTE = "Nos ayudaron con el diagnóstico y después con el demostr"
 TEXT = PREFIX + QUOTE + " ador de robótica."
 
@@ -93,10 +91,7 @@ def test_target_atlas_export_keeps_its_code_hierarchy() -> None:
     parent = codes.loc["Commits", "guid"]
     assert pd.isna(codes.loc["Commits", "parent_guid"])
     assert (codes["parent_guid"].iloc[1:] == parent).all()
-    assert (
-        codes.loc["2022-02-11T10:39:25Z cdbfd92", "path"]
-        == "Commits / 2022-02-11T10:39:25Z cdbfd92"
-    )
+    assert codes.loc["2022-02-11T10:39:25Z cdbfd92", "path"] == "Commits / 2022-02-11T10:39:25Z cdbfd92"
     assert codes["is_codable"].all()
     # The shared export holds a codebook but no sources, so no quotation to check offsets on:
     # test_selection_offsets_are_code_points builds one at the same [139, 195).
@@ -174,9 +169,7 @@ def test_selection_offsets_are_code_points_half_open(make_zip) -> None:
         ),
     ],
 )
-def test_vendor_quirks_read_the_same_coding(
-    make_zip, members: dict[str, str], archive_name: str
-) -> None:
+def test_vendor_quirks_read_the_same_coding(make_zip, members: dict[str, str], archive_name: str) -> None:
     project = read_project(make_zip(archive_name, members))
     segment = project.segments.iloc[0]
     assert segment["text"] == QUOTE
@@ -217,9 +210,7 @@ def test_non_text_sources_are_listed_with_their_kind(make_zip) -> None:
         '<AudioSource guid="9D000000-0000-4000-8000-000000000003" name="Call" path="relative://call.mp3"/>'
         '<VideoSource guid="9D000000-0000-4000-8000-000000000004" name="Visit" path="internal://v.mp4"/>'
     )
-    archive = make_zip(
-        "media.qdpx", {"project.qde": qde(source=sources), "Sources/r.pdf": b"%PDF-1.4"}
-    )
+    archive = make_zip("media.qdpx", {"project.qde": qde(source=sources), "Sources/r.pdf": b"%PDF-1.4"})
     project = read_project(archive)
     assert project.sources["kind"].tolist() == ["pdf", "picture", "audio", "video"]
     assert not project.sources["has_text"].any()
@@ -238,9 +229,7 @@ def test_bare_qde_reads_sources_beside_it(tmp_path: Path) -> None:
 def test_selections_past_the_text_end_warn(make_zip) -> None:
     short = TEXT[:150]
     with pytest.warns(QdaImportWarning, match="end past the end"):
-        project = read_project(
-            make_zip("short.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": short})
-        )
+        project = read_project(make_zip("short.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": short}))
     assert project.segments["text"].iloc[0] == short[139:]
 
 
@@ -252,9 +241,7 @@ def test_selections_past_the_text_end_warn(make_zip) -> None:
         (("<Project", "<Projekt"), "not a REFI-QDA project: the root element is <Projekt>"),
     ],
 )
-def test_broken_projects_are_one_line_errors(
-    make_zip, change: tuple[str, str], message: str
-) -> None:
+def test_broken_projects_are_one_line_errors(make_zip, change: tuple[str, str], message: str) -> None:
     text = qde().replace(*change)
     if change[0] == "<Project":
         text = text.replace("</Project>", "</Projekt>")

@@ -52,9 +52,9 @@ def test_krippendorff_2011_binary_and_two_coder_examples() -> None:
 
 def test_krippendorff_labels_and_edge_cases() -> None:
     assert krippendorff_alpha([["A", "B"], ["B", "A"]], level="nominal") == pytest.approx(-0.5)
-    assert krippendorff_alpha(
-        [["yes", None, "no"], ["yes", "no", "no"]], level="nominal"
-    ) == pytest.approx(1.0)
+    assert krippendorff_alpha([["yes", None, "no"], ["yes", "no", "no"]], level="nominal") == pytest.approx(
+        1.0
+    )
     assert np.isnan(krippendorff_alpha([[1, 1, 1], [1, 1, 1]], level="nominal"))
     with pytest.raises(InputError, match="no unit has values from two or more coders"):
         krippendorff_alpha([[1, nan], [nan, 2]], level="nominal")
@@ -184,14 +184,9 @@ def test_unit_presence_marks_codings_per_coder_and_unit(project) -> None:
 
 def test_a_coder_who_skipped_a_source_is_missing_not_absent(project) -> None:
     ana_only_first = project.segments[
-        ~(
-            (project.segments["coder"] == "Ben")
-            & project.segments["source_name"].str.startswith("I02")
-        )
+        ~((project.segments["coder"] == "Ben") & project.segments["source_name"].str.startswith("I02"))
     ]
-    skipped = type(project)(
-        **{**project.__dict__, "segments": ana_only_first.reset_index(drop=True)}
-    )
+    skipped = type(project)(**{**project.__dict__, "segments": ana_only_first.reset_index(drop=True)})
     presence, units, _, _ = unit_presence(skipped, units="paragraph")
     second = (units["source_guid"] == project.sources["guid"].iloc[1]).to_numpy()
     assert np.isnan(presence[1, second, :]).all()

@@ -110,9 +110,7 @@ def test_external_entity_is_refused(tmp_path: Path) -> None:
 
 
 def test_hostile_spreadsheet_is_checked_before_it_is_opened(tmp_path: Path) -> None:
-    archive = write_zip(
-        tmp_path / "highlights.xlsx", {"[Content_Types].xml": "<x/>", "../../evil": "x"}
-    )
+    archive = write_zip(tmp_path / "highlights.xlsx", {"[Content_Types].xml": "<x/>", "../../evil": "x"})
     assert "path traversal" in one_line_error(lambda: read_taguette(archive))
     assert "path traversal" in one_line_error(lambda: read_qda(archive))
 
@@ -123,9 +121,7 @@ def test_malformed_xml_names_line_and_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("hostile", ["slip", "bomb", "laughs", "external"])
-def test_cli_refuses_hostile_archives_with_exit_2_and_writes_nothing(
-    tmp_path: Path, hostile: str
-) -> None:
+def test_cli_refuses_hostile_archives_with_exit_2_and_writes_nothing(tmp_path: Path, hostile: str) -> None:
     members: dict[str, bytes | str] = {
         "slip": {"project.qde": MINIMAL, "../evil.txt": "x"},
         "bomb": {"project.qde": MINIMAL, "Sources/zeros.txt": bytes(32 * 1024**2)},

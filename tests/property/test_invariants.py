@@ -31,7 +31,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     if scenario.programme.kind != "none":
         programme["budget_eur_per_year"] = draw(st.sampled_from([1e4, 3e5, 2e6, 2e7]))
         programme["start_month"] = draw(st.integers(0, 12))
-        programme["targeting"] = draw(st.sampled_from(["open_call", "smes_first", "leading_firms_first", "rti_network"]))
+        programme["targeting"] = draw(
+            st.sampled_from(["open_call", "smes_first", "leading_firms_first", "rti_network"])
+        )
     return scenario.replace(programme=programme)
 
 

@@ -26,7 +26,9 @@ def bass_closed_form(p: float, q: float, months: np.ndarray) -> np.ndarray:
 def replicate(p: float, q: float, steps: int, dt: float, replications: int, seed: int) -> np.ndarray:
     scenario = districtlab.bass_scenario(p=p, q=q, n_firms=N_FIRMS, steps=steps, dt=dt)
     children = np.random.SeedSequence(seed).spawn(replications)
-    return np.array([districtlab.simulate(scenario, rng=c).adoption_share()["innovation"].to_numpy() for c in children])
+    return np.array(
+        [districtlab.simulate(scenario, rng=c).adoption_share()["innovation"].to_numpy() for c in children]
+    )
 
 
 def assert_within_tolerance(curves: np.ndarray, reference: np.ndarray) -> None:
@@ -41,7 +43,9 @@ def assert_within_tolerance(curves: np.ndarray, reference: np.ndarray) -> None:
 
 # corners and interior points of p in [0.001, 0.05], q in [0.05, 0.6], plus the Sultan et al. means
 CORNERS = [(0.001, 0.05), (0.001, 0.6), (0.05, 0.05), (0.05, 0.6), (0.03, 0.38)]
-INTERIOR = [tuple(x) for x in np.round(np.random.default_rng(2026).uniform([0.001, 0.05], [0.05, 0.6], (3, 2)), 4)]
+INTERIOR = [
+    tuple(x) for x in np.round(np.random.default_rng(2026).uniform([0.001, 0.05], [0.05, 0.6], (3, 2)), 4)
+]
 
 
 @pytest.mark.parametrize(("p", "q"), CORNERS + INTERIOR)
@@ -60,7 +64,9 @@ def fine_curves() -> tuple[np.ndarray, np.ndarray]:
     return np.arange(steps + 1) * dt, replicate(p, q, steps, dt=dt, replications=20, seed=12)
 
 
-def test_replication_mean_matches_closed_form_when_steps_are_fine(fine_curves: tuple[np.ndarray, np.ndarray]) -> None:
+def test_replication_mean_matches_closed_form_when_steps_are_fine(
+    fine_curves: tuple[np.ndarray, np.ndarray],
+) -> None:
     months, curves = fine_curves
     assert_within_tolerance(curves, bass_closed_form(0.03, 0.38, months))
 

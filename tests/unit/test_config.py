@@ -55,13 +55,17 @@ def test_malformed_toml_is_one_line() -> None:
 
 
 def test_instrument_shares_must_sum_to_one() -> None:
-    text = preset_text("toy-valley").replace("training = 0.05  # ASSUMPTION\ngrants = 0.0", "training = 0.5\ngrants = 0.0", 1)
+    text = preset_text("toy-valley").replace(
+        "training = 0.05  # ASSUMPTION\ngrants = 0.0", "training = 0.5\ngrants = 0.0", 1
+    )
     with pytest.raises(InputError, match="sum to 1"):
         parse_scenario(text)
 
 
 def test_unknown_technology_in_competence_is_refused() -> None:
-    text = preset_text("toy-valley").replace("ecommerce = 0.4\n\n[rti.core_services]", "ecommerce = 0.4\nblockchain = 0.1\n\n[rti.core_services]")
+    text = preset_text("toy-valley").replace(
+        "ecommerce = 0.4\n\n[rti.core_services]", "ecommerce = 0.4\nblockchain = 0.1\n\n[rti.core_services]"
+    )
     with pytest.raises(InputError, match="unknown"):
         parse_scenario(text)
 
@@ -70,7 +74,7 @@ def test_with_firms_keeps_the_distribution() -> None:
     scenario = load_scenario("vinalopo-footwear")
     doubled = scenario.with_firms(2 * scenario.n_firms)
     assert doubled.n_firms == 2 * scenario.n_firms
-    for (key, count) in scenario.segment_counts().items():
+    for key, count in scenario.segment_counts().items():
         assert doubled.segment_counts()[key] == 2 * count
     tiny = scenario.with_firms(100)
     assert tiny.n_firms == 100

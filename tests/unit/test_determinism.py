@@ -48,11 +48,15 @@ def test_a_generator_seeds_reproducibly() -> None:
 def test_programmes_share_the_population_and_thresholds_under_one_seed() -> None:
     """Common random numbers: month 0 is identical whatever the programme."""
     base = small("castellon-ceramics")
-    runs = [districtlab.simulate(base.with_programme(name), rng=5) for name in ("none", "generic", "place-based")]
+    runs = [
+        districtlab.simulate(base.with_programme(name), rng=5) for name in ("none", "generic", "place-based")
+    ]
     for run in runs[1:]:
         np.testing.assert_array_equal(run.observations.adopted[0], runs[0].observations.adopted[0])
         np.testing.assert_array_equal(run.observations.firms_by_group, runs[0].observations.firms_by_group)
     # before any programme starts (month 24) the trajectories coincide exactly
     start = 24
     for run in runs[1:]:
-        np.testing.assert_array_equal(run.observations.adopted[: start + 1], runs[0].observations.adopted[: start + 1])
+        np.testing.assert_array_equal(
+            run.observations.adopted[: start + 1], runs[0].observations.adopted[: start + 1]
+        )

@@ -12,7 +12,9 @@ from districtlab.errors import InputError
 from districtlab.presets import export_preset, list_presets, load_scenario, preset_text
 
 NUMBER = re.compile(r"^\s*[A-Za-z0-9_\-]+\s*=\s*-?[0-9][0-9_.eE+\-]*\s*(#.*)?$")
-SOURCE = re.compile(r"\[[A-Z][A-Za-z0-9\-]*\]|ASSUMPTION|MODEL\.md|unused|as above|as the|the same|derived|always on|no grants|does not|not part|not in|not ASCER|own association|\(see above\)")
+SOURCE = re.compile(
+    r"\[[A-Z][A-Za-z0-9\-]*\]|ASSUMPTION|MODEL\.md|unused|as above|as the|the same|derived|always on|no grants|does not|not part|not in|not ASCER|own association|\(see above\)"
+)
 
 
 def test_three_district_presets_are_shipped() -> None:
@@ -50,7 +52,9 @@ def test_shared_behaviour_is_identical_across_districts() -> None:
 
 def test_documented_demonstrators_are_affordable(preset_name: str) -> None:
     programme = load_scenario(preset_name).programmes["place-based"]
-    assert programme.allocation is not None and programme.design is not None and programme.codesign is not None
+    assert programme.allocation is not None
+    assert programme.design is not None
+    assert programme.codesign is not None
     delivery = programme.total_budget_eur * (1 - programme.codesign.budget_share)
     assert programme.allocation.demonstrator * delivery >= programme.design.demonstrator_cost_eur
 

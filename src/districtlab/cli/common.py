@@ -11,7 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from districtlab.errors import InputError
+from districtlab.errors import InputError, from_validation_error
 
 console = Console(highlight=False)
 if not console.is_terminal:  # logs and pipes: do not squeeze tables into 80 columns
@@ -28,21 +28,6 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def describe_validation_error(error: ValidationError, source: str | None = None) -> str:
-    """One line naming the source, the first bad field and what is wrong with it."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif first["type"] == "missing":
-        message = "required key is missing"
-    more = error.error_count() - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    prefix = f"{source}: " if source else ""
-    return f"{prefix}{field}: {message}{suffix}"
-
-
 @contextmanager
 def user_errors(source: str | None = None) -> Iterator[None]:
     """Turn errors a user can fix into one line and exit status 2, never a traceback."""
@@ -51,7 +36,7 @@ def user_errors(source: str | None = None) -> Iterator[None]:
     except InputError as error:
         fail(str(error))
     except ValidationError as error:
-        fail(describe_validation_error(error, source))
+        fail(str(from_validation_error(error, source)))
     except FileNotFoundError as error:
         fail(f"{error.filename}: no such file")
     except IsADirectoryError as error:

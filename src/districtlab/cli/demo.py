@@ -24,7 +24,9 @@ DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
 
 def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
     formatted = formatted_summary(summary)
-    table = Table(title=f"Additionality over no programme (mean [95% CI], {replications} paired replications)")
+    table = Table(
+        title=f"Additionality over no programme (mean [95% CI], {replications} paired replications)"
+    )
     for index, column in enumerate(formatted.columns):
         table.add_column(column, justify="left" if index < 2 else "right")
     for row in formatted.itertuples(index=False):
@@ -38,7 +40,9 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     total = len(scenarios) * len(PROGRAMMES) * replications
     executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     with executor if executor is not None else nullcontext(), progress_bar("simulating", total) as update:
-        comparisons = compare_programmes(scenarios, replications=replications, rng=seed, executor=executor, progress=update)
+        comparisons = compare_programmes(
+            scenarios, replications=replications, rng=seed, executor=executor, progress=update
+        )
     summary = summary_table(comparisons)
     contrast = pd.concat([c.place_based_vs_generic() for c in comparisons], ignore_index=True)
     console.print(additionality_table(summary, replications))
@@ -48,7 +52,10 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "root_seed": str(seed),
         "replications": str(replications),
-        "district_seeds": "; ".join(f"{c.preset}: entropy {c.experiment.entropy}, spawn key {c.experiment.runs[0].spawn_key[:-1]}" for c in comparisons),
+        "district_seeds": "; ".join(
+            f"{c.preset}: entropy {c.experiment.entropy}, spawn key {c.experiment.runs[0].spawn_key[:-1]}"
+            for c in comparisons
+        ),
         "common_random_numbers": "yes, within each district",
         "presets": ", ".join(DISTRICTS),
     }

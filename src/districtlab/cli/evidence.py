@@ -54,23 +54,17 @@ network_app = typer.Typer(
 
 ProjectPath = Annotated[
     Path,
-    typer.Argument(
-        help="A .qdpx/.qde/.qdc file, a Taguette .csv/.xlsx export or a QualCoder .qda folder."
-    ),
+    typer.Argument(help="A .qdpx/.qde/.qdc file, a Taguette .csv/.xlsx export or a QualCoder .qda folder."),
 ]
 TableOut = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write the table to a .csv, .parquet, .xlsx or .html file."),
 ]
-Coders = Annotated[
-    list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")
-]
+Coders = Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")]
 EdgesPath = Annotated[Path, typer.Argument(help="Edge list (.csv, with --nodes) or GraphML file.")]
 NodesPath = Annotated[
     Path | None,
-    typer.Option(
-        "--nodes", help="Node table (.csv) with id, type and optional district, size_class."
-    ),
+    typer.Option("--nodes", help="Node table (.csv) with id, type and optional district, size_class."),
 ]
 Semantics = Annotated[
     str,
@@ -159,12 +153,8 @@ def matrix(
         str, typer.Option("--by", help="Rows: case, source, or a variable such as district.")
     ] = "case",
     cell: Annotated[str, typer.Option("--cell", help="count, presence or excerpts.")] = "count",
-    order_by: Annotated[
-        str | None, typer.Option("--order-by", help="Variable that orders the rows.")
-    ] = None,
-    max_excerpts: Annotated[
-        int, typer.Option("--max-excerpts", min=1, help="Excerpts per cell.")
-    ] = 3,
+    order_by: Annotated[str | None, typer.Option("--order-by", help="Variable that orders the rows.")] = None,
+    max_excerpts: Annotated[int, typer.Option("--max-excerpts", min=1, help="Excerpts per cell.")] = 3,
     coder: Coders = None,
     out: TableOut = None,
 ) -> None:
@@ -178,18 +168,14 @@ def matrix(
         if out is None:
             _show(wide.T if cell != "excerpts" else tidy, f"{project.name}: {cell} by {by} x code")
         else:
-            write_table(
-                tidy, out, display=wide, title=f"{project.name}: meta-matrix ({cell} by {by})"
-            )
+            write_table(tidy, out, display=wide, title=f"{project.name}: meta-matrix ({cell} by {by})")
             console.print(f"wrote {out}")
 
 
 @evidence_app.command("cooccurrence")
 def cooccurrence_command(
     path: ProjectPath,
-    scope: Annotated[
-        str, typer.Option("--scope", help="overlap (passages) or source.")
-    ] = "overlap",
+    scope: Annotated[str, typer.Option("--scope", help="overlap (passages) or source.")] = "overlap",
     value: Annotated[
         str, typer.Option("--value", help="Shown in the matrix: c_coefficient or n_ab.")
     ] = "c_coefficient",
@@ -227,9 +213,7 @@ def reliability(
         Path | None,
         typer.Option("--units", help="CSV of units (source or source_guid, start, end)."),
     ] = None,
-    level: Annotated[
-        str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")
-    ] = "nominal",
+    level: Annotated[str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")] = "nominal",
     coder: Coders = None,
     out: TableOut = None,
 ) -> None:
@@ -268,9 +252,7 @@ def codebook(
         if suffix == ".qdc":
             write_codebook(codes, out)
         elif suffix in (".yaml", ".yml"):
-            out.write_text(
-                study_codebook_file("yaml").read_text(encoding="utf-8"), encoding="utf-8"
-            )
+            out.write_text(study_codebook_file("yaml").read_text(encoding="utf-8"), encoding="utf-8")
         else:
             raise InputError("the codebook is exported as .qdc or .yaml", path=out)
         console.print(f"wrote {out}")
@@ -287,9 +269,7 @@ def roles(
     semantics: Semantics = "flow",
     balance_tolerance: Annotated[
         float,
-        typer.Option(
-            "--balance-tolerance", help="|out-in|/(out+in) up to which ties are balanced."
-        ),
+        typer.Option("--balance-tolerance", help="|out-in|/(out+in) up to which ties are balanced."),
     ] = 0.2,
     min_recipients: Annotated[
         int,
@@ -341,9 +321,7 @@ def brokerage(
     ],
     nodes: NodesPath = None,
     semantics: Semantics = "flow",
-    credit: Annotated[
-        str, typer.Option("--credit", help="full (sna) or split (UCINET 1/k).")
-    ] = "full",
+    credit: Annotated[str, typer.Option("--credit", help="full (sna) or split (UCINET 1/k).")] = "full",
     out: TableOut = None,
 ) -> None:
     """Gould-Fernandez brokerage roles with z-scores from sna's null model."""

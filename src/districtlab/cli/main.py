@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import pandas as pd
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
 from districtlab import __version__
@@ -23,9 +23,7 @@ from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.experiments import register as register_experiment_commands
 from districtlab.cli.progress import progress_bar
 from districtlab.config import NO_PROGRAMME, Scenario
-from districtlab.errors import InputError
-from districtlab.experiments.compare import mean_interval
-from districtlab.io.results import write_run_outputs
+from districtlab.errors import InputError, from_validation_error
 from districtlab.io.toml import save_scenario
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
@@ -41,7 +39,7 @@ app = typer.Typer(
 )
 
 
-class ProgrammeChoice(str, Enum):
+class ProgrammeChoice(StrEnum):
     none = "none"
     generic = "generic"
     place_based = "place-based"
@@ -55,7 +53,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """districtlab: Industry 4.0 diffusion in industrial districts."""
 
@@ -83,7 +83,10 @@ def presets(
         for name in list_presets():
             scenario = load_preset(name)
             table.add_row(
-                name, scenario.district, f"{scenario.n_firms:,}", scenario.rti.name,
+                name,
+                scenario.district,
+                f"{scenario.n_firms:,}",
+                scenario.rti.name,
                 ", ".join([NO_PROGRAMME, *scenario.programmes]),
             )
         console.print(table)
@@ -92,7 +95,9 @@ def presets(
 # -- run ----------------------------------------------------------------------------------
 
 
-def _scenario_for_run(source: str, programme: ProgrammeChoice | None, months: float | None, firms: int | None) -> Scenario:
+def _scenario_for_run(
+    source: str, programme: ProgrammeChoice | None, months: float | None, firms: int | None
+) -> Scenario:
     scenario = load_scenario(source)
     try:
         if programme is not None:
@@ -101,9 +106,9 @@ def _scenario_for_run(source: str, programme: ProgrammeChoice | None, months: fl
             scenario = scenario.with_months(months)
         if firms is not None:
             scenario = scenario.with_firms(firms)
-    except InputError:
-        raise
-    except ValueError as error:
+    except ValidationError as error:
+        raise from_validation_error(error, source) from None
+    except ValueError as error:  # e.g. an unknown programme name, too few firms
         raise InputError(str(error).splitlines()[0], path=source) from None
     return scenario
 
@@ -116,7 +121,9 @@ def _executor(workers: int) -> Executor | None:
     return ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
 
 
-def _run_replications(scenario: Scenario, replications: int, seed: int | None, workers: int) -> list[RunResult]:
+def _run_replications(
+    scenario: Scenario, replications: int, seed: int | None, workers: int
+) -> list[RunResult]:
     """Replication r runs with SeedSequence(entropy, spawn_key=(r,)), as in run_scenarios."""
     root = as_seed_sequence(seed)
     entropy = root.entropy
@@ -124,9 +131,14 @@ def _run_replications(scenario: Scenario, replications: int, seed: int | None, w
     keys = [(*root.spawn_key, r) for r in range(replications)]
     if replications == 1:
         with progress_bar("simulating", scenario.n_steps) as update:
-            return [simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=keys[0]), progress=update)]
+            return [
+                simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=keys[0]), progress=update)
+            ]
     executor = _executor(workers)
-    with executor if executor is not None else nullcontext(), progress_bar("replications", replications) as update:
+    with (
+        executor if executor is not None else nullcontext(),
+        progress_bar("replications", replications) as update,
+    ):
         if executor is None:
             results = []
             for index, key in enumerate(keys):
@@ -142,9 +154,13 @@ def _run_replications(scenario: Scenario, replications: int, seed: int | None, w
 
 
 def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
+    from districtlab.experiments.compare import mean_interval  # scipy.stats: imported when needed
+
     outcomes = pd.DataFrame([result.outcomes() for result in results])
     n = len(results)
-    table = Table(title=f"{scenario.district}: {scenario.programme.name}, {scenario.n_firms:,} firms, {scenario.months:g} months, {n} replication{'s' if n > 1 else ''}")
+    table = Table(
+        title=f"{scenario.district}: {scenario.programme.name}, {scenario.n_firms:,} firms, {scenario.months:g} months, {n} replication{'s' if n > 1 else ''}"
+    )
     table.add_column("outcome")
     table.add_column("month 0", justify="right")
     table.add_column("horizon" + (" (mean [95% CI])" if n > 1 else ""), justify="right")
@@ -155,24 +171,54 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
 
     start = np.array([r.adoption_share().iloc[0].to_numpy() for r in results]).mean(axis=0)
     for index, technology in enumerate(scenario.technologies):
-        table.add_row(f"adoption share: {technology.label}", f"{start[index]:.3f}", cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()))
-    table.add_row("adopters (firm × technology)", f"{results[0].outcomes()['adopters'] - results[0].outcomes()['new_adopters']:,.0f}", cell(outcomes["adopters"].to_numpy(), digits=1))
-    table.add_row("laggard share (no technology)", f"{results[0].laggard_share()[0]:.3f}", cell(outcomes["laggard_share"].to_numpy()))
+        table.add_row(
+            f"adoption share: {technology.label}",
+            f"{start[index]:.3f}",
+            cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()),
+        )
+    table.add_row(
+        "adopters (firm × technology)",
+        f"{results[0].outcomes()['adopters'] - results[0].outcomes()['new_adopters']:,.0f}",
+        cell(outcomes["adopters"].to_numpy(), digits=1),
+    )
+    table.add_row(
+        "laggard share (no technology)",
+        f"{results[0].laggard_share()[0]:.3f}",
+        cell(outcomes["laggard_share"].to_numpy()),
+    )
     table.add_row("programme spend (EUR)", "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0))
     for channel in ("supply_chain", "imitation", "rti_direct", "legitimacy", "grant"):
-        table.add_row(f"SME adoptions via {channel.replace('_', ' ')}", "", cell(outcomes[f"sme_adoption_channel_share.{channel}"].to_numpy()))
+        table.add_row(
+            f"SME adoptions via {channel.replace('_', ' ')}",
+            "",
+            cell(outcomes[f"sme_adoption_channel_share.{channel}"].to_numpy()),
+        )
     return table
 
 
 @app.command()
 def run(
-    preset_or_file: Annotated[str, typer.Argument(help="A preset name (see `districtlab presets`) or a scenario TOML file.")],
-    programme: Annotated[ProgrammeChoice | None, typer.Option(help="Programme to run (default: the scenario's).")] = None,
+    preset_or_file: Annotated[
+        str, typer.Argument(help="A preset name (see `districtlab presets`) or a scenario TOML file.")
+    ],
+    programme: Annotated[
+        ProgrammeChoice | None, typer.Option(help="Programme to run (default: the scenario's).")
+    ] = None,
     months: Annotated[float | None, typer.Option(help="Horizon in months.")] = None,
-    firms: Annotated[int | None, typer.Option(help="Rescale the population to N firms, keeping its distributions and network degrees.")] = None,
+    firms: Annotated[
+        int | None,
+        typer.Option(
+            help="Rescale the population to N firms, keeping its distributions and network degrees."
+        ),
+    ] = None,
     replications: Annotated[int, typer.Option(min=1, help="Independent replications.")] = 1,
-    seed: Annotated[int | None, typer.Option(min=0, help="Root seed (default: fresh entropy, printed and recorded).")] = None,
-    out: Annotated[Path, typer.Option(help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml.")] = Path("districtlab-output"),
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Root seed (default: fresh entropy, printed and recorded).")
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml."),
+    ] = Path("districtlab-output"),
     workers: Annotated[int, typer.Option(min=1, help="Processes for replications.")] = 1,
 ) -> None:
     """Simulate a district and write its results."""
@@ -189,9 +235,13 @@ def run(
             "seed_entropy": results[0].seed.entropy,
             "spawn_keys": [list(r.seed.spawn_key) for r in results],
         }
+        from districtlab.io.results import write_run_outputs  # matplotlib: imported when needed
+
         written = write_run_outputs(results, out, metadata)
         save_scenario(scenario, out / "scenario.toml")
-        console.print(f"seed {results[0].seed.entropy}; wrote {', '.join(str(p) for p in [*written, out / 'scenario.toml'])}")
+        console.print(
+            f"seed {results[0].seed.entropy}; wrote {', '.join(str(p) for p in [*written, out / 'scenario.toml'])}"
+        )
 
 
 # -- demo ---------------------------------------------------------------------------------
@@ -199,10 +249,14 @@ def run(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Directory for index.html, figures and tables.")] = Path("demo-output"),
+    out: Annotated[Path, typer.Option(help="Directory for index.html, figures and tables.")] = Path(
+        "demo-output"
+    ),
     replications: Annotated[int, typer.Option(min=2, help="Replications per district and programme.")] = 30,
     seed: Annotated[int, typer.Option(min=0, help="Root seed.")] = 2026,
-    workers: Annotated[int, typer.Option(min=1, help="Processes (default: up to 2 cores).")] = min(2, os.cpu_count() or 1),
+    workers: Annotated[int, typer.Option(min=1, help="Processes (default: up to 2 cores).")] = min(
+        2, os.cpu_count() or 1
+    ),
 ) -> None:
     """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
     from districtlab.cli.demo import run_demo  # the demo pulls in the report stack

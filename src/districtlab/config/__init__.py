@@ -16,7 +16,7 @@ from districtlab.config.base import (
 )
 from districtlab.config.behaviour import Behaviour
 from districtlab.config.institutions import RTI, Association
-from districtlab.config.networks import Networks
+from districtlab.config.networks import Networks, ObservedFirm, ObservedNetwork, ObservedTie
 from districtlab.config.population import FirmSegment, Population, TraitDistribution
 from districtlab.config.programme import (
     INSTRUMENTS,
@@ -33,8 +33,8 @@ from districtlab.config.technology import Technology
 __all__ = [
     "INSTRUMENTS",
     "NO_PROGRAMME",
-    "RTI",
     "ROLES",
+    "RTI",
     "SIZE_CLASSES",
     "SIZE_CLASS_EMPLOYEES",
     "TARGETING_RULES",
@@ -46,6 +46,9 @@ __all__ = [
     "InstrumentDesign",
     "InstrumentShares",
     "Networks",
+    "ObservedFirm",
+    "ObservedNetwork",
+    "ObservedTie",
     "Population",
     "Programme",
     "Scenario",

@@ -10,7 +10,9 @@ from districtlab.config.base import ConfigModel
 class Behaviour(ConfigModel):
     """Parameters of inter-firm transfer and of the adoption decision (MODEL.md §3.4-3.6)."""
 
-    adoption_hazard: float = Field(gt=0.0, le=10.0, description="h: adoption hazard per month at utility +inf")
+    adoption_hazard: float = Field(
+        gt=0.0, le=10.0, description="h: adoption hazard per month at utility +inf"
+    )
     utility_slope: float = Field(gt=0.0, le=100.0, description="beta of the adoption logistic")
     gate_scale: float = Field(gt=0.0, le=1.0, description="s in u(a, c) = logistic((a - c) / s)")
     appraisal_years: float = Field(gt=0.0, le=30.0, description="years of benefit a firm weighs against cost")
@@ -18,8 +20,12 @@ class Behaviour(ConfigModel):
         ge=0.0, le=5.0, description="h_sc: -> knowledgeable per month per adopting buyer"
     )
     legitimacy_bonus: float = Field(ge=0.0, le=10.0, description="lambda: utility bonus once L_k >= theta_i")
-    demonstration_risk_reduction: float = Field(ge=0.0, le=1.0, description="share of risk removed by a demonstration")
-    exposure_risk_reduction: float = Field(ge=0.0, le=1.0, description="share of risk removed at full exposure")
+    demonstration_risk_reduction: float = Field(
+        ge=0.0, le=1.0, description="share of risk removed by a demonstration"
+    )
+    exposure_risk_reduction: float = Field(
+        ge=0.0, le=1.0, description="share of risk removed at full exposure"
+    )
     adoption_learning: float = Field(ge=0.0, le=1.0, description="a <- a + gain (1 - a) per adoption")
     immediate_adoption: bool = Field(
         default=False, description="knowledgeable firms adopt at once (Bass docking), skipping the decision"

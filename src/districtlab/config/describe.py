@@ -37,9 +37,14 @@ def _type_name(annotation: object) -> str:
     if origin is typing.Literal:
         return " \\| ".join(repr(a).replace("'", '"') for a in typing.get_args(annotation))
     if origin in (types.UnionType, typing.Union):
-        return " or ".join(_type_name(a) for a in typing.get_args(annotation) if a is not type(None)) + " (optional)"
+        return (
+            " or ".join(_type_name(a) for a in typing.get_args(annotation) if a is not type(None))
+            + " (optional)"
+        )
     if origin in (tuple, dict, list):
-        return f"{origin.__name__} of " + ", ".join(_type_name(a) for a in typing.get_args(annotation) if a is not Ellipsis)
+        return f"{origin.__name__} of " + ", ".join(
+            _type_name(a) for a in typing.get_args(annotation) if a is not Ellipsis
+        )
     return getattr(annotation, "__name__", str(annotation))
 
 
@@ -54,7 +59,9 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-def parameter_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> Iterator[tuple[str, str, str, str]]:
+def parameter_rows(
+    model: type[BaseModel] = Scenario, prefix: str = ""
+) -> Iterator[tuple[str, str, str, str]]:
     """(dotted path, type, bounds, description) for every field, depth first."""
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
@@ -62,7 +69,12 @@ def parameter_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> Itera
         if nested is not None and nested is not model:
             origin = typing.get_origin(field.annotation)
             if origin is dict:
-                yield path, f"table of {nested.__name__}", "", field.description or f"named {nested.__name__} entries"
+                yield (
+                    path,
+                    f"table of {nested.__name__}",
+                    "",
+                    field.description or f"named {nested.__name__} entries",
+                )
                 yield from parameter_rows(nested, f"{path}.<name>.")
             elif origin is tuple:
                 yield path, f"array of {nested.__name__}", _bounds(field), field.description or ""

@@ -10,9 +10,9 @@ from districtlab.config.base import ConfigModel, Role, SizeClass, SizeClassShare
 class FirmSegment(ConfigModel):
     """A block of firms that share a role and a size class."""
 
-    role: Role
-    size_class: SizeClass
-    count: int = Field(ge=0, le=10_000_000)
+    role: Role = Field(description="role in the division of labour")
+    size_class: SizeClass = Field(description="size class by employees")
+    count: int = Field(ge=0, le=10_000_000, description="number of firms")
     rti_member_share: float = Field(ge=0.0, le=1.0, description="share that are members of the RTI")
     association_member_share: float = Field(
         ge=0.0, le=1.0, description="share that are members of the industry association"
@@ -26,19 +26,21 @@ class TraitDistribution(ConfigModel):
     little spread around the mean. A mean of exactly 0 or 1 gives that constant.
     """
 
-    mean: SizeClassShares
-    concentration: float = Field(gt=0.0, le=1e6)
+    mean: SizeClassShares = Field(description="mean per size class")
+    concentration: float = Field(gt=0.0, le=1e6, description="alpha + beta of the Beta distribution")
 
 
 class Population(ConfigModel):
     """Firm population of one district."""
 
-    segments: tuple[FirmSegment, ...] = Field(min_length=1)
+    segments: tuple[FirmSegment, ...] = Field(min_length=1, description="firms by role and size class")
     max_employees: int = Field(ge=250, le=100_000, description="upper bound for large firms")
     value_added_per_employee_eur: float = Field(gt=0.0, description="yearly value added per employee")
-    absorptive_capacity: TraitDistribution
-    rti_affinity: TraitDistribution
-    legitimacy_threshold: TraitDistribution
+    absorptive_capacity: TraitDistribution = Field(description="a_i (Cohen & Levinthal)")
+    rti_affinity: TraitDistribution = Field(description="r_i: willingness to engage with the RTI")
+    legitimacy_threshold: TraitDistribution = Field(
+        description="theta_i: visible adoption share that legitimises"
+    )
 
     @field_validator("segments")
     @classmethod

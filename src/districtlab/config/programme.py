@@ -50,7 +50,9 @@ class InstrumentDesign(ConfigModel):
     demonstrator_visitors_per_month: int = Field(
         ge=0, le=10_000, description="firms a demonstrator receives a month, for as long as the RTI runs it"
     )
-    project_seat_cost_eur: float = Field(gt=0.0, description="public cost per firm in a collaborative project")
+    project_seat_cost_eur: float = Field(
+        gt=0.0, description="public cost per firm in a collaborative project"
+    )
     project_size: int = Field(ge=1, le=100, description="g: firms per collaborative project")
     project_months: int = Field(ge=1, le=120, description="L: duration of a collaborative project")
     project_cost_share: float = Field(
@@ -89,17 +91,19 @@ class Programme(ConfigModel):
     ``codesign`` and no priorities derives them from the district's relevance.
     """
 
-    name: str = Field(min_length=1)
-    kind: ProgrammeKind
-    budget_eur_per_year: float = Field(ge=0.0, le=1e10)
-    start_month: int = Field(ge=0, le=1200)
-    duration_months: int = Field(ge=0, le=1200)
-    allocation: InstrumentShares | None = None
-    design: InstrumentDesign | None = None
-    priorities: dict[str, float] | None = None
-    focus_technologies: int = Field(default=1, ge=1, le=64, description="instruments address the top-n priorities")
-    targeting: TargetingRule = "open_call"
-    codesign: CoDesign | None = None
+    name: str = Field(min_length=1, description="name shown in tables")
+    kind: ProgrammeKind = Field(description="none, generic, place-based, or core (RTI services)")
+    budget_eur_per_year: float = Field(ge=0.0, le=1e10, description="yearly budget (EUR)")
+    start_month: int = Field(ge=0, le=1200, description="month the programme starts")
+    duration_months: int = Field(ge=0, le=1200, description="months it runs, co-design included")
+    allocation: InstrumentShares | None = Field(default=None, description="budget shares by instrument")
+    design: InstrumentDesign | None = Field(default=None, description="unit costs and sizes")
+    priorities: dict[str, float] | None = Field(default=None, description="weight per technology")
+    focus_technologies: int = Field(
+        default=1, ge=1, le=64, description="instruments address the top-n priorities"
+    )
+    targeting: TargetingRule = Field(default="open_call", description="whom the instruments reach first")
+    codesign: CoDesign | None = Field(default=None, description="co-design phase (place-based)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:

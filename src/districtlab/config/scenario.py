@@ -26,19 +26,23 @@ class Scenario(ConfigModel):
     ``place-based``); in a TOML file ``programme`` may name one of them.
     """
 
-    name: str = Field(min_length=1)
-    district: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, description="identifier of the scenario (a preset name)")
+    district: str = Field(min_length=1, description="district shown in tables and figures")
+    description: str = Field(default="", description="one line on what the scenario is for")
     months: float = Field(gt=0.0, le=1200.0, description="simulated horizon in months")
     dt: float = Field(default=1.0, gt=0.0, le=12.0, description="months per step")
-    technologies: tuple[Technology, ...] = Field(min_length=1, max_length=64)
+    technologies: tuple[Technology, ...] = Field(
+        min_length=1, max_length=64, description="technology families"
+    )
     population: Population
     networks: Networks
     behaviour: Behaviour
     rti: RTI
     association: Association
     programme: Programme
-    programmes: dict[str, Programme] = Field(default_factory=dict)
+    programmes: dict[str, Programme] = Field(
+        default_factory=dict, description="documented alternatives, e.g. generic and place-based"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -81,6 +85,14 @@ class Scenario(ConfigModel):
                 strangers = set(programme.priorities) - known
                 if strangers:
                     raise ValueError(f"{label}.priorities names unknown technologies {sorted(strangers)}")
+        observed = self.networks.observed
+        if observed is not None:
+            drawn = {key: count for key, count in self.segment_counts().items() if count}
+            if drawn != observed.segment_counts():
+                raise ValueError(
+                    "population.segments must count the observed firms by role and size class "
+                    "(use districtlab.evidence.scenario_with_observed_network)"
+                )
         if NO_PROGRAMME in self.programmes:
             raise ValueError(f"'{NO_PROGRAMME}' is reserved for the no-programme counterfactual")
         if self.n_steps < 1:
@@ -91,7 +103,7 @@ class Scenario(ConfigModel):
 
     @property
     def n_steps(self) -> int:
-        return int(round(self.months / self.dt))
+        return round(self.months / self.dt)
 
     @property
     def n_firms(self) -> int:
@@ -127,6 +139,8 @@ class Scenario(ConfigModel):
         """
         if n_firms < 2:
             raise ValueError(f"--firms must be at least 2, got {n_firms}")
+        if self.networks.observed is not None:
+            raise ValueError("an observed network cannot be rescaled: its firms are the observed ones")
         segments = self.population.segments
         total = sum(segment.count for segment in segments)
         quotas = [segment.count * n_firms / total for segment in segments]
@@ -135,8 +149,7 @@ class Scenario(ConfigModel):
         for i in order[: n_firms - sum(counts)]:
             counts[i] += 1
         rescaled = [
-            segment.model_dump() | {"count": count}
-            for segment, count in zip(segments, counts, strict=True)
+            segment.model_dump() | {"count": count} for segment, count in zip(segments, counts, strict=True)
         ]
         population = self.population.model_dump() | {"segments": rescaled}
         return self.replace(population=population)

@@ -23,7 +23,9 @@ class Technology(ConfigModel):
     benefit_share: float = Field(
         gt=0.0, le=1.0, description="yearly benefit as a share of value added, at relevance 1"
     )
-    risk: float = Field(ge=0.0, le=10.0, description="perceived risk before any demonstration (utility units)")
+    risk: float = Field(
+        ge=0.0, le=10.0, description="perceived risk before any demonstration (utility units)"
+    )
     awareness_hazard: float = Field(
         ge=0.0, le=1.0, description="unaware -> aware per month from media and vendors (p-term)"
     )

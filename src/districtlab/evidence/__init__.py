@@ -13,6 +13,13 @@ True
 """
 
 from districtlab.evidence.brokerage import ROLES, brokerage_permutation_test, brokerage_roles
+from districtlab.evidence.calibration import (
+    allocation_from_evidence,
+    channel_targets,
+    check_channel_targets,
+    instrument_mix,
+    with_evidence_allocation,
+)
 from districtlab.evidence.codebook import codebook_frame, study_codebook, study_codebook_file
 from districtlab.evidence.crosscase import (
     c_coefficient,
@@ -30,6 +37,7 @@ from districtlab.evidence.networks import (
     centralities,
     read_knowledge_network,
 )
+from districtlab.evidence.observed import scenario_with_observed_network
 from districtlab.evidence.project import QdaImportWarning, QdaProject
 from districtlab.evidence.qualcoder import read_qualcoder
 from districtlab.evidence.refi import read_codebook, read_project, write_codebook, write_project
@@ -50,17 +58,21 @@ __all__ = [
     "ROLES",
     "QdaImportWarning",
     "QdaProject",
+    "allocation_from_evidence",
     "as_flow_graph",
     "brokerage_permutation_test",
     "brokerage_roles",
     "c_coefficient",
     "centralities",
+    "channel_targets",
+    "check_channel_targets",
     "codebook_frame",
     "cognitive_roles",
     "cohen_kappa",
     "cooccurrence",
     "cooccurrence_wide",
     "fleiss_kappa",
+    "instrument_mix",
     "krippendorff_alpha",
     "meta_matrix",
     "meta_matrix_wide",
@@ -72,10 +84,12 @@ __all__ = [
     "read_qualcoder",
     "read_taguette",
     "reliability_by_code",
+    "scenario_with_observed_network",
     "source_groups",
     "study_codebook",
     "study_codebook_file",
     "unit_presence",
+    "with_evidence_allocation",
     "write_codebook",
     "write_project",
     "write_table",

@@ -20,9 +20,7 @@ def atomic_write(path: str | Path, write: Callable[[str], object]) -> Path:
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError("the folder to write into does not exist", path=path.parent)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}.tmp-", suffix=path.suffix, dir=path.parent
-    )
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.stem}.tmp-", suffix=path.suffix, dir=path.parent)
     os.close(descriptor)
     try:
         write(temporary)

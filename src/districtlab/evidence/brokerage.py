@@ -60,9 +60,7 @@ def _adjacency(graph: nx.DiGraph, nodes: list[Hashable]) -> np.ndarray:
     return adjacency
 
 
-def brokerage_counts(
-    adjacency: np.ndarray, groups: np.ndarray, *, credit: str = "full"
-) -> np.ndarray:
+def brokerage_counts(adjacency: np.ndarray, groups: np.ndarray, *, credit: str = "full") -> np.ndarray:
     """Raw brokerage counts from a boolean adjacency matrix (pure computation).
 
     Parameters
@@ -94,9 +92,7 @@ def brokerage_counts(
         open_path = ~arcs[np.ix_(senders, receivers)] & (senders[:, None] != receivers[None, :])
         weight = open_path.astype(float)
         if two_paths is not None:
-            weight = np.divide(
-                weight, two_paths[np.ix_(senders, receivers)], out=weight, where=open_path
-            )
+            weight = np.divide(weight, two_paths[np.ix_(senders, receivers)], out=weight, where=open_path)
         source_group = groups[senders][:, None]
         target_group = groups[receivers][None, :]
         own = groups[broker]
@@ -148,19 +144,14 @@ def brokerage_null_moments(group_sizes: np.ndarray, arcs: int) -> tuple[np.ndarr
         expected[i, 0] = p * (own - 1) * (own - 2)
         variance[i, 0] = expected[i, 0] * (1 - p) + 2 * (own - 1) * (own - 2) * (own - 3) * q
         expected[i, 1] = p * np.sum(others * (others - 1))
-        variance[i, 1] = (
-            expected[i, 1] * (1 - p) + 2 * np.sum(others * (others - 1) * (others - 2)) * q
-        )
+        variance[i, 1] = expected[i, 1] * (1 - p) + 2 * np.sum(others * (others - 1) * (others - 2)) * q
         expected[i, 2] = p * outside * (own - 1)
         variance[i, 2] = (
-            expected[i, 2] * (1 - p)
-            + 2 * ((own - 1) * pairs(outside) + outside * pairs(own - 1)) * q
+            expected[i, 2] * (1 - p) + 2 * ((own - 1) * pairs(outside) + outside * pairs(own - 1)) * q
         )
         expected[i, 3], variance[i, 3] = expected[i, 2], variance[i, 2]
         expected[i, 4] = p * (others.sum() ** 2 - np.sum(others**2))
-        variance[i, 4] = (
-            expected[i, 4] * (1 - p) + 4 * np.sum(others * pairs(total - others - own)) * q
-        )
+        variance[i, 4] = expected[i, 4] * (1 - p) + 4 * np.sum(others * pairs(total - others - own)) * q
         expected[i, 5] = p * (total - 1) * (total - 2)
         variance[i, 5] = expected[i, 5] * (1 - p) + 2 * (total - 1) * (total - 2) * (total - 3) * q
     return expected, variance
@@ -254,9 +245,7 @@ def brokerage_permutation_test(
         counts = _with_total(brokerage_counts(simulated.reshape(size, size), groups, credit=credit))
         exceed += counts >= observed - 1e-9
     columns = [f"p_{c}" for c in (*ROLES, "total")]
-    frame = pd.DataFrame(
-        (1 + exceed) / (draws + 1), columns=columns, index=pd.Index(nodes, name="node")
-    )
+    frame = pd.DataFrame((1 + exceed) / (draws + 1), columns=columns, index=pd.Index(nodes, name="node"))
     frame.insert(0, "group", [flows.nodes[node][group_attr] for node in nodes])
     return frame
 

@@ -72,20 +72,14 @@ def _records(
     seen: set[str] = set()
     for position, code in enumerate(codes):
         where = PATH_SEPARATOR.join((*parent_path, f"#{position + 1}"))
-        if (
-            not isinstance(code, Mapping)
-            or not isinstance(code.get("name"), str)
-            or not code["name"].strip()
-        ):
+        if not isinstance(code, Mapping) or not isinstance(code.get("name"), str) or not code["name"].strip():
             raise InputError("every code needs a non-empty 'name'", path=source, field=where)
         name = code["name"].strip()
         path = (*parent_path, name)
         field = PATH_SEPARATOR.join(path)
         unknown = set(code) - _CODE_KEYS
         if unknown:
-            raise InputError(
-                f"unknown key(s) {', '.join(sorted(unknown))}", path=source, field=field
-            )
+            raise InputError(f"unknown key(s) {', '.join(sorted(unknown))}", path=source, field=field)
         if name in seen:
             raise InputError("two sibling codes have this name", path=source, field=field)
         seen.add(name)
@@ -105,18 +99,14 @@ def _records(
             "color": None if color is None else str(color).upper(),
             "description": None if description is None else " ".join(str(description).split()),
         }
-        yield from _records(
-            code.get("codes") or [], parent_path=path, parent_guid=guid, source=source
-        )
+        yield from _records(code.get("codes") or [], parent_path=path, parent_guid=guid, source=source)
 
 
 def study_codebook_file(kind: str = "qdc") -> Path:
     """Path of the shipped codebook, ``kind`` = ``"qdc"`` (REFI-QDA) or ``"yaml"``."""
     if kind not in CODEBOOK_FILES:
         raise InputError(f"unknown codebook format {kind!r}; choose {' or '.join(CODEBOOK_FILES)}")
-    return Path(
-        str(resources.files("districtlab.evidence").joinpath("data").joinpath(CODEBOOK_FILES[kind]))
-    )
+    return Path(str(resources.files("districtlab.evidence").joinpath("data").joinpath(CODEBOOK_FILES[kind])))
 
 
 def study_codebook() -> pd.DataFrame:

@@ -32,9 +32,7 @@ COOCCURRENCE_SCOPES = ("overlap", "source")
 UNASSIGNED = "(unassigned)"
 
 
-def c_coefficient(
-    n1: np.ndarray | float, n2: np.ndarray | float, n12: np.ndarray | float
-) -> np.ndarray:
+def c_coefficient(n1: np.ndarray | float, n2: np.ndarray | float, n12: np.ndarray | float) -> np.ndarray:
     """ATLAS.ti's c-coefficient ``n12 / (n1 + n2 - n12)``; NaN where neither code occurs.
 
     >>> round(float(c_coefficient(100, 10, 5)), 3)
@@ -67,9 +65,7 @@ def source_groups(project: QdaProject, by: str) -> pd.DataFrame:
     if by == "source":
         groups = sources.rename(columns={"name": "group"})
     elif by == "case":
-        cases = project.cases[["guid", "name"]].rename(
-            columns={"guid": "case_guid", "name": "group"}
-        )
+        cases = project.cases[["guid", "name"]].rename(columns={"guid": "case_guid", "name": "group"})
         groups = project.case_sources.merge(cases, on="case_guid")[["source_guid", "group"]]
     else:
         groups = _variable_groups(project, by)
@@ -88,9 +84,7 @@ def _variable_groups(project: QdaProject, name: str) -> pd.DataFrame:
         raise InputError(
             f"group by {name!r}: not 'case', 'source' or a variable of the project (variables: {known})"
         )
-    values = project.variable_values[
-        project.variable_values["variable_guid"].isin(matching["guid"])
-    ]
+    values = project.variable_values[project.variable_values["variable_guid"].isin(matching["guid"])]
     values = values[values["value"].notna()]
     direct = values[values["owner_kind"] == "source"].rename(columns={"owner_guid": "source_guid"})
     through_case = project.case_sources.merge(
@@ -111,13 +105,7 @@ def _distinct_codings(project: QdaProject, coders: Sequence[str] | None) -> pd.D
             raise InputError(f"unknown coder(s): {', '.join(unknown)}")
         coded = coded[coded["coder"].isin(coders)]
     # A passage is its span when offsets are known, else its selection (Taguette).
-    span = (
-        coded["source_guid"]
-        + ":"
-        + coded["start"].astype("string")
-        + ":"
-        + coded["end"].astype("string")
-    )
+    span = coded["source_guid"] + ":" + coded["start"].astype("string") + ":" + coded["end"].astype("string")
     coded = coded.assign(passage=span.fillna(coded["selection_guid"]))
     return coded.drop_duplicates(["passage", "code_guid"]).reset_index(drop=True)
 
@@ -181,9 +169,7 @@ def meta_matrix(
     located = located[located["code_guid"].isin(code_table["guid"])]
 
     group_order = _group_order(project, groups, order_by)
-    index = pd.MultiIndex.from_product(
-        [group_order, code_table["guid"]], names=["group", "code_guid"]
-    )
+    index = pd.MultiIndex.from_product([group_order, code_table["guid"]], names=["group", "code_guid"])
     grouped = located.groupby(["group", "code_guid"], sort=False)
     if cell == "excerpts":
         values = grouped.apply(
@@ -203,16 +189,12 @@ def meta_matrix(
 def _group_order(project: QdaProject, groups: pd.DataFrame, order_by: str | None) -> list[str]:
     names = sorted(set(groups["group"]) - {UNASSIGNED})
     if order_by is not None:
-        ranking = source_groups(project, order_by).merge(
-            groups, on="source_guid", suffixes=("_key", "")
-        )
+        ranking = source_groups(project, order_by).merge(groups, on="source_guid", suffixes=("_key", ""))
         ranking = ranking[ranking["group_key"] != UNASSIGNED]
         keys = ranking.groupby("group")["group_key"].first()
         numeric = pd.to_numeric(keys, errors="coerce")
         key_of = numeric if numeric.notna().all() else keys
-        names = sorted(
-            names, key=lambda name: (key_of.get(name) is None, key_of.get(name, ""), name)
-        )
+        names = sorted(names, key=lambda name: (key_of.get(name) is None, key_of.get(name, ""), name))
     return names + ([UNASSIGNED] if UNASSIGNED in set(groups["group"]) else [])
 
 
@@ -319,8 +301,6 @@ def cooccurrence_wide(table: pd.DataFrame, value: str = "c_coefficient") -> pd.D
     mirrored = pd.concat(
         [table, table.rename(columns={"code_a": "code_b", "code_b": "code_a"})], ignore_index=True
     )
-    wide = mirrored.pivot(index="code_a", columns="code_b", values=value).reindex(
-        index=order, columns=order
-    )
+    wide = mirrored.pivot(index="code_a", columns="code_b", values=value).reindex(index=order, columns=order)
     wide.index.name, wide.columns.name = None, None
     return wide

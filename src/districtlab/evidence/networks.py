@@ -161,15 +161,11 @@ def _is_xml(path: Path) -> bool:
 
 def _read_table(path: Path) -> pd.DataFrame:
     if zipfile.is_zipfile(path):
-        raise InputError(
-            "expected a CSV file, found a zip archive (export the sheet as CSV)", path=path
-        )
+        raise InputError("expected a CSV file, found a zip archive (export the sheet as CSV)", path=path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise InputError(
-            f"cannot read the CSV file ({str(error).splitlines()[0]})", path=path
-        ) from None
+        raise InputError(f"cannot read the CSV file ({str(error).splitlines()[0]})", path=path) from None
     table.columns = [str(column).strip() for column in table.columns]
     return table
 
@@ -184,16 +180,12 @@ def _require(table: pd.DataFrame, columns: list[str], path: Path) -> None:
 
 def _node_attributes(raw: dict[str, Any], path: Path, where: str) -> dict[str, Any]:
     """Validated node attributes: ``type`` normalised, ``size_class`` and ``employees`` checked."""
-    attributes = {
-        key: value for key, value in raw.items() if value is not None and str(value).strip() != ""
-    }
+    attributes = {key: value for key, value in raw.items() if value is not None and str(value).strip() != ""}
     actor_type = normalise_actor_type(attributes.get("type"))
     if actor_type is None:
         given = attributes.get("type")
         problem = "has no actor type" if given is None else f"has the unknown actor type {given!r}"
-        raise InputError(
-            f"{problem}; expected one of {', '.join(ACTOR_TYPES)}", path=path, field=where
-        )
+        raise InputError(f"{problem}; expected one of {', '.join(ACTOR_TYPES)}", path=path, field=where)
     attributes["type"] = actor_type
     if "size_class" in attributes:
         size_class = str(attributes["size_class"]).strip().lower()
@@ -273,9 +265,7 @@ def _read_csv_network(
 
 def _read_graphml(path: Path, weight_col: str) -> nx.DiGraph:
     data = path.read_bytes()
-    safety.parse_xml(
-        data, path=path
-    )  # refuse entities and external references before networkx parses it
+    safety.parse_xml(data, path=path)  # refuse entities and external references before networkx parses it
     try:
         parsed = nx.parse_graphml(data.decode("utf-8-sig"), node_type=str)
     except (nx.NetworkXError, ValueError, KeyError, UnicodeDecodeError) as error:
@@ -295,17 +285,13 @@ def node_table(
     graph: nx.Graph, attributes: tuple[str, ...] = ("type", "district", "size_class")
 ) -> pd.DataFrame:
     """Node attributes as a DataFrame indexed by node (missing attributes are NA)."""
-    records = {
-        node: {key: data.get(key) for key in attributes} for node, data in graph.nodes(data=True)
-    }
+    records = {node: {key: data.get(key) for key in attributes} for node, data in graph.nodes(data=True)}
     frame = pd.DataFrame.from_dict(records, orient="index", columns=list(attributes))
     frame.index.name = "node"
     return frame
 
 
-def centralities(
-    graph: nx.Graph, *, edge_semantics: str = "flow", weight: str = "weight"
-) -> pd.DataFrame:
+def centralities(graph: nx.Graph, *, edge_semantics: str = "flow", weight: str = "weight") -> pd.DataFrame:
     """Degree, strength, betweenness, closeness and PageRank of every node.
 
     Parameters

@@ -180,9 +180,7 @@ class QdaProject:
         """Segments that carry a code, with the code's ``path`` added."""
         coded = self.segments[self.segments["code_guid"].notna()]
         paths = self.codes.set_index("guid")["path"]
-        return coded.assign(code_path=coded["code_guid"].map(paths).astype("string")).reset_index(
-            drop=True
-        )
+        return coded.assign(code_path=coded["code_guid"].map(paths).astype("string")).reset_index(drop=True)
 
 
 def code_paths(codes: pd.DataFrame, *, source: str | None = None) -> pd.Series:
@@ -202,9 +200,7 @@ def code_paths(codes: pd.DataFrame, *, source: str | None = None) -> pd.Series:
         current: Any = guid
         while current is not None and not pd.isna(current):
             if current in seen:
-                raise InputError(
-                    f"code {names[guid]!r} is its own ancestor", path=source, field="codes"
-                )
+                raise InputError(f"code {names[guid]!r} is its own ancestor", path=source, field="codes")
             if current not in names:
                 raise InputError(
                     f"code {names[guid]!r} has a parent {current!r} that is not a code",
@@ -264,9 +260,7 @@ def build_project(
         row = {key: record.get(key) for key in SEGMENT_INPUT_FIELDS}
         source_guid = row["source_guid"]
         if source_guid not in source_names:
-            raise InputError(
-                f"a selection refers to the unknown source {source_guid!r}", path=source
-            )
+            raise InputError(f"a selection refers to the unknown source {source_guid!r}", path=source)
         full_text = texts.get(str(source_guid))
         start, end = row["start"], row["end"]
         if full_text is not None and start is not None and end is not None:
@@ -274,9 +268,7 @@ def build_project(
         else:
             row["text"] = record.get("text")
         row["source_name"] = source_names[source_guid]
-        row["code_name"] = (
-            code_names.get(row["code_guid"]) if row["code_guid"] is not None else None
-        )
+        row["code_name"] = code_names.get(row["code_guid"]) if row["code_guid"] is not None else None
         coder_guid = row["coder_guid"]
         row["coder"] = None if coder_guid is None else user_names.get(coder_guid, coder_guid)
         row["text_missing"] = bool(source_missing[source_guid])
@@ -289,9 +281,7 @@ def build_project(
     selection_order = _positions(segment_frame["selection_guid"])
     value_frame = typed_frame(variable_values, VARIABLE_VALUE_COLUMNS)
     owner_order = value_frame["owner_guid"].map(
-        lambda guid: (
-            (0, case_order[guid]) if guid in case_order else (1, source_order.get(guid, -1))
-        )
+        lambda guid: (0, case_order[guid]) if guid in case_order else (1, source_order.get(guid, -1))
     )
     membership = typed_frame(case_sources, CASE_SOURCE_COLUMNS)
     # Rows in the order a REFI-QDA file holds them (by source, case or owner), so that a

@@ -57,9 +57,7 @@ def read_qualcoder(path: str | Path) -> QdaProject:
         offsets (the offsets are kept; the text is taken from the source).
     """
     database = database_path(path)
-    name = (
-        database.parent.name.removesuffix(".qda") if database.name == "data.qda" else database.stem
-    )
+    name = database.parent.name.removesuffix(".qda") if database.name == "data.qda" else database.stem
     try:
         connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as error:
@@ -73,21 +71,15 @@ def read_qualcoder(path: str | Path) -> QdaProject:
         connection.close()
 
 
-def _rows(
-    connection: sqlite3.Connection, query: str, tables: set[str], table: str
-) -> list[sqlite3.Row]:
+def _rows(connection: sqlite3.Connection, query: str, tables: set[str], table: str) -> list[sqlite3.Row]:
     return connection.execute(query).fetchall() if table in tables else []
 
 
 def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProject:
-    tables = {
-        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     missing = [table for table in REQUIRED_TABLES if table not in tables]
     if missing:
-        raise InputError(
-            f"not a QualCoder project: table(s) {', '.join(missing)} missing", path=database
-        )
+        raise InputError(f"not a QualCoder project: table(s) {', '.join(missing)} missing", path=database)
 
     def category_guid(catid: Any) -> str | None:
         return None if catid is None else stable_guid("qualcoder", "category", catid)
@@ -150,9 +142,7 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
         owners[owner] = None
         segments.append(
             {
-                "selection_guid": stable_guid(
-                    "qualcoder", "selection", row["fid"], row["pos0"], row["pos1"]
-                ),
+                "selection_guid": stable_guid("qualcoder", "selection", row["fid"], row["pos0"], row["pos1"]),
                 "source_guid": source_guid,
                 "start": int(row["pos0"]),
                 "end": int(row["pos1"]),
@@ -177,9 +167,7 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
             "name": row["name"],
             "description": row["memo"] or None,
         }
-        for row in _rows(
-            connection, "SELECT caseid, name, memo FROM cases ORDER BY caseid", tables, "cases"
-        )
+        for row in _rows(connection, "SELECT caseid, name, memo FROM cases ORDER BY caseid", tables, "cases")
     ]
     case_sources = [
         {
@@ -196,9 +184,7 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
     variables, values = _attributes(connection, tables)
     return build_project(
         name=name,
-        users=[
-            {"guid": stable_guid("qualcoder", "user", owner), "name": owner} for owner in owners
-        ],
+        users=[{"guid": stable_guid("qualcoder", "user", owner), "name": owner} for owner in owners],
         codes=codes,
         sources=sources,
         segments=segments,

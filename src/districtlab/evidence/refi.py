@@ -79,9 +79,7 @@ VALUE_ELEMENTS = {
 }
 _VALUE_TAGS = frozenset(VALUE_ELEMENTS.values())
 
-_GUID = re.compile(
-    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
-)
+_GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
 _SCHEMES = ("internal://", "relative://", "absolute://")
 
 
@@ -158,30 +156,20 @@ class _ArchiveFiles:
     def __init__(self, archive: zipfile.ZipFile, path: Path) -> None:
         self.archive = archive
         self.path = path
-        self.by_lower_name = {
-            info.filename.replace("\\", "/").lower(): info for info in archive.infolist()
-        }
+        self.by_lower_name = {info.filename.replace("\\", "/").lower(): info for info in archive.infolist()}
 
     def project_file(self) -> tuple[str, bytes]:
         candidates = [name for name in self.by_lower_name if name.endswith(".qde")]
         if not candidates:
-            raise InputError(
-                "no .qde project file in the archive (is it a REFI-QDA .qdpx?)", path=self.path
-            )
+            raise InputError("no .qde project file in the archive (is it a REFI-QDA .qdpx?)", path=self.path)
         # Prefer the standard name, then the shallowest file: some tools nest it.
-        candidates.sort(
-            key=lambda name: (PurePosixPath(name).name != "project.qde", name.count("/"), name)
-        )
+        candidates.sort(key=lambda name: (PurePosixPath(name).name != "project.qde", name.count("/"), name))
         info = self.by_lower_name[candidates[0]]
         return info.filename, safety.read_member(self.archive, info, self.path)
 
     def find(self, location: str) -> bytes | None:
         scheme, rest = _split_location(location)
-        rest = (
-            rest.replace("\\", "/").lstrip("/")
-            if scheme != "absolute://"
-            else rest.replace("\\", "/")
-        )
+        rest = rest.replace("\\", "/").lstrip("/") if scheme != "absolute://" else rest.replace("\\", "/")
         basename = PurePosixPath(rest).name.lower()
         wanted = []
         if scheme == "internal://":
@@ -192,11 +180,7 @@ class _ArchiveFiles:
             if name in self.by_lower_name:
                 return safety.read_member(self.archive, self.by_lower_name[name], self.path)
         # Fall back to a unique file of that name anywhere in the archive.
-        matches = [
-            info
-            for name, info in self.by_lower_name.items()
-            if PurePosixPath(name).name == basename
-        ]
+        matches = [info for name, info in self.by_lower_name.items() if PurePosixPath(name).name == basename]
         if basename and len(matches) == 1:
             return safety.read_member(self.archive, matches[0], self.path)
         return None
@@ -236,9 +220,7 @@ def _strip_namespaces(root: Element) -> None:
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.rpartition("}")[2]
         if any("}" in key for key in element.attrib):
-            element.attrib = {
-                key.rpartition("}")[2]: value for key, value in element.attrib.items()
-            }
+            element.attrib = {key.rpartition("}")[2]: value for key, value in element.attrib.items()}
 
 
 def _guid(value: str | None) -> str | None:
@@ -326,11 +308,7 @@ class _ProjectReader:
         known_codes = {code["guid"] for code in codes}
         sources, segments, values = self._read_sources()
         unknown = sorted(
-            {
-                s["code_guid"]
-                for s in segments
-                if s["code_guid"] and s["code_guid"] not in known_codes
-            }
+            {s["code_guid"] for s in segments if s["code_guid"] and s["code_guid"] not in known_codes}
         )
         cases, case_sources, case_values = self._read_cases()
         self._warn(unknown)
@@ -661,9 +639,7 @@ def _add_values(element: Element, values: pd.DataFrame, variable_types: dict[str
             _sub(holder, tag).text = value["value"]
 
 
-def _add_text(
-    element: Element, source: dict[str, Any], text: str | None, files: dict[str, bytes]
-) -> None:
+def _add_text(element: Element, source: dict[str, Any], text: str | None, files: dict[str, bytes]) -> None:
     location = _text(source["path"])
     if text is None:
         _set(element, plainTextPath=location)  # still missing: keep where it was said to be

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats import inter_rater
 
 from districtlab.errors import InputError
 from districtlab.evidence.project import QdaProject
@@ -112,9 +111,7 @@ def krippendorff_alpha(data: Any, *, level: str = "nominal") -> float:
     present = ~np.isnan(values)
     pairable_units = present.sum(axis=0) >= 2
     if not pairable_units.any():
-        raise InputError(
-            "no unit has values from two or more coders, so agreement cannot be measured"
-        )
+        raise InputError("no unit has values from two or more coders, so agreement cannot be measured")
     values, present = values[:, pairable_units], present[:, pairable_units]
     domain, index = np.unique(values[present], return_inverse=True)
     # counts[u, c]: how many coders gave value c to unit u.
@@ -161,7 +158,11 @@ def cohen_kappa(data: Any, *, weights: str | None = None) -> float:
     table = np.zeros((domain.size, domain.size))
     np.add.at(table, (index[0], index[1]), 1.0)
     if weights is None:
+        from statsmodels.stats import inter_rater  # imported on use: statsmodels takes half a second
+
         return float(inter_rater.cohens_kappa(table, return_results=False))
+    from statsmodels.stats import inter_rater
+
     return float(inter_rater.cohens_kappa(table, weights=domain, wt=weights, return_results=False))
 
 
@@ -179,6 +180,8 @@ def fleiss_kappa(data: Any) -> float:
         raise InputError("Fleiss' kappa needs two or more coders and a unit rated by all of them")
     if np.unique(values).size < 2:
         return float("nan")
+    from statsmodels.stats import inter_rater
+
     table, _ = inter_rater.aggregate_raters(values.T.astype(np.int64))
     return float(inter_rater.fleiss_kappa(table, method="fleiss"))
 
@@ -208,9 +211,7 @@ def project_units(project: QdaProject, units: str | pd.DataFrame = "paragraph") 
         for match in _PARAGRAPH.finditer(project.texts.get(guid, ""))
     ]
     if not rows:
-        raise InputError(
-            "the project has no source text to divide into paragraphs; use units='source'"
-        )
+        raise InputError("the project has no source text to divide into paragraphs; use units='source'")
     return pd.DataFrame(rows, columns=["source_guid", "start", "end"]).astype(
         {"start": "int64", "end": "int64"}
     )
@@ -228,9 +229,7 @@ def _given_units(project: QdaProject, units: pd.DataFrame) -> pd.DataFrame:
         table["source_guid"] = table["source"].map(by_name)
     missing = {"start", "end"} - set(table.columns)
     if missing:
-        raise InputError(
-            f"a unit table needs column(s) {', '.join(sorted(missing))}", field="units"
-        )
+        raise InputError(f"a unit table needs column(s) {', '.join(sorted(missing))}", field="units")
     table = table[["source_guid", "start", "end"]].astype(
         {"source_guid": str, "start": "int64", "end": "int64"}
     )
@@ -279,9 +278,7 @@ def unit_presence(
     coded = coded[coded["coder"].isin(chosen)]
     whole_sources = isinstance(units, str) and units == "source"
     if not whole_sources and (coded["start"].isna() | coded["end"].isna()).any():
-        raise InputError(
-            "some codings have no offsets (e.g. a Taguette export); use units='source'"
-        )
+        raise InputError("some codings have no offsets (e.g. a Taguette export); use units='source'")
     unit_table = project_units(project, units)
     code_guids = [guid for guid in project.codes["guid"] if guid in set(coded["code_guid"])]
     code_index = {guid: k for k, guid in enumerate(code_guids)}
@@ -334,9 +331,7 @@ def reliability_by_code(
     """
     presence, _, coders_used, code_guids = unit_presence(project, units=units, coders=coders)
     paths = dict(zip(project.codes["guid"], project.codes["path"], strict=True))
-    rows = [
-        _reliability_row(paths[guid], presence[:, :, k], level) for k, guid in enumerate(code_guids)
-    ]
+    rows = [_reliability_row(paths[guid], presence[:, :, k], level) for k, guid in enumerate(code_guids)]
     pooled = presence.reshape(len(coders_used), -1)
     rows.append(_reliability_row(POOLED, pooled, level))
     return pd.DataFrame(rows).astype({"code": "string"})

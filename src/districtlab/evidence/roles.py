@@ -57,9 +57,7 @@ def external_nodes(graph: nx.Graph, external: Iterable[Hashable] | None = None) 
         chosen = set(external)
         unknown = [node for node in chosen if node not in graph]
         if unknown:
-            raise InputError(
-                f"external node(s) not in the graph: {', '.join(map(repr, unknown[:5]))}"
-            )
+            raise InputError(f"external node(s) not in the graph: {', '.join(map(repr, unknown[:5]))}")
         return chosen
     return {node for node, data in graph.nodes(data=True) if data.get("type") == "external"}
 
@@ -142,12 +140,8 @@ def cognitive_roles(
             raise InputError(f"openness is missing for {', '.join(map(repr, missing[:5]))}")
         open_score = pd.Series({node: float(openness[node]) for node in ties.index}, dtype=float)
     thresholds = {
-        "in_threshold": float(ties["in_degree"].mean())
-        if in_threshold is None
-        else float(in_threshold),
-        "out_threshold": float(ties["out_degree"].mean())
-        if out_threshold is None
-        else float(out_threshold),
+        "in_threshold": float(ties["in_degree"].mean()) if in_threshold is None else float(in_threshold),
+        "out_threshold": float(ties["out_degree"].mean()) if out_threshold is None else float(out_threshold),
         "openness_threshold": float(open_score.mean())
         if openness_threshold is None
         else float(openness_threshold),

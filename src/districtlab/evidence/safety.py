@@ -92,9 +92,7 @@ def check_archive(archive: zipfile.ZipFile, path: str | Path) -> None:
                 path=path,
             )
         if info.flag_bits & 0x1:
-            raise InputError(
-                f"archive member {info.filename!r} is encrypted; it cannot be read", path=path
-            )
+            raise InputError(f"archive member {info.filename!r} is encrypted; it cannot be read", path=path)
         if info.file_size > RATIO_CHECK_MIN_BYTES:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > MAX_COMPRESSION_RATIO:
@@ -138,9 +136,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str | Pat
     try:
         return archive.read(info)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
-        raise InputError(
-            f"cannot read archive member ({error})", path=path, field=info.filename
-        ) from None
+        raise InputError(f"cannot read archive member ({error})", path=path, field=info.filename) from None
 
 
 def parse_xml(data: bytes, *, path: str | Path, member: str | None = None) -> Element:
@@ -153,9 +149,7 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None) -> El
         external entity or DTD reference.
     """
     try:
-        return SafeElementTree.fromstring(
-            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
+        return SafeElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden as error:
         if error.sysid or error.pubid:
             target = error.sysid or error.pubid
@@ -179,6 +173,4 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None) -> El
         raise InputError(f"XML refused for safety ({error})", path=path, field=member) from None
     except ParseError as error:
         line, column = error.position
-        raise InputError(
-            f"malformed XML at line {line}, column {column}", path=path, field=member
-        ) from None
+        raise InputError(f"malformed XML at line {line}, column {column}", path=path, field=member) from None

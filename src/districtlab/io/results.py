@@ -21,7 +21,12 @@ def run_frames(results: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame
     tidy["replication"] = tidy["replication"].astype("int32")
     outcomes = pd.DataFrame(
         [
-            {"replication": index, "seed_entropy": str(r.seed.entropy), "spawn_key": "/".join(map(str, r.seed.spawn_key)), **r.outcomes()}
+            {
+                "replication": index,
+                "seed_entropy": str(r.seed.entropy),
+                "spawn_key": "/".join(map(str, r.seed.spawn_key)),
+                **r.outcomes(),
+            }
             for index, r in enumerate(results)
         ]
     )
@@ -43,7 +48,9 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
     shares = np.array([r.adoption_share().to_numpy() for r in results])  # replications x steps x technologies
     curves = {t.label: shares[:, :, i] for i, t in enumerate(first.scenario.technologies)}
     figure = adoption_bands(
-        curves, first.months, title=f"{first.scenario.district}: {first.scenario.programme.name}",
+        curves,
+        first.months,
+        title=f"{first.scenario.district}: {first.scenario.programme.name}",
         ylabel="Share of firms that have adopted",
     )
     figure.set_size_inches(9, 5.5)

@@ -19,23 +19,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from districtlab.config import Scenario
-from districtlab.errors import InputError
-
-
-def _first_problem(error: ValidationError) -> tuple[str, str]:
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        message = "unknown key"
-    elif kind == "missing":
-        message = "required key is missing"
-    else:
-        message = first["msg"]
-    more = error.error_count() - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return field, message
+from districtlab.errors import InputError, from_validation_error
 
 
 def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
@@ -51,8 +35,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scena
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        field, message = _first_problem(error)
-        raise InputError(message, path=source, field=field) from None
+        raise from_validation_error(error, source) from None
 
 
 def load_scenario_file(path: str | Path) -> Scenario:

@@ -27,7 +27,9 @@ class EmbeddedFigure:
     uri: str
 
 
-def format_interval(value: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
+def format_interval(
+    value: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1, unit: str = ""
+) -> str:
     """'12.3 [10.1, 14.5]', with infinite bounds written as such."""
 
     def show(number: float) -> str:
@@ -51,12 +53,23 @@ def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
                 for r in summary.itertuples()
             ],
             "Laggard share change (pp)": [
-                format_interval(r.laggard_share_change, r.laggard_share_change_low, r.laggard_share_change_high, scale=100, digits=2)
+                format_interval(
+                    r.laggard_share_change,
+                    r.laggard_share_change_low,
+                    r.laggard_share_change_high,
+                    scale=100,
+                    digits=2,
+                )
                 for r in summary.itertuples()
             ],
             "Spend (EUR)": [f"{r.spend_eur:,.0f}" for r in summary.itertuples()],
             "EUR per additional adopter": [
-                format_interval(r.eur_per_additional_adopter, r.eur_per_additional_adopter_low, r.eur_per_additional_adopter_high, digits=0)
+                format_interval(
+                    r.eur_per_additional_adopter,
+                    r.eur_per_additional_adopter_low,
+                    r.eur_per_additional_adopter_high,
+                    digits=0,
+                )
                 for r in summary.itertuples()
             ],
         }
@@ -69,9 +82,13 @@ def verdict(contrast: pd.DataFrame) -> str:
     for row in contrast[contrast["outcome"] == "new_adopters"].itertuples():
         interval = f"{row.difference:+.1f} adopters (95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f})"
         if row.ci_low > 0:
-            judgement = "the place-based programme adds more adopters than the generic one with the same budget"
+            judgement = (
+                "the place-based programme adds more adopters than the generic one with the same budget"
+            )
         elif row.ci_high < 0:
-            judgement = "the generic programme adds more adopters than the place-based one with the same budget"
+            judgement = (
+                "the generic programme adds more adopters than the place-based one with the same budget"
+            )
         else:
             judgement = "the two programmes cannot be told apart with these replications"
         sentences.append(f"{row.district}: {judgement}, {interval}.")
@@ -158,7 +175,12 @@ def write_demo_report(
         _embed(
             "additional_adopters",
             "Additional adopters over no programme, by district (95% CI).",
-            additionality_bars(additionality, outcome="new_adopters", ylabel="Additional adopters (firm × technology)", title="Additionality"),
+            additionality_bars(
+                additionality,
+                outcome="new_adopters",
+                ylabel="Additional adopters (firm × technology)",
+                title="Additionality",
+            ),
             figures_dir,
         ),
         _embed(
@@ -166,7 +188,9 @@ def write_demo_report(
             "Change in the share of firms with no technology, over no programme (95% CI).",
             additionality_bars(
                 additionality.assign(
-                    difference=additionality["difference"] * 100, ci_low=additionality["ci_low"] * 100, ci_high=additionality["ci_high"] * 100
+                    difference=additionality["difference"] * 100,
+                    ci_low=additionality["ci_low"] * 100,
+                    ci_high=additionality["ci_high"] * 100,
                 ),
                 outcome="laggard_share",
                 ylabel="Change in laggard share (percentage points)",

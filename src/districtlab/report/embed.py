@@ -19,7 +19,9 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def save_figure(figure: Figure, path: Path, *, formats: tuple[str, ...] = ("png",), dpi: int = 150) -> list[Path]:
+def save_figure(
+    figure: Figure, path: Path, *, formats: tuple[str, ...] = ("png",), dpi: int = 150
+) -> list[Path]:
     """Save a figure under ``path`` (its suffix is replaced) in each format; returns the files."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []

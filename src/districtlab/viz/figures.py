@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -23,7 +24,7 @@ from scipy import stats
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LINESTYLES = ("-", "--", "-.", ":")
-STYLE = {
+STYLE: dict[str, Any] = {
     "font.size": 13,
     "axes.titlesize": 14,
     "axes.labelsize": 13,
@@ -33,7 +34,9 @@ STYLE = {
 }
 
 
-def mean_band(values: NDArray[np.float64], confidence: float = 0.95) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+def mean_band(
+    values: NDArray[np.float64], confidence: float = 0.95
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Mean over replications (axis 0) and the t interval of the mean, per step."""
     mean = values.mean(axis=0)
     n = values.shape[0]
@@ -44,8 +47,8 @@ def mean_band(values: NDArray[np.float64], confidence: float = 0.95) -> tuple[ND
 
 
 def adoption_bands(
-    curves: Mapping[str, NDArray[np.float64]],
-    months: NDArray[np.float64],
+    curves: Mapping[str, NDArray[np.floating[Any]]],
+    months: NDArray[np.floating[Any]],
     *,
     title: str,
     ylabel: str = "Adoption share (mean over technologies)",
@@ -55,13 +58,20 @@ def adoption_bands(
     """Mean curves with confidence bands; ``curves[label]`` is replications x steps."""
     with mpl.rc_context(STYLE):
         if ax is None:
-            figure = Figure(figsize=(7.5, 4.5), layout="constrained")
-            ax = figure.subplots()
-        figure = ax.get_figure()
+            ax = Figure(figsize=(7.5, 4.5), layout="constrained").subplots()
+        figure = ax.get_figure(root=True)
+        assert isinstance(figure, Figure)
         for index, (label, values) in enumerate(curves.items()):
             mean, low, high = mean_band(np.asarray(values), confidence)
             colour = PALETTE[index % len(PALETTE)]
-            ax.plot(months, mean, color=colour, linestyle=LINESTYLES[index % len(LINESTYLES)], linewidth=2.2, label=label)
+            ax.plot(
+                months,
+                mean,
+                color=colour,
+                linestyle=LINESTYLES[index % len(LINESTYLES)],
+                linewidth=2.2,
+                label=label,
+            )
             ax.fill_between(months, low, high, color=colour, alpha=0.25, linewidth=0)
         ax.set_xlabel("Month")
         ax.set_ylabel(ylabel)
@@ -98,10 +108,21 @@ def additionality_bars(
         for index, label in enumerate(labels):
             rows = data[data[series] == label].set_index(group).reindex(groups)
             centre = rows["difference"].to_numpy(dtype=float)
-            error = np.vstack([centre - rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float) - centre])
+            error = np.vstack(
+                [
+                    centre - rows["ci_low"].to_numpy(dtype=float),
+                    rows["ci_high"].to_numpy(dtype=float) - centre,
+                ]
+            )
             ax.bar(
-                x + (index - (len(labels) - 1) / 2) * width, centre, width, yerr=error, capsize=4,
-                color=PALETTE[index % len(PALETTE)], label=label, hatch=("", "//", "..", "xx")[index % 4],
+                x + (index - (len(labels) - 1) / 2) * width,
+                centre,
+                width,
+                yerr=error,
+                capsize=4,
+                color=PALETTE[index % len(PALETTE)],
+                label=label,
+                hatch=("", "//", "..", "xx")[index % 4],
                 edgecolor="white",
             )
         ax.axhline(0, color="black", linewidth=0.8)
@@ -121,17 +142,30 @@ def channel_shares(shares: pd.DataFrame, *, title: str = "") -> Figure:
         left = np.zeros(len(shares))
         for index, channel in enumerate(shares.columns):
             values = shares[channel].to_numpy(dtype=float)
-            ax.barh(shares.index.astype(str), values, left=left, color=PALETTE[index % len(PALETTE)], label=channel.replace("_", " "))
+            ax.barh(
+                shares.index.astype(str),
+                values,
+                left=left,
+                color=PALETTE[index % len(PALETTE)],
+                label=channel.replace("_", " "),
+            )
             left += values
         ax.set_xlim(0, 1)
         ax.set_xlabel("Share of SME adoptions during the run")
         ax.invert_yaxis()
         ax.set_title(title)
-        ax.legend(ncol=3, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(shares) < 6 else -0.12))
+        ax.legend(
+            ncol=3,
+            frameon=False,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.25 if len(shares) < 6 else -0.12),
+        )
     return figure
 
 
-def size_class_adoption(shares: pd.DataFrame, *, title: str = "", ylabel: str = "Adoption share at the horizon") -> Figure:
+def size_class_adoption(
+    shares: pd.DataFrame, *, title: str = "", ylabel: str = "Adoption share at the horizon"
+) -> Figure:
     """Grouped bars: rows are size classes, columns the series compared (e.g. programmes)."""
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(7.5, 4.5), layout="constrained")
@@ -140,8 +174,12 @@ def size_class_adoption(shares: pd.DataFrame, *, title: str = "", ylabel: str = 
         x = np.arange(len(shares.index))
         for index, column in enumerate(shares.columns):
             ax.bar(
-                x + (index - (len(shares.columns) - 1) / 2) * width, shares[column].to_numpy(dtype=float), width,
-                color=PALETTE[index % len(PALETTE)], label=str(column), hatch=("", "//", "..", "xx")[index % 4],
+                x + (index - (len(shares.columns) - 1) / 2) * width,
+                shares[column].to_numpy(dtype=float),
+                width,
+                color=PALETTE[index % len(PALETTE)],
+                label=str(column),
+                hatch=("", "//", "..", "xx")[index % 4],
                 edgecolor="white",
             )
         ax.set_xticks(x, [str(i) for i in shares.index])
