@@ -55,7 +55,8 @@ def test_without_common_random_numbers_the_interval_is_welchs() -> None:
     a = outcomes.query("scenario == 'generic'")["new_adopters"].to_numpy()
     b = outcomes.query("scenario == 'none'")["new_adopters"].to_numpy()
     expected = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
-    assert not row["paired"] and row["baseline"] == "none"
+    assert not row["paired"]
+    assert row["baseline"] == "none"
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((expected.low, expected.high))
 
 
@@ -68,7 +69,12 @@ def test_replications_needed_reach_the_target_half_width_and_no_fewer_would() ->
 
 
 def test_targets_are_reported_per_outcome(result: ExperimentResult) -> None:
-    comparison = compare(result, baseline="none", outcomes=["new_adopters", "laggard_share"], target_half_width={"new_adopters": 1.0})
+    comparison = compare(
+        result,
+        baseline="none",
+        outcomes=["new_adopters", "laggard_share"],
+        target_half_width={"new_adopters": 1.0},
+    )
     differences = comparison.differences.set_index(["scenario", "outcome"])
     needed = differences.loc[("place-based", "new_adopters"), "replications_needed"]
     sd = differences.loc[("place-based", "new_adopters"), "sd_difference"]
@@ -77,10 +83,24 @@ def test_targets_are_reported_per_outcome(result: ExperimentResult) -> None:
 
 
 def test_the_tidy_table_has_one_row_per_scenario_outcome_and_quantity(result: ExperimentResult) -> None:
-    comparison = districtlab.compare(result, outcomes=["new_adopters", "laggard_share"], target_half_width=0.5)
+    comparison = districtlab.compare(
+        result, outcomes=["new_adopters", "laggard_share"], target_half_width=0.5
+    )
     tidy = comparison.to_frame()
-    assert list(tidy.columns) == ["scenario", "outcome", "quantity", "baseline", "estimate", "ci_low", "ci_high",
-                                  "half_width", "sd", "replications", "paired", "replications_needed"]
+    assert list(tidy.columns) == [
+        "scenario",
+        "outcome",
+        "quantity",
+        "baseline",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "half_width",
+        "sd",
+        "replications",
+        "paired",
+        "replications_needed",
+    ]
     assert len(tidy) == 3 * 2 + 2 * 2
     assert set(tidy["quantity"]) == {"mean", "difference"}
     assert comparison.baseline == "none"

@@ -37,7 +37,9 @@ def base() -> Scenario:
 
 @pytest.fixture(scope="module")
 def model(base: Scenario):  # type: ignore[no-untyped-def]
-    return as_ema_model(base, uncertainties=UNCERTAINTIES, levers=LEVERS, outcomes=["laggard_share", "new_adopters"], rng=5)
+    return as_ema_model(
+        base, uncertainties=UNCERTAINTIES, levers=LEVERS, outcomes=["laggard_share", "new_adopters"], rng=5
+    )
 
 
 def test_parameters_and_outcomes_are_typed_and_named_as_identifiers(model) -> None:  # type: ignore[no-untyped-def]
@@ -56,8 +58,10 @@ def test_parameters_and_outcomes_are_typed_and_named_as_identifiers(model) -> No
 
 def test_an_experiment_is_the_districtlab_run_with_the_recorded_seed(model, base: Scenario) -> None:  # type: ignore[no-untyped-def]
     outcomes = model.function(behaviour__utility_slope=1.5, programme__targeting="smes_first")
-    scenario = base.replace(behaviour={**base.behaviour.model_dump(), "utility_slope": 1.5},
-                            programme={**base.programme.model_dump(), "targeting": "smes_first"})
+    scenario = base.replace(
+        behaviour={**base.behaviour.model_dump(), "utility_slope": 1.5},
+        programme={**base.programme.model_dump(), "targeting": "smes_first"},
+    )
     direct = districtlab.simulate(scenario, rng=np.random.SeedSequence(5, spawn_key=(0,))).outcomes()
     assert outcomes == {"laggard_share": direct["laggard_share"], "new_adopters": direct["new_adopters"]}
 
@@ -71,34 +75,48 @@ def test_ema_sampling_evaluation_and_prim_work_on_the_model(model) -> None:  # t
     policies = sample_policies(model, 2, rng=2)
     with ema.SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=scenarios, policies=policies)
-    assert len(experiments) == 24 and outcomes["laggard_share"].shape == (24,)
+    assert len(experiments) == 24
+    assert outcomes["laggard_share"].shape == (24,)
     again = ema.perform_experiments(model, scenarios=sample_scenarios(model, 12, rng=1), policies=policies)
     np.testing.assert_array_equal(again[1]["new_adopters"], outcomes["new_adopters"])  # seeded all the way
     x = experiments[model_parameter_names(model)]
     many_adopters = outcomes["new_adopters"] >= np.quantile(outcomes["new_adopters"], 0.75)
     assert 0 < many_adopters.sum() < len(many_adopters)
     box = prim.Prim(x, many_adopters, threshold=0.8).find_box()
-    assert 0.0 < box.coverage <= 1.0 and 0.0 < box.density <= 1.0
+    assert 0.0 < box.coverage <= 1.0
+    assert 0.0 < box.density <= 1.0
     limits = box.box_lims[-1]
     assert set(limits.columns) == set(model_parameter_names(model))
     # EMA's own samplers (numpy's global state, not districtlab's seeds) also drive the model:
     experiments, outcomes = ema.perform_experiments(model, scenarios=3, policies=2)
-    assert len(experiments) == 6 and np.isfinite(outcomes["new_adopters"]).all()
+    assert len(experiments) == 6
+    assert np.isfinite(outcomes["new_adopters"]).all()
 
 
 def test_replications_make_a_replicator_model_of_means(base: Scenario) -> None:
-    model = as_ema_model(base, uncertainties={"behaviour.utility_slope": (0.5, 2.0)}, outcomes=["new_adopters"],
-                         replications=3, rng=2)
+    model = as_ema_model(
+        base,
+        uncertainties={"behaviour.utility_slope": (0.5, 2.0)},
+        outcomes=["new_adopters"],
+        replications=3,
+        rng=2,
+    )
     assert type(model).__name__ == "ReplicatorModel"
     _, outcomes = ema.perform_experiments(model, scenarios=sample_scenarios(model, 2, rng=1))
     first = sample_scenarios(model, 2, rng=1)[0]
-    expected = np.mean([model.function(replication=r, behaviour__utility_slope=first["behaviour__utility_slope"])["new_adopters"]
-                        for r in range(3)])
+    expected = np.mean(
+        [
+            model.function(replication=r, behaviour__utility_slope=first["behaviour__utility_slope"])[
+                "new_adopters"
+            ]
+            for r in range(3)
+        ]
+    )
     assert outcomes["new_adopters"][0] == pytest.approx(expected)
 
 
 def test_bad_parameters_are_input_errors(base: Scenario) -> None:
-    with pytest.raises(InputError, match="programme.budget_eur: unknown parameter"):
+    with pytest.raises(InputError, match=r"programme.budget_eur: unknown parameter"):
         as_ema_model(base, levers={"programme.budget_eur": (1e5, 1e6)})
     with pytest.raises(InputError, match="outside what its type allows"):
         as_ema_model(base, levers={"programme.budget_eur_per_year": (1e5, 2e10)})
@@ -111,5 +129,8 @@ def test_bad_parameters_are_input_errors(base: Scenario) -> None:
 
 
 def test_names_are_identifiers() -> None:
-    assert ema_name("programmes.place-based.budget_eur_per_year") == "programmes__place_based__budget_eur_per_year"
+    assert (
+        ema_name("programmes.place-based.budget_eur_per_year")
+        == "programmes__place_based__budget_eur_per_year"
+    )
     assert ema_name("technologies.2.risk") == "technologies__2__risk"

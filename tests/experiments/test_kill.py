@@ -18,9 +18,22 @@ from districtlab.cli.main import app
 from districtlab.experiments import ExperimentResult
 
 SWEEP = [
-    "sweep", "toy-valley", "--firms", "40", "--months", "24",
-    "--param", "rti.staff_fte=4:16:4", "--param", "programme.targeting=open_call,smes_first",
-    "--replications", "8", "--seed", "31", "--batch-size", "2",
+    "sweep",
+    "toy-valley",
+    "--firms",
+    "40",
+    "--months",
+    "24",
+    "--param",
+    "rti.staff_fte=4:16:4",
+    "--param",
+    "programme.targeting=open_call,smes_first",
+    "--replications",
+    "8",
+    "--seed",
+    "31",
+    "--batch-size",
+    "2",
 ]
 TOTAL_RUNS = 4 * 2 * 8
 BATCH = 2
@@ -34,7 +47,8 @@ def parts(directory: Path) -> int:
 def start(out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "districtlab", *SWEEP, "--out", str(out), "--resume"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -53,7 +67,7 @@ def test_killed_and_resumed_sweep_has_exactly_the_runs_of_an_uninterrupted_one(t
     # First kill at a random moment of start-up: possibly before, during or after the metadata is written.
     process = start(out)
     time.sleep(rng.uniform(0.0, 3.0))
-    if kill(process) == -signal.SIGKILL and 0 < parts(out):
+    if kill(process) == -signal.SIGKILL and parts(out) > 0:
         interrupted_mid_run += 1
     # Then kill each run a random moment after it has stored a new part, while it still has runs to do.
     for _ in range(2):
@@ -68,8 +82,12 @@ def test_killed_and_resumed_sweep_has_exactly_the_runs_of_an_uninterrupted_one(t
         if kill(process) == -signal.SIGKILL and parts(out) * BATCH < TOTAL_RUNS:
             interrupted_mid_run += 1
     assert interrupted_mid_run >= 2, "the kills should have interrupted the sweep while it was running"
-    finished = subprocess.run([sys.executable, "-m", "districtlab", *SWEEP, "--out", str(out), "--resume"],
-                              capture_output=True, text=True, check=False)
+    finished = subprocess.run(
+        [sys.executable, "-m", "districtlab", *SWEEP, "--out", str(out), "--resume"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert finished.returncode == 0, finished.stderr
 
     resumed, uninterrupted = ExperimentResult.load(out), ExperimentResult.load(reference)
@@ -77,9 +95,16 @@ def test_killed_and_resumed_sweep_has_exactly_the_runs_of_an_uninterrupted_one(t
     for name in ("adoption_share_mean", "laggard_share"):
         np.testing.assert_array_equal(resumed.series(name), uninterrupted.series(name))
     # No run lost, none duplicated: every stored part together holds each run exactly once.
-    stored = pd.concat([pq.read_table(p, columns=["scenario_index", "replication"]).to_pandas()
-                        for p in sorted((out / "runs").iterdir())])
-    assert len(stored) == TOTAL_RUNS and not stored.duplicated().any()
-    assert sorted(p.name for p in (out / "runs").iterdir()) == sorted(p.name for p in (out / "series").iterdir())
-    assert not [p for p in out.rglob("*.tmp")]
+    stored = pd.concat(
+        [
+            pq.read_table(p, columns=["scenario_index", "replication"]).to_pandas()
+            for p in sorted((out / "runs").iterdir())
+        ]
+    )
+    assert len(stored) == TOTAL_RUNS
+    assert not stored.duplicated().any()
+    assert sorted(p.name for p in (out / "runs").iterdir()) == sorted(
+        p.name for p in (out / "series").iterdir()
+    )
+    assert not list(out.rglob("*.tmp"))
     pd.testing.assert_frame_equal(pd.read_csv(out / "points.csv"), pd.read_csv(reference / "points.csv"))

@@ -33,9 +33,13 @@ def test_paths_name_fields_items_by_position_or_name_tables_and_mappings(ceramic
     assert paths(ceramics, "programme.budget_eur_per_year") == ["programme.budget_eur_per_year"]
     assert paths(ceramics, f"technologies.{robotics}.risk") == [f"technologies.{robotics}.risk"]
     assert paths(ceramics, "technologies.robotics.risk") == [f"technologies.{robotics}.risk"]
-    assert paths(ceramics, "programmes.generic.budget_eur_per_year") == ["programmes.generic.budget_eur_per_year"]
+    assert paths(ceramics, "programmes.generic.budget_eur_per_year") == [
+        "programmes.generic.budget_eur_per_year"
+    ]
     assert paths(ceramics, "rti.competence.robotics") == ["rti.competence.robotics"]
-    assert paths(ceramics, "technologies.*.risk") == [f"technologies.{i}.risk" for i in range(len(ceramics.technologies))]
+    assert paths(ceramics, "technologies.*.risk") == [
+        f"technologies.{i}.risk" for i in range(len(ceramics.technologies))
+    ]
     assert len(paths(ceramics, "programmes.*.budget_eur_per_year")) == len(ceramics.programmes)
 
 
@@ -46,12 +50,15 @@ def test_bounds_come_from_the_field_declarations(ceramics: Scenario) -> None:
     assert (grant.low, grant.low_inclusive, grant.high, grant.high_inclusive) == (0.0, True, 1.0, False)
     assert parameter_bounds(ceramics, "programme.design.project_size").kind == "int"
     targeting = parameter_bounds(ceramics, "programme.targeting")
-    assert targeting.kind == "choice" and "smes_first" in targeting.choices
+    assert targeting.kind == "choice"
+    assert "smes_first" in targeting.choices
     assert parameter_bounds(ceramics, "behaviour.immediate_adoption").kind == "bool"
 
 
 def test_setting_a_path_changes_that_value_and_nothing_else(ceramics: Scenario) -> None:
-    changed = scenario_with(ceramics, {"technologies.robotics.imitation_strength": 0.9, "programme.targeting": "smes_first"})
+    changed = scenario_with(
+        ceramics, {"technologies.robotics.imitation_strength": 0.9, "programme.targeting": "smes_first"}
+    )
     robotics = ceramics.technology_names.index("robotics")
     assert changed.technologies[robotics].imitation_strength == 0.9
     assert changed.programme.targeting == "smes_first"
@@ -81,7 +88,9 @@ def test_a_wildcard_sets_every_item_and_scale_multiplies_each(ceramics: Scenario
         ("rti.staf_fte", "rti.staff_fte"),
     ],
 )
-def test_an_unknown_path_is_one_line_naming_it_and_the_closest_paths(ceramics: Scenario, key: str, suggestion: str) -> None:
+def test_an_unknown_path_is_one_line_naming_it_and_the_closest_paths(
+    ceramics: Scenario, key: str, suggestion: str
+) -> None:
     with pytest.raises(InputError) as raised:
         check_value(ceramics, key, 1.0)
     message = str(raised.value)
@@ -102,7 +111,10 @@ def test_paths_that_name_no_value_are_refused(ceramics: Scenario) -> None:
 
 
 def test_values_and_ranges_outside_the_type_bounds_are_refused(ceramics: Scenario) -> None:
-    with pytest.raises(InputError, match=r"programme.budget_eur_per_year: 2e\+10 is outside what its type allows \(>= 0, <= 1e\+10\)"):
+    with pytest.raises(
+        InputError,
+        match=r"programme.budget_eur_per_year: 2e\+10 is outside what its type allows \(>= 0, <= 1e\+10\)",
+    ):
         check_range(ceramics, "programme.budget_eur_per_year", 1e5, 2e10)
     with pytest.raises(InputError, match="grant_rate: 1 is outside"):
         check_value(ceramics, "programme.design.grant_rate", 1.0)
@@ -115,7 +127,7 @@ def test_values_and_ranges_outside_the_type_bounds_are_refused(ceramics: Scenari
     with pytest.raises(InputError, match="low < high"):
         check_range(ceramics, "rti.staff_fte", 10, 5)
     largest = max(t.imitation_strength for t in ceramics.technologies)
-    with pytest.raises(InputError, match="scaled to .* is outside"):
+    with pytest.raises(InputError, match=r"scaled to .* is outside"):
         check_range(ceramics, "scale:technologies.*.imitation_strength", 0.5, 5.0 / largest * 1.01)
     assert check_range(ceramics, "programme.design.project_size", 2, 6).kind == "int"
 
@@ -147,5 +159,10 @@ def test_changes_between_two_scenarios_rebuild_the_second_exactly(ceramics: Scen
 
 def test_known_paths_cover_the_configuration() -> None:
     known = set(known_paths())
-    assert {"programme.budget_eur_per_year", "technologies.*.imitation_strength", "rti.competence.*",
-            "programmes.*.design.grant_rate", "population.segments.*.count"} <= known
+    assert {
+        "programme.budget_eur_per_year",
+        "technologies.*.imitation_strength",
+        "rti.competence.*",
+        "programmes.*.design.grant_rate",
+        "population.segments.*.count",
+    } <= known

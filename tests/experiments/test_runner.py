@@ -34,30 +34,43 @@ def serial(scenarios: dict[str, Scenario]) -> ExperimentResult:
     return run_scenarios(scenarios, replications=4, rng=2026)
 
 
-def test_every_run_is_simulate_with_its_recorded_seed(scenarios: dict[str, Scenario], serial: ExperimentResult) -> None:
+def test_every_run_is_simulate_with_its_recorded_seed(
+    scenarios: dict[str, Scenario], serial: ExperimentResult
+) -> None:
     outcomes = serial.outcomes()
-    assert serial.entropy == 2026 and serial.common_random_numbers
+    assert serial.entropy == 2026
+    assert serial.common_random_numbers
     assert outcomes[["scenario", "replication"]].values.tolist() == [
         [name, r] for name in scenarios for r in range(4)
     ]
     for row in outcomes.itertuples(index=False):
-        assert row.spawn_key == str(row.replication)  # common random numbers: replication r has spawn key (r,)
-    direct = districtlab.simulate(scenarios["generic"], rng=np.random.SeedSequence(2026, spawn_key=(3,))).outcomes()
+        assert row.spawn_key == str(
+            row.replication
+        )  # common random numbers: replication r has spawn key (r,)
+    direct = districtlab.simulate(
+        scenarios["generic"], rng=np.random.SeedSequence(2026, spawn_key=(3,))
+    ).outcomes()
     row = outcomes[(outcomes["scenario"] == "generic") & (outcomes["replication"] == 3)].iloc[0]
     assert {name: row[name] for name in direct} == pytest.approx(direct, nan_ok=True, rel=0, abs=0)
 
 
-def test_without_common_random_numbers_each_scenario_has_its_own_streams(scenarios: dict[str, Scenario]) -> None:
+def test_without_common_random_numbers_each_scenario_has_its_own_streams(
+    scenarios: dict[str, Scenario],
+) -> None:
     result = run_scenarios(scenarios, replications=2, rng=1, common_random_numbers=False)
     keys = result.outcomes()[["scenario_index", "replication", "spawn_key"]].values.tolist()
     assert keys == [[s, r, f"{s}/{r}"] for s in range(3) for r in range(2)]
 
 
-def test_common_random_numbers_give_identical_runs_to_identical_scenarios(scenarios: dict[str, Scenario]) -> None:
+def test_common_random_numbers_give_identical_runs_to_identical_scenarios(
+    scenarios: dict[str, Scenario],
+) -> None:
     base = scenarios["none"]
     result = run_scenarios({"a": base, "b": base}, replications=3, rng=9)
     outcomes = result.outcomes().drop(columns=["scenario_index", "scenario"])
-    pd.testing.assert_frame_equal(outcomes.iloc[:3].reset_index(drop=True), outcomes.iloc[3:].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        outcomes.iloc[:3].reset_index(drop=True), outcomes.iloc[3:].reset_index(drop=True)
+    )
 
 
 def test_a_spawned_root_seed_keeps_its_spawn_key(scenarios: dict[str, Scenario]) -> None:
@@ -70,10 +83,14 @@ def test_a_spawned_root_seed_keeps_its_spawn_key(scenarios: dict[str, Scenario])
 def test_batch_size_does_not_change_results(scenarios: dict[str, Scenario], serial: ExperimentResult) -> None:
     with ThreadPoolExecutor(max_workers=3) as pool:
         for size in (1, 5):
-            assert_same_results(serial, run_scenarios(scenarios, replications=4, rng=2026, executor=pool, batch_size=size))
+            assert_same_results(
+                serial, run_scenarios(scenarios, replications=4, rng=2026, executor=pool, batch_size=size)
+            )
 
 
-def test_results_are_bit_identical_with_one_and_two_worker_processes(scenarios: dict[str, Scenario], serial: ExperimentResult) -> None:
+def test_results_are_bit_identical_with_one_and_two_worker_processes(
+    scenarios: dict[str, Scenario], serial: ExperimentResult
+) -> None:
     for workers in (1, 2):
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parallel = run_scenarios(scenarios, replications=4, rng=2026, executor=pool, batch_size=3)
@@ -83,11 +100,19 @@ def test_results_are_bit_identical_with_one_and_two_worker_processes(scenarios: 
 def test_progress_counts_runs_up_to_the_total(scenarios: dict[str, Scenario]) -> None:
     calls: list[tuple[int, int]] = []
     run_scenarios(scenarios, replications=3, rng=1, progress=lambda done, total: calls.append((done, total)))
-    assert calls[0] == (0, 9) and calls[-1] == (9, 9)
+    assert calls[0] == (0, 9)
+    assert calls[-1] == (9, 9)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     with ThreadPoolExecutor(max_workers=2) as pool:
         calls.clear()
-        run_scenarios(scenarios, replications=3, rng=1, executor=pool, batch_size=2, progress=lambda d, t: calls.append((d, t)))
+        run_scenarios(
+            scenarios,
+            replications=3,
+            rng=1,
+            executor=pool,
+            batch_size=2,
+            progress=lambda d, t: calls.append((d, t)),
+        )
     assert calls[-1] == (9, 9)
 
 
@@ -101,7 +126,8 @@ def test_series_and_adoption_share_arrays(serial: ExperimentResult, scenarios: d
         serial.series("no_such_series")
     tidy = serial.to_frame()
     assert list(tidy.columns) == ["scenario", "replication", "outcome", "value"]
-    assert len(serial.runs) == 12 and serial.runs[5].replication == 1
+    assert len(serial.runs) == 12
+    assert serial.runs[5].replication == 1
 
 
 def test_batches_are_sized_from_the_workers() -> None:
@@ -120,9 +146,13 @@ def test_bad_arguments_are_refused(scenarios: dict[str, Scenario]) -> None:
         run_scenarios(scenarios, replications=1, rng=1, batch_size=0)
 
 
-def test_a_dask_cluster_gives_the_same_results(scenarios: dict[str, Scenario], serial: ExperimentResult) -> None:
+def test_a_dask_cluster_gives_the_same_results(
+    scenarios: dict[str, Scenario], serial: ExperimentResult
+) -> None:
     with (
-        distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         executor = client.get_executor()

@@ -43,7 +43,8 @@ def test_a_stored_experiment_equals_the_one_held_in_memory(scenarios, in_memory,
     assert parts == [f"part-{i:06d}.parquet" for i in range(1, 5)]  # 15 runs in batches of 4
     assert sorted(p.name for p in (tmp_path / "exp" / "series").iterdir()) == parts
     metadata = json.loads((tmp_path / "exp" / METADATA).read_text())
-    assert metadata["seed"]["entropy"] == "11" and metadata["replications"] == 5
+    assert metadata["seed"]["entropy"] == "11"
+    assert metadata["replications"] == 5
     assert metadata["run_list"][6] == [1, 1, [1]]
     assert [entry["name"] for entry in metadata["scenarios"]] == list(scenarios)
     assert stored.runs[7].outcomes.keys() == in_memory.runs[7].outcomes.keys()
@@ -71,11 +72,20 @@ def test_a_design_is_recorded_and_joins_the_runs(tmp_path: Path) -> None:
     result = run_scenarios(design, replications=2, rng=3, store=tmp_path / "lhs")
     loaded = ExperimentResult.load(tmp_path / "lhs")
     pd.testing.assert_frame_equal(loaded.scenarios.table, design.table)
-    assert loaded.scenarios.seed == design.seed and loaded.scenarios.method == "latin-hypercube"
-    joined = result.query('SELECT d."rti.staff_fte" AS fte, r.replication FROM runs r JOIN design d USING (scenario_index) ORDER BY 1, 2')
+    assert loaded.scenarios.seed == design.seed
+    assert loaded.scenarios.method == "latin-hypercube"
+    joined = result.query(
+        'SELECT d."rti.staff_fte" AS fte, r.replication FROM runs r JOIN design d USING (scenario_index) ORDER BY 1, 2'
+    )
     assert len(joined) == 8
     assert sorted(set(joined["fte"])) == sorted(design.table["rti.staff_fte"])  # type: ignore[index]
-    assert list(result.outcomes(design=True).columns[:5]) == ["scenario_index", "scenario", "replication", "spawn_key", "rti.staff_fte"]
+    assert list(result.outcomes(design=True).columns[:5]) == [
+        "scenario_index",
+        "scenario",
+        "replication",
+        "spawn_key",
+        "rti.staff_fte",
+    ]
 
 
 def test_resuming_runs_only_what_is_missing(scenarios, in_memory, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +116,9 @@ def test_a_part_holding_runs_already_stored_is_ignored(scenarios, in_memory, tmp
     directory = tmp_path / "exp"
     run_scenarios(scenarios, replications=5, rng=11, store=directory, batch_size=4)
     for sub in ("runs", "series"):
-        (directory / sub / "part-000009.parquet").write_bytes((directory / sub / "part-000001.parquet").read_bytes())
+        (directory / sub / "part-000009.parquet").write_bytes(
+            (directory / sub / "part-000001.parquet").read_bytes()
+        )
     loaded = ExperimentResult.load(directory)
     assert len(loaded.outcomes()) == 15
     assert_same_results(in_memory, loaded)
@@ -119,7 +131,11 @@ def test_an_orphan_series_part_is_removed_on_resume(scenarios, tmp_path: Path) -
     (directory / "runs" / "part-000002.parquet").unlink()  # killed between the two renames
     run_scenarios(scenarios, replications=5, rng=11, store=directory, batch_size=8)
     names = sorted(p.name for p in (directory / "runs").iterdir())
-    assert names == sorted(p.name for p in (directory / "series").iterdir()) == ["part-000001.parquet", "part-000002.parquet"]
+    assert (
+        names
+        == sorted(p.name for p in (directory / "series").iterdir())
+        == ["part-000001.parquet", "part-000002.parquet"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -190,7 +206,9 @@ def test_a_corrupted_or_foreign_part_is_reported(scenarios, tmp_path: Path) -> N
     target = tmp_path / "target"
     run_scenarios({"none": scenarios["none"]}, replications=1, rng=11, store=target)
     for sub in ("runs", "series"):
-        (target / sub / "part-000002.parquet").write_bytes((smaller / sub / "part-000001.parquet").read_bytes())
+        (target / sub / "part-000002.parquet").write_bytes(
+            (smaller / sub / "part-000001.parquet").read_bytes()
+        )
     with pytest.raises(InputError, match="holds runs that are not in this experiment"):
         ExperimentResult.load(target)
 
@@ -200,22 +218,30 @@ def test_an_experiment_being_written_cannot_be_written_by_another_process(scenar
     result = run_scenarios(scenarios, replications=1, rng=11, store=directory)
     with ExperimentStore.prepare(directory, result.plan):
         other = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(f"""
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(f"""
                 from districtlab.experiments import ExperimentResult, ExperimentStore
                 plan = ExperimentResult.load({str(directory)!r}).plan
                 try:
                     ExperimentStore.prepare({str(directory)!r}, plan)
                 except ValueError as error:
                     print(error)
-            """)],
-            capture_output=True, text=True, check=True,
+            """),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
     assert "another districtlab process is writing this experiment" in other.stdout
     with ExperimentStore.prepare(directory, result.plan):  # released: it can be taken again
         pass
 
 
-def test_a_directory_left_before_its_metadata_was_written_is_taken_as_empty(scenarios, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_directory_left_before_its_metadata_was_written_is_taken_as_empty(
+    scenarios, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     directory = tmp_path / "exp"
     directory.mkdir()
     (directory / ".lock").write_text("")
@@ -251,7 +277,9 @@ def test_memory_does_not_grow_with_the_number_of_runs(tmp_path: Path, monkeypatc
     for replications in (30, 300):
         live_when_writing.clear()
         created.clear()
-        result = run_scenarios([scenario], replications=replications, rng=1, store=tmp_path / str(replications), batch_size=10)
+        result = run_scenarios(
+            [scenario], replications=replications, rng=1, store=tmp_path / str(replications), batch_size=10
+        )
         assert len(live_when_writing) == replications // 10
         assert max(live_when_writing) == 10  # the batch being written, never the runs before it
         assert alive() == 0

@@ -26,7 +26,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
 from matplotlib.figure import Figure
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from districtlab.cli.common import console, error_console, user_errors
@@ -54,20 +61,35 @@ SENSITIVITY_OUTCOMES = ("new_adopters", "laggard_share")
 
 # -- options shared by the three commands ---------------------------------------------------
 
-Source = Annotated[str, typer.Argument(help="A preset name (see `districtlab presets`) or a scenario TOML file.")]
+Source = Annotated[
+    str, typer.Argument(help="A preset name (see `districtlab presets`) or a scenario TOML file.")
+]
 Replications = Annotated[int, typer.Option(min=1, help="Runs per scenario (design point).")]
-Seed = Annotated[int | None, typer.Option(min=0, help="Root seed (default: fresh entropy, printed; with --resume, the stored one).")]
+Seed = Annotated[
+    int | None,
+    typer.Option(min=0, help="Root seed (default: fresh entropy, printed; with --resume, the stored one)."),
+]
 Workers = Annotated[int, typer.Option(min=1, help="Local processes to run on.")]
 Scheduler = Annotated[
-    str | None, typer.Option(help="Address of a Dask scheduler (tcp://host:8786) to run on a cluster instead of local processes.")
+    str | None,
+    typer.Option(
+        help="Address of a Dask scheduler (tcp://host:8786) to run on a cluster instead of local processes."
+    ),
 ]
-Resume = Annotated[bool, typer.Option("--resume", help="Continue the experiment in --out: keep its runs, run the rest.")]
-Programme = Annotated[str | None, typer.Option(help="Active programme of the base scenario: none, generic, place-based...")]
+Resume = Annotated[
+    bool, typer.Option("--resume", help="Continue the experiment in --out: keep its runs, run the rest.")
+]
+Programme = Annotated[
+    str | None, typer.Option(help="Active programme of the base scenario: none, generic, place-based...")
+]
 Months = Annotated[float | None, typer.Option(help="Horizon in months.")]
 Firms = Annotated[int | None, typer.Option(help="Rescale the population to N firms.")]
-Outcomes = Annotated[list[str] | None, typer.Option("--outcome", help="Scalar outcome to report (repeatable).")]
+Outcomes = Annotated[
+    list[str] | None, typer.Option("--outcome", help="Scalar outcome to report (repeatable).")
+]
 BatchSize = Annotated[
-    int | None, typer.Option(min=1, help="Runs per task sent to a worker and per part stored (default: automatic).")
+    int | None,
+    typer.Option(min=1, help="Runs per task sent to a worker and per part stored (default: automatic)."),
 ]
 
 
@@ -101,10 +123,14 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
     """
     if is_experiment(out):
         if not resume:
-            raise InputError("already holds an experiment: pass --resume to continue it, or choose another --out", path=out)
+            raise InputError(
+                "already holds an experiment: pass --resume to continue it, or choose another --out", path=out
+            )
         if seed is None:
             stored = read_metadata(out)["seed"]
-            return np.random.SeedSequence(int(stored["entropy"]), spawn_key=tuple(int(k) for k in stored["spawn_key"]))
+            return np.random.SeedSequence(
+                int(stored["entropy"]), spawn_key=tuple(int(k) for k in stored["spawn_key"])
+            )
     return np.random.SeedSequence(seed)
 
 
@@ -160,16 +186,33 @@ def _runs_progress(description: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def _run(design: Design, *, replications: int, root: np.random.SeedSequence, out: Path, workers: int,
-         scheduler: str | None, batch_size: int | None, description: str) -> ExperimentResult:
+def _run(
+    design: Design,
+    *,
+    replications: int,
+    root: np.random.SeedSequence,
+    out: Path,
+    workers: int,
+    scheduler: str | None,
+    batch_size: int | None,
+    description: str,
+) -> ExperimentResult:
     if is_experiment(out):
         console.print(f"resuming the experiment in {out}")
     with _executor(workers, scheduler) as executor, _runs_progress(description) as update:
         result = run_scenarios(
-            design, replications=replications, rng=root, executor=executor, store=out, batch_size=batch_size, progress=update
+            design,
+            replications=replications,
+            rng=root,
+            executor=executor,
+            store=out,
+            batch_size=batch_size,
+            progress=update,
         )
-    console.print(f"seed {result.entropy} ({len(result.names)} scenarios x {replications} replications = "
-                  f"{len(result.names) * replications} runs in {out})")
+    console.print(
+        f"seed {result.entropy} ({len(result.names)} scenarios x {replications} replications = "
+        f"{len(result.names) * replications} runs in {out})"
+    )
     return result
 
 
@@ -220,7 +263,9 @@ def _number(value: float) -> str:
 def _print_frame(frame: pd.DataFrame, title: str, limit: int = 25) -> None:
     table = Table(title=title)
     for column in frame.columns:
-        table.add_column(str(column), justify="right" if pd.api.types.is_numeric_dtype(frame[column]) else "left")
+        table.add_column(
+            str(column), justify="right" if pd.api.types.is_numeric_dtype(frame[column]) else "left"
+        )
     for row in frame.head(limit).itertuples(index=False):
         table.add_row(*(_number(v) if isinstance(v, float) else str(v) for v in row))
     console.print(table)
@@ -272,9 +317,15 @@ def _levels(key: str, spec: str) -> list[Any]:
         if count < 2:
             raise InputError(f"LOW:HIGH:LEVELS needs at least 2 levels, got {count}", field=key)
         values = np.linspace(low, high, count)
-        return [int(v) if float(v).is_integer() and all(float(x).is_integer() for x in parts[:2]) else float(v) for v in values]
+        return [
+            int(v) if float(v).is_integer() and all(float(x).is_integer() for x in parts[:2]) else float(v)
+            for v in values
+        ]
     if len(parts) == 2:
-        raise InputError(f"a range {spec!r} needs --design lhs or sobol; a factorial design takes LOW:HIGH:LEVELS or V1,V2,...", field=key)
+        raise InputError(
+            f"a range {spec!r} needs --design lhs or sobol; a factorial design takes LOW:HIGH:LEVELS or V1,V2,...",
+            field=key,
+        )
     return [_value(v) for v in spec.split(",")]
 
 
@@ -300,7 +351,9 @@ def _target_half_widths(texts: Sequence[str]) -> float | dict[str, float] | None
             return float(plain[0])
         return {key.strip(): float(value) for key, value in (t.split("=", 1) for t in texts)}
     except ValueError:
-        raise InputError(f"--target-half-width takes X or OUTCOME=X with X a number, got {', '.join(texts)}") from None
+        raise InputError(
+            f"--target-half-width takes X or OUTCOME=X with X a number, got {', '.join(texts)}"
+        ) from None
 
 
 # -- sweep ---------------------------------------------------------------------------------
@@ -310,11 +363,19 @@ def sweep(
     preset_or_file: Source,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", help="PATH=V1,V2,... or PATH=LOW:HIGH:LEVELS (factorial), PATH=LOW:HIGH (lhs, sobol). Repeatable."),
+        typer.Option(
+            "--param",
+            help="PATH=V1,V2,... or PATH=LOW:HIGH:LEVELS (factorial), PATH=LOW:HIGH (lhs, sobol). Repeatable.",
+        ),
     ] = None,
     design: Annotated[str, typer.Option(help="factorial, lhs, sobol or table.")] = "factorial",
-    samples: Annotated[int, typer.Option(min=1, help="Design points of an lhs or sobol design (sobol: a power of two).")] = 16,
-    table: Annotated[Path | None, typer.Option(help="Design table (CSV or Parquet): one column per parameter path, one row per point.")] = None,
+    samples: Annotated[
+        int, typer.Option(min=1, help="Design points of an lhs or sobol design (sobol: a power of two).")
+    ] = 16,
+    table: Annotated[
+        Path | None,
+        typer.Option(help="Design table (CSV or Parquet): one column per parameter path, one row per point."),
+    ] = None,
     outcome: Outcomes = None,
     replications: Replications = 5,
     seed: Seed = None,
@@ -334,17 +395,33 @@ def sweep(
         check_outcomes(base, outcomes)
         root = _root_seed(out, seed, resume)
         chosen = _sweep_design(base, param or [], design, samples, table, root)
-        result = _run(chosen, replications=replications, root=root, out=out, workers=workers, scheduler=scheduler,
-                      batch_size=batch_size, description="sweep")
+        result = _run(
+            chosen,
+            replications=replications,
+            root=root,
+            out=out,
+            workers=workers,
+            scheduler=scheduler,
+            batch_size=batch_size,
+            description="sweep",
+        )
         points = _point_summary(result, outcomes)
         written = _write_table(points, out, "points")
         view = points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]]
-        _print_frame(view, f"{len(points)} design points, mean of {replications} replications (CIs in points.csv)")
+        _print_frame(
+            view, f"{len(points)} design points, mean of {replications} replications (CIs in points.csv)"
+        )
         console.print("wrote " + ", ".join(map(str, written)))
 
 
-def _sweep_design(base: Scenario, params: Sequence[str], method: str, samples: int, table: Path | None,
-                  root: np.random.SeedSequence) -> Design:
+def _sweep_design(
+    base: Scenario,
+    params: Sequence[str],
+    method: str,
+    samples: int,
+    table: Path | None,
+    root: np.random.SeedSequence,
+) -> Design:
     if method == "table":
         if table is None:
             raise InputError("--design table needs --table FILE")
@@ -385,8 +462,12 @@ def _point_summary(result: ExperimentResult, outcomes: Sequence[str]) -> pd.Data
 
 def compare_command(
     preset_or_file: Source,
-    programmes: Annotated[str, typer.Option(help="Comma-separated programmes to compare.")] = "none,generic,place-based",
-    baseline: Annotated[str | None, typer.Option(help="Programme differences are taken from (default: the first).")] = None,
+    programmes: Annotated[
+        str, typer.Option(help="Comma-separated programmes to compare.")
+    ] = "none,generic,place-based",
+    baseline: Annotated[
+        str | None, typer.Option(help="Programme differences are taken from (default: the first).")
+    ] = None,
     outcome: Outcomes = None,
     replications: Replications = 30,
     seed: Seed = None,
@@ -397,7 +478,9 @@ def compare_command(
     batch_size: BatchSize = None,
     target_half_width: Annotated[
         list[str] | None,
-        typer.Option(help="Report the replications needed for 95% CIs of this half-width: X, or OUTCOME=X (repeatable)."),
+        typer.Option(
+            help="Report the replications needed for 95% CIs of this half-width: X, or OUTCOME=X (repeatable)."
+        ),
     ] = None,
     months: Months = None,
     firms: Firms = None,
@@ -416,16 +499,30 @@ def compare_command(
         check_outcomes(base, outcomes)
         scenarios = {name: _with_programme(base, name, preset_or_file) for name in names}
         root = _root_seed(out, seed, resume)
-        result = _run(Design.of(scenarios), replications=replications, root=root, out=out, workers=workers,
-                      scheduler=scheduler, batch_size=batch_size, description="compare")
+        result = _run(
+            Design.of(scenarios),
+            replications=replications,
+            root=root,
+            out=out,
+            workers=workers,
+            scheduler=scheduler,
+            batch_size=batch_size,
+            description="compare",
+        )
         comparison = compare(result, baseline=baseline, outcomes=outcomes, target_half_width=targets)
-        written = _write_table(comparison.means, out, "means") + _write_table(comparison.differences, out, "differences")
+        written = _write_table(comparison.means, out, "means") + _write_table(
+            comparison.differences, out, "differences"
+        )
         written += _write_table(comparison.to_frame(), out, "comparison")
-        _print_comparison(comparison.means, comparison.differences, baseline, replications, targets is not None)
+        _print_comparison(
+            comparison.means, comparison.differences, baseline, replications, targets is not None
+        )
         console.print("wrote " + ", ".join(map(str, written)))
 
 
-def _print_comparison(means: pd.DataFrame, differences: pd.DataFrame, baseline: str, replications: int, targets: bool) -> None:
+def _print_comparison(
+    means: pd.DataFrame, differences: pd.DataFrame, baseline: str, replications: int, targets: bool
+) -> None:
     table = Table(title=f"Means [95% CI], {replications} replications")
     table.add_column("outcome")
     scenarios = list(dict.fromkeys(means["scenario"]))
@@ -433,10 +530,18 @@ def _print_comparison(means: pd.DataFrame, differences: pd.DataFrame, baseline: 
         table.add_column(scenario, justify="right")
     for outcome, rows in means.groupby("outcome", sort=False):
         rows = rows.set_index("scenario")
-        table.add_row(str(outcome), *(_interval(rows.loc[s, "mean"], rows.loc[s, "ci_low"], rows.loc[s, "ci_high"]) for s in scenarios))
+        table.add_row(
+            str(outcome),
+            *(
+                _interval(rows.loc[s, "mean"], rows.loc[s, "ci_low"], rows.loc[s, "ci_high"])
+                for s in scenarios
+            ),
+        )
     console.print(table)
     paired = bool(differences["paired"].iloc[0]) if len(differences) else True
-    table = Table(title=f"Difference from {baseline} [95% CI], {'paired (common random numbers)' if paired else 'Welch'}")
+    table = Table(
+        title=f"Difference from {baseline} [95% CI], {'paired (common random numbers)' if paired else 'Welch'}"
+    )
     table.add_column("outcome")
     others = list(dict.fromkeys(differences["scenario"]))
     for scenario in others:
@@ -445,7 +550,10 @@ def _print_comparison(means: pd.DataFrame, differences: pd.DataFrame, baseline: 
         table.add_column("replications needed", justify="right")
     for outcome, rows in differences.groupby("outcome", sort=False):
         rows = rows.set_index("scenario")
-        cells = [_interval(rows.loc[s, "difference"], rows.loc[s, "ci_low"], rows.loc[s, "ci_high"]) for s in others]
+        cells = [
+            _interval(rows.loc[s, "difference"], rows.loc[s, "ci_low"], rows.loc[s, "ci_high"])
+            for s in others
+        ]
         if targets:
             needed = rows["replications_needed"].dropna()
             cells.append(str(int(needed.max())) if len(needed) else "n/a")
@@ -458,11 +566,24 @@ def _print_comparison(means: pd.DataFrame, differences: pd.DataFrame, baseline: 
 
 def sensitivity(
     preset_or_file: Source,
-    param: Annotated[list[str] | None, typer.Option("--param", help="PATH=LOW:HIGH, one per parameter (repeatable).")] = None,
-    method: Annotated[str, typer.Option(help="morris (screening) or sobol (variance-based indices).")] = "morris",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="PATH=LOW:HIGH, one per parameter (repeatable).")
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="morris (screening) or sobol (variance-based indices).")
+    ] = "morris",
     outcome: Outcomes = None,
-    series: Annotated[list[str] | None, typer.Option("--series", help="Per-step series to analyse at every step (repeatable).")] = None,
-    samples: Annotated[int | None, typer.Option(min=2, help="Morris trajectories (default 10) or Sobol' base samples N, a power of two (default 64).")] = None,
+    series: Annotated[
+        list[str] | None,
+        typer.Option("--series", help="Per-step series to analyse at every step (repeatable)."),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            help="Morris trajectories (default 10) or Sobol' base samples N, a power of two (default 64).",
+        ),
+    ] = None,
     levels: Annotated[int, typer.Option(min=2, help="Morris grid levels (even).")] = 4,
     replications: Replications = 2,
     seed: Seed = None,
@@ -490,11 +611,21 @@ def sensitivity(
             chosen = morris_design(base, ranges, trajectories=samples or 10, levels=levels, rng=root)
         else:
             chosen = saltelli_design(base, ranges, n=samples or 64, rng=root)
-        result = _run(chosen, replications=replications, root=root, out=out, workers=workers, scheduler=scheduler,
-                      batch_size=batch_size, description=method)
+        result = _run(
+            chosen,
+            replications=replications,
+            root=root,
+            out=out,
+            workers=workers,
+            scheduler=scheduler,
+            batch_size=batch_size,
+            description=method,
+        )
         indices = analyse(result, outcomes=outcomes, series=list(series or []))
         written = _write_table(indices.to_frame(), out, "indices")
-        written.append(_write_figure(sensitivity_panels(indices.indices, outcomes=outcomes), out / "sensitivity.png"))
+        written.append(
+            _write_figure(sensitivity_panels(indices.indices, outcomes=outcomes), out / "sensitivity.png")
+        )
         for name in series or []:
             figure = indices_over_steps(indices.indices, series=name, dt=base.dt)
             written.append(_write_figure(figure, out / f"sensitivity_{name.replace('.', '_')}.png"))
@@ -506,13 +637,17 @@ def _print_indices(indices: SensitivityResult) -> None:
     scalar = indices.scalar()
     shown = ("mu_star", "sigma") if indices.method == "morris" else ("S1", "ST")
     for outcome, rows in scalar.groupby("outcome", sort=False):
-        table = Table(title=f"{'Morris' if indices.method == 'morris' else 'Sobol'}: {outcome} "
-                            f"(mean of {indices.replications} replications per point, 95% CI)")
+        table = Table(
+            title=f"{'Morris' if indices.method == 'morris' else 'Sobol'}: {outcome} "
+            f"(mean of {indices.replications} replications per point, 95% CI)"
+        )
         table.add_column("parameter")
         for index in shown:
             table.add_column(index, justify="right")
         wide = rows.set_index(["parameter", "index"])
-        order = rows[rows["index"] == shown[-1 if indices.method == "sobol" else 0]].sort_values("value", ascending=False)
+        order = rows[rows["index"] == shown[-1 if indices.method == "sobol" else 0]].sort_values(
+            "value", ascending=False
+        )
         for parameter in order["parameter"]:
             cells = []
             for index in shown:

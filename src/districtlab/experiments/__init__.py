@@ -22,7 +22,13 @@ from districtlab.experiments.compare import (
     replications_needed,
     scenario_means,
 )
-from districtlab.experiments.designs import Design, design_from_table, full_factorial, latin_hypercube, sobol_design
+from districtlab.experiments.designs import (
+    Design,
+    design_from_table,
+    full_factorial,
+    latin_hypercube,
+    sobol_design,
+)
 from districtlab.experiments.parameters import check_range, known_paths, parameter_bounds, scenario_with
 from districtlab.experiments.plan import ExperimentPlan, RunSpec
 from districtlab.experiments.runner import ExperimentResult, run_scenarios

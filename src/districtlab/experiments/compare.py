@@ -74,7 +74,9 @@ def _check(result: ExperimentResult, outcomes: Sequence[str], baseline: str | No
     table = result.outcomes()
     unknown = [name for name in outcomes if name not in table.columns]
     if unknown:
-        known = [c for c in table.columns if c not in ("scenario_index", "scenario", "replication", "spawn_key")]
+        known = [
+            c for c in table.columns if c not in ("scenario_index", "scenario", "replication", "spawn_key")
+        ]
         raise InputError(f"unknown outcome {unknown[0]!r}; known: {', '.join(known)}")
     if baseline is not None and baseline not in result.names:
         raise InputError(f"baseline {baseline!r} is not one of the scenarios: {', '.join(result.names)}")
@@ -111,7 +113,9 @@ def scenario_means(
                     "half_width": (high - low) / 2,
                     "sd": sd,
                     "replications": int(values.size),
-                    "replications_needed": replications_needed(sd, target, confidence, int(values.size)) if target else pd.NA,
+                    "replications_needed": replications_needed(sd, target, confidence, int(values.size))
+                    if target
+                    else pd.NA,
                 }
             )
     return pd.DataFrame(rows)
@@ -149,7 +153,9 @@ def paired_differences(
                 if min(values.size, base.size) < 2:
                     low = high = sd = float("nan")
                 else:
-                    interval = stats.ttest_ind(values.to_numpy(), base.to_numpy(), equal_var=False).confidence_interval(confidence)
+                    interval = stats.ttest_ind(
+                        values.to_numpy(), base.to_numpy(), equal_var=False
+                    ).confidence_interval(confidence)
                     low, high = float(interval.low), float(interval.high)
                     sd = float(math.sqrt(values.var(ddof=1) + base.var(ddof=1)))
             target = _target(target_half_width, outcome)
@@ -167,7 +173,9 @@ def paired_differences(
                     "sd_difference": sd,
                     "replications": int(values.size),
                     "paired": paired,
-                    "replications_needed": replications_needed(sd, target, confidence, int(values.size)) if target else pd.NA,
+                    "replications_needed": replications_needed(sd, target, confidence, int(values.size))
+                    if target
+                    else pd.NA,
                 }
             )
     return pd.DataFrame(rows)
@@ -204,12 +212,26 @@ class Comparison:
         difference from ``baseline``); ``estimate`` is the value, ``ci_low`` and
         ``ci_high`` its interval and ``sd`` the standard deviation it comes from.
         """
-        means = self.means.assign(quantity="mean", baseline=pd.NA, paired=pd.NA).rename(columns={"mean": "estimate"})
+        means = self.means.assign(quantity="mean", baseline=pd.NA, paired=pd.NA).rename(
+            columns={"mean": "estimate"}
+        )
         differences = self.differences.assign(quantity="difference").rename(
             columns={"difference": "estimate", "sd_difference": "sd"}
         )
-        columns = ["scenario", "outcome", "quantity", "baseline", "estimate", "ci_low", "ci_high", "half_width", "sd",
-                   "replications", "paired", "replications_needed"]
+        columns = [
+            "scenario",
+            "outcome",
+            "quantity",
+            "baseline",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "half_width",
+            "sd",
+            "replications",
+            "paired",
+            "replications_needed",
+        ]
         frames = [frame[columns] for frame in (means, differences) if not frame.empty]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
@@ -254,9 +276,15 @@ def compare(
         raise InputError(f"confidence must be between 0 and 1, got {confidence}")
     baseline = result.names[0] if baseline is None else baseline
     return Comparison(
-        means=scenario_means(result, outcomes=outcomes, confidence=confidence, target_half_width=target_half_width),
+        means=scenario_means(
+            result, outcomes=outcomes, confidence=confidence, target_half_width=target_half_width
+        ),
         differences=paired_differences(
-            result, baseline=baseline, outcomes=outcomes, confidence=confidence, target_half_width=target_half_width
+            result,
+            baseline=baseline,
+            outcomes=outcomes,
+            confidence=confidence,
+            target_half_width=target_half_width,
         ),
         baseline=baseline,
         confidence=confidence,
@@ -299,10 +327,21 @@ def cost_per_additional(
         if scenario == baseline:
             continue
         spend, base_spend = _values(table, scenario, cost).align(_values(table, baseline, cost), join="inner")
-        gain, base_gain = _values(table, scenario, effect).align(_values(table, baseline, effect), join="inner")
-        ratio, low, high = fieller_ratio((spend - base_spend).to_numpy(), (gain - base_gain).to_numpy(), confidence)
+        gain, base_gain = _values(table, scenario, effect).align(
+            _values(table, baseline, effect), join="inner"
+        )
+        ratio, low, high = fieller_ratio(
+            (spend - base_spend).to_numpy(), (gain - base_gain).to_numpy(), confidence
+        )
         rows.append(
-            {"scenario": scenario, "baseline": baseline, "effect": effect, "eur_per_additional": ratio, "ci_low": low, "ci_high": high}
+            {
+                "scenario": scenario,
+                "baseline": baseline,
+                "effect": effect,
+                "eur_per_additional": ratio,
+                "ci_low": low,
+                "ci_high": high,
+            }
         )
     return pd.DataFrame(rows)
 

@@ -30,7 +30,13 @@ from scipy.stats import qmc
 from districtlab._rng import RNGLike, SeedRecord, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
-from districtlab.experiments.parameters import Bounds, check_range, check_value, scenario_changes, scenario_with
+from districtlab.experiments.parameters import (
+    SamplingRange,
+    check_range,
+    check_value,
+    scenario_changes,
+    scenario_with,
+)
 
 #: How a design was made (recorded with the results).
 METHODS = ("scenarios", "factorial", "latin-hypercube", "sobol", "table", "morris", "saltelli")
@@ -77,7 +83,9 @@ class Design(Sequence[Scenario]):
         if not points:
             raise InputError("the design has no point")
         self.base = base
-        self.points: tuple[dict[str, Any], ...] = tuple({k: _python(v) for k, v in point.items()} for point in points)
+        self.points: tuple[dict[str, Any], ...] = tuple(
+            {k: _python(v) for k, v in point.items()} for point in points
+        )
         self.names: tuple[str, ...] = tuple(names) if names is not None else _point_names(len(self.points))
         if len(self.names) != len(self.points):
             raise ValueError(f"{len(self.names)} names for {len(self.points)} design points")
@@ -210,23 +218,24 @@ def design_from_table(base: Scenario, table: pd.DataFrame) -> Design:
     return _from_table(base, table, "table")
 
 
-def _ranges(base: Scenario, ranges: Mapping[str, tuple[float, float]]) -> dict[str, Bounds]:
+def _ranges(base: Scenario, ranges: Mapping[str, tuple[float, float]]) -> dict[str, SamplingRange]:
     if not ranges:
         raise InputError("a sampled design needs at least one parameter range")
     return {key: check_range(base, key, float(low), float(high)) for key, (low, high) in ranges.items()}
 
 
-def values_from_unit(unit: NDArray[np.float64], bounds: Sequence[Bounds]) -> pd.DataFrame:
+def values_from_unit(unit: NDArray[np.float64], bounds: Sequence[SamplingRange]) -> pd.DataFrame:
     """Map points of the unit cube to parameter values (one column per parameter).
 
     Integers are spread evenly over low..high: ``floor(low + u (high - low + 1))``.
     """
-    columns = {}
+    columns: dict[int, NDArray[np.float64] | NDArray[np.int64]] = {}
     for column, spec in enumerate(bounds):
-        assert spec.low is not None and spec.high is not None
         u = unit[:, column]
         if spec.kind == "int":
-            columns[column] = np.minimum(np.floor(spec.low + u * (spec.high - spec.low + 1)), spec.high).astype(np.int64)
+            columns[column] = np.minimum(
+                np.floor(spec.low + u * (spec.high - spec.low + 1)), spec.high
+            ).astype(np.int64)
         else:
             columns[column] = spec.low + u * (spec.high - spec.low)
     return pd.DataFrame(columns)
@@ -237,7 +246,9 @@ def _generator(rng: RNGLike) -> tuple[np.random.Generator, SeedRecord]:
     return np.random.default_rng(seed), SeedRecord.of(seed)
 
 
-def latin_hypercube(base: Scenario, ranges: Mapping[str, tuple[float, float]], n: int, *, rng: RNGLike = None) -> Design:
+def latin_hypercube(
+    base: Scenario, ranges: Mapping[str, tuple[float, float]], n: int, *, rng: RNGLike = None
+) -> Design:
     """``n`` points of a Latin hypercube over the box of sampling ranges.
 
     Parameters
@@ -266,7 +277,9 @@ def sobol_design(
 ) -> Design:
     """``n`` points of a scrambled Sobol' sequence over the box of sampling ranges; ``n`` a power of two."""
     if n < 1 or n & (n - 1):
-        raise InputError(f"a Sobol' design needs a power of two points (e.g. {2 ** max(0, round(math.log2(max(n, 1))))}), got {n}")
+        raise InputError(
+            f"a Sobol' design needs a power of two points (e.g. {2 ** max(0, round(math.log2(max(n, 1))))}), got {n}"
+        )
     specs = _ranges(base, ranges)
     generator, seed = _generator(rng)
     unit = qmc.Sobol(d=len(specs), scramble=True, rng=generator).random_base2(int(math.log2(n)))

@@ -120,7 +120,11 @@ def _python(value: Any) -> Any:
 
 def _parameter(ema: ModuleType, scenario: Scenario, key: str, spec: ParameterSpec) -> Any:
     name = ema_name(key)
-    if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in spec):
+    if (
+        isinstance(spec, tuple)
+        and len(spec) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in spec)
+    ):
         bounds = check_range(scenario, key, float(spec[0]), float(spec[1]))
         if bounds.kind == "int":
             return ema.IntegerParameter(name, int(spec[0]), int(spec[1]))
@@ -224,7 +228,9 @@ def _points(parameters: Sequence[Any], n: int, rng: RNGLike, cls: type, prefix: 
                 low, high = int(parameter.lower_bound), int(parameter.upper_bound)
                 values[parameter.name] = min(low + int(u * (high - low + 1)), high)
             else:
-                values[parameter.name] = float(parameter.lower_bound + u * (parameter.upper_bound - parameter.lower_bound))
+                values[parameter.name] = float(
+                    parameter.lower_bound + u * (parameter.upper_bound - parameter.lower_bound)
+                )
         points.append(cls(f"{prefix}{row_index}", **values))
     return points
 

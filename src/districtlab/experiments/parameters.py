@@ -70,7 +70,9 @@ class Bounds:
             return False
         if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
             return False
-        return not (self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)))
+        return not (
+            self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive))
+        )
 
     def describe(self) -> str:
         """The bounds as a reader writes them, for example ``>= 0, <= 1e+10``."""
@@ -84,6 +86,15 @@ class Bounds:
         if self.high is not None:
             parts.append(f"{'<=' if self.high_inclusive else '<'} {self.high:g}")
         return ", ".join(parts) if parts else f"any {self.kind}"
+
+
+@dataclass(frozen=True)
+class SamplingRange:
+    """An interval to sample a parameter key in, checked against its type: whole numbers or not."""
+
+    low: float
+    high: float
+    kind: Literal["float", "int"]
 
 
 @dataclass(frozen=True)
@@ -118,19 +129,25 @@ def _leaf_bounds(annotation: Any, field: FieldInfo | None) -> Bounds:
     if annotation is str:
         return Bounds(kind="str")
     kind: Kind = "int" if annotation is int else "float"
-    low = high = None
+    low: float | None = None
+    high: float | None = None
     low_inclusive = high_inclusive = True
     for item in field.metadata if field is not None else ():
         if not isinstance(item, annotated_types.BaseMetadata):
             continue
-        if getattr(item, "ge", None) is not None:
-            low, low_inclusive = float(item.ge), True
-        if getattr(item, "gt", None) is not None:
-            low, low_inclusive = float(item.gt), False
-        if getattr(item, "le", None) is not None:
-            high, high_inclusive = float(item.le), True
-        if getattr(item, "lt", None) is not None:
-            high, high_inclusive = float(item.lt), False
+        for attribute, is_low, inclusive in (
+            ("ge", True, True),
+            ("gt", True, False),
+            ("le", False, True),
+            ("lt", False, False),
+        ):
+            bound = getattr(item, attribute, None)
+            if bound is None:
+                continue
+            if is_low:
+                low, low_inclusive = float(bound), inclusive
+            else:
+                high, high_inclusive = float(bound), inclusive
     return Bounds(kind=kind, low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
 
 
@@ -180,7 +197,14 @@ def _walk(
         names = list(data) if segment == WILDCARD else [segment]
         for name in names:
             if name not in data:
-                raise _unknown(key, done, name, list(data), rest, f"{here} has entries: {', '.join(map(str, data)) or 'none'}")
+                raise _unknown(
+                    key,
+                    done,
+                    name,
+                    list(data),
+                    rest,
+                    f"{here} has entries: {', '.join(map(str, data)) or 'none'}",
+                )
             yield from _walk(data[name], item, None, rest, (*done, name), key)
         return
     if container in (tuple, list) and isinstance(data, list):
@@ -208,7 +232,12 @@ def _indices(items: list[Any], segment: str, done: tuple[Step, ...], key: str, r
 
 
 def _unknown(
-    key: str, done: tuple[Step, ...], segment: str, candidates: list[str], rest: list[str], detail: str | None = None
+    key: str,
+    done: tuple[Step, ...],
+    segment: str,
+    candidates: list[str],
+    rest: list[str],
+    detail: str | None = None,
 ) -> InputError:
     """An unknown-parameter error for ``key``, suggesting the closest paths.
 
@@ -291,22 +320,24 @@ def parameter_bounds(scenario: Scenario, key: str) -> Bounds:
     return locations[0].bounds
 
 
-def check_range(scenario: Scenario, key: str, low: float, high: float) -> Bounds:
+def check_range(scenario: Scenario, key: str, low: float, high: float) -> SamplingRange:
     """Check that sampling ``key`` in [low, high] stays within what its type allows.
 
-    Returns the bounds of the values ``key`` names (``kind`` tells whether they are integers).
+    The range is of integers when every value ``key`` names is an integer (and it does not scale them).
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         raise InputError(f"the range [{low:g}, {high:g}] must be finite", field=key)
     if not low < high:
         raise InputError(f"the range needs low < high, got [{low:g}, {high:g}]", field=key)
     data = scenario.model_dump(mode="json")
-    path, scaled = split_key(key)
+    scaled = split_key(key)[1]
     locations = locate(data, key)
     for location in locations:
         bounds = location.bounds
         if not bounds.numeric:
-            raise InputError(f"takes {bounds.describe()}, not numbers in a range: list its values instead", field=key)
+            raise InputError(
+                f"takes {bounds.describe()}, not numbers in a range: list its values instead", field=key
+            )
         if scaled:
             base = float(_get(data, location.steps))
             ends = (base * low, base * high)
@@ -318,9 +349,8 @@ def check_range(scenario: Scenario, key: str, low: float, high: float) -> Bounds
         if outside:
             what = f"scaled to {outside[0]:g} at {location.path}" if scaled else f"{outside[0]:g}"
             raise InputError(f"{what} is outside what its type allows ({bounds.describe()})", field=key)
-    kinds = {location.bounds.kind for location in locations}
-    kind: Kind = "int" if kinds == {"int"} and not scaled else "float"
-    return Bounds(kind=kind, low=low, high=high)
+    integers = {location.bounds.kind for location in locations} == {"int"} and not scaled
+    return SamplingRange(low=low, high=high, kind="int" if integers else "float")
 
 
 def check_value(scenario: Scenario, key: str, value: Any) -> None:
@@ -365,7 +395,7 @@ def _scaled(data: Any, location: Location, factor: Any) -> Any:
     if isinstance(factor, bool) or not isinstance(factor, int | float):
         raise InputError(f"a scale factor must be a number, got {factor!r}", field=location.path)
     value = _get(data, location.steps) * factor
-    return int(round(value)) if location.bounds.kind == "int" else float(value)
+    return round(value) if location.bounds.kind == "int" else float(value)
 
 
 def _plain(value: Any) -> Any:
@@ -449,7 +479,11 @@ def _differences(old: Any, new: Any, steps: tuple[Step, ...], changes: dict[str,
     if old == new and type(old) is type(new):
         return
     same_dict = isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys()
-    if same_dict and steps and all("." not in str(k) and str(k) != WILDCARD and not str(k).isdigit() for k in new):
+    if (
+        same_dict
+        and steps
+        and all("." not in str(k) and str(k) != WILDCARD and not str(k).isdigit() for k in new)
+    ):
         for k in new:
             _differences(old[k], new[k], (*steps, k), changes)
     elif same_dict and not steps:
@@ -467,6 +501,7 @@ __all__ = [
     "WILDCARD",
     "Bounds",
     "Location",
+    "SamplingRange",
     "apply_changes",
     "check_range",
     "check_value",

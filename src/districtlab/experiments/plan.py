@@ -113,7 +113,9 @@ class ExperimentPlan:
         if mine["replications"] != theirs["replications"]:
             return f"replications differ (stored {mine['replications']}, given {theirs['replications']})"
         if len(mine["names"]) != len(theirs["names"]):
-            return f"the number of scenarios differs (stored {len(mine['names'])}, given {len(theirs['names'])})"
+            return (
+                f"the number of scenarios differs (stored {len(mine['names'])}, given {len(theirs['names'])})"
+            )
         if mine["base_scenario"] != theirs["base_scenario"]:
             return "the base scenario differs"
         for index, (a, b) in enumerate(zip(mine["points"], theirs["points"], strict=True)):

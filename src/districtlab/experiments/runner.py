@@ -31,7 +31,13 @@ from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan, RunSpec
-from districtlab.experiments.store import ID_COLUMNS, ExperimentStore, is_experiment, read_metadata, runs_table
+from districtlab.experiments.store import (
+    ID_COLUMNS,
+    ExperimentStore,
+    is_experiment,
+    read_metadata,
+    runs_table,
+)
 from districtlab.experiments.summary import ADOPTION_SHARE, SERIES, RunSummary, summarise
 from districtlab.simulation import simulate
 
@@ -65,7 +71,9 @@ def run_batch(task: BatchTask, on_run: Callable[[], None] | None = None) -> list
     summaries = []
     for spec in task.runs:
         seed = np.random.SeedSequence(task.entropy, spawn_key=spec.spawn_key)
-        summaries.append(summarise(simulate(task.scenarios[spec.scenario], rng=seed), spec.scenario, spec.replication))
+        summaries.append(
+            summarise(simulate(task.scenarios[spec.scenario], rng=seed), spec.scenario, spec.replication)
+        )
         if on_run is not None:
             on_run()
     return summaries
@@ -180,7 +188,9 @@ class ExperimentResult:
         return cls._of(store.plan, path=Path(path))
 
     @classmethod
-    def _of(cls, plan: ExperimentPlan, *, path: Path | None = None, summaries: Sequence[RunSummary] | None = None) -> ExperimentResult:
+    def _of(
+        cls, plan: ExperimentPlan, *, path: Path | None = None, summaries: Sequence[RunSummary] | None = None
+    ) -> ExperimentResult:
         return cls(
             names=plan.design.names,
             scenarios=plan.design,
@@ -194,7 +204,9 @@ class ExperimentResult:
 
     @property
     def plan(self) -> ExperimentPlan:
-        return ExperimentPlan(self.scenarios, self.replications, self.entropy, self.spawn_key, self.common_random_numbers)
+        return ExperimentPlan(
+            self.scenarios, self.replications, self.entropy, self.spawn_key, self.common_random_numbers
+        )
 
     @cached_property
     def store(self) -> ExperimentStore:
@@ -208,7 +220,11 @@ class ExperimentResult:
     @cached_property
     def _outcomes(self) -> pd.DataFrame:
         if self._summaries is not None:
-            frame = runs_table(self._summaries, self.names).to_pandas() if self._summaries else pd.DataFrame(columns=list(ID_COLUMNS))
+            frame = (
+                runs_table(self._summaries, self.names).to_pandas()
+                if self._summaries
+                else pd.DataFrame(columns=list(ID_COLUMNS))
+            )
             return frame.sort_values(["scenario_index", "replication"], ignore_index=True)
         return self.store.outcomes()
 
@@ -271,9 +287,9 @@ class ExperimentResult:
             raise KeyError(f"unknown series {name!r} (or no run stored yet)")
         steps = int(frame["step"].max()) + 1
         values = np.full((len(self.names), self.replications, steps), np.nan)
-        values[frame["scenario_index"].to_numpy(), frame["replication"].to_numpy(), frame["step"].to_numpy()] = frame[
-            "value"
-        ].to_numpy()
+        values[
+            frame["scenario_index"].to_numpy(), frame["replication"].to_numpy(), frame["step"].to_numpy()
+        ] = frame["value"].to_numpy()
         return values
 
     def adoption_share(self) -> NDArray[np.float64]:
@@ -288,12 +304,15 @@ class ExperimentResult:
             return tuple(sorted(self._summaries, key=lambda run: (run.scenario, run.replication)))
         outcomes = self._outcomes
         series = self.series_frame()
-        grouped = {key: group for key, group in series.groupby(["scenario_index", "replication"], sort=False)}
+        grouped = dict(list(series.groupby(["scenario_index", "replication"], sort=False)))
         summaries = []
         for row in outcomes.to_dict(orient="records"):
             key = (int(row["scenario_index"]), int(row["replication"]))
             group = grouped[key]
-            by_name = {name: part.sort_values("step")["value"].to_numpy() for name, part in group.groupby("series", sort=False)}
+            by_name = {
+                name: part.sort_values("step")["value"].to_numpy()
+                for name, part in group.groupby("series", sort=False)
+            }
             values = {c: float(v) for c, v in row.items() if c not in ID_COLUMNS}
             technologies = tuple(n[len(ADOPTION_SHARE) :] for n in by_name if n.startswith(ADOPTION_SHARE))
             summaries.append(
@@ -325,7 +344,10 @@ class ExperimentResult:
         try:
             connection.register("runs", self.outcomes())
             connection.register("series", self.series_frame().drop(columns="scenario"))
-            connection.register("scenarios", pd.DataFrame({"scenario_index": range(len(self.names)), "scenario": list(self.names)}))
+            connection.register(
+                "scenarios",
+                pd.DataFrame({"scenario_index": range(len(self.names)), "scenario": list(self.names)}),
+            )
             design = self.scenarios.to_frame()
             design.insert(0, "scenario_index", range(len(self.names)))
             connection.register("design", design)
@@ -337,8 +359,15 @@ class ExperimentResult:
 
 
 def _empty_series() -> pd.DataFrame:
-    return pd.DataFrame({"scenario_index": pd.Series(dtype="int32"), "replication": pd.Series(dtype="int32"),
-                         "series": pd.Series(dtype="str"), "step": pd.Series(dtype="int32"), "value": pd.Series(dtype="float64")})
+    return pd.DataFrame(
+        {
+            "scenario_index": pd.Series(dtype="int32"),
+            "replication": pd.Series(dtype="int32"),
+            "series": pd.Series(dtype="str"),
+            "step": pd.Series(dtype="int32"),
+            "value": pd.Series(dtype="float64"),
+        }
+    )
 
 
 # -- the runner ------------------------------------------------------------------------------
@@ -405,15 +434,21 @@ def run_scenarios(
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     design = Design.of(scenarios)
-    if store is not None and rng is None and is_experiment(store):
-        seed = read_metadata(Path(store))["seed"]
+    directory = None if store is None else Path(store)
+    if directory is not None and rng is None and is_experiment(directory):
+        seed = read_metadata(directory)["seed"]
         rng = np.random.SeedSequence(int(seed["entropy"]), spawn_key=tuple(seed["spawn_key"]))
-    plan = ExperimentPlan.create(design, replications=replications, rng=rng, common_random_numbers=common_random_numbers)
-    with ExperimentStore.prepare(store, plan) if store is not None else contextlib.nullcontext() as opened:
+    plan = ExperimentPlan.create(
+        design, replications=replications, rng=rng, common_random_numbers=common_random_numbers
+    )
+    opening = ExperimentStore.prepare(directory, plan) if directory is not None else contextlib.nullcontext()
+    with opening as opened:
         done = opened.completed() if opened is not None else set()
         pending = (spec for spec in plan.runs() if (spec.scenario, spec.replication) not in done)
         workers = parallelism(executor)
-        size = batch_size or (MAX_BATCH if executor is None else default_batch_size(plan.total - len(done), workers))
+        size = batch_size or (
+            MAX_BATCH if executor is None else default_batch_size(plan.total - len(done), workers)
+        )
         tasks = _batches(pending, size, design, plan.entropy)
         kept: list[RunSummary] = []
         finished = len(done)
@@ -439,8 +474,8 @@ def run_scenarios(
                 finished += len(summaries)
                 if progress is not None:
                     progress(finished, plan.total)
-    if store is not None:
-        return ExperimentResult._of(plan, path=Path(store))
+    if directory is not None:
+        return ExperimentResult._of(plan, path=directory)
     return ExperimentResult._of(plan, summaries=kept)
 
 

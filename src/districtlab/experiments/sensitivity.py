@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ from districtlab._rng import RNGLike, SeedRecord, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.designs import Design, _from_table
-from districtlab.experiments.parameters import Bounds, check_range
+from districtlab.experiments.parameters import SamplingRange, check_range
 from districtlab.experiments.runner import ExperimentResult
 
 METHODS = ("morris", "sobol")
@@ -59,11 +60,17 @@ _BOOTSTRAP_TAG = 0x53414C6962  # "SALib"
 # -- designs ---------------------------------------------------------------------------------
 
 
-def _problem(base: Scenario, ranges: Mapping[str, tuple[float, float]]) -> tuple[dict[str, object], list[Bounds]]:
+def _problem(
+    base: Scenario, ranges: Mapping[str, tuple[float, float]]
+) -> tuple[dict[str, object], list[SamplingRange]]:
     if not ranges:
         raise InputError("sensitivity analysis needs at least one parameter range")
     specs = [check_range(base, key, float(low), float(high)) for key, (low, high) in ranges.items()]
-    problem = {"num_vars": len(specs), "names": list(ranges), "bounds": [[spec.low, spec.high] for spec in specs]}
+    problem = {
+        "num_vars": len(specs),
+        "names": list(ranges),
+        "bounds": [[spec.low, spec.high] for spec in specs],
+    }
     return problem, specs
 
 
@@ -90,7 +97,6 @@ def morris_design(
         raise InputError(f"Morris needs an even number of levels (4 is usual), got {levels}")
     problem, specs = _problem(base, ranges)
     for key, spec in zip(ranges, specs, strict=True):
-        assert spec.low is not None and spec.high is not None
         if spec.kind == "int" and (spec.high - spec.low) % (levels - 1):
             raise InputError(
                 f"an integer parameter needs high - low to be a multiple of levels - 1 = {levels - 1} "
@@ -103,19 +109,25 @@ def morris_design(
     for key, spec in zip(ranges, specs, strict=True):
         if spec.kind == "int":
             table[key] = np.rint(table[key]).astype(np.int64)
-    return _from_table(base, table, "morris", seed, _sampler(ranges, trajectories=trajectories, levels=levels))
+    return _from_table(
+        base, table, "morris", seed, _sampler(ranges, trajectories=trajectories, levels=levels)
+    )
 
 
-def saltelli_design(base: Scenario, ranges: Mapping[str, tuple[float, float]], *, n: int = 64, rng: RNGLike = None) -> Design:
+def saltelli_design(
+    base: Scenario, ranges: Mapping[str, tuple[float, float]], *, n: int = 64, rng: RNGLike = None
+) -> Design:
     """Saltelli's design for first-order and total Sobol' indices: ``n * (parameters + 2)`` points.
 
     ``n`` must be a power of two (the balance of Sobol' sequences needs it).
     """
     if n < 2 or n & (n - 1):
-        raise InputError(f"Sobol' indices need n to be a power of two (e.g. {2 ** max(1, round(math.log2(max(n, 2))))}), got {n}")
+        raise InputError(
+            f"Sobol' indices need n to be a power of two (e.g. {2 ** max(1, round(math.log2(max(n, 2))))}), got {n}"
+        )
     problem, specs = _problem(base, ranges)
     # Integers are spread evenly over low..high: sample [low, high + 1) and take the floor.
-    problem["bounds"] = [[s.low, s.high + 1.0] if s.kind == "int" else [s.low, s.high] for s in specs]  # type: ignore[operator]
+    problem["bounds"] = [[s.low, s.high + 1.0] if s.kind == "int" else [s.low, s.high] for s in specs]
     generator, seed = _generator(rng)
     sample = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=generator)
     table = pd.DataFrame(sample, columns=list(ranges))
@@ -179,7 +191,9 @@ def _point_means(result: ExperimentResult, outcomes: Sequence[str]) -> pd.DataFr
     table = result.outcomes()
     unknown = [name for name in outcomes if name not in table.columns]
     if unknown:
-        known = [c for c in table.columns if c not in ("scenario_index", "scenario", "replication", "spawn_key")]
+        known = [
+            c for c in table.columns if c not in ("scenario_index", "scenario", "replication", "spawn_key")
+        ]
         raise InputError(f"unknown outcome {unknown[0]!r}; known: {', '.join(known)}")
     if not result.complete:
         raise InputError("the experiment is not complete: finish it (resume) before analysing it")
@@ -203,45 +217,72 @@ def _bootstrap_seed(result: ExperimentResult, rng: RNGLike) -> np.random.SeedSeq
 def _check_values(values: NDArray[np.float64], outcome: str) -> None:
     missing = int(np.isnan(values).sum())
     if missing:
-        raise InputError(f"{outcome} is missing (NaN) at {missing} design points; sensitivity needs a value at every point")
-
-
-def _morris_rows(design: Design, values: NDArray[np.float64], levels: int, confidence: float, seed: np.random.SeedSequence) -> list[dict[str, float]]:
-    problem = {"num_vars": len(design.table.columns), "names": list(design.table.columns),  # type: ignore[union-attr]
-               "bounds": [[0.0, 1.0]] * len(design.table.columns)}  # type: ignore[union-attr]
-    x = design.table.to_numpy(dtype=np.float64)  # type: ignore[union-attr]
-    if np.ptp(values) == 0.0:  # a constant output has no effect to find (and SALib would divide by zero)
-        zeros = np.zeros(len(problem["names"]))
-        indices = {"mu_star": zeros, "mu": zeros, "sigma": zeros, "mu_star_conf": zeros}
-    else:
-        indices = morris_analyze.analyze(
-            problem, x, values, num_levels=levels, conf_level=confidence, seed=np.random.default_rng(seed)
+        raise InputError(
+            f"{outcome} is missing (NaN) at {missing} design points; sensitivity needs a value at every point"
         )
-    rows = []
-    for position, parameter in enumerate(problem["names"]):
-        rows.append({"parameter": parameter, "index": "mu_star", "value": float(indices["mu_star"][position]),
-                     "conf": float(indices["mu_star_conf"][position])})
-        rows.append({"parameter": parameter, "index": "mu", "value": float(indices["mu"][position]), "conf": np.nan})
-        rows.append({"parameter": parameter, "index": "sigma", "value": float(indices["sigma"][position]), "conf": np.nan})
-    return rows
 
 
-def _sobol_rows(design: Design, values: NDArray[np.float64], confidence: float, seed: np.random.SeedSequence) -> list[dict[str, float]]:
-    names = list(design.table.columns)  # type: ignore[union-attr]
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    if np.ptp(values) == 0.0:  # no variance to decompose
-        nan = np.full(len(names), np.nan)
-        indices = {"S1": nan, "S1_conf": nan, "ST": nan, "ST_conf": nan}
+Row = dict[str, Any]
+
+
+def _problem_of(table: pd.DataFrame) -> dict[str, Any]:
+    """The SALib problem of a design table (bounds are not used by the analyses)."""
+    names = [str(c) for c in table.columns]
+    return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def _morris_rows(
+    table: pd.DataFrame,
+    values: NDArray[np.float64],
+    levels: int,
+    confidence: float,
+    seed: np.random.SeedSequence,
+) -> list[Row]:
+    problem = _problem_of(table)
+    if np.ptp(values) == 0.0:  # a constant output has no effect to find (and SALib would divide by zero)
+        zeros = np.zeros(problem["num_vars"])
+        indices: Mapping[str, Any] = {"mu_star": zeros, "mu": zeros, "sigma": zeros, "mu_star_conf": zeros}
     else:
-        # SALib's sobol.analyze takes an int seed and falls back to global state when it is 0: never pass 0.
+        x = table.to_numpy(dtype=np.float64)
+        rng = np.random.default_rng(seed)
+        indices = morris_analyze.analyze(
+            problem, x, values, num_levels=levels, conf_level=confidence, seed=rng
+        )
+    return [
+        {
+            "parameter": parameter,
+            "index": index,
+            "value": float(indices[index][position]),
+            "conf": float(indices["mu_star_conf"][position]) if index == "mu_star" else np.nan,
+        }
+        for position, parameter in enumerate(problem["names"])
+        for index in ("mu_star", "mu", "sigma")
+    ]
+
+
+def _sobol_rows(
+    table: pd.DataFrame, values: NDArray[np.float64], confidence: float, seed: np.random.SeedSequence
+) -> list[Row]:
+    problem = _problem_of(table)
+    if np.ptp(values) == 0.0:  # no variance to decompose
+        nan = np.full(problem["num_vars"], np.nan)
+        indices: Mapping[str, Any] = {"S1": nan, "S1_conf": nan, "ST": nan, "ST_conf": nan}
+    else:
+        # SALib's sobol.analyze takes an int seed and uses numpy's global state when it is 0: never pass 0.
         bootstrap = int(np.random.default_rng(seed).integers(1, 2**31 - 1))
-        indices = sobol_analyze.analyze(problem, values, calc_second_order=False, conf_level=confidence, seed=bootstrap)
-    rows = []
-    for position, parameter in enumerate(names):
-        for index in ("S1", "ST"):
-            rows.append({"parameter": parameter, "index": index, "value": float(indices[index][position]),
-                         "conf": float(indices[f"{index}_conf"][position])})
-    return rows
+        indices = sobol_analyze.analyze(
+            problem, values, calc_second_order=False, conf_level=confidence, seed=bootstrap
+        )
+    return [
+        {
+            "parameter": parameter,
+            "index": index,
+            "value": float(indices[index][position]),
+            "conf": float(indices[f"{index}_conf"][position]),
+        }
+        for position, parameter in enumerate(problem["names"])
+        for index in ("S1", "ST")
+    ]
 
 
 def analyse(
@@ -269,25 +310,31 @@ def analyse(
         Seed of the bootstrap (default: derived from the experiment's entropy).
     """
     design = result.scenarios
-    if design.method not in ("morris", "saltelli") or design.table is None:
-        raise InputError(f"sensitivity indices need a Morris or Saltelli design, this experiment's is {design.method!r}")
+    table = design.table
+    if design.method not in ("morris", "saltelli") or table is None:
+        raise InputError(
+            f"sensitivity indices need a Morris or Saltelli design, this experiment's is {design.method!r}"
+        )
     if not 0 < confidence < 1:
         raise InputError(f"confidence must be between 0 and 1, got {confidence}")
     method = "morris" if design.method == "morris" else "sobol"
     levels = int((design.sampler or {}).get("levels", 4))
     seeds = iter(_bootstrap_seed(result, rng).spawn(len(outcomes) + len(series)))
 
-    def indices_of(values: NDArray[np.float64], label: str, seed: np.random.SeedSequence) -> list[dict[str, float]]:
+    def indices_of(values: NDArray[np.float64], label: str, seed: np.random.SeedSequence) -> list[Row]:
         _check_values(values, label)
         if method == "morris":
-            return _morris_rows(design, values, levels, confidence, seed)
-        return _sobol_rows(design, values, confidence, seed)
+            return _morris_rows(table, values, levels, confidence, seed)
+        return _sobol_rows(table, values, confidence, seed)
 
-    rows: list[dict[str, object]] = []
+    rows: list[Row] = []
     means = _point_means(result, outcomes)
     for outcome in outcomes:
         values = means[outcome].to_numpy(dtype=np.float64)
-        rows.extend({"method": method, "outcome": outcome, "step": pd.NA, **row} for row in indices_of(values, outcome, next(seeds)))
+        rows.extend(
+            {"method": method, "outcome": outcome, "step": pd.NA, **row}
+            for row in indices_of(values, outcome, next(seeds))
+        )
     for name in series:
         values = _series_means(result, name)  # points x steps
         for step, seed in enumerate(next(seeds).spawn(values.shape[1])):
@@ -297,7 +344,7 @@ def analyse(
     frame["step"] = frame["step"].astype("Int64")
     return SensitivityResult(
         method=method,
-        parameters=tuple(str(c) for c in design.table.columns),
+        parameters=tuple(str(c) for c in table.columns),
         indices=frame,
         confidence=confidence,
         replications=result.replications,

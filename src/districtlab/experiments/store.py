@@ -156,7 +156,9 @@ def plan_metadata(plan: ExperimentPlan) -> dict[str, Any]:
             else {"entropy": str(design.seed.entropy), "spawn_key": list(design.seed.spawn_key)},
             "sampler": design.sampler,
             "parameters": None if table is None else [str(c) for c in table.columns],
-            "rows": None if table is None else [[_python(v) for v in row] for row in table.itertuples(index=False)],
+            "rows": None
+            if table is None
+            else [[_python(v) for v in row] for row in table.itertuples(index=False)],
         },
         "base_scenario": dump_scenario(design.base),
         "scenarios": [{"name": n, "changes": p} for n, p in zip(design.names, design.points, strict=True)],
@@ -183,7 +185,9 @@ def plan_from_metadata(metadata: dict[str, Any], source: str) -> ExperimentPlan:
             names=names,
             method=design_info["method"],
             table=table,
-            seed=None if sampler is None else SeedRecord(int(sampler["entropy"]), tuple(sampler["spawn_key"])),
+            seed=None
+            if sampler is None
+            else SeedRecord(int(sampler["entropy"]), tuple(sampler["spawn_key"])),
             sampler=design_info.get("sampler"),
         )
         return ExperimentPlan(
@@ -194,7 +198,9 @@ def plan_from_metadata(metadata: dict[str, Any], source: str) -> ExperimentPlan:
             common_random_numbers=bool(seed["common_random_numbers"]),
         )
     except InputError as error:
-        raise InputError(f"experiment metadata does not describe a valid experiment: {error}", path=source) from None
+        raise InputError(
+            f"experiment metadata does not describe a valid experiment: {error}", path=source
+        ) from None
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(f"experiment metadata is incomplete or malformed ({error!r})", path=source) from None
 
@@ -246,7 +252,9 @@ class ExperimentStore:
         self.plan = plan
         self._lock = lock
         self._accepted_cache: list[tuple[Path, pa.Table]] | None = None
-        self._next_part = 1 + max((_part_number(p) for p in self._part_files(RUNS) + self._part_files(SERIES)), default=0)
+        self._next_part = 1 + max(
+            (_part_number(p) for p in self._part_files(RUNS) + self._part_files(SERIES)), default=0
+        )
 
     # -- opening and creating --------------------------------------------------------------
 
@@ -311,7 +319,9 @@ class ExperimentStore:
     def __enter__(self) -> ExperimentStore:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     # -- parts -----------------------------------------------------------------------------
@@ -342,7 +352,9 @@ class ExperimentStore:
             try:
                 keys = pq.read_table(part, columns=["scenario_index", "replication"])
             except (pa.ArrowException, OSError) as error:
-                raise InputError(f"corrupted results part ({str(error).splitlines()[0]})", path=part) from None
+                raise InputError(
+                    f"corrupted results part ({str(error).splitlines()[0]})", path=part
+                ) from None
             pairs = set(zip(keys["scenario_index"].to_pylist(), keys["replication"].to_pylist(), strict=True))
             if any(not (0 <= s < n_scenarios and 0 <= r < replications) for s, r in pairs):
                 raise InputError("holds runs that are not in this experiment", path=part)
@@ -395,8 +407,12 @@ class ExperimentStore:
         """One row per stored run, ordered by scenario and replication."""
         parts = self.parts()
         if not parts:
-            return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in
-                                 zip(ID_COLUMNS, ("int32", "str", "int32", "str"), strict=True)})
+            return pd.DataFrame(
+                {
+                    column: pd.Series(dtype=dtype)
+                    for column, dtype in zip(ID_COLUMNS, ("int32", "str", "int32", "str"), strict=True)
+                }
+            )
         table = pa.concat_tables([pq.read_table(part) for part in parts], promote_options="default")
         frame = table.to_pandas()
         return frame.sort_values(["scenario_index", "replication"], ignore_index=True)
@@ -425,7 +441,9 @@ class ExperimentStore:
             series_parts = [str(self.path / SERIES / part.name) for part in parts]
             if parts:
                 files = ", ".join(_sql_string(str(p)) for p in parts)
-                connection.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
+                connection.execute(
+                    f"CREATE VIEW runs AS SELECT * FROM read_parquet([{files}], union_by_name = true)"
+                )
                 files = ", ".join(_sql_string(p) for p in series_parts)
                 connection.execute(f"CREATE VIEW series AS SELECT * FROM read_parquet([{files}])")
             else:
@@ -436,7 +454,9 @@ class ExperimentStore:
                     "CREATE TABLE series (scenario_index INTEGER, replication INTEGER, series VARCHAR, step INTEGER, value DOUBLE)"
                 )
             design = self.plan.design
-            scenarios = pd.DataFrame({"scenario_index": np.arange(len(design), dtype=np.int32), "scenario": list(design.names)})
+            scenarios = pd.DataFrame(
+                {"scenario_index": np.arange(len(design), dtype=np.int32), "scenario": list(design.names)}
+            )
             connection.register("scenarios", scenarios)
             table = design.to_frame()
             table.insert(0, "scenario_index", np.arange(len(design), dtype=np.int32))
@@ -488,7 +508,9 @@ def _acquire_lock(directory: Path) -> IO[str]:
             fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            raise InputError("another districtlab process is writing this experiment", path=directory) from None
+            raise InputError(
+                "another districtlab process is writing this experiment", path=directory
+            ) from None
     return handle
 
 

@@ -76,8 +76,10 @@ def series_names(scenario: Scenario) -> tuple[str, ...]:
 
 def check_outcomes(scenario: Scenario, outcomes: Sequence[str] = (), series: Sequence[str] = ()) -> None:
     """Raise :class:`InputError` for an outcome or series that runs of ``scenario`` do not report."""
-    for wanted, known, kind in ((outcomes, outcome_names(scenario) if outcomes else (), "outcome"),
-                                (series, series_names(scenario), "series")):
+    for wanted, known, kind in (
+        (outcomes, outcome_names(scenario) if outcomes else (), "outcome"),
+        (series, series_names(scenario), "series"),
+    ):
         unknown = [name for name in wanted if name not in known]
         if unknown:
             raise InputError(f"unknown {kind} {unknown[0]!r}; known: {', '.join(known)}")

@@ -9,6 +9,7 @@ the Okabe-Ito palette, and parameters also differ in marker or hatch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -17,6 +18,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from districtlab.viz.figures import LINESTYLES, PALETTE, STYLE
+
+#: The shared style, typed as rc_context takes it.
+_STYLE: dict[Any, Any] = dict(STYLE)
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
@@ -45,14 +49,17 @@ def _rows(indices: pd.DataFrame, outcome: str, step: int | None) -> pd.DataFrame
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is None:
-        figure = Figure(figsize=size, layout="constrained")
-        return figure, figure.subplots()
-    figure = ax.get_figure()
-    assert isinstance(figure, Figure)
-    return figure, ax
+        new = Figure(figsize=size, layout="constrained")
+        return new, new.subplots()
+    root = ax.get_figure(root=True)
+    if not isinstance(root, Figure):
+        raise TypeError("ax must belong to a matplotlib Figure")
+    return root, ax
 
 
-def morris_scatter(indices: pd.DataFrame, *, outcome: str, step: int | None = None, title: str = "", ax: Axes | None = None) -> Figure:
+def morris_scatter(
+    indices: pd.DataFrame, *, outcome: str, step: int | None = None, title: str = "", ax: Axes | None = None
+) -> Figure:
     """mu* against sigma for each parameter, with the mu* interval as horizontal whiskers.
 
     Points far to the right matter; points above the sigma = mu* line have
@@ -62,16 +69,23 @@ def morris_scatter(indices: pd.DataFrame, *, outcome: str, step: int | None = No
     wide = rows.pivot(index="parameter", columns="index", values="value")
     conf = rows[rows["index"] == "mu_star"].set_index("parameter")["conf"]
     parameters = list(dict.fromkeys(rows["parameter"]))
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure, ax = _axes(ax, (7.5, 5.0))
         for position, parameter in enumerate(parameters):
             ax.errorbar(
-                wide.loc[parameter, "mu_star"], wide.loc[parameter, "sigma"], xerr=conf.get(parameter, np.nan),
-                fmt=MARKERS[position % len(MARKERS)], color=PALETTE[position % len(PALETTE)], markersize=9,
-                capsize=4, label=_label(parameter),
+                wide.loc[parameter, "mu_star"],
+                wide.loc[parameter, "sigma"],
+                xerr=conf.get(parameter, np.nan),
+                fmt=MARKERS[position % len(MARKERS)],
+                color=PALETTE[position % len(PALETTE)],
+                markersize=9,
+                capsize=4,
+                label=_label(parameter),
             )
         top = float(np.nanmax([wide["mu_star"].max() + conf.max(), wide["sigma"].max(), 0.0])) or 1.0
-        ax.plot([0, top * 1.05], [0, top * 1.05], color="black", linewidth=0.8, linestyle="--", label="σ = μ*")
+        ax.plot(
+            [0, top * 1.05], [0, top * 1.05], color="black", linewidth=0.8, linestyle="--", label="σ = μ*"
+        )
         ax.set_xlim(left=-0.02 * top)
         ax.set_ylim(bottom=-0.02 * top)
         ax.set_xlabel("μ* (mean absolute elementary effect)")
@@ -82,20 +96,28 @@ def morris_scatter(indices: pd.DataFrame, *, outcome: str, step: int | None = No
     return figure
 
 
-def sobol_bars(indices: pd.DataFrame, *, outcome: str, step: int | None = None, title: str = "", ax: Axes | None = None) -> Figure:
+def sobol_bars(
+    indices: pd.DataFrame, *, outcome: str, step: int | None = None, title: str = "", ax: Axes | None = None
+) -> Figure:
     """First-order (S1) and total (ST) Sobol' indices per parameter, with interval whiskers."""
     rows = _rows(indices, outcome, step)
     parameters = list(dict.fromkeys(rows["parameter"]))
     y = np.arange(len(parameters))
     height = 0.38
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure, ax = _axes(ax, (7.5, 1.0 + 0.7 * len(parameters)))
         for offset, (index, hatch) in enumerate((("S1", ""), ("ST", "//"))):
             part = rows[rows["index"] == index].set_index("parameter").reindex(parameters)
             ax.barh(
-                y + (offset - 0.5) * height, part["value"].to_numpy(dtype=float), height,
-                xerr=part["conf"].to_numpy(dtype=float), capsize=3, color=PALETTE[offset], hatch=hatch,
-                edgecolor="white", label={"S1": "S1 (first order)", "ST": "ST (total)"}[index],
+                y + (offset - 0.5) * height,
+                part["value"].to_numpy(dtype=float),
+                height,
+                xerr=part["conf"].to_numpy(dtype=float),
+                capsize=3,
+                color=PALETTE[offset],
+                hatch=hatch,
+                edgecolor="white",
+                label={"S1": "S1 (first order)", "ST": "ST (total)"}[index],
             )
         ax.set_yticks(y, [_label(p) for p in parameters])
         ax.invert_yaxis()
@@ -122,7 +144,7 @@ def indices_over_steps(
         raise KeyError(f"no per-step indices for {series!r}")
     index = index or ("ST" if "ST" in set(rows["index"]) else "mu_star")
     rows = rows[rows["index"] == index]
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure, ax = _axes(ax, (7.5, 4.5))
         for position, (parameter, part) in enumerate(rows.groupby("parameter", sort=False)):
             part = part.sort_values("step")
@@ -130,7 +152,14 @@ def indices_over_steps(
             value = part["value"].to_numpy(dtype=float)
             conf = part["conf"].to_numpy(dtype=float)
             colour = PALETTE[position % len(PALETTE)]
-            ax.plot(months, value, color=colour, linestyle=LINESTYLES[position % len(LINESTYLES)], linewidth=2, label=_label(str(parameter), 40))
+            ax.plot(
+                months,
+                value,
+                color=colour,
+                linestyle=LINESTYLES[position % len(LINESTYLES)],
+                linewidth=2,
+                label=_label(str(parameter), 40),
+            )
             if np.isfinite(conf).any():
                 ax.fill_between(months, value - conf, value + conf, color=colour, alpha=0.2, linewidth=0)
         ax.set_xlabel("Month")
@@ -152,7 +181,7 @@ def sensitivity_panels(indices: pd.DataFrame, *, outcomes: Sequence[str] | None 
     height = 5.0 if method == "morris" else 1.2 + 0.7 * n_parameters
     columns = min(2, len(outcomes))
     rows = int(np.ceil(len(outcomes) / columns))
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(7.5 * columns, height * rows), layout="constrained")
         axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
         for ax, outcome in zip(axes, outcomes, strict=False):
