@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -200,8 +200,8 @@ class Comparison:
         The level of every interval.
     """
 
-    means: pd.DataFrame
-    differences: pd.DataFrame
+    means: pd.DataFrame = field(repr=False)
+    differences: pd.DataFrame = field(repr=False)
     baseline: str
     confidence: float
 
