@@ -1,12 +1,22 @@
 """Experiments: runs per second with 1 and 2 worker processes, overhead over a plain loop, memory.
 
-Prints figures and asserts nothing: the machine may be shared and noisy, so
-every variant is timed several times, interleaved with the others, and the
-median is reported, with the load average before and after. The overhead of
-``run_scenarios`` is measured against the loop a user would write by hand,
-``simulate(scenario, rng=SeedSequence(entropy, spawn_key=(r,)))`` for each
-replication, in wall time and in CPU time of this process (less sensitive to
-other processes on the machine).
+Prints figures and asserts nothing. The machine may be shared and noisy, so
+every variant is timed several times, in a shuffled order each round, and the
+median is reported with the load average before and after.
+
+The overhead of ``run_scenarios`` over the loop a user would write by hand
+(``simulate(scenario, rng=SeedSequence(entropy, spawn_key=(r,)))`` for each
+replication) is reported two ways:
+
+* *vs loop*: wall time against the plain loop timed in the same rounds
+  (simple, but as noisy as the machine);
+* *outside simulate*: the time a variant spends outside ``simulate`` (batching,
+  summaries, pickling, writing the store, waiting for workers) as a share of
+  the time spent inside it, measured in the same run by timing every call of
+  ``simulate`` (in the worker processes too). Load on the machine slows both
+  parts alike, so this figure is steadier than the first. With two workers the
+  time inside ``simulate`` is halved (a perfect split) before the comparison,
+  so the figure also counts workers waiting for each other and for the machine.
 
     python benchmarks/bench_experiments.py              # toy-valley and ceramics at full size, tiny, memory
     python benchmarks/bench_experiments.py --quick      # fewer runs and repeats
@@ -15,6 +25,7 @@ other processes on the machine).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -22,16 +33,37 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from districtlab import simulate
 from districtlab.config import Scenario
 from districtlab.experiments import run_scenarios
+from districtlab.experiments import runner as runner_module
 from districtlab.presets import load_scenario
 
 ENTROPY = 20261127
+
+
+def install_timer(seconds: Synchronized[float]) -> None:
+    """Add the duration of every call of ``simulate`` made by run_scenarios in this process to ``seconds``.
+
+    Used in this process and as the initializer of the worker pools.
+    """
+    untimed = runner_module.simulate
+
+    def timed_simulate(*arguments: Any, **keywords: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return untimed(*arguments, **keywords)
+        finally:
+            with seconds.get_lock():
+                seconds.value += time.perf_counter() - start
+
+    runner_module.simulate = timed_simulate  # type: ignore[assignment]
 
 
 def plain_loop(scenario: Scenario, runs: int) -> None:
@@ -50,16 +82,9 @@ def experiment(scenario: Scenario, runs: int, executor: Executor | None = None, 
         )
 
 
-def timed(work: Callable[[], None]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process)."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-def warm(pool: ProcessPoolExecutor) -> None:
-    """Start the workers and import districtlab in them, so that timings measure runs, not start-up."""
-    for future in [pool.submit(load_scenario, "toy-valley") for _ in range(pool._max_workers)]:  # type: ignore[attr-defined]
+def warm(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start the workers (they import districtlab), so that timings measure runs, not start-up."""
+    for future in [pool.submit(load_scenario, "toy-valley") for _ in range(workers)]:
         future.result()
 
 
@@ -68,43 +93,50 @@ def bench_district(
     scenario: Scenario,
     runs: int,
     repeats: int,
-    one: ProcessPoolExecutor,
-    two: ProcessPoolExecutor,
+    pools: dict[int, ProcessPoolExecutor],
+    inside: Synchronized[float],
 ) -> None:
-    variants: dict[str, Callable[[], None]] = {
-        "plain loop of simulate": lambda: plain_loop(scenario, runs),
-        "run_scenarios, serial": lambda: experiment(scenario, runs),
-        "run_scenarios, serial, store": lambda: experiment(scenario, runs, store=True),
-        "run_scenarios, 1 worker process": lambda: experiment(scenario, runs, one),
-        "run_scenarios, 2 worker processes": lambda: experiment(scenario, runs, two),
-        "run_scenarios, 2 workers, store": lambda: experiment(scenario, runs, two, store=True),
+    variants: dict[str, tuple[Callable[[], None], int]] = {  # name -> (work, workers sharing the runs)
+        "plain loop of simulate": (lambda: plain_loop(scenario, runs), 0),
+        "run_scenarios, serial": (lambda: experiment(scenario, runs), 1),
+        "run_scenarios, serial, store": (lambda: experiment(scenario, runs, store=True), 1),
+        "run_scenarios, 1 worker process": (lambda: experiment(scenario, runs, pools[1]), 1),
+        "run_scenarios, 2 worker processes": (lambda: experiment(scenario, runs, pools[2]), 2),
+        "run_scenarios, 2 workers, store": (lambda: experiment(scenario, runs, pools[2], store=True), 2),
     }
     plain_loop(scenario, 2)  # warm caches in this process
     walls: dict[str, list[float]] = {name: [] for name in variants}
-    cpus: dict[str, list[float]] = {name: [] for name in variants}
+    outside: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    order = np.random.default_rng(ENTROPY)
     for _ in range(repeats):
-        for name, work in variants.items():  # interleaved, so that a burst of load hits every variant
-            wall, cpu = timed(work)
+        for index in order.permutation(len(names)):  # shuffled: no variant always runs after another
+            name = names[index]
+            work, workers = variants[name]
+            inside.value = 0.0
+            start = time.perf_counter()
+            work()
+            wall = time.perf_counter() - start
             walls[name].append(wall)
-            cpus[name].append(cpu)
-    loop_wall = statistics.median(walls["plain loop of simulate"])
-    loop_cpu = statistics.median(cpus["plain loop of simulate"])
+            if workers:
+                outside[name].append(wall / (inside.value / workers) - 1)
+    loop = statistics.median(walls["plain loop of simulate"])
     one_worker = statistics.median(walls["run_scenarios, 1 worker process"])
     print(f"\n{label}: {scenario.n_firms} firms, {scenario.n_steps} steps, {runs} runs, median of {repeats}")
-    print(f"  {'variant':36} {'runs/s':>8} {'wall vs loop':>13} {'CPU vs loop':>12} {'vs 1 worker':>12}")
+    print(f"  {'variant':36} {'runs/s':>8} {'vs loop':>9} {'outside simulate':>17} {'vs 1 worker':>12}")
     for name in variants:
         wall = statistics.median(walls[name])
-        cpu = statistics.median(cpus[name])
-        cpu_text = f"{cpu / loop_cpu - 1:+12.1%}" if "worker" not in name else f"{'(workers)':>12}"
+        beyond = f"{statistics.median(outside[name]):+17.1%}" if outside[name] else " " * 17
         speedup = f"{one_worker / wall:11.2f}x" if "worker" in name else ""
-        print(f"  {name:36} {runs / wall:8.2f} {wall / loop_wall - 1:+13.1%} {cpu_text} {speedup:>12}")
+        print(f"  {name:36} {runs / wall:8.2f} {wall / loop - 1:+9.1%} {beyond} {speedup:>12}")
 
 
 def bench_memory(counts: tuple[int, ...]) -> None:
     """Peak traced memory of run_scenarios with and without a store, as the number of runs grows."""
     scenario = load_scenario("toy-valley").with_firms(20).with_months(6)
     print(
-        f"\nmemory: peak Python allocations (tracemalloc) running a {scenario.n_firms}-firm, {scenario.n_steps}-step district"
+        f"\nmemory: peak Python allocations (tracemalloc) of run_scenarios, "
+        f"{scenario.n_firms}-firm {scenario.n_steps}-step district"
     )
     for store in (True, False):
         peaks = []
@@ -133,9 +165,14 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (shared: figures are medians)"
     )
-    with ProcessPoolExecutor(max_workers=1) as one, ProcessPoolExecutor(max_workers=2) as two:
-        warm(one)
-        warm(two)
+    inside = multiprocessing.Value("d", 0.0)
+    with (
+        ProcessPoolExecutor(max_workers=1, initializer=install_timer, initargs=(inside,)) as one,
+        ProcessPoolExecutor(max_workers=2, initializer=install_timer, initargs=(inside,)) as two,
+    ):
+        warm(one, 1)
+        warm(two, 2)
+        install_timer(inside)  # here only after the workers were forked, or they would time every run twice
         cases = [
             ("toy-valley", load_scenario("toy-valley"), 12 if arguments.quick else 24),
             ("castellon-ceramics", load_scenario("castellon-ceramics"), 12 if arguments.quick else 24),
@@ -146,7 +183,7 @@ def main() -> None:
             ),
         ]
         for label, scenario, runs in cases:
-            bench_district(label, scenario, runs, repeats, one, two)
+            bench_district(label, scenario, runs, repeats, {1: one, 2: two}, inside)
     if not arguments.no_memory:
         bench_memory((200, 800))
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
