@@ -34,9 +34,12 @@ from districtlab.experiments.plan import ExperimentPlan, RunSpec
 from districtlab.experiments.store import (
     ID_COLUMNS,
     ExperimentStore,
+    empty_runs_frame,
+    empty_series_frame,
     is_experiment,
     read_metadata,
     runs_table,
+    series_table,
 )
 from districtlab.experiments.summary import ADOPTION_SHARE, SERIES, RunSummary, summarise
 from districtlab.simulation import simulate
@@ -221,9 +224,7 @@ class ExperimentResult:
     def _outcomes(self) -> pd.DataFrame:
         if self._summaries is not None:
             frame = (
-                runs_table(self._summaries, self.names).to_pandas()
-                if self._summaries
-                else pd.DataFrame(columns=list(ID_COLUMNS))
+                runs_table(self._summaries, self.names).to_pandas() if self._summaries else empty_runs_frame()
             )
             return frame.sort_values(["scenario_index", "replication"], ignore_index=True)
         return self.store.outcomes()
@@ -255,9 +256,7 @@ class ExperimentResult:
     def series_frame(self, names: Sequence[str] | None = None) -> pd.DataFrame:
         """Tidy per-step series: scenario, scenario_index, replication, series, step, value."""
         if self._summaries is not None:
-            from districtlab.experiments.store import series_table
-
-            frame = series_table(self._summaries).to_pandas() if self._summaries else _empty_series()
+            frame = series_table(self._summaries).to_pandas() if self._summaries else empty_series_frame()
             frame["series"] = frame["series"].astype(str)
             if names is not None:
                 frame = frame[frame["series"].isin(list(names))]
@@ -356,18 +355,6 @@ class ExperimentResult:
             raise InputError(f"query failed: {str(error).splitlines()[0]}") from None
         finally:
             connection.close()
-
-
-def _empty_series() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "scenario_index": pd.Series(dtype="int32"),
-            "replication": pd.Series(dtype="int32"),
-            "series": pd.Series(dtype="str"),
-            "step": pd.Series(dtype="int32"),
-            "value": pd.Series(dtype="float64"),
-        }
-    )
 
 
 # -- the runner ------------------------------------------------------------------------------

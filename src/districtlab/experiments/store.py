@@ -61,9 +61,12 @@ METADATA = "experiment.json"
 RUNS = "runs"
 SERIES = "series"
 LOCK = ".lock"
-#: Columns that identify a run in the runs table; every other column is an outcome.
+#: Columns that identify a run in the runs table (and their types); every other column is an outcome.
 ID_COLUMNS = ("scenario_index", "scenario", "replication", "spawn_key")
+_ID_TYPES = ("int32", "str", "int32", "str")
+#: Columns of the tidy series table, and their types.
 SERIES_COLUMNS = ("scenario_index", "replication", "series", "step", "value")
+_SERIES_TYPES = ("int32", "int32", "str", "int32", "float64")
 _PART = re.compile(r"^part-(\d{6,})\.parquet$")
 _TEMPORARY = re.compile(r"^\.part-\d{6,}\.parquet\.\d+\.tmp$")
 _METADATA_TEMPORARY = re.compile(r"^\.experiment\.json\..*\.tmp$")
@@ -76,6 +79,16 @@ def _version() -> str:
 
 
 # -- tables of a batch ---------------------------------------------------------------------
+
+
+def empty_runs_frame() -> pd.DataFrame:
+    """The runs table of an experiment with no run yet."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(ID_COLUMNS, _ID_TYPES, strict=True)})
+
+
+def empty_series_frame() -> pd.DataFrame:
+    """The series table of an experiment with no run yet."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(SERIES_COLUMNS, _SERIES_TYPES, strict=True)})
 
 
 def runs_table(summaries: Sequence[RunSummary], names: Sequence[str]) -> pa.Table:
@@ -407,12 +420,7 @@ class ExperimentStore:
         """One row per stored run, ordered by scenario and replication."""
         parts = self.parts()
         if not parts:
-            return pd.DataFrame(
-                {
-                    column: pd.Series(dtype=dtype)
-                    for column, dtype in zip(ID_COLUMNS, ("int32", "str", "int32", "str"), strict=True)
-                }
-            )
+            return empty_runs_frame()
         table = pa.concat_tables([pq.read_table(part) for part in parts], promote_options="default")
         frame = table.to_pandas()
         return frame.sort_values(["scenario_index", "replication"], ignore_index=True)
@@ -519,7 +527,10 @@ __all__ = [
     "FORMAT_VERSION",
     "ID_COLUMNS",
     "METADATA",
+    "SERIES_COLUMNS",
     "ExperimentStore",
+    "empty_runs_frame",
+    "empty_series_frame",
     "is_experiment",
     "plan_metadata",
     "read_metadata",
