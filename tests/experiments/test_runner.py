@@ -159,3 +159,27 @@ def test_a_dask_cluster_gives_the_same_results(
         assert parallelism(executor) == 2
         on_cluster = run_scenarios(scenarios, replications=4, rng=2026, executor=executor)
     assert_same_results(serial, on_cluster)
+
+
+def test_only_a_few_batches_are_in_flight_however_many_runs(scenarios: dict[str, Scenario]) -> None:
+    """Tasks are submitted as results come back, so memory does not grow with the runs."""
+    submitted = 0
+    consumed = 0
+    in_flight: list[int] = []
+
+    class CountingPool(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            nonlocal submitted
+            submitted += 1
+            return super().submit(fn, *args, **kwargs)
+
+    def progress(done: int, total: int) -> None:
+        nonlocal consumed
+        if done:  # one batch of one run came back
+            consumed += 1
+            in_flight.append(submitted - consumed + 1)
+
+    with CountingPool(max_workers=2) as pool:
+        run_scenarios(scenarios, replications=20, rng=1, executor=pool, batch_size=1, progress=progress)
+    assert submitted == consumed == 60
+    assert max(in_flight) <= 2 * 2  # two batches per worker, never the 60 at once

@@ -179,6 +179,11 @@ def test_directories_that_are_not_districtlab_experiments_are_refused(scenarios,
     other = tmp_path / "other"
     other.mkdir()
     (other / METADATA).write_text(json.dumps({"format": "something-else"}))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a directory")
+    with pytest.raises(InputError, match="exists and is not a directory"):
+        run_scenarios(scenarios, replications=1, rng=1, store=a_file)
+    assert a_file.read_text() == "not a directory"
     for directory, problem in [
         (foreign, "not a districtlab experiment (no experiment.json)"),
         (corrupted, "corrupted experiment metadata"),
