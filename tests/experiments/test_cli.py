@@ -314,3 +314,29 @@ def test_unknown_series_are_refused_before_running(tmp_path: Path) -> None:
     )
     assert_one_line_error(result, "unknown series 'adoption'; known: adoption_share_mean")
     assert not (tmp_path / "s").exists()
+
+
+def test_a_sampled_design_resumes_with_the_stored_seed(tmp_path: Path) -> None:
+    out = tmp_path / "morris"
+    arguments = [
+        "sensitivity",
+        *TINY,
+        "--param",
+        "behaviour.utility_slope=0.5:2",
+        "--param",
+        "rti.staff_fte=4:16",
+        "--samples",
+        "3",
+        "--replications",
+        "1",
+        "--out",
+        str(out),
+    ]
+    first = invoke(*arguments)  # no --seed: fresh entropy, recorded
+    assert first.exit_code == 0, first.output
+    indices = pd.read_csv(out / "indices.csv")
+    for sub in ("runs", "series"):
+        sorted((out / sub).iterdir())[-1].unlink()
+    resumed = invoke(*arguments, "--resume")  # no --seed: the stored one, so the same Morris design
+    assert resumed.exit_code == 0, resumed.output
+    pd.testing.assert_frame_equal(pd.read_csv(out / "indices.csv"), indices)
