@@ -20,6 +20,7 @@ from districtlab import __version__
 from districtlab._rng import as_seed_sequence
 from districtlab.cli.common import console, fail, user_errors
 from districtlab.cli.evidence import evidence_app, network_app
+from districtlab.cli.experiments import register as register_experiment_commands
 from districtlab.cli.progress import progress_bar
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
@@ -266,5 +267,6 @@ def demo(
 
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(network_app, name="network")
+register_experiment_commands(app)
 
 __all__ = ["app", "fail"]
