@@ -1,7 +1,61 @@
-"""Experiments: replications with common random numbers, comparisons and their confidence intervals."""
+"""Experiments: designs, replications with common random numbers, a results store, comparisons and sensitivity.
 
-from districtlab.experiments.compare import compare, cost_per_additional, fieller_ratio
+* :func:`run_scenarios` runs a design's scenarios with replications on any
+  :class:`concurrent.futures.Executor`, optionally into an experiment directory
+  (:class:`ExperimentStore`) that survives being killed and resumes;
+* designs over dotted parameter paths: :func:`full_factorial`,
+  :func:`latin_hypercube`, :func:`sobol_design`, :func:`design_from_table`;
+* :func:`compare`: means and paired differences with confidence intervals, and
+  the replications needed for a target precision;
+* :func:`morris` and :func:`sobol`: sensitivity indices with SALib
+  (:mod:`districtlab.experiments.sensitivity`);
+* :func:`~districtlab.experiments.ema.as_ema_model`: the EMA Workbench adapter
+  (optional extra ``ema``).
+"""
+
+from districtlab.experiments.compare import (
+    Comparison,
+    compare,
+    cost_per_additional,
+    fieller_ratio,
+    paired_differences,
+    replications_needed,
+    scenario_means,
+)
+from districtlab.experiments.designs import (
+    Design,
+    design_from_table,
+    full_factorial,
+    latin_hypercube,
+    sobol_design,
+)
+from districtlab.experiments.parameters import check_range, known_paths, parameter_bounds, scenario_with
+from districtlab.experiments.plan import ExperimentPlan, RunSpec
 from districtlab.experiments.runner import ExperimentResult, run_scenarios
+from districtlab.experiments.store import ExperimentStore
 from districtlab.experiments.summary import RunSummary
 
-__all__ = ["ExperimentResult", "RunSummary", "compare", "cost_per_additional", "fieller_ratio", "run_scenarios"]
+__all__ = [
+    "Comparison",
+    "Design",
+    "ExperimentPlan",
+    "ExperimentResult",
+    "ExperimentStore",
+    "RunSpec",
+    "RunSummary",
+    "check_range",
+    "compare",
+    "cost_per_additional",
+    "design_from_table",
+    "fieller_ratio",
+    "full_factorial",
+    "known_paths",
+    "latin_hypercube",
+    "paired_differences",
+    "parameter_bounds",
+    "replications_needed",
+    "run_scenarios",
+    "scenario_means",
+    "scenario_with",
+    "sobol_design",
+]

@@ -1,36 +1,40 @@
-"""Programme comparisons: paired differences with confidence intervals, and cost per additional adopter.
+"""Compare scenarios: means with confidence intervals, paired differences, and replications needed.
 
 Under common random numbers replication r of every scenario shares its firms,
 networks and thresholds, so the difference between two scenarios is estimated
-from the per-replication differences (a paired t interval); without them the
-interval is Welch's. The cost per additional adopter is a ratio of two means,
-whose interval comes from Fieller's theorem: when the effect is not clearly
-different from zero the interval is unbounded, and it is reported as such.
+from the per-replication differences (a paired t interval), which is far
+narrower than the intervals of the two means; without them the interval is
+Welch's. The replications needed for an interval of a target half-width h come
+from n = (t_{n-1} s / h)^2, iterated on the t quantile, with s the standard
+deviation of the values (means) or of the paired differences.
+
+The cost per additional adopter is a ratio of two means, whose interval comes
+from Fieller's theorem: when the effect is not clearly different from zero the
+interval is unbounded, and it is reported as such.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
+from districtlab.errors import InputError
 from districtlab.experiments.runner import ExperimentResult
 
 DEFAULT_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
+TargetHalfWidth = float | Mapping[str, float] | None
 
 
-def _paired_values(result: ExperimentResult, scenario: str, baseline: str, outcome: str) -> tuple[np.ndarray, np.ndarray]:
-    table = result.outcomes().set_index(["scenario", "replication"])[outcome]
-    return table.loc[scenario].sort_index().to_numpy(), table.loc[baseline].sort_index().to_numpy()
-
-
-def mean_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float, float]:
+def mean_interval(values: NDArray[np.float64], confidence: float) -> tuple[float, float, float, float]:
     """Mean, standard deviation and the t interval of the mean."""
     n = values.size
-    mean = float(values.mean())
+    mean = float(values.mean()) if n else float("nan")
     if n < 2:
         return mean, float("nan"), float("nan"), float("nan")
     sd = float(values.std(ddof=1))
@@ -39,50 +43,122 @@ def mean_interval(values: np.ndarray, confidence: float) -> tuple[float, float, 
 
 
 def replications_needed(sd: float, half_width: float, confidence: float, current: int) -> int:
-    """Replications for a t interval of the given half-width (iterating on the t quantile)."""
+    """The fewest replications n >= 2 whose t interval has at most the given half-width.
+
+    That is the smallest n with ``t_{n-1} sd / sqrt(n) <= half_width``, ``sd``
+    estimated from the ``current`` replications. The normal quantile gives a
+    lower bound (t exceeds it), from which n is raised one at a time. With no
+    variation to estimate (``sd`` zero or NaN), ``current`` is returned.
+
+    Examples
+    --------
+    >>> replications_needed(sd=10.0, half_width=2.0, confidence=0.95, current=5)
+    99
+    """
     if not (sd > 0 and half_width > 0):
         return current
-    n = max(current, 2)
-    for _ in range(50):
-        needed = math.ceil((stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / half_width) ** 2)
-        if needed == n:
-            break
-        n = max(needed, 2)
-    return int(n)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    n = max(2, math.ceil((z * sd / half_width) ** 2))
+    while stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n) > half_width:
+        n += 1
+    return n
 
 
-def compare(
+def _target(target_half_width: TargetHalfWidth, outcome: str) -> float | None:
+    if isinstance(target_half_width, Mapping):
+        return target_half_width.get(outcome)
+    return target_half_width
+
+
+def _check(result: ExperimentResult, outcomes: Sequence[str], baseline: str | None) -> pd.DataFrame:
+    table = result.outcomes()
+    unknown = [name for name in outcomes if name not in table.columns]
+    if unknown:
+        known = [
+            c for c in table.columns if c not in ("scenario_index", "scenario", "replication", "spawn_key")
+        ]
+        raise InputError(f"unknown outcome {unknown[0]!r}; known: {', '.join(known)}")
+    if baseline is not None and baseline not in result.names:
+        raise InputError(f"baseline {baseline!r} is not one of the scenarios: {', '.join(result.names)}")
+    return table
+
+
+def _values(table: pd.DataFrame, scenario: str, outcome: str) -> pd.Series:
+    rows = table[table["scenario"] == scenario]
+    return pd.Series(rows[outcome].to_numpy(dtype=float), index=rows["replication"].to_numpy()).sort_index()
+
+
+def scenario_means(
+    result: ExperimentResult,
+    *,
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    confidence: float = 0.95,
+    target_half_width: TargetHalfWidth = None,
+) -> pd.DataFrame:
+    """Mean of each outcome in each scenario with its t interval; one row per (scenario, outcome)."""
+    table = _check(result, outcomes, None)
+    rows = []
+    for scenario in result.names:
+        for outcome in outcomes:
+            values = _values(table, scenario, outcome).to_numpy()
+            mean, sd, low, high = mean_interval(values, confidence)
+            target = _target(target_half_width, outcome)
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "outcome": outcome,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "half_width": (high - low) / 2,
+                    "sd": sd,
+                    "replications": int(values.size),
+                    "replications_needed": replications_needed(sd, target, confidence, int(values.size))
+                    if target
+                    else pd.NA,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def paired_differences(
     result: ExperimentResult,
     *,
     baseline: str,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     confidence: float = 0.95,
-    target_half_width: float | Mapping[str, float] | None = None,
+    target_half_width: TargetHalfWidth = None,
 ) -> pd.DataFrame:
     """Differences of every scenario from ``baseline`` on each outcome, with confidence intervals.
 
-    Returns a tidy DataFrame with one row per (scenario, outcome): the scenario's
-    mean, the baseline's mean, the mean difference and its interval, the number of
-    replications, whether the difference is paired, and the replications needed
-    for the interval to reach ``target_half_width`` (when given).
+    One row per (scenario, outcome): the scenario's mean, the baseline's mean,
+    the mean difference and its interval (paired under common random numbers,
+    Welch's otherwise), the replications, and those needed for the interval to
+    reach ``target_half_width`` (when given). Under common random numbers only
+    replications present in both scenarios are paired.
     """
-    if baseline not in result.names:
-        raise ValueError(f"baseline {baseline!r} is not one of the scenarios: {', '.join(result.names)}")
+    table = _check(result, outcomes, baseline)
+    paired = result.common_random_numbers
     rows = []
     for scenario in result.names:
         if scenario == baseline:
             continue
         for outcome in outcomes:
-            values, base = _paired_values(result, scenario, baseline, outcome)
-            if result.common_random_numbers:
-                difference, sd, low, high = mean_interval(values - base, confidence)
+            values, base = _values(table, scenario, outcome), _values(table, baseline, outcome)
+            if paired:
+                values, base = values.align(base, join="inner")
+                difference, sd, low, high = mean_interval(values.to_numpy() - base.to_numpy(), confidence)
             else:
                 difference = float(values.mean() - base.mean())
-                test = stats.ttest_ind(values, base, equal_var=False)
-                interval = test.confidence_interval(confidence)
-                low, high = float(interval.low), float(interval.high)
-                sd = float(math.sqrt(values.var(ddof=1) + base.var(ddof=1)))
-            target = target_half_width.get(outcome) if isinstance(target_half_width, Mapping) else target_half_width
+                if min(values.size, base.size) < 2:
+                    low = high = sd = float("nan")
+                else:
+                    interval = stats.ttest_ind(
+                        values.to_numpy(), base.to_numpy(), equal_var=False
+                    ).confidence_interval(confidence)
+                    low, high = float(interval.low), float(interval.high)
+                    sd = float(math.sqrt(values.var(ddof=1) + base.var(ddof=1)))
+            target = _target(target_half_width, outcome)
             rows.append(
                 {
                     "scenario": scenario,
@@ -96,17 +172,127 @@ def compare(
                     "half_width": (high - low) / 2,
                     "sd_difference": sd,
                     "replications": int(values.size),
-                    "paired": result.common_random_numbers,
-                    "replications_needed": (
-                        replications_needed(sd, target, confidence, int(values.size)) if target else pd.NA
-                    ),
+                    "paired": paired,
+                    "replications_needed": replications_needed(sd, target, confidence, int(values.size))
+                    if target
+                    else pd.NA,
                 }
             )
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios compared on their outcomes: means and differences from a baseline, with intervals.
+
+    Attributes
+    ----------
+    means
+        One row per (scenario, outcome): mean, ci_low, ci_high, half_width, sd,
+        replications, replications_needed.
+    differences
+        One row per (scenario other than the baseline, outcome): difference from
+        the baseline with ci_low, ci_high, half_width, sd_difference, paired,
+        replications, replications_needed (see :func:`paired_differences`).
+    baseline
+        The scenario the differences are taken from.
+    confidence
+        The level of every interval.
+    """
+
+    means: pd.DataFrame = field(repr=False)
+    differences: pd.DataFrame = field(repr=False)
+    baseline: str
+    confidence: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """Both tables in one tidy table: one row per (scenario, outcome, quantity).
+
+        ``quantity`` is ``"mean"`` (the scenario's mean) or ``"difference"`` (its
+        difference from ``baseline``); ``estimate`` is the value, ``ci_low`` and
+        ``ci_high`` its interval and ``sd`` the standard deviation it comes from.
+        """
+        means = self.means.assign(quantity="mean", baseline=pd.NA, paired=pd.NA).rename(
+            columns={"mean": "estimate"}
+        )
+        differences = self.differences.assign(quantity="difference").rename(
+            columns={"difference": "estimate", "sd_difference": "sd"}
+        )
+        columns = [
+            "scenario",
+            "outcome",
+            "quantity",
+            "baseline",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "half_width",
+            "sd",
+            "replications",
+            "paired",
+            "replications_needed",
+        ]
+        frames = [frame[columns] for frame in (means, differences) if not frame.empty]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def compare(
+    result: ExperimentResult,
+    *,
+    baseline: str | None = None,
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    confidence: float = 0.95,
+    target_half_width: TargetHalfWidth = None,
+) -> Comparison:
+    """Compare the scenarios of an experiment: means with intervals and paired differences from a baseline.
+
+    Parameters
+    ----------
+    result
+        An experiment, typically of programmes run under common random numbers
+        (:func:`~districtlab.experiments.run_scenarios`).
+    baseline
+        The scenario differences are taken from (default: the first).
+    outcomes
+        Scalar outcomes to compare (columns of ``result.outcomes()``).
+    confidence
+        Level of the t intervals.
+    target_half_width
+        A half-width (or one per outcome) for which to report the replications needed.
+
+    Examples
+    --------
+    >>> import districtlab
+    >>> from districtlab.presets import load_scenario
+    >>> base = load_scenario("toy-valley").with_firms(60).with_months(24)
+    >>> result = districtlab.run_scenarios(
+    ...     {p: base.with_programme(p) for p in ("none", "generic")}, replications=5, rng=1
+    ... )
+    >>> comparison = districtlab.compare(result, baseline="none", outcomes=["new_adopters"], target_half_width=1.0)
+    >>> comparison.differences[["scenario", "outcome", "paired", "replications"]].values.tolist()
+    [['generic', 'new_adopters', True, 5]]
+    """
+    if not 0 < confidence < 1:
+        raise InputError(f"confidence must be between 0 and 1, got {confidence}")
+    baseline = result.names[0] if baseline is None else baseline
+    return Comparison(
+        means=scenario_means(
+            result, outcomes=outcomes, confidence=confidence, target_half_width=target_half_width
+        ),
+        differences=paired_differences(
+            result,
+            baseline=baseline,
+            outcomes=outcomes,
+            confidence=confidence,
+            target_half_width=target_half_width,
+        ),
+        baseline=baseline,
+        confidence=confidence,
+    )
+
+
 def fieller_ratio(
-    numerator: np.ndarray, denominator: np.ndarray, confidence: float = 0.95
+    numerator: NDArray[np.float64], denominator: NDArray[np.float64], confidence: float = 0.95
 ) -> tuple[float, float, float]:
     """Ratio of means of paired samples with its Fieller interval (low, high may be +-inf)."""
     n = numerator.size
@@ -135,14 +321,39 @@ def cost_per_additional(
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """EUR of programme spending per additional unit of ``effect`` over the baseline, with Fieller intervals."""
+    table = _check(result, [effect, cost], baseline)
     rows = []
     for scenario in result.names:
         if scenario == baseline:
             continue
-        spend, base_spend = _paired_values(result, scenario, baseline, cost)
-        gain, base_gain = _paired_values(result, scenario, baseline, effect)
-        ratio, low, high = fieller_ratio(spend - base_spend, gain - base_gain, confidence)
+        spend, base_spend = _values(table, scenario, cost).align(_values(table, baseline, cost), join="inner")
+        gain, base_gain = _values(table, scenario, effect).align(
+            _values(table, baseline, effect), join="inner"
+        )
+        ratio, low, high = fieller_ratio(
+            (spend - base_spend).to_numpy(), (gain - base_gain).to_numpy(), confidence
+        )
         rows.append(
-            {"scenario": scenario, "baseline": baseline, "effect": effect, "eur_per_additional": ratio, "ci_low": low, "ci_high": high}
+            {
+                "scenario": scenario,
+                "baseline": baseline,
+                "effect": effect,
+                "eur_per_additional": ratio,
+                "ci_low": low,
+                "ci_high": high,
+            }
         )
     return pd.DataFrame(rows)
+
+
+__all__ = [
+    "DEFAULT_OUTCOMES",
+    "Comparison",
+    "compare",
+    "cost_per_additional",
+    "fieller_ratio",
+    "mean_interval",
+    "paired_differences",
+    "replications_needed",
+    "scenario_means",
+]

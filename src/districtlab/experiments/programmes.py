@@ -15,7 +15,7 @@ import pandas as pd
 
 from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import SIZE_CLASSES, Scenario
-from districtlab.experiments.compare import compare, cost_per_additional, mean_interval
+from districtlab.experiments.compare import cost_per_additional, mean_interval, paired_differences
 from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
 
 PROGRAMMES = ("none", "generic", "place-based")
@@ -33,23 +33,33 @@ class DistrictComparison:
     experiment: ExperimentResult
 
     def additionality(self, confidence: float = 0.95) -> pd.DataFrame:
-        table = compare(self.experiment, baseline=BASELINE, outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
+        table = paired_differences(
+            self.experiment, baseline=BASELINE, outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence
+        )
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
     def cost_per_additional_adopter(self, confidence: float = 0.95) -> pd.DataFrame:
-        table = cost_per_additional(self.experiment, baseline=BASELINE, effect="new_adopters", confidence=confidence)
+        table = cost_per_additional(
+            self.experiment, baseline=BASELINE, effect="new_adopters", confidence=confidence
+        )
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
     def place_based_vs_generic(self, confidence: float = 0.95) -> pd.DataFrame:
         """Place-based minus generic (same budget), paired."""
-        table = compare(self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence)
+        table = paired_differences(
+            self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence
+        )
         table = table[table["scenario"] == "place-based"]
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
     def sme_channel_shares(self) -> pd.DataFrame:
         """Mean share of SME adoptions by channel, one row per programme."""
         outcomes = self.experiment.outcomes()
-        columns = [c for c in outcomes.columns if c.startswith("sme_adoption_channel_share.") and not c.endswith("rti_direct")]
+        columns = [
+            c
+            for c in outcomes.columns
+            if c.startswith("sme_adoption_channel_share.") and not c.endswith("rti_direct")
+        ]
         shares = outcomes.groupby("scenario", sort=False)[columns].mean()
         shares.columns = [c.split(".", 1)[1] for c in columns]
         return shares.reindex(list(self.experiment.names))
@@ -86,14 +96,21 @@ def compare_programmes(
     done_before = 0
     comparisons = []
     for (preset, scenario), child in zip(scenarios, children, strict=True):
+
         def report(done: int, _total: int, offset: int = done_before) -> None:
             if progress is not None:
                 progress(offset + done, total)
 
         experiment = run_scenarios(
-            district_scenarios(scenario), replications=replications, rng=child, executor=executor, progress=report
+            district_scenarios(scenario),
+            replications=replications,
+            rng=child,
+            executor=executor,
+            progress=report,
         )
-        comparisons.append(DistrictComparison(district=scenario.district, preset=preset, experiment=experiment))
+        comparisons.append(
+            DistrictComparison(district=scenario.district, preset=preset, experiment=experiment)
+        )
         done_before += len(PROGRAMMES) * replications
     return comparisons
 

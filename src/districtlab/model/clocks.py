@@ -12,6 +12,9 @@ is charged with the time spent at the old rate). In law this is the same as
 drawing 1 - exp(-rate dt) every step, and the thresholds being fixed per pair
 give common random numbers across scenarios (see Gibson & Bruck 2000,
 J. Phys. Chem. A 104:1876, for the next-reaction method).
+
+Pairs are addressed by their flat index ``firm * K + technology`` throughout:
+one-dimensional gathers and scatters cost a fraction of two-index ones.
 """
 
 from __future__ import annotations
@@ -19,16 +22,31 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+_EMPTY = np.zeros(0, dtype=np.int64)
+
 
 class TransitionClocks:
-    """One clock per pair (flat index firm * K + technology)."""
+    """One clock per pair (flat index firm * K + technology).
 
-    def __init__(self, thresholds: NDArray[np.float64]) -> None:
+    A stopped clock is never started again (stages never go back), so stopping
+    only sets its rate to 0 and its due time to infinity.
+
+    Finding the pairs due in a step does not scan every pair: each firm keeps a
+    lower bound on the due times of its K clocks, lowered whenever one of them
+    is set and made exact whenever the firm is checked. A step scans the n
+    bounds and then only the rows of the firms whose bound falls in the step.
+    """
+
+    def __init__(self, thresholds: NDArray[np.float64], n_technologies: int) -> None:
         size = thresholds.size
+        self._k = n_technologies
         self.remaining = thresholds.reshape(-1).astype(np.float64)
         self.rate = np.zeros(size)
         self.since = np.zeros(size)
         self.due = np.full(size, np.inf)
+        self._due_rows = self.due.reshape(-1, n_technologies)
+        self._earliest = np.full(size // n_technologies, np.inf)  # per firm: <= min of its row of due
+        self._may_be_due = np.zeros(self._earliest.size, dtype=bool)  # reused: no per-step allocation
 
     def set_rates(self, pairs: NDArray[np.int64], rates: NDArray[np.float64], now: float) -> None:
         """From time ``now`` on, the given pairs run at ``rates``.
@@ -38,7 +56,8 @@ class TransitionClocks:
         """
         if pairs.size == 0:
             return
-        remaining = self.remaining[pairs] - self.rate[pairs] * (now - self.since[pairs])
+        remaining = self.remaining[pairs]
+        remaining -= self.rate[pairs] * (now - self.since[pairs])
         self.remaining[pairs] = remaining
         self.since[pairs] = now
         self.rate[pairs] = rates
@@ -47,30 +66,71 @@ class TransitionClocks:
         np.divide(remaining, rates, out=due, where=running)
         due[running] += now
         self.due[pairs] = due
+        np.minimum.at(self._earliest, pairs // self._k, due)
 
     def due_before(self, time: float) -> NDArray[np.int64]:
-        """Pairs whose integrated hazard passes the threshold before ``time``."""
-        return np.flatnonzero(self.due < time)
+        """Pairs whose integrated hazard passes the threshold before ``time``, in increasing order."""
+        np.less(self._earliest, time, out=self._may_be_due)
+        firms = self._may_be_due.nonzero()[0]
+        if firms.size == 0:
+            return _EMPTY
+        rows = self._due_rows[firms]
+        self._earliest[firms] = rows.min(axis=1)
+        row, column = (rows < time).nonzero()
+        return firms[row] * self._k + column
 
-    def stop(self, pairs: NDArray[np.int64], now: float) -> None:
-        """Pairs that have moved on: their clock no longer runs."""
-        self.set_rates(pairs, np.zeros(pairs.size), now)
+    def stop(self, pairs: NDArray[np.int64]) -> None:
+        """Pairs that have moved on: their clock no longer runs (their firms' bounds stay valid, if low)."""
+        self.rate[pairs] = 0.0
+        self.due[pairs] = np.inf
 
 
 class PendingPairs:
-    """Pairs whose hazard inputs changed since the clocks were last brought up to date."""
+    """Pairs whose hazard inputs changed since the clocks were last brought up to date.
 
-    def __init__(self) -> None:
+    Marking appends to a list; :meth:`take` returns each marked pair once. A pair
+    is often marked many times (a firm with many neighbours that adopt), and a
+    step marks a small share of all pairs, so duplicates are removed without
+    sorting or scanning all pairs: each marked pair is stamped with its position
+    in the batch, and a position keeps its pair only if the stamp is still its
+    own (the last occurrence wins). When most pairs are marked (the first step,
+    the complete graph) a flag per pair and one scan are cheaper, and are used.
+    The order of the pairs returned carries no meaning: refreshing a clock does
+    not depend on the others.
+    """
+
+    def __init__(self, n_firms: int, n_technologies: int) -> None:
+        self._k = n_technologies
+        self._size = n_firms * n_technologies
         self._batches: list[NDArray[np.int64]] = []
+        self._stamp = np.zeros(self._size, dtype=np.int64)
+        self._flags = np.zeros(self._size, dtype=bool)
 
     def add(self, pairs: NDArray[np.int64]) -> None:
         if pairs.size:
             self._batches.append(pairs)
 
+    def add_firms(self, firms: NDArray[np.int64]) -> None:
+        """Every technology of these firms."""
+        if firms.size:
+            self.add((firms[:, None] * self._k + np.arange(self._k)).reshape(-1))
+
+    def add_technologies(self, technologies: NDArray[np.int64]) -> None:
+        """These technologies of every firm."""
+        if technologies.size:
+            self.add((np.arange(0, self._size, self._k)[:, None] + technologies).reshape(-1))
+
     def take(self) -> NDArray[np.int64]:
-        """The pairs marked since the last call, possibly repeated; the queue is emptied."""
+        """The distinct pairs marked since the last call; the marks are cleared."""
         if not self._batches:
-            return np.zeros(0, dtype=np.int64)
-        pairs = np.concatenate(self._batches) if len(self._batches) > 1 else self._batches[0]
-        self._batches.clear()
-        return pairs
+            return _EMPTY
+        marked = np.concatenate(self._batches) if len(self._batches) > 1 else self._batches[0]
+        self._batches = []
+        if marked.size > self._size // 8:  # most pairs: one scan of a flag per pair
+            self._flags[marked] = True
+            pairs = self._flags.nonzero()[0]
+            self._flags[pairs] = False
+            return pairs
+        position = np.arange(marked.size)
+        self._stamp[marked] = position
+        return marked[self._stamp[marked] == position]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,7 +22,7 @@ class RunData:
     firms: Firms
     technologies: TechnologyArrays
     behaviour: Behaviour
-    log_benefit_cost: NDArray[np.float64]  # firms x technologies: log B_ik - log C_ik
+    log_benefit_cost: NDArray[np.float64]  # per pair (flat firm * K + technology): log B_ik - log C_ik
     legitimacy_order: tuple[NDArray[np.int64], NDArray[np.float64]]  # firms by threshold, and the sorted thresholds
     visible: NDArray[np.bool_]
     n_visible: int
@@ -31,6 +32,16 @@ class RunData:
     event_reach_multiplier: float
     competence_gain: float
     dt: float
+
+    @cached_property
+    def adoption_cost(self) -> NDArray[np.float64]:
+        """Per pair (flat firm * K + technology): C_ik = max(fixed_k + per_employee_k employees_i, 1).
+
+        Computed on first use (only programmes with grants need it for every pair).
+        """
+        technologies = self.technologies
+        cost = technologies.cost_fixed[None, :] + technologies.cost_per_employee[None, :] * self.firms.employees[:, None]
+        return np.maximum(cost, 1.0).reshape(-1)
 
 
 @dataclass

@@ -25,7 +25,6 @@ from districtlab.model.state import (
     make_knowledgeable,
     raise_absorptive_capacity,
 )
-from districtlab.model.targeting import engagement
 
 
 def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
@@ -43,17 +42,12 @@ def _charge(
 
 
 def _knowledge_trial(
-    state: DistrictState,
-    rng: np.random.Generator,
-    firm: NDArray[np.int64],
-    tech: NDArray[np.int64],
-    success: NDArray[np.float64],
-    channel: str,
+    state: DistrictState, rng: np.random.Generator, pair: NDArray[np.int64], success: NDArray[np.float64], channel: str
 ) -> None:
-    """Pairs become knowledgeable with probability ``success``; the others at least aware."""
-    hit = rng.random(firm.size) < success
-    make_knowledgeable(state, firm[hit], tech[hit], np.full(int(hit.sum()), CHANNEL[channel], np.int8))
-    make_aware(state, firm[~hit], tech[~hit])
+    """Pairs (flat indices) become knowledgeable with probability ``success``; the others at least aware."""
+    hit = rng.random(pair.size) < success
+    make_knowledgeable(state, pair[hit], np.int8(CHANNEL[channel]))
+    make_aware(state, pair[~hit])
 
 
 def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
@@ -63,11 +57,11 @@ def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Str
     if n_events == 0:
         return
     attendees_per_event = max(1, int(round(design.event_attendees * data.event_reach_multiplier)))
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
+    acceptance = state.light_engagement
     attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programmes[index])
     topics = programme.draw_topics(n_events, streams.programmes[index])
     topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
-    make_aware(state, attendees, topic_of_attendee)
+    make_aware(state, attendees * data.technologies.k + topic_of_attendee)
     mark_engaged(state, step, attendees)
     _charge(programme, step, index, "events", n_events * design.event_cost_eur, n_events * design.staff_days_per_event)
     step.units[index, UNIT["events"]] += n_events
@@ -81,7 +75,7 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = state.engagement
 
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
         return (state.stage[candidates] < KNOWLEDGEABLE).any(axis=1)
@@ -98,8 +92,9 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     tech = best.reshape(-1)
     useful = fit[np.repeat(np.arange(firms.size), depth), tech] >= 0.0
     firm, tech = firm[useful], tech[useful]
-    success = state.rti_competence[tech] * state.gate[firm, tech]
-    _knowledge_trial(state, streams.programmes[index], firm, tech, success, "diagnostic")
+    pair = firm * technologies.k + tech
+    success = state.rti_competence[tech] * state.gate_flat[pair]
+    _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic")
     mark_engaged(state, step, firms)
     _charge(programme, step, index, "diagnostics", firms.size * design.diagnostic_cost_eur, firms.size * design.staff_days_per_diagnostic)
     step.units[index, UNIT["diagnostics"]] += firms.size
@@ -135,16 +130,17 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
     def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return (state.stage[np.ix_(candidates, shown)] < ADOPTED).any(axis=1)
+        return (state.stage[candidates][:, shown] < ADOPTED).any(axis=1)
 
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity, light_touch=True)
+    acceptance = state.light_engagement
     visitors = programme.outreach_of("demonstrator", data.tiers).select(n, acceptance, streams.programmes[index], has_something_to_see)
     if visitors.size == 0:
         return
     tech = shown[streams.programmes[index].integers(0, shown.size, size=visitors.size)]
-    state.seen_demonstration[visitors, tech] = True
-    state.mark_changed(visitors * data.technologies.k + tech)
-    _knowledge_trial(state, streams.programmes[index], visitors, tech, state.gate[visitors, tech], "demonstrator")
+    pair = visitors * data.technologies.k + tech
+    state.seen_demonstration_flat[pair] = True
+    state.mark_changed(pair)
+    _knowledge_trial(state, streams.programmes[index], pair, state.gate_flat[pair], "demonstrator")
     mark_engaged(state, step, visitors)
     step.staff_days_left -= visitors.size * design.staff_days_per_visit
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
@@ -158,7 +154,7 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
     n_projects = _units_within_capacity(step, wanted, design.project_size * design.staff_days_per_project_seat)
     if n_projects == 0:
         return
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = state.engagement
     topics = programme.draw_topics(n_projects, streams.programmes[index])
     for tech in topics:
         def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
@@ -168,7 +164,7 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
-        make_knowledgeable(state, members, techs, np.full(members.size, CHANNEL["project"], np.int8))
+        make_knowledgeable(state, members * data.technologies.k + techs, np.int8(CHANNEL["project"]))
         mark_engaged(state, step, members)
         programme.project_end = np.concatenate([programme.project_end, np.full(members.size, step.month + design.project_months)])
         programme.project_firm = np.concatenate([programme.project_firm, members])
@@ -179,8 +175,10 @@ def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: S
 
 def complete_projects(data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, exposure: Exposure) -> None:
     """Projects due this step end: participants adopt if it pays, learn, and the RTI learns."""
+    if programme.project_end.size == 0:
+        return
     due = programme.project_end <= step.month
-    if not due.any():
+    if not np.count_nonzero(due):
         return
     firm, tech = programme.project_firm[due], programme.project_tech[due]
     end = programme.project_end[due]
@@ -190,8 +188,8 @@ def complete_projects(data: RunData, state: DistrictState, step: Step, programme
     adopt_after_project(data, state, step, exposure, firm, tech, programme.design.project_cost_share)
     _learn(data, state, firm, programme.design.training_gain)
     # each distinct (end month, technology) is one project; RTI competence grows per project
-    projects = np.unique(np.stack([end, tech.astype(np.float64)]), axis=1)
-    completed = np.bincount(projects[1].astype(np.int64), minlength=data.technologies.k)
+    projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most
+    completed = np.bincount(np.array([t for _, t in projects], dtype=np.int64), minlength=data.technologies.k)
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed
 
 
@@ -202,7 +200,7 @@ def deliver_training(data: RunData, state: DistrictState, step: Step, streams: S
     n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
-    acceptance = engagement(state.absorptive_capacity, data.firms.rti_affinity)
+    acceptance = state.engagement
     trainees = programme.outreach_of("training", data.tiers).select(n, acceptance, streams.programmes[index])
     if trainees.size == 0:
         return

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES, Networks
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
+from districtlab.model.clocks import PendingPairs
 from districtlab.model.population import Firms
 
 
@@ -102,17 +103,62 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
     return FirmNetworks(supply=supply, weights=weights, complete=False)
 
 
-def _gather_rows(
-    matrix: sp.csr_array, rows: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
-    """Column indices and values of the given rows, with the position of the row they came from."""
-    starts = matrix.indptr[rows]
-    lengths = matrix.indptr[rows + 1] - starts
-    total = int(lengths.sum())
-    owner = np.repeat(np.arange(rows.size), lengths)
-    within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.repeat(starts, lengths) + within
-    return matrix.indices[positions].astype(np.int64), matrix.data[positions], owner
+@dataclass(frozen=True)
+class _Rows:
+    """A CSR matrix's rows ready for gathering: int64 column indices, and what each entry carries.
+
+    ``weight`` is the exposure weight of the entry (None: the rows carry no
+    exposure); ``sells`` says which entries (b, s) are supply ties, where s
+    feels b's adoptions as supply-chain pressure: all of them (True), none
+    (False), or those flagged.
+    """
+
+    indptr: NDArray[np.int64]
+    columns: NDArray[np.int64]
+    weight: NDArray[np.float64] | None
+    sells: NDArray[np.bool_] | bool
+
+    @classmethod
+    def of(cls, matrix: sp.csr_array, *, weight: bool, sells: NDArray[np.bool_] | bool) -> _Rows:
+        return cls(
+            indptr=matrix.indptr.astype(np.int64),
+            columns=matrix.indices.astype(np.int64),
+            weight=matrix.data if weight else None,
+            sells=sells,
+        )
+
+    def gather(self, rows: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Positions of the entries of the given rows, and the position in ``rows`` of the row each came from."""
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        owner = np.repeat(np.arange(rows.size), lengths)
+        # position of entry e of row r = start_r + (e - first entry of r in the output)
+        shift = starts - (np.cumsum(lengths) - lengths)
+        return np.arange(owner.size) + shift[owner], owner
+
+
+def _exposure_rows(networks: FirmNetworks) -> tuple[_Rows, ...]:
+    """The rows that new adoptions are pushed along, fused into one matrix where possible.
+
+    With positive supply weights every supply tie is also an exposure tie, so
+    one gather over the exposure weights serves both exposure and supply
+    pressure, with a flag marking the supply entries.
+    """
+    supply = networks.supply
+    if networks.weights is None:
+        return (_Rows.of(supply, weight=False, sells=True),)
+    weights = networks.weights
+    if supply.nnz:
+        pattern = weights.copy()
+        pattern.data[:] = 1.0
+        supply_pattern = supply.copy()
+        supply_pattern.data[:] = 2.0
+        union = (pattern + supply_pattern).tocsr()
+        union.sort_indices()
+        if union.nnz != weights.nnz:  # some supply ties carry no exposure weight
+            return (_Rows.of(weights, weight=True, sells=False), _Rows.of(supply, weight=False, sells=True))
+        return (_Rows.of(weights, weight=True, sells=union.data >= 2.0),)
+    return (_Rows.of(weights, weight=True, sells=False),)
 
 
 class Exposure:
@@ -120,15 +166,15 @@ class Exposure:
 
     E_ik = sum_j w_ij [j adopted k] / sum_j w_ij, and P_ik = the number of i's
     buyers that have adopted k. On the complete graph every non-adopter sees
-    E_ik = A_k / (n - 1) and no matrix is stored.
+    E_ik = A_k / (n - 1) and no matrix is stored. Pairs are flat indices
+    firm * K + technology, as in :mod:`districtlab.model.state`.
     """
 
     def __init__(self, networks: FirmNetworks, n_firms: int, n_technologies: int) -> None:
-        self._networks = networks
         self._n = n_firms
         self._k = n_technologies
-        self._supply_rows = networks.supply.tocsr()
-        self._pressure = np.zeros((n_firms, n_technologies))
+        self._rows = _exposure_rows(networks)
+        self._pressure = np.zeros(n_firms * n_technologies)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
@@ -137,34 +183,35 @@ class Exposure:
             assert networks.weights is not None
             weight_sum = np.asarray(networks.weights.sum(axis=1)).ravel()
             self._inverse_weight = np.divide(1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0)
-            self._numerator = np.zeros((n_firms, n_technologies))
+            self._numerator = np.zeros(n_firms * n_technologies)
 
-    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Account for new adoptions (each pair new, at most once); return the pairs whose E or P changed."""
+    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs) -> None:
+        """Account for new adoptions (each pair new, at most once); mark the pairs whose E or P changed."""
         if firm.size == 0:
-            return np.zeros(0, dtype=np.int64)
-        np.add.at(self.adopters, technology, 1.0)
-        changed = []
+            return
+        self.adopters += np.bincount(technology, minlength=self._k)
         if self._numerator is None:  # complete graph: every firm's exposure to these technologies moved
-            techs = np.unique(technology)
-            changed.append((np.arange(self._n)[:, None] * self._k + techs[None, :]).reshape(-1))
-        else:
-            assert self._networks.weights is not None
-            neighbour, weight, owner = _gather_rows(self._networks.weights, firm)
-            np.add.at(self._numerator, (neighbour, technology[owner]), weight)
-            changed.append(neighbour * self._k + technology[owner])
-        seller, _, owner = _gather_rows(self._supply_rows, firm)  # supply[b, s]: s feels buyer b
-        if seller.size:
-            np.add.at(self._pressure, (seller, technology[owner]), 1.0)
-            changed.append(seller * self._k + technology[owner])
-        return np.concatenate(changed)
+            changed.add_technologies(np.flatnonzero(np.bincount(technology, minlength=self._k)))
+        for rows in self._rows:
+            position, owner = rows.gather(firm)
+            if position.size == 0:
+                continue
+            pair = rows.columns[position] * self._k + technology[owner]
+            if rows.weight is not None:
+                assert self._numerator is not None
+                np.add.at(self._numerator, pair, rows.weight[position])
+            if rows.sells is True:  # supply[b, s]: s feels buyer b
+                np.add.at(self._pressure, pair, 1.0)
+            elif rows.sells is not False:
+                np.add.at(self._pressure, pair[rows.sells[position]], 1.0)
+            changed.add(pair)
 
-    def exposure(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
-        """E for the given pairs."""
+    def exposure(self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+        """E for the given pairs (flat index, and the firm and technology it stands for)."""
         if self._numerator is None:
             return self.adopters[technology] / max(self._n - 1, 1)
-        return self._numerator[firm, technology] * self._inverse_weight[firm]
+        return self._numerator[pair] * self._inverse_weight[firm]
 
-    def pressure(self, firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+    def pressure(self, pair: NDArray[np.int64]) -> NDArray[np.float64]:
         """P for the given pairs: how many of the firm's buyers have adopted."""
-        return self._pressure[firm, technology]
+        return self._pressure[pair]

@@ -58,7 +58,8 @@ class Recorder:
         rows = n_steps + 1
         self._data = data
         firms = data.firms
-        self._firms_per_size = np.bincount(firms.size_class, minlength=s).astype(np.float64)
+        self._size_class = firms.size_class.astype(np.intp)  # bincount would convert it on every call
+        self._firms_per_size = np.bincount(self._size_class, minlength=s).astype(np.float64)
         self._engaged = np.zeros(s, dtype=np.int64)
         group = np.zeros((s, r), dtype=np.int64)
         np.add.at(group, (firms.size_class, firms.role), 1)
@@ -85,17 +86,18 @@ class Recorder:
         o = self.observations
         o.adopted[row] = state.adopted_by_group
         o.at_least[row] = state.at_least()
-        o.maturity_histogram[row] = np.bincount(state.n_adopted, minlength=o.maturity_histogram.shape[1])
+        o.maturity_histogram[row] = state.maturity_histogram
         o.adoptions_by_channel[row] = state.adoptions_by_channel
         o.rti_competence[row] = state.rti_competence
-        sizes = self._data.firms.size_class
+        sizes = self._size_class
         with np.errstate(invalid="ignore", divide="ignore"):
             o.absorptive_capacity[row] = (
                 np.bincount(sizes, weights=state.absorptive_capacity, minlength=self._firms_per_size.size)
                 / self._firms_per_size
             )
         if step is not None:
-            for firms in step.newly_engaged:
+            if step.newly_engaged:
+                firms = np.concatenate(step.newly_engaged)
                 self._engaged += np.bincount(sizes[firms], minlength=self._engaged.size)
             o.legitimacy[row] = step.legitimacy
             o.released[row] = step.released

@@ -13,6 +13,7 @@ that has flowed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -76,6 +77,8 @@ class ProgrammeRun:
     priorities: NDArray[np.float64]
     focus: NDArray[np.int64]  # technologies the instruments address, best first
     focus_weights: NDArray[np.float64]  # priorities renormalised over the focus
+    in_focus: NDArray[np.bool_]  # per technology: is it in the focus?
+    focus_cdf: NDArray[np.float64]  # cumulative focus weights, for drawing topics
     allocation: NDArray[np.float64]
     start_month: float
     delivery_start_month: float
@@ -91,6 +94,7 @@ class ProgrammeRun:
     project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _in_focus_pairs: NDArray[np.bool_] | None = field(default=None, repr=False)
 
     @classmethod
     def plan(
@@ -105,6 +109,10 @@ class ProgrammeRun:
         focus = np.argsort(-priorities, kind="stable")[:n_focus]
         focus = focus[priorities[focus] > 0.0]
         focus_weights = priorities[focus] / priorities[focus].sum()
+        in_focus = np.zeros(technologies.k, dtype=bool)
+        in_focus[focus] = True
+        focus_cdf = focus_weights.cumsum()
+        focus_cdf /= focus_cdf[-1]
         codesign_months = programme.codesign.months if programme.codesign else 0
         codesign_share = programme.codesign.budget_share if programme.codesign else 0.0
         total = programme.total_budget_eur
@@ -116,6 +124,8 @@ class ProgrammeRun:
             priorities=priorities,
             focus=focus.astype(np.int64),
             focus_weights=focus_weights,
+            in_focus=in_focus,
+            focus_cdf=focus_cdf,
             allocation=np.asarray(programme.allocation.as_tuple(), dtype=np.float64),
             start_month=float(programme.start_month),
             delivery_start_month=float(programme.start_month + codesign_months),
@@ -142,15 +152,23 @@ class ProgrammeRun:
             released = self.allocation[capital] * self.delivery_budget
             self.accounts[capital] += released
             self.capital_released = True
-        flowing = self.allocation.copy()
-        flowing[capital] = 0.0
-        flowing_budget = self.delivery_budget * flowing.sum()
+        flowing_sum, flowing_share = self._flowing
+        flowing_budget = self.delivery_budget * flowing_sum
         months = self.end_month - self.delivery_start_month
         inflow = min(flowing_budget * dt / months, flowing_budget - self.inflow_so_far)
         self.inflow_so_far += inflow
         if flowing_budget > 0.0:
-            self.accounts += flowing / flowing.sum() * inflow
+            self.accounts += flowing_share * inflow
         return released + inflow, 0.0
+
+    @cached_property
+    def _flowing(self) -> tuple[float, NDArray[np.float64]]:
+        """The allocation that flows in month by month (all but the demonstrator's capital): its sum and shares."""
+        flowing = self.allocation.copy()
+        flowing[INSTRUMENT["demonstrator"]] = 0.0
+        total = flowing.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):  # an all-capital allocation never uses the shares
+            return float(total), flowing / total
 
     def affordable(self, instrument: str, unit_cost: float) -> int:
         return int(self.accounts[INSTRUMENT[instrument]] // unit_cost)
@@ -167,6 +185,16 @@ class ProgrammeRun:
             self.outreach[instrument] = Outreach(tiers.by_rule[self.targeting])
         return self.outreach[instrument]
 
+    def in_focus_pairs(self, n_firms: int) -> NDArray[np.bool_]:
+        """Per pair (flat firm * K + technology): is the technology in the focus? Built once per run."""
+        if self._in_focus_pairs is None or self._in_focus_pairs.size != n_firms * self.in_focus.size:
+            self._in_focus_pairs = np.tile(self.in_focus, n_firms)
+        return self._in_focus_pairs
+
     def draw_topics(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
-        """Technologies for n units (events, projects), drawn by priority over the focus."""
-        return self.focus[rng.choice(self.focus.size, size=n, p=self.focus_weights)]
+        """Technologies for n units (events, projects), drawn by priority over the focus.
+
+        Inverse-CDF sampling, which is what ``rng.choice(size, n, p=weights)`` does
+        with the same draws, without re-validating the weights on every call.
+        """
+        return self.focus[self.focus_cdf.searchsorted(rng.random(n), side="right")]

@@ -15,7 +15,14 @@ from districtlab.model.observers import Observations, Recorder
 from districtlab.model.population import draw_firms
 from districtlab.model.programmes import ProgrammeRun
 from districtlab.model.schedule import step
-from districtlab.model.state import CHANNEL, DistrictState, adopt, initial_state, make_aware, pop_new_adoptions
+from districtlab.model.state import (
+    CHANNEL,
+    DistrictState,
+    adopt,
+    initial_state,
+    make_aware,
+    pop_new_adoptions,
+)
 from districtlab.model.targeting import Tiers
 from districtlab.model.technologies import TechnologyArrays
 from districtlab.model.transfer import AwarenessSchedule
@@ -29,14 +36,13 @@ def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Gene
     n, k = data.firms.n, data.technologies.k
     adoption_share = data.technologies.initial_adoption[:, data.firms.size_class].T  # firms x technologies
     adopters = np.flatnonzero((rng.random((n, k)) < adoption_share).reshape(-1))
-    firm, tech = np.divmod(adopters, k)
+    firm = adopters // k
+    tech = adopters - firm * k
     adopt(
         state, data.firms, data.visible, firm, tech, np.full(firm.size, CHANNEL["initial"], np.int8),
         0.0, data.technologies.complexity, data.behaviour.gate_scale,
     )
-    aware = np.flatnonzero((rng.random((n, k)) < data.technologies.initial_awareness[None, :]).reshape(-1))
-    firm, tech = np.divmod(aware, k)
-    make_aware(state, firm, tech)
+    make_aware(state, np.flatnonzero((rng.random((n, k)) < data.technologies.initial_awareness[None, :]).reshape(-1)))
 
 
 def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +76,7 @@ def run_model(
             technologies,
             scenario.population.value_added_per_employee_eur,
             scenario.behaviour.appraisal_years,
-        ),
+        ).reshape(-1),
         visible=visible,
         n_visible=int(visible.sum()),
         legitimacy_order=_sorted_thresholds(firms.legitimacy_threshold),
@@ -85,7 +91,7 @@ def run_model(
     state = initial_state(firms, technologies, scenario.behaviour.gate_scale, competence, streams["thresholds"])
     _initial_conditions(data, state, streams["population"])
     exposure = Exposure(networks, firms.n, technologies.k)
-    state.mark_changed(exposure.add_adoptions(*pop_new_adoptions(state)))
+    exposure.add_adoptions(*pop_new_adoptions(state, firms, visible), state.changed)
     awareness = AwarenessSchedule.draw(state, technologies.awareness_hazard, float(scenario.months), streams["awareness"])
 
     # One slot per entry of PROGRAMME_SLOTS; an empty slot (None) keeps the recorded shapes stable.

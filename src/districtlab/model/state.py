@@ -4,6 +4,12 @@ Stages per firm and technology: 0 unaware, 1 aware, 2 knowledgeable, 3 adopted.
 Stages never go back. Every change of stage goes through :func:`make_aware`,
 :func:`make_knowledgeable` or :func:`adopt`, which keep the running tallies the
 observers read (so a step never recounts the whole firms x technologies array).
+
+Pairs are addressed by their flat index ``firm * K + technology``; the
+``*_flat`` attributes are one-dimensional views of the firms x technologies
+arrays for that purpose. Tallies that only the observers and the next step read
+are brought up to date in batches: stage counts when :meth:`DistrictState.at_least`
+is called, adoption tallies in :func:`pop_new_adoptions` at the end of a step.
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.population import Firms
+from districtlab.model.targeting import engagement
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
 
 UNAWARE, AWARE, KNOWLEDGEABLE, ADOPTED = 0, 1, 2, 3
+_N_STAGES = 4
 
 #: Channels through which a firm came to adopt a technology (MODEL.md §3.7).
 CHANNELS: tuple[str, ...] = (
@@ -75,31 +84,65 @@ class DistrictState:
     adoption_clock: TransitionClocks  # knowledgeable towards adopted
     changed: PendingPairs  # pairs whose hazard inputs changed
     absorptive_capacity: NDArray[np.float64]
+    rti_affinity: NDArray[np.float64]  # static, kept here to refresh the engagement probabilities
+    engagement: NDArray[np.float64]  # r_i a_i, refreshed when a_i changes (targeting.engagement)
+    light_engagement: NDArray[np.float64]  # sqrt(r_i a_i), likewise
     gate: NDArray[np.float64]  # u(a_i, c_k), refreshed when a_i changes
     rti_competence: NDArray[np.float64]
     engaged: NDArray[np.bool_]  # has dealt with the RTI at least once
-    n_adopted: NDArray[np.int16]
+    n_adopted: NDArray[np.int16]  # technologies adopted, per firm
     # running tallies
-    stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage
+    maturity_histogram: NDArray[np.int64]  # technologies + 1: firms by number of technologies adopted
+    stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage (see at_least)
     adopted_by_group: NDArray[np.int64]  # technologies x size classes x roles
     adoptions_by_channel: NDArray[np.int64]  # channels x technologies x size classes
     visible_adopters: NDArray[np.int64]  # technologies
     grant_rate: NDArray[np.float64]  # firms x technologies: subsidy rate of a grant held, else 0
     legitimacy_applied: NDArray[np.float64]  # L_k already reflected in the adoption clocks
     grants: GrantBook = field(default_factory=lambda: GrantBook.empty())
-    new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=list)
+    # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
+    new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
+    # stage moves not yet counted in stage_counts: (pairs, new stage * 4 + old stage)
+    moves: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.n_technologies = int(self.stage.shape[1])
+        self.stage_flat = self.stage.reshape(-1)
+        self.knowledge_channel_flat = self.knowledge_channel.reshape(-1)
+        self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
+        self.gate_flat = self.gate.reshape(-1)
+        self.grant_rate_flat = self.grant_rate.reshape(-1)
+        self._scratch = np.zeros(self.stage_flat.size, dtype=bool)  # reused by pairs_at: no per-step allocation
+
+    def pairs_at(self, level: int) -> NDArray[np.int64]:
+        """Pairs (flat indices) at exactly this stage, in increasing order: a scan of every pair."""
+        np.equal(self.stage_flat, level, out=self._scratch)
+        return self._scratch.nonzero()[0]
 
     def mark_changed(self, pairs: NDArray[np.int64]) -> None:
         """The hazards of these pairs (flat indices) may have changed; they are recomputed before use."""
         self.changed.add(pairs)
 
     def mark_firms_changed(self, firm: NDArray[np.int64]) -> None:
-        k = self.stage.shape[1]
-        self.mark_changed((firm[:, None] * k + np.arange(k)[None, :]).reshape(-1))
+        self.changed.add_firms(firm)
 
     def at_least(self) -> NDArray[np.int64]:
         """4 x technologies: pairs at stage >= level."""
+        self._count_moves()
         return np.cumsum(self.stage_counts[::-1], axis=0)[::-1]
+
+    def _count_moves(self) -> None:
+        if not self.moves:
+            return
+        k = self.n_technologies
+        pairs, codes = zip(*self.moves, strict=True)
+        self.moves.clear()
+        pair = np.concatenate(pairs)
+        tech = pair - pair // k * k
+        code = np.concatenate(codes).astype(np.intp) * k + tech
+        moved = np.bincount(code, minlength=_N_STAGES * _N_STAGES * k).reshape(_N_STAGES, _N_STAGES, k)
+        self.stage_counts += moved.sum(axis=1)  # axis 0 is the new stage
+        self.stage_counts -= moved.sum(axis=0)  # axis 1 the old one
 
 
 def initial_state(
@@ -115,15 +158,19 @@ def initial_state(
         stage=np.zeros((n, k), dtype=np.int8),
         knowledge_channel=np.full((n, k), -1, dtype=np.int8),
         seen_demonstration=np.zeros((n, k), dtype=bool),
-        knowledge_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
-        adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k)),
-        changed=PendingPairs(),
+        knowledge_clock=TransitionClocks(thresholds.standard_exponential(n * k), k),
+        adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k), k),
+        changed=PendingPairs(n, k),
         absorptive_capacity=firms.initial_absorptive_capacity.copy(),
+        rti_affinity=firms.rti_affinity,
+        engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity),
+        light_engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity, light_touch=True),
         gate=absorptive_gate(firms.initial_absorptive_capacity, technologies.complexity, gate_scale),
         rti_competence=rti_competence.astype(np.float64).copy(),
         engaged=np.zeros(n, dtype=bool),
         n_adopted=np.zeros(n, dtype=np.int16),
-        stage_counts=np.zeros((4, k), dtype=np.int64),
+        maturity_histogram=np.zeros(k + 1, dtype=np.int64),
+        stage_counts=np.zeros((_N_STAGES, k), dtype=np.int64),
         adopted_by_group=np.zeros((k, len(SIZE_CLASSES), len(ROLES)), dtype=np.int64),
         adoptions_by_channel=np.zeros((len(CHANNELS), k, len(SIZE_CLASSES)), dtype=np.int64),
         visible_adopters=np.zeros(k, dtype=np.int64),
@@ -131,35 +178,46 @@ def initial_state(
         legitimacy_applied=np.full(k, -1.0),
     )
     state.stage_counts[UNAWARE] = n
+    state.maturity_histogram[0] = n
     return state
 
 
-def _raise(state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64], level: int) -> NDArray[np.bool_]:
-    """Raise pairs to ``level``; return which of them moved. Pairs must be unique."""
-    old = state.stage[firm, tech]
+def _raise(state: DistrictState, pair: NDArray[np.int64], level: int) -> NDArray[np.bool_] | None:
+    """Raise pairs (unique flat indices) to ``level``.
+
+    Returns which of them moved, or None when all of them did (the common case,
+    which then costs no masking).
+    """
+    old = state.stage_flat[pair]
     moved = old < level
-    if not moved.any():
+    n_moved = np.count_nonzero(moved)  # cheaper than moved.all() and moved.any() on small arrays
+    if n_moved == moved.size:
+        mask = None
+    elif n_moved:
+        mask, pair, old = moved, pair[moved], old[moved]
+    else:
         return moved
-    firm, tech, old = firm[moved], tech[moved], old[moved]
-    state.stage[firm, tech] = level
-    k = state.stage.shape[1]
-    state.mark_changed(firm * k + tech)
-    state.stage_counts -= np.bincount(old.astype(np.int64) * k + tech, minlength=4 * k).reshape(4, k)
-    state.stage_counts[level] += np.bincount(tech, minlength=k)
-    return moved
+    state.stage_flat[pair] = level
+    state.changed.add(pair)
+    state.moves.append((pair, old + np.int8(level * _N_STAGES)))
+    return mask
 
 
-def make_aware(state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64]) -> None:
-    _raise(state, firm, tech, AWARE)
+def make_aware(state: DistrictState, pair: NDArray[np.int64]) -> None:
+    """Raise unique pairs (flat indices) to aware."""
+    if pair.size:
+        _raise(state, pair, AWARE)
 
 
-def make_knowledgeable(
-    state: DistrictState, firm: NDArray[np.int64], tech: NDArray[np.int64], channel: NDArray[np.int8]
-) -> NDArray[np.bool_]:
-    """Raise unique pairs to knowledgeable, recording each pair's channel; return which moved."""
-    moved = _raise(state, firm, tech, KNOWLEDGEABLE)
-    state.knowledge_channel[firm[moved], tech[moved]] = channel[moved]
-    return moved
+def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | np.int8) -> None:
+    """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel."""
+    if pair.size == 0:
+        return
+    moved = _raise(state, pair, KNOWLEDGEABLE)
+    if moved is None:
+        state.knowledge_channel_flat[pair] = channel
+    else:
+        state.knowledge_channel_flat[pair[moved]] = channel[moved] if isinstance(channel, np.ndarray) else channel
 
 
 def adopt(
@@ -175,25 +233,25 @@ def adopt(
 ) -> NDArray[np.bool_]:
     """Adopt unique pairs, crediting each adoption to ``channel``; return which were new.
 
-    Updates the tallies, raises absorptive capacity (learning by adopting, MODEL.md
-    §3.6) and queues the adoptions for the exposure update at the end of the step.
+    Raises absorptive capacity (learning by adopting, MODEL.md §3.6) at once, and
+    queues the adoptions for the exposure update and the adoption tallies at the
+    end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
+    accepted for the callers' convenience; the tallies read them from there.
     """
-    new = state.stage[firm, tech] < ADOPTED
-    firm, tech, channel = firm[new], tech[new], channel[new]
-    if firm.size == 0:
+    pair = firm * state.n_technologies + tech
+    stage = state.stage_flat[pair]
+    new = stage < ADOPTED
+    if np.count_nonzero(new) < new.size:
+        pair, firm, channel, stage = pair[new], firm[new], channel[new], stage[new]
+    if pair.size == 0:
         return new
-    unknown = state.stage[firm, tech] < KNOWLEDGEABLE  # initial adopters know what they adopted
-    state.knowledge_channel[firm[unknown], tech[unknown]] = channel[unknown]
-    _raise(state, firm, tech, ADOPTED)
-
-    size = firms.size_class[firm]
-    np.add.at(state.adopted_by_group, (tech, size, firms.role[firm]), 1)
-    np.add.at(state.adoptions_by_channel, (channel, tech, size), 1)
-    np.add.at(state.visible_adopters, tech[visible[firm]], 1)
-    np.add.at(state.n_adopted, firm, 1)
+    unknown = stage < KNOWLEDGEABLE  # initial adopters know what they adopted
+    if np.count_nonzero(unknown):
+        state.knowledge_channel_flat[pair[unknown]] = channel[unknown]
+    _raise(state, pair, ADOPTED)
     if adoption_learning > 0.0:
         raise_absorptive_capacity(state, firm, adoption_learning, complexity, gate_scale)
-    state.new_adoptions.append((firm, tech))
+    state.new_adoptions.append((pair, channel))
     return new
 
 
@@ -205,17 +263,45 @@ def raise_absorptive_capacity(
     gate_scale: float,
 ) -> None:
     """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows."""
-    firm, occurrences = np.unique(firm, return_counts=True)
-    state.absorptive_capacity[firm] = 1.0 - (1.0 - state.absorptive_capacity[firm]) * (1.0 - gain) ** occurrences
-    state.gate[firm] = absorptive_gate(state.absorptive_capacity[firm], complexity, gate_scale)
+    firm, occurrences = unique_counts(firm)
+    # x ** 1 == x exactly, so firms that occur once need no power
+    factor = (1.0 - gain) if occurrences is None else (1.0 - gain) ** occurrences
+    capacity = 1.0 - (1.0 - state.absorptive_capacity[firm]) * factor
+    state.absorptive_capacity[firm] = capacity
+    state.engagement[firm] = engaged = state.rti_affinity[firm] * capacity
+    state.light_engagement[firm] = np.sqrt(engaged)
+    state.gate[firm] = absorptive_gate(capacity, complexity, gate_scale)
     state.mark_firms_changed(firm)
 
 
-def pop_new_adoptions(state: DistrictState) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def pop_new_adoptions(
+    state: DistrictState, firms: Firms, visible: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The adoptions (firm, technology) queued since the last call; the adoption tallies are brought up to date."""
+    k = state.n_technologies
     if not state.new_adoptions:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    firm = np.concatenate([pair[0] for pair in state.new_adoptions])
-    tech = np.concatenate([pair[1] for pair in state.new_adoptions])
+    pair = np.concatenate([queued[0] for queued in state.new_adoptions])
+    channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
     state.new_adoptions.clear()
+    firm = pair // k
+    tech = pair - firm * k
+    size = firms.size_class[firm].astype(np.int64)
+    n_sizes, n_roles = len(SIZE_CLASSES), len(ROLES)
+    group = (tech * n_sizes + size) * n_roles + firms.role[firm]
+    state.adopted_by_group += np.bincount(group, minlength=state.adopted_by_group.size).reshape(
+        state.adopted_by_group.shape
+    )
+    by_channel = (channel * k + tech) * n_sizes + size
+    state.adoptions_by_channel += np.bincount(by_channel, minlength=state.adoptions_by_channel.size).reshape(
+        state.adoptions_by_channel.shape
+    )
+    state.visible_adopters += np.bincount(tech[visible[firm]], minlength=k)
+    adopters, occurrences = unique_counts(firm)
+    before = state.n_adopted[adopters]
+    after = before + (1 if occurrences is None else occurrences)
+    state.n_adopted[adopters] = after
+    state.maturity_histogram -= np.bincount(before, minlength=k + 1)
+    state.maturity_histogram += np.bincount(after, minlength=k + 1)
     return firm, tech

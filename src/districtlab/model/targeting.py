@@ -24,7 +24,6 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.population import Firms
 
 Eligibility = Callable[[NDArray[np.int64]], NDArray[np.bool_]]
-Acceptance = Callable[[NDArray[np.int64]], NDArray[np.float64]]
 
 _SME = (SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small"))
 
@@ -73,15 +72,15 @@ class Outreach:
     def select(
         self,
         n_needed: int,
-        acceptance: Acceptance,
+        acceptance: NDArray[np.float64],
         rng: np.random.Generator,
         eligible: Eligibility | None = None,
     ) -> NDArray[np.int64]:
         """Up to ``n_needed`` distinct firms that take up the offer, in the order they were approached.
 
-        ``acceptance`` gives the approached firms' probabilities of taking up the offer;
-        ``eligible`` filters firms (for example, those that have not adopted the
-        project's technology yet).
+        ``acceptance`` is every firm's probability of taking up the offer (see
+        :func:`engagement`); ``eligible`` filters firms (for example, those that
+        have not adopted the project's technology yet).
         """
         chosen: list[NDArray[np.int64]] = []
         missing = n_needed
@@ -93,14 +92,16 @@ class Outreach:
             batch = 4 * missing + 8
             while missing > 0 and approached < tier.size:
                 size = min(batch, tier.size - approached)
-                positions = (self._cursors[index] + np.arange(size)) % tier.size
-                candidates = order[positions]
-                accepted = rng.random(size) < acceptance(candidates)
-                if eligible is not None:
-                    accepted &= eligible(candidates)
-                hits = np.flatnonzero(accepted)[:missing]
+                candidates = _wrapped_slice(order, self._cursors[index], size)
+                hits = (rng.random(size) < acceptance[candidates]).nonzero()[0]
+                if eligible is not None and hits.size:
+                    hits = hits[eligible(candidates[hits])]
                 # stop just after the last firm taken, so the next call starts with the next firm
-                used = size if hits.size < missing else int(hits[-1]) + 1
+                if hits.size < missing:
+                    used = size
+                else:
+                    hits = hits[:missing]
+                    used = int(hits[-1]) + 1
                 chosen.append(candidates[hits])
                 missing -= hits.size
                 approached += used
@@ -108,20 +109,30 @@ class Outreach:
                 batch *= 2
             if missing <= 0:
                 break
+        if len(chosen) == 1:
+            return chosen[0]
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def _wrapped_slice(values: NDArray[np.int64], start: int, size: int) -> NDArray[np.int64]:
+    """values[(start + arange(size)) % len(values)], for size <= len(values), without the index arithmetic."""
+    end = start + size
+    if end <= values.size:
+        return values[start:end]
+    return np.concatenate((values[start:], values[: end - values.size]))
 
 
 def engagement(
     absorptive_capacity: NDArray[np.float64], rti_affinity: NDArray[np.float64], light_touch: bool = False
-) -> Acceptance:
+) -> NDArray[np.float64]:
     """Probability that a firm approached by an instrument takes it up: r_i a_i.
 
     Under an open call the firm applies with probability a_i and then engages
     with r_i; under a targeted rule the RTI approaches it and it engages with
     r_i a_i. The rules differ in whom they reach first (the tiers), not in this
     law. Light-touch instruments (attending an event, visiting a demonstrator)
-    ask less of a firm: sqrt(r_i a_i).
+    ask less of a firm: sqrt(r_i a_i). The state keeps both up to date for every
+    firm (they change only when a_i does).
     """
-    if light_touch:
-        return lambda firm: np.sqrt(rti_affinity[firm] * absorptive_capacity[firm])
-    return lambda firm: rti_affinity[firm] * absorptive_capacity[firm]
+    engaged = rti_affinity * absorptive_capacity
+    return np.sqrt(engaged) if light_touch else engaged

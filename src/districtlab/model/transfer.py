@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.networks import Exposure
+from districtlab.model.pairs import Pairs
 from districtlab.model.state import (
     AWARE,
     CHANNEL,
@@ -66,44 +67,52 @@ class AwarenessSchedule:
 
 
 def background_awareness(data: RunData, state: DistrictState, step: Step, schedule: AwarenessSchedule) -> None:
-    pairs = schedule.due(step.month + data.dt)
-    if pairs.size:
-        firm, tech = np.divmod(pairs, data.technologies.k)
-        make_aware(state, firm, tech)
+    make_aware(state, schedule.due(step.month + data.dt))
 
 
 def knowledge_hazards(
-    data: RunData, state: DistrictState, exposure: Exposure, firm: NDArray[np.int64], tech: NDArray[np.int64]
-) -> NDArray[np.float64]:
-    """The three hazard terms (vendor learning, imitation, two-step flow), 3 x pairs; 0 once knowledgeable."""
-    technologies, behaviour = data.technologies, data.behaviour
-    stage = state.stage[firm, tech]
-    gate = state.gate[firm, tech]
-    terms = np.empty((3, firm.size))
-    terms[0] = technologies.learning_hazard[tech] * (stage == AWARE) * gate
-    terms[1] = technologies.imitation_strength[tech] * exposure.exposure(firm, tech) * gate
-    terms[2] = behaviour.supply_chain_hazard * exposure.pressure(firm, tech)
-    terms *= stage < KNOWLEDGEABLE
-    return terms
+    data: RunData, state: DistrictState, exposure: Exposure, pairs: Pairs
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The three hazard terms (vendor learning, imitation, two-step flow) of pairs not yet knowledgeable."""
+    technologies = data.technologies
+    gate = state.gate_flat[pairs.flat]
+    aware = state.stage_flat[pairs.flat] == AWARE
+    learning = technologies.learning_hazard[pairs.tech] * aware * gate
+    imitation = technologies.imitation_strength[pairs.tech] * exposure.exposure(pairs.flat, pairs.firm, pairs.tech) * gate
+    supply = data.behaviour.supply_chain_hazard * exposure.pressure(pairs.flat)
+    return learning, imitation, supply
 
 
 def set_knowledge_rates(
     data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
 ) -> None:
     """Bring the knowledge clocks of these (not yet knowledgeable) pairs up to date."""
-    firm, tech = np.divmod(pair, data.technologies.k)
-    state.knowledge_clock.set_rates(pair, knowledge_hazards(data, state, exposure, firm, tech).sum(axis=0), now)
+    if pair.size == 0:
+        return
+    learning, imitation, supply = knowledge_hazards(data, state, exposure, Pairs.of(pair, data.technologies.k))
+    learning += imitation
+    learning += supply
+    state.knowledge_clock.set_rates(pair, learning, now)
 
 
 def transfer_knowledge(data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure) -> None:
-    """Pairs whose knowledge clock runs out this step become knowledgeable, by the channel drawn."""
+    """Pairs whose knowledge clock runs out this step become knowledgeable, by the channel drawn.
+
+    A pair that an instrument made knowledgeable earlier keeps its old clock
+    until it runs out here; it then draws a channel like any other pair and is
+    left as it is (all its terms count as 0).
+    """
     clock = state.knowledge_clock
     moving = clock.due_before(step.month + data.dt)
     if moving.size == 0:
         return
-    firm, tech = np.divmod(moving, data.technologies.k)
-    cumulative = np.cumsum(knowledge_hazards(data, state, exposure, firm, tech), axis=0)
-    draw = streams.attribution.random(moving.size) * cumulative[-1]
-    term = np.minimum((draw[None, :] >= cumulative).sum(axis=0), 2)
-    make_knowledgeable(state, firm, tech, _CHANNEL_OF_TERM[term])
-    clock.stop(moving, step.month)
+    learning, imitation, supply = knowledge_hazards(data, state, exposure, Pairs.of(moving, data.technologies.k))
+    still_open = state.stage_flat[moving] < KNOWLEDGEABLE
+    learning *= still_open
+    with_imitation = learning + imitation * still_open
+    total = with_imitation + supply * still_open
+    draw = streams.attribution.random(moving.size) * total
+    # the first term whose cumulative hazard exceeds the draw; a draw past the last stays with the last
+    term = (draw >= learning).astype(np.intp) + (draw >= with_imitation)
+    make_knowledgeable(state, moving, _CHANNEL_OF_TERM[term])
+    clock.stop(moving)

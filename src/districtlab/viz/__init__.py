@@ -8,12 +8,17 @@ from districtlab.viz.figures import (
     mean_band,
     size_class_adoption,
 )
+from districtlab.viz.sensitivity import indices_over_steps, morris_scatter, sensitivity_panels, sobol_bars
 
 __all__ = [
     "PALETTE",
     "additionality_bars",
     "adoption_bands",
     "channel_shares",
+    "indices_over_steps",
     "mean_band",
+    "morris_scatter",
+    "sensitivity_panels",
     "size_class_adoption",
+    "sobol_bars",
 ]
