@@ -133,15 +133,17 @@ def test_moving_the_replications_slider_back_shows_the_result_again_without_runn
 
 def test_sensitivity_ranks_parameters_and_follows_the_outcome() -> None:
     app = open_page("sensitivity")
-    app.slider(key="sensitivity_replications").set_value(2).run()
+    app.slider(key="sensitivity_trajectories").set_value(2).run()
+    app.slider(key="sensitivity_replications").set_value(1).run()
     app.button(key="run_sensitivity").click().run()
     assert not app.exception
     assert not errors(app)
     adopters = app.dataframe[0].value
-    assert "programme budget (EUR/year)" in adopters.index
+    assert "programme budget" in adopters.index
+    assert adopters["mu_star"].is_monotonic_decreasing
     app.selectbox(key="sensitivity_outcome").set_value("laggard_share").run()
     assert not app.exception
-    assert not app.dataframe[0].value["elasticity"].equals(adopters["elasticity"])
+    assert not app.dataframe[0].value["mu_star"].equals(adopters["mu_star"])
 
 
 def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None:

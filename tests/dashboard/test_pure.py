@@ -12,6 +12,7 @@ from districtlab.config import CoDesign, InstrumentDesign, Programme
 from districtlab.dashboard import APP
 from districtlab.dashboard.design import apply_design, budget_plan, edits_of
 from districtlab.dashboard.runs import run_designs, run_replication
+from districtlab.dashboard.screening import screening_ranges
 from districtlab.dashboard.widgets import field_bounds
 from districtlab.errors import InputError
 from districtlab.experiments import run_scenarios
@@ -105,3 +106,17 @@ def test_the_lab_serves_this_computer_only_headless_and_without_usage_statistics
         "--client.toolbarMode": "viewer",
         "--theme.primaryColor": "#0072B2",
     }
+
+
+def test_the_screening_varies_every_parameter_the_design_has_within_its_type() -> None:
+    place_based = small("toy-valley").with_programme("place-based")
+    ranges, left_out = screening_ranges(place_based, 0.2)
+    assert ranges["scale:programme.budget_eur_per_year"] == (0.8, 1.2)
+    breadth = place_based.programme.codesign.participation_breadth  # type: ignore[union-attr]
+    low, high = ranges["programme.codesign.participation_breadth"]  # a share cannot be raised past 1
+    assert (low, high) == pytest.approx((breadth * 0.8, min(1.0, breadth * 1.2)))
+    assert not left_out
+    ranges, left_out = screening_ranges(place_based.with_programme("generic"), 0.2)
+    assert "programme.codesign.participation_breadth" not in ranges
+    assert len(left_out) == 1
+    assert left_out[0].startswith("co-design breadth")

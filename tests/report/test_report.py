@@ -11,30 +11,41 @@ import pytest
 from typer.testing import CliRunner
 
 from districtlab.cli.main import app
+from districtlab.config import Scenario
 from districtlab.experiments import ExperimentResult, compare, cost_per_additional, run_scenarios
 from districtlab.report.analysis import ExperimentData, cost_table, difference_table, verdict
 from districtlab.report.odd import SUBMODELS
-from districtlab.report.store import read_experiment, write_experiment
 from tests.conftest import small
 
 ODD = Path(__file__).resolve().parents[2] / "ODD.md"
 
 
-@pytest.fixture(scope="module")
-def experiment() -> ExperimentResult:
+def designs() -> dict[str, Scenario]:
     scenario = small("toy-valley", firms=200, months=48)
-    designs = {
+    return {
         "place-based": scenario,
         "generic": scenario.with_programme("generic"),
         "no programme": scenario.with_programme("none"),
     }
-    return run_scenarios(designs, replications=4, rng=3)
+
+
+@pytest.fixture(scope="module")
+def experiment() -> ExperimentResult:
+    return run_scenarios(designs(), replications=4, rng=3)
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same experiment, kept in an experiment directory."""
+    directory = tmp_path_factory.mktemp("stored") / "experiment"
+    run_scenarios(designs(), replications=4, rng=3, store=directory)
+    return directory
 
 
 def test_differences_and_costs_agree_with_the_experiments_api(experiment: ExperimentResult) -> None:
     data = ExperimentData.of(experiment)
     mine = difference_table(data, baseline="no programme").set_index(["design", "outcome"])
-    theirs = compare(experiment, baseline="no programme").set_index(["scenario", "outcome"])
+    theirs = compare(experiment, baseline="no programme").differences.set_index(["scenario", "outcome"])
     for (design, outcome), row in mine.iterrows():
         expected = theirs.loc[(design, outcome)]
         assert (row["difference"], row["ci_low"], row["ci_high"]) == pytest.approx(
@@ -88,13 +99,11 @@ def test_the_verdict_states_the_direction_and_its_interval(
     assert "95% CI" in text
 
 
-def test_report_command_writes_an_offline_page_and_paper_figures(
-    experiment: ExperimentResult, tmp_path: Path
-) -> None:
-    directory = write_experiment(experiment, tmp_path / "experiment")
-    result = CliRunner().invoke(app, ["report", str(directory)])
+def test_report_command_writes_an_offline_page_and_paper_figures(stored: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["report", str(stored), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    page = (directory / "report" / "index.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     assert "<script" not in page, "opens offline"
     assert not re.search(r"(src|href)=\"https?://", page), "opens offline"
     assert page.count("data:image/png;base64,") == 4
@@ -109,32 +118,32 @@ def test_report_command_writes_an_offline_page_and_paper_figures(
         "Observation",
     ):
         assert needle in page
-    figures = sorted(p.name for p in (directory / "report" / "figures").iterdir())
+    figures = sorted(p.name for p in (out / "figures").iterdir())
     stems = {"adoption", "adoption_by_size", "additional_adopters", "laggard_share_change"}
     assert figures == sorted(f"{stem}.{ext}" for stem in stems for ext in ("pdf", "png"))
-    assert (directory / "report" / "figures" / "adoption.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "figures" / "adoption.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_an_experiment_directory_round_trips(experiment: ExperimentResult, tmp_path: Path) -> None:
-    data, metadata = read_experiment(write_experiment(experiment, tmp_path / "e"))
+def test_a_stored_experiment_reads_as_the_same_numbers(stored: Path, experiment: ExperimentResult) -> None:
+    loaded = ExperimentData.of(ExperimentResult.load(stored))
     original = ExperimentData.of(experiment)
-    assert data.names == original.names
-    assert data.scenarios == original.scenarios
-    np.testing.assert_array_equal(data.series["adoption_share_mean"], original.series["adoption_share_mean"])
-    pd.testing.assert_frame_equal(data.outcomes.drop(columns="scenario_index"), original.outcomes)
-    assert metadata["entropy"] == "3"
+    assert loaded.names == original.names
+    assert loaded.scenarios == original.scenarios
+    np.testing.assert_array_equal(
+        loaded.series["adoption_share_mean"], original.series["adoption_share_mean"]
+    )
+    pd.testing.assert_frame_equal(
+        difference_table(loaded, baseline="no programme"), difference_table(original, baseline="no programme")
+    )
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda d: None, "no such directory"),
-        (lambda d: d.mkdir(), "not an experiment directory"),
+        (lambda d: None, "no such experiment directory"),
+        (lambda d: d.mkdir(), "not a districtlab experiment"),
         (lambda d: (d.mkdir(), (d / "experiment.json").write_text("{")), "corrupted"),
-        (
-            lambda d: (d.mkdir(), (d / "experiment.json").write_text('{"format": "other"}')),
-            "not a districtlab-experiment",
-        ),
+        (lambda d: (d.mkdir(), (d / "experiment.json").write_text('{"format": "other"}')), "unknown format"),
     ],
 )
 def test_bad_directories_are_one_line_and_exit_2(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -146,15 +155,23 @@ def test_bad_directories_are_one_line_and_exit_2(tmp_path: Path, make, message: 
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_a_corrupted_results_file_is_one_line_and_exit_2(
-    experiment: ExperimentResult, tmp_path: Path
-) -> None:
-    directory = write_experiment(experiment, tmp_path / "e")
-    (directory / "runs" / "part-000001.parquet").write_bytes(b"PAR1 not really")
+def test_a_corrupted_results_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    directory = tmp_path / "experiment"
+    run_scenarios(designs(), replications=2, rng=3, store=directory)
+    next((directory / "runs").glob("part-*.parquet")).write_bytes(b"PAR1 not really")
     result = CliRunner().invoke(app, ["report", str(directory)])
     assert result.exit_code == 2
-    assert "corrupted" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_an_unfinished_experiment_is_refused_in_one_line(tmp_path: Path) -> None:
+    directory = tmp_path / "experiment"
+    run_scenarios(designs(), replications=2, rng=3, store=directory, batch_size=1)
+    for part in sorted((directory / "runs").glob("part-*.parquet"))[2:]:
+        part.unlink()
+    result = CliRunner().invoke(app, ["report", str(directory)])
+    assert result.exit_code == 2
+    assert "unfinished (2 of 6 runs)" in result.output
 
 
 def test_the_odd_summary_names_the_submodels_of_odd_md() -> None:

@@ -9,10 +9,16 @@ import typer
 
 from districtlab.cli.common import console, user_errors
 
+#: Designs taken as the counterfactual when no --baseline is given, in this order.
+BASELINES = ("no programme", "none")
+
 
 def report(
     experiment_dir: Annotated[
-        Path, typer.Argument(help="An experiment directory (experiment.json, runs/, series/).")
+        Path,
+        typer.Argument(
+            help="An experiment directory (from `districtlab sweep`, `compare`, or the lab's Export)."
+        ),
     ],
     out: Annotated[
         Path | None,
@@ -21,28 +27,37 @@ def report(
     baseline: Annotated[
         str | None,
         typer.Option(
-            help="Design the others are compared with (default: 'no programme' or 'none' if present)."
+            help="Design the others are compared with (default: 'no programme' or 'none' when present)."
         ),
     ] = None,
 ) -> None:
     """Render an experiment as a self-contained HTML report, with its figures as PNG and PDF."""
     from districtlab import __version__
     from districtlab.errors import InputError
+    from districtlab.experiments import ExperimentResult
+    from districtlab.experiments.store import read_metadata
+    from districtlab.report.analysis import ExperimentData
     from districtlab.report.experiment import write_report
-    from districtlab.report.store import read_experiment
 
     with user_errors(str(experiment_dir)):
-        data, metadata = read_experiment(experiment_dir)
-        if baseline is not None and baseline not in data.names:
+        result = ExperimentResult.load(experiment_dir)
+        if not result.complete:
             raise InputError(
-                f"--baseline {baseline!r} is not a design of the experiment (designs: {', '.join(data.names)})"
+                f"the experiment is unfinished ({len(result.outcomes())} of {len(result.names) * result.replications} runs); "
+                "finish it by running it again with the same store",
+                path=experiment_dir,
             )
-        chosen = baseline or next((name for name in ("no programme", "none") if name in data.names), None)
+        if baseline is not None and baseline not in result.names:
+            raise InputError(
+                f"--baseline {baseline!r} is not a design of the experiment (designs: {', '.join(result.names)})"
+            )
+        chosen = baseline or next((name for name in BASELINES if name in result.names), None)
+        metadata = read_metadata(experiment_dir)
         target = out if out is not None else experiment_dir / "report"
         written = write_report(
-            data,
+            ExperimentData.of(result),
             target,
-            title=f"districtlab: {data.scenarios[0].district}",
+            title=f"districtlab: {result.scenarios[0].district}",
             baseline=chosen,
             metadata={
                 "districtlab_version (report)": __version__,

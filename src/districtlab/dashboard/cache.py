@@ -22,13 +22,12 @@ from districtlab.dashboard.runs import run_replication
 from districtlab.errors import InputError
 from districtlab.evidence import read_qda
 from districtlab.evidence.project import QdaProject
-from districtlab.experiments import ExperimentResult, RunSummary
+from districtlab.experiments import ExperimentResult, ExperimentStore, RunSummary
 from districtlab.io.toml import parse_scenario
 from districtlab.networks import network_of, network_sample
 from districtlab.presets import load_preset
 from districtlab.report.analysis import ExperimentData
 from districtlab.report.experiment import render_report
-from districtlab.report.store import write_experiment
 
 #: Runs kept: a workshop comparing a few designs with up to 100 replications each.
 MAX_RUNS = 4000
@@ -75,7 +74,9 @@ def experiment_zip(comparison_key: str, _result: ExperimentResult) -> bytes:
     """The comparison as a zipped experiment directory, for `districtlab report`."""
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
-        directory = write_experiment(_result, Path(folder) / "experiment")
+        directory = Path(folder) / "experiment"
+        with ExperimentStore.prepare(directory, _result.plan) as store:
+            store.append(_result.runs)
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(directory.rglob("*")):
                 if path.is_file():

@@ -17,11 +17,11 @@ import streamlit as st
 from districtlab.config import Scenario
 from districtlab.dashboard import cache, state
 from districtlab.dashboard.runs import run_designs
-from districtlab.experiments import ExperimentResult
+from districtlab.experiments import Design, ExperimentResult
 
 
 def finished_or_run(
-    designs: Mapping[str, Scenario],
+    designs: Design | Mapping[str, Scenario],
     *,
     replications: int,
     seed: int,
@@ -34,7 +34,8 @@ def finished_or_run(
     Returns ``None`` while there is nothing to show (not run yet, or stopped).
     ``export`` makes the comparison the one the Export page offers.
     """
-    request = state.request_key(designs, replications, seed)
+    design = Design.of(designs)
+    request = state.request_key(dict(zip(design.names, design, strict=True)), replications, seed)
     result = state.comparison(request)
     if result is not None:
         return result
@@ -46,7 +47,7 @@ def finished_or_run(
         )
     if not st.button(button, type="primary", key=key):
         return None
-    st.session_state[state.RUNNING] = {"key": request, "done": 0, "total": len(designs) * replications}
+    st.session_state[state.RUNNING] = {"key": request, "done": 0, "total": len(design) * replications}
     st.button("Stop", key=f"{key}/stop", help="Stops after the run in progress; finished runs are kept.")
     bar = st.progress(0.0, text="Starting")
 

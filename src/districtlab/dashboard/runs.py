@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from districtlab.config import Scenario
-from districtlab.experiments import ExperimentResult, RunSummary
+from districtlab.experiments import Design, ExperimentPlan, ExperimentResult, RunSummary
 from districtlab.experiments.summary import summarise
 from districtlab.simulation import simulate
 
@@ -34,38 +34,35 @@ def run_replication(scenario_json: str, seed: int, replication: int) -> RunSumma
 
 
 def run_designs(
-    designs: Mapping[str, Scenario],
+    designs: Design | Mapping[str, Scenario],
     *,
     replications: int,
     seed: int,
     run_one: RunOne = run_replication,
     progress: Progress | None = None,
 ) -> ExperimentResult:
-    """Every design ``replications`` times under common random numbers, one run at a time.
+    """Every design point ``replications`` times under common random numbers, one run at a time.
 
-    Replications go round the designs (replication 0 of every design, then
-    replication 1, ...), so that a stopped comparison has paired runs of all of them.
+    ``designs`` is a mapping from names to scenarios, or a
+    :class:`~districtlab.experiments.Design` (a Morris design, say, which the
+    sensitivity analysis then reads back from the result). Replications go
+    round the points (replication 0 of every point, then replication 1, ...),
+    so that a stopped comparison has paired runs of all of them.
     """
     if replications < 1:
         raise ValueError(f"replications must be at least 1, got {replications}")
     if not designs:
         raise ValueError("no design to run")
-    names = tuple(designs)
-    scenarios = tuple(designs.values())
-    documents = [scenario.model_dump_json() for scenario in scenarios]
-    total = len(names) * replications
+    design = Design.of(designs)
+    plan = ExperimentPlan.create(design, replications=replications, rng=seed)
+    documents = [scenario.model_dump_json() for scenario in design]
+    total = plan.total
     runs: dict[tuple[int, int], RunSummary] = {}
     for replication in range(replications):
-        for index, name in enumerate(names):
+        for index, name in enumerate(design.names):
             summary = run_one(documents[index], seed, replication)
             runs[(index, replication)] = dataclasses.replace(summary, scenario=index)
             if progress is not None:
                 progress(len(runs), total, f"{name}, replication {replication + 1} of {replications}")
-    return ExperimentResult(
-        names=names,
-        scenarios=scenarios,
-        replications=replications,
-        entropy=seed,
-        common_random_numbers=True,
-        runs=tuple(runs[key] for key in sorted(runs)),
-    )
+    # ExperimentResult has no public constructor from runs made elsewhere; _of is what run_scenarios uses.
+    return ExperimentResult._of(plan, summaries=[runs[key] for key in sorted(runs)])

@@ -229,6 +229,7 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
             )
     if baseline is not None and baseline in data.names and n >= 2:
         costs = cost_table(data, baseline=baseline).set_index("design")
+        counterfactual = "no programme" if baseline == "none" else baseline
         parts = []
         for name in (first, second):
             row = costs.loc[name]
@@ -242,7 +243,7 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
                 )
             else:
                 parts.append(
-                    f"an unbounded amount with {name} (its gain over {baseline} is not clearly above zero)"
+                    f"an unbounded amount with {name} (its gain over {counterfactual} is not clearly above zero)"
                 )
-        sentences.append(f"Each additional adopter over {baseline} costs {' and '.join(parts)}.")
+        sentences.append(f"Each additional adopter over {counterfactual} costs {' and '.join(parts)}.")
     return " ".join(sentences)

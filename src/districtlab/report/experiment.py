@@ -186,6 +186,12 @@ def render_report(
     """The report as one HTML document that needs nothing else to open."""
     figures = report_figures(data, baseline=baseline) if figures is None else figures
     comparable = [name for name in data.names if name != baseline]
+    if {"place-based", "generic"} <= set(comparable):  # the study's question first
+        comparable = [
+            "place-based",
+            "generic",
+            *(name for name in comparable if name not in ("place-based", "generic")),
+        ]
     text = (
         verdict(data, comparable[0], comparable[1], baseline=baseline)
         if len(comparable) >= 2

@@ -8,7 +8,7 @@ or marker shapes as a second cue, units on the axes, projector-sized fonts,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib as mpl
 import networkx as nx
@@ -20,6 +20,8 @@ from matplotlib.lines import Line2D
 
 from districtlab.viz.figures import PALETTE, STYLE
 
+#: The shared style, typed as rc_context takes it.
+_STYLE: dict[Any, Any] = dict(STYLE)
 #: Colour and marker of each actor type in network pictures (colour and shape both tell them apart).
 ACTOR_STYLE: Mapping[str, tuple[str, str]] = {
     "rti": (PALETTE[3], "*"),
@@ -44,7 +46,7 @@ TIE_STYLE: Mapping[str, tuple[str, Literal["-", ":"]]] = {
 
 def district_structure(counts: pd.DataFrame, *, title: str = "") -> Figure:
     """Stacked horizontal bars of firms: rows of ``counts`` are roles, columns size classes."""
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(8.5, 0.6 * len(counts) + 2.2), layout="constrained")
         ax = figure.subplots()
         left = np.zeros(len(counts))
@@ -74,7 +76,7 @@ def district_structure(counts: pd.DataFrame, *, title: str = "") -> Figure:
 
 def rti_competence(competence: pd.Series, *, title: str = "") -> Figure:
     """Horizontal bars of the RTI's competence m_k (0 to 1) per technology, labelled by technology."""
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(7.5, 0.45 * len(competence) + 1.8), layout="constrained")
         ax = figure.subplots()
         ax.barh(
@@ -105,7 +107,7 @@ def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Fig
     positions = dict(nx.spring_layout(firms, seed=seed, k=1.6 / np.sqrt(max(firms.number_of_nodes(), 1))))
     for index, node in enumerate(collectives):
         positions[node] = np.array([0.0, 1.35 if index % 2 == 0 else -1.35])
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(9.0, 7.5), layout="constrained")
         ax = figure.subplots()
         for kind, (colour, style) in TIE_STYLE.items():

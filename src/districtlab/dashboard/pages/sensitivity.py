@@ -1,4 +1,4 @@
-"""Sensitivity: which parameters move the outcome most, around a design."""
+"""Sensitivity: which parameters matter most around a design (Morris screening, experiments module)."""
 
 from __future__ import annotations
 
@@ -6,60 +6,64 @@ import streamlit as st
 
 from districtlab.dashboard import state
 from districtlab.dashboard.progress import finished_or_run
-from districtlab.dashboard.sensitivity import CENTRE, PARAMETERS, elasticities, oat_designs
+from districtlab.dashboard.screening import label, screening_ranges
+from districtlab.errors import InputError
+from districtlab.experiments.sensitivity import analyse, morris_design
 from districtlab.report.analysis import KEY_OUTCOMES
-from districtlab.viz.effects import effect_bars
+from districtlab.viz import morris_scatter
+
+OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean")
 
 scenario = state.current_scenario()
 st.title(f"Sensitivity: {scenario.district}")
 st.markdown(
-    "**One-at-a-time elasticities.** Each parameter is moved down and up by the same percentage around the chosen "
-    "design, everything else kept, with the same firms and networks in every replication. The elasticity is the percent "
-    "change in the outcome for a one-percent change in the parameter, with its 95% interval. It is a local screening: "
-    "it does not see interactions between parameters, and far from the design the answer can differ."
+    "**Morris screening** (elementary effects, SALib through `districtlab.experiments.sensitivity`). Each parameter "
+    "moves over a range around the chosen design, one at a time along random paths, everything else kept, with the "
+    "same firms and networks in every replication. **μ\\*** (mean absolute effect of moving a parameter across its "
+    "range, in the outcome's units) ranks what matters; **σ** above μ\\* means the effect depends on the other "
+    "parameters or is not linear. A screening, not a forecast: it ranks, it does not predict."
 )
 available = {name: design for name, design in state.designs(scenario).items() if name != state.BASELINE}
 around = st.selectbox("Around the design", list(available), key="sensitivity_design")
 outcome = st.selectbox(
-    "Outcome",
-    ["new_adopters", "laggard_share", "adoption_share_mean"],
-    format_func=lambda name: KEY_OUTCOMES[name][0],
-    key="sensitivity_outcome",
+    "Outcome", OUTCOMES, format_func=lambda name: KEY_OUTCOMES[name][0], key="sensitivity_outcome"
 )
-columns = st.columns(2)
-delta = (
-    columns[0].slider("Step (percent of each parameter)", 5, 50, 20, step=5, key="sensitivity_delta") / 100
+columns = st.columns(3)
+spread = (
+    columns[0].slider("Range (± percent of each parameter)", 5, 50, 20, step=5, key="sensitivity_spread")
+    / 100
 )
-replications = columns[1].slider("Replications", 2, 50, 8, key="sensitivity_replications")
+trajectories = columns[1].slider("Morris trajectories", 2, 20, 4, key="sensitivity_trajectories")
+replications = columns[2].slider("Replications per point", 1, 20, 2, key="sensitivity_replications")
 
-designs, skipped = oat_designs(available[around], PARAMETERS, delta)
-for reason in skipped:
+ranges, left_out = screening_ranges(available[around], spread)
+for reason in left_out:
     st.caption(f"Left out: {reason}.")
-st.caption(
-    f"{len(designs)} design points × {replications} replications = {len(designs) * replications} runs."
-)
+try:
+    design = morris_design(available[around], ranges, trajectories=trajectories, levels=4, rng=state.seed())
+except InputError as error:
+    st.error(f"This screening cannot run: {error}")
+    st.stop()
+st.caption(f"{len(design)} design points × {replications} replications = {len(design) * replications} runs.")
 result = finished_or_run(
-    designs,
+    design,
     replications=replications,
     seed=state.seed(),
-    button="Run sensitivity",
+    button="Run screening",
     key="run_sensitivity",
     export=False,
 )
 if result is None:
     st.stop()
 
-table = elasticities(result, PARAMETERS, delta, outcome)
-label = KEY_OUTCOMES[outcome][0]
-st.pyplot(
-    effect_bars(
-        table,
-        xlabel=f"Elasticity of {label.lower()} (% per 1% change)",
-        title=f"{around}: ±{delta:.0%}, {replications} replications",
-    )
-)
-st.dataframe(table.set_index("parameter"), width="stretch")
-centre = result.outcomes()
+indices = analyse(result, outcomes=[outcome], rng=state.seed()).scalar()
+indices = indices.assign(parameter=indices["parameter"].map(label))
+st.pyplot(morris_scatter(indices, outcome=outcome, title=f"{around}: {KEY_OUTCOMES[outcome][0].lower()}"))
+table = indices.pivot(index="parameter", columns="index", values="value")[["mu_star", "sigma", "mu"]]
+conf = indices[indices["index"] == "mu_star"].set_index("parameter")["conf"]
+table.insert(1, "mu_star 95% half-width", conf)
+st.dataframe(table.sort_values("mu_star", ascending=False), width="stretch")
 st.caption(
-    f"At the design ('{CENTRE}'): {label.lower()} = {centre[centre['scenario'] == CENTRE][outcome].mean():,.3f} on average."
+    f"Ranges: {', '.join(f'{label(key)} {low:g}–{high:g}' + (' × design' if key.startswith('scale:') else '') for key, (low, high) in ranges.items())}. "
+    f"Intervals are SALib's bootstrap intervals; indices average {replications} replication(s) per point."
 )
