@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import math
+import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from districtlab.cli.lab import streamlit_command
+from districtlab.cli.main import app
 from districtlab.config import CoDesign, InstrumentDesign, Programme
-from districtlab.dashboard import APP
+from districtlab.dashboard import APP, cache
 from districtlab.dashboard.design import apply_design, budget_plan, edits_of
 from districtlab.dashboard.runs import run_designs, run_replication
 from districtlab.dashboard.screening import screening_ranges
 from districtlab.dashboard.widgets import field_bounds
 from districtlab.errors import InputError
-from districtlab.experiments import run_scenarios
+from districtlab.experiments import ExperimentResult, run_scenarios
 from tests.conftest import small
 
 
@@ -120,3 +125,19 @@ def test_the_screening_varies_every_parameter_the_design_has_within_its_type() -
     assert "programme.codesign.participation_breadth" not in ranges
     assert len(left_out) == 1
     assert left_out[0].startswith("co-design breadth")
+
+
+def test_the_exported_experiment_directory_makes_the_same_report(tmp_path: Path) -> None:
+    scenario = small("toy-valley", firms=120, months=24)
+    designs = {
+        "place-based": scenario,
+        "generic": scenario.with_programme("generic"),
+        "no programme": scenario.with_programme("none"),
+    }
+    result = run_designs(designs, replications=2, seed=1)
+    zipfile.ZipFile(io.BytesIO(cache.experiment_zip("test", result))).extractall(tmp_path)
+    outcome = CliRunner().invoke(app, ["report", str(tmp_path / "experiment")])
+    assert outcome.exit_code == 0, outcome.output
+    loaded = ExperimentResult.load(tmp_path / "experiment")
+    pd.testing.assert_frame_equal(loaded.outcomes(), result.outcomes())
+    assert (tmp_path / "experiment" / "report" / "figures" / "adoption.pdf").exists()
