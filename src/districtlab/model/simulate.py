@@ -63,7 +63,7 @@ def run_model(
     """
     streams = run_streams(seed_sequence)
     technologies = TechnologyArrays.from_config(scenario.technologies)
-    firms = draw_firms(scenario.population, streams["population"])
+    firms = draw_firms(scenario.population, streams["population"], observed=scenario.networks.observed)
     networks = build_networks(firms, scenario.networks, streams["network"])
     visible = firms.visible(scenario.association.enabled)
     rti = scenario.rti
