@@ -63,10 +63,13 @@ def test_firms_roles_sizes_and_memberships_come_from_the_network(observed_graph)
         "Tiles1",
         "Tiles2",
     }  # RTI, association, agency are not firms
-    assert firms["Porcelanosa"].role == "lead" and firms["Porcelanosa"].rti_member
-    assert firms["Pamesa"].size_class == "large" and firms["Pamesa"].employees == 900
+    assert firms["Porcelanosa"].role == "lead"
+    assert firms["Porcelanosa"].rti_member
+    assert firms["Pamesa"].size_class == "large"
+    assert firms["Pamesa"].employees == 900
     assert firms["Esmalt"].size_class == "small"  # default for suppliers without size
-    assert firms["Tiles1"].association_member and firms["Tiles1"].rti_member
+    assert firms["Tiles1"].association_member
+    assert firms["Tiles1"].rti_member
     assert not firms["Tiles2"].rti_member
     kinds = {(observed.firms[t.source].id, observed.firms[t.target].id): t.kind for t in observed.ties}
     # advice flows from the asked to the asker: Porcelanosa -> Frita is a lead-to-supplier (supply) tie
