@@ -62,9 +62,8 @@ def utility_terms(
         * (1.0 - behaviour.exposure_risk_reduction * exposure.exposure(pairs.flat, pairs.firm, pairs.tech))
     )
     base = data.log_benefit_cost[pairs.flat] - risk
-    bonus = behaviour.legitimacy_bonus * (
-        data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech]
-    )
+    legitimate = data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech]
+    bonus = np.where(legitimate, behaviour.legitimacy_bonus, 0.0)
     return base, bonus
 
 

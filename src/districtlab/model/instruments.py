@@ -97,7 +97,7 @@ def deliver_diagnostics(
     acceptance = state.engagement
 
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return (state.stage[candidates] < KNOWLEDGEABLE).any(axis=1)
+        return np.asarray((state.stage[candidates] < KNOWLEDGEABLE).any(axis=1))
 
     firms = programme.outreach_of("diagnostics", data.tiers).select(
         n, acceptance, streams.programmes[index], has_something_to_learn
@@ -162,7 +162,7 @@ def receive_visitors(
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
     def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return (state.stage[candidates][:, shown] < ADOPTED).any(axis=1)
+        return np.asarray((state.stage[candidates][:, shown] < ADOPTED).any(axis=1))
 
     acceptance = state.light_engagement
     visitors = programme.outreach_of("demonstrator", data.tiers).select(
