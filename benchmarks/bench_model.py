@@ -26,7 +26,9 @@ PROGRAMMES = ("none", "generic", "place-based")
 TARGET_SECONDS = 0.2
 
 
-def time_round_robin(scenarios: dict[tuple[str, str], districtlab.Scenario], repeats: int) -> dict[tuple[str, str], list[float]]:
+def time_round_robin(
+    scenarios: dict[tuple[str, str], districtlab.Scenario], repeats: int
+) -> dict[tuple[str, str], list[float]]:
     """Wall-clock seconds of ``repeats`` runs of every scenario (seeds 1..repeats), after one warm-up run each.
 
     The runs go round the cases (one run of each, then the next seed), so that a
@@ -53,10 +55,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.repeats < 7:
         parser.error("--repeats must be at least 7")
-    print(f"# districtlab {districtlab.__version__}: {args.firms:,} firms x {args.months:g} months, "
-          f"median of {args.repeats} runs, {_single_core.pin_to_cpu(args.pin_cpu)}")
+    print(
+        f"# districtlab {districtlab.__version__}: {args.firms:,} firms x {args.months:g} months, "
+        f"median of {args.repeats} runs, {_single_core.pin_to_cpu(args.pin_cpu)}"
+    )
     print(f"# {_single_core.machine_note()}")
-    print(f"{'preset':20s} {'programme':12s} {'median s':>9s} {'min s':>8s} {'max s':>8s} {'firm-steps/s':>14s}")
+    print(
+        f"{'preset':20s} {'programme':12s} {'median s':>9s} {'min s':>8s} {'max s':>8s} {'firm-steps/s':>14s}"
+    )
     scenarios = {}
     for preset in list_presets():
         base = load_scenario(preset).with_firms(args.firms).with_months(args.months)
@@ -68,11 +74,15 @@ def main() -> None:
         median = statistics.median(seconds)
         medians[preset, programme] = median
         rate = scenario.n_firms * scenario.n_steps / median
-        print(f"{preset:20s} {programme:12s} {median:9.3f} {min(seconds):8.3f} {max(seconds):8.3f} {rate:14.3g}")
+        print(
+            f"{preset:20s} {programme:12s} {median:9.3f} {min(seconds):8.3f} {max(seconds):8.3f} {rate:14.3g}"
+        )
     (worst_preset, worst_programme), worst = max(medians.items(), key=lambda item: item[1])
     verdict = "met" if worst < TARGET_SECONDS else "NOT met"
-    print(f"\nAcceptance figure (issue 2): slowest median = {worst:.3f} s ({worst_preset}, {worst_programme}); "
-          f"target < {TARGET_SECONDS} s: {verdict}.")
+    print(
+        f"\nAcceptance figure (issue 2): slowest median = {worst:.3f} s ({worst_preset}, {worst_programme}); "
+        f"target < {TARGET_SECONDS} s: {verdict}."
+    )
 
 
 if __name__ == "__main__":

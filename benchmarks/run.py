@@ -57,9 +57,16 @@ def worker(args: argparse.Namespace) -> None:
     import districtlab
     from districtlab.presets import load_scenario
 
-    scenario = load_scenario(args.preset).with_firms(args.firms).with_months(args.months).with_programme(args.programme)
+    scenario = (
+        load_scenario(args.preset)
+        .with_firms(args.firms)
+        .with_months(args.months)
+        .with_programme(args.programme)
+    )
     if args.peer_degree is not None:
-        scenario = scenario.replace(networks=scenario.networks.model_dump() | {"peer_degree": args.peer_degree})
+        scenario = scenario.replace(
+            networks=scenario.networks.model_dump() | {"peer_degree": args.peer_degree}
+        )
     if args.model == "mesa":
         sys.path.insert(0, str(HERE.parent))
         from benchmarks.mesa_reference import run_reference
@@ -79,7 +86,16 @@ def worker(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         run(seed)
         seconds.append(time.perf_counter() - start)
-    print(json.dumps({"seconds": seconds, "peak_rss_mib": _rss_mib(), "baseline_rss_mib": baseline, "ties": _ties(scenario)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_rss_mib": _rss_mib(),
+                "baseline_rss_mib": baseline,
+                "ties": _ties(scenario),
+            }
+        )
+    )
 
 
 def _ties(scenario) -> int:  # type: ignore[no-untyped-def]
@@ -111,10 +127,25 @@ class Measured:
         return statistics.median(self.seconds)
 
 
-def measure(model: str, firms: int, runs: int, *, peer_degree: float | None = None, warm_up: bool = True) -> Measured:
+def measure(
+    model: str, firms: int, runs: int, *, peer_degree: float | None = None, warm_up: bool = True
+) -> Measured:
     command = [
-        sys.executable, str(Path(__file__).resolve()), "worker", "--model", model, "--firms", str(firms),
-        "--runs", str(runs), "--preset", SCENARIO, "--programme", PROGRAMME, "--months", str(MONTHS),
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "worker",
+        "--model",
+        model,
+        "--firms",
+        str(firms),
+        "--runs",
+        str(runs),
+        "--preset",
+        SCENARIO,
+        "--programme",
+        PROGRAMME,
+        "--months",
+        str(MONTHS),
     ]
     if peer_degree is not None:
         command += ["--peer-degree", str(peer_degree)]
@@ -122,9 +153,20 @@ def measure(model: str, firms: int, runs: int, *, peer_degree: float | None = No
         command.append("--warm-up")
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
-    measured = Measured(model, firms, result["seconds"], result["peak_rss_mib"], result["baseline_rss_mib"], result["ties"], peer_degree)
-    print(f"  {model:11s} {firms:>9,} firms  ties {measured.ties:>11,}  median {measured.median:9.3f} s "
-          f"over {runs}  peak RSS {measured.peak_rss_mib:7.0f} MiB", flush=True)
+    measured = Measured(
+        model,
+        firms,
+        result["seconds"],
+        result["peak_rss_mib"],
+        result["baseline_rss_mib"],
+        result["ties"],
+        peer_degree,
+    )
+    print(
+        f"  {model:11s} {firms:>9,} firms  ties {measured.ties:>11,}  median {measured.median:9.3f} s "
+        f"over {runs}  peak RSS {measured.peak_rss_mib:7.0f} MiB",
+        flush=True,
+    )
     return measured
 
 
@@ -159,14 +201,17 @@ def main(args: argparse.Namespace) -> None:
     print("3. scaling with firms and with ties", flush=True)
     by_firms = [pair[0] for pair in side_by_side]
     by_firms.extend(
-        measure("districtlab", firms, runs=3 if quick else (5 if firms < 300_000 else 3), warm_up=firms < 300_000)
+        measure(
+            "districtlab", firms, runs=3 if quick else (5 if firms < 300_000 else 3), warm_up=firms < 300_000
+        )
         for firms in (3_000, 30_000, 300_000)
     )
     by_firms.append(million)
     by_firms.sort(key=lambda m: m.firms)
     tie_firms = 100_000
     by_ties = [
-        measure("districtlab", tie_firms, runs=3, peer_degree=degree, warm_up=True) for degree in (2.0, 6.0, 18.0, 54.0)
+        measure("districtlab", tie_firms, runs=3, peer_degree=degree, warm_up=True)
+        for degree in (2.0, 6.0, 18.0, 54.0)
     ]
 
     text = report(side_by_side, million, by_firms, by_ties, tie_firms, time.perf_counter() - started, quick)
@@ -225,7 +270,9 @@ def report(side_by_side, million, by_firms, by_ties, tie_firms, elapsed, quick) 
         "|---:|---:|---:|---:|---:|",
     ]
     for m in by_firms:
-        lines.append(f"| {m.firms:,} | {m.ties:,} | {m.median:.3f} | {m.median / (m.firms * steps) * 1e6:.3f} | {m.peak_rss_mib:.0f} |")
+        lines.append(
+            f"| {m.firms:,} | {m.ties:,} | {m.median:.3f} | {m.median / (m.firms * steps) * 1e6:.3f} | {m.peak_rss_mib:.0f} |"
+        )
     large = [m for m in by_firms if m.firms >= 10_000]
     lines += [
         "",
@@ -262,7 +309,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     run_worker.add_argument("--peer-degree", type=float, default=None)
     run_worker.add_argument("--warm-up", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer runs; Mesa only up to 10k firms")
-    parser.add_argument("--mesa-max-firms", type=int, default=None, help="largest district to run in Mesa (default 100k; 10k with --quick)")
+    parser.add_argument(
+        "--mesa-max-firms",
+        type=int,
+        default=None,
+        help="largest district to run in Mesa (default 100k; 10k with --quick)",
+    )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args(argv)
     if args.command is None and args.mesa_max_firms is None:

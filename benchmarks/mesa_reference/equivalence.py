@@ -68,7 +68,9 @@ def welch_p_values(first: NDArray[np.float64], second: NDArray[np.float64]) -> N
     mean_first, mean_second = first.mean(axis=0), second.mean(axis=0)
     constant = (first.std(axis=0) == 0) & (second.std(axis=0) == 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p_values = np.asarray(stats.ttest_ind(first, second, axis=0, equal_var=False).pvalue, dtype=np.float64)
+        p_values = np.asarray(
+            stats.ttest_ind(first, second, axis=0, equal_var=False).pvalue, dtype=np.float64
+        )
     p_values = np.where(constant, np.where(mean_first == mean_second, 1.0, 0.0), p_values)
     p_values[~np.isfinite(mean_first) | ~np.isfinite(mean_second)] = np.nan  # empty size class
     return p_values

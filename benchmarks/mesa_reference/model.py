@@ -40,7 +40,17 @@ from districtlab.model.networks import build_networks
 from districtlab.model.population import draw_firms
 
 UNAWARE, AWARE, KNOWLEDGEABLE, ADOPTED = 0, 1, 2, 3
-CHANNELS = ("initial", "background", "diagnostic", "demonstrator", "project", "imitation", "supply_chain", "legitimacy", "grant")
+CHANNELS = (
+    "initial",
+    "background",
+    "diagnostic",
+    "demonstrator",
+    "project",
+    "imitation",
+    "supply_chain",
+    "legitimacy",
+    "grant",
+)
 CHANNEL = {name: code for code, name in enumerate(CHANNELS)}
 WORKING_DAYS_PER_MONTH = 220.0 / 12.0
 INSTRUMENTS = ("events", "diagnostics", "demonstrator", "projects", "training", "grants")
@@ -98,15 +108,20 @@ class Firm(mesa.Agent):
     def _log_benefit_cost(self, technology: Technology) -> float:
         behaviour = self.model.behaviour
         benefit = (
-            technology.relevance * technology.benefit_share
-            * self.model.value_added_per_employee * behaviour.appraisal_years * self.employees
+            technology.relevance
+            * technology.benefit_share
+            * self.model.value_added_per_employee
+            * behaviour.appraisal_years
+            * self.employees
         )
         cost = max(technology.cost_fixed + technology.cost_per_employee * self.employees, 1.0)
         return (math.log(benefit) if benefit > 0 else -math.inf) - math.log(cost)
 
     def refresh_gate(self) -> None:
         scale = self.model.behaviour.gate_scale
-        self.gate = [logistic((self.absorptive_capacity - t.complexity) / scale) for t in self.model.technologies]
+        self.gate = [
+            logistic((self.absorptive_capacity - t.complexity) / scale) for t in self.model.technologies
+        ]
 
     def learn(self, gain: float) -> None:
         """a <- a + gain (1 - a)."""
@@ -137,11 +152,12 @@ class Firm(mesa.Agent):
     def utility(self, tech: int) -> tuple[float, float]:
         """(log B - log C - risk, legitimacy bonus)."""
         behaviour = self.model.behaviour
-        risk = (
-            self.model.technologies[tech].risk
-            * (1.0 - behaviour.exposure_risk_reduction * self.exposure[tech])
+        risk = self.model.technologies[tech].risk * (
+            1.0 - behaviour.exposure_risk_reduction * self.exposure[tech]
         )
-        bonus = behaviour.legitimacy_bonus if self.legitimacy_threshold <= self.model.legitimacy[tech] else 0.0
+        bonus = (
+            behaviour.legitimacy_bonus if self.legitimacy_threshold <= self.model.legitimacy[tech] else 0.0
+        )
         return self.log_benefit_cost[tech] - risk, bonus
 
     # -- the sub-steps, in the order of districtlab.model.schedule -----------------------
@@ -182,7 +198,13 @@ class Firm(mesa.Agent):
             total = learning + imitation + supply
             if total > 0.0 and self.random.random() < 1.0 - math.exp(-total * dt):
                 draw = self.random.random() * total
-                channel = "background" if draw < learning else "imitation" if draw < learning + imitation else "supply_chain"
+                channel = (
+                    "background"
+                    if draw < learning
+                    else "imitation"
+                    if draw < learning + imitation
+                    else "supply_chain"
+                )
                 self.stage[tech] = KNOWLEDGEABLE
                 self.knowledge_channel[tech] = CHANNEL[channel]
 
@@ -200,12 +222,16 @@ class Firm(mesa.Agent):
             if self.random.random() < 1.0 - math.exp(-hazard * model.dt):
                 without_bonus = gated * logistic(behaviour.utility_slope * base)
                 legitimacy = self.random.random() * hazard >= without_bonus
-                adopted_now.append((tech, CHANNEL["legitimacy"] if legitimacy else self.knowledge_channel[tech]))
+                adopted_now.append(
+                    (tech, CHANNEL["legitimacy"] if legitimacy else self.knowledge_channel[tech])
+                )
         for tech, channel in adopted_now:
             self.adopt(tech, channel)
         if adopted_now and behaviour.adoption_learning > 0.0:
             for _ in adopted_now:
-                self.absorptive_capacity = 1.0 - (1.0 - self.absorptive_capacity) * (1.0 - behaviour.adoption_learning)
+                self.absorptive_capacity = 1.0 - (1.0 - self.absorptive_capacity) * (
+                    1.0 - behaviour.adoption_learning
+                )
             self.refresh_gate()
 
 
@@ -232,7 +258,9 @@ class Outreach:
             for _ in range(len(order)):
                 firm = order[self.cursors[index]]
                 self.cursors[index] = (self.cursors[index] + 1) % len(order)
-                if self.model.random.random() < firm.engagement(light_touch) and (eligible is None or eligible(firm)):
+                if self.model.random.random() < firm.engagement(light_touch) and (
+                    eligible is None or eligible(firm)
+                ):
                     chosen.append(firm)
                     if len(chosen) >= n_needed:
                         break
@@ -250,14 +278,21 @@ class RTI(mesa.Agent):
         assert programme.design is not None
         allocation = dict(zip(INSTRUMENTS, programme.allocation.as_tuple(), strict=True))
         if allocation["demonstrator"] > 0.0 or allocation["grants"] > 0.0 or programme.codesign is not None:
-            raise NotImplementedError("the Mesa reference covers core services without demonstrator, grants or co-design")
+            raise NotImplementedError(
+                "the Mesa reference covers core services without demonstrator, grants or co-design"
+            )
         self.design = programme.design
         self.enabled = rti.enabled and programme.is_active()
         self.staff_days_per_month = rti.staff_fte * rti.transfer_staff_share * WORKING_DAYS_PER_MONTH
         self.competence = [rti.competence_for(t.name) for t in model.technologies]
         self.competence_gain = rti.competence_gain
-        self.start, self.end = float(programme.start_month), float(programme.start_month + programme.duration_months)
-        self.monthly_inflow = {name: programme.budget_eur_per_year / 12.0 * share for name, share in allocation.items()}
+        self.start, self.end = (
+            float(programme.start_month),
+            float(programme.start_month + programme.duration_months),
+        )
+        self.monthly_inflow = {
+            name: programme.budget_eur_per_year / 12.0 * share for name, share in allocation.items()
+        }
         self.accounts = dict.fromkeys(INSTRUMENTS, 0.0)
         relevance = [t.relevance for t in model.technologies]
         total = sum(relevance)
@@ -275,7 +310,9 @@ class RTI(mesa.Agent):
             "rti_network": [members, others],
         }[programme.targeting]
         tiers = [tier for tier in tiers if tier]
-        self.outreach = {name: Outreach(tiers, model) for name in ("events", "diagnostics", "projects", "training")}
+        self.outreach = {
+            name: Outreach(tiers, model) for name in ("events", "diagnostics", "projects", "training")
+        }
         self.projects: list[tuple[float, Firm, int]] = []  # (end month, firm, technology)
 
     def affordable(self, instrument: str, unit_cost: float) -> int:
@@ -312,7 +349,9 @@ class RTI(mesa.Agent):
 
     def deliver_events(self) -> None:
         design = self.design
-        n_events = self.within_capacity(self.affordable("events", design.event_cost_eur), design.staff_days_per_event)
+        n_events = self.within_capacity(
+            self.affordable("events", design.event_cost_eur), design.staff_days_per_event
+        )
         if n_events == 0:
             return
         per_event = max(1, round(design.event_attendees * self.model.event_reach_multiplier))
@@ -325,13 +364,20 @@ class RTI(mesa.Agent):
 
     def deliver_diagnostics(self) -> None:
         design = self.design
-        n = self.within_capacity(self.affordable("diagnostics", design.diagnostic_cost_eur), design.staff_days_per_diagnostic)
+        n = self.within_capacity(
+            self.affordable("diagnostics", design.diagnostic_cost_eur), design.staff_days_per_diagnostic
+        )
         if n == 0:
             return
-        firms = self.outreach["diagnostics"].select(n, light_touch=False, eligible=lambda f: min(f.stage) < KNOWLEDGEABLE)
+        firms = self.outreach["diagnostics"].select(
+            n, light_touch=False, eligible=lambda f: min(f.stage) < KNOWLEDGEABLE
+        )
         relevance = [t.relevance for t in self.model.technologies]
         for firm in firms:
-            fit = [-1.0 if firm.stage[t] >= KNOWLEDGEABLE else relevance[t] * firm.gate[t] for t in range(len(relevance))]
+            fit = [
+                -1.0 if firm.stage[t] >= KNOWLEDGEABLE else relevance[t] * firm.gate[t]
+                for t in range(len(relevance))
+            ]
             best = sorted(range(len(fit)), key=lambda t: -fit[t])[: design.diagnostic_depth]
             for tech in best:
                 if fit[tech] < 0.0:
@@ -341,7 +387,11 @@ class RTI(mesa.Agent):
                 else:
                     firm.raise_stage(tech, AWARE)
             firm.engaged = True
-        self.charge("diagnostics", len(firms) * design.diagnostic_cost_eur, len(firms) * design.staff_days_per_diagnostic)
+        self.charge(
+            "diagnostics",
+            len(firms) * design.diagnostic_cost_eur,
+            len(firms) * design.staff_days_per_diagnostic,
+        )
 
     def deliver_projects(self) -> None:
         design = self.design
@@ -357,7 +407,11 @@ class RTI(mesa.Agent):
                 firm.raise_stage(tech, KNOWLEDGEABLE, CHANNEL["project"])
                 firm.engaged = True
                 self.projects.append((self.model.month + design.project_months, firm, tech))
-            self.charge("projects", len(members) * design.project_seat_cost_eur, len(members) * design.staff_days_per_project_seat)
+            self.charge(
+                "projects",
+                len(members) * design.project_seat_cost_eur,
+                len(members) * design.staff_days_per_project_seat,
+            )
 
     def complete_projects(self) -> None:
         """Participants adopt if it pays with the project's share of the cost; all learn; the RTI learns."""
@@ -386,14 +440,20 @@ class RTI(mesa.Agent):
 
     def deliver_training(self) -> None:
         design = self.design
-        n = self.within_capacity(self.affordable("training", design.training_seat_cost_eur), design.staff_days_per_training_seat)
+        n = self.within_capacity(
+            self.affordable("training", design.training_seat_cost_eur), design.staff_days_per_training_seat
+        )
         if n == 0:
             return
         trainees = self.outreach["training"].select(n, light_touch=False)
         for firm in trainees:
             firm.learn(design.training_gain)
             firm.engaged = True
-        self.charge("training", len(trainees) * design.training_seat_cost_eur, len(trainees) * design.staff_days_per_training_seat)
+        self.charge(
+            "training",
+            len(trainees) * design.training_seat_cost_eur,
+            len(trainees) * design.staff_days_per_training_seat,
+        )
 
 
 class DistrictModel(mesa.Model):
@@ -411,14 +471,26 @@ class DistrictModel(mesa.Model):
         self.month = 0.0
         self.technologies = [
             Technology(
-                t.name, t.cost_fixed_eur, t.cost_per_employee_eur, t.complexity, t.relevance, t.benefit_share,
-                t.risk, t.awareness_hazard, t.learning_hazard, t.imitation_strength,
+                t.name,
+                t.cost_fixed_eur,
+                t.cost_per_employee_eur,
+                t.complexity,
+                t.relevance,
+                t.benefit_share,
+                t.risk,
+                t.awareness_hazard,
+                t.learning_hazard,
+                t.imitation_strength,
             )
             for t in scenario.technologies
         ]
-        self.awareness_probability = [1.0 - math.exp(-t.awareness_hazard * self.dt) for t in self.technologies]
+        self.awareness_probability = [
+            1.0 - math.exp(-t.awareness_hazard * self.dt) for t in self.technologies
+        ]
         self.value_added_per_employee = scenario.population.value_added_per_employee_eur
-        self.event_reach_multiplier = scenario.association.event_reach_multiplier if scenario.association.enabled else 1.0
+        self.event_reach_multiplier = (
+            scenario.association.event_reach_multiplier if scenario.association.enabled else 1.0
+        )
 
         # The same firms and ties as districtlab draws them (its population and network laws).
         drawn = draw_firms(scenario.population, self.rng)
@@ -468,7 +540,8 @@ class DistrictModel(mesa.Model):
             for i, firm in enumerate(firms):
                 start, end = weights.indptr[i], weights.indptr[i + 1]
                 firm.neighbours = [
-                    (firms[j], float(w)) for j, w in zip(weights.indices[start:end], weights.data[start:end], strict=True)
+                    (firms[j], float(w))
+                    for j, w in zip(weights.indices[start:end], weights.data[start:end], strict=True)
                 ]
                 firm.weight_sum = sum(w for _, w in firm.neighbours)
         supply = networks.supply.tocsr()

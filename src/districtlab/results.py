@@ -19,7 +19,7 @@ FRAME_COLUMNS = ("step", "technology", "size_class", "role", "metric", "value")
 SME_CLASSES = ("micro", "small")
 
 
-def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.floating[Any]]:
+def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.float64]:
     """Gini coefficient of firms' maturity (technologies adopted / K) from per-step histograms.
 
     ``histogram[t, j]`` is the number of firms with j technologies adopted. The
@@ -33,7 +33,7 @@ def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.floating[Any]]:
     mean_difference = np.einsum("ta,ab,tb->t", counts, spread, counts) / n**2
     with np.errstate(invalid="ignore", divide="ignore"):
         gini = np.where(mean > 0, mean_difference / (2.0 * mean), 0.0)
-    return gini
+    return gini.astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class RunResult:
 
     @property
     def months(self) -> NDArray[np.float64]:
-        return self.steps * self.observations.dt
+        return (self.steps * self.observations.dt).astype(np.float64)
 
     @cached_property
     def _adopted_by_technology(self) -> NDArray[np.int64]:
@@ -169,7 +169,11 @@ class RunResult:
         blocks: list[pd.DataFrame] = []
 
         def block(
-            metric: str, values: NDArray[np.float64], tech: NDArray, size: NDArray, role: NDArray
+            metric: str,
+            values: NDArray[np.floating[Any]] | NDArray[np.integer[Any]],
+            tech: NDArray[np.object_],
+            size: NDArray[np.object_],
+            role: NDArray[np.object_],
         ) -> None:
             """values has shape steps x len(tech) x len(size) x len(role)."""
             shape = values.shape

@@ -41,7 +41,9 @@ def test_pending_pairs_returns_each_marked_pair_once(share: float) -> None:
     pending.add(pairs[: pairs.size // 2])  # marked twice
     pending.add_firms(firms)
     pending.add_technologies(np.array([2]))
-    expected = np.union1d(np.union1d(pairs, (firms[:, None] * k + np.arange(k)).ravel()), np.arange(n) * k + 2)
+    expected = np.union1d(
+        np.union1d(pairs, (firms[:, None] * k + np.arange(k)).ravel()), np.arange(n) * k + 2
+    )
     taken = pending.take()
     assert taken.size == np.unique(taken).size
     np.testing.assert_array_equal(np.sort(taken), expected)

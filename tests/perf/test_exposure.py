@@ -18,15 +18,21 @@ from districtlab.presets import load_scenario
 
 def _networks(supply_weight: float, peer_kind: str, seed: int):  # type: ignore[no-untyped-def]
     scenario = load_scenario("vinalopo-footwear").with_firms(300)
-    networks_config = scenario.networks.model_copy(update={"supply_weight": supply_weight, "peer_kind": peer_kind})
+    networks_config = scenario.networks.model_copy(
+        update={"supply_weight": supply_weight, "peer_kind": peer_kind}
+    )
     rng = np.random.default_rng(seed)
     firms = draw_firms(scenario.population, rng)
     return firms.n, build_networks(firms, networks_config, rng)
 
 
-@pytest.mark.parametrize(("supply_weight", "peer_kind"), [(1.0, "random"), (0.0, "random"), (0.7, "complete")])
+@pytest.mark.parametrize(
+    ("supply_weight", "peer_kind"), [(1.0, "random"), (0.0, "random"), (0.7, "complete")]
+)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_incremental_exposure_matches_dense_recomputation(supply_weight: float, peer_kind: str, seed: int) -> None:
+def test_incremental_exposure_matches_dense_recomputation(
+    supply_weight: float, peer_kind: str, seed: int
+) -> None:
     n, networks = _networks(supply_weight, peer_kind, seed)
     k = 3
     exposure = Exposure(networks, n, k)
@@ -50,7 +56,9 @@ def test_incremental_exposure_matches_dense_recomputation(supply_weight: float, 
         else:
             weights = networks.weights.toarray()
             with np.errstate(invalid="ignore", divide="ignore"):
-                expected_e = np.nan_to_num((weights @ adopted) / weights.sum(axis=1, keepdims=True)).reshape(-1)
+                expected_e = np.nan_to_num((weights @ adopted) / weights.sum(axis=1, keepdims=True)).reshape(
+                    -1
+                )
         expected_p = (supply.T @ adopted).reshape(-1)
         np.testing.assert_allclose(actual_e, expected_e, rtol=1e-12, atol=0)
         np.testing.assert_array_equal(actual_p, expected_p)

@@ -46,8 +46,13 @@ def test_mesa_reference_matches_districtlab(scenario: Scenario, districtlab_samp
 
 
 @pytest.mark.slow
-def test_the_criterion_detects_a_different_adoption_hazard(scenario: Scenario, districtlab_sample: np.ndarray) -> None:
-    faster = scenario.replace(behaviour=scenario.behaviour.model_dump() | {"adoption_hazard": 1.5 * scenario.behaviour.adoption_hazard})
+def test_the_criterion_detects_a_different_adoption_hazard(
+    scenario: Scenario, districtlab_sample: np.ndarray
+) -> None:
+    faster = scenario.replace(
+        behaviour=scenario.behaviour.model_dump()
+        | {"adoption_hazard": 1.5 * scenario.behaviour.adoption_hazard}
+    )
     reference = mesa_shares(faster, range(20_000, 20_000 + REPLICATIONS))
     comparison = compare(districtlab_sample, reference, alpha=ALPHA)
     assert not comparison.equivalent, comparison.describe(scenario.technology_names)

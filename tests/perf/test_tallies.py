@@ -29,9 +29,12 @@ def recount(state: DistrictState, size_class: np.ndarray, visible: np.ndarray) -
     adopted = stage == ADOPTED
     np.testing.assert_array_equal(state.n_adopted, adopted.sum(axis=1))
     np.testing.assert_array_equal(state.maturity_histogram, np.bincount(adopted.sum(axis=1), minlength=k + 1))
-    np.testing.assert_array_equal(state.adopted_by_group.sum(axis=2), np.array(
-        [np.bincount(size_class[adopted[:, tech]], minlength=len(SIZE_CLASSES)) for tech in range(k)]
-    ))
+    np.testing.assert_array_equal(
+        state.adopted_by_group.sum(axis=2),
+        np.array(
+            [np.bincount(size_class[adopted[:, tech]], minlength=len(SIZE_CLASSES)) for tech in range(k)]
+        ),
+    )
     np.testing.assert_array_equal(state.adoptions_by_channel.sum(axis=(0, 2)), adopted.sum(axis=0))
     np.testing.assert_array_equal(state.visible_adopters, adopted[visible].sum(axis=0))
 
@@ -63,7 +66,14 @@ def test_a_firm_in_two_projects_on_one_technology_adopts_it_once() -> None:
     core = base.rti.core_services.model_dump()
     core["budget_eur_per_year"] = 5e6
     core["focus_technologies"] = 1
-    core["allocation"] = {"events": 0.0, "diagnostics": 0.0, "demonstrator": 0.0, "projects": 1.0, "training": 0.0, "grants": 0.0}
+    core["allocation"] = {
+        "events": 0.0,
+        "diagnostics": 0.0,
+        "demonstrator": 0.0,
+        "projects": 1.0,
+        "training": 0.0,
+        "grants": 0.0,
+    }
     rti = base.rti.model_dump() | {"core_services": core, "staff_fte": 1000.0}
     scenario = base.replace(rti=rti)
     for seed in range(3):

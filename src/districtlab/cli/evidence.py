@@ -337,3 +337,30 @@ def brokerage(
                 title=f"{edges.name}: Gould-Fernandez brokerage by {group}",
             )
             console.print(f"wrote {out}")
+
+
+@network_app.command("scenario")
+def scenario(
+    edges: EdgesPath,
+    preset: Annotated[
+        str,
+        typer.Option("--preset", help="Preset or scenario TOML whose institutions and programmes are kept."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Scenario TOML to write.")],
+    nodes: NodesPath = None,
+    semantics: Semantics = "flow",
+) -> None:
+    """Write a scenario whose firms and ties are the observed network's (run it with `districtlab run`)."""
+    from districtlab.evidence import scenario_with_observed_network
+    from districtlab.io.toml import save_scenario
+    from districtlab.presets import load_scenario
+
+    with user_errors():
+        graph = _network(edges, nodes, semantics)
+        observed = scenario_with_observed_network(load_scenario(preset), graph, source=str(edges))
+        save_scenario(observed, out)
+        assert observed.networks.observed is not None
+        console.print(
+            f"wrote {out}: {observed.n_firms} observed firms, {len(observed.networks.observed.ties)} ties "
+            f"(run it: districtlab run {out})"
+        )

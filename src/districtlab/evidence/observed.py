@@ -47,7 +47,7 @@ def _size_class(attributes: Mapping[str, Any], actor_type: str, default_sizes: M
             raise InputError(f"size_class must be one of {', '.join(SIZE_CLASSES)}, got {size!r}")
         return str(size)
     employees = attributes.get("employees")
-    if _known(employees):
+    if employees is not None and _known(employees):
         return next(name for name in SIZE_CLASSES[::-1] if float(employees) >= SIZE_CLASS_EMPLOYEES[name][0])
     return default_sizes[actor_type]
 
@@ -67,7 +67,7 @@ def _observed_firms(graph: nx.DiGraph, sizes: Mapping[str, str]) -> tuple[list[O
             ObservedFirm(
                 id=str(node),
                 role=attributes.get("role") or FIRM_ROLES[actor_type],
-                size_class=_size_class(attributes, actor_type, sizes),  # type: ignore[arg-type]
+                size_class=_size_class(attributes, actor_type, sizes),
                 employees=float(employees) if _known(employees) else None,
                 rti_member="rti" in kinds,
                 association_member="association" in kinds,

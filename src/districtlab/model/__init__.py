@@ -11,4 +11,12 @@ from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
 from districtlab.model.simulate import run_model
 from districtlab.model.state import CHANNELS, RTI_CHANNELS
 
-__all__ = ["CHANNELS", "PROGRAMME_SLOTS", "RTI_CHANNELS", "SPEND_LINES", "UNIT_LINES", "Observations", "run_model"]
+__all__ = [
+    "CHANNELS",
+    "PROGRAMME_SLOTS",
+    "RTI_CHANNELS",
+    "SPEND_LINES",
+    "UNIT_LINES",
+    "Observations",
+    "run_model",
+]

@@ -37,13 +37,15 @@ _LEGITIMACY = np.int8(CHANNEL["legitimacy"])
 
 
 def log_benefit_over_cost(
-    employees: NDArray[np.float64], technologies: TechnologyArrays, value_added_per_employee: float, appraisal_years: float
+    employees: NDArray[np.float64],
+    technologies: TechnologyArrays,
+    value_added_per_employee: float,
+    appraisal_years: float,
 ) -> NDArray[np.float64]:
     """log B_ik - log C_ik for every firm and technology (fixed for a run), firms x technologies."""
-    benefit = (
-        (technologies.relevance * technologies.benefit_share)[None, :]
-        * (value_added_per_employee * appraisal_years * employees)[:, None]
-    )
+    benefit = (technologies.relevance * technologies.benefit_share)[None, :] * (
+        value_added_per_employee * appraisal_years * employees
+    )[:, None]
     cost = technologies.cost_fixed[None, :] + technologies.cost_per_employee[None, :] * employees[:, None]
     with np.errstate(divide="ignore"):
         return np.log(benefit) - np.log(np.maximum(cost, 1.0))  # even a free technology costs some effort
@@ -60,11 +62,14 @@ def utility_terms(
         * (1.0 - behaviour.exposure_risk_reduction * exposure.exposure(pairs.flat, pairs.firm, pairs.tech))
     )
     base = data.log_benefit_cost[pairs.flat] - risk
-    bonus = behaviour.legitimacy_bonus * (data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech])
+    legitimate = data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech]
+    bonus = np.where(legitimate, behaviour.legitimacy_bonus, 0.0)
     return base, bonus
 
 
-def adoption_hazard(data: RunData, gate: NDArray[np.float64], utility: NDArray[np.float64]) -> NDArray[np.float64]:
+def adoption_hazard(
+    data: RunData, gate: NDArray[np.float64], utility: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """h u(a, c) logistic(beta utility)."""
     return _gated_hazard(data, gate) * _one_plus_tanh(data, utility)
 
@@ -82,7 +87,9 @@ def _subsidy_term(rate: NDArray[np.float64] | float) -> NDArray[np.float64]:
     return -np.log1p(-np.asarray(rate))  # log C - log C (1 - s)
 
 
-def _with_grants(state: DistrictState, pair: NDArray[np.int64], utility: NDArray[np.float64]) -> NDArray[np.float64]:
+def _with_grants(
+    state: DistrictState, pair: NDArray[np.int64], utility: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Utility with the subsidy of the grants the pairs hold.
 
     Without grants outstanding every subsidy term is -log1p(-0) = -0.0, which
@@ -236,8 +243,15 @@ def decide_adoption(
         pair = state.pairs_at(KNOWLEDGEABLE)
         firm = pair // k
         adopt(
-            state, data.firms, data.visible, firm, pair - firm * k, state.knowledge_channel_flat[pair],
-            behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
+            state,
+            data.firms,
+            data.visible,
+            firm,
+            pair - firm * k,
+            state.knowledge_channel_flat[pair],
+            behaviour.adoption_learning,
+            data.technologies.complexity,
+            behaviour.gate_scale,
         )
         return
     clock = state.adoption_clock
@@ -252,7 +266,9 @@ def decide_adoption(
     with_bonus = base + bonus
     without_grant = gated * _one_plus_tanh(data, with_bonus)
     has_grant = state.grants.pair.size > 0
-    hazard = gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
+    hazard = (
+        gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
+    )
     # base + 0.0 == base, so without any bonus the hazard without either is the one without grant
     without_either = gated * _one_plus_tanh(data, base) if np.count_nonzero(bonus) else without_grant
     draw = streams.attribution.random(pair.size) * hazard
@@ -260,8 +276,15 @@ def decide_adoption(
     channel[(draw >= without_either) & (draw < without_grant)] = _LEGITIMACY
     channel[draw >= without_grant] = _GRANT
     adopt(
-        state, data.firms, data.visible, pairs.firm, pairs.tech, channel,
-        behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
+        state,
+        data.firms,
+        data.visible,
+        pairs.firm,
+        pairs.tech,
+        channel,
+        behaviour.adoption_learning,
+        data.technologies.complexity,
+        behaviour.gate_scale,
     )
     clock.stop(pair)
     pay_grants(state, step, len(programmes))
@@ -294,8 +317,14 @@ def adopt_after_project(
         pays[pays] = once
     behaviour = data.behaviour
     adopt(
-        state, data.firms, data.visible, pairs.firm[pays], pairs.tech[pays],
+        state,
+        data.firms,
+        data.visible,
+        pairs.firm[pays],
+        pairs.tech[pays],
         np.full(int(np.count_nonzero(pays)), CHANNEL["project"], dtype=np.int8),
-        behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale,
+        behaviour.adoption_learning,
+        data.technologies.complexity,
+        behaviour.gate_scale,
     )
     pay_grants(state, step, step.spend.shape[0])

@@ -23,7 +23,9 @@ class RunData:
     technologies: TechnologyArrays
     behaviour: Behaviour
     log_benefit_cost: NDArray[np.float64]  # per pair (flat firm * K + technology): log B_ik - log C_ik
-    legitimacy_order: tuple[NDArray[np.int64], NDArray[np.float64]]  # firms by threshold, and the sorted thresholds
+    legitimacy_order: tuple[
+        NDArray[np.int64], NDArray[np.float64]
+    ]  # firms by threshold, and the sorted thresholds
     visible: NDArray[np.bool_]
     n_visible: int
     tiers: Tiers
@@ -40,7 +42,10 @@ class RunData:
         Computed on first use (only programmes with grants need it for every pair).
         """
         technologies = self.technologies
-        cost = technologies.cost_fixed[None, :] + technologies.cost_per_employee[None, :] * self.firms.employees[:, None]
+        cost = (
+            technologies.cost_fixed[None, :]
+            + technologies.cost_per_employee[None, :] * self.firms.employees[:, None]
+        )
         return np.maximum(cost, 1.0).reshape(-1)
 
 

@@ -42,7 +42,11 @@ def _charge(
 
 
 def _knowledge_trial(
-    state: DistrictState, rng: np.random.Generator, pair: NDArray[np.int64], success: NDArray[np.float64], channel: str
+    state: DistrictState,
+    rng: np.random.Generator,
+    pair: NDArray[np.int64],
+    success: NDArray[np.float64],
+    channel: str,
 ) -> None:
     """Pairs (flat indices) become knowledgeable with probability ``success``; the others at least aware."""
     hit = rng.random(pair.size) < success
@@ -50,25 +54,40 @@ def _knowledge_trial(
     make_aware(state, pair[~hit])
 
 
-def deliver_events(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+def deliver_events(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
     """One-to-many awareness events: attendees become aware of the event's technology."""
     design = programme.design
-    n_events = _units_within_capacity(step, programme.affordable("events", design.event_cost_eur), design.staff_days_per_event)
+    n_events = _units_within_capacity(
+        step, programme.affordable("events", design.event_cost_eur), design.staff_days_per_event
+    )
     if n_events == 0:
         return
-    attendees_per_event = max(1, int(round(design.event_attendees * data.event_reach_multiplier)))
+    attendees_per_event = max(1, round(design.event_attendees * data.event_reach_multiplier))
     acceptance = state.light_engagement
-    attendees = programme.outreach_of("events", data.tiers).select(n_events * attendees_per_event, acceptance, streams.programmes[index])
+    attendees = programme.outreach_of("events", data.tiers).select(
+        n_events * attendees_per_event, acceptance, streams.programmes[index]
+    )
     topics = programme.draw_topics(n_events, streams.programmes[index])
     topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
     make_aware(state, attendees * data.technologies.k + topic_of_attendee)
     mark_engaged(state, step, attendees)
-    _charge(programme, step, index, "events", n_events * design.event_cost_eur, n_events * design.staff_days_per_event)
+    _charge(
+        programme,
+        step,
+        index,
+        "events",
+        n_events * design.event_cost_eur,
+        n_events * design.staff_days_per_event,
+    )
     step.units[index, UNIT["events"]] += n_events
     step.units[index, UNIT["event_attendances"]] += attendees.size
 
 
-def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+def deliver_diagnostics(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
     """One-to-one diagnostics: the firm learns the technologies that fit it best."""
     design = programme.design
     wanted = programme.affordable("diagnostics", design.diagnostic_cost_eur)
@@ -78,9 +97,11 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     acceptance = state.engagement
 
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return (state.stage[candidates] < KNOWLEDGEABLE).any(axis=1)
+        return np.asarray((state.stage[candidates] < KNOWLEDGEABLE).any(axis=1))
 
-    firms = programme.outreach_of("diagnostics", data.tiers).select(n, acceptance, streams.programmes[index], has_something_to_learn)
+    firms = programme.outreach_of("diagnostics", data.tiers).select(
+        n, acceptance, streams.programmes[index], has_something_to_learn
+    )
     if firms.size == 0:
         return
     technologies = data.technologies
@@ -96,11 +117,20 @@ def deliver_diagnostics(data: RunData, state: DistrictState, step: Step, streams
     success = state.rti_competence[tech] * state.gate_flat[pair]
     _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic")
     mark_engaged(state, step, firms)
-    _charge(programme, step, index, "diagnostics", firms.size * design.diagnostic_cost_eur, firms.size * design.staff_days_per_diagnostic)
+    _charge(
+        programme,
+        step,
+        index,
+        "diagnostics",
+        firms.size * design.diagnostic_cost_eur,
+        firms.size * design.staff_days_per_diagnostic,
+    )
     step.units[index, UNIT["diagnostics"]] += firms.size
 
 
-def build_demonstrators(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+def build_demonstrators(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
     """Build a demonstrator for each top priority technology the demonstrator account can pay for."""
     design = programme.design
     for tech in programme.focus:
@@ -113,7 +143,9 @@ def build_demonstrators(data: RunData, state: DistrictState, step: Step, streams
         step.units[index, UNIT["demonstrators_built"]] += 1
 
 
-def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+def receive_visitors(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
     """Demonstrators receive visitors (one-to-many) for as long as the RTI runs them.
 
     A visitor sees one of the technologies shown, which lowers its perceived risk,
@@ -130,10 +162,12 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
     def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return (state.stage[candidates][:, shown] < ADOPTED).any(axis=1)
+        return np.asarray((state.stage[candidates][:, shown] < ADOPTED).any(axis=1))
 
     acceptance = state.light_engagement
-    visitors = programme.outreach_of("demonstrator", data.tiers).select(n, acceptance, streams.programmes[index], has_something_to_see)
+    visitors = programme.outreach_of("demonstrator", data.tiers).select(
+        n, acceptance, streams.programmes[index], has_something_to_see
+    )
     if visitors.size == 0:
         return
     tech = shown[streams.programmes[index].integers(0, shown.size, size=visitors.size)]
@@ -146,34 +180,52 @@ def receive_visitors(data: RunData, state: DistrictState, step: Step, streams: S
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
 
 
-def deliver_projects(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+def deliver_projects(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
     """Collaborative projects: groups of firms work with the RTI on one technology for L months."""
     design = programme.design
     project_cost = design.project_size * design.project_seat_cost_eur
     wanted = programme.affordable("projects", project_cost)
-    n_projects = _units_within_capacity(step, wanted, design.project_size * design.staff_days_per_project_seat)
+    n_projects = _units_within_capacity(
+        step, wanted, design.project_size * design.staff_days_per_project_seat
+    )
     if n_projects == 0:
         return
     acceptance = state.engagement
     topics = programme.draw_topics(n_projects, streams.programmes[index])
     for tech in topics:
+
         def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
             return state.stage[candidates, tech] < ADOPTED
 
-        members = programme.outreach_of("projects", data.tiers).select(design.project_size, acceptance, streams.programmes[index], has_not_adopted)
+        members = programme.outreach_of("projects", data.tiers).select(
+            design.project_size, acceptance, streams.programmes[index], has_not_adopted
+        )
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
         make_knowledgeable(state, members * data.technologies.k + techs, np.int8(CHANNEL["project"]))
         mark_engaged(state, step, members)
-        programme.project_end = np.concatenate([programme.project_end, np.full(members.size, step.month + design.project_months)])
+        programme.project_end = np.concatenate(
+            [programme.project_end, np.full(members.size, step.month + design.project_months)]
+        )
         programme.project_firm = np.concatenate([programme.project_firm, members])
         programme.project_tech = np.concatenate([programme.project_tech, techs])
-        _charge(programme, step, index, "projects", members.size * design.project_seat_cost_eur, members.size * design.staff_days_per_project_seat)
+        _charge(
+            programme,
+            step,
+            index,
+            "projects",
+            members.size * design.project_seat_cost_eur,
+            members.size * design.staff_days_per_project_seat,
+        )
         step.units[index, UNIT["project_seats"]] += members.size
 
 
-def complete_projects(data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, exposure: Exposure) -> None:
+def complete_projects(
+    data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, exposure: Exposure
+) -> None:
     """Projects due this step end: participants adopt if it pays, learn, and the RTI learns."""
     if programme.project_end.size == 0:
         return
@@ -193,7 +245,9 @@ def complete_projects(data: RunData, state: DistrictState, step: Step, programme
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed
 
 
-def deliver_training(data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int) -> None:
+def deliver_training(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
     """Training raises absorptive capacity: a <- a + tau (1 - a)."""
     design = programme.design
     wanted = programme.affordable("training", design.training_seat_cost_eur)
@@ -206,7 +260,14 @@ def deliver_training(data: RunData, state: DistrictState, step: Step, streams: S
         return
     _learn(data, state, trainees, design.training_gain)
     mark_engaged(state, step, trainees)
-    _charge(programme, step, index, "training", trainees.size * design.training_seat_cost_eur, trainees.size * design.staff_days_per_training_seat)
+    _charge(
+        programme,
+        step,
+        index,
+        "training",
+        trainees.size * design.training_seat_cost_eur,
+        trainees.size * design.staff_days_per_training_seat,
+    )
     step.units[index, UNIT["training_seats"]] += trainees.size
 
 
@@ -214,7 +275,13 @@ def _learn(data: RunData, state: DistrictState, firm: NDArray[np.int64], gain: f
     raise_absorptive_capacity(state, firm, gain, data.technologies.complexity, data.behaviour.gate_scale)
 
 
-DELIVERY_ORDER = (deliver_events, deliver_diagnostics, build_demonstrators, deliver_projects, deliver_training)
+DELIVERY_ORDER = (
+    deliver_events,
+    deliver_diagnostics,
+    build_demonstrators,
+    deliver_projects,
+    deliver_training,
+)
 
 
 def deliver_programmes(

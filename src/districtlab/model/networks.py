@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from districtlab.config import ROLES, Networks
+from districtlab.config import ROLES, Networks, ObservedNetwork
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.model.clocks import PendingPairs
 from districtlab.model.population import Firms
@@ -91,13 +91,34 @@ def _peer_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.c
     return peer
 
 
+def _observed_ties(observed: ObservedNetwork, n: int) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array]:
+    """(supply ties, their weights, symmetric peer weights) from an observed network."""
+
+    def matrix(kind: str, weighted: bool) -> sp.csr_array:
+        ties = [tie for tie in observed.ties if tie.kind == kind]
+        source = np.array([tie.source for tie in ties], dtype=np.int64)
+        target = np.array([tie.target for tie in ties], dtype=np.int64)
+        data = np.array([tie.weight if weighted else 1.0 for tie in ties])
+        built = sp.coo_array((data, (source, target)), shape=(n, n)).tocsr()
+        if not weighted:
+            built.data[:] = 1.0  # a tie listed twice is one tie for the two-step flow
+        return built
+
+    peer = matrix("peer", weighted=True)
+    return matrix("supply", weighted=False), matrix("supply", weighted=True), (peer + peer.T).tocsr()
+
+
 def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> FirmNetworks:
-    """Build the supply and exposure networks of the district."""
-    supply = _supply_ties(firms, config, rng)
-    if config.peer_kind == "complete":
-        return FirmNetworks(supply=supply, weights=None, complete=True)
-    peer = _peer_ties(firms, config, rng)
-    weights = (config.supply_weight * (supply + supply.T) + config.peer_weight * peer).tocsr()
+    """Build the supply and exposure networks of the district (drawn, or observed when given)."""
+    if config.observed is not None:
+        supply, supply_weight, peer = _observed_ties(config.observed, firms.n)
+    else:
+        supply = _supply_ties(firms, config, rng)
+        supply_weight = supply
+        if config.peer_kind == "complete":
+            return FirmNetworks(supply=supply, weights=None, complete=True)
+        peer = _peer_ties(firms, config, rng)
+    weights = (config.supply_weight * (supply_weight + supply_weight.T) + config.peer_weight * peer).tocsr()
     weights.eliminate_zeros()
     weights.sort_indices()
     return FirmNetworks(supply=supply, weights=weights, complete=False)
@@ -182,10 +203,14 @@ class Exposure:
         else:
             assert networks.weights is not None
             weight_sum = np.asarray(networks.weights.sum(axis=1)).ravel()
-            self._inverse_weight = np.divide(1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0)
+            self._inverse_weight = np.divide(
+                1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0
+            )
             self._numerator = np.zeros(n_firms * n_technologies)
 
-    def add_adoptions(self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs) -> None:
+    def add_adoptions(
+        self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs
+    ) -> None:
         """Account for new adoptions (each pair new, at most once); mark the pairs whose E or P changed."""
         if firm.size == 0:
             return
@@ -206,7 +231,9 @@ class Exposure:
                 np.add.at(self._pressure, pair[rows.sells[position]], 1.0)
             changed.add(pair)
 
-    def exposure(self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]) -> NDArray[np.float64]:
+    def exposure(
+        self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
         """E for the given pairs (flat index, and the firm and technology it stands for)."""
         if self._numerator is None:
             return self.adopters[technology] / max(self._n - 1, 1)

@@ -53,7 +53,9 @@ class Observations:
 class Recorder:
     """Fills an :class:`Observations` row by row."""
 
-    def __init__(self, data: RunData, n_steps: int, programme_names: tuple[str, ...], priorities: NDArray[np.float64]) -> None:
+    def __init__(
+        self, data: RunData, n_steps: int, programme_names: tuple[str, ...], priorities: NDArray[np.float64]
+    ) -> None:
         k, s, r = data.technologies.k, len(SIZE_CLASSES), len(ROLES)
         rows = n_steps + 1
         self._data = data

@@ -103,7 +103,8 @@ class ProgrammeRun:
         """Resolve a programme for a run; None when it delivers nothing."""
         if not programme.is_active():
             return None
-        assert programme.allocation is not None and programme.design is not None
+        assert programme.allocation is not None
+        assert programme.design is not None
         priorities = resolve_priorities(programme, technologies, rng)
         n_focus = min(programme.focus_technologies, technologies.k)
         focus = np.argsort(-priorities, kind="stable")[:n_focus]
@@ -167,7 +168,9 @@ class ProgrammeRun:
         flowing = self.allocation.copy()
         flowing[INSTRUMENT["demonstrator"]] = 0.0
         total = flowing.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):  # an all-capital allocation never uses the shares
+        with np.errstate(
+            invalid="ignore", divide="ignore"
+        ):  # an all-capital allocation never uses the shares
             return float(total), flowing / total
 
     def affordable(self, instrument: str, unit_cost: float) -> int:

@@ -67,7 +67,9 @@ def step(
     return current
 
 
-def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: Exposure, *, adoption: bool) -> None:
+def refresh_hazards(
+    data: RunData, state: DistrictState, step: Step, exposure: Exposure, *, adoption: bool
+) -> None:
     """Recompute the hazard of every pair whose inputs changed, on the clock its stage runs.
 
     Rates are set from the start of the step: a change made by an earlier

@@ -39,10 +39,19 @@ def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Gene
     firm = adopters // k
     tech = adopters - firm * k
     adopt(
-        state, data.firms, data.visible, firm, tech, np.full(firm.size, CHANNEL["initial"], np.int8),
-        0.0, data.technologies.complexity, data.behaviour.gate_scale,
+        state,
+        data.firms,
+        data.visible,
+        firm,
+        tech,
+        np.full(firm.size, CHANNEL["initial"], np.int8),
+        0.0,
+        data.technologies.complexity,
+        data.behaviour.gate_scale,
     )
-    make_aware(state, np.flatnonzero((rng.random((n, k)) < data.technologies.initial_awareness[None, :]).reshape(-1)))
+    make_aware(
+        state, np.flatnonzero((rng.random((n, k)) < data.technologies.initial_awareness[None, :]).reshape(-1))
+    )
 
 
 def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +72,7 @@ def run_model(
     """
     streams = run_streams(seed_sequence)
     technologies = TechnologyArrays.from_config(scenario.technologies)
-    firms = draw_firms(scenario.population, streams["population"])
+    firms = draw_firms(scenario.population, streams["population"], observed=scenario.networks.observed)
     networks = build_networks(firms, scenario.networks, streams["network"])
     visible = firms.visible(scenario.association.enabled)
     rti = scenario.rti
@@ -83,16 +92,22 @@ def run_model(
         tiers=Tiers.of(firms),
         rti_enabled=rti.enabled,
         staff_days_per_month=rti.staff_fte * rti.transfer_staff_share * WORKING_DAYS_PER_MONTH,
-        event_reach_multiplier=scenario.association.event_reach_multiplier if scenario.association.enabled else 1.0,
+        event_reach_multiplier=scenario.association.event_reach_multiplier
+        if scenario.association.enabled
+        else 1.0,
         competence_gain=rti.competence_gain,
         dt=scenario.dt,
     )
     competence = np.array([rti.competence_for(name) for name in technologies.names])
-    state = initial_state(firms, technologies, scenario.behaviour.gate_scale, competence, streams["thresholds"])
+    state = initial_state(
+        firms, technologies, scenario.behaviour.gate_scale, competence, streams["thresholds"]
+    )
     _initial_conditions(data, state, streams["population"])
     exposure = Exposure(networks, firms.n, technologies.k)
     exposure.add_adoptions(*pop_new_adoptions(state, firms, visible), state.changed)
-    awareness = AwarenessSchedule.draw(state, technologies.awareness_hazard, float(scenario.months), streams["awareness"])
+    awareness = AwarenessSchedule.draw(
+        state, technologies.awareness_hazard, float(scenario.months), streams["awareness"]
+    )
 
     # One slot per entry of PROGRAMME_SLOTS; an empty slot (None) keeps the recorded shapes stable.
     slot_streams = (streams["core_services"], streams["programme"])
@@ -101,7 +116,9 @@ def run_model(
         ProgrammeRun.plan(scenario.programme, technologies, slot_streams[1]),
     ]
     names = tuple(run.name if run is not None else "" for run in programmes)
-    priorities = np.array([run.priorities if run is not None else np.zeros(technologies.k) for run in programmes])
+    priorities = np.array(
+        [run.priorities if run is not None else np.zeros(technologies.k) for run in programmes]
+    )
     recorder = Recorder(data, scenario.n_steps, names, priorities)
     recorder.record(0, state, None)
     if on_step is not None:

@@ -59,7 +59,9 @@ class GrantBook:
     def empty(cls) -> GrantBook:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
-    def add(self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float) -> None:
+    def add(
+        self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float
+    ) -> None:
         self.pair = np.concatenate([self.pair, pair])
         self.slot = np.concatenate([self.slot, np.full(pair.size, slot, dtype=np.int64)])
         self.amount = np.concatenate([self.amount, amount])
@@ -112,7 +114,9 @@ class DistrictState:
         self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
         self.gate_flat = self.gate.reshape(-1)
         self.grant_rate_flat = self.grant_rate.reshape(-1)
-        self._scratch = np.zeros(self.stage_flat.size, dtype=bool)  # reused by pairs_at: no per-step allocation
+        self._scratch = np.zeros(
+            self.stage_flat.size, dtype=bool
+        )  # reused by pairs_at: no per-step allocation
 
     def pairs_at(self, level: int) -> NDArray[np.int64]:
         """Pairs (flat indices) at exactly this stage, in increasing order: a scan of every pair."""
@@ -209,7 +213,9 @@ def make_aware(state: DistrictState, pair: NDArray[np.int64]) -> None:
         _raise(state, pair, AWARE)
 
 
-def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | np.int8) -> None:
+def make_knowledgeable(
+    state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | np.int8
+) -> None:
     """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel."""
     if pair.size == 0:
         return
@@ -217,7 +223,9 @@ def make_knowledgeable(state: DistrictState, pair: NDArray[np.int64], channel: N
     if moved is None:
         state.knowledge_channel_flat[pair] = channel
     else:
-        state.knowledge_channel_flat[pair[moved]] = channel[moved] if isinstance(channel, np.ndarray) else channel
+        state.knowledge_channel_flat[pair[moved]] = (
+            channel[moved] if isinstance(channel, np.ndarray) else channel
+        )
 
 
 def adopt(

@@ -33,7 +33,9 @@ from districtlab.model.state import (
     make_knowledgeable,
 )
 
-_CHANNEL_OF_TERM = np.array([CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8)
+_CHANNEL_OF_TERM = np.array(
+    [CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8
+)
 
 
 @dataclass
@@ -49,7 +51,9 @@ class AwarenessSchedule:
     cursor: int = 0
 
     @classmethod
-    def draw(cls, state: DistrictState, hazard: NDArray[np.float64], horizon: float, rng: np.random.Generator) -> AwarenessSchedule:
+    def draw(
+        cls, state: DistrictState, hazard: NDArray[np.float64], horizon: float, rng: np.random.Generator
+    ) -> AwarenessSchedule:
         n, k = state.stage.shape
         with np.errstate(divide="ignore"):
             scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
@@ -66,7 +70,9 @@ class AwarenessSchedule:
         return pairs
 
 
-def background_awareness(data: RunData, state: DistrictState, step: Step, schedule: AwarenessSchedule) -> None:
+def background_awareness(
+    data: RunData, state: DistrictState, step: Step, schedule: AwarenessSchedule
+) -> None:
     make_aware(state, schedule.due(step.month + data.dt))
 
 
@@ -78,7 +84,11 @@ def knowledge_hazards(
     gate = state.gate_flat[pairs.flat]
     aware = state.stage_flat[pairs.flat] == AWARE
     learning = technologies.learning_hazard[pairs.tech] * aware * gate
-    imitation = technologies.imitation_strength[pairs.tech] * exposure.exposure(pairs.flat, pairs.firm, pairs.tech) * gate
+    imitation = (
+        technologies.imitation_strength[pairs.tech]
+        * exposure.exposure(pairs.flat, pairs.firm, pairs.tech)
+        * gate
+    )
     supply = data.behaviour.supply_chain_hazard * exposure.pressure(pairs.flat)
     return learning, imitation, supply
 
@@ -89,13 +99,17 @@ def set_knowledge_rates(
     """Bring the knowledge clocks of these (not yet knowledgeable) pairs up to date."""
     if pair.size == 0:
         return
-    learning, imitation, supply = knowledge_hazards(data, state, exposure, Pairs.of(pair, data.technologies.k))
+    learning, imitation, supply = knowledge_hazards(
+        data, state, exposure, Pairs.of(pair, data.technologies.k)
+    )
     learning += imitation
     learning += supply
     state.knowledge_clock.set_rates(pair, learning, now)
 
 
-def transfer_knowledge(data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure) -> None:
+def transfer_knowledge(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure
+) -> None:
     """Pairs whose knowledge clock runs out this step become knowledgeable, by the channel drawn.
 
     A pair that an instrument made knowledgeable earlier keeps its old clock
@@ -106,7 +120,9 @@ def transfer_knowledge(data: RunData, state: DistrictState, step: Step, streams:
     moving = clock.due_before(step.month + data.dt)
     if moving.size == 0:
         return
-    learning, imitation, supply = knowledge_hazards(data, state, exposure, Pairs.of(moving, data.technologies.k))
+    learning, imitation, supply = knowledge_hazards(
+        data, state, exposure, Pairs.of(moving, data.technologies.k)
+    )
     still_open = state.stage_flat[moving] < KNOWLEDGEABLE
     learning *= still_open
     with_imitation = learning + imitation * still_open

@@ -24,7 +24,7 @@ from scipy import stats
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LINESTYLES = ("-", "--", "-.", ":")
-STYLE: dict[str, Any] = {
+STYLE: Any = {
     "font.size": 13,
     "axes.titlesize": 14,
     "axes.labelsize": 13,
