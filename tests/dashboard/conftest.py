@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from districtlab.dashboard import APP
+from districtlab.presets import load_preset
 
 DISTRICT = "toy-valley"
 
@@ -13,13 +14,14 @@ DISTRICT = "toy-valley"
 def open_page(page: str | None = None, *, district: str = DISTRICT) -> AppTest:
     """The app, run once, with ``district`` chosen and ``page`` (e.g. "compare") open.
 
-    AppTest runs a page switched to on its own, without the entry point's
-    sidebar, so the district is set in the session as the sidebar would set it.
+    The page runs through the entry point (navigation and sidebar included); the
+    district is put in the session before the first run, as the sidebar's
+    selector would, so that no other district is drawn first.
     """
     app = AppTest.from_file(str(APP), default_timeout=240)
-    app.session_state["district"] = district
+    app.session_state["district"] = load_preset(district).district  # the sidebar offers districts by name
     if page is not None:
-        app.switch_page(f"pages/{page}.py")
+        app.switch_page(f"views/{page}.py")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app

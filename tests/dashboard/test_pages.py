@@ -29,7 +29,7 @@ def test_district_page_follows_the_district_and_the_picture_slider(lab: AppTest)
     brokers = next(frame.value for frame in lab.dataframe if "gatekeeper" in frame.value.columns)
     assert {"RTI", "leading firm", "SME", "supplier"} <= set(brokers.index)
     before = lab.title[0].value
-    lab.sidebar.selectbox(key="district").set_value("castellon-ceramics").run()
+    lab.sidebar.selectbox(key="district").set_value(load_preset("castellon-ceramics").district).run()
     assert metric(lab, "Firms") == f"{load_preset('castellon-ceramics').n_firms:,}"
     assert lab.title[0].value != before
     captions = [c.value for c in lab.caption]
@@ -87,8 +87,8 @@ def test_an_uploaded_scenario_becomes_the_district() -> None:
     ).run()
     assert not app.exception
     assert not errors(app)
-    assert app.session_state["district"] == "uploaded"  # the sidebar's district selector switched to it
-    app.switch_page("pages/district.py").run()
+    assert app.sidebar.selectbox(key="district").value == f"{scenario.district} (uploaded: workshop-district)"
+    app.switch_page("views/district.py").run()
     assert metric(app, "Firms") == "150"
 
 
@@ -102,7 +102,7 @@ def test_a_workshop_design_changes_the_comparison() -> None:
     assert not app.exception
     assert app.success
 
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("views/compare.py").run()
     app.slider(key="compare_replications").set_value(3).run()
     app.button(key="run_comparison").click().run()
     assert not app.exception
@@ -149,10 +149,10 @@ def test_sensitivity_ranks_parameters_and_follows_the_outcome() -> None:
 def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None:
     app = open_page("export")
     assert app.info, "no comparison yet"
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("views/compare.py").run()
     app.slider(key="compare_replications").set_value(2).run()
     app.button(key="run_comparison").click().run()
-    app.switch_page("pages/export.py").run()
+    app.switch_page("views/export.py").run()
     assert not app.exception
     labels = [button.label for button in app.get("download_button")]
     assert labels == [

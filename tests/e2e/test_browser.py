@@ -94,7 +94,7 @@ def compare_in_browser(page, url: str, district: str, replications: int | None) 
     sidebar.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name=district).click()
     page.get_by_role("heading", name=district).first.wait_for(timeout=60_000)  # the District page follows
-    sidebar.get_by_role("link", name="Compare").click()
+    sidebar.get_by_role("link", name="Compare", exact=True).click()
     run = page.get_by_role("button", name="Run comparison")
     run.wait_for(timeout=60_000)
     if replications is not None:
@@ -136,12 +136,16 @@ def test_a_workshop_compares_place_based_and_generic_in_the_browser(lab_url: str
             page = browser.new_page(viewport={"width": 1600, "height": 1350})
             seconds = compare_in_browser(page, lab_url, district, replications=4)
             text = page.get_by_test_id("stMain").inner_text()
+            navigation = page.get_by_test_id("stSidebar").inner_text()
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             stopped = stop_a_long_comparison(page)
         finally:
             browser.close()
     print(f"time to comparison ({district}, 4 replications): {seconds:.1f} s")
+    pages = ["District", "Programme designer", "Compare", "Sensitivity", "Evidence", "Export"]
+    assert list(dict.fromkeys(line for line in navigation.splitlines() if line in pages)) == pages
+    assert "Seed" in navigation, "the sidebar's shared controls are there on every page"
     assert f"Compare designs: {district}" in text
     assert "Over 4 paired replications" in text
     assert "95% CI" in text

@@ -13,7 +13,8 @@ import streamlit as st
 from districtlab import __version__
 from districtlab.dashboard import state
 
-PAGES = Path(__file__).with_name("pages")
+# Not "pages/": Streamlit would also list a folder of that name as pages of its own, beside st.navigation.
+PAGES = Path(__file__).with_name("views")
 
 st.set_page_config(page_title="districtlab policy lab", page_icon="🏭", layout="wide")
 
@@ -31,8 +32,7 @@ navigation = st.navigation(
 with st.sidebar:
     st.selectbox(
         "District",
-        state.district_options(),
-        format_func=state.district_label,
+        list(state.district_options()),
         key=state.DISTRICT,
         help="One of the three documented districts, or a scenario uploaded on the Programme designer page.",
     )

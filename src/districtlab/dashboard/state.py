@@ -20,8 +20,6 @@ from districtlab.presets import list_presets
 #: Widget keys of the sidebar.
 DISTRICT = "district"
 SEED = "seed"
-#: Option of the district selector that stands for the uploaded scenario.
-UPLOADED_OPTION = "uploaded"
 #: Session keys.
 UPLOADED = "uploaded_scenario"
 UPLOAD_ERROR = "upload_error"
@@ -37,27 +35,30 @@ MAX_COMPARISONS = 12
 DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
 
 
-def district_options() -> list[str]:
-    options = [name for name in DISTRICTS if name in list_presets()]
-    options += [name for name in list_presets() if name not in options]
-    if st.session_state.get(UPLOADED) is not None:
-        options.append(UPLOADED_OPTION)
+def district_options() -> dict[str, Scenario]:
+    """The districts the sidebar offers, by the name shown: the presets, then an uploaded scenario.
+
+    The options are the names themselves (not preset keys with a format
+    function), so that the choice reads the same in the page, in the session
+    and in tests.
+    """
+    names = [name for name in DISTRICTS if name in list_presets()]
+    names += [name for name in list_presets() if name not in names]
+    options = {cache.preset(name).district: cache.preset(name) for name in names}
+    uploaded: Scenario | None = st.session_state.get(UPLOADED)
+    if uploaded is not None:
+        options[uploaded_label(uploaded)] = uploaded
     return options
 
 
-def district_label(option: str) -> str:
-    if option == UPLOADED_OPTION:
-        scenario: Scenario = st.session_state[UPLOADED]
-        return f"{scenario.district} (uploaded: {scenario.name})"
-    return cache.preset(option).district
+def uploaded_label(scenario: Scenario) -> str:
+    return f"{scenario.district} (uploaded: {scenario.name})"
 
 
 def current_scenario() -> Scenario:
-    """The scenario of the district chosen in the sidebar."""
-    option = st.session_state.get(DISTRICT, DISTRICTS[0])
-    if option == UPLOADED_OPTION and st.session_state.get(UPLOADED) is not None:
-        return st.session_state[UPLOADED]
-    return cache.preset(option if option in list_presets() else DISTRICTS[0])
+    """The scenario of the district chosen in the sidebar (the first preset before any choice)."""
+    options = district_options()
+    return options.get(st.session_state.get(DISTRICT, ""), next(iter(options.values())))
 
 
 def seed() -> int:

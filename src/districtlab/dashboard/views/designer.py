@@ -44,7 +44,7 @@ def _on_upload() -> None:
         return
     st.session_state[state.UPLOAD_ERROR] = None
     st.session_state[state.UPLOADED] = scenario
-    st.session_state[state.DISTRICT] = state.UPLOADED_OPTION
+    st.session_state[state.DISTRICT] = state.uploaded_label(scenario)
 
 
 st.title("Programme designer")
