@@ -91,8 +91,10 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
         raise InputError("a complete peer graph ties every pair of firms; there is no network to draw")
     seed = as_seed_sequence(rng)
     streams = run_streams(seed)  # the run's own streams: same firms and ties as simulate(scenario, rng=seed)
-    firms = draw_firms(scenario.population, streams["population"])
+    observed = scenario.networks.observed
+    firms = draw_firms(scenario.population, streams["population"], observed=observed)
     networks = build_networks(firms, scenario.networks, streams["network"])
+    names = [f.id for f in observed.firms] if observed is not None else [firm_id(i) for i in range(firms.n)]
     district = scenario.district
 
     graph = nx.DiGraph(
@@ -106,7 +108,7 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
         role = ROLES[firms.role[index]]
         size_class = SIZE_CLASSES[firms.size_class[index]]
         graph.add_node(
-            firm_id(index),
+            names[index],
             type=actor_type(role, size_class),
             role=role,
             size_class=size_class,
@@ -116,17 +118,15 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
             association_member=bool(firms.association_member[index]),
         )
 
-    supply = networks.supply.tocoo()
-    for buyer, seller in zip(supply.row.tolist(), supply.col.tolist(), strict=True):
-        _add_tie(graph, firm_id(buyer), firm_id(seller), scenario.networks.supply_weight, "supply")
-    if networks.weights is not None:
-        # The exposure weights hold supply ties both ways plus peer ties; the peer ties alone are
-        # recovered by subtracting the supply part, as build_networks added it.
-        symmetric_supply = networks.supply + networks.supply.T
-        peer = (networks.weights - scenario.networks.supply_weight * symmetric_supply).tocoo()
-        for a, b, value in zip(peer.row.tolist(), peer.col.tolist(), peer.data.tolist(), strict=True):
-            if value > 1e-12:
-                _add_tie(graph, firm_id(a), firm_id(b), scenario.networks.peer_weight, "peer")
+    assert networks.supply_strength is not None and networks.peer is not None
+    supply = networks.supply_strength.tocoo()
+    for buyer, seller, strength in zip(
+        supply.row.tolist(), supply.col.tolist(), supply.data.tolist(), strict=True
+    ):
+        _add_tie(graph, names[buyer], names[seller], scenario.networks.supply_weight * strength, "supply")
+    peer = networks.peer.tocoo()
+    for a, b, strength in zip(peer.row.tolist(), peer.col.tolist(), peer.data.tolist(), strict=True):
+        _add_tie(graph, names[a], names[b], scenario.networks.peer_weight * strength, "peer")
 
     collectives: list[tuple[str, str, np.ndarray, float | None]] = []
     if scenario.rti.enabled:
@@ -136,7 +136,7 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
     for name, kind, members, staff in collectives:
         graph.add_node(name, type=kind, role=kind, district=district, staff_fte=staff)
         for index in np.flatnonzero(members).tolist():
-            graph.add_edge(name, firm_id(index), weight=1.0, kind="membership")
+            graph.add_edge(name, names[index], weight=1.0, kind="membership")
     return graph
 
 

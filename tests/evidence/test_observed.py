@@ -143,3 +143,14 @@ def test_network_scenario_command_writes_a_runnable_scenario(tmp_path: Path) -> 
     )
     assert ran.exit_code == 0, ran.output
     assert "6 firms" in ran.output
+
+
+def test_network_of_an_observed_scenario_is_the_observed_network(observed_graph) -> None:  # type: ignore[no-untyped-def]
+    scenario = scenario_with_observed_network(districtlab.load_scenario("castellon-ceramics"), observed_graph)
+    graph = districtlab.network_of(scenario, rng=1)
+    firms = {n for n, d in graph.nodes(data=True) if d["type"] not in ("rti", "association")}
+    assert firms == {"Porcelanosa", "Pamesa", "Frita", "Esmalt", "Tiles1", "Tiles2"}
+    assert graph.edges["Porcelanosa", "Frita"]["kind"] == "supply"
+    assert graph.edges["Porcelanosa", "Frita"]["weight"] == scenario.networks.supply_weight * 2.0
+    assert graph.edges["Tiles1", "Tiles2"]["kind"] == "peer"
+    assert graph.has_edge("ITC", "Porcelanosa")

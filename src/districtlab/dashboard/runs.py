@@ -64,5 +64,4 @@ def run_designs(
             runs[(index, replication)] = dataclasses.replace(summary, scenario=index)
             if progress is not None:
                 progress(len(runs), total, f"{name}, replication {replication + 1} of {replications}")
-    # ExperimentResult has no public constructor from runs made elsewhere; _of is what run_scenarios uses.
-    return ExperimentResult._of(plan, summaries=[runs[key] for key in sorted(runs)])
+    return ExperimentResult.from_runs(plan, list(runs.values()))

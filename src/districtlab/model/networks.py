@@ -32,6 +32,8 @@ class FirmNetworks:
     supply: sp.csr_array  # supply[b, s] = 1 when buyer b buys from seller s
     weights: sp.csr_array | None  # symmetric exposure weights; None for the complete graph
     complete: bool
+    supply_strength: sp.csr_array | None = None  # tie strengths of the supply ties (observed networks)
+    peer: sp.csr_array | None = None  # symmetric peer tie strengths
 
     @property
     def n_supply_ties(self) -> int:
@@ -111,17 +113,21 @@ def _observed_ties(observed: ObservedNetwork, n: int) -> tuple[sp.csr_array, sp.
 def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> FirmNetworks:
     """Build the supply and exposure networks of the district (drawn, or observed when given)."""
     if config.observed is not None:
-        supply, supply_weight, peer = _observed_ties(config.observed, firms.n)
+        supply, supply_strength, peer = _observed_ties(config.observed, firms.n)
     else:
         supply = _supply_ties(firms, config, rng)
-        supply_weight = supply
+        supply_strength = supply
         if config.peer_kind == "complete":
             return FirmNetworks(supply=supply, weights=None, complete=True)
         peer = _peer_ties(firms, config, rng)
-    weights = (config.supply_weight * (supply_weight + supply_weight.T) + config.peer_weight * peer).tocsr()
+    weights = (
+        config.supply_weight * (supply_strength + supply_strength.T) + config.peer_weight * peer
+    ).tocsr()
     weights.eliminate_zeros()
     weights.sort_indices()
-    return FirmNetworks(supply=supply, weights=weights, complete=False)
+    return FirmNetworks(
+        supply=supply, weights=weights, complete=False, supply_strength=supply_strength, peer=peer
+    )
 
 
 @dataclass(frozen=True)
