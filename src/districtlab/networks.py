@@ -118,7 +118,8 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
             association_member=bool(firms.association_member[index]),
         )
 
-    assert networks.supply_strength is not None and networks.peer is not None
+    assert networks.supply_strength is not None
+    assert networks.peer is not None
     supply = networks.supply_strength.tocoo()
     for buyer, seller, strength in zip(
         supply.row.tolist(), supply.col.tolist(), supply.data.tolist(), strict=True
