@@ -1,25 +1,54 @@
 """districtlab: Industry 4.0 diffusion through industrial districts and their RTIs.
 
-The public API: load a scenario, simulate it, and read tidy results.
+The public API: load a scenario, simulate it, and read tidy results; run
+experiments and compare programmes.
 
 >>> import districtlab
 >>> districtlab.list_presets()
 ('castellon-ceramics', 'toy-valley', 'vinalopo-footwear')
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from districtlab.config import Scenario
-from districtlab.experiments import ExperimentResult, compare, run_scenarios
-from districtlab.networks import network_of
 from districtlab.presets import list_presets, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import bass_scenario, simulate
+
+if TYPE_CHECKING:  # the names of _LAZY, for type checkers and editors
+    from districtlab.experiments import ExperimentResult as ExperimentResult
+    from districtlab.experiments import run_scenarios as run_scenarios
+    from districtlab.experiments.compare import compare as compare
+    from districtlab.networks import network_of as network_of
 
 try:
     __version__ = version("districtlab")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
+
+#: Public names imported on first use (PEP 562): the experiments stack loads scipy.stats,
+#: DuckDB and SALib, and networkx comes with network_of; a single run needs none of them.
+_LAZY = {
+    "ExperimentResult": "districtlab.experiments",
+    "compare": "districtlab.experiments",
+    "run_scenarios": "districtlab.experiments",
+    "network_of": "districtlab.networks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'districtlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "ExperimentResult",

@@ -12,34 +12,20 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
-import pandas as pd
 import typer
 from rich.table import Table
 
 from districtlab.cli.common import console, error_console, user_errors
 from districtlab.errors import InputError
-from districtlab.evidence import (
-    brokerage_roles,
-    centralities,
-    cognitive_roles,
-    cooccurrence,
-    cooccurrence_wide,
-    meta_matrix,
-    meta_matrix_wide,
-    morrison_gatekeepers,
-    read_knowledge_network,
-    read_qda,
-    reliability_by_code,
-    study_codebook,
-    study_codebook_file,
-    write_codebook,
-    write_table,
-)
-from districtlab.evidence.networks import node_table
-from districtlab.evidence.project import QdaProject
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+    from districtlab.evidence.project import QdaProject
+
 
 evidence_app = typer.Typer(
     name="evidence",
@@ -87,11 +73,15 @@ def _warnings_as_lines() -> Iterator[None]:
 
 
 def _load(path: Path) -> QdaProject:
+    from districtlab.evidence import read_qda
+
     with _warnings_as_lines():
         return read_qda(path)
 
 
 def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
+    import pandas as pd
+
     table = Table(title=title, show_lines=False)
     shown = frame.reset_index() if index else frame
     for column in shown.columns:
@@ -120,6 +110,10 @@ def import_project(
     ] = "csv",
 ) -> None:
     """Import a coded project, show what it holds, and optionally write its tables."""
+    import pandas as pd
+
+    from districtlab.evidence import write_table
+
     with user_errors():
         if table_format not in ("csv", "parquet"):
             raise InputError(f"--format must be csv or parquet, not {table_format!r}")
@@ -159,6 +153,8 @@ def matrix(
     out: TableOut = None,
 ) -> None:
     """Case-ordered meta-matrix: cases (or districts, ...) x codes."""
+    from districtlab.evidence import meta_matrix, meta_matrix_wide, write_table
+
     with user_errors():
         project = _load(path)
         tidy = meta_matrix(
@@ -183,6 +179,8 @@ def cooccurrence_command(
     out: TableOut = None,
 ) -> None:
     """Code co-occurrence with counts and the c-coefficient."""
+    from districtlab.evidence import cooccurrence, cooccurrence_wide, write_table
+
     with user_errors():
         project = _load(path)
         table = cooccurrence(project, scope=scope, coders=coder)
@@ -218,6 +216,10 @@ def reliability(
     out: TableOut = None,
 ) -> None:
     """Inter-coder reliability per code and pooled: Krippendorff's alpha, Cohen's and Fleiss' kappa."""
+    import pandas as pd
+
+    from districtlab.evidence import reliability_by_code, write_table
+
     with user_errors():
         project = _load(path)
         units: str | pd.DataFrame = unit
@@ -239,6 +241,8 @@ def codebook(
     ] = None,
 ) -> None:
     """Show the study's codebook, or export it for a QDA tool (.qdc) or for editing (.yaml)."""
+    from districtlab.evidence import study_codebook, study_codebook_file, write_codebook
+
     with user_errors():
         codes = study_codebook()
         if out is None:
@@ -259,6 +263,8 @@ def codebook(
 
 
 def _network(edges: Path, nodes: Path | None, semantics: str) -> nx.DiGraph:
+    from districtlab.evidence import read_knowledge_network
+
     return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics)
 
 
@@ -281,6 +287,9 @@ def roles(
     out: TableOut = None,
 ) -> None:
     """Centralities, Giuliani & Bell cognitive roles and Morrison's gatekeeper conditions."""
+    from districtlab.evidence import centralities, cognitive_roles, morrison_gatekeepers, write_table
+    from districtlab.evidence.networks import node_table
+
     with user_errors():
         graph = _network(edges, nodes, semantics)
         table = node_table(graph).join(centralities(graph))
@@ -325,6 +334,8 @@ def brokerage(
     out: TableOut = None,
 ) -> None:
     """Gould-Fernandez brokerage roles with z-scores from sna's null model."""
+    from districtlab.evidence import brokerage_roles, write_table
+
     with user_errors():
         graph = _network(edges, nodes, semantics)
         table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit)

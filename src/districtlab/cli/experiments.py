@@ -15,17 +15,11 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import typer
-from matplotlib.figure import Figure
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -39,22 +33,21 @@ from rich.table import Table
 from districtlab.cli.common import console, error_console, user_errors
 from districtlab.config import Scenario
 from districtlab.errors import InputError
-from districtlab.experiments import (
-    Design,
-    ExperimentResult,
-    compare,
-    design_from_table,
-    full_factorial,
-    latin_hypercube,
-    run_scenarios,
-    sobol_design,
-)
-from districtlab.experiments.compare import DEFAULT_OUTCOMES
-from districtlab.experiments.sensitivity import SensitivityResult, analyse, morris_design, saltelli_design
-from districtlab.experiments.store import is_experiment, read_metadata
-from districtlab.experiments.summary import check_outcomes
 from districtlab.presets import load_scenario
-from districtlab.viz import indices_over_steps, sensitivity_panels
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from districtlab.experiments import (
+        Design,
+        ExperimentResult,
+    )
+    from districtlab.experiments.sensitivity import SensitivityResult
+
 
 SWEEP_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean")
 SENSITIVITY_OUTCOMES = ("new_adopters", "laggard_share")
@@ -121,6 +114,10 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
 
     Refuses an existing experiment without --resume before anything runs.
     """
+    import numpy as np
+
+    from districtlab.experiments.store import is_experiment, read_metadata
+
     if is_experiment(out):
         if not resume:
             raise InputError(
@@ -137,6 +134,8 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
 @contextmanager
 def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
     """Local processes, a Dask cluster's executor, or none (serial)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     if scheduler is not None:
         try:
             from distributed import Client
@@ -197,6 +196,9 @@ def _run(
     batch_size: int | None,
     description: str,
 ) -> ExperimentResult:
+    from districtlab.experiments import run_scenarios
+    from districtlab.experiments.store import is_experiment
+
     if is_experiment(out):
         console.print(f"resuming the experiment in {out}")
     with _executor(workers, scheduler) as executor, _runs_progress(description) as update:
@@ -234,6 +236,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def _write_table(frame: pd.DataFrame, out: Path, name: str) -> list[Path]:
     """``name.csv`` and ``name.parquet`` in ``out``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     csv, parquet = out / f"{name}.csv", out / f"{name}.parquet"
     _write_atomically(csv, frame.to_csv(index=False).encode("utf-8"))
     buffer = io.BytesIO()
@@ -250,6 +255,8 @@ def _write_figure(figure: Figure, path: Path) -> Path:
 
 
 def _number(value: float) -> str:
+    import pandas as pd
+
     if pd.isna(value):
         return "n/a"
     magnitude = abs(value)
@@ -261,6 +268,8 @@ def _number(value: float) -> str:
 
 
 def _print_frame(frame: pd.DataFrame, title: str, limit: int = 25) -> None:
+    import pandas as pd
+
     table = Table(title=title)
     for column in frame.columns:
         table.add_column(
@@ -274,6 +283,8 @@ def _print_frame(frame: pd.DataFrame, title: str, limit: int = 25) -> None:
 
 
 def _interval(mean: float, low: float, high: float) -> str:
+    import pandas as pd
+
     return _number(mean) + ("" if pd.isna(low) else f" [{_number(low)}, {_number(high)}]")
 
 
@@ -308,6 +319,8 @@ def _range(key: str, spec: str) -> tuple[float, float]:
 
 
 def _levels(key: str, spec: str) -> list[Any]:
+    import numpy as np
+
     parts = spec.split(":")
     if len(parts) == 3:
         try:
@@ -330,6 +343,9 @@ def _levels(key: str, spec: str) -> list[Any]:
 
 
 def _read_design_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+    import pyarrow as pa
+
     if not path.is_file():
         raise InputError("no such file", path=path)
     try:
@@ -389,6 +405,8 @@ def sweep(
     firms: Firms = None,
 ) -> None:
     """Run a parameter sweep (factorial, Latin hypercube, Sobol' or your table) with replications."""
+    from districtlab.experiments.summary import check_outcomes
+
     with user_errors(preset_or_file):
         outcomes = list(outcome or SWEEP_OUTCOMES)
         base = _base_scenario(preset_or_file, programme, months, firms)
@@ -422,6 +440,8 @@ def _sweep_design(
     table: Path | None,
     root: np.random.SeedSequence,
 ) -> Design:
+    from districtlab.experiments import design_from_table, full_factorial, latin_hypercube, sobol_design
+
     if method == "table":
         if table is None:
             raise InputError("--design table needs --table FILE")
@@ -486,6 +506,10 @@ def compare_command(
     firms: Firms = None,
 ) -> None:
     """Compare programmes under common random numbers: means and paired differences with 95% CIs."""
+    from districtlab.experiments import Design, compare
+    from districtlab.experiments.compare import DEFAULT_OUTCOMES
+    from districtlab.experiments.summary import check_outcomes
+
     with user_errors(preset_or_file):
         outcomes = list(outcome or DEFAULT_OUTCOMES)
         names = [name.strip() for name in programmes.split(",") if name.strip()]
@@ -597,6 +621,10 @@ def sensitivity(
     firms: Firms = None,
 ) -> None:
     """Morris screening or Sobol' indices (SALib) of scalar outcomes and per-step series, with CIs and figures."""
+    from districtlab.experiments.sensitivity import analyse, morris_design, saltelli_design
+    from districtlab.experiments.summary import check_outcomes
+    from districtlab.viz import indices_over_steps, sensitivity_panels
+
     with user_errors(preset_or_file):
         if method not in ("morris", "sobol"):
             raise InputError(f"unknown method {method!r}: morris or sobol")
@@ -634,6 +662,8 @@ def sensitivity(
 
 
 def _print_indices(indices: SensitivityResult) -> None:
+    import pandas as pd
+
     scalar = indices.scalar()
     shown = ("mu_star", "sigma") if indices.method == "morris" else ("S1", "ST")
     for outcome, rows in scalar.groupby("outcome", sort=False):

@@ -181,7 +181,7 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
     table.add_row(
         "adopters (firm × technology)",
         f"{results[0].outcomes()['adopters'] - results[0].outcomes()['new_adopters']:,.0f}",
-        cell(outcomes["adopters"].to_numpy(), digits=1),
+        cell(outcomes["adopters"].to_numpy(), digits=0 if n == 1 else 1),
     )
     table.add_row(
         "laggard share (no technology)",

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from scipy import stats
 
 from districtlab.config import INSTRUMENTS, InstrumentShares, Scenario
 from districtlab.errors import InputError
@@ -87,6 +86,8 @@ def instrument_mix(
         raise InputError(f"prior must be positive, got {prior}")
     counts = _counts_by_name(project, by, list(INSTRUMENT_CODES))
     rows = []
+    from scipy import stats  # imported when used: scipy.stats takes half a second to load
+
     tail = (1 - credibility) / 2
     for group, row in counts.iterrows():
         alpha = row.to_numpy(dtype=float) + prior

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -25,10 +26,37 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from districtlab.errors import InputError
-from districtlab.experiments.runner import ExperimentResult
 
 DEFAULT_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
 TargetHalfWidth = float | Mapping[str, float] | None
+
+
+class Outcomes(Protocol):
+    """What a comparison reads: scenario names, one row of outcomes per run, and the seeding.
+
+    :class:`~districtlab.experiments.ExperimentResult` is one; so is any table of
+    runs with ``scenario`` and ``replication`` columns (see :class:`OutcomeTable`).
+    """
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    @property
+    def common_random_numbers(self) -> bool: ...
+
+    def outcomes(self) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class OutcomeTable:
+    """Runs made elsewhere, as a comparison reads them: one row per run."""
+
+    names: tuple[str, ...]
+    table: pd.DataFrame = field(repr=False)
+    common_random_numbers: bool
+
+    def outcomes(self) -> pd.DataFrame:
+        return self.table
 
 
 def mean_interval(values: NDArray[np.float64], confidence: float) -> tuple[float, float, float, float]:
@@ -70,7 +98,7 @@ def _target(target_half_width: TargetHalfWidth, outcome: str) -> float | None:
     return target_half_width
 
 
-def _check(result: ExperimentResult, outcomes: Sequence[str], baseline: str | None) -> pd.DataFrame:
+def _check(result: Outcomes, outcomes: Sequence[str], baseline: str | None) -> pd.DataFrame:
     table = result.outcomes()
     unknown = [name for name in outcomes if name not in table.columns]
     if unknown:
@@ -89,7 +117,7 @@ def _values(table: pd.DataFrame, scenario: str, outcome: str) -> pd.Series:
 
 
 def scenario_means(
-    result: ExperimentResult,
+    result: Outcomes,
     *,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     confidence: float = 0.95,
@@ -122,7 +150,7 @@ def scenario_means(
 
 
 def paired_differences(
-    result: ExperimentResult,
+    result: Outcomes,
     *,
     baseline: str,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
@@ -237,7 +265,7 @@ class Comparison:
 
 
 def compare(
-    result: ExperimentResult,
+    result: Outcomes,
     *,
     baseline: str | None = None,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
@@ -313,7 +341,7 @@ def fieller_ratio(
 
 
 def cost_per_additional(
-    result: ExperimentResult,
+    result: Outcomes,
     *,
     baseline: str,
     effect: str = "new_adopters",

@@ -19,11 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from districtlab.config import SIZE_CLASSES, Scenario
 from districtlab.experiments import ExperimentResult
-from districtlab.experiments.compare import fieller_ratio, mean_interval
+from districtlab.experiments.compare import (
+    OutcomeTable,
+    cost_per_additional,
+    paired_differences,
+    scenario_means,
+)
 
 CONFIDENCE = 0.95
 #: Outcomes every comparison reports, with how people read them: (label, unit scale, digits).
@@ -64,6 +68,11 @@ class ExperimentData:
         steps = next(iter(self.series.values())).shape[2]
         return np.arange(steps, dtype=np.float64) * float(self.scenarios[0].dt)
 
+    @property
+    def runs(self) -> OutcomeTable:
+        """The outcomes as :mod:`districtlab.experiments.compare` reads them."""
+        return OutcomeTable(self.names, self.outcomes, self.common_random_numbers)
+
     def values(self, name: str, outcome: str) -> NDArray[np.float64]:
         """One outcome of one design, in replication order."""
         rows = self.outcomes[self.outcomes["scenario"] == name].sort_values("replication")
@@ -91,73 +100,31 @@ def format_cost(ratio: float, low: float, high: float) -> str:
 
 
 def summary_table(data: ExperimentData, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)) -> pd.DataFrame:
-    """Tidy: design, outcome, mean, ci_low, ci_high, replications."""
-    rows = []
-    for name in data.names:
-        for outcome in outcomes:
-            mean, _, low, high = mean_interval(data.values(name, outcome), CONFIDENCE)
-            rows.append(
-                {
-                    "design": name,
-                    "outcome": outcome,
-                    "mean": mean,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "replications": data.replications,
-                }
-            )
-    return pd.DataFrame(rows)
+    """Tidy: design, outcome, mean, ci_low, ci_high, replications (from :func:`scenario_means`)."""
+    table = scenario_means(data.runs, outcomes=list(outcomes), confidence=CONFIDENCE)
+    return table.rename(columns={"scenario": "design"})[
+        ["design", "outcome", "mean", "ci_low", "ci_high", "replications"]
+    ]
 
 
 def difference_table(
     data: ExperimentData, *, baseline: str, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)
 ) -> pd.DataFrame:
-    """Tidy: design, baseline, outcome, difference (design minus baseline), ci_low, ci_high, paired."""
-    rows = []
-    for name in data.names:
-        if name == baseline:
-            continue
-        for outcome in outcomes:
-            values, base = data.values(name, outcome), data.values(baseline, outcome)
-            if data.common_random_numbers:
-                difference, _, low, high = mean_interval(values - base, CONFIDENCE)
-            else:
-                difference = float(values.mean() - base.mean())
-                interval = stats.ttest_ind(values, base, equal_var=False).confidence_interval(CONFIDENCE)
-                low, high = float(interval.low), float(interval.high)
-            rows.append(
-                {
-                    "design": name,
-                    "baseline": baseline,
-                    "outcome": outcome,
-                    "difference": difference,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "paired": data.common_random_numbers,
-                }
-            )
-    return pd.DataFrame(rows)
+    """Tidy: design, baseline, outcome, difference (design minus baseline), ci_low, ci_high, paired
+    (from :func:`paired_differences`)."""
+    table = paired_differences(data.runs, baseline=baseline, outcomes=list(outcomes), confidence=CONFIDENCE)
+    return table.rename(columns={"scenario": "design"})[
+        ["design", "baseline", "outcome", "difference", "ci_low", "ci_high", "paired"]
+    ]
 
 
 def cost_table(data: ExperimentData, *, baseline: str) -> pd.DataFrame:
-    """EUR of programme spend per additional adopter over ``baseline``, with Fieller's 95% interval."""
-    rows = []
-    for name in data.names:
-        if name == baseline:
-            continue
-        spend = data.values(name, "programme_spend_eur") - data.values(baseline, "programme_spend_eur")
-        gain = data.values(name, "new_adopters") - data.values(baseline, "new_adopters")
-        ratio, low, high = fieller_ratio(spend, gain, CONFIDENCE)
-        rows.append(
-            {
-                "design": name,
-                "baseline": baseline,
-                "eur_per_additional_adopter": ratio,
-                "ci_low": low,
-                "ci_high": high,
-            }
-        )
-    return pd.DataFrame(rows)
+    """EUR of programme spend per additional adopter over ``baseline``, with Fieller's 95% interval
+    (from :func:`cost_per_additional`)."""
+    table = cost_per_additional(data.runs, baseline=baseline, confidence=CONFIDENCE)
+    return table.rename(columns={"scenario": "design", "eur_per_additional": "eur_per_additional_adopter"})[
+        ["design", "baseline", "eur_per_additional_adopter", "ci_low", "ci_high"]
+    ]
 
 
 def size_table(data: ExperimentData) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.experiments.programmes import DistrictComparison
+from districtlab.report.analysis import format_interval
 from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.viz import additionality_bars, adoption_bands, channel_shares, size_class_adoption
 
@@ -25,21 +26,6 @@ class EmbeddedFigure:
     name: str
     caption: str
     uri: str
-
-
-def format_interval(
-    value: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1, unit: str = ""
-) -> str:
-    """'12.3 [10.1, 14.5]', with infinite bounds written as such."""
-
-    def show(number: float) -> str:
-        if np.isinf(number):
-            return "−∞" if number < 0 else "∞"
-        if np.isnan(number):
-            return "n/a"
-        return f"{number * scale:,.{digits}f}{unit}"
-
-    return f"{show(value)} [{show(low)}, {show(high)}]"
 
 
 def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
