@@ -12,8 +12,6 @@ line with exit status 2, before anything is written.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +31,7 @@ from rich.table import Table
 from districtlab.cli.common import console, error_console, user_errors
 from districtlab.config import Scenario
 from districtlab.errors import InputError
+from districtlab.io.files import write_atomically
 from districtlab.presets import load_scenario
 
 if TYPE_CHECKING:
@@ -221,36 +220,23 @@ def _run(
 # -- writing outputs -------------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _write_table(frame: pd.DataFrame, out: Path, name: str) -> list[Path]:
     """``name.csv`` and ``name.parquet`` in ``out``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     csv, parquet = out / f"{name}.csv", out / f"{name}.parquet"
-    _write_atomically(csv, frame.to_csv(index=False).encode("utf-8"))
+    write_atomically(csv, frame.to_csv(index=False).encode("utf-8"))
     buffer = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
-    _write_atomically(parquet, buffer.getvalue())
+    write_atomically(parquet, buffer.getvalue())
     return [csv, parquet]
 
 
 def _write_figure(figure: Figure, path: Path) -> Path:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150)
-    _write_atomically(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue())
     return path
 
 

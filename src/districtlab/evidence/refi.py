@@ -34,7 +34,6 @@ import pandas as pd
 
 from districtlab.errors import InputError
 from districtlab.evidence import safety
-from districtlab.evidence._files import atomic_write
 from districtlab.evidence.project import (
     CODE_COLUMNS,
     QdaImportWarning,
@@ -44,6 +43,7 @@ from districtlab.evidence.project import (
     stable_guid,
     typed_frame,
 )
+from districtlab.io.files import atomic_write
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"

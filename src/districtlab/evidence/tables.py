@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from districtlab.errors import InputError
-from districtlab.evidence._files import atomic_write
+from districtlab.io.files import atomic_write
 
 #: Suffixes :func:`write_table` understands.
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx", ".html")

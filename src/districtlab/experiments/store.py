@@ -45,7 +45,8 @@ from districtlab.errors import InputError
 from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan
 from districtlab.experiments.summary import RunSummary
-from districtlab.io.toml import dump_scenario, parse_scenario, write_text_atomically
+from districtlab.io.files import write_atomically
+from districtlab.io.toml import dump_scenario, parse_scenario
 
 if TYPE_CHECKING:
     import duckdb
@@ -318,7 +319,7 @@ class ExperimentStore:
         for entry in directory.iterdir():  # what a writer killed before the metadata was in place left
             if _METADATA_TEMPORARY.match(entry.name):
                 entry.unlink()
-        write_text_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
+        write_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
         for sub in (RUNS, SERIES):
             (directory / sub).mkdir(exist_ok=True)
         return cls(directory, plan, lock)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from districtlab.io.files import atomic_write
 from districtlab.results import RunResult
 from districtlab.viz import adoption_bands
 
@@ -39,11 +41,7 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
     tidy, outcomes = run_frames(results)
     written = []
     for name, frame in (("results.parquet", tidy), ("outcomes.parquet", outcomes)):
-        path = out / name
-        temporary = path.with_suffix(".parquet.tmp")
-        frame.to_parquet(temporary, index=False)
-        temporary.replace(path)  # readers never see half a file
-        written.append(path)
+        written.append(atomic_write(out / name, partial(frame.to_parquet, index=False)))
     first = results[0]
     shares = np.array([r.adoption_share().to_numpy() for r in results])  # replications x steps x technologies
     curves = {t.label: shares[:, :, i] for i, t in enumerate(first.scenario.technologies)}

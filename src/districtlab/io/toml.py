@@ -9,8 +9,6 @@ they are.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from pydantic import ValidationError
 
 from districtlab.config import Scenario
 from districtlab.errors import InputError, from_validation_error
+from districtlab.io.files import write_atomically
 
 
 def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
@@ -58,23 +57,8 @@ def dump_scenario(scenario: Scenario) -> str:
     return tomli_w.dumps(data)
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new one, never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     """Write ``scenario`` as TOML to ``path`` (atomically)."""
     path = Path(path)
-    write_text_atomically(path, dump_scenario(scenario))
+    write_atomically(path, dump_scenario(scenario))
     return path

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from districtlab.config import Scenario
 from districtlab.errors import InputError
-from districtlab.io.toml import load_scenario_file, parse_scenario, write_text_atomically
+from districtlab.io.files import write_atomically
+from districtlab.io.toml import load_scenario_file, parse_scenario
 
 _SUFFIX = ".toml"
 
@@ -52,5 +53,5 @@ def load_scenario(preset_name_or_path: str | Path) -> Scenario:
 def export_preset(name: str, path: str | Path) -> Path:
     """Write a preset as an editable TOML file, with its source comments."""
     path = Path(path)
-    write_text_atomically(path, preset_text(name))
+    write_atomically(path, preset_text(name))
     return path
