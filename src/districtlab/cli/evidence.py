@@ -46,6 +46,14 @@ TableOut = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write the table to a .csv, .parquet, .xlsx or .html file."),
 ]
+Offsets = Annotated[
+    str,
+    typer.Option(
+        "--offsets",
+        help="How a REFI-QDA file counts selection positions: auto (decide and say), codepoints "
+        "(REFI-QDA 1.5) or utf16 (NVivo).",
+    ),
+]
 Coders = Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")]
 EdgesPath = Annotated[Path, typer.Argument(help="Edge list (.csv, with --nodes) or GraphML file.")]
 NodesPath = Annotated[
@@ -72,11 +80,44 @@ def _warnings_as_lines() -> Iterator[None]:
         error_console.print(f"warning: {warning.message}", markup=False)
 
 
-def _load(path: Path) -> QdaProject:
+def _load(path: Path, offsets: str = "auto", validate: bool = False) -> QdaProject:
     from districtlab.evidence import read_qda
+    from districtlab.evidence.offsets import OFFSET_CONVENTIONS
 
+    if offsets not in OFFSET_CONVENTIONS:
+        raise InputError(f"--offsets must be one of {', '.join(OFFSET_CONVENTIONS)}, not {offsets!r}")
     with _warnings_as_lines():
-        return read_qda(path)
+        return read_qda(path, offsets=offsets, validate=validate)
+
+
+def _writable_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be created or written, before any work is done."""
+    import os
+
+    if out.exists() and not out.is_dir():
+        raise InputError("--out must be a folder, and this is a file", path=out)
+    ancestor = out
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"--out cannot be created: {ancestor} is a file, not a folder", path=out)
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"--out cannot be written: no permission to write in {ancestor}", path=out)
+
+
+def _writable_file(out: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output file with the wrong suffix or in a folder that is missing or read-only."""
+    import os
+
+    if out.suffix.lower() not in suffixes:
+        raise InputError(f"--out must end in {' or '.join(suffixes)}", path=out)
+    if out.is_dir():
+        raise InputError("--out is a folder; give a file name", path=out)
+    parent = out.parent
+    if not parent.is_dir():
+        raise InputError(f"--out cannot be written: the folder {parent} does not exist", path=out)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"--out cannot be written: no permission to write in {parent}", path=out)
 
 
 def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
@@ -108,6 +149,11 @@ def import_project(
     table_format: Annotated[
         str, typer.Option("--format", help="Table format for --out: csv or parquet.")
     ] = "csv",
+    offsets: Offsets = "auto",
+    validate: Annotated[
+        bool,
+        typer.Option("--validate", help="Check a REFI-QDA project against the REFI-QDA schema (offline)."),
+    ] = False,
 ) -> None:
     """Import a coded project, show what it holds, and optionally write its tables."""
     import pandas as pd
@@ -117,14 +163,17 @@ def import_project(
     with user_errors():
         if table_format not in ("csv", "parquet"):
             raise InputError(f"--format must be csv or parquet, not {table_format!r}")
-        project = _load(path)
+        if out is not None:
+            _writable_folder(out)
+        project = _load(path, offsets, validate)
         counts = pd.DataFrame({"count": project.counts()})
         counts.index.name = project.name
         _show(counts, f"{path.name}")
         if out is not None:
-            if out.exists() and not out.is_dir():
-                raise InputError("--out must be a folder", path=out)
-            out.mkdir(parents=True, exist_ok=True)
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise InputError(f"--out cannot be created ({error.strerror})", path=out) from None
             tables = {
                 "users": project.users,
                 "codes": project.codes,
@@ -134,6 +183,10 @@ def import_project(
                 "case_sources": project.case_sources,
                 "variables": project.variables,
                 "variable_values": project.variable_values,
+                "notes": project.notes,
+                "sets": project.sets,
+                "links": project.links,
+                "regions": project.regions,
             }
             for name, frame in tables.items():
                 write_table(frame, out / f"{name}.{table_format}")
@@ -151,12 +204,13 @@ def matrix(
     max_excerpts: Annotated[int, typer.Option("--max-excerpts", min=1, help="Excerpts per cell.")] = 3,
     coder: Coders = None,
     out: TableOut = None,
+    offsets: Offsets = "auto",
 ) -> None:
     """Case-ordered meta-matrix: cases (or districts, ...) x codes."""
     from districtlab.evidence import meta_matrix, meta_matrix_wide, write_table
 
     with user_errors():
-        project = _load(path)
+        project = _load(path, offsets)
         tidy = meta_matrix(
             project, by=by, cell=cell, order_by=order_by, max_excerpts=max_excerpts, coders=coder
         )
@@ -177,12 +231,13 @@ def cooccurrence_command(
     ] = "c_coefficient",
     coder: Coders = None,
     out: TableOut = None,
+    offsets: Offsets = "auto",
 ) -> None:
     """Code co-occurrence with counts and the c-coefficient."""
     from districtlab.evidence import cooccurrence, cooccurrence_wide, write_table
 
     with user_errors():
-        project = _load(path)
+        project = _load(path, offsets)
         table = cooccurrence(project, scope=scope, coders=coder)
         wide = cooccurrence_wide(table, value)
         if out is None:
@@ -214,6 +269,7 @@ def reliability(
     level: Annotated[str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")] = "nominal",
     coder: Coders = None,
     out: TableOut = None,
+    offsets: Offsets = "auto",
 ) -> None:
     """Inter-coder reliability per code and pooled: Krippendorff's alpha, Cohen's and Fleiss' kappa."""
     import pandas as pd
@@ -221,7 +277,7 @@ def reliability(
     from districtlab.evidence import reliability_by_code, write_table
 
     with user_errors():
-        project = _load(path)
+        project = _load(path, offsets)
         units: str | pd.DataFrame = unit
         if units_file is not None:
             units = pd.read_csv(units_file)
@@ -244,6 +300,8 @@ def codebook(
     from districtlab.evidence import study_codebook, study_codebook_file, write_codebook
 
     with user_errors():
+        if out is not None:
+            _writable_file(out, (".qdc", ".yaml", ".yml"))
         codes = study_codebook()
         if out is None:
             _show(
@@ -256,7 +314,9 @@ def codebook(
         if suffix == ".qdc":
             write_codebook(codes, out)
         elif suffix in (".yaml", ".yml"):
-            out.write_text(study_codebook_file("yaml").read_text(encoding="utf-8"), encoding="utf-8")
+            from districtlab.io.files import write_atomically
+
+            write_atomically(out, study_codebook_file("yaml").read_bytes())
         else:
             raise InputError("the codebook is exported as .qdc or .yaml", path=out)
         console.print(f"wrote {out}")
