@@ -55,10 +55,16 @@ Offsets = Annotated[
     ),
 ]
 Coders = Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")]
-EdgesPath = Annotated[Path, typer.Argument(help="Edge list (.csv, with --nodes) or GraphML file.")]
+EdgesPath = Annotated[
+    Path,
+    typer.Argument(help="Edge list (.csv, with --nodes), GraphML, Pajek (.net) or UCINET DL (.dl) file."),
+]
 NodesPath = Annotated[
     Path | None,
-    typer.Option("--nodes", help="Node table (.csv) with id, type and optional district, size_class."),
+    typer.Option(
+        "--nodes",
+        help="Node table (.csv): id, and type, district, size_class or any other column (kept as attributes).",
+    ),
 ]
 Semantics = Annotated[
     str,
@@ -322,10 +328,25 @@ def codebook(
         console.print(f"wrote {out}")
 
 
-def _network(edges: Path, nodes: Path | None, semantics: str) -> nx.DiGraph:
+def _network(edges: Path, nodes: Path | None, semantics: str, *, require_types: bool = True) -> nx.DiGraph:
     from districtlab.evidence import read_knowledge_network
 
-    return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics)
+    return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics, require_types=require_types)
+
+
+Pivots = Annotated[
+    int,
+    typer.Option(
+        "--pivots",
+        min=2,
+        help="Above --exact-max-nodes nodes, betweenness and closeness are estimated from this many "
+        "sampled source nodes.",
+    ),
+]
+ExactMaxNodes = Annotated[
+    int,
+    typer.Option("--exact-max-nodes", min=3, help="Exact betweenness and closeness up to this many nodes."),
+]
 
 
 @network_app.command("roles")
@@ -333,6 +354,14 @@ def roles(
     edges: EdgesPath,
     nodes: NodesPath = None,
     semantics: Semantics = "flow",
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="Node attribute (e.g. district) whose groups are the clusters: ties to other groups count "
+            "as external. Without it, nodes of type 'external' are the outside world.",
+        ),
+    ] = None,
     balance_tolerance: Annotated[
         float,
         typer.Option("--balance-tolerance", help="|out-in|/(out+in) up to which ties are balanced."),
@@ -344,28 +373,53 @@ def roles(
             help="Morrison: district actors a gatekeeper must pass knowledge to.",
         ),
     ] = 1,
+    pivots: Pivots = 64,
+    exact_max_nodes: ExactMaxNodes = 2000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sampled source nodes.")] = 0,
     out: TableOut = None,
 ) -> None:
     """Centralities, Giuliani & Bell cognitive roles and Morrison's gatekeeper conditions."""
+    from districtlab.cli.progress import progress_bar
     from districtlab.evidence import centralities, cognitive_roles, morrison_gatekeepers, write_table
     from districtlab.evidence.networks import node_table
+    from districtlab.evidence.roles import roles_by_group
 
     with user_errors():
-        graph = _network(edges, nodes, semantics)
-        table = node_table(graph).join(centralities(graph))
-        table = table.join(
-            cognitive_roles(graph, balance_tolerance=balance_tolerance).drop(
-                columns=["in_degree", "out_degree"]
+        if out is not None:
+            _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
+        graph = _network(edges, nodes, semantics, require_types=group is None)
+        if graph.number_of_nodes() > exact_max_nodes:
+            error_console.print(
+                f"note: {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} ties: betweenness and "
+                f"closeness are estimated from {pivots} sampled source nodes (seed {seed}); exact up to "
+                f"{exact_max_nodes:,} nodes (--exact-max-nodes)",
+                markup=False,
             )
-        )
-        table = table.join(
-            morrison_gatekeepers(graph, min_internal_recipients=min_recipients).drop(
-                columns="internal_recipients"
+        with progress_bar("shortest paths", 3 * pivots) as update:
+            measures = centralities(
+                graph, pivots=pivots, exact_max_nodes=exact_max_nodes, seed=seed, progress=update
             )
-        )
+        attributes = ("type", "district", "size_class") if group is None else (group, "type")
+        table = node_table(graph, tuple(dict.fromkeys(attributes))).join(measures)
+        if group is None:
+            table = table.join(
+                cognitive_roles(graph, balance_tolerance=balance_tolerance).drop(
+                    columns=["in_degree", "out_degree"]
+                )
+            )
+            table = table.join(
+                morrison_gatekeepers(graph, min_internal_recipients=min_recipients).drop(
+                    columns="internal_recipients"
+                )
+            )
+        else:
+            grouped = roles_by_group(
+                graph, group, balance_tolerance=balance_tolerance, min_internal_recipients=min_recipients
+            )
+            table = table.join(grouped.drop(columns=["group", "in_degree", "out_degree"]))
         if out is None:
             shown = [
-                "type",
+                group or "type",
                 "in_degree",
                 "out_degree",
                 "betweenness",
@@ -375,7 +429,7 @@ def roles(
                 "diffuses_internally",
                 "gatekeeper",
             ]
-            _show(table[shown], f"{edges.name}: knowledge roles")
+            _show(table[shown], f"{edges.name}: knowledge roles" + (f" within each {group}" if group else ""))
         else:
             write_table(table.reset_index(), out, title=f"{edges.name}: knowledge roles")
             console.print(f"wrote {out}")
@@ -393,11 +447,13 @@ def brokerage(
     credit: Annotated[str, typer.Option("--credit", help="full (sna) or split (UCINET 1/k).")] = "full",
     out: TableOut = None,
 ) -> None:
-    """Gould-Fernandez brokerage roles with z-scores from sna's null model."""
+    """Gould-Fernandez brokerage roles with z-scores from sna's null model (any node attribute as groups)."""
     from districtlab.evidence import brokerage_roles, write_table
 
     with user_errors():
-        graph = _network(edges, nodes, semantics)
+        if out is not None:
+            _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
+        graph = _network(edges, nodes, semantics, require_types=False)
         table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit)
         if out is None:
             _show(table, f"{edges.name}: brokerage by {group}")
