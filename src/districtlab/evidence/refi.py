@@ -35,6 +35,7 @@ in the archive, so that reading the written file gives back the same tables.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
@@ -1004,8 +1005,22 @@ def _serialise(root: Element) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _write_zip(target: str, document: bytes, files: dict[str, bytes]) -> None:
+def project_archive(project: QdaProject) -> bytes:
+    """The bytes of the ``.qdpx`` :func:`write_project` writes: the same project gives the same bytes."""
+    root, files = _project_tree(project)
+    buffer = io.BytesIO()
+    _write_zip(buffer, _serialise(root), files)
+    return buffer.getvalue()
+
+
+#: Every member gets this timestamp, so that an archive depends on its content only.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_zip(target: str | io.BytesIO, document: bytes, files: dict[str, bytes]) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", document)
-        for member, data in files.items():
-            archive.writestr(member, data)
+        for member, data in {"project.qde": document, **files}.items():
+            info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
