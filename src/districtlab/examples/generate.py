@@ -351,7 +351,12 @@ def _qda_project() -> tuple[bytes, dict[str, int]]:
         name: stable_guid("sample", "variable", name)
         for name in ("district", "actor_type", "language", "interview")
     }
-    sources, segments, cases, memberships, values, texts = [], [], [], [], [], {}
+    sources: list[dict[str, Any]] = []
+    segments: list[dict[str, Any]] = []
+    cases: list[dict[str, Any]] = []
+    memberships: list[dict[str, Any]] = []
+    values: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
     interview = 0
     for district in DISTRICTS:
         number = 0
@@ -515,7 +520,8 @@ COMMON_ASKS = {("rti", "external"): 1.0, ("association", "rti"): 1.0, ("policyma
 
 def _survey() -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = _streams()["networks"]
-    actors, ties = [], []
+    actors: list[dict[str, Any]] = []
+    ties: list[dict[str, Any]] = []
     for district in DISTRICTS:
         prefix = district.key[0].upper()
         members: dict[str, list[str]] = {}
