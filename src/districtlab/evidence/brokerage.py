@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from districtlab._rng import RNGLike
 from districtlab.errors import InputError
@@ -54,9 +55,11 @@ def _groups(graph: nx.DiGraph, group_attr: str) -> tuple[list[Hashable], np.ndar
     return nodes, codes.astype(np.int64)
 
 
-def _adjacency(graph: nx.DiGraph, nodes: list[Hashable]) -> np.ndarray:
-    adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=None, dtype=float) != 0
-    np.fill_diagonal(adjacency, False)
+def _adjacency(graph: nx.DiGraph, nodes: list[Hashable]) -> sparse.csr_array:
+    """Boolean arcs without self-loops, sparse: memory grows with the arcs, not with nodes squared."""
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, dtype=bool, format="csr")
+    adjacency.setdiag(False)
+    adjacency.eliminate_zeros()
     return adjacency
 
 
@@ -65,7 +68,7 @@ def brokerage_counts(adjacency: np.ndarray, groups: np.ndarray, *, credit: str =
 
     Parameters
     ----------
-    adjacency : ndarray of bool, shape (n, n)
+    adjacency : ndarray or scipy sparse array of bool, shape (n, n)
         ``adjacency[a, b]`` is true when knowledge flows from ``a`` to ``b``; the
         diagonal is ignored.
     groups : ndarray of int, shape (n,)
@@ -80,19 +83,25 @@ def brokerage_counts(adjacency: np.ndarray, groups: np.ndarray, *, credit: str =
     """
     if credit not in CREDITS:
         raise InputError(f"credit must be 'full' or 'split', not {credit!r}")
-    arcs = adjacency.copy()
-    np.fill_diagonal(arcs, False)
-    two_paths = arcs.astype(np.int64) @ arcs.astype(np.int64) if credit == "split" else None
+    # Sparse rows (who each node sends to) and columns (who sends to it): the work is one
+    # senders x receivers block per broker, so large sparse networks fit in memory.
+    arcs = sparse.csr_array(adjacency, dtype=bool)
+    arcs.setdiag(False)
+    arcs.eliminate_zeros()
+    incoming = arcs.T.tocsr()
+    two_paths = (arcs.astype(np.int64) @ arcs.astype(np.int64)).tocsr() if credit == "split" else None
     counts = np.zeros((arcs.shape[0], len(ROLES)))
     for broker in range(arcs.shape[0]):
-        senders = np.flatnonzero(arcs[:, broker])
-        receivers = np.flatnonzero(arcs[broker, :])
+        senders = incoming.indices[incoming.indptr[broker] : incoming.indptr[broker + 1]]
+        receivers = arcs.indices[arcs.indptr[broker] : arcs.indptr[broker + 1]]
         if senders.size == 0 or receivers.size == 0:
             continue
-        open_path = ~arcs[np.ix_(senders, receivers)] & (senders[:, None] != receivers[None, :])
+        direct = arcs[senders][:, receivers].toarray()
+        open_path = ~direct & (senders[:, None] != receivers[None, :])
         weight = open_path.astype(float)
         if two_paths is not None:
-            weight = np.divide(weight, two_paths[np.ix_(senders, receivers)], out=weight, where=open_path)
+            brokers = two_paths[senders][:, receivers].toarray()
+            weight = np.divide(weight, brokers, out=weight, where=open_path)
         source_group = groups[senders][:, None]
         target_group = groups[receivers][None, :]
         own = groups[broker]
