@@ -160,8 +160,22 @@ def test_sampled_measures_approximate_the_exact_ones_and_repeat_with_the_seed() 
     for column in ("betweenness", "in_closeness", "out_closeness"):
         assert np.corrcoef(exact[column], sampled[column])[0, 1] > 0.85, column
         assert sampled[column].mean() == pytest.approx(exact[column].mean(), rel=0.1), column
-    assert calls[-1] == (450, 450)
+    assert calls[-1] == (150, 150)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_with_every_node_a_pivot_the_estimates_are_networkx_exact_values() -> None:
+    from districtlab.evidence.networks import _sampled_path_measures
+
+    graph = nx.gnp_random_graph(120, 0.04, seed=11, directed=True)
+    betweenness, in_closeness, out_closeness = _sampled_path_measures(graph, 120, 0, None)
+    exact = (
+        nx.betweenness_centrality(graph),
+        nx.closeness_centrality(graph),
+        nx.closeness_centrality(graph.reverse()),
+    )
+    for estimate, truth in zip((betweenness, in_closeness, out_closeness), exact, strict=True):
+        assert estimate == pytest.approx(truth, abs=1e-12)
 
 
 def test_roles_on_a_big_network_says_it_samples(tmp_path: Path) -> None:

@@ -395,7 +395,7 @@ def roles(
                 f"{exact_max_nodes:,} nodes (--exact-max-nodes)",
                 markup=False,
             )
-        with progress_bar("shortest paths", 3 * pivots) as update:
+        with progress_bar("shortest paths from sampled sources", pivots) as update:
             measures = centralities(
                 graph, pivots=pivots, exact_max_nodes=exact_max_nodes, seed=seed, progress=update
             )

@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.sparse import csgraph
 
 from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.errors import InputError
@@ -332,20 +333,39 @@ def _read_csv_network(
             graph.add_node(node, **attributes)
     edges = _read_table(path)
     _require(edges, [source_col, target_col], path)
-    has_weight = weight_col in edges.columns
-    for line, row in enumerate(edges.to_dict("records"), start=2):
-        source, target = str(row[source_col]).strip(), str(row[target_col]).strip()
-        for node in (source, target):
-            if not node:
-                raise InputError("an edge names an empty node", path=path, field=f"line {line}")
-            if nodes_path is not None and node not in graph:
+    # Column-wise checks (millions of ties are read in seconds); the first bad line is reported.
+    sources, targets = edges[source_col].str.strip(), edges[target_col].str.strip()
+    lines = pd.RangeIndex(2, len(edges) + 2)
+    empty = ((sources == "") | (targets == "")).to_numpy()
+    if empty.any():
+        raise InputError("an edge names an empty node", path=path, field=f"line {lines[empty.argmax()]}")
+    if nodes_path is not None:
+        for column in (sources, targets):
+            unknown = (~column.isin(graph.nodes)).to_numpy()
+            if unknown.any():
+                first = int(unknown.argmax())
                 raise InputError(
-                    f"node {node!r} is not in the node table {nodes_path.name}",
+                    f"node {column.iloc[first]!r} is not in the node table {nodes_path.name}",
                     path=path,
-                    field=f"line {line}",
+                    field=f"line {lines[first]}",
                 )
-        weight = _weight(row[weight_col] if has_weight else None, path, f"line {line}")
-        _add_edge(graph, source, target, weight)
+    if weight_col in edges.columns:
+        given = edges[weight_col].str.strip()
+        weights = pd.to_numeric(given.where(given != "", "1"), errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(weights) | (weights < 0)
+        if bad.any():
+            first = int(bad.argmax())
+            _weight(given.iloc[first], path, f"line {lines[first]}")  # raises with the value as written
+    else:
+        weights = np.ones(len(edges))
+    summed = (
+        pd.DataFrame({"source": sources.to_numpy(), "target": targets.to_numpy(), "weight": weights})
+        .groupby(["source", "target"], sort=False)["weight"]
+        .sum()
+    )
+    graph.add_edges_from(
+        (source, target, {"weight": float(weight)}) for (source, target), weight in summed.items()
+    )
     return graph
 
 
@@ -490,12 +510,12 @@ def node_table(
     return frame
 
 
-#: Up to this many nodes, betweenness and closeness are exact (Brandes, one search
-#: per node). Above it they are estimated from :data:`DEFAULT_PIVOTS` sampled
-#: source nodes (Brandes and Pich 2007 for betweenness, as networkx's ``k``;
-#: Eppstein and Wang 2004 for closeness), because exact values on millions of
-#: ties take hours: ASSUMPTION, 2,000 nodes keeps the exact path under about a
-#: minute on a laptop for district-sized surveys, which have a few hundred actors.
+#: Up to this many nodes, betweenness and closeness are exact (networkx; Brandes,
+#: one search per node). Above it they are estimated from :data:`DEFAULT_PIVOTS`
+#: sampled source nodes (Brandes and Pich 2007 for betweenness, as networkx's
+#: ``k``; Eppstein and Wang 2004 for closeness), because exact values on millions
+#: of ties take hours: ASSUMPTION, 2,000 nodes keeps the exact path to seconds,
+#: and district surveys have a few hundred actors.
 EXACT_MAX_NODES = 2_000
 
 #: Sampled source nodes for the approximations above :data:`EXACT_MAX_NODES`.
@@ -583,46 +603,81 @@ def _sampled_path_measures(
 ) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
     """Betweenness and closeness estimated from ``pivots`` source nodes.
 
-    Betweenness: the dependencies accumulated from the pivots (networkx's
-    ``betweenness_centrality_subset``, chunk by chunk for progress), scaled by
-    ``n / pivots`` and normalised as ``betweenness_centrality(k=pivots)`` does.
-    Closeness: distances from the pivots stand for distances from everyone
-    (Eppstein and Wang 2004); a node's estimate is the share of pivots that
-    reach it over their mean distance, networkx's Wasserman-Faust form.
+    Betweenness: Brandes' dependencies accumulated from the pivots (Brandes and
+    Pich 2007), scaled by ``n / pivots`` and normalised as networkx's
+    ``betweenness_centrality(k=pivots)``. Closeness: distances from the pivots
+    stand for distances from everyone (Eppstein and Wang 2004); a node's
+    estimate is the share of the other pivots that reach it over their mean
+    distance, networkx's Wasserman-Faust form. With every node a pivot both are
+    exact (a test checks this against networkx).
+
+    Hand-written on scipy's breadth-first search (:func:`scipy.sparse.csgraph.shortest_path`)
+    and numpy, level by level, because networkx's pure-Python searches take hours
+    on millions of ties and no well-kept library installed here samples sources.
     """
     nodes = list(flows.nodes)
     n = len(nodes)
     generator = np.random.default_rng(as_seed_sequence(seed))
-    chosen = [nodes[index] for index in generator.choice(n, size=pivots, replace=False)]
-    total = 3 * pivots
-    done = 0
-    betweenness = dict.fromkeys(nodes, 0.0)
-    chunk = max(1, pivots // 16)
-    for first in range(0, pivots, chunk):
-        part = nx.betweenness_centrality_subset(flows, chosen[first : first + chunk], nodes, normalized=False)
-        for node, value in part.items():
-            betweenness[node] += value
-        done += len(chosen[first : first + chunk])
+    chosen = generator.choice(n, size=pivots, replace=False)
+    arcs = nx.to_scipy_sparse_array(flows, nodelist=nodes, weight=None, dtype=bool, format="csr")
+    source, target = arcs.nonzero()
+    backwards = arcs.T.tocsr()
+    betweenness = np.zeros(n)
+    reached_in, distance_in = np.zeros(n), np.zeros(n)
+    reached_out, distance_out = np.zeros(n), np.zeros(n)
+    for done, pivot in enumerate(chosen, start=1):
+        forward = csgraph.shortest_path(arcs, directed=True, unweighted=True, indices=int(pivot))
+        betweenness += _dependencies(forward, source, target, int(pivot), n)
+        _add_distances(forward, int(pivot), reached_in, distance_in)
+        backward = csgraph.shortest_path(backwards, directed=True, unweighted=True, indices=int(pivot))
+        _add_distances(backward, int(pivot), reached_out, distance_out)
         if progress is not None:
-            progress(done, total)
+            progress(done, pivots)
     scale = (n / pivots) / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    betweenness = {node: value * scale for node, value in betweenness.items()}
+    is_pivot = np.zeros(n)
+    is_pivot[chosen] = 1.0
+    others = pivots - is_pivot  # the pivots that could reach a node (never itself)
 
-    def closeness(graph: nx.DiGraph) -> dict[Hashable, float]:
-        nonlocal done
-        reached = dict.fromkeys(nodes, 0)
-        distance = dict.fromkeys(nodes, 0)
-        for pivot in chosen:
-            for node, length in nx.single_source_shortest_path_length(graph, pivot).items():
-                if node != pivot:
-                    reached[node] += 1
-                    distance[node] += length
-            done += 1
-            if progress is not None:
-                progress(done, total)
-        return {
-            node: (reached[node] / pivots) / (distance[node] / reached[node]) if reached[node] else 0.0
-            for node in nodes
-        }
+    def closeness(reached: np.ndarray, distance: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(others > 0, reached / np.where(others > 0, others, 1), 0.0)
+            return np.where(reached > 0, share * reached / np.where(distance > 0, distance, 1), 0.0)
 
-    return betweenness, closeness(flows), closeness(flows.reverse(copy=False))
+    return (
+        dict(zip(nodes, (betweenness * scale).tolist(), strict=True)),
+        dict(zip(nodes, closeness(reached_in, distance_in).tolist(), strict=True)),
+        dict(zip(nodes, closeness(reached_out, distance_out).tolist(), strict=True)),
+    )
+
+
+def _dependencies(
+    distance: np.ndarray, source: np.ndarray, target: np.ndarray, pivot: int, n: int
+) -> np.ndarray:
+    """Brandes' dependency of every node on the shortest paths from ``pivot`` (unweighted, directed)."""
+    reachable = np.isfinite(distance)
+    tight = reachable[source] & (distance[target] == distance[source] + 1)
+    tight_source, tight_target = source[tight], target[tight]
+    level = distance[tight_source].astype(np.int64)
+    order = np.argsort(level, kind="stable")
+    tight_source, tight_target, level = tight_source[order], tight_target[order], level[order]
+    bounds = np.searchsorted(level, np.arange(level.max() + 2 if level.size else 1))
+    paths = np.zeros(n)
+    paths[pivot] = 1.0
+    for depth in range(len(bounds) - 1):  # shortest-path counts, level by level outwards
+        edges = slice(bounds[depth], bounds[depth + 1])
+        paths += np.bincount(tight_target[edges], weights=paths[tight_source[edges]], minlength=n)
+    dependency = np.zeros(n)
+    for depth in range(len(bounds) - 2, -1, -1):  # dependencies, level by level inwards
+        edges = slice(bounds[depth], bounds[depth + 1])
+        heads, tails = tight_source[edges], tight_target[edges]
+        share = paths[heads] / paths[tails] * (1.0 + dependency[tails])
+        dependency += np.bincount(heads, weights=share, minlength=n)
+    dependency[pivot] = 0.0
+    return dependency
+
+
+def _add_distances(distance: np.ndarray, pivot: int, reached: np.ndarray, total: np.ndarray) -> None:
+    hit = np.isfinite(distance)
+    hit[pivot] = False
+    reached[hit] += 1
+    total[hit] += distance[hit]
