@@ -285,3 +285,36 @@ def test_codebook_out_is_checked_before_writing(tmp_path: Path) -> None:
     assert_one_line_exit_2(["codebook", "--out", str(tmp_path)], ".qdc")
     assert blocker.read_text(encoding="utf-8") == "keep me"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_full_disk_while_writing_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from districtlab.evidence import tables
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "m.csv"))
+
+    monkeypatch.setattr(tables, "atomic_write", full)  # every table write goes through it
+    archive = write_atlas_like(tmp_path / "atlas.qdpx")
+    assert_one_line_exit_2(
+        ["matrix", str(archive), "--out", str(tmp_path / "m.csv")], "No space left on device"
+    )
+    assert_one_line_exit_2(
+        ["import", str(archive), "--out", str(tmp_path / "tables")], "No space left on device"
+    )
+
+
+def test_a_corrupt_taguette_spreadsheet_is_one_line(tmp_path: Path) -> None:
+    sheet = tmp_path / "tags.xlsx"
+    pd.DataFrame({"id": [1], "document": ["I01"], "tag": ["cost"], "content": ["Too dear."]}).to_excel(
+        sheet, index=False
+    )
+    with zipfile.ZipFile(sheet) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(sheet.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 3, start + 20):
+        data[offset] ^= 0x5A
+    sheet.write_bytes(bytes(data))
+    assert_one_line_exit_2(["import", str(sheet)])

@@ -77,6 +77,17 @@ Semantics = Annotated[
 
 
 @contextmanager
+def _user_errors() -> Iterator[None]:
+    """:func:`user_errors`, with any operating-system error (a full disk, a path under a file) as one line."""
+    with user_errors():
+        try:
+            yield
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise InputError(f"{where}{error.strerror or error}") from None
+
+
+@contextmanager
 def _warnings_as_lines() -> Iterator[None]:
     """Show library warnings as one line each on stderr, as the CLI's errors are."""
     with warnings.catch_warnings(record=True) as caught:
@@ -166,7 +177,7 @@ def import_project(
 
     from districtlab.evidence import write_table
 
-    with user_errors():
+    with _user_errors():
         if table_format not in ("csv", "parquet"):
             raise InputError(f"--format must be csv or parquet, not {table_format!r}")
         if out is not None:
@@ -215,7 +226,7 @@ def matrix(
     """Case-ordered meta-matrix: cases (or districts, ...) x codes."""
     from districtlab.evidence import meta_matrix, meta_matrix_wide, write_table
 
-    with user_errors():
+    with _user_errors():
         project = _load(path, offsets)
         tidy = meta_matrix(
             project, by=by, cell=cell, order_by=order_by, max_excerpts=max_excerpts, coders=coder
@@ -242,7 +253,7 @@ def cooccurrence_command(
     """Code co-occurrence with counts and the c-coefficient."""
     from districtlab.evidence import cooccurrence, cooccurrence_wide, write_table
 
-    with user_errors():
+    with _user_errors():
         project = _load(path, offsets)
         table = cooccurrence(project, scope=scope, coders=coder)
         wide = cooccurrence_wide(table, value)
@@ -282,7 +293,7 @@ def reliability(
 
     from districtlab.evidence import reliability_by_code, write_table
 
-    with user_errors():
+    with _user_errors():
         project = _load(path, offsets)
         units: str | pd.DataFrame = unit
         if units_file is not None:
@@ -305,7 +316,7 @@ def codebook(
     """Show the study's codebook, or export it for a QDA tool (.qdc) or for editing (.yaml)."""
     from districtlab.evidence import study_codebook, study_codebook_file, write_codebook
 
-    with user_errors():
+    with _user_errors():
         if out is not None:
             _writable_file(out, (".qdc", ".yaml", ".yml"))
         codes = study_codebook()
@@ -384,7 +395,7 @@ def roles(
     from districtlab.evidence.networks import node_table
     from districtlab.evidence.roles import roles_by_group
 
-    with user_errors():
+    with _user_errors():
         if out is not None:
             _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
         graph = _network(edges, nodes, semantics, require_types=group is None)
@@ -450,7 +461,7 @@ def brokerage(
     """Gould-Fernandez brokerage roles with z-scores from sna's null model (any node attribute as groups)."""
     from districtlab.evidence import brokerage_roles, write_table
 
-    with user_errors():
+    with _user_errors():
         if out is not None:
             _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
         graph = _network(edges, nodes, semantics, require_types=False)
@@ -482,7 +493,7 @@ def scenario(
     from districtlab.io.toml import save_scenario
     from districtlab.presets import load_scenario
 
-    with user_errors():
+    with _user_errors():
         graph = _network(edges, nodes, semantics)
         observed = scenario_with_observed_network(load_scenario(preset), graph, source=str(edges))
         save_scenario(observed, out)
