@@ -82,6 +82,8 @@ def _user_errors() -> Iterator[None]:
     with user_errors():
         try:
             yield
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            raise  # user_errors words these
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             raise InputError(f"{where}{error.strerror or error}") from None
