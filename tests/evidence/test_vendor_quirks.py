@@ -16,6 +16,8 @@ from districtlab.evidence.offsets import choose_convention, utf16_to_codepoints
 
 from ._builders import (
     ATLAS_FREE_QUOTATION,
+    ATLAS_SOURCE,
+    ATLAS_TEXT,
     ATLAS_TRIPLE,
     NVIVO_PASSAGES,
     atlas_like_qde,
@@ -157,3 +159,24 @@ def test_schema_validation_reports_the_first_violation_in_one_line(tmp_path: Pat
     result = runner.invoke(evidence_app, ["import", str(archive), "--validate"])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_free_quotation_commented_through_a_note_keeps_the_note_as_its_description(tmp_path: Path) -> None:
+    note = "E9000000-0000-4000-8000-000000000001"
+    document = atlas_like_qde().replace(
+        "<Description>Training, not technology: compare with the RTI interviews.</Description>",
+        f'<NoteRef targetGUID="{note}"/>',
+    )
+    document = document.replace(
+        "</Sources>",
+        f'</Sources><Notes><Note guid="{note}" name="Comment 1:3"><PlainTextContent>Ask about the '
+        "courses.</PlainTextContent></Note></Notes>",
+    )
+    archive = write_zip(
+        tmp_path / "noted.qdpx", {"project.qde": document, "Sources/" + ATLAS_SOURCE + ".txt": ATLAS_TEXT}
+    )
+    project = read_project(archive)
+    free = project.segments[project.segments["code_guid"].isna()].iloc[0]
+    assert free["text"] == ATLAS_FREE_QUOTATION
+    assert free["description"] == "Ask about the courses."
+    assert project.notes["name"].tolist() == ["Comment 1:3"]

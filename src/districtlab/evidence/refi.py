@@ -376,12 +376,15 @@ class _ProjectReader:
         self.missing: list[str] = []
         self.overruns = 0
         self.regions: list[dict[str, Any]] = []
+        self.note_texts: dict[str, str] = {}
 
     def read(self) -> QdaProject:
         root = self.root
         code_parent = root.find("CodeBook/Codes")
         codes = list(_read_codes(code_parent, None, self.path)) if code_parent is not None else []
         known_codes = {code["guid"] for code in codes}
+        notes = self._read_notes()
+        self.note_texts = {note["guid"]: note["text"] for note in notes if note["text"]}
         sources, segments, values = self._read_sources()
         segments = self._to_codepoints(segments)
         self.overruns = sum(
@@ -427,7 +430,7 @@ class _ProjectReader:
             variable_values=case_values + values,
             texts=self.texts,
             metadata=metadata,
-            notes=self._read_notes(),
+            notes=notes,
             sets=self._read_sets(),
             links=self._read_links(),
             regions=self.regions,
@@ -518,6 +521,18 @@ class _ProjectReader:
                 field=location,
             ) from None
 
+    def _description(self, selection: Element) -> str | None:
+        """A selection's comment: its ``Description``, else the text of the notes it refers to."""
+        description = _child_text(selection, "Description")
+        if description is not None:
+            return description
+        texts = [
+            self.note_texts[guid]
+            for reference in selection.findall("NoteRef")
+            if (guid := _guid(reference.get("targetGUID"))) in self.note_texts
+        ]
+        return "\n\n".join(texts) if texts else None
+
     def _codings(self, holder: Element, selector: str | None) -> list[dict[str, Any]]:
         """The codings on a selection; a selection without any gives one uncoded row."""
         rows = []
@@ -554,7 +569,7 @@ class _ProjectReader:
                     path=self.path,
                     field=field,
                 )
-            description = _child_text(selection, "Description")
+            description = self._description(selection)
             for coding in self._codings(selection, selection.get("creatingUser")):
                 yield {
                     "selection_guid": guid,
@@ -612,7 +627,7 @@ class _ProjectReader:
                     "code_guid": coding["code_guid"],
                     "coding_guid": coding["coding_guid"],
                     "coder_guid": coding["coder_guid"],
-                    "description": _child_text(selection, "Description"),
+                    "description": self._description(selection),
                 }
 
     def _read_notes(self) -> list[dict[str, Any]]:
