@@ -467,7 +467,10 @@ def brokerage(
         if out is not None:
             _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
         graph = _network(edges, nodes, semantics, require_types=False)
-        table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit)
+        from districtlab.cli.progress import progress_bar
+
+        with progress_bar("brokers", graph.number_of_nodes()) as update:
+            table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit, progress=update)
         if out is None:
             _show(table, f"{edges.name}: brokerage by {group}")
         else:
