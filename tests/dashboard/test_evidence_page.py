@@ -91,3 +91,37 @@ def test_code_names_are_escaped_in_the_tree(tmp_path: Path) -> None:
     tree = "\n".join(element.value for element in app.markdown)
     assert "<img" not in tree
     assert "&lt;img" in tree
+
+
+def test_the_lab_walkthrough_uploads_the_observed_network_scenario(tmp_path: Path) -> None:
+    """README's lab path: the sample survey's scenario (step 5) becomes the district in the designer."""
+    from typer.testing import CliRunner
+
+    from districtlab import examples
+    from districtlab.cli.main import app as cli
+
+    out = tmp_path / "observed.toml"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "network",
+            "scenario",
+            str(examples.path("castellon-ties.csv")),
+            "--nodes",
+            str(examples.path("castellon-actors.csv")),
+            "--semantics",
+            "nomination",
+            "--preset",
+            "castellon-ceramics",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    app = open_page("designer")
+    app.file_uploader(key="scenario_upload").set_value(
+        ("observed.toml", out.read_bytes(), "application/toml")
+    ).run()
+    assert not app.exception
+    assert not errors(app)
+    assert "uploaded" in app.sidebar.selectbox(key="district").value
