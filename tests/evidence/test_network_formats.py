@@ -203,3 +203,19 @@ def test_roles_on_a_big_network_says_it_samples(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "estimated from 10 sampled source nodes" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("empty.net", "\x00\x01\x02"),
+        ("huge.dl", "dl n=1000000000 format=edgelist1\ndata:\n1 2\n"),
+        ("ties.csv", "source,target\n"),
+    ],
+)
+def test_empty_or_hostile_networks_are_one_line(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(network_app, ["brokerage", str(path), "--group", "type"])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -57,6 +57,8 @@ def _groups(graph: nx.DiGraph, group_attr: str) -> tuple[list[Hashable], np.ndar
 
 def _adjacency(graph: nx.DiGraph, nodes: list[Hashable]) -> sparse.csr_array:
     """Boolean arcs without self-loops, sparse: memory grows with the arcs, not with nodes squared."""
+    if not nodes:
+        return sparse.csr_array((0, 0), dtype=bool)
     adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, dtype=bool, format="csr")
     adjacency.setdiag(False)
     adjacency.eliminate_zeros()

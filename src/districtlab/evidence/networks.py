@@ -181,6 +181,8 @@ def read_knowledge_network(
                 "columns (--nodes), or group by another attribute",
                 path=path,
             )
+    if graph.number_of_nodes() == 0:
+        raise InputError("the network has no actors", path=path)
     if edge_semantics == "nomination":
         graph = graph.reverse(copy=True)
     graph.graph.update({"edge_semantics": "flow", "read_as": edge_semantics, "source": str(path)})
@@ -387,6 +389,11 @@ def _read_pajek(path: Path, weight_col: str) -> nx.DiGraph:
     return graph
 
 
+#: A DL header may claim at most this many nodes: the reader creates every one of them,
+#: so a hostile ``n=1000000000`` would exhaust memory before any data is read.
+MAX_DL_NODES = 5_000_000
+
+
 def read_ucinet_dl(path: str | Path) -> nx.DiGraph:
     """Read a one-mode UCINET DL file: ``fullmatrix``, ``edgelist1`` or ``nodelist1`` format.
 
@@ -412,6 +419,10 @@ def read_ucinet_dl(path: str | Path) -> nx.DiGraph:
     if "n" not in settings or not settings["n"].isdigit() or int(settings["n"]) < 1:
         raise InputError("the DL header lacks a positive node count (n=...)", path=path)
     size = int(settings["n"])
+    if size > MAX_DL_NODES:
+        raise InputError(
+            f"the DL header claims {size:,} nodes, more than the limit of {MAX_DL_NODES:,}", path=path
+        )
     layout = settings.get("format", "fullmatrix")
     if layout not in ("fullmatrix", "edgelist1", "nodelist1"):
         raise InputError(
