@@ -318,3 +318,18 @@ def test_a_corrupt_taguette_spreadsheet_is_one_line(tmp_path: Path) -> None:
         data[offset] ^= 0x5A
     sheet.write_bytes(bytes(data))
     assert_one_line_exit_2(["import", str(sheet)])
+
+
+def test_a_codebook_repeating_a_guid_is_refused(tmp_path: Path) -> None:
+    codebook = tmp_path / "codes.qdc"
+    codebook.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="a" name="A" isCodable="true">'
+        '<Code guid="a" name="B" isCodable="true"/></Code></Codes></CodeBook>',
+        encoding="utf-8",
+    )
+    assert_one_line_exit_2(["import", str(codebook)], "code GUID(s) appear more than once")
+
+
+def test_a_spreadsheet_openpyxl_cannot_parse_is_one_line(tmp_path: Path) -> None:
+    sheet = write_zip(tmp_path / "tags.xlsx", {"[Content_Types].xml": "not xml"})
+    assert_one_line_exit_2(["import", str(sheet)], "not a readable spreadsheet")

@@ -320,10 +320,10 @@ def build_project(
     """
     texts = dict(texts or {})
     code_frame = typed_frame(({**record, "path": None} for record in codes), CODE_COLUMNS)
-    _require_unique(code_frame["guid"], "code", source)
+    require_unique(code_frame["guid"], "code", source)
     code_frame["path"] = code_paths(code_frame, source=source)
     source_frame = typed_frame(sources, SOURCE_COLUMNS)
-    _require_unique(source_frame["guid"], "source", source)
+    require_unique(source_frame["guid"], "source", source)
     user_frame = typed_frame(users, USER_COLUMNS)
 
     source_names = dict(zip(source_frame["guid"], source_frame["name"], strict=True))
@@ -357,9 +357,9 @@ def build_project(
         rows.append(row)
 
     case_frame = typed_frame(cases, CASE_COLUMNS)
-    _require_unique(case_frame["guid"], "case", source)
+    require_unique(case_frame["guid"], "case", source)
     variable_frame = typed_frame(variables, VARIABLE_COLUMNS)
-    _require_unique(variable_frame["guid"], "variable", source)
+    require_unique(variable_frame["guid"], "variable", source)
     source_order = _positions(source_frame["guid"])
     case_order = _positions(case_frame["guid"])
     segment_frame = typed_frame(rows, SEGMENT_COLUMNS)
@@ -417,7 +417,7 @@ def build_project(
     )
 
 
-def _require_unique(guids: pd.Series, what: str, source: str | None) -> None:
+def require_unique(guids: pd.Series, what: str, source: str | None) -> None:
     """Refuse a repeated GUID: later records would silently take over the first one's codings."""
     repeated = guids[guids.notna() & guids.duplicated()]
     if len(repeated):

@@ -61,6 +61,7 @@ from districtlab.evidence.project import (
     QdaProject,
     build_project,
     code_paths,
+    require_unique,
     stable_guid,
     typed_frame,
 )
@@ -214,6 +215,7 @@ def read_codebook(path: str | Path) -> pd.DataFrame:
     codes_parent = root.find("Codes") if root.tag == "CodeBook" else root.find("CodeBook/Codes")
     records = list(_read_codes(codes_parent, None, path)) if codes_parent is not None else []
     frame = typed_frame(({**record, "path": None} for record in records), CODE_COLUMNS)
+    require_unique(frame["guid"], "code", str(path))
     frame["path"] = code_paths(frame, source=str(path))
     return frame
 
