@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from districtlab import examples
 from districtlab.cli.evidence import evidence_app
 from districtlab.errors import InputError
 from districtlab.evidence import read_project, read_qda, safety, write_project
@@ -333,3 +334,21 @@ def test_a_codebook_repeating_a_guid_is_refused(tmp_path: Path) -> None:
 def test_a_spreadsheet_openpyxl_cannot_parse_is_one_line(tmp_path: Path) -> None:
     sheet = write_zip(tmp_path / "tags.xlsx", {"[Content_Types].xml": "not xml"})
     assert_one_line_exit_2(["import", str(sheet)], "not a readable spreadsheet")
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "cannot read the units CSV"),
+        (b"source,start,end\nI01,0\nI01,1,2,3,4\n", "cannot read the units CSV"),
+        (b"\x00\xff\xfe\x01", "cannot read the units CSV"),
+        (b"source,start,end\n", "no rows"),
+        (b"source,start,end\nI01 castellon RTI staff,x,2\n", "start 'x' is not a whole number"),
+        (b"source,start,end\nI01 castellon RTI staff,-4,2\n", "start '-4' is not a whole number"),
+    ],
+)
+def test_bad_units_csv_is_one_line(tmp_path: Path, content: bytes, needle: str) -> None:
+    units = tmp_path / "units.csv"
+    units.write_bytes(content)
+    archive = examples.path("interviews.qdpx")  # two coders
+    assert_one_line_exit_2(["reliability", str(archive), "--units", str(units)], needle)

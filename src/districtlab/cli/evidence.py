@@ -109,6 +109,20 @@ def _load(path: Path, offsets: str = "auto", validate: bool = False) -> QdaProje
         return read_qda(path, offsets=offsets, validate=validate)
 
 
+def _read_units(path: Path) -> pd.DataFrame:
+    """A ``--units`` CSV; empty, ragged or binary files are one-line errors."""
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"cannot read the units CSV ({reason})", path=path) from None
+    if table.empty:
+        raise InputError("the units CSV has no rows", path=path)
+    return table
+
+
 def _writable_folder(out: Path) -> None:
     """Refuse an output folder that cannot be created or written, before any work is done."""
     import os
@@ -291,7 +305,6 @@ def reliability(
     offsets: Offsets = "auto",
 ) -> None:
     """Inter-coder reliability per code and pooled: Krippendorff's alpha, Cohen's and Fleiss' kappa."""
-    import pandas as pd
 
     from districtlab.evidence import reliability_by_code, write_table
 
@@ -299,7 +312,7 @@ def reliability(
         project = _load(path, offsets)
         units: str | pd.DataFrame = unit
         if units_file is not None:
-            units = pd.read_csv(units_file)
+            units = _read_units(units_file)
         table = reliability_by_code(project, units=units, level=level, coders=coder)
         if out is None:
             _show(table, f"{project.name}: inter-coder reliability ({unit}s, {level})", index=False)

@@ -244,9 +244,14 @@ def _given_units(project: QdaProject, units: pd.DataFrame) -> pd.DataFrame:
     missing = {"start", "end"} - set(table.columns)
     if missing:
         raise InputError(f"a unit table needs column(s) {', '.join(sorted(missing))}", field="units")
-    table = table[["source_guid", "start", "end"]].astype(
-        {"source_guid": str, "start": "int64", "end": "int64"}
-    )
+    for column in ("start", "end"):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers >= 0)
+        if not whole.all():
+            bad = table[column][~whole].iloc[0]
+            raise InputError(f"{column} {bad!r} is not a whole number of characters from 0", field="units")
+        table[column] = numbers.astype("int64")
+    table = table[["source_guid", "start", "end"]].astype({"source_guid": str})
     if (table["end"] <= table["start"]).any():
         raise InputError("every unit needs end > start", field="units")
     return table.reset_index(drop=True)
