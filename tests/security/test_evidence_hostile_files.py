@@ -283,7 +283,7 @@ def test_codebook_out_is_checked_before_writing(tmp_path: Path) -> None:
     blocker.write_text("keep me", encoding="utf-8")
     assert_one_line_exit_2(["codebook", "--out", str(blocker / "codes.qdc")], "does not exist")
     assert_one_line_exit_2(["codebook", "--out", str(tmp_path / "codes.docx")], ".qdc")
-    assert_one_line_exit_2(["codebook", "--out", str(tmp_path)], ".qdc")
+    assert_one_line_exit_2(["codebook", "--out", str(tmp_path)], "is a folder")
     assert blocker.read_text(encoding="utf-8") == "keep me"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
 
@@ -352,3 +352,29 @@ def test_bad_units_csv_is_one_line(tmp_path: Path, content: bytes, needle: str) 
     units.write_bytes(content)
     archive = examples.path("interviews.qdpx")  # two coders
     assert_one_line_exit_2(["reliability", str(archive), "--units", str(units)], needle)
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "folder", "suffix"])
+def test_network_scenario_out_is_checked_before_work(tmp_path: Path, where: str) -> None:
+    from districtlab.cli.evidence import network_app
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep me", encoding="utf-8")
+    out = {"under-a-file": blocker / "x.toml", "folder": tmp_path, "suffix": tmp_path / "x.json"}[where]
+    result = runner.invoke(
+        network_app,
+        [
+            "scenario",
+            str(examples.path("castellon-ties.csv")),
+            "--nodes",
+            str(examples.path("castellon-actors.csv")),
+            "--preset",
+            "castellon-ceramics",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert ".tmp" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "keep me"

@@ -142,10 +142,10 @@ def _writable_file(out: Path, suffixes: tuple[str, ...]) -> None:
     """Refuse an output file with the wrong suffix or in a folder that is missing or read-only."""
     import os
 
-    if out.suffix.lower() not in suffixes:
-        raise InputError(f"--out must end in {' or '.join(suffixes)}", path=out)
     if out.is_dir():
         raise InputError("--out is a folder; give a file name", path=out)
+    if out.suffix.lower() not in suffixes:
+        raise InputError(f"--out must end in {' or '.join(suffixes)}", path=out)
     parent = out.parent
     if not parent.is_dir():
         raise InputError(f"--out cannot be written: the folder {parent} does not exist", path=out)
@@ -512,6 +512,7 @@ def scenario(
     from districtlab.presets import load_scenario
 
     with _user_errors():
+        _writable_file(out, (".toml",))
         graph = _network(edges, nodes, semantics)
         observed = scenario_with_observed_network(load_scenario(preset), graph, source=str(edges))
         save_scenario(observed, out)
