@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from districtlab.evidence.project import QdaProject
 
 
+#: As :data:`districtlab.evidence.tables.TABLE_SUFFIXES` (not imported: the CLI loads pandas only on use).
+_TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx", ".html")
+
 evidence_app = typer.Typer(
     name="evidence",
     help="Coded interviews: import from QDA software, compare cases, measure inter-coder reliability.",
@@ -243,6 +246,8 @@ def matrix(
     from districtlab.evidence import meta_matrix, meta_matrix_wide, write_table
 
     with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
         project = _load(path, offsets)
         tidy = meta_matrix(
             project, by=by, cell=cell, order_by=order_by, max_excerpts=max_excerpts, coders=coder
@@ -270,6 +275,8 @@ def cooccurrence_command(
     from districtlab.evidence import cooccurrence, cooccurrence_wide, write_table
 
     with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
         project = _load(path, offsets)
         table = cooccurrence(project, scope=scope, coders=coder)
         wide = cooccurrence_wide(table, value)
@@ -309,6 +316,8 @@ def reliability(
     from districtlab.evidence import reliability_by_code, write_table
 
     with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
         project = _load(path, offsets)
         units: str | pd.DataFrame = unit
         if units_file is not None:
@@ -412,7 +421,7 @@ def roles(
 
     with _user_errors():
         if out is not None:
-            _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
+            _writable_file(out, _TABLE_SUFFIXES)
         graph = _network(edges, nodes, semantics, require_types=group is None)
         if graph.number_of_nodes() > exact_max_nodes:
             error_console.print(
@@ -478,7 +487,7 @@ def brokerage(
 
     with _user_errors():
         if out is not None:
-            _writable_file(out, (".csv", ".parquet", ".xlsx", ".html"))
+            _writable_file(out, _TABLE_SUFFIXES)
         graph = _network(edges, nodes, semantics, require_types=False)
         from districtlab.cli.progress import progress_bar
 
