@@ -37,14 +37,19 @@ def utf16_boundaries(text: str) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(widths)))
 
 
-def utf16_to_codepoints(text: str, positions: Iterable[int]) -> list[int]:
+def utf16_to_codepoints(
+    text: str, positions: Iterable[int], *, boundaries: np.ndarray | None = None
+) -> list[int]:
     """Code-point positions for UTF-16 positions in ``text``.
 
     A position inside a surrogate pair (which a UTF-16 tool never writes)
     moves to the end of that character; positions past the end keep their
-    distance from it, so that an overrun stays visible.
+    distance from it, so that an overrun stays visible. ``boundaries``
+    (:func:`utf16_boundaries` of ``text``) may be passed to convert many
+    positions of one text without recomputing them.
     """
-    boundaries = utf16_boundaries(text)
+    if boundaries is None:
+        boundaries = utf16_boundaries(text)
     total = int(boundaries[-1])
     converted = []
     for position in positions:
@@ -96,16 +101,25 @@ def choose_convention(
     from_origin = bool(origin) and any(word in str(origin).lower() for word in UTF16_ORIGINS)
     as_codepoints = as_utf16 = telling = 0
     boundaries: dict[str, set[int]] = {}
+    cached: dict[str, np.ndarray] = {}
+    astral: dict[str, bool] = {}
     for source_guid, start, end in selections:
         text = texts.get(source_guid)
-        if text is None or not has_astral(text):
+        if text is None:
+            continue
+        if source_guid not in astral:
+            astral[source_guid] = has_astral(text)
+        if not astral[source_guid]:
             continue
         telling += 1
         as_codepoints += _plausibility(text, start, end)
         if source_guid not in boundaries:
-            boundaries[source_guid] = set(utf16_boundaries(text).tolist())
+            cached[source_guid] = utf16_boundaries(text)
+            boundaries[source_guid] = set(cached[source_guid].tolist())
         splits = (start not in boundaries[source_guid]) + (end not in boundaries[source_guid])
-        converted_start, converted_end = utf16_to_codepoints(text, (start, end))
+        converted_start, converted_end = utf16_to_codepoints(
+            text, (start, end), boundaries=cached[source_guid]
+        )
         as_utf16 += _plausibility(text, converted_start, converted_end) - 2 * splits
     if telling == 0:
         return "codepoints", "no selection lies in a text with characters outside the BMP"

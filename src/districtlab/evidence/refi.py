@@ -53,6 +53,7 @@ from districtlab.evidence.offsets import (
     OFFSET_CONVENTIONS,
     choose_convention,
     has_astral,
+    utf16_boundaries,
     utf16_to_codepoints,
 )
 from districtlab.evidence.project import (
@@ -443,24 +444,32 @@ class _ProjectReader:
     def _to_codepoints(self, segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Selections' positions in code points, converting from UTF-16 units when the file uses them."""
         convention = self.offsets
+        astral = {guid for guid, text in self.texts.items() if has_astral(text)}
         if convention == "auto":
             origin = self.root.get("origin")
             convention, reason = choose_convention(self.texts, _distinct_spans(segments), origin)
-            if any(has_astral(self.texts.get(s["source_guid"]) or "") for s in segments):
+            if any(segment["source_guid"] in astral for segment in segments):
+                used = (
+                    "UTF-16 code units (as NVivo writes them)"
+                    if convention == "utf16"
+                    else "Unicode code points (REFI-QDA 1.5)"
+                )
                 warnings.warn(
-                    f"{self.path}: selection positions read as "
-                    f"{'UTF-16 code units (as NVivo writes them)' if convention == 'utf16' else 'Unicode code points (REFI-QDA 1.5)'}"
-                    f" because {reason}; use --offsets codepoints|utf16 to choose",
+                    f"{self.path}: selection positions read as {used} because {reason}; "
+                    "use --offsets codepoints|utf16 to choose",
                     QdaImportWarning,
                     stacklevel=4,
                 )
         if convention != "utf16":
             return segments
+        boundaries = {guid: utf16_boundaries(self.texts[guid]) for guid in astral}
         converted = []
         for segment in segments:
-            text = self.texts.get(segment["source_guid"])
-            if text is not None and has_astral(text):
-                start, end = utf16_to_codepoints(text, (segment["start"], segment["end"]))
+            guid = segment["source_guid"]
+            if guid in boundaries and segment["start"] is not None:
+                start, end = utf16_to_codepoints(
+                    self.texts[guid], (segment["start"], segment["end"]), boundaries=boundaries[guid]
+                )
                 segment = {**segment, "start": start, "end": end}
             converted.append(segment)
         return converted
