@@ -205,6 +205,15 @@ class RunResult:
         ):
             reached = np.flatnonzero(share >= target)
             result[name] = float(months[reached[0]]) if reached.size else float("nan")
+        firms_per_size = o.firms_by_group.sum(axis=1)
+        for size_index, size in enumerate(SIZE_CLASSES):
+            in_class = firms_per_size[size_index]
+            for name, share in (
+                ("months_to_target_share", by_size[:, size_index] / max(in_class * k, 1)),
+                ("months_to_target_firm_share", firms[:, size_index] / max(in_class, 1)),
+            ):
+                reached = np.flatnonzero(share >= target) if in_class else np.zeros(0, dtype=np.int64)
+                result[f"{name}.{size}"] = float(months[reached[0]]) if reached.size else float("nan")
         return result
 
     def _money(self, final: int) -> dict[str, float]:
