@@ -217,16 +217,22 @@ class RunResult:
         return result
 
     def _money(self, final: int) -> dict[str, float]:
-        """Budget, realised public spend, unspent budget, private and post-programme spend (EUR)."""
+        """Budget, realised public spend, unspent budget, private and post-programme spend (EUR).
+
+        The budget is the programme's total once the horizon is past its end, and the budget made
+        available so far (co-design, the demonstrator's capital, the monthly inflows) before it.
+        """
         o = self.observations
         slot = PROGRAMME_SLOTS.index("programme")
         public = float(o.spend[: final + 1, slot].sum())
         programme = self.scenario.programme
         horizon_month = float(self.months[final])
-        elapsed = min(max(horizon_month - programme.start_month, 0.0), float(programme.duration_months))
-        budget = (
-            programme.total_budget_eur * elapsed / programme.duration_months if programme.is_active() else 0.0
-        )
+        if not programme.is_active():
+            budget = 0.0
+        elif horizon_month >= programme.start_month + programme.duration_months:
+            budget = programme.total_budget_eur
+        else:  # a horizon within the programme: the budget made available by then
+            budget = float(o.released[: final + 1, slot].sum())
         return {
             "programme_spend_eur": public,
             "public_spend_eur": public,
