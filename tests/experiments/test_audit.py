@@ -83,6 +83,15 @@ def test_factorial_cells_switch_exactly_their_factors(scenario: Scenario) -> Non
     assert all_generic.priorities == generic.priorities
     assert all_generic.codesign is None
     assert all_generic.budget_eur_per_year == place.budget_eur_per_year
+    assert all_generic.mechanisms == generic.mechanisms
+    codesign_only = factorial_programme(
+        scenario,
+        place,
+        generic,
+        {"instrument_mix": False, "targeting": False, "priorities": False, "codesign": True},
+    )
+    assert codesign_only.codesign == place.codesign
+    assert codesign_only.mechanisms == place.mechanisms
     targeting_only = factorial_programme(
         scenario,
         place,
@@ -132,6 +141,21 @@ def test_the_knowledge_generic_programme_buys_no_grants(scenario: Scenario) -> N
         generic.priorities,
         None,
     )
+
+
+def test_knockouts_enumerate_every_mechanism_switch(scenario: Scenario) -> None:
+    from districtlab.config import DISTRICT_MECHANISMS, PROGRAMME_MECHANISMS
+
+    knockouts = {k.name: k for k in mechanism_switches(scenario)}
+    assert set(DISTRICT_MECHANISMS) <= set(knockouts)
+    switched_on = scenario.programmes["place-based"].mechanisms.switched_on()
+    assert set(switched_on) <= set(knockouts)
+    assert all(knockouts[name].scope == "programme" for name in switched_on)
+    for name in DISTRICT_MECHANISMS:
+        assert getattr(knockouts[name].apply(scenario).mechanisms, name) is False
+    for name in switched_on:
+        assert getattr(knockouts[name].apply(scenario).programme.mechanisms, name) is False
+    assert set(PROGRAMME_MECHANISMS) >= set(switched_on)
 
 
 # -- arithmetic -------------------------------------------------------------------------------

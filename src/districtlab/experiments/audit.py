@@ -202,6 +202,13 @@ def _columns(prefix: str, values: NDArray[np.float64], confidence: float) -> dic
     return {prefix: mean, f"{prefix}_ci_low": low, f"{prefix}_ci_high": high}
 
 
+def _budget(result: ExperimentResult, name: str, scenario: Scenario) -> float:
+    """The programme's budget within the horizon (the ``budget_eur`` outcome where runs report it)."""
+    if "budget_eur" in result.outcomes().columns:
+        return float(_values(result, name, "budget_eur").mean())
+    return scenario.programme.total_budget_eur if scenario.programme.is_active() else 0.0
+
+
 @dataclass(frozen=True)
 class _Effects:
     """Per-replication effects of one design over a baseline (paired, same seeds)."""
@@ -217,7 +224,7 @@ class _Effects:
             firms=_values(result, name, ADOPTING_FIRMS) - _values(result, baseline, ADOPTING_FIRMS),
             adoptions=_values(result, name, ADOPTIONS) - _values(result, baseline, ADOPTIONS),
             spend=_values(result, name, PUBLIC_SPEND) - _values(result, baseline, PUBLIC_SPEND),
-            budget=scenario.programme.total_budget_eur if scenario.programme.is_active() else 0.0,
+            budget=_budget(result, name, scenario),
         )
 
     def __sub__(self, other: _Effects) -> _Effects:
@@ -329,7 +336,8 @@ def factorial_programme(
     * instrument mix: the allocation and the instruments' unit design;
     * targeting: the rule that chooses the firms;
     * priorities: the technology priorities and how many technologies the instruments address;
-    * co-design: the co-design phase (its months, budget share and participation).
+    * co-design: the co-design phase (its months, budget share and participation) and the
+      place-based mechanisms the programme switches on (``programme.mechanisms``).
 
     Budget and calendar are the place-based programme's in every cell. With every
     factor place-based the cell *is* the documented place-based programme. A cell
@@ -361,6 +369,12 @@ def factorial_programme(
         "targeting": (place if settings["targeting"] else generic).targeting,
         "codesign": None if codesign is None else codesign.model_dump(),
     }
+    # The place-based mechanisms (information from co-design, commitment, routing, reallocation)
+    # are the programme's governance: they come and go with the co-design factor.
+    governance = place if settings["codesign"] else generic
+    for name in ("mechanisms", "mechanism_settings"):
+        if name in Programme.model_fields:
+            data[name] = getattr(governance, name).model_dump()
     return Programme.model_validate(_carry_other_fields(mix, data))
 
 
@@ -468,46 +482,70 @@ def _without_instrument(instrument: str) -> Callable[[Scenario], Scenario]:
     return apply
 
 
+def _programme_switch(name: str) -> Callable[[Scenario], Scenario]:
+    def apply(scenario: Scenario) -> Scenario:
+        programme = scenario.programme.model_dump()
+        programme["mechanisms"][name] = False
+        return scenario.replace(programme=programme)
+
+    return apply
+
+
 def mechanism_switches(scenario: Scenario) -> list[Knockout]:
     """Every mechanism the scenario can switch off, as knock-outs.
 
-    The boolean switches of the scenario's ``mechanisms`` section (when the model
-    has one), then the district mechanisms reachable through their parameters
-    (association, supply-chain transfer, imitation, the legitimacy bonus,
-    demonstration) and each instrument of the place-based programme (its budget
-    share spread over the others).
+    * the district mechanisms that are on (``mechanisms.<name>``, for every name in
+      :data:`~districtlab.config.DISTRICT_MECHANISMS`), switched off with and without the programme;
+    * the place-based mechanisms the place-based programme switches on
+      (``programme.mechanisms.<name>``, :data:`~districtlab.config.PROGRAMME_MECHANISMS`);
+    * two district features that are parameters rather than switches: the whole business
+      association (``association.enabled``) and the risk a demonstration removes
+      (``behaviour.demonstration_risk_reduction``);
+    * each instrument of the place-based programme (its budget share spread over the others).
     """
+    from districtlab import config
+
     knockouts: list[Knockout] = []
-    mechanisms = getattr(scenario, "mechanisms", None)
-    if mechanisms is not None:
-        for name, info in type(mechanisms).model_fields.items():
-            if isinstance(getattr(mechanisms, name), bool) and getattr(mechanisms, name):
-                label = info.description or name.replace("_", " ")
-                knockouts.append(Knockout(name, label, "district", _changed(("mechanisms", name), False)))
-    known = {k.name for k in knockouts}
-    district = [
+    district = getattr(scenario, "mechanisms", None)
+    for name in getattr(config, "DISTRICT_MECHANISMS", ()):
+        if district is not None and getattr(district, name):
+            label = type(district).model_fields[name].description or name.replace("_", " ")
+            knockouts.append(Knockout(name, label, "district", _changed(("mechanisms", name), False)))
+    knockouts.append(
         Knockout(
             "association", "the business association", "district", _changed(("association", "enabled"), False)
-        ),
+        )
+    )
+    knockouts.append(
         Knockout(
-            "supply_chain_transfer",
-            "supply-chain transfer (two-step flow)",
-            "district",
-            _changed(("behaviour", "supply_chain_hazard"), 0.0),
-        ),
-        Knockout("imitation", "imitation of adopting neighbours", "district", _no_imitation),
-        Knockout(
-            "legitimacy", "the legitimacy bonus", "district", _changed(("behaviour", "legitimacy_bonus"), 0.0)
-        ),
-        Knockout(
-            "demonstration",
-            "risk reduction by demonstration",
+            "demonstration_risk_reduction",
+            "the risk a demonstration removes",
             "district",
             _changed(("behaviour", "demonstration_risk_reduction"), 0.0),
-        ),
-    ]
-    knockouts += [k for k in district if k.name not in known]
+        )
+    )
+    if not hasattr(config, "DISTRICT_MECHANISMS"):  # a model without switches: their parameters
+        knockouts += [
+            Knockout(
+                "supply_chain_transfer",
+                "supply-chain transfer (two-step flow)",
+                "district",
+                _changed(("behaviour", "supply_chain_hazard"), 0.0),
+            ),
+            Knockout("peer_imitation", "imitation of adopting neighbours", "district", _no_imitation),
+            Knockout(
+                "legitimacy",
+                "the legitimacy bonus",
+                "district",
+                _changed(("behaviour", "legitimacy_bonus"), 0.0),
+            ),
+        ]
     place = scenario.programmes.get(PLACE_BASED)
+    switches = getattr(place, "mechanisms", None)
+    for name in getattr(config, "PROGRAMME_MECHANISMS", ()):
+        if switches is not None and getattr(switches, name):
+            label = type(switches).model_fields[name].description or name.replace("_", " ")
+            knockouts.append(Knockout(name, label, "programme", _programme_switch(name)))
     if place is not None and place.allocation is not None:
         for instrument, share in zip(INSTRUMENTS, place.allocation.as_tuple(), strict=True):
             if 0.0 < share < 1.0:
