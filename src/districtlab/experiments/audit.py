@@ -187,7 +187,7 @@ class AuditResult:
 
 def _values(result: ExperimentResult, name: str, outcome: str) -> NDArray[np.float64]:
     """One outcome of one design, in replication order."""
-    outcomes = result.outcomes()
+    outcomes = result._outcomes  # the cached table itself: outcomes() copies it on every call
     rows = outcomes[outcomes["scenario"] == name].sort_values("replication")
     return rows[outcome].to_numpy(dtype=np.float64)
 
@@ -204,7 +204,7 @@ def _columns(prefix: str, values: NDArray[np.float64], confidence: float) -> dic
 
 def _budget(result: ExperimentResult, name: str, scenario: Scenario) -> float:
     """The programme's budget within the horizon (the ``budget_eur`` outcome where runs report it)."""
-    if "budget_eur" in result.outcomes().columns:
+    if "budget_eur" in result._outcomes.columns:
         return float(_values(result, name, "budget_eur").mean())
     return scenario.programme.total_budget_eur if scenario.programme.is_active() else 0.0
 
