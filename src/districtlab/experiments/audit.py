@@ -49,7 +49,14 @@ from districtlab.config import INSTRUMENTS, NO_PROGRAMME, Programme, Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.compare import fieller_ratio, mean_interval
 from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
-from districtlab.experiments.spend import PUBLIC_SPEND, SpendMatch, match_spend, spend_clause, spend_gap
+from districtlab.experiments.spend import (
+    PUBLIC_SPEND,
+    SAME_SPEND_TOLERANCE,
+    SpendMatch,
+    match_spend,
+    spend_clause,
+    spend_gap,
+)
 
 CONFIDENCE = 0.95
 PLACE_BASED = "place-based"
@@ -810,11 +817,7 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
 
 
 def _factor(name: str, match: SpendMatch) -> float:
-    if name == "place-based (equal spend)":
-        return match.factor
-    if name == "generic (equal spend)":
-        return match.factor
-    return 1.0
+    return match.factor if name.endswith("(equal spend)") else 1.0
 
 
 def _knowledge_generic(scenario: Scenario, run: _Runner, confidence: float) -> AuditTable:
@@ -1098,11 +1101,102 @@ def audit(
     )
 
 
+def _short_name(mechanism: str) -> str:
+    """'instrument_projects' -> "the programme's projects"; 'peer_imitation' -> 'peer imitation'."""
+    if mechanism.startswith("instrument_"):
+        return f"the programme's {mechanism.removeprefix('instrument_')}"
+    return mechanism.replace("_", " ")
+
+
+def _row_words(row: pd.Series, prefix: str = "additional_firms") -> str:
+    return describe(float(row[prefix]), float(row[f"{prefix}_ci_low"]), float(row[f"{prefix}_ci_high"]))
+
+
 def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str:
-    """What carries the effect, in a few sentences drawn from the tables' own summaries."""
-    return f"{scenario.district}. " + " ".join(
-        tables[key].summary for key in ("factorial", "transplant", "equal_spend")
+    """Which components carry the effect, written from the tables' numbers.
+
+    A component *carries* the effect when switching it to its place-based setting (a
+    factor's main effect) or keeping it on (a knock-out's contribution) raises additional
+    adopting firms with an interval above zero; it *works against* it when the interval
+    is below zero; the rest have no detectable effect.
+    """
+    factorial = tables["factorial"].frame
+    cells = factorial.set_index("cell")
+    documented = _row_words(cells.loc["PPPP"])
+    components: list[tuple[str, float, float, float]] = []
+    for factor in FACTORS:
+        row = cells.loc[f"main effect of {FACTOR_LABELS[factor]}"]
+        components.append(
+            (
+                f"the place-based {FACTOR_LABELS[factor]}",
+                float(row["additional_firms"]),
+                float(row["additional_firms_ci_low"]),
+                float(row["additional_firms_ci_high"]),
+            )
+        )
+    knockouts = tables["knockouts"].frame
+    components.extend(
+        (
+            _short_name(str(row.mechanism)),
+            float(row.contribution_firms),
+            float(row.contribution_firms_ci_low),
+            float(row.contribution_firms_ci_high),
+        )
+        for row in knockouts.itertuples()
     )
+    carry = [c for c in components if detectable(c[2], c[3]) and c[1] > 0]
+    against = [c for c in components if detectable(c[2], c[3]) and c[1] < 0]
+    silent = [c for c in components if not detectable(c[2], c[3])]
+    carry.sort(key=lambda c: -c[1])
+    against.sort(key=lambda c: c[1])
+
+    def listing(items: list[tuple[str, float, float, float]]) -> str:
+        return "; ".join(f"{name} ({describe(mean, low, high)})" for name, mean, low, high in items)
+
+    sentences = [
+        f"{scenario.district}: the documented place-based programme adds {documented} over no programme."
+    ]
+    sentences.append(
+        f"Components that carry the effect: {listing(carry)}."
+        if carry
+        else "No component carries a detectable share of the effect."
+    )
+    if against:
+        sentences.append(f"Components the effect is larger without: {listing(against)}.")
+    if silent:
+        sentences.append("No detectable effect: " + ", ".join(c[0] for c in silent) + ".")
+    transplant = tables["transplant"].frame
+    premium = transplant[
+        (transplant["host"] == scenario.name)
+        & transplant["design"].astype(str).str.startswith("tailoring premium")
+    ]
+    if not premium.empty:
+        row = premium.iloc[0]
+        sentences.append(f"Tailoring premium ({row['design']}): {_row_words(row)}.")
+    equal = tables["equal_spend"].frame.set_index("row")
+    at_equal = equal.loc["place-based minus generic, equal spend"]
+    matched = float(at_equal["spend_gap"]) < SAME_SPEND_TOLERANCE
+    sentences.append(
+        (
+            "At equal realised public spend"
+            if matched
+            else f"At the closest spends found ({float(at_equal['spend_gap']):.0%} apart)"
+        )
+        + f", place-based minus generic: {_row_words(at_equal)}."
+    )
+    knowledge = tables["knowledge_generic"].frame.set_index("row")
+    sentences.append(
+        "Place-based minus a generic programme of the same knowledge instruments: "
+        f"{_row_words(knowledge.loc['place-based minus knowledge-instrument generic'])}."
+    )
+    horizons = tables["horizons"].frame
+    contrasts = horizons[horizons["row"] == "place-based minus generic"]
+    sentences.append(
+        "Place-based minus generic by horizon: "
+        + "; ".join(f"month {float(r['months']):g} {_row_words(r)}" for _, r in contrasts.iterrows())
+        + "."
+    )
+    return " ".join(sentences)
 
 
 __all__ = [
