@@ -790,7 +790,7 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
             "generic",
             spend["generic (documented budget)"],
         )
-        + f"), place-based minus generic is {documented.words(confidence)}."
+        + f"), place-based minus generic: {documented.words(confidence)}."
     ]
     if match.scaled == "none":
         parts.append("Their realised spends already match, so no budget was rescaled.")
@@ -799,7 +799,7 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
         parts.append(
             f"Scaling the {which} budget by {match.factor:.2f} gives "
             + spend_clause("place-based", spend[matched_names[0]], "generic", spend[matched_names[1]])
-            + f"; there, place-based minus generic is {at_equal.words(confidence)}."
+            + f"; there, place-based minus generic: {at_equal.words(confidence)}."
         )
         if not match.matched:
             parts.append(
