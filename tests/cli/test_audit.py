@@ -68,3 +68,41 @@ def test_audit_writes_six_tables_and_an_offline_escaped_report(tmp_path: Path) -
     metadata = json.loads((out / "metadata.json").read_text())
     assert metadata["seed_entropy"] == "3"
     assert metadata["replications"] == "2"
+
+
+def test_compare_at_equal_spend_scales_the_other_budgets(tmp_path: Path) -> None:
+    out = tmp_path / "compare"
+    arguments = ["compare", "vinalopo-footwear", "--firms", "150", "--months", "72", "--replications", "3"]
+    result = runner.invoke(
+        app, [*arguments, "--seed", "5", "--out", str(out), "--equal-spend", "place-based"]
+    )
+    assert result.exit_code == 0, result.output
+    matched = pd.read_csv(out / "equal_spend.csv")
+    assert list(matched["programme"]) == ["generic"]
+    assert matched["matched"].all()
+    assert (matched["spend_gap"] < 0.05).all()
+    means = pd.read_csv(out / "means.csv").set_index(["scenario", "outcome"])
+    place = means.loc[("place-based", "programme_spend_eur"), "mean"]
+    generic = means.loc[("generic", "programme_spend_eur"), "mean"]
+    assert abs(place - generic) / max(place, generic) < 0.05
+    assert "equal spend: generic budget x" in result.output
+
+
+def test_compare_at_equal_spend_refuses_an_unknown_reference(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            "toy-valley",
+            "--firms",
+            "40",
+            "--months",
+            "24",
+            "--equal-spend",
+            "grants",
+            "--out",
+            str(tmp_path / "c"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--equal-spend 'grants'" in result.output

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -132,6 +133,7 @@ def match_spend(
     executor: Executor | None = None,
     progress: Progress | None = None,
     runner: Callable[[dict[str, Scenario]], ExperimentResult] | None = None,
+    scale: Literal["either", "second"] = "either",
 ) -> SpendMatch:
     """Scale one design's budget until its mean realised public spend matches the other's.
 
@@ -158,6 +160,10 @@ def match_spend(
         :func:`~districtlab.experiments.run_scenarios` with ``replications``, ``rng``,
         ``executor`` and ``progress``); the audit passes its own, which keeps one
         progress bar over all its runs.
+    scale
+        ``"either"`` (as above) or ``"second"``: only the second design's budget is
+        scaled, up or down, to the first's realised spend (a fixed reference, as when
+        several designs are matched to one).
     """
     if not (first.programme.is_active() and second.programme.is_active()):
         raise InputError("equal-spend matching needs two designs with an active programme")
@@ -192,13 +198,15 @@ def match_spend(
         )
     low, high = ("first", "second") if spends["first"] < spends["second"] else ("second", "first")
     designs = {"first": first, "second": second}
-    for scaled, target_name in ((low, high), (high, low)):
+    directions = ((low, high), (high, low)) if scale == "either" else (("second", "first"),)
+    for scaled, target_name in directions:
         target = spends[target_name]
         factor, spend = 1.0, spends[scaled]
         for _ in range(MAX_ITERATIONS):
             proposal = min(MAX_SCALE, max(1.0 / MAX_SCALE, factor * target / spend))
             if proposal == factor:
                 break
+            raising = proposal > factor
             previous, factor = spend, proposal
             candidate = with_budget_scaled(designs[scaled], factor)
             spend = spend_of({scaled: candidate})[scaled]
@@ -206,7 +214,7 @@ def match_spend(
             records.append(_record(scaled, factor, candidate, spend, pair["first"], pair["second"]))
             if spends_match(spend, target, MATCH_TARGET):
                 break
-            if scaled == low and spend < previous * 1.01:  # raising the budget no longer raises spend
+            if raising and spend < previous * 1.01:  # raising the budget no longer raises spend
                 break
         if spends_match(spend, target):
             candidate = with_budget_scaled(designs[scaled], factor)
