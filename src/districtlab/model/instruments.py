@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from districtlab.config import ROLES
 from districtlab.model.adoption import support_projects
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
@@ -38,6 +39,8 @@ from districtlab.model.state import (
     make_knowledgeable,
     raise_absorptive_capacity,
 )
+
+_PRODUCER = ROLES.index("producer")
 
 
 def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
@@ -192,7 +195,7 @@ def _co_create(
 ) -> None:
     """Partner firms of a living lab co-create it: they learn the technology and get project support."""
     if programme.living_lab_partners.size == 0:
-        buyers = (data.is_lead | (data.firms.role == 1)).nonzero()[0]  # lead firms and producers host
+        buyers = (data.is_lead | (data.firms.role == _PRODUCER)).nonzero()[0]  # lead firms and producers host
         order = np.argsort(-state.engagement[buyers], kind="stable")
         programme.living_lab_partners = np.sort(buyers[order[: programme.design.living_lab_partners]])
     partners = programme.living_lab_partners

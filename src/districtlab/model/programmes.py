@@ -90,8 +90,7 @@ def resolve_priorities(
 class ProgrammeRun:
     """A programme during one run: its fixed plan and its mutable accounts."""
 
-    name: str
-    kind: str
+    name: str  # the programme's kind is deliberately not kept: no effect may depend on it (issue 9)
     design: InstrumentDesign
     targeting: str
     priorities: NDArray[np.float64]
@@ -169,7 +168,6 @@ class ProgrammeRun:
             if mechanisms.adaptive_reallocation
             else np.inf,
             name=programme.name,
-            kind=programme.kind,
             design=programme.design,
             targeting=programme.targeting,
             priorities=priorities,
