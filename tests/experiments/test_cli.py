@@ -163,7 +163,7 @@ def test_compare_prints_and_writes_means_and_paired_differences(tmp_path: Path) 
 
     means = pd.read_csv(out / "means.csv")
     assert len(means) == 3 * len(DEFAULT_OUTCOMES)
-    assert list(dict.fromkeys(means["outcome"]))[0] == "firms_adopting"  # adopting firms lead
+    assert means["outcome"].iloc[0] == "firms_adopting"  # adopting firms lead
     tidy = pd.read_parquet(out / "comparison.parquet")
     assert set(tidy["quantity"]) == {"mean", "difference"}
 
