@@ -1172,7 +1172,8 @@ def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str
     ]
     if not premium.empty:
         row = premium.iloc[0]
-        sentences.append(f"Tailoring premium ({row['design']}): {_row_words(row)}.")
+        label = str(row["design"])
+        sentences.append(f"{label[0].upper()}{label[1:]}: {_row_words(row)}.")
     equal = tables["equal_spend"].frame.set_index("row")
     at_equal = equal.loc["place-based minus generic, equal spend"]
     matched = float(at_equal["spend_gap"]) < SAME_SPEND_TOLERANCE

@@ -212,7 +212,7 @@ def _csv(frame: pd.DataFrame) -> str:
     # (a user's design name, say) is prefixed with a quote so that it stays text.
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(_defuse)
     return str(safe.to_csv(index=False))
 
