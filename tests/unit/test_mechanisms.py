@@ -136,3 +136,18 @@ def test_outcomes_at_a_horizon_equal_a_run_that_stops_there() -> None:
     ):
         assert at_48[name] == short.outcomes()[name]
     assert at_48["budget_eur"] < long.outcomes()["budget_eur"]
+
+
+def test_reopened_calls_spend_more_of_the_budget_and_never_more_than_it() -> None:
+    base = load_scenario("vinalopo-footwear").with_firms(1500).with_months(96.0).with_programme("generic")
+    reopened = _programme(base, extension_months=24)
+    plain = districtlab.simulate(base, rng=3)
+    extended = districtlab.simulate(reopened, rng=3)
+    end = base.programme.start_month + base.programme.duration_months
+    grants_after_end = extended.observations.units[
+        end + 1 :, PROGRAMME, UNIT_LINES.index("grant_applications")
+    ]
+    assert grants_after_end.sum() > 0
+    assert extended.outcomes()["public_spend_eur"] > plain.outcomes()["public_spend_eur"]
+    assert extended.outcomes()["public_spend_eur"] <= base.programme.total_budget_eur + 1e-6
+    assert extended.outcomes()["budget_eur"] == plain.outcomes()["budget_eur"]

@@ -213,6 +213,12 @@ class Programme(ConfigModel):
     )
     targeting: TargetingRule = Field(default="open_call", description="whom the instruments reach first")
     codesign: CoDesign | None = Field(default=None, description="co-design phase (place-based)")
+    extension_months: int = Field(
+        default=0,
+        ge=0,
+        le=120,
+        description="months calls stay open after the end, spending what is left (no new budget)",
+    )
     mechanisms: ProgrammeMechanisms = Field(
         default_factory=ProgrammeMechanisms, description="place-based mechanisms switched on"
     )

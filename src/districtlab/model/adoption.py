@@ -85,10 +85,12 @@ def utility_terms(
     base = data.log_benefit_cost[pairs.flat] - risk
     if data.mechanisms.buyer_requirements and behaviour.buyer_requirement_share > 0.0:
         pressure = exposure.pressure(pairs.flat)
-        if np.count_nonzero(pressure):
-            base = base + behaviour.buyer_requirement_bonus * -np.expm1(
-                pressure * np.log1p(-min(behaviour.buyer_requirement_share, 1.0 - 1e-12))
-            )
+        pressed = pressure.nonzero()[0]
+        if pressed.size:
+            never = np.log1p(
+                -min(behaviour.buyer_requirement_share, 1.0 - 1e-12)
+            )  # log P(a buyer does not require)
+            base[pressed] += behaviour.buyer_requirement_bonus * -np.expm1(pressure[pressed] * never)
     if not data.mechanisms.legitimacy:
         return base, np.zeros(pairs.size)
     legitimate = data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech]

@@ -193,18 +193,27 @@ def _living_lab(data: RunData, programme: ProgrammeRun) -> bool:
 def _co_create(
     data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, index: int, tech: int
 ) -> None:
-    """Partner firms of a living lab co-create it: they learn the technology and get project support."""
+    """Partner firms of a living lab co-create it: they learn the technology and get project support.
+
+    The RTI's staff time with each partner (a project seat's staff days) is charged to the programme.
+    """
     if programme.living_lab_partners.size == 0:
         buyers = (data.is_lead | (data.firms.role == _PRODUCER)).nonzero()[0]  # lead firms and producers host
         order = np.argsort(-state.engagement[buyers], kind="stable")
         programme.living_lab_partners = np.sort(buyers[order[: programme.design.living_lab_partners]])
     partners = programme.living_lab_partners
+    design = programme.design
+    # co-creation takes RTI staff time with each partner, as a project seat does; it is priced
+    staff_days = partners.size * design.staff_days_per_project_seat
+    step.spend[index, SPEND["demonstrator"]] += programme.pay_from_all(
+        staff_cost(design, staff_days), "demonstrator"
+    )
+    step.staff_days_left -= staff_days
     pair = partners * data.technologies.k + tech
     make_knowledgeable(state, pair, np.int8(CHANNEL["living_lab"]))
     state.seen_demonstration_flat[pair] = True
     state.mark_changed(pair)
     mark_engaged(state, step, partners)
-    design = programme.design
     support_projects(
         state, pair, index, design.project_cost_share, programme.end_month + design.project_support_months
     )

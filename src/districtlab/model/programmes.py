@@ -101,7 +101,8 @@ class ProgrammeRun:
     allocation: NDArray[np.float64]
     start_month: float
     delivery_start_month: float
-    end_month: float
+    end_month: float  # the budget flows in until then
+    delivery_end_month: float  # calls stay open until then (extension_months after the end)
     delivery_budget: float
     codesign_budget: float
     accounts: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
@@ -179,12 +180,15 @@ class ProgrammeRun:
             start_month=float(programme.start_month),
             delivery_start_month=float(programme.start_month + codesign_months),
             end_month=float(programme.start_month + programme.duration_months),
+            delivery_end_month=float(
+                programme.start_month + programme.duration_months + programme.extension_months
+            ),
             delivery_budget=total * (1.0 - codesign_share),
             codesign_budget=total * codesign_share,
         )
 
     def delivering(self, month: float) -> bool:
-        return self.delivery_start_month <= month < self.end_month
+        return self.delivery_start_month <= month < self.delivery_end_month
 
     def fund(self, month: float, dt: float) -> tuple[float, float]:
         """Let this step's budget flow in; return (budget released, spent on co-design) in this step."""

@@ -23,7 +23,7 @@ from districtlab.model.instruments import deliver_programmes
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
-from districtlab.model.state import KNOWLEDGEABLE, DistrictState, pop_new_adoptions, rti_sourced
+from districtlab.model.state import KNOWLEDGEABLE, DistrictState, pop_new_adoptions
 from districtlab.model.transfer import (
     AwarenessSchedule,
     background_awareness,
@@ -78,13 +78,8 @@ def step(
 
 
 def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> None:
-    """Pass this step's adoptions to the tallies and the exposure, with their provenance flags."""
-    firm, tech = pop_new_adoptions(state, data.firms, data.visible)
-    if firm.size == 0:
-        return
-    lead = data.is_lead[firm]
-    two_step = lead & rti_sourced(state.knowledge_channel_flat[firm * data.technologies.k + tech])
-    exposure.add_adoptions(firm, tech, state.changed, lead, two_step)
+    """Pass this step's adoptions to the tallies and to the exposure (for the next step)."""
+    exposure.add_adoptions(*pop_new_adoptions(state, data.firms, data.visible), state.changed)
 
 
 def refresh_hazards(

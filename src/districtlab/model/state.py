@@ -63,12 +63,14 @@ SOURCE_OF_CHANNEL: dict[str, str] = {
     "lead_firm": "lead_firm",
     "two_step": "lead_firm",
 }
-_RTI_CODES = np.array([CHANNEL[name] for name in RTI_CHANNELS], dtype=np.int8)
+# lookup by channel code; the extra last entry answers for -1 (no knowledge channel yet)
+_IS_RTI = np.zeros(len(CHANNELS) + 1, dtype=bool)
+_IS_RTI[[CHANNEL[name] for name in RTI_CHANNELS]] = True
 
 
 def rti_sourced(channel: NDArray[np.int8]) -> NDArray[np.bool_]:
     """Is a knowledge channel one in which the RTI itself passed the knowledge on?"""
-    return np.isin(channel, _RTI_CODES)
+    return _IS_RTI[channel]
 
 
 @dataclass

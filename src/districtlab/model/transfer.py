@@ -28,6 +28,7 @@ from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.networks import Exposure
 from districtlab.model.pairs import Pairs
 from districtlab.model.state import (
+    ADOPTED,
     AWARE,
     CHANNEL,
     KNOWLEDGEABLE,
@@ -35,6 +36,7 @@ from districtlab.model.state import (
     DistrictState,
     make_aware,
     make_knowledgeable,
+    rti_sourced,
 )
 
 _CHANNEL_OF_TERM = np.array(
@@ -147,8 +149,17 @@ def transfer_knowledge(
     by_supply = (term == 2).nonzero()[0]
     if by_supply.size:
         # which kind of buyer passed it on, in proportion to the adopting buyers of each kind
-        pressure = exposure.pressure(moving[by_supply])
-        lead, two_step = exposure.pressure_sources(moving[by_supply])
+        supplied = moving[by_supply]
+        pressure = exposure.pressure(supplied)
+        # adoptions enter P at the end of the step that made them, and no adoption happens before
+        # this sub-step, so the buyers adopted now are exactly those counted in P
+        buyer_pair, owner = exposure.buyer_pairs(supplied)
+        from_lead = (state.stage_flat[buyer_pair] == ADOPTED) & data.is_lead[
+            buyer_pair // data.technologies.k
+        ]
+        from_rti_lead = from_lead & rti_sourced(state.knowledge_channel_flat[buyer_pair])
+        lead = np.bincount(owner[from_lead], minlength=supplied.size)
+        two_step = np.bincount(owner[from_rti_lead], minlength=supplied.size)
         supply_term = np.maximum(total[by_supply] - with_imitation[by_supply], 1e-300)
         position = (draw[by_supply] - with_imitation[by_supply]) / supply_term * pressure
         kind = np.where(position < two_step, _TWO_STEP, np.where(position < lead, _LEAD_FIRM, _SUPPLY))
