@@ -279,6 +279,13 @@ def test_equal_spend_table_states_spend_and_matches(result: AuditResult) -> None
     assert table.loc["place-based minus generic, equal spend", "spend_gap"] < SAME_SPEND_TOLERANCE
     designs = table[table["budget_eur"].notna()]
     assert np.allclose(designs["unspent_budget_eur"], designs["budget_eur"] - designs["public_spend_eur"])
+    # Re-opened calls: the design that spends less keeps its budget and spends more of it.
+    reopened = [name for name in table.index if name.endswith("(calls re-opened)")]
+    assert len(reopened) == 1
+    documented = reopened[0].replace("calls re-opened", "documented budget")
+    assert table.loc[reopened[0], "budget_eur"] == pytest.approx(table.loc[documented, "budget_eur"])
+    assert table.loc[reopened[0], "public_spend_eur"] >= table.loc[documented, "public_spend_eur"]
+    assert "place-based minus generic, calls re-opened" in table.index
 
 
 def test_costs_only_where_the_effect_is_detectable(result: AuditResult) -> None:

@@ -754,6 +754,9 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
         matched_names = ["place-based (documented budget)", "generic (equal spend)"]
     else:
         matched_names = ["place-based (documented budget)", "generic (documented budget)"]
+    reopened = _reopened(scenarios, match)
+    if reopened is not None:
+        scenarios[reopened[0]] = reopened[1]
     result = run(scenarios)
     effects = {
         name: _Effects.of(result, name, NO_PROGRAMME, s)
@@ -781,6 +784,26 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
         | at_equal.row(confidence, costs=False)
         | {"spend_gap": spend_gap(spend[matched_names[0]], spend[matched_names[1]])}
     )
+    reopened_words = ""
+    if reopened is not None:
+        name = reopened[0]
+        pair = (
+            ["place-based (documented budget)", name]
+            if name.startswith(GENERIC)
+            else [name, "generic (documented budget)"]
+        )
+        contrast = effects[pair[0]] - effects[pair[1]]
+        rows.append(
+            {"row": "place-based minus generic, calls re-opened", "budget_factor": pd.NA}
+            | contrast.row(confidence, costs=False)
+            | {"spend_gap": spend_gap(spend[pair[0]], spend[pair[1]])}
+        )
+        months = reopened[1].programme.extension_months
+        reopened_words = (
+            f"Keeping the {name.split(' (')[0]} programme's calls open {months} more months with no new "
+            f"money instead gives {spend_clause('place-based', spend[pair[0]], 'generic', spend[pair[1]])}; "
+            f"there, place-based minus generic: {contrast.words(confidence)}."
+        )
     frame = pd.DataFrame(rows)
     parts = [
         "At their documented budgets ("
@@ -805,15 +828,38 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
             parts.append(
                 "The spends could not be brought within 5% of each other, so this is not an equal-spend comparison."
             )
+    if reopened_words:
+        parts.append(reopened_words)
     table = AuditTable(
         "equal_spend",
         "(c) Equal-spend comparison",
         "Is the difference between the designs a difference in what they do, or in how much public money "
-        "they manage to spend? Budgets are scaled until realised public spend matches (within 5%).",
+        "they manage to spend? Budgets are scaled until realised public spend matches (within 5%); "
+        "as a second option the design that spends less keeps its budget but its calls stay open until the "
+        "horizon (re-opened calls, no new money).",
         frame,
         " ".join(parts),
     )
     return table, match
+
+
+def _reopened(scenarios: Mapping[str, Scenario], match: SpendMatch) -> tuple[str, Scenario] | None:
+    """The design that spends less at its documented budget, with its calls open until the horizon.
+
+    ``None`` when the model has no re-opened calls (``programme.extension_months``), when the
+    spends already match, or when the programme ends at the horizon.
+    """
+    if "extension_months" not in Programme.model_fields or match.scaled == "none":
+        return None
+    documented = match.iterations.iloc[:2].set_index("design")["public_spend_eur"]
+    lower = "place-based" if documented["first"] < documented["second"] else "generic"
+    scenario = scenarios[f"{lower} (documented budget)"]
+    programme = scenario.programme
+    months = min(120, int(scenario.months - (programme.start_month + programme.duration_months)))
+    if months <= 0:
+        return None
+    extended = programme.model_dump() | {"extension_months": months}
+    return f"{lower} (calls re-opened)", scenario.replace(programme=extended)
 
 
 def _factor(name: str, match: SpendMatch) -> float:
@@ -1015,7 +1061,7 @@ def planned_runs(
     """Runs the audit makes before the equal-spend iterations (which add a few batches)."""
     factorial = 2 ** len(FACTORS) + 1
     transplant = len(structures) * (len(structures) + 1)
-    equal_spend = 2 + 4  # the first spend measurement, then the comparison
+    equal_spend = 2 + 5  # the first spend measurement, then the comparison (with re-opened calls)
     knowledge = 4
     knock = 2 + sum(2 if k.scope == "district" else 1 for k in knockouts)
     return replications * (factorial + transplant + equal_spend + knowledge + knock + 3 * len(horizons))
