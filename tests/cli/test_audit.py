@@ -65,6 +65,7 @@ def test_audit_writes_six_tables_and_an_offline_escaped_report(tmp_path: Path) -
     for key in TABLES:
         assert f'id="audit-{key}"' in page
     assert page.count("<table") == len(TABLES)
+    assert page.count("data:image/png;base64,") == 1  # what carries the effect, embedded
     metadata = json.loads((out / "metadata.json").read_text())
     assert metadata["seed_entropy"] == "3"
     assert metadata["replications"] == "2"

@@ -74,5 +74,15 @@ def test_readable_tables_show_intervals_money_and_no_cost_without_an_effect() ->
 def test_csv_cells_that_a_spreadsheet_would_run_stay_text() -> None:
     text = _csv(_frame())
     assert "\n\"'=HYPERLINK" in text
-    assert "\n\"=HYPERLINK" not in text
+    assert '\n"=HYPERLINK' not in text
     assert ",-2.0," in text  # numbers are left alone
+
+
+def test_the_forest_plot_has_one_row_per_effect_and_marks_zero() -> None:
+    from districtlab.viz.audit import effect_forest
+
+    figure = effect_forest(["a", "b", "c"], [1.0, -2.0, 0.5], [0.2, -3.0, -1.0], [1.8, -1.0, 2.0], title="t")
+    ax = figure.axes[0]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["a", "b", "c"]
+    assert list(ax.get_yticks()) == [2, 1, 0]  # the first effect on top
+    assert any(tuple(line.get_xdata()) == (0.0, 0.0) for line in ax.get_lines())

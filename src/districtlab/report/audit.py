@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
+from matplotlib.figure import Figure
 
 from districtlab.experiments.audit import TABLES, AuditResult
 from districtlab.io.files import write_atomically
 from districtlab.report.analysis import format_interval
+from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.report.jinja import environment
+from districtlab.viz.audit import effect_forest
 
 #: Interval columns (prefix, then prefix_ci_low and prefix_ci_high) and how they are labelled.
 INTERVALS = {
@@ -179,6 +182,30 @@ def _table_html(frame: pd.DataFrame) -> Markup:
     return Markup(frame.to_html(index=False, border=0, escape=True, na_rep=""))
 
 
+def components_figure(result: AuditResult) -> Figure:
+    """What carries the effect: the factors' main effects and the knock-outs' contributions."""
+    factorial = result.factorial
+    main = factorial[factorial["row"] == "main effect"]
+    knockouts = result.knockouts
+    labels = [str(cell).replace("main effect of ", "place-based ") for cell in main["cell"]]
+    estimates = [float(v) for v in main["additional_firms"]]
+    lows = [float(v) for v in main["additional_firms_ci_low"]]
+    highs = [float(v) for v in main["additional_firms_ci_high"]]
+    if not knockouts.empty:
+        labels += [f"knock-out: {str(name).replace('_', ' ')}" for name in knockouts["mechanism"]]
+        estimates += [float(v) for v in knockouts["contribution_firms"]]
+        lows += [float(v) for v in knockouts["contribution_firms_ci_low"]]
+        highs += [float(v) for v in knockouts["contribution_firms_ci_high"]]
+    return effect_forest(
+        labels,
+        estimates,
+        lows,
+        highs,
+        title="What carries the place-based effect",
+        xlabel="Additional adopting firms it accounts for (95% CI)",
+    )
+
+
 def audit_section_html(result: AuditResult, *, heading_level: int = 2) -> Markup:
     """The six tables with their questions and findings, as one HTML section (autoescaped)."""
     sections = [
@@ -191,10 +218,23 @@ def audit_section_html(result: AuditResult, *, heading_level: int = 2) -> Markup
         }
         for table in result.tables.values()
     ]
+    figure = png_data_uri(figure_png(components_figure(result)))
+    caption = (
+        "Main effects of the four factors (each switched from its generic to its place-based setting) and "
+        "the contribution of each mechanism (the effect with it minus the effect without it); hollow grey "
+        "points: no detectable effect."
+    )
     html = (
         environment()
         .get_template("audit_section.html.j2")
-        .render(result=result, sections=sections, level=heading_level, sublevel=heading_level + 1)
+        .render(
+            result=result,
+            sections=sections,
+            level=heading_level,
+            sublevel=heading_level + 1,
+            figure=figure,
+            caption=caption,
+        )
     )
     return Markup(html)
 
@@ -242,6 +282,7 @@ def write_audit_report(result: AuditResult, out: Path, metadata: Mapping[str, st
 
 __all__ = [
     "audit_section_html",
+    "components_figure",
     "headline",
     "readable",
     "write_audit_report",
