@@ -205,19 +205,34 @@ class RunResult:
         ):
             reached = np.flatnonzero(share >= target)
             result[name] = float(months[reached[0]]) if reached.size else float("nan")
+        firms_per_size = o.firms_by_group.sum(axis=1)
+        for size_index, size in enumerate(SIZE_CLASSES):
+            in_class = firms_per_size[size_index]
+            for name, share in (
+                ("months_to_target_share", by_size[:, size_index] / max(in_class * k, 1)),
+                ("months_to_target_firm_share", firms[:, size_index] / max(in_class, 1)),
+            ):
+                reached = np.flatnonzero(share >= target) if in_class else np.zeros(0, dtype=np.int64)
+                result[f"{name}.{size}"] = float(months[reached[0]]) if reached.size else float("nan")
         return result
 
     def _money(self, final: int) -> dict[str, float]:
-        """Budget, realised public spend, unspent budget, private and post-programme spend (EUR)."""
+        """Budget, realised public spend, unspent budget, private and post-programme spend (EUR).
+
+        The budget is the programme's total once the horizon is past its end, and the budget made
+        available so far (co-design, the demonstrator's capital, the monthly inflows) before it.
+        """
         o = self.observations
         slot = PROGRAMME_SLOTS.index("programme")
         public = float(o.spend[: final + 1, slot].sum())
         programme = self.scenario.programme
         horizon_month = float(self.months[final])
-        elapsed = min(max(horizon_month - programme.start_month, 0.0), float(programme.duration_months))
-        budget = (
-            programme.total_budget_eur * elapsed / programme.duration_months if programme.is_active() else 0.0
-        )
+        if not programme.is_active():
+            budget = 0.0
+        elif horizon_month >= programme.start_month + programme.duration_months:
+            budget = programme.total_budget_eur
+        else:  # a horizon within the programme: the budget made available by then
+            budget = float(o.released[: final + 1, slot].sum())
         return {
             "programme_spend_eur": public,
             "public_spend_eur": public,

@@ -151,3 +151,19 @@ def test_reopened_calls_spend_more_of_the_budget_and_never_more_than_it() -> Non
     assert extended.outcomes()["public_spend_eur"] > plain.outcomes()["public_spend_eur"]
     assert extended.outcomes()["public_spend_eur"] <= base.programme.total_budget_eur + 1e-6
     assert extended.outcomes()["budget_eur"] == plain.outcomes()["budget_eur"]
+
+
+def test_months_to_target_read_the_recorded_shares() -> None:
+    scenario = load_scenario("castellon-ceramics").replace(reporting={"target_adoption_share": 0.3})
+    result = districtlab.simulate(scenario, rng=9)
+    outcomes = result.outcomes()
+    mean_share = result.adoption_share().mean(axis=1).to_numpy()
+    reached = np.flatnonzero(mean_share >= 0.3)
+    assert reached.size  # the target is reached in this district, so the test can fail
+    assert outcomes["months_to_target_share"] == result.months[reached[0]]
+    large = result.observations.adopted[:, :, 3].sum(axis=(1, 2)) / (
+        result.observations.firms_by_group[3].sum() * len(scenario.technologies)
+    )
+    reached_large = np.flatnonzero(large >= 0.3)
+    assert outcomes["months_to_target_share.large"] == result.months[reached_large[0]]
+    assert outcomes["months_to_target_share.large"] <= outcomes["months_to_target_share"]
