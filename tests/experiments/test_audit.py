@@ -338,3 +338,12 @@ def test_bad_input_is_one_clear_error(scenario: Scenario) -> None:
         districtlab.audit(without_generic, replications=2)
     with pytest.raises(InputError, match="horizons"):
         districtlab.audit(scenario, replications=2, horizons=(0.0,))
+
+
+def test_the_horizon_sweep_reads_each_run_at_its_own_end() -> None:
+    from districtlab.experiments.audit import _read_at_end
+
+    scenario = small("toy-valley", firms=60, months=72.0)
+    fixed = scenario.replace(reporting=scenario.reporting.model_dump() | {"horizon_months": 60.0})
+    assert _read_at_end(fixed.with_months(36.0)).reporting.horizon_months is None
+    assert _read_at_end(scenario) is scenario

@@ -996,11 +996,20 @@ def _knockouts(
     )
 
 
+def _read_at_end(scenario: Scenario) -> Scenario:
+    """``scenario`` whose outcomes are read at the end of its run (a reporting horizon set in the
+    file would otherwise read every horizon of the sweep at the same month)."""
+    reporting = getattr(scenario, "reporting", None)
+    if reporting is None or reporting.horizon_months is None:
+        return scenario
+    return scenario.replace(reporting=reporting.model_dump() | {"horizon_months": None})
+
+
 def _horizons(scenario: Scenario, horizons: Sequence[float], run: _Runner, confidence: float) -> AuditTable:
     scenarios: dict[str, Scenario] = {}
     for months in horizons:
         for name in (NO_PROGRAMME, GENERIC, PLACE_BASED):
-            scenarios[f"{name}@{months:g}"] = scenario.with_programme(name).with_months(months)
+            scenarios[f"{name}@{months:g}"] = _read_at_end(scenario.with_programme(name).with_months(months))
     result = run(scenarios)
     rows = []
     parts = []
