@@ -347,3 +347,19 @@ def test_the_horizon_sweep_reads_each_run_at_its_own_end() -> None:
     fixed = scenario.replace(reporting=scenario.reporting.model_dump() | {"horizon_months": 60.0})
     assert _read_at_end(fixed.with_months(36.0)).reporting.horizon_months is None
     assert _read_at_end(scenario) is scenario
+
+
+def test_progress_counts_every_run_and_ends_at_its_total(scenario: Scenario) -> None:
+    calls: list[tuple[int, int]] = []
+    result = districtlab.audit(
+        scenario,
+        replications=2,
+        rng=5,
+        structures={"vinalopo-footwear": scenario},
+        horizons=(36.0,),
+        knockouts=[],
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls[-1] == (result.runs, result.runs)
+    assert all(done <= total for done, total in calls)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -291,8 +291,13 @@ class _Runner:
         self.done = 0
 
     def grow(self, runs: int) -> None:
-        """Count runs that were not planned (the equal-spend iterations)."""
+        """Make sure the total covers ``runs`` more runs."""
         self.total = max(self.total, self.done + runs)
+
+    def unplanned(self, scenarios: Mapping[str, Scenario]) -> ExperimentResult:
+        """Run designs the plan could not count in advance (the equal-spend iterations)."""
+        self.total += len(scenarios) * self.replications
+        return self(scenarios)
 
     def report(self, done: int, _total: int) -> None:
         if self.progress is not None:
@@ -732,13 +737,20 @@ def _transplant(
 def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[AuditTable, SpendMatch]:
     place = scenario.with_programme(PLACE_BASED)
     generic = scenario.with_programme(GENERIC)
+    calls = 0
+
+    def runner(scenarios: dict[str, Scenario]) -> ExperimentResult:
+        nonlocal calls
+        calls += 1  # the first measurement is planned; the budgets tried after it are not
+        return run(scenarios) if calls == 1 else run.unplanned(scenarios)
+
     match = match_spend(
         place,
         generic,
         replications=run.replications,
         rng=run.seed,
         executor=run.executor,
-        runner=run,
+        runner=runner,
     )
     scenarios = {
         NO_PROGRAMME: scenario.with_programme(NO_PROGRAMME),
