@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from districtlab.dashboard import APP
 from districtlab.io.toml import dump_scenario, parse_scenario
 from districtlab.presets import load_preset
 from tests.dashboard.conftest import DISTRICT, errors, open_page
@@ -40,15 +41,39 @@ def test_district_page_follows_the_district_and_the_picture_slider(lab: AppTest)
 
 def test_designer_budget_changes_the_plan_and_the_preview() -> None:
     app = open_page("designer")
-    key = next(w.key for w in app.number_input if w.key.endswith("/budget"))
+    key = next(w.key for w in app.text_input if w.key.endswith("/budget"))
     total = metric(app, "Total budget")
     spend = metric(app, "Programme spend (EUR)")
-    app.number_input(key=key).set_value(100_000.0).run()
+    app.text_input(key=key).set_value("100,000").run()
     assert not app.exception
     assert not errors(app)
     assert metric(app, "Total budget") != total
     assert metric(app, "Total budget") == f"EUR {100_000 * 36 / 12:,.0f}"
     assert metric(app, "Programme spend (EUR)") != spend
+
+
+def test_a_spanish_budget_is_read_as_typed_and_read_back_in_words() -> None:
+    app = AppTest.from_file(str(APP), default_timeout=240)
+    app.session_state["district"] = load_preset(DISTRICT).district
+    app.session_state["language"] = "es"
+    app.session_state["design_preview"] = False
+    app.switch_page("views/designer.py")
+    app.run()
+    key = next(w.key for w in app.text_input if w.key.endswith("/budget"))
+    app.text_input(key=key).set_value("2.000.000").run()
+    assert not app.exception
+    assert not errors(app)
+    assert "dos millones de euros al año" in [c.value for c in app.caption]
+    assert metric(app, "Total budget") == "EUR 6.000.000"  # 36 months: three years of two million
+
+
+def test_an_unreadable_budget_is_refused_visibly_and_stops_the_design() -> None:
+    app = open_page("designer")
+    key = next(w.key for w in app.text_input if w.key.endswith("/budget"))
+    app.text_input(key=key).set_value("2 millones").run()
+    assert not app.exception
+    assert any("is not a number" in message for message in errors(app))
+    assert not [m for m in app.metric if m.label == "Total budget"]
 
 
 def test_instrument_shares_that_do_not_add_up_are_refused_on_the_page() -> None:
@@ -61,8 +86,8 @@ def test_instrument_shares_that_do_not_add_up_are_refused_on_the_page() -> None:
 
 def test_an_impossible_programme_is_refused_with_one_line() -> None:
     app = open_page("designer")
-    key = next(w.key for w in app.number_input if w.key.endswith("/duration"))
-    app.number_input(key=key).set_value(3).run()  # shorter than the six months of co-design
+    key = next(w.key for w in app.text_input if w.key.endswith("/duration"))
+    app.text_input(key=key).set_value("3").run()  # shorter than the six months of co-design
     assert not app.exception
     [message] = errors(app)
     assert "codesign.months (6) exceeds duration_months (3)" in message
@@ -95,8 +120,8 @@ def test_an_uploaded_scenario_becomes_the_district() -> None:
 def test_a_workshop_design_changes_the_comparison() -> None:
     app = open_page("designer")
     app.toggle(key="design_preview").set_value(False).run()
-    key = next(w.key for w in app.number_input if w.key.endswith("/budget"))
-    app.number_input(key=key).set_value(2_000_000.0).run()
+    key = next(w.key for w in app.text_input if w.key.endswith("/budget"))
+    app.text_input(key=key).set_value("2000000").run()
     app.text_input(key="design_name").set_value("big budget").run()
     app.button(key="add_design").click().run()
     assert not app.exception

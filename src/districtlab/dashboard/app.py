@@ -12,6 +12,7 @@ import streamlit as st
 
 from districtlab import __version__
 from districtlab.dashboard import state
+from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 # Not "pages/": Streamlit would also list a folder of that name as pages of its own, beside st.navigation.
 PAGES = Path(__file__).with_name("views")
@@ -30,6 +31,14 @@ navigation = st.navigation(
 )
 
 with st.sidebar:
+    st.selectbox(
+        "Language · Idioma · Llengua",
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
+        format_func=LANGUAGES.__getitem__,
+        key=state.LANGUAGE,
+        help="Language of the lab and of how numbers are written and read (2.000.000 or 2,000,000).",
+    )
     st.selectbox(
         "District",
         list(state.district_options()),

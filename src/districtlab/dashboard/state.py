@@ -15,11 +15,13 @@ import streamlit as st
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.dashboard import cache
 from districtlab.experiments import ExperimentResult
+from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from districtlab.presets import list_presets
 
 #: Widget keys of the sidebar.
 DISTRICT = "district"
 SEED = "seed"
+LANGUAGE = "language"
 #: Session keys.
 UPLOADED = "uploaded_scenario"
 UPLOAD_ERROR = "upload_error"
@@ -59,6 +61,12 @@ def current_scenario() -> Scenario:
     """The scenario of the district chosen in the sidebar (the first preset before any choice)."""
     options = district_options()
     return options.get(st.session_state.get(DISTRICT, ""), next(iter(options.values())))
+
+
+def language() -> str:
+    """The language chosen in the sidebar (its Babel code: es, ca or en)."""
+    chosen = st.session_state.get(LANGUAGE, DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def seed() -> int:

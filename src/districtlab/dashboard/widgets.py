@@ -14,6 +14,8 @@ import annotated_types
 import streamlit as st
 from pydantic import BaseModel
 
+from districtlab.i18n.numbers import Kind, NumberEntryError, Unit, format_amount, in_words, parse_amount
+
 
 @dataclass(frozen=True)
 class Bounds:
@@ -120,3 +122,52 @@ def int_slider(
         key=key,
         help=bounds.help,
     )
+
+
+def check_typed(
+    entry: str, bounds: Bounds, *, language: str, kind: Kind, unit: Unit = "none", high: float | None = None
+) -> tuple[float | None, str]:
+    """Read a typed entry within ``bounds``: the value and its words, or ``None`` and what is wrong.
+
+    Pure, so the rules (``parse_amount``'s, and the field's bounds) are tested without Streamlit.
+    """
+    upper = bounds.high if high is None else min(bounds.high, high)
+    try:
+        value = parse_amount(entry, language, kind)
+    except NumberEntryError as error:
+        return None, str(error)
+    if value < bounds.low or value > upper:
+        return None, (
+            f"{format_amount(value, language, decimals=-1)} is outside "
+            f"{format_amount(bounds.low, language, decimals=-1)}–{format_amount(upper, language, decimals=-1)}"
+        )
+    return float(value), in_words(value, language, unit)
+
+
+def typed_number_field(
+    label: str,
+    model: type[BaseModel],
+    name: str,
+    value: float,
+    *,
+    key: str,
+    language: str,
+    kind: Kind,
+    unit: Unit = "none",
+    high: float | None = None,
+) -> float | None:
+    """A text field for money or a count, read the way people type it; ``None`` while it is wrong.
+
+    ``st.number_input`` reads "2.000.000" as 2 without a word; this field reads
+    it under the language's convention (see :func:`districtlab.i18n.numbers.parse_amount`),
+    shows the value back in words under the field, and shows an error instead of
+    guessing when the entry is ambiguous or out of bounds.
+    """
+    bounds = field_bounds(model, name)
+    entry = st.text_input(label, value=format_amount(value, language, decimals=-1), key=key, help=bounds.help)
+    number, words = check_typed(entry, bounds, language=language, kind=kind, unit=unit, high=high)
+    if number is None:
+        st.error(words)
+    else:
+        st.caption(words)
+    return number

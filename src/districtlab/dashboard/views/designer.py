@@ -18,8 +18,9 @@ from districtlab.dashboard.design import (
     prioritised,
 )
 from districtlab.dashboard.runs import run_designs
-from districtlab.dashboard.widgets import field_bounds, int_slider, number_field, share_slider
+from districtlab.dashboard.widgets import field_bounds, int_slider, share_slider, typed_number_field
 from districtlab.errors import InputError
+from districtlab.i18n.numbers import format_amount
 from districtlab.report.analysis import (
     ExperimentData,
     cost_table,
@@ -74,35 +75,40 @@ base: Programme = starting_points[start].programme
 initial = edits_of(base)
 prefix = f"{scenario.name}/{start}/"  # widgets start again from the documented values when the starting point changes
 months = int(scenario.months)
+language = state.language()
 
 st.subheader(f"{scenario.district}: {base.name}")
 money, targets, codesign = st.columns(3)
 with money:
-    budget = number_field(
+    budget = typed_number_field(
         "Budget (EUR a year)",
         Programme,
         "budget_eur_per_year",
         initial.budget_eur_per_year,
         key=prefix + "budget",
-        step=50_000.0,
-        format="%.0f",
+        language=language,
+        kind="money",
+        unit="eur_per_year",
     )
-    start_month = number_field(
+    start_month = typed_number_field(
         "Start (month)",
         Programme,
         "start_month",
         initial.start_month,
         key=prefix + "start",
-        integer=True,
+        language=language,
+        kind="count",
         high=months - 1,
     )
-    duration = number_field(
+    duration = typed_number_field(
         "Duration (months, co-design included)",
         Programme,
         "duration_months",
         initial.duration_months,
         key=prefix + "duration",
-        integer=True,
+        language=language,
+        kind="count",
+        unit="months",
         high=months,
     )
 with targets:
@@ -188,6 +194,11 @@ for column, instrument in zip(st.columns(len(INSTRUMENTS)), INSTRUMENTS, strict=
             )
         )
 st.caption(f"Total: {sum(allocation.values()):g}%")
+if budget is None or start_month is None or duration is None:
+    st.error(
+        "Correct the budget and period above: the design uses the values once they are read without doubt."
+    )
+    st.stop()
 
 edits = DesignEdits(
     budget_eur_per_year=float(budget),
@@ -211,10 +222,12 @@ except InputError as error:
 plan = budget_plan(design.programme)
 total = float(plan.loc[plan["line"] == "total", "eur"].iloc[0])
 columns = st.columns(3)
-columns[0].metric("Total budget", f"EUR {total:,.0f}", help="budget a year × duration / 12")
+columns[0].metric(
+    "Total budget", f"EUR {format_amount(total, language)}", help="budget a year × duration / 12"
+)
 columns[1].metric(
     "Delivery budget",
-    f"EUR {total * (1 - (design.programme.codesign.budget_share if design.programme.codesign else 0)):,.0f}",
+    f"EUR {format_amount(total * (1 - (design.programme.codesign.budget_share if design.programme.codesign else 0)), language)}",
 )
 columns[2].metric(
     "Programme period",
@@ -249,7 +262,7 @@ if preview:
     columns[0].metric(
         "Additional adopters [95% CI]", format_interval(gain["difference"], gain["ci_low"], gain["ci_high"])
     )
-    columns[1].metric("Programme spend (EUR)", f"{spend:,.0f}")
+    columns[1].metric("Programme spend (EUR)", format_amount(spend, language))
     columns[2].metric(
         "EUR per additional adopter [95% CI]",
         format_cost(cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]),
