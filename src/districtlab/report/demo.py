@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.experiments.programmes import DistrictComparison
 from districtlab.report.analysis import format_interval
 from districtlab.report.embed import figure_png, png_data_uri
+from districtlab.report.templates import report_environment
 from districtlab.viz import additionality_bars, adoption_bands, channel_shares, size_class_adoption
 
 PROGRAMME_LABELS = {"none": "no programme", "generic": "generic", "place-based": "place-based"}
@@ -190,7 +190,7 @@ def write_demo_report(
     additionality.to_csv(out / "additionality_by_outcome.csv", index=False)
     (out / "metadata.json").write_text(json.dumps(dict(metadata), indent=2) + "\n")
 
-    environment = Environment(loader=PackageLoader("districtlab.report"), autoescape=select_autoescape())
+    environment = report_environment()
     contrast_view = contrast[contrast["outcome"].isin(["new_adopters", "laggard_share"])][
         ["district", "outcome", "difference", "ci_low", "ci_high", "replications"]
     ].round(4)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
@@ -31,6 +30,7 @@ from districtlab.report.analysis import (
 )
 from districtlab.report.embed import figure_png, png_data_uri, save_figure
 from districtlab.report.odd import SUBMODELS
+from districtlab.report.templates import report_environment
 from districtlab.viz import additionality_bars, adoption_bands, size_class_adoption
 
 #: Formats of the figures written for papers.
@@ -199,7 +199,7 @@ def render_report(
         if comparable and baseline in data.names
         else ""
     )
-    environment = Environment(loader=PackageLoader("districtlab.report"), autoescape=select_autoescape())
+    environment = report_environment()
     odd = Markup(environment.get_template("odd_summary.html.j2").render(submodels=SUBMODELS))
     return environment.get_template("experiment.html.j2").render(
         title=title,
