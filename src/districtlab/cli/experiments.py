@@ -32,6 +32,7 @@ from districtlab.cli.common import console, error_console, user_errors
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.io.files import write_atomically
+from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.presets import load_scenario
 
 if TYPE_CHECKING:
@@ -226,7 +227,7 @@ def _write_table(frame: pd.DataFrame, out: Path, name: str) -> list[Path]:
     import pyarrow.parquet as pq
 
     csv, parquet = out / f"{name}.csv", out / f"{name}.parquet"
-    write_atomically(csv, frame.to_csv(index=False).encode("utf-8"))
+    write_atomically(csv, spreadsheet_csv(frame))  # names may come from user files: no live formulas
     buffer = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
     write_atomically(parquet, buffer.getvalue())

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from districtlab.io.files import atomic_write
+from districtlab.io.files import atomic_write, write_atomically
 from districtlab.results import RunResult
 from districtlab.viz import adoption_bands
 
@@ -56,6 +56,6 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
     figure.savefig(path, dpi=150)
     written.append(path)
     path = out / "metadata.json"
-    path.write_text(json.dumps(dict(metadata), indent=2, default=str) + "\n")
+    write_atomically(path, json.dumps(dict(metadata), indent=2, default=str) + "\n")
     written.append(path)
     return written

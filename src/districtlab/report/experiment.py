@@ -18,6 +18,7 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.config import INSTRUMENTS, Scenario
+from districtlab.io.files import write_atomically
 from districtlab.report.analysis import (
     ExperimentData,
     cost_table,
@@ -229,9 +230,8 @@ def write_report(
     for figure in figures:
         written += save_figure(figure.figure, out / "figures" / figure.name, formats=PAPER_FORMATS, dpi=300)
     page = out / "index.html"
-    page.write_text(
-        render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures),
-        encoding="utf-8",
+    write_atomically(
+        page, render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures)
     )
     return [page, *written]
 
