@@ -116,18 +116,16 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
     """
     import numpy as np
 
-    from districtlab.experiments.store import is_experiment, read_metadata
+    from districtlab.experiments.store import METADATA, is_experiment, plan_from_metadata, read_metadata
 
     if is_experiment(out):
         if not resume:
             raise InputError(
                 "already holds an experiment: pass --resume to continue it, or choose another --out", path=out
             )
-        if seed is None:
-            stored = read_metadata(out)["seed"]
-            return np.random.SeedSequence(
-                int(stored["entropy"]), spawn_key=tuple(int(k) for k in stored["spawn_key"])
-            )
+        if seed is None:  # the stored seed, checked as the store checks it
+            stored = plan_from_metadata(read_metadata(out), str(out / METADATA))
+            return np.random.SeedSequence(stored.entropy, spawn_key=stored.spawn_key)
     return np.random.SeedSequence(seed)
 
 
