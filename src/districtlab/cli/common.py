@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from districtlab.errors import InputError, from_validation_error
+from districtlab.workers import WORKER_DIED
 
 console = Console(highlight=False)
 if not console.is_terminal:  # logs and pipes: do not squeeze tables into 80 columns
@@ -43,6 +45,8 @@ def user_errors(source: str | None = None) -> Iterator[None]:
         fail(f"{error.filename}: is a directory, not a file")
     except PermissionError as error:
         fail(f"{error.filename}: permission denied")
+    except BrokenProcessPool:
+        fail(WORKER_DIED)
     except KeyboardInterrupt:
         error_console.print("interrupted", markup=False)
         sys.exit(130)

@@ -132,8 +132,6 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
 @contextmanager
 def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
     """Local processes, a Dask cluster's executor, or none (serial)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     if scheduler is not None:
         try:
             from distributed import Client
@@ -146,7 +144,9 @@ def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
         with client:
             yield client.get_executor()
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        from districtlab.workers import worker_pool
+
+        with worker_pool(workers) as pool:
             yield pool
     else:
         yield None

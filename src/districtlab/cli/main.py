@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -30,6 +30,7 @@ from districtlab.io.toml import save_scenario
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import simulate
+from districtlab.workers import worker_pool
 
 app = typer.Typer(
     name="districtlab",
@@ -120,7 +121,7 @@ def _simulate_replication(scenario: Scenario, entropy: int, spawn_key: tuple[int
 
 
 def _executor(workers: int) -> Executor | None:
-    return ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    return worker_pool(workers) if workers > 1 else None
 
 
 def _run_replications(
