@@ -19,6 +19,7 @@ from rich.table import Table
 
 from districtlab.cli.common import console, error_console, user_errors
 from districtlab.errors import InputError
+from districtlab.io.tables import read_table_file
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -216,7 +217,6 @@ def reliability(
     out: TableOut = None,
 ) -> None:
     """Inter-coder reliability per code and pooled: Krippendorff's alpha, Cohen's and Fleiss' kappa."""
-    import pandas as pd
 
     from districtlab.evidence import reliability_by_code, write_table
 
@@ -224,7 +224,7 @@ def reliability(
         project = _load(path)
         units: str | pd.DataFrame = unit
         if units_file is not None:
-            units = pd.read_csv(units_file)
+            units = read_table_file(units_file, what="units CSV")  # one line for empty/ragged/binary files
         table = reliability_by_code(project, units=units, level=level, coders=coder)
         if out is None:
             _show(table, f"{project.name}: inter-coder reliability ({unit}s, {level})", index=False)

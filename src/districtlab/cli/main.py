@@ -18,7 +18,14 @@ from rich.table import Table
 
 from districtlab import __version__
 from districtlab._rng import as_seed_sequence
-from districtlab.cli.common import console, fail, user_errors
+from districtlab.cli.common import (
+    OneLineErrorsGroup,
+    check_output_file,
+    check_output_folder,
+    console,
+    fail,
+    user_errors,
+)
 from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.experiments import register as register_experiment_commands
 from districtlab.cli.lab import lab as lab_command
@@ -27,6 +34,7 @@ from districtlab.cli.report import report as report_command
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
 from districtlab.io.toml import save_scenario
+from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import simulate
@@ -39,6 +47,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=OneLineErrorsGroup,
 )
 
 
@@ -70,13 +79,23 @@ def main(
 def presets(
     export: Annotated[
         tuple[str, Path] | None,
-        typer.Option("--export", metavar="NAME FILE", help="Write preset NAME as an editable TOML file."),
+        typer.Option(
+            "--export",
+            metavar="NAME FILE",
+            help="Write preset NAME as an editable TOML file (FILE may be a folder: FOLDER/NAME.toml).",
+        ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """List the district presets, or export one as an editable TOML file."""
     with user_errors():
         if export is not None:
             name, path = export
+            if name not in list_presets():
+                raise InputError(f"unknown preset {name!r}; presets: {', '.join(list_presets())}")
+            if path.is_dir():
+                path = path / f"{name}.toml"
+            check_output_file(path, force=force)
             written = export_preset(name, path)
             console.print(f"wrote {written} (every number keeps its source comment)")
             return
@@ -223,10 +242,19 @@ def run(
         typer.Option(help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml."),
     ] = Path("districtlab-output"),
     workers: Annotated[int, typer.Option(min=1, help="Processes for replications.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
+    ] = False,
 ) -> None:
     """Simulate a district and write its results."""
     with user_errors(preset_or_file):
         scenario = _scenario_for_run(preset_or_file, programme, months, firms)
+        check_output_folder(out, force=force)  # before simulating: never lose a run to an unusable --out
+        parallel = min(workers, replications)
+        require_memory(
+            district_bytes(scenario) * parallel,
+            f"{parallel} simulation{'s' if parallel > 1 else ''} of {scenario.n_firms:,} firms at once",
+        )
         results = _run_replications(scenario, replications, seed, workers)
         console.print(_summary_table(scenario, results))
         metadata = {
@@ -260,11 +288,15 @@ def demo(
     workers: Annotated[int, typer.Option(min=1, help="Processes (default: up to 2 cores).")] = min(
         2, os.cpu_count() or 1
     ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
+    ] = False,
 ) -> None:
     """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
     from districtlab.cli.demo import run_demo  # the demo pulls in the report stack
 
     with user_errors():
+        check_output_folder(out, force=force)
         run_demo(out=out, replications=replications, seed=seed, workers=workers)
 
 
