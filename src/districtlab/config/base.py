@@ -78,9 +78,7 @@ class SizeClassCounts(SizeClassValues):
 
 def _number_kind(annotation: Any) -> str | None:
     """``"number"``, ``"integer"`` or ``"bool"`` when a field (or container element) takes only that, else None."""
-    options = (
-        list(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else [annotation]
-    )
+    options = list(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else [annotation]
     options = [a for a in options if a is not type(None)]
     if options and all(a in (int, float) for a in options):
         return "integer" if options == [int] else "number"
