@@ -371,6 +371,13 @@ def test_thirty_million_firms_are_refused_with_an_estimate(tmp_path: Path, no_si
     assert not (tmp_path / "out").exists()
 
 
+def test_a_billion_replications_are_refused_with_an_estimate(tmp_path: Path, no_simulation) -> None:  # type: ignore[no-untyped-def]
+    check(
+        invoke("run", "toy-valley", "--replications", "1000000000", "--out", str(tmp_path / "out")),
+        "needs about",
+    )
+
+
 def test_the_memory_guard_follows_the_override(tmp_path: Path) -> None:
     small = ["run", "toy-valley", *SMALL, "--seed", "1"]
     check(
@@ -439,3 +446,30 @@ def test_lab_on_this_computer_only_prints_no_warning(address: str, monkeypatch: 
     result = invoke("lab", "--address", address)
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr
+
+
+# -- tables a user gives (--units, --table) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"source,start,end\n", "no rows"),
+        (b"source,start,end\na,1,2\nb,3,4,5,6\n", "well-formed"),
+        (b"\x00\x01\xff\xfe\x89PNG\r\n", "UTF-8"),
+        (b"source,start\n\xff\xfe,1\n", "UTF-8"),
+    ],
+    ids=["empty", "header-only", "ragged", "binary", "latin-bytes"],
+)
+def test_a_broken_units_csv_is_one_input_error(tmp_path: Path, content: bytes, expected: str) -> None:
+    from districtlab.errors import InputError
+    from districtlab.io.tables import read_table_file
+
+    path = tmp_path / "units.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_table_file(path, what="units CSV")
+    assert str(path) in str(caught.value)
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -34,7 +34,7 @@ from districtlab.cli.report import report as report_command
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
 from districtlab.io.toml import save_scenario
-from districtlab.memory import district_bytes, require_memory
+from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import simulate
@@ -252,8 +252,9 @@ def run(
         check_output_folder(out, force=force)  # before simulating: never lose a run to an unusable --out
         parallel = min(workers, replications)
         require_memory(
-            district_bytes(scenario) * parallel,
-            f"{parallel} simulation{'s' if parallel > 1 else ''} of {scenario.n_firms:,} firms at once",
+            district_bytes(scenario) * parallel + results_bytes(scenario, replications),
+            f"{replications:,} replication{'s' if replications > 1 else ''} of {scenario.n_firms:,} firms "
+            f"({parallel} at once, every trajectory kept)",
         )
         results = _run_replications(scenario, replications, seed, workers)
         console.print(_summary_table(scenario, results))
