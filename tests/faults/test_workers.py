@@ -82,6 +82,7 @@ def wait_for_workers(process: subprocess.Popen[bytes], out: Path, count: int = 2
 @pytest.mark.slow
 def test_killing_the_parent_of_a_two_worker_sweep_leaves_no_process_after_ten_seconds(tmp_path: Path) -> None:
     process = start(tmp_path / "sweep")
+    descendants: list[int] = []
     try:
         workers = wait_for_workers(process, tmp_path / "sweep")
         descendants = workers + [pid for worker in workers for pid in children(worker)]
@@ -95,6 +96,9 @@ def test_killing_the_parent_of_a_two_worker_sweep_leaves_no_process_after_ten_se
         if process.poll() is None:
             process.kill()
             process.communicate()
+        for pid in descendants:  # a failing run must not leave its orphans behind
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.slow
