@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.evidence import read_codebook, write_project
 
-from ._builders import REFI_FIXTURES, interview_project
+from ._builders import interview_project, write_atlas_like
 
 runner = CliRunner()
 
@@ -56,8 +56,8 @@ def test_import_shows_a_summary_and_writes_tables(qdpx: Path, tmp_path: Path) ->
     assert len(pd.read_parquet(out / "segments.parquet")) == 8
 
 
-def test_import_of_the_shared_fixture(tmp_path: Path) -> None:
-    result = runner.invoke(evidence_app, ["import", str(REFI_FIXTURES / "target-atlas-project.qdpx")])
+def test_import_of_an_atlas_style_export(tmp_path: Path) -> None:
+    result = runner.invoke(evidence_app, ["import", str(write_atlas_like(tmp_path / "atlas.qdpx"))])
     assert result.exit_code == 0
     assert "codes" in result.stdout
 

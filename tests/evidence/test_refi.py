@@ -1,4 +1,4 @@
-"""REFI-QDA import and export: the shared ATLAS.ti fixtures, vendor quirks, offsets and round trips."""
+"""REFI-QDA import and export: ATLAS.ti-style exports, vendor quirks, offsets and round trips."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ import pytest
 from districtlab.errors import InputError
 from districtlab.evidence import (
     QdaImportWarning,
+    QdaProject,
     read_codebook,
     read_project,
     write_codebook,
     write_project,
 )
-from districtlab.evidence.refi import project_xml
+from districtlab.evidence.refi import PROJECT_SCHEMA, project_xml
 
-from ._builders import REFI_FIXTURES, interview_project
+from ._builders import interview_project, write_atlas_like
 
 NS = "urn:QDA-XML:project:1.0"
 CODE = "A182CD3A-D83C-4D8C-BC80-26D9103EC6D6"
@@ -66,49 +67,40 @@ def qde(
     return body.replace("{s}", SOURCE).replace("{c}", CODE).replace("{u}", USER)
 
 
-def test_blank_atlas_export_has_its_two_users_and_nothing_else() -> None:
-    project = read_project(REFI_FIXTURES / "blank-atlas-project.qdpx")
-    assert project.name == "blank-atlas-project"
+def read_codepoints(path: Path) -> QdaProject:
+    """Read with code-point positions: :func:`qde`'s text has emoji and a passage cut mid-word,
+    on which ``offsets="auto"`` rightly warns that it had to choose."""
+    return read_project(path, offsets="codepoints")
+
+
+def test_atlas_style_export_without_sources_has_its_users_and_code_hierarchy(tmp_path: Path) -> None:
+    project = read_project(write_atlas_like(tmp_path / "blank.qdpx", with_sources=False))
+    assert project.name == "atlas-project"
     assert project.users["name"].tolist() == ["Enric Llagostera", "ATLAS.ti"]
     assert project.users["guid"].tolist() == [
         "088b08ac-d5cd-4adb-8b71-b4f3459c177f",
         "c32a2bd5-537f-4838-8b17-df9efbafdf4b",
     ]
-    assert project.codes.empty
-    assert project.sources.empty
-    assert project.segments.empty
     assert project.metadata["origin"] == "ATLAS.ti for Windows 23.2.3.27778"
-
-
-def test_target_atlas_export_keeps_its_code_hierarchy() -> None:
-    project = read_project(REFI_FIXTURES / "target-atlas-project.qdpx")
     codes = project.codes.set_index("name")
-    assert list(codes.index) == [
-        "Commits",
-        "2022-05-10T02:05:59Z 19e4dce",
-        "2022-02-11T10:39:25Z cdbfd92",
-    ]
-    parent = codes.loc["Commits", "guid"]
+    assert list(codes.index) == ["Commits", "Diagnostics", "Robots", "Suppliers"]
     assert pd.isna(codes.loc["Commits", "parent_guid"])
-    assert (codes["parent_guid"].iloc[1:] == parent).all()
-    assert codes.loc["2022-02-11T10:39:25Z cdbfd92", "path"] == "Commits / 2022-02-11T10:39:25Z cdbfd92"
+    assert codes.loc["Robots", "path"] == "Commits / Robots"
     assert codes["is_codable"].all()
-    # The shared export holds a codebook but no sources, so no quotation to check offsets on:
-    # test_selection_offsets_are_code_points builds one at the same [139, 195).
     assert project.sources.empty
     assert project.segments.empty
 
 
-def test_fixture_codebook_reads_as_a_codebook() -> None:
-    codes = read_codebook(REFI_FIXTURES / "target-atlas-project.qdpx")
-    assert len(codes) == 3
+def test_atlas_style_codebook_reads_as_a_codebook(tmp_path: Path) -> None:
+    codes = read_codebook(write_atlas_like(tmp_path / "codes.qdpx", with_sources=False))
+    assert len(codes) == 4
 
 
 def test_selection_offsets_are_code_points_half_open(make_zip) -> None:
     assert len(QUOTE) == 56
     assert len(PREFIX) == 139
     archive = make_zip("p.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": TEXT})
-    segment = read_project(archive).segments.iloc[0]
+    segment = read_codepoints(archive).segments.iloc[0]
     assert (segment["start"], segment["end"]) == (139, 195)
     assert segment["text"] == QUOTE
     assert segment["coder"] == "Enric"
@@ -170,7 +162,7 @@ def test_selection_offsets_are_code_points_half_open(make_zip) -> None:
     ],
 )
 def test_vendor_quirks_read_the_same_coding(make_zip, members: dict[str, str], archive_name: str) -> None:
-    project = read_project(make_zip(archive_name, members))
+    project = read_codepoints(make_zip(archive_name, members))
     segment = project.segments.iloc[0]
     assert segment["text"] == QUOTE
     assert segment["code_name"] == "Diagnostics"
@@ -183,7 +175,7 @@ def test_braced_upper_case_guids_are_canonical(make_zip) -> None:
         "project.qde": qde().replace(f'"{CODE}"', '"{' + CODE + '}"'),
         f"Sources/{SOURCE}.txt": TEXT,
     }
-    project = read_project(make_zip("braces.qdpx", members))
+    project = read_codepoints(make_zip("braces.qdpx", members))
     assert project.codes["guid"].iloc[0] == CODE.lower()
     assert project.segments["code_guid"].iloc[0] == CODE.lower()
 
@@ -191,7 +183,7 @@ def test_braced_upper_case_guids_are_canonical(make_zip) -> None:
 def test_missing_source_file_keeps_codings_flagged_with_a_warning(make_zip) -> None:
     archive = make_zip("missing.qdpx", {"project.qde": qde()})
     with pytest.warns(QdaImportWarning, match=r"text of 1 source\(s\) is missing \('I01'\)"):
-        project = read_project(archive)
+        project = read_codepoints(archive)
     assert project.sources["text_missing"].tolist() == [True]
     assert project.sources["has_text"].tolist() == [False]
     segment = project.segments.iloc[0]
@@ -223,13 +215,15 @@ def test_bare_qde_reads_sources_beside_it(tmp_path: Path) -> None:
     (tmp_path / "Sources").mkdir()
     (tmp_path / "Sources" / f"{SOURCE}.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "study.qde").write_text(qde(), encoding="utf-8")
-    assert read_project(tmp_path / "study.qde").segments["text"].iloc[0] == QUOTE
+    assert read_codepoints(tmp_path / "study.qde").segments["text"].iloc[0] == QUOTE
 
 
 def test_selections_past_the_text_end_warn(make_zip) -> None:
     short = TEXT[:150]
     with pytest.warns(QdaImportWarning, match="end past the end"):
-        project = read_project(make_zip("short.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": short}))
+        project = read_codepoints(
+            make_zip("short.qdpx", {"project.qde": qde(), f"Sources/{SOURCE}.txt": short})
+        )
     assert project.segments["text"].iloc[0] == short[139:]
 
 
@@ -259,7 +253,7 @@ def test_archive_without_qde_and_non_utf8_text_are_refused(make_zip) -> None:
         f"Sources/{SOURCE}.txt": TEXT.encode("latin-1", errors="replace"),
     }
     with pytest.raises(InputError, match="not UTF-8"):
-        read_project(make_zip("latin1.qdpx", latin1))
+        read_codepoints(make_zip("latin1.qdpx", latin1))
 
 
 # ----------------------------------------------------------------------------- round trips
@@ -291,17 +285,17 @@ def test_round_trip_of_imported_quirks(make_zip, tmp_path: Path, archive_name: s
         members = {"project.qde": qde(source=source), "int/I01.txt": TEXT}
     else:
         members = {"project.qde": qde(), f"Sources/{SOURCE}.txt": TEXT.replace(" ", "\r\n", 3)}
-    first = read_project(make_zip(f"{archive_name}.qdpx", members))
-    second = read_project(write_project(first, tmp_path / f"{archive_name}-again.qdpx"))
+    first = read_codepoints(make_zip(f"{archive_name}.qdpx", members))
+    second = read_codepoints(write_project(first, tmp_path / f"{archive_name}-again.qdpx"))
     assert_same_project(first, second)
 
 
 def test_round_trip_keeps_a_missing_source_missing(make_zip, tmp_path: Path) -> None:
     with pytest.warns(QdaImportWarning):
-        first = read_project(make_zip("missing.qdpx", {"project.qde": qde()}))
+        first = read_codepoints(make_zip("missing.qdpx", {"project.qde": qde()}))
     written = write_project(first, tmp_path / "again.qdpx")
     with pytest.warns(QdaImportWarning):
-        second = read_project(written)
+        second = read_codepoints(written)
     assert_same_project(first, second)
 
 
@@ -323,7 +317,7 @@ def test_codebook_round_trip(tmp_path: Path) -> None:
 def _schema() -> tuple[dict[str, list[str]], dict[str, set[str]], dict[tuple[str, str], str]]:
     """From the vendored XSD: each type's child order, required attributes, and child element types."""
     xs = "{http://www.w3.org/2001/XMLSchema}"
-    schema = ElementTree.parse(REFI_FIXTURES / "Project-mrt2019.xsd").getroot()
+    schema = ElementTree.parse(PROJECT_SCHEMA).getroot()
     order: dict[str, list[str]] = {}
     required: dict[str, set[str]] = {}
     child_type: dict[tuple[str, str], str] = {}

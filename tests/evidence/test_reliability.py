@@ -228,3 +228,42 @@ def test_reliability_errors(project) -> None:
         reliability_by_code(project, coders=["Ana", "Zoe"])
     with pytest.raises(InputError, match="units must be one of"):
         reliability_by_code(project, units="sentence")
+
+
+# The anxiety ratings of R's irr package (Gamer et al.), as statsmodels' own tests copy them
+# (statsmodels/stats/tests/test_inter_rater.py, `anxiety`, 20 subjects x 3 raters, column order).
+ANXIETY_RATINGS = (
+    "3 3 3 4 5 5 2 3 5 2 2 6 1 5 2 2 1 2 4 3 "
+    "3 6 4 6 2 4 2 4 3 3 2 3 3 3 2 2 1 3 3 4 "
+    "2 1 4 4 3 2 1 6 1 1 1 2 3 3 1 1 3 3 2 2"
+)
+ANXIETY = np.fromstring(ANXIETY_RATINGS, dtype=np.int64, sep=" ").reshape(20, 3, order="F")
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        # R: kappa2(anxiety[,2:3]) -> -0.006289308; kappa2(anxiety[,2:3], "equal") -> 0.1459075;
+        # kappa2(anxiety[,2:3], "squared") -> 0.2520325 (values as published in statsmodels'
+        # test_cohens_kappa_irr, which records the R output).
+        (None, -0.006289308),
+        ("linear", 0.1459075),
+        ("quadratic", 0.2520325),
+    ],
+)
+def test_cohen_kappa_reproduces_irr_kappa2_with_rank_weights(weights: str | None, expected: float) -> None:
+    raters = ANXIETY[:, 1:].T  # raters 2 and 3: category 5 never occurs, so ranks and values differ
+    assert cohen_kappa(raters, weights=weights, weight_scale="rank") == pytest.approx(expected, abs=5e-7)
+
+
+def test_value_and_rank_scales_differ_only_when_a_category_in_between_is_unused() -> None:
+    raters = ANXIETY[:, 1:].T
+    by_value = cohen_kappa(raters, weights="linear", weight_scale="value")
+    by_rank = cohen_kappa(raters, weights="linear", weight_scale="rank")
+    assert by_value != pytest.approx(by_rank, abs=1e-3)
+    dense = np.array([[1, 2, 3, 2, 1, 3], [1, 3, 3, 2, 2, 3]])
+    assert cohen_kappa(dense, weights="quadratic", weight_scale="value") == pytest.approx(
+        cohen_kappa(dense, weights="quadratic", weight_scale="rank")
+    )
+    with pytest.raises(InputError, match="weight_scale"):
+        cohen_kappa(dense, weights="linear", weight_scale="ordinal")

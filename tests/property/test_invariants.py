@@ -3,7 +3,9 @@
 * shares are in [0, 1];
 * stages never go back;
 * no firm adopts without being knowledgeable (except the month-0 adopters);
-* programme spending never exceeds the budget that has flowed in, nor the total budget.
+* programme spending never exceeds the budget that has flowed in, nor the total budget (re-opened
+  calls, place-based mechanisms, staff-day prices and running costs included); private and
+  post-programme spending are never negative; public spend plus unspent budget is the budget.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import districtlab
-from districtlab.config import Scenario
+from districtlab.config import PROGRAMME_MECHANISMS, Scenario
 from districtlab.model import run_model
 from districtlab.model.state import DistrictState
 from districtlab.presets import load_scenario
@@ -34,7 +36,16 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         programme["targeting"] = draw(
             st.sampled_from(["open_call", "smes_first", "leading_firms_first", "rti_network"])
         )
-    return scenario.replace(programme=programme)
+        # issue 9: re-opened calls, any subset of the place-based mechanisms, costs and who pays after
+        programme["extension_months"] = draw(st.sampled_from([0, 12]))
+        programme["mechanisms"] = {name: draw(st.booleans()) for name in PROGRAMME_MECHANISMS}
+        programme["design"] = programme["design"] | {
+            "staff_day_cost_eur": draw(st.sampled_from([0.0, 400.0, 5000.0])),
+            "demonstrator_after_programme": draw(st.sampled_from(["rti_pays", "close"])),
+            "demonstrator_site": draw(st.sampled_from(["rti", "partner_firms"])),
+        }
+    behaviour = scenario.behaviour.model_dump() | {"rejection_probability": draw(st.sampled_from([0.0, 0.5]))}
+    return scenario.replace(programme=programme, behaviour=behaviour)
 
 
 seeds = st.integers(0, 2**32 - 1)
@@ -74,3 +85,9 @@ def test_programme_spending_never_exceeds_budget(scenario: Scenario, seed: int) 
         assert np.all(observations.spend[:, slot] >= 0.0)
     total = np.cumsum(result.programme_spend())[-1]
     assert total <= scenario.programme.total_budget_eur * (1 + 1e-12) + 1e-6
+    assert (observations.private_spend >= 0.0).all()
+    assert (observations.post_programme_spend >= 0.0).all()
+    outcomes = result.outcomes()
+    if scenario.programme.is_active():  # public spend and what is left add up to the budget
+        total_public = outcomes["public_spend_eur"] + outcomes["unspent_budget_eur"]
+        assert np.isclose(total_public, outcomes["budget_eur"], rtol=1e-9, atol=1e-6)

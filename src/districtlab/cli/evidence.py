@@ -19,7 +19,6 @@ from rich.table import Table
 
 from districtlab.cli.common import console, error_console, user_errors
 from districtlab.errors import InputError
-from districtlab.io.tables import read_table_file
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,6 +26,9 @@ if TYPE_CHECKING:
 
     from districtlab.evidence.project import QdaProject
 
+
+#: As :data:`districtlab.evidence.tables.TABLE_SUFFIXES` (not imported: the CLI loads pandas only on use).
+_TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx", ".html")
 
 evidence_app = typer.Typer(
     name="evidence",
@@ -47,11 +49,25 @@ TableOut = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write the table to a .csv, .parquet, .xlsx or .html file."),
 ]
+Offsets = Annotated[
+    str,
+    typer.Option(
+        "--offsets",
+        help="How a REFI-QDA file counts selection positions: auto (decide and say), codepoints "
+        "(REFI-QDA 1.5) or utf16 (NVivo).",
+    ),
+]
 Coders = Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's codings (repeatable).")]
-EdgesPath = Annotated[Path, typer.Argument(help="Edge list (.csv, with --nodes) or GraphML file.")]
+EdgesPath = Annotated[
+    Path,
+    typer.Argument(help="Edge list (.csv, with --nodes), GraphML, Pajek (.net) or UCINET DL (.dl) file."),
+]
 NodesPath = Annotated[
     Path | None,
-    typer.Option("--nodes", help="Node table (.csv) with id, type and optional district, size_class."),
+    typer.Option(
+        "--nodes",
+        help="Node table (.csv): id, and type, district, size_class or any other column (kept as attributes).",
+    ),
 ]
 Semantics = Annotated[
     str,
@@ -64,6 +80,19 @@ Semantics = Annotated[
 
 
 @contextmanager
+def _user_errors() -> Iterator[None]:
+    """:func:`user_errors`, with any operating-system error (a full disk, a path under a file) as one line."""
+    with user_errors():
+        try:
+            yield
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            raise  # user_errors words these
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise InputError(f"{where}{error.strerror or error}") from None
+
+
+@contextmanager
 def _warnings_as_lines() -> Iterator[None]:
     """Show library warnings as one line each on stderr, as the CLI's errors are."""
     with warnings.catch_warnings(record=True) as caught:
@@ -73,11 +102,58 @@ def _warnings_as_lines() -> Iterator[None]:
         error_console.print(f"warning: {warning.message}", markup=False)
 
 
-def _load(path: Path) -> QdaProject:
+def _load(path: Path, offsets: str = "auto", validate: bool = False) -> QdaProject:
     from districtlab.evidence import read_qda
+    from districtlab.evidence.offsets import OFFSET_CONVENTIONS
 
+    if offsets not in OFFSET_CONVENTIONS:
+        raise InputError(f"--offsets must be one of {', '.join(OFFSET_CONVENTIONS)}, not {offsets!r}")
     with _warnings_as_lines():
-        return read_qda(path)
+        return read_qda(path, offsets=offsets, validate=validate)
+
+
+def _read_units(path: Path) -> pd.DataFrame:
+    """A ``--units`` CSV; empty, ragged or binary files are one-line errors."""
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"cannot read the units CSV ({reason})", path=path) from None
+    if table.empty:
+        raise InputError("the units CSV has no rows", path=path)
+    return table
+
+
+def _writable_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be created or written, before any work is done."""
+    import os
+
+    if out.exists() and not out.is_dir():
+        raise InputError("--out must be a folder, and this is a file", path=out)
+    ancestor = out
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"--out cannot be created: {ancestor} is a file, not a folder", path=out)
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"--out cannot be written: no permission to write in {ancestor}", path=out)
+
+
+def _writable_file(out: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output file with the wrong suffix or in a folder that is missing or read-only."""
+    import os
+
+    if out.is_dir():
+        raise InputError("--out is a folder; give a file name", path=out)
+    if out.suffix.lower() not in suffixes:
+        raise InputError(f"--out must end in {' or '.join(suffixes)}", path=out)
+    parent = out.parent
+    if not parent.is_dir():
+        raise InputError(f"--out cannot be written: the folder {parent} does not exist", path=out)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"--out cannot be written: no permission to write in {parent}", path=out)
 
 
 def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
@@ -109,23 +185,31 @@ def import_project(
     table_format: Annotated[
         str, typer.Option("--format", help="Table format for --out: csv or parquet.")
     ] = "csv",
+    offsets: Offsets = "auto",
+    validate: Annotated[
+        bool,
+        typer.Option("--validate", help="Check a REFI-QDA project against the REFI-QDA schema (offline)."),
+    ] = False,
 ) -> None:
     """Import a coded project, show what it holds, and optionally write its tables."""
     import pandas as pd
 
     from districtlab.evidence import write_table
 
-    with user_errors():
+    with _user_errors():
         if table_format not in ("csv", "parquet"):
             raise InputError(f"--format must be csv or parquet, not {table_format!r}")
-        project = _load(path)
+        if out is not None:
+            _writable_folder(out)
+        project = _load(path, offsets, validate)
         counts = pd.DataFrame({"count": project.counts()})
         counts.index.name = project.name
         _show(counts, f"{path.name}")
         if out is not None:
-            if out.exists() and not out.is_dir():
-                raise InputError("--out must be a folder", path=out)
-            out.mkdir(parents=True, exist_ok=True)
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise InputError(f"--out cannot be created ({error.strerror})", path=out) from None
             tables = {
                 "users": project.users,
                 "codes": project.codes,
@@ -135,6 +219,10 @@ def import_project(
                 "case_sources": project.case_sources,
                 "variables": project.variables,
                 "variable_values": project.variable_values,
+                "notes": project.notes,
+                "sets": project.sets,
+                "links": project.links,
+                "regions": project.regions,
             }
             for name, frame in tables.items():
                 write_table(frame, out / f"{name}.{table_format}")
@@ -152,12 +240,15 @@ def matrix(
     max_excerpts: Annotated[int, typer.Option("--max-excerpts", min=1, help="Excerpts per cell.")] = 3,
     coder: Coders = None,
     out: TableOut = None,
+    offsets: Offsets = "auto",
 ) -> None:
     """Case-ordered meta-matrix: cases (or districts, ...) x codes."""
     from districtlab.evidence import meta_matrix, meta_matrix_wide, write_table
 
-    with user_errors():
-        project = _load(path)
+    with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
+        project = _load(path, offsets)
         tidy = meta_matrix(
             project, by=by, cell=cell, order_by=order_by, max_excerpts=max_excerpts, coders=coder
         )
@@ -178,12 +269,15 @@ def cooccurrence_command(
     ] = "c_coefficient",
     coder: Coders = None,
     out: TableOut = None,
+    offsets: Offsets = "auto",
 ) -> None:
     """Code co-occurrence with counts and the c-coefficient."""
     from districtlab.evidence import cooccurrence, cooccurrence_wide, write_table
 
-    with user_errors():
-        project = _load(path)
+    with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
+        project = _load(path, offsets)
         table = cooccurrence(project, scope=scope, coders=coder)
         wide = cooccurrence_wide(table, value)
         if out is None:
@@ -215,16 +309,19 @@ def reliability(
     level: Annotated[str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")] = "nominal",
     coder: Coders = None,
     out: TableOut = None,
+    offsets: Offsets = "auto",
 ) -> None:
     """Inter-coder reliability per code and pooled: Krippendorff's alpha, Cohen's and Fleiss' kappa."""
 
     from districtlab.evidence import reliability_by_code, write_table
 
-    with user_errors():
-        project = _load(path)
+    with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
+        project = _load(path, offsets)
         units: str | pd.DataFrame = unit
         if units_file is not None:
-            units = read_table_file(units_file, what="units CSV")  # one line for empty/ragged/binary files
+            units = _read_units(units_file)
         table = reliability_by_code(project, units=units, level=level, coders=coder)
         if out is None:
             _show(table, f"{project.name}: inter-coder reliability ({unit}s, {level})", index=False)
@@ -243,7 +340,9 @@ def codebook(
     """Show the study's codebook, or export it for a QDA tool (.qdc) or for editing (.yaml)."""
     from districtlab.evidence import study_codebook, study_codebook_file, write_codebook
 
-    with user_errors():
+    with _user_errors():
+        if out is not None:
+            _writable_file(out, (".qdc", ".yaml", ".yml"))
         codes = study_codebook()
         if out is None:
             _show(
@@ -256,16 +355,33 @@ def codebook(
         if suffix == ".qdc":
             write_codebook(codes, out)
         elif suffix in (".yaml", ".yml"):
-            out.write_text(study_codebook_file("yaml").read_text(encoding="utf-8"), encoding="utf-8")
+            from districtlab.io.files import write_atomically
+
+            write_atomically(out, study_codebook_file("yaml").read_bytes())
         else:
             raise InputError("the codebook is exported as .qdc or .yaml", path=out)
         console.print(f"wrote {out}")
 
 
-def _network(edges: Path, nodes: Path | None, semantics: str) -> nx.DiGraph:
+def _network(edges: Path, nodes: Path | None, semantics: str, *, require_types: bool = True) -> nx.DiGraph:
     from districtlab.evidence import read_knowledge_network
 
-    return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics)
+    return read_knowledge_network(edges, nodes=nodes, edge_semantics=semantics, require_types=require_types)
+
+
+Pivots = Annotated[
+    int,
+    typer.Option(
+        "--pivots",
+        min=2,
+        help="Above --exact-max-nodes nodes, betweenness and closeness are estimated from this many "
+        "sampled source nodes.",
+    ),
+]
+ExactMaxNodes = Annotated[
+    int,
+    typer.Option("--exact-max-nodes", min=3, help="Exact betweenness and closeness up to this many nodes."),
+]
 
 
 @network_app.command("roles")
@@ -273,6 +389,14 @@ def roles(
     edges: EdgesPath,
     nodes: NodesPath = None,
     semantics: Semantics = "flow",
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="Node attribute (e.g. district) whose groups are the clusters: ties to other groups count "
+            "as external. Without it, nodes of type 'external' are the outside world.",
+        ),
+    ] = None,
     balance_tolerance: Annotated[
         float,
         typer.Option("--balance-tolerance", help="|out-in|/(out+in) up to which ties are balanced."),
@@ -284,28 +408,53 @@ def roles(
             help="Morrison: district actors a gatekeeper must pass knowledge to.",
         ),
     ] = 1,
+    pivots: Pivots = 64,
+    exact_max_nodes: ExactMaxNodes = 2000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the sampled source nodes.")] = 0,
     out: TableOut = None,
 ) -> None:
     """Centralities, Giuliani & Bell cognitive roles and Morrison's gatekeeper conditions."""
+    from districtlab.cli.progress import progress_bar
     from districtlab.evidence import centralities, cognitive_roles, morrison_gatekeepers, write_table
     from districtlab.evidence.networks import node_table
+    from districtlab.evidence.roles import roles_by_group
 
-    with user_errors():
-        graph = _network(edges, nodes, semantics)
-        table = node_table(graph).join(centralities(graph))
-        table = table.join(
-            cognitive_roles(graph, balance_tolerance=balance_tolerance).drop(
-                columns=["in_degree", "out_degree"]
+    with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
+        graph = _network(edges, nodes, semantics, require_types=group is None)
+        if graph.number_of_nodes() > exact_max_nodes:
+            error_console.print(
+                f"note: {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} ties: betweenness and "
+                f"closeness are estimated from {pivots} sampled source nodes (seed {seed}); exact up to "
+                f"{exact_max_nodes:,} nodes (--exact-max-nodes)",
+                markup=False,
             )
-        )
-        table = table.join(
-            morrison_gatekeepers(graph, min_internal_recipients=min_recipients).drop(
-                columns="internal_recipients"
+        with progress_bar("shortest paths from sampled sources", pivots) as update:
+            measures = centralities(
+                graph, pivots=pivots, exact_max_nodes=exact_max_nodes, seed=seed, progress=update
             )
-        )
+        attributes = ("type", "district", "size_class") if group is None else (group, "type")
+        table = node_table(graph, tuple(dict.fromkeys(attributes))).join(measures)
+        if group is None:
+            table = table.join(
+                cognitive_roles(graph, balance_tolerance=balance_tolerance).drop(
+                    columns=["in_degree", "out_degree"]
+                )
+            )
+            table = table.join(
+                morrison_gatekeepers(graph, min_internal_recipients=min_recipients).drop(
+                    columns="internal_recipients"
+                )
+            )
+        else:
+            grouped = roles_by_group(
+                graph, group, balance_tolerance=balance_tolerance, min_internal_recipients=min_recipients
+            )
+            table = table.join(grouped.drop(columns=["group", "in_degree", "out_degree"]))
         if out is None:
             shown = [
-                "type",
+                group or "type",
                 "in_degree",
                 "out_degree",
                 "betweenness",
@@ -315,7 +464,7 @@ def roles(
                 "diffuses_internally",
                 "gatekeeper",
             ]
-            _show(table[shown], f"{edges.name}: knowledge roles")
+            _show(table[shown], f"{edges.name}: knowledge roles" + (f" within each {group}" if group else ""))
         else:
             write_table(table.reset_index(), out, title=f"{edges.name}: knowledge roles")
             console.print(f"wrote {out}")
@@ -333,12 +482,17 @@ def brokerage(
     credit: Annotated[str, typer.Option("--credit", help="full (sna) or split (UCINET 1/k).")] = "full",
     out: TableOut = None,
 ) -> None:
-    """Gould-Fernandez brokerage roles with z-scores from sna's null model."""
+    """Gould-Fernandez brokerage roles with z-scores from sna's null model (any node attribute as groups)."""
     from districtlab.evidence import brokerage_roles, write_table
 
-    with user_errors():
-        graph = _network(edges, nodes, semantics)
-        table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit)
+    with _user_errors():
+        if out is not None:
+            _writable_file(out, _TABLE_SUFFIXES)
+        graph = _network(edges, nodes, semantics, require_types=False)
+        from districtlab.cli.progress import progress_bar
+
+        with progress_bar("brokers", graph.number_of_nodes()) as update:
+            table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit, progress=update)
         if out is None:
             _show(table, f"{edges.name}: brokerage by {group}")
         else:
@@ -366,7 +520,8 @@ def scenario(
     from districtlab.io.toml import save_scenario
     from districtlab.presets import load_scenario
 
-    with user_errors():
+    with _user_errors():
+        _writable_file(out, (".toml",))
         graph = _network(edges, nodes, semantics)
         observed = scenario_with_observed_network(load_scenario(preset), graph, source=str(edges))
         save_scenario(observed, out)

@@ -27,6 +27,7 @@ from districtlab.cli.common import (
     user_errors,
 )
 from districtlab.cli.evidence import evidence_app, network_app
+from districtlab.cli.examples import examples as examples_command
 from districtlab.cli.experiments import register as register_experiment_commands
 from districtlab.cli.lab import lab as lab_command
 from districtlab.cli.progress import progress_bar
@@ -304,6 +305,7 @@ def demo(
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(network_app, name="network")
 app.command(name="lab")(lab_command)
+app.command(name="examples")(examples_command)
 app.command(name="report")(report_command)
 register_experiment_commands(app)
 

@@ -22,8 +22,6 @@ ROLES: tuple[str, ...] = ("lead", "producer", "supplier", "subcontractor", "tech
 BUYER_ROLES: tuple[str, ...] = ("lead", "producer")
 #: Roles that sell into the district's producers.
 SELLER_ROLES: tuple[str, ...] = ("supplier", "subcontractor", "tech_supplier")
-#: Roles visible to the rest of the district when legitimacy is judged (besides association members).
-VISIBLE_ROLES: tuple[str, ...] = ("lead",)
 
 SizeClass = Literal["micro", "small", "medium", "large"]
 Role = Literal["lead", "producer", "supplier", "subcontractor", "tech_supplier"]

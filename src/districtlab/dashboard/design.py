@@ -93,7 +93,7 @@ def apply_design(scenario: Scenario, base: Programme, edits: DesignEdits, *, nam
     programme = base.model_dump()
     codesign = None
     if edits.codesign:
-        codesign = {
+        codesign = (base.codesign.model_dump() if base.codesign is not None else {}) | {
             "months": edits.codesign_months,
             "budget_share": edits.codesign_budget_share,
             "participation_breadth": edits.participation_breadth,

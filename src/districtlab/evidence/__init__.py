@@ -2,9 +2,11 @@
 
 Import coded interviews from QDA software (REFI-QDA ``.qdpx``/``.qdc`` from
 NVivo, ATLAS.ti, MAXQDA, QualCoder...; Taguette highlight exports; QualCoder
-projects), compare cases, measure inter-coder reliability, and analyse who
-passes technical knowledge to whom: centralities, Gould-Fernandez brokerage,
-Giuliani and Bell's cognitive roles and Morrison's gatekeeper conditions.
+projects), browse codes and quotations, compare cases, measure inter-coder
+reliability, and analyse who passes technical knowledge to whom (CSV, GraphML,
+Pajek, UCINET DL): centralities, Gould-Fernandez brokerage, Giuliani and Bell's
+cognitive roles and Morrison's gatekeeper conditions. A synthetic sample study
+to try it on ships in :mod:`districtlab.examples`.
 
 >>> from districtlab import evidence
 >>> codes = evidence.study_codebook()
@@ -13,6 +15,7 @@ True
 """
 
 from districtlab.evidence.brokerage import ROLES, brokerage_permutation_test, brokerage_roles
+from districtlab.evidence.browse import code_tree, quotations
 from districtlab.evidence.calibration import (
     allocation_from_evidence,
     channel_targets,
@@ -36,6 +39,7 @@ from districtlab.evidence.networks import (
     as_flow_graph,
     centralities,
     read_knowledge_network,
+    read_ucinet_dl,
 )
 from districtlab.evidence.observed import scenario_with_observed_network
 from districtlab.evidence.project import QdaImportWarning, QdaProject
@@ -48,7 +52,7 @@ from districtlab.evidence.reliability import (
     reliability_by_code,
     unit_presence,
 )
-from districtlab.evidence.roles import cognitive_roles, morrison_gatekeepers
+from districtlab.evidence.roles import cognitive_roles, morrison_gatekeepers, roles_by_group
 from districtlab.evidence.tables import write_table
 from districtlab.evidence.taguette import read_taguette
 
@@ -66,6 +70,7 @@ __all__ = [
     "centralities",
     "channel_targets",
     "check_channel_targets",
+    "code_tree",
     "codebook_frame",
     "cognitive_roles",
     "cohen_kappa",
@@ -77,13 +82,16 @@ __all__ = [
     "meta_matrix",
     "meta_matrix_wide",
     "morrison_gatekeepers",
+    "quotations",
     "read_codebook",
     "read_knowledge_network",
     "read_project",
     "read_qda",
     "read_qualcoder",
     "read_taguette",
+    "read_ucinet_dl",
     "reliability_by_code",
+    "roles_by_group",
     "scenario_with_observed_network",
     "source_groups",
     "study_codebook",

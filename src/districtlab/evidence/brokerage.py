@@ -27,12 +27,13 @@ offers a conditional uniform graph test that keeps the number of arcs.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from districtlab._rng import RNGLike
 from districtlab.errors import InputError
@@ -54,24 +55,36 @@ def _groups(graph: nx.DiGraph, group_attr: str) -> tuple[list[Hashable], np.ndar
     return nodes, codes.astype(np.int64)
 
 
-def _adjacency(graph: nx.DiGraph, nodes: list[Hashable]) -> np.ndarray:
-    adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=None, dtype=float) != 0
-    np.fill_diagonal(adjacency, False)
+def _adjacency(graph: nx.DiGraph, nodes: list[Hashable]) -> sparse.csr_array:
+    """Boolean arcs without self-loops, sparse: memory grows with the arcs, not with nodes squared."""
+    if not nodes:
+        return sparse.csr_array((0, 0), dtype=bool)
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, dtype=bool, format="csr")
+    adjacency.setdiag(False)
+    adjacency.eliminate_zeros()
     return adjacency
 
 
-def brokerage_counts(adjacency: np.ndarray, groups: np.ndarray, *, credit: str = "full") -> np.ndarray:
+def brokerage_counts(
+    adjacency: np.ndarray | sparse.sparray,
+    groups: np.ndarray,
+    *,
+    credit: str = "full",
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
     """Raw brokerage counts from a boolean adjacency matrix (pure computation).
 
     Parameters
     ----------
-    adjacency : ndarray of bool, shape (n, n)
+    adjacency : ndarray or scipy sparse array of bool, shape (n, n)
         ``adjacency[a, b]`` is true when knowledge flows from ``a`` to ``b``; the
         diagonal is ignored.
     groups : ndarray of int, shape (n,)
         Group code of every node.
     credit : {"full", "split"}
         Each broker of a pair counts 1, or ``1/k`` when ``k`` brokers link it.
+    progress : callable, optional
+        Called as ``progress(done, total)`` every thousand brokers.
 
     Returns
     -------
@@ -80,19 +93,31 @@ def brokerage_counts(adjacency: np.ndarray, groups: np.ndarray, *, credit: str =
     """
     if credit not in CREDITS:
         raise InputError(f"credit must be 'full' or 'split', not {credit!r}")
-    arcs = adjacency.copy()
-    np.fill_diagonal(arcs, False)
-    two_paths = arcs.astype(np.int64) @ arcs.astype(np.int64) if credit == "split" else None
-    counts = np.zeros((arcs.shape[0], len(ROLES)))
-    for broker in range(arcs.shape[0]):
-        senders = np.flatnonzero(arcs[:, broker])
-        receivers = np.flatnonzero(arcs[broker, :])
+    # Sparse rows (who each node sends to) and columns (who sends to it): the work is one
+    # senders x receivers block per broker, so large sparse networks fit in memory.
+    arcs = sparse.csr_array(adjacency, dtype=bool)
+    arcs.setdiag(False)
+    arcs.eliminate_zeros()
+    incoming = arcs.T.tocsr()
+    two_paths = (arcs.astype(np.int64) @ arcs.astype(np.int64)).tocsr() if credit == "split" else None
+    size = arcs.shape[0]
+    counts = np.zeros((size, len(ROLES)))
+    column_of = np.full(size, -1, dtype=np.int64)  # receiver -> its column in the current block
+    for broker in range(size):
+        if progress is not None and broker % 1000 == 0:
+            progress(broker, size)
+        senders = incoming.indices[incoming.indptr[broker] : incoming.indptr[broker + 1]]
+        receivers = arcs.indices[arcs.indptr[broker] : arcs.indptr[broker + 1]]
         if senders.size == 0 or receivers.size == 0:
             continue
-        open_path = ~arcs[np.ix_(senders, receivers)] & (senders[:, None] != receivers[None, :])
+        column_of[receivers] = np.arange(receivers.size)
+        direct = _block(arcs, senders, column_of, receivers.size).astype(bool)
+        open_path = ~direct & (senders[:, None] != receivers[None, :])
         weight = open_path.astype(float)
         if two_paths is not None:
-            weight = np.divide(weight, two_paths[np.ix_(senders, receivers)], out=weight, where=open_path)
+            brokers = _block(two_paths, senders, column_of, receivers.size)
+            weight = np.divide(weight, brokers, out=weight, where=open_path)
+        column_of[receivers] = -1
         source_group = groups[senders][:, None]
         target_group = groups[receivers][None, :]
         own = groups[broker]
@@ -107,7 +132,28 @@ def brokerage_counts(adjacency: np.ndarray, groups: np.ndarray, *, credit: str =
             ~source_inside & ~target_inside & ~same_ends,
         )
         counts[broker] = [float((weight * mask).sum()) for mask in role_masks]
+    if progress is not None:
+        progress(size, size)
     return counts
+
+
+def _block(matrix: sparse.csr_array, rows: np.ndarray, column_of: np.ndarray, width: int) -> np.ndarray:
+    """The dense block ``matrix[rows][:, columns]``, where ``column_of`` maps a column to its place or -1.
+
+    Gathers the rows' stored entries in one vectorised step (scipy's fancy
+    indexing costs about a millisecond per call, too slow once per broker).
+    """
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    lengths = ends - starts
+    block = np.zeros((rows.size, width), dtype=matrix.data.dtype)
+    total = int(lengths.sum())
+    if total == 0:
+        return block
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    columns = column_of[matrix.indices[offsets]]
+    keep = columns >= 0
+    block[np.repeat(np.arange(rows.size), lengths)[keep], columns[keep]] = matrix.data[offsets][keep]
+    return block
 
 
 def brokerage_null_moments(group_sizes: np.ndarray, arcs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -158,7 +204,12 @@ def brokerage_null_moments(group_sizes: np.ndarray, arcs: int) -> tuple[np.ndarr
 
 
 def brokerage_roles(
-    graph: nx.Graph, group_attr: str, *, edge_semantics: str = "flow", credit: str = "full"
+    graph: nx.Graph,
+    group_attr: str,
+    *,
+    edge_semantics: str = "flow",
+    credit: str = "full",
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Gould-Fernandez brokerage role counts and z-scores of every node.
 
@@ -173,6 +224,8 @@ def brokerage_roles(
         Orientation of ``graph``'s edges; nominations are reversed into flows.
     credit : {"full", "split"}
         sna's full credit for every broker, or UCINET's ``1/k`` for ``k`` brokers.
+    progress : callable, optional
+        Called as ``progress(done, total)`` while brokers are counted.
 
     Returns
     -------
@@ -190,7 +243,7 @@ def brokerage_roles(
     flows = as_flow_graph(graph, edge_semantics)
     nodes, groups = _groups(flows, group_attr)
     adjacency = _adjacency(flows, nodes)
-    counts = brokerage_counts(adjacency, groups, credit=credit)
+    counts = brokerage_counts(adjacency, groups, credit=credit, progress=progress)
     raw = np.column_stack([counts, counts.sum(axis=1)])
     columns = [*ROLES, "total"]
     if credit == "full" and nodes:

@@ -21,8 +21,12 @@ SUPPORTED_FORMATS = (
 )
 
 
-def read_qda(path: str | Path) -> QdaProject:
+def read_qda(path: str | Path, *, offsets: str = "auto", validate: bool = False) -> QdaProject:
     """Read a REFI-QDA project or codebook, a Taguette export or a QualCoder project.
+
+    ``offsets`` and ``validate`` are passed to
+    :func:`~districtlab.evidence.refi.read_project` for REFI-QDA projects
+    (``.qdpx``, ``.zip``, ``.qde``); other formats count in code points.
 
     The format is recognised from the content (zip, SQLite or XML), helped by
     the extension only to tell a Taguette spreadsheet from a ``.qdpx`` and a
@@ -51,7 +55,9 @@ def read_qda(path: str | Path) -> QdaProject:
     if zipfile.is_zipfile(path):
         with safety.open_archive(path) as archive:
             is_spreadsheet = "[Content_Types].xml" in archive.namelist()
-        return read_taguette(path) if is_spreadsheet or suffix == ".xlsx" else read_project(path)
+        if is_spreadsheet or suffix == ".xlsx":
+            return read_taguette(path)
+        return read_project(path, offsets=offsets, validate=validate)
     if suffix == ".csv":
         return read_taguette(path)
     if suffix == ".qdc":
@@ -60,5 +66,5 @@ def read_qda(path: str | Path) -> QdaProject:
             name=path.stem, codes=codes.drop(columns="path").to_dict("records"), source=str(path)
         )
     if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<") or suffix in (".qde", ".xml"):
-        return read_project(path)
+        return read_project(path, offsets=offsets, validate=validate)
     raise InputError(f"unrecognised file; expected {SUPPORTED_FORMATS}", path=path)

@@ -63,10 +63,53 @@ SEGMENT_COLUMNS = {
     "coder_guid": "string",
     "created": "string",
     "text_missing": "bool",
+    "description": "string",
 }
 CASE_COLUMNS = {"guid": "string", "name": "string", "description": "string"}
 CASE_SOURCE_COLUMNS = {"case_guid": "string", "source_guid": "string"}
 VARIABLE_COLUMNS = {"guid": "string", "name": "string", "type": "string", "description": "string"}
+NOTE_COLUMNS = {
+    "guid": "string",
+    "name": "string",
+    "text": "string",
+    "description": "string",
+    "creating_user": "string",
+    "created": "string",
+}
+#: One row per member of a set; a set without members has one row with no member.
+SET_COLUMNS = {
+    "guid": "string",
+    "name": "string",
+    "description": "string",
+    "member_kind": "string",
+    "member_guid": "string",
+}
+LINK_COLUMNS = {
+    "guid": "string",
+    "name": "string",
+    "direction": "string",
+    "origin_guid": "string",
+    "target_guid": "string",
+    "color": "string",
+}
+#: One row per coding of a PDF or picture region (a region with no coding has one row
+#: with missing code fields). Coordinates as the file gives them; ``page`` only for PDFs.
+REGION_COLUMNS = {
+    "selection_guid": "string",
+    "source_guid": "string",
+    "source_name": "string",
+    "kind": "string",
+    "page": "Int64",
+    "first_x": "Int64",
+    "first_y": "Int64",
+    "second_x": "Int64",
+    "second_y": "Int64",
+    "code_guid": "string",
+    "code_name": "string",
+    "coding_guid": "string",
+    "coder_guid": "string",
+    "description": "string",
+}
 VARIABLE_VALUE_COLUMNS = {
     "owner_guid": "string",
     "owner_kind": "string",
@@ -84,6 +127,7 @@ SEGMENT_INPUT_FIELDS = (
     "coding_guid",
     "coder_guid",
     "created",
+    "description",
 )
 
 
@@ -127,8 +171,9 @@ class QdaProject:
         One row per coding of a text selection: ``selection_guid, source_guid,
         source_name, start, end, text, code_guid, code_name, coding_guid, coder,
         coder_guid, created, text_missing``. A selection that carries no coding
-        has one row with missing code fields. ``coder`` is the user's name when
-        known, otherwise the user GUID.
+        has one row with missing code fields (an ATLAS.ti "free quotation"),
+        keeping its ``description``. ``coder`` is the user's name when known,
+        otherwise the user GUID.
     cases : DataFrame
         ``guid, name, description``.
     case_sources : DataFrame
@@ -144,6 +189,17 @@ class QdaProject:
         Source GUID -> full plain text, for the text sources whose text is known.
     metadata : Mapping[str, str]
         Other project attributes (``origin``, ``creationDateTime``, ``description``, ...).
+    notes : DataFrame
+        ``guid, name, text, description, creating_user, created``: memos and notes.
+    sets : DataFrame
+        ``guid, name, description, member_kind, member_guid``: one row per member
+        (``member_kind`` is ``code``, ``source`` or ``note``).
+    links : DataFrame
+        ``guid, name, direction, origin_guid, target_guid, color``: links between
+        any two project objects.
+    regions : DataFrame
+        Codings of PDF and picture regions (:data:`REGION_COLUMNS`), which have
+        no text offsets and so are kept apart from ``segments``.
     """
 
     name: str
@@ -157,6 +213,10 @@ class QdaProject:
     variable_values: pd.DataFrame
     texts: Mapping[str, str] = field(default_factory=dict)
     metadata: Mapping[str, str] = field(default_factory=dict)
+    notes: pd.DataFrame = field(default_factory=lambda: typed_frame([], NOTE_COLUMNS))
+    sets: pd.DataFrame = field(default_factory=lambda: typed_frame([], SET_COLUMNS))
+    links: pd.DataFrame = field(default_factory=lambda: typed_frame([], LINK_COLUMNS))
+    regions: pd.DataFrame = field(default_factory=lambda: typed_frame([], REGION_COLUMNS))
 
     def text(self, source_guid: str) -> str | None:
         """The plain text of a source, or None when it has none or it is missing."""
@@ -227,7 +287,12 @@ def build_project(
     variable_values: Iterable[Mapping[str, Any]] = (),
     texts: Mapping[str, str] | None = None,
     metadata: Mapping[str, str] | None = None,
+    notes: Iterable[Mapping[str, Any]] = (),
+    sets: Iterable[Mapping[str, Any]] = (),
+    links: Iterable[Mapping[str, Any]] = (),
+    regions: Iterable[Mapping[str, Any]] = (),
     source: str | None = None,
+    past_end: str = "error",
 ) -> QdaProject:
     """Assemble a :class:`QdaProject` from plain records, deriving what follows from them.
 
@@ -240,11 +305,25 @@ def build_project(
     ----------
     source : str, optional
         The file the records came from, named in error messages.
+    past_end : {"error", "clip"}
+        What a selection ending past the end of its source text does: refuse the
+        project (the default), or keep it with its text cut at the end (the
+        REFI-QDA reader, which warns, because vendors' line-ending conversions
+        cause it).
+
+    Raises
+    ------
+    InputError
+        When the records do not hold together (:func:`check_integrity`): a
+        repeated source, code, case or variable GUID, a reference to something
+        the project lacks, or offsets outside the text or running backwards.
     """
     texts = dict(texts or {})
     code_frame = typed_frame(({**record, "path": None} for record in codes), CODE_COLUMNS)
+    require_unique(code_frame["guid"], "code", source)
     code_frame["path"] = code_paths(code_frame, source=source)
     source_frame = typed_frame(sources, SOURCE_COLUMNS)
+    require_unique(source_frame["guid"], "source", source)
     user_frame = typed_frame(users, USER_COLUMNS)
 
     source_names = dict(zip(source_frame["guid"], source_frame["name"], strict=True))
@@ -263,6 +342,9 @@ def build_project(
             raise InputError(f"a selection refers to the unknown source {source_guid!r}", path=source)
         full_text = texts.get(str(source_guid))
         start, end = row["start"], row["end"]
+        _check_offsets(
+            start, end, full_text, past_end, row["selection_guid"], source_names[source_guid], source
+        )
         if full_text is not None and start is not None and end is not None:
             row["text"] = full_text[start:end]
         else:
@@ -275,6 +357,9 @@ def build_project(
         rows.append(row)
 
     case_frame = typed_frame(cases, CASE_COLUMNS)
+    require_unique(case_frame["guid"], "case", source)
+    variable_frame = typed_frame(variables, VARIABLE_COLUMNS)
+    require_unique(variable_frame["guid"], "variable", source)
     source_order = _positions(source_frame["guid"])
     case_order = _positions(case_frame["guid"])
     segment_frame = typed_frame(rows, SEGMENT_COLUMNS)
@@ -284,6 +369,24 @@ def build_project(
         lambda guid: (0, case_order[guid]) if guid in case_order else (1, source_order.get(guid, -1))
     )
     membership = typed_frame(case_sources, CASE_SOURCE_COLUMNS)
+    _require_known(
+        membership["case_guid"], case_order, "a case membership refers to the unknown case", source
+    )
+    _require_known(membership["source_guid"], source_order, "a case refers to the missing source", source)
+    _require_known(
+        value_frame["variable_guid"],
+        _positions(variable_frame["guid"]),
+        "a variable value refers to the unknown variable",
+        source,
+    )
+    region_rows = []
+    for record in regions:
+        row = {key: record.get(key) for key in REGION_COLUMNS}
+        if row["source_guid"] not in source_names:
+            raise InputError(f"a region refers to the unknown source {row['source_guid']!r}", path=source)
+        row["source_name"] = source_names[row["source_guid"]]
+        row["code_name"] = code_names.get(row["code_guid"]) if row["code_guid"] is not None else None
+        region_rows.append(row)
     # Rows in the order a REFI-QDA file holds them (by source, case or owner), so that a
     # written and re-read project compares equal whatever order the records came in.
     return QdaProject(
@@ -303,11 +406,56 @@ def build_project(
         ),
         cases=case_frame,
         case_sources=_stable_sort(membership, list(membership["case_guid"].map(case_order))),
-        variables=typed_frame(variables, VARIABLE_COLUMNS),
+        variables=variable_frame,
         variable_values=_stable_sort(value_frame, list(owner_order)),
         texts=texts,
         metadata=dict(metadata or {}),
+        notes=typed_frame(notes, NOTE_COLUMNS),
+        sets=typed_frame(sets, SET_COLUMNS),
+        links=typed_frame(links, LINK_COLUMNS),
+        regions=typed_frame(region_rows, REGION_COLUMNS),
     )
+
+
+def require_unique(guids: pd.Series, what: str, source: str | None) -> None:
+    """Refuse a repeated GUID: later records would silently take over the first one's codings."""
+    repeated = guids[guids.notna() & guids.duplicated()]
+    if len(repeated):
+        raise InputError(
+            f"{len(repeated)} {what} GUID(s) appear more than once (first: {repeated.iloc[0]!r}); "
+            f"each {what} needs its own GUID",
+            path=source,
+        )
+
+
+def _require_known(values: pd.Series, known: Mapping[Any, int], problem: str, source: str | None) -> None:
+    unknown = [value for value in values if value is not None and not pd.isna(value) and value not in known]
+    if unknown:
+        raise InputError(f"{problem} {unknown[0]!r}", path=source)
+
+
+def _check_offsets(
+    start: Any,
+    end: Any,
+    text: str | None,
+    past_end: str,
+    selection: Any,
+    source_name: Any,
+    source: str | None,
+) -> None:
+    """Offsets must be whole, start at 0 or later, not run backwards, and stay inside the text."""
+    if start is None or end is None:
+        return
+    where = f"selection {selection!r} in {source_name!r}"
+    if start < 0 or end < start:
+        raise InputError(
+            f"{where}: the offsets [{start}, {end}) run backwards or start before 0", path=source
+        )
+    if text is not None and end > len(text) and past_end == "error":
+        raise InputError(
+            f"{where}: the offsets [{start}, {end}) end past the end of the text ({len(text)} characters)",
+            path=source,
+        )
 
 
 def _positions(values: pd.Series) -> dict[Any, int]:

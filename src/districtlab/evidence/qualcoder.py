@@ -25,6 +25,16 @@ from districtlab.evidence.project import QdaImportWarning, QdaProject, build_pro
 #: Tables without which a file is not a QualCoder project.
 REQUIRED_TABLES = ("code_name", "source", "code_text")
 
+#: Columns read from each table; a table that lacks one is refused in one line.
+REQUIRED_COLUMNS = {
+    "code_cat": ("catid", "name", "supercatid", "memo"),
+    "code_name": ("cid", "name", "catid", "color", "memo"),
+    "source": ("id", "name", "fulltext", "mediapath"),
+    "code_text": ("ctid", "cid", "fid", "seltext", "pos0", "pos1", "owner", "date"),
+    "cases": ("caseid", "name", "memo"),
+    "case_text": ("caseid", "fid"),
+}
+
 #: QualCoder media folders -> REFI source kind. Other sources with text are text.
 _MEDIA_KINDS = {"images": "picture", "audio": "audio", "video": "video"}
 
@@ -80,6 +90,15 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
     missing = [table for table in REQUIRED_TABLES if table not in tables]
     if missing:
         raise InputError(f"not a QualCoder project: table(s) {', '.join(missing)} missing", path=database)
+    for table, columns in REQUIRED_COLUMNS.items():
+        if table not in tables:
+            continue
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info('{table}')")}
+        absent = [column for column in columns if column not in present]
+        if absent:
+            raise InputError(
+                f"the QualCoder table {table!r} lacks the column(s) {', '.join(absent)}", path=database
+            )
 
     def category_guid(catid: Any) -> str | None:
         return None if catid is None else stable_guid("qualcoder", "category", catid)
@@ -132,20 +151,21 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
         text = texts.get(source_guid)
         if row["pos0"] is None or row["pos1"] is None:
             continue  # a coding of an image or audio-visual region, not of text
-        if (
-            text is not None
-            and row["seltext"] is not None
-            and text[row["pos0"] : row["pos1"]] != row["seltext"]
-        ):
+        where = f"code_text row {row['ctid']}"
+        start, end = (
+            _offset(row["pos0"], "pos0", where, database),
+            _offset(row["pos1"], "pos1", where, database),
+        )
+        if text is not None and row["seltext"] is not None and text[start:end] != row["seltext"]:
             disagreements += 1
         owner = row["owner"] or "unknown"
         owners[owner] = None
         segments.append(
             {
-                "selection_guid": stable_guid("qualcoder", "selection", row["fid"], row["pos0"], row["pos1"]),
+                "selection_guid": stable_guid("qualcoder", "selection", row["fid"], start, end),
                 "source_guid": source_guid,
-                "start": int(row["pos0"]),
-                "end": int(row["pos1"]),
+                "start": start,
+                "end": end,
                 "code_guid": stable_guid("qualcoder", "code", row["cid"]),
                 "coding_guid": stable_guid("qualcoder", "coding", row["ctid"]),
                 "coder_guid": stable_guid("qualcoder", "user", owner),
@@ -196,6 +216,15 @@ def _read(connection: sqlite3.Connection, name: str, database: Path) -> QdaProje
         metadata={"origin": "QualCoder"},
         source=str(database),
     )
+
+
+def _offset(value: Any, column: str, where: str, database: Path) -> int:
+    """A text offset as an integer; anything else (text, a fraction) is refused in one line."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise InputError(f"{where}: {column} {value!r} is not a whole-number text offset", path=database)
 
 
 def _kind(mediapath: str | None, fulltext: str | None) -> str:

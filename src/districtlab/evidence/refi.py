@@ -9,11 +9,25 @@ the sources folder may be ``Sources`` or ``sources``, the ``.qde`` may have any
 name, the namespace may be another version or absent, ``isCodable`` may be
 missing, GUIDs may carry braces or any letter case, source text may be inline
 (``PlainTextContent``) or a file addressed ``internal://``, ``relative://`` or
-``absolute://``, and elements this module does not read (notes, links, sets,
-graphs, picture or PDF selections) are ignored. A text source whose file is
-missing is kept with its codings, flagged ``text_missing``, and reported with a
-:class:`~districtlab.evidence.project.QdaImportWarning`. Reading is strict on
-safety (:mod:`districtlab.evidence.safety`).
+``absolute://``, the archive may be named ``.zip`` (MAXQDA) and hold empty
+folders (``.root/``). A text selection without a coding (ATLAS.ti's "free
+quotation") is kept with its description; a selection with several codings
+gives one segment row per coding. Notes, sets, links and PDF or picture region
+selections go to their own tables; graphs are not read. A text source whose
+file is missing is kept with its codings, flagged ``text_missing``, and reported
+with a :class:`~districtlab.evidence.project.QdaImportWarning`.
+
+**Positions.** REFI-QDA 1.5 (section 10.2) counts selection positions in
+Unicode code points. NVivo counts UTF-16 code units, so every character
+outside the Basic Multilingual Plane (emoji) counts twice and every later
+passage shifts. ``read_project(offsets="auto")`` decides per project, from the
+``origin`` attribute and from how the positions land in the text (word
+boundaries, split surrogate pairs, overruns), and warns naming the convention
+whenever the two would differ; ``"codepoints"`` or ``"utf16"`` force one.
+
+Reading is strict on safety (:mod:`districtlab.evidence.safety`) and on
+integrity (:func:`~districtlab.evidence.project.build_project`): repeated GUIDs
+and references to missing objects are refused.
 
 Writing produces a schema-ordered ``project.qde`` with every source text stored
 in the archive, so that reading the written file gives back the same tables.
@@ -21,6 +35,7 @@ in the archive, so that reading the written file gives back the same tables.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
@@ -34,12 +49,20 @@ import pandas as pd
 
 from districtlab.errors import InputError
 from districtlab.evidence import safety
+from districtlab.evidence.offsets import (
+    OFFSET_CONVENTIONS,
+    choose_convention,
+    has_astral,
+    utf16_boundaries,
+    utf16_to_codepoints,
+)
 from districtlab.evidence.project import (
     CODE_COLUMNS,
     QdaImportWarning,
     QdaProject,
     build_project,
     code_paths,
+    require_unique,
     stable_guid,
     typed_frame,
 )
@@ -86,7 +109,7 @@ _SCHEMES = ("internal://", "relative://", "absolute://")
 # --------------------------------------------------------------------------- reading
 
 
-def read_project(path: str | Path) -> QdaProject:
+def read_project(path: str | Path, *, offsets: str = "auto", validate: bool = False) -> QdaProject:
     """Read a REFI-QDA project: a ``.qdpx`` archive, or a bare ``.qde`` file.
 
     A bare ``.qde`` finds its source files in a ``Sources`` folder beside it.
@@ -95,7 +118,14 @@ def read_project(path: str | Path) -> QdaProject:
     Parameters
     ----------
     path : str or Path
-        The ``.qdpx`` or ``.qde`` file.
+        The ``.qdpx`` (or ``.zip``) archive or the ``.qde`` file.
+    offsets : {"auto", "codepoints", "utf16"}
+        How the file counts selection positions: code points (the standard),
+        UTF-16 code units (NVivo), or decided from the project (see the module
+        docstring). Segments always come out in code points.
+    validate : bool
+        Also check the ``.qde`` against the REFI-QDA project schema shipped
+        with districtlab (needs the optional ``xmlschema`` package; offline).
 
     Returns
     -------
@@ -107,24 +137,64 @@ def read_project(path: str | Path) -> QdaProject:
     ------
     InputError
         For an unsafe archive or XML, a file that is not a REFI-QDA project,
-        or a selection with offsets that are not integers or run backwards.
+        a selection with offsets that are not integers or run backwards,
+        repeated GUIDs, references to missing objects, or (with ``validate``)
+        the first schema violation.
 
     Warns
     -----
     QdaImportWarning
         When source files are missing (codings kept, flagged ``text_missing``),
-        a coding names an unknown code, or selections run past the end of their text.
+        a coding names an unknown code, selections run past the end of their
+        text, or ``offsets="auto"`` chose a convention that matters.
     """
+    if offsets not in OFFSET_CONVENTIONS:
+        raise InputError(f"offsets must be one of {', '.join(OFFSET_CONVENTIONS)}, not {offsets!r}")
     path = Path(path)
     if zipfile.is_zipfile(path):
         with safety.open_archive(path) as archive:
             members = _ArchiveFiles(archive, path)
             qde_name, qde_bytes = members.project_file()
+            if validate:
+                validate_project_xml(qde_bytes, path=path)
             root = safety.parse_xml(qde_bytes, path=path, member=qde_name)
-            return _ProjectReader(root, path, members.find).read()
+            return _ProjectReader(root, path, members.find, offsets).read()
     data = path.read_bytes()
+    if validate:
+        validate_project_xml(data, path=path)
     root = safety.parse_xml(data, path=path)
-    return _ProjectReader(root, path, _DiskFiles(path).find).read()
+    return _ProjectReader(root, path, _DiskFiles(path).find, offsets).read()
+
+
+#: The REFI-QDA project schema (QDA-XML 1.0, March 2019; MIT licence, notice inside the file).
+PROJECT_SCHEMA = Path(__file__).parent / "data" / "refi-qda" / "Project-mrt2019.xsd"
+
+
+def validate_project_xml(data: bytes, *, path: str | Path) -> None:
+    """Check a ``.qde`` document against the shipped REFI-QDA schema; the first violation is one line.
+
+    The XML is first parsed with the safety guards, and the schema is read from
+    the package: nothing is fetched.
+
+    Raises
+    ------
+    InputError
+        For the first schema violation, or when ``xmlschema`` is not installed.
+    """
+    safety.parse_xml(data, path=path)  # entity and DTD guards before the validator sees it
+    try:
+        import xmlschema
+    except ImportError:
+        raise InputError(
+            "schema validation needs the optional package xmlschema (pip install xmlschema)", path=path
+        ) from None
+    schema = xmlschema.XMLSchema(str(PROJECT_SCHEMA))
+    text = data.decode("utf-8-sig", errors="replace")
+    error = next(iter(schema.iter_errors(text)), None)
+    if error is not None:
+        where = f" at {error.path}" if error.path else ""
+        reason = " ".join(str(error.reason or error.message).split())
+        raise InputError(f"not valid REFI-QDA{where}: {reason}", path=path)
 
 
 def read_codebook(path: str | Path) -> pd.DataFrame:
@@ -146,6 +216,7 @@ def read_codebook(path: str | Path) -> pd.DataFrame:
     codes_parent = root.find("Codes") if root.tag == "CodeBook" else root.find("CodeBook/Codes")
     records = list(_read_codes(codes_parent, None, path)) if codes_parent is not None else []
     frame = typed_frame(({**record, "path": None} for record in records), CODE_COLUMNS)
+    require_unique(frame["guid"], "code", str(path))
     frame["path"] = code_paths(frame, source=str(path))
     return frame
 
@@ -290,25 +361,44 @@ def _integer(value: str | None, what: str, path: Path, field: str) -> int:
 class _ProjectReader:
     """Reads one parsed ``.qde`` tree into the records :func:`build_project` takes."""
 
-    def __init__(self, root: Element, path: Path, find_file: Callable[[str], bytes | None]) -> None:
+    def __init__(
+        self,
+        root: Element,
+        path: Path,
+        find_file: Callable[[str], bytes | None],
+        offsets: str = "auto",
+    ) -> None:
         _strip_namespaces(root)
         if root.tag != "Project":
             raise InputError(f"not a REFI-QDA project: the root element is <{root.tag}>", path=path)
         self.root = root
         self.path = path
         self.find_file = find_file
+        self.offsets = offsets
         self.texts: dict[str, str] = {}
         self.missing: list[str] = []
         self.overruns = 0
+        self.regions: list[dict[str, Any]] = []
+        self.note_texts: dict[str, str] = {}
 
     def read(self) -> QdaProject:
         root = self.root
         code_parent = root.find("CodeBook/Codes")
         codes = list(_read_codes(code_parent, None, self.path)) if code_parent is not None else []
         known_codes = {code["guid"] for code in codes}
+        notes = self._read_notes()
+        self.note_texts = {note["guid"]: note["text"] for note in notes if note["text"]}
         sources, segments, values = self._read_sources()
+        segments = self._to_codepoints(segments)
+        self.overruns = sum(
+            1
+            for segment in segments
+            if segment["source_guid"] in self.texts
+            and segment["end"] > len(self.texts[segment["source_guid"]])
+        )
+        codings = [*segments, *self.regions]
         unknown = sorted(
-            {s["code_guid"] for s in segments if s["code_guid"] and s["code_guid"] not in known_codes}
+            {s["code_guid"] for s in codings if s.get("code_guid") and s["code_guid"] not in known_codes}
         )
         cases, case_sources, case_values = self._read_cases()
         self._warn(unknown)
@@ -343,8 +433,46 @@ class _ProjectReader:
             variable_values=case_values + values,
             texts=self.texts,
             metadata=metadata,
+            notes=notes,
+            sets=self._read_sets(),
+            links=self._read_links(),
+            regions=self.regions,
             source=str(self.path),
+            past_end="clip",
         )
+
+    def _to_codepoints(self, segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Selections' positions in code points, converting from UTF-16 units when the file uses them."""
+        convention = self.offsets
+        astral = {guid for guid, text in self.texts.items() if has_astral(text)}
+        if convention == "auto":
+            origin = self.root.get("origin")
+            convention, reason = choose_convention(self.texts, _distinct_spans(segments), origin)
+            if any(segment["source_guid"] in astral for segment in segments):
+                used = (
+                    "UTF-16 code units (as NVivo writes them)"
+                    if convention == "utf16"
+                    else "Unicode code points (REFI-QDA 1.5)"
+                )
+                warnings.warn(
+                    f"{self.path}: selection positions read as {used} because {reason}; "
+                    "use --offsets codepoints|utf16 to choose",
+                    QdaImportWarning,
+                    stacklevel=4,
+                )
+        if convention != "utf16":
+            return segments
+        boundaries = {guid: utf16_boundaries(self.texts[guid]) for guid in astral}
+        converted = []
+        for segment in segments:
+            guid = segment["source_guid"]
+            if guid in boundaries and segment["start"] is not None:
+                start, end = utf16_to_codepoints(
+                    self.texts[guid], (segment["start"], segment["end"]), boundaries=boundaries[guid]
+                )
+                segment = {**segment, "start": start, "end": end}
+            converted.append(segment)
+        return converted
 
     def _read_sources(
         self,
@@ -377,9 +505,11 @@ class _ProjectReader:
                     self.missing.append(name)
                 else:
                     self.texts[guid] = text
-                segments.extend(self._read_selections(element, guid, text))
+                segments.extend(self._read_selections(element, guid))
+                segments.extend(self._whole_source_codings(element, guid, text))
             else:
                 record["path"] = element.get("path") or element.get("currentPath")
+                self.regions.extend(self._read_regions(element, guid, kind))
             values.extend(_read_values(element, guid, "source"))
             sources.append(record)
         return sources, segments, values
@@ -402,9 +532,43 @@ class _ProjectReader:
                 field=location,
             ) from None
 
-    def _read_selections(
-        self, source: Element, source_guid: str, text: str | None
-    ) -> Iterator[dict[str, Any]]:
+    def _description(self, selection: Element) -> str | None:
+        """A selection's comment: its ``Description``, else the text of the notes it refers to."""
+        description = _child_text(selection, "Description")
+        if description is not None:
+            return description
+        texts = [
+            self.note_texts[guid]
+            for reference in selection.findall("NoteRef")
+            if (guid := _guid(reference.get("targetGUID"))) in self.note_texts
+        ]
+        return "\n\n".join(texts) if texts else None
+
+    def _codings(self, holder: Element, selector: str | None) -> list[dict[str, Any]]:
+        """The codings on a selection; a selection without any gives one uncoded row."""
+        rows = []
+        for coding in holder.findall("Coding"):
+            reference = coding.find("CodeRef")
+            rows.append(
+                {
+                    "code_guid": None if reference is None else _guid(reference.get("targetGUID")),
+                    "coding_guid": _guid(coding.get("guid")),
+                    "coder_guid": _guid(coding.get("creatingUser") or selector),
+                    "created": coding.get("creationDateTime"),
+                }
+            )
+        if not rows:  # ATLAS.ti's "free quotation": kept, with its description
+            rows.append(
+                {
+                    "code_guid": None,
+                    "coding_guid": None,
+                    "coder_guid": _guid(selector),
+                    "created": holder.get("creationDateTime"),
+                }
+            )
+        return rows
+
+    def _read_selections(self, source: Element, source_guid: str) -> Iterator[dict[str, Any]]:
         for selection in source.findall("PlainTextSelection"):
             guid = _required_guid(selection, "text selection", self.path)
             field = f"PlainTextSelection {guid}"
@@ -416,31 +580,113 @@ class _ProjectReader:
                     path=self.path,
                     field=field,
                 )
-            if text is not None and end > len(text):
-                self.overruns += 1
-            selector = selection.get("creatingUser")
-            codings = selection.findall("Coding")
-            if not codings:
+            description = self._description(selection)
+            for coding in self._codings(selection, selection.get("creatingUser")):
                 yield {
                     "selection_guid": guid,
                     "source_guid": source_guid,
                     "start": start,
                     "end": end,
-                    "coder_guid": _guid(selector),
-                    "created": selection.get("creationDateTime"),
+                    "description": description,
+                    **coding,
                 }
-            for coding in codings:
-                reference = coding.find("CodeRef")
+
+    def _whole_source_codings(
+        self, source: Element, source_guid: str, text: str | None
+    ) -> Iterator[dict[str, Any]]:
+        """A ``Coding`` placed on the source itself codes all of its text."""
+        for coding in source.findall("Coding"):
+            reference = coding.find("CodeRef")
+            guid = _guid(coding.get("guid")) or stable_guid("whole-source", source_guid)
+            yield {
+                "selection_guid": guid,
+                "source_guid": source_guid,
+                "start": 0 if text is not None else None,
+                "end": len(text) if text is not None else None,
+                "description": None,
+                "code_guid": None if reference is None else _guid(reference.get("targetGUID")),
+                "coding_guid": guid,
+                "coder_guid": _guid(coding.get("creatingUser") or source.get("creatingUser")),
+                "created": coding.get("creationDateTime"),
+            }
+
+    def _read_regions(self, source: Element, source_guid: str, kind: str) -> Iterator[dict[str, Any]]:
+        """PDF and picture region selections, with their codings."""
+        tag = {"pdf": "PDFSelection", "picture": "PictureSelection"}.get(kind)
+        if tag is None:
+            return
+        for selection in source.findall(tag):
+            guid = _required_guid(selection, tag, self.path)
+            field = f"{tag} {guid}"
+            coordinates = {
+                column: _integer(selection.get(attribute), attribute, self.path, field)
+                for column, attribute in (
+                    ("first_x", "firstX"),
+                    ("first_y", "firstY"),
+                    ("second_x", "secondX"),
+                    ("second_y", "secondY"),
+                )
+            }
+            page = selection.get("page")
+            for coding in self._codings(selection, selection.get("creatingUser")):
                 yield {
                     "selection_guid": guid,
                     "source_guid": source_guid,
-                    "start": start,
-                    "end": end,
-                    "code_guid": None if reference is None else _guid(reference.get("targetGUID")),
-                    "coding_guid": _guid(coding.get("guid")),
-                    "coder_guid": _guid(coding.get("creatingUser") or selector),
-                    "created": coding.get("creationDateTime"),
+                    "kind": kind,
+                    "page": None if page is None else _integer(page, "page", self.path, field),
+                    **coordinates,
+                    "code_guid": coding["code_guid"],
+                    "coding_guid": coding["coding_guid"],
+                    "coder_guid": coding["coder_guid"],
+                    "description": self._description(selection),
                 }
+
+    def _read_notes(self) -> list[dict[str, Any]]:
+        notes = []
+        for note in self.root.findall("Notes/Note"):
+            guid = _required_guid(note, "note", self.path)
+            location = note.get("plainTextPath")
+            notes.append(
+                {
+                    "guid": guid,
+                    "name": note.get("name"),
+                    "text": self._source_text(note, location),
+                    "description": _child_text(note, "Description"),
+                    "creating_user": _guid(note.get("creatingUser")),
+                    "created": note.get("creationDateTime"),
+                }
+            )
+        return notes
+
+    def _read_sets(self) -> list[dict[str, Any]]:
+        rows = []
+        for element in self.root.findall("Sets/Set"):
+            guid = _required_guid(element, "set", self.path)
+            base = {
+                "guid": guid,
+                "name": element.get("name"),
+                "description": _child_text(element, "Description"),
+            }
+            members = [
+                {**base, "member_kind": kind, "member_guid": _guid(member.get("targetGUID"))}
+                for tag, kind in (("MemberCode", "code"), ("MemberSource", "source"), ("MemberNote", "note"))
+                for member in element.findall(tag)
+            ]
+            rows.extend(members or [{**base, "member_kind": None, "member_guid": None}])
+        return rows
+
+    def _read_links(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "guid": _required_guid(link, "link", self.path),
+                "name": link.get("name"),
+                "direction": link.get("direction"),
+                "origin_guid": _guid(link.get("originGUID")),
+                "target_guid": _guid(link.get("targetGUID")),
+                "color": link.get("color"),
+            }
+            for link in self.root.findall("Links/Link")
+        ]
 
     def _read_cases(
         self,
@@ -472,22 +718,33 @@ class _ProjectReader:
                 f"{self.path}: the text of {len(self.missing)} source(s) is missing ({shown}{more}); "
                 "their codings are kept without text and flagged text_missing",
                 QdaImportWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         if unknown_codes:
             warnings.warn(
                 f"{self.path}: {len(unknown_codes)} coding(s) refer to codes not in the codebook "
                 f"({', '.join(unknown_codes[:5])}); they are kept with no code name",
                 QdaImportWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         if self.overruns:
             warnings.warn(
                 f"{self.path}: {self.overruns} selection(s) end past the end of their source text "
                 "(line endings changed since coding?); their text is cut at the end of the source",
                 QdaImportWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
+
+
+def _distinct_spans(segments: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """One (source, start, end) per selection, so that multi-coded selections count once."""
+    seen: dict[Any, tuple[str, int, int]] = {}
+    for segment in segments:
+        if segment["start"] is not None and segment["end"] is not None:
+            seen.setdefault(
+                segment["selection_guid"], (segment["source_guid"], segment["start"], segment["end"])
+            )
+    return list(seen.values())
 
 
 # --------------------------------------------------------------------------- writing
@@ -624,10 +881,83 @@ def _project_tree(project: QdaProject) -> tuple[Element, dict[str, bytes]]:
                 _add_selections(element, segments[segments["source_guid"] == source["guid"]])
             else:
                 _set(element, path=source["path"])
+                _add_regions(element, project.regions[project.regions["source_guid"] == source["guid"]])
             _add_values(element, values[values["owner_guid"] == source["guid"]], variable_types)
+    _add_notes_sets_links(root, project)
     if "description" in project.metadata:
         _sub(root, "Description", project.metadata["description"])
     return root, files
+
+
+def _add_regions(element: Element, regions: pd.DataFrame) -> None:
+    for selection_guid, rows in regions.groupby("selection_guid", sort=False):
+        first = rows.iloc[0]
+        tag = "PDFSelection" if first["kind"] == "pdf" else "PictureSelection"
+        selection = _sub(
+            element,
+            tag,
+            guid=selection_guid,
+            page=first["page"] if tag == "PDFSelection" else None,
+            firstX=first["first_x"],
+            firstY=first["first_y"],
+            secondX=first["second_x"],
+            secondY=first["second_y"],
+        )
+        if _text(first["description"]) is not None:
+            _sub(selection, "Description", first["description"])
+        coded = rows[rows["code_guid"].notna()]
+        if coded.empty:
+            _set(selection, creatingUser=first["coder_guid"])
+        for coding in coded.to_dict("records"):
+            guid = _text(coding["coding_guid"]) or stable_guid("coding", selection_guid, coding["code_guid"])
+            holder = _sub(selection, "Coding", guid=guid, creatingUser=coding["coder_guid"])
+            _sub(holder, "CodeRef", targetGUID=coding["code_guid"])
+
+
+def _add_notes_sets_links(root: Element, project: QdaProject) -> None:
+    """Notes, links and sets, in the schema's order (Notes, Links, Sets) after Sources."""
+    if len(project.notes):
+        notes = _sub(root, "Notes")
+        for note in project.notes.to_dict("records"):
+            element = _sub(
+                notes,
+                "Note",
+                guid=note["guid"],
+                name=note["name"],
+                creatingUser=note["creating_user"],
+                creationDateTime=note["created"],
+            )
+            if _text(note["description"]) is not None:
+                _sub(element, "Description", note["description"])
+            if _text(note["text"]) is not None:
+                _sub(element, "PlainTextContent", note["text"])
+    if len(project.links):
+        links = _sub(root, "Links")
+        for link in project.links.to_dict("records"):
+            _sub(
+                links,
+                "Link",
+                guid=link["guid"],
+                name=link["name"],
+                direction=link["direction"],
+                color=link["color"],
+                originGUID=link["origin_guid"],
+                targetGUID=link["target_guid"],
+            )
+    if len(project.sets):
+        sets = _sub(root, "Sets")
+        tags = {"code": "MemberCode", "source": "MemberSource", "note": "MemberNote"}
+        for set_guid, rows in project.sets.groupby("guid", sort=False):
+            first = rows.iloc[0]
+            element = _sub(sets, "Set", guid=set_guid, name=first["name"])
+            if _text(first["description"]) is not None:
+                _sub(element, "Description", first["description"])
+            for member in rows[rows["member_guid"].notna()].to_dict("records"):
+                _sub(
+                    element,
+                    tags.get(str(member["member_kind"]), "MemberSource"),
+                    targetGUID=member["member_guid"],
+                )
 
 
 def _add_values(element: Element, values: pd.DataFrame, variable_types: dict[str, str]) -> None:
@@ -677,6 +1007,8 @@ def _add_selections(element: Element, segments: pd.DataFrame) -> None:
             startPosition=first["start"],
             endPosition=first["end"],
         )
+        if _text(first["description"]) is not None:
+            _sub(selection, "Description", first["description"])
         coded = rows[rows["code_guid"].notna()]
         if coded.empty:  # an uncoded selection keeps its author and time on itself
             _set(selection, creatingUser=first["coder_guid"], creationDateTime=first["created"])
@@ -699,8 +1031,22 @@ def _serialise(root: Element) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _write_zip(target: str, document: bytes, files: dict[str, bytes]) -> None:
+def project_archive(project: QdaProject) -> bytes:
+    """The bytes of the ``.qdpx`` :func:`write_project` writes: the same project gives the same bytes."""
+    root, files = _project_tree(project)
+    buffer = io.BytesIO()
+    _write_zip(buffer, _serialise(root), files)
+    return buffer.getvalue()
+
+
+#: Every member gets this timestamp, so that an archive depends on its content only.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_zip(target: str | io.BytesIO, document: bytes, files: dict[str, bytes]) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", document)
-        for member, data in files.items():
-            archive.writestr(member, data)
+        for member, data in {"project.qde": document, **files}.items():
+            info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)

@@ -131,14 +131,27 @@ def _complete_units(data: Any) -> np.ndarray:
     return values[:, ~np.isnan(values).any(axis=0)]
 
 
-def cohen_kappa(data: Any, *, weights: str | None = None) -> float:
+#: How weighted kappa places the categories: by their numeric value, or by their rank.
+WEIGHT_SCALES = ("value", "rank")
+
+
+def cohen_kappa(data: Any, *, weights: str | None = None, weight_scale: str = "value") -> float:
     """Cohen's kappa for two coders (a 2 x units table; units with a missing value are dropped).
 
     Parameters
     ----------
     weights : {None, "linear", "quadratic"}
-        Unweighted kappa, or weighted by the linear or squared difference of
-        the (numeric) category values.
+        Unweighted kappa, or weighted by the linear or squared distance between
+        categories.
+    weight_scale : {"value", "rank"}
+        Where the categories sit for that distance. ``"value"`` (the default):
+        at their numeric values, so that ratings 1, 2, 4 are 1 and 2 apart.
+        ``"rank"``: at their ranks among the categories that occur in the data
+        (1, 2, 4 become 0, 1, 2), which is what R's ``irr::kappa2`` does with
+        ``weight = "equal"`` (= linear) and ``"squared"`` (= quadratic). Both
+        are defensible; they differ when a category in between is never used,
+        so choose ``"rank"`` to reproduce results from R. Ignored when
+        ``weights`` is None.
 
     Returns
     -------
@@ -148,6 +161,8 @@ def cohen_kappa(data: Any, *, weights: str | None = None) -> float:
     """
     if weights not in KAPPA_WEIGHTS:
         raise InputError(f"weights must be None, 'linear' or 'quadratic', not {weights!r}")
+    if weight_scale not in WEIGHT_SCALES:
+        raise InputError(f"weight_scale must be 'value' or 'rank', not {weight_scale!r}")
     values = _complete_units(data)
     if values.shape[0] != 2:
         raise InputError(f"Cohen's kappa compares two coders, got {values.shape[0]}")
@@ -157,13 +172,12 @@ def cohen_kappa(data: Any, *, weights: str | None = None) -> float:
     index = index.reshape(values.shape)
     table = np.zeros((domain.size, domain.size))
     np.add.at(table, (index[0], index[1]), 1.0)
+    from statsmodels.stats import inter_rater  # imported on use: statsmodels takes half a second
+
     if weights is None:
-        from statsmodels.stats import inter_rater  # imported on use: statsmodels takes half a second
-
         return float(inter_rater.cohens_kappa(table, return_results=False))
-    from statsmodels.stats import inter_rater
-
-    return float(inter_rater.cohens_kappa(table, weights=domain, wt=weights, return_results=False))
+    positions = domain if weight_scale == "value" else np.arange(domain.size, dtype=float)
+    return float(inter_rater.cohens_kappa(table, weights=positions, wt=weights, return_results=False))
 
 
 def fleiss_kappa(data: Any) -> float:
@@ -230,9 +244,14 @@ def _given_units(project: QdaProject, units: pd.DataFrame) -> pd.DataFrame:
     missing = {"start", "end"} - set(table.columns)
     if missing:
         raise InputError(f"a unit table needs column(s) {', '.join(sorted(missing))}", field="units")
-    table = table[["source_guid", "start", "end"]].astype(
-        {"source_guid": str, "start": "int64", "end": "int64"}
-    )
+    for column in ("start", "end"):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers >= 0)
+        if not whole.all():
+            bad = table[column][~whole].iloc[0]
+            raise InputError(f"{column} {bad!r} is not a whole number of characters from 0", field="units")
+        table[column] = numbers.astype("int64")
+    table = table[["source_guid", "start", "end"]].astype({"source_guid": str})
     if (table["end"] <= table["start"]).any():
         raise InputError("every unit needs end > start", field="units")
     return table.reset_index(drop=True)

@@ -230,3 +230,49 @@ def morrison_gatekeepers(
     frame["min_external_sources"] = min_external_sources
     frame["min_internal_recipients"] = min_internal_recipients
     return frame
+
+
+def roles_by_group(
+    graph: nx.Graph,
+    group_attr: str,
+    *,
+    edge_semantics: str = "flow",
+    balance_tolerance: float = DEFAULT_BALANCE_TOLERANCE,
+    min_internal_recipients: int = 1,
+) -> pd.DataFrame:
+    """Cognitive roles and Morrison's conditions within each group of a node attribute.
+
+    Every value of ``group_attr`` (a district, a region, any label) is treated
+    as a cluster of its own: the actors of the other groups are its outside
+    world, so openness and "receives external knowledge" count ties across
+    groups. No actor types are needed. Thresholds (means) are computed per group.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by node: ``group`` and the columns of :func:`cognitive_roles`
+        and :func:`morrison_gatekeepers` (without the repeated degrees).
+
+    Raises
+    ------
+    InputError
+        If a node lacks the attribute.
+    """
+    flows = as_flow_graph(graph, edge_semantics)
+    labels = {}
+    for node, data in flows.nodes(data=True):
+        label = data.get(group_attr)
+        if label is None or (isinstance(label, float) and np.isnan(label)):
+            raise InputError(f"node {node!r} has no {group_attr!r} attribute to group by")
+        labels[node] = label
+    frames = []
+    for label in dict.fromkeys(labels.values()):
+        outside = [node for node, value in labels.items() if value != label]
+        roles = cognitive_roles(flows, external=outside, balance_tolerance=balance_tolerance)
+        morrison = morrison_gatekeepers(
+            flows, external=outside, min_internal_recipients=min_internal_recipients
+        ).drop(columns="internal_recipients")
+        morrison = morrison.drop(columns=[column for column in morrison.columns if column in roles.columns])
+        frames.append(roles.join(morrison).assign(group=label))
+    table = pd.concat(frames) if frames else pd.DataFrame()
+    return table[["group", *[column for column in table.columns if column != "group"]]]

@@ -5,6 +5,13 @@ other programs read; XLSX and HTML, the formats people read, show a wide
 display (e.g. cases x codes) with the tidy data on a second sheet in XLSX.
 Every file is written to a temporary name in the target folder and moved into
 place, so that a failure leaves no partial file.
+
+Cell text comes from untrusted projects (code names, passages), so the formats
+a spreadsheet opens never carry a live formula (the OWASP "CSV injection"
+rule): in ``.xlsx`` every text cell is stored as a string, never as a formula,
+and in ``.csv`` a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return gets a leading apostrophe, which spreadsheets show as
+text. Numbers are never touched; Parquet keeps text exactly.
 """
 
 from __future__ import annotations
@@ -17,6 +24,32 @@ import pandas as pd
 
 from districtlab.errors import InputError
 from districtlab.io.files import atomic_write
+
+#: A text cell beginning with one of these is a formula to a spreadsheet (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (and text index and column labels) cannot start a formula.
+
+    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading apostrophe; numbers and missing values are kept.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])):
+            safe[column] = safe[column].map(_defuse, na_action="ignore")
+    safe.columns = safe.columns.map(_defuse)
+    if not pd.api.types.is_numeric_dtype(safe.index):
+        safe.index = safe.index.map(_defuse)
+    return safe
+
 
 #: Suffixes :func:`write_table` understands.
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx", ".html")
@@ -80,7 +113,8 @@ def write_table(
         )
     shown = tidy if display is None else display
     if suffix == ".csv":
-        atomic_write(path, lambda target: tidy.to_csv(target, index=False, encoding="utf-8"))
+        safe = spreadsheet_safe(tidy)
+        atomic_write(path, lambda target: safe.to_csv(target, index=False, encoding="utf-8"))
     elif suffix == ".parquet":
         atomic_write(path, lambda target: tidy.to_parquet(target, index=False))
     elif suffix == ".xlsx":
@@ -99,3 +133,10 @@ def _write_xlsx(target: str, tidy: pd.DataFrame, shown: pd.DataFrame, has_displa
         shown.to_excel(writer, sheet_name="matrix" if has_display else "data", index=has_display)
         if has_display:
             tidy.to_excel(writer, sheet_name="data", index=False)
+        # openpyxl stores any text that begins with "=" as a formula: store every such cell
+        # as the plain string it is, so that a code name can never run in a spreadsheet.
+        for sheet in writer.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"

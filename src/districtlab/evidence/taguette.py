@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,13 @@ def _read_table(path: Path) -> pd.DataFrame:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
                 return pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
-        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile, zlib.error) as error:
             raise InputError(f"cannot read the spreadsheet ({error})", path=path) from None
+        except Exception as error:  # openpyxl parsing a hostile file may raise anything
+            reason = " ".join(str(error).split()) or "malformed"
+            raise InputError(
+                f"not a readable spreadsheet ({type(error).__name__}: {reason})", path=path
+            ) from None
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:

@@ -202,6 +202,10 @@ class Exposure:
         self._k = n_technologies
         self._rows = _exposure_rows(networks)
         self._pressure = np.zeros(n_firms * n_technologies)
+        # each seller's buyers (supply transposed), to attribute a supply-chain transfer to a kind of buyer
+        buyers = networks.supply.T.tocsr()
+        self._buyers_indptr = buyers.indptr.astype(np.int64)
+        self._buyers = buyers.indices.astype(np.int64)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
@@ -236,6 +240,21 @@ class Exposure:
             elif rows.sells is not False:
                 np.add.at(self._pressure, pair[rows.sells[position]], 1.0)
             changed.add(pair)
+
+    def buyer_pairs(self, pair: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The (buyer, technology) pairs of each pair's buyers, and the position in ``pair`` each belongs to.
+
+        Used only for the few pairs that a supply-chain transfer moves in a step (to credit it to a
+        kind of buyer), so it costs O(their buyers) and nothing is kept up to date between steps.
+        """
+        k = self._k
+        seller = pair // k
+        tech = pair - seller * k
+        starts = self._buyers_indptr[seller]
+        lengths = self._buyers_indptr[seller + 1] - starts
+        owner = np.repeat(np.arange(pair.size), lengths)
+        position = np.arange(owner.size) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        return self._buyers[position] * k + tech[owner], owner
 
     def exposure(
         self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]

@@ -15,7 +15,6 @@ from districtlab.config import (
     ObservedNetwork,
     Population,
 )
-from districtlab.config.base import VISIBLE_ROLES
 from districtlab.config.population import TraitDistribution
 
 
@@ -35,13 +34,6 @@ class Firms:
     @property
     def n(self) -> int:
         return int(self.size_class.shape[0])
-
-    def visible(self, association_enabled: bool) -> NDArray[np.bool_]:
-        """Firms whose adoptions the district watches: leads, and association members."""
-        visible = np.isin(self.role, [ROLES.index(role) for role in VISIBLE_ROLES])
-        if association_enabled:
-            visible |= self.association_member
-        return visible
 
 
 def draw_trait(

@@ -1,13 +1,28 @@
-"""Evidence: coded interviews from QDA software as a cross-case meta-matrix."""
+"""Evidence: a coded project as a meta-matrix, a codebook tree, quotations, co-occurrence and reliability.
+
+Layout only: every table comes from :mod:`districtlab.evidence`.
+"""
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
+from districtlab import examples
 from districtlab.dashboard import cache
 from districtlab.errors import InputError
-from districtlab.evidence import meta_matrix, meta_matrix_wide
+from districtlab.evidence import (
+    cooccurrence,
+    cooccurrence_wide,
+    meta_matrix,
+    meta_matrix_wide,
+    reliability_by_code,
+)
+from districtlab.evidence.browse import code_tree, group_values, quotations
 from districtlab.evidence.load import SUPPORTED_FORMATS
+
+SAMPLE = "interviews.qdpx"
 
 st.title("Evidence from the interviews")
 st.markdown(
@@ -15,19 +30,33 @@ st.markdown(
     "what the interviews say, next to what the model does."
 )
 uploaded = st.file_uploader(
-    "Coded project", type=["qdpx", "qde", "qdc", "csv", "xlsx"], key="qda_upload", help=SUPPORTED_FORMATS
+    "Coded project",
+    type=["qdpx", "zip", "qde", "qdc", "csv", "xlsx"],
+    key="qda_upload",
+    help=SUPPORTED_FORMATS,
 )
-if uploaded is None:
-    st.info(f"Accepted: {SUPPORTED_FORMATS}.")
+use_sample = st.checkbox(
+    "Open the sample study instead (SYNTHETIC, illustrative: 24 invented interviews, not real data)",
+    key="qda_sample",
+    disabled=uploaded is not None,
+)
+if uploaded is not None:
+    data, filename = uploaded.getvalue(), uploaded.name
+elif use_sample:
+    data, filename = examples.path(SAMPLE).read_bytes(), SAMPLE
+else:
+    st.info(f"Accepted: {SUPPORTED_FORMATS}. Or tick the box to open the synthetic sample study.")
     st.stop()
 
 try:
-    project, warnings = cache.qda_project(uploaded.getvalue(), uploaded.name)
+    project, warnings = cache.qda_project(data, filename)
 except InputError as error:
     st.error(f"That file could not be read: {error}")
     st.stop()
 for warning in warnings:
     st.warning(warning)
+if filename == SAMPLE and uploaded is None:
+    st.caption("Sample study: synthetic and illustrative. No passage is a real quote.")
 
 counts = project.counts()
 columns = st.columns(min(len(counts), 5))
@@ -35,20 +64,94 @@ for column, (what, count) in zip(columns, list(counts.items())[:5], strict=False
     column.metric(what, f"{count:,}")
 
 variables = sorted(set(project.variables["name"].dropna())) if not project.variables.empty else []
-by = st.selectbox(
-    "Rows",
-    ["case", "source", *variables],
-    key="qda_by",
-    help="Cases, sources, or a case variable such as district.",
+matrix_tab, tree_tab, quotes_tab, cooccurrence_tab, reliability_tab = st.tabs(
+    ["Meta-matrix", "Codebook", "Quotations", "Co-occurrence", "Reliability"]
 )
-cell = st.radio("Cells", ["count", "presence"], horizontal=True, key="qda_cell")
-try:
-    tidy = meta_matrix(project, by=by, cell=cell)
-except InputError as error:
-    st.error(str(error))
-    st.stop()
-if tidy.empty:
-    st.info("This project has no coded passages to put in a matrix.")
-    st.stop()
-st.subheader(f"Meta-matrix: {cell} of codings by {by} × code")
-st.dataframe(meta_matrix_wide(tidy), width="stretch")
+
+with matrix_tab:
+    by = st.selectbox(
+        "Rows",
+        ["case", "source", *variables],
+        key="qda_by",
+        help="Cases, sources, or a case variable such as district.",
+    )
+    cell = st.radio("Cells", ["count", "presence"], horizontal=True, key="qda_cell")
+    try:
+        tidy = meta_matrix(project, by=by, cell=cell)
+    except InputError as error:
+        st.error(str(error))
+        tidy = None
+    if tidy is not None and tidy.empty:
+        st.info("This project has no coded passages to put in a matrix.")
+    elif tidy is not None:
+        st.subheader(f"Meta-matrix: {cell} of codings by {by} × code")
+        st.dataframe(meta_matrix_wide(tidy), width="stretch")
+
+with tree_tab:
+    tree = code_tree(project)
+    if tree.empty:
+        st.info("This project has no codebook.")
+    else:
+        lines = []
+        for row in tree.itertuples(index=False):
+            indent = "    " * int(row.depth)
+            name = html.escape(str(row.name))  # code names come from an untrusted file
+            used = f"{row.codings_below} coding(s) in {row.sources} source(s)"
+            label = f"**{name}**" if not row.is_codable else name
+            lines.append(f"{indent}- {label} · {used}")
+        st.markdown("\n".join(lines))
+        st.caption("Bold: grouping codes (not codable). Counts include the codes below.")
+
+with quotes_tab:
+    code_choices = tree["path"].tolist() if not tree.empty else []
+    chosen_codes = st.multiselect(
+        "Codes (a code includes those below it)", code_choices, key="qda_quote_codes"
+    )
+    filters = {}
+    shown_variables = [name for name in ("district", "actor_type") if name in variables]
+    filter_columns = st.columns(max(len(shown_variables), 1))
+    for column, variable in zip(filter_columns, shown_variables, strict=False):
+        filters[variable] = column.multiselect(
+            variable.replace("_", " ").capitalize(),
+            group_values(project, variable),
+            key=f"qda_quote_{variable}",
+        )
+    table = quotations(project, codes=chosen_codes, filters=filters, variables=shown_variables)
+    st.caption(f"{len(table):,} coded passage(s)")
+    st.dataframe(table, width="stretch", hide_index=True)
+
+with cooccurrence_tab:
+    scope = st.radio(
+        "Co-occurrence within",
+        ["overlap", "source"],
+        horizontal=True,
+        key="qda_scope",
+        help="overlap: the same or overlapping passages; source: the same interview.",
+    )
+    pairs = cooccurrence(project, scope=scope)
+    pairs = pairs[pairs["n_ab"] > 0]
+    if pairs.empty:
+        st.info("No two codes occur together.")
+    else:
+        st.caption("c = n12 / (n1 + n2 − n12): 0 when two codes never meet, 1 when they always do.")
+        st.dataframe(
+            pairs.sort_values(["c_coefficient", "n_ab"], ascending=False), width="stretch", hide_index=True
+        )
+        st.dataframe(cooccurrence_wide(pairs, "c_coefficient"), width="stretch")
+
+with reliability_tab:
+    coders = project.segments["coder"].dropna().unique()
+    if len(coders) < 2:
+        st.info("Reliability needs two or more coders; this project has codings by one.")
+    else:
+        unit = st.radio("Units", ["paragraph", "source"], horizontal=True, key="qda_unit")
+        try:
+            reliability = reliability_by_code(project, units=unit)
+        except InputError as error:
+            st.error(str(error))
+        else:
+            st.caption(
+                "Krippendorff's alpha, Cohen's and Fleiss' kappa per code, on the units coded by two or "
+                "more coders; the last row pools every code. Blank: undefined (e.g. a code nobody applied)."
+            )
+            st.dataframe(reliability, width="stretch", hide_index=True)
