@@ -473,3 +473,13 @@ def test_a_broken_units_csv_is_one_input_error(tmp_path: Path, content: bytes, e
     assert str(path) in str(caught.value)
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_examples_copy_follows_the_output_folder_rule(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    check(invoke("examples", "--copy", str(tmp_path / "file" / "sub")), "--copy", "is a file")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "thesis.tex").write_text("mine")
+    check(invoke("examples", "--copy", str(taken)), "not empty", "--force")
+    assert sorted(p.name for p in taken.iterdir()) == ["thesis.tex"]
