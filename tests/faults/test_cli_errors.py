@@ -483,3 +483,22 @@ def test_examples_copy_follows_the_output_folder_rule(tmp_path: Path) -> None:
     (taken / "thesis.tex").write_text("mine")
     check(invoke("examples", "--copy", str(taken)), "not empty", "--force")
     assert sorted(p.name for p in taken.iterdir()) == ["thesis.tex"]
+
+
+def test_a_scheduler_that_is_not_an_address_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    line = check(
+        invoke(
+            "sweep",
+            "toy-valley",
+            *SMALL,
+            "--param",
+            "rti.staff_fte=4,8",
+            "--scheduler",
+            "not-an-address",
+            "--out",
+            str(tmp_path / "out"),
+        ),
+        "cannot reach the Dask scheduler",
+    )
+    assert "not-an-address" in line

@@ -153,7 +153,7 @@ def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
             raise InputError("--scheduler needs Dask: pip install 'districtlab[cluster]'") from None
         try:
             client = Client(scheduler, timeout=30)
-        except OSError as error:
+        except (OSError, ValueError, TypeError) as error:  # unreachable, or not an address at all
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
         with client:
             yield client.get_executor()
