@@ -469,6 +469,8 @@ def _sweep_design(
 ) -> Design:
     from districtlab.experiments import design_from_table, full_factorial, latin_hypercube, sobol_design
 
+    if method not in ("factorial", "lhs", "sobol", "table"):
+        raise InputError(f"unknown design {method!r}: factorial, lhs, sobol or table")
     if method == "table":
         if table is None:
             raise InputError("--design table needs --table FILE")
