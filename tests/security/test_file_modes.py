@@ -79,3 +79,31 @@ def test_every_output_of_a_command_gets_the_umask_mode(
     written = modes(out)
     assert written
     assert written == dict.fromkeys(written, 0o666 & ~umask)
+
+
+def test_a_report_and_its_figures_get_the_umask_mode(tmp_path: Path, umask: int) -> None:
+    experiment = tmp_path / "experiment"
+    ran = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            "toy-valley",
+            "--firms",
+            "60",
+            "--months",
+            "6",
+            "--replications",
+            "2",
+            "--seed",
+            "1",
+            "--out",
+            str(experiment),
+        ],
+    )
+    assert ran.exit_code == 0, ran.output
+    result = CliRunner().invoke(app, ["report", str(experiment), "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    for directory in (experiment, tmp_path / "report"):
+        written = modes(directory)
+        assert written == dict.fromkeys(written, 0o666 & ~umask), directory
+    assert any(name.endswith(".pdf") for name in modes(tmp_path / "report"))

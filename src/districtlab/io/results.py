@@ -53,7 +53,7 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
     )
     figure.set_size_inches(9, 5.5)
     path = out / "adoption.png"
-    figure.savefig(path, dpi=150)
+    atomic_write(path, partial(figure.savefig, dpi=150))  # a full disk leaves no half-written PNG
     written.append(path)
     path = out / "metadata.json"
     write_atomically(path, json.dumps(dict(metadata), indent=2, default=str) + "\n")
