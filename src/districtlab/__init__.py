@@ -20,6 +20,7 @@ from districtlab.simulation import bass_scenario, simulate
 if TYPE_CHECKING:  # the names of _LAZY, for type checkers and editors
     from districtlab.experiments import ExperimentResult as ExperimentResult
     from districtlab.experiments import run_scenarios as run_scenarios
+    from districtlab.experiments.audit import audit as audit
     from districtlab.experiments.compare import compare as compare
     from districtlab.networks import network_of as network_of
 
@@ -32,6 +33,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 #: DuckDB and SALib, and networkx comes with network_of; a single run needs none of them.
 _LAZY = {
     "ExperimentResult": "districtlab.experiments",
+    "audit": "districtlab.experiments.audit",
     "compare": "districtlab.experiments",
     "run_scenarios": "districtlab.experiments",
     "network_of": "districtlab.networks",
@@ -55,6 +57,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "__version__",
+    "audit",
     "bass_scenario",
     "compare",
     "list_presets",

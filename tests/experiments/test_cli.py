@@ -159,7 +159,11 @@ def test_compare_prints_and_writes_means_and_paired_differences(tmp_path: Path) 
     differences = pd.read_csv(out / "differences.csv")
     assert set(differences["scenario"]) == {"generic", "place-based"}
     assert differences["paired"].all()
-    assert len(pd.read_csv(out / "means.csv")) == 3 * 4
+    from districtlab.experiments.compare import DEFAULT_OUTCOMES
+
+    means = pd.read_csv(out / "means.csv")
+    assert len(means) == 3 * len(DEFAULT_OUTCOMES)
+    assert means["outcome"].iloc[0] == "firms_adopting"  # adopting firms lead
     tidy = pd.read_parquet(out / "comparison.parquet")
     assert set(tidy["quantity"]) == {"mean", "difference"}
 

@@ -67,8 +67,9 @@ EXPERIMENT_COMMANDS = [
     ["compare", "toy-valley", *SMALL, "--replications", "2"],
     ["sensitivity", "toy-valley", *SMALL, "--param", "rti.staff_fte=4:8", "--samples", "2"],
     ["demo", "--replications", "2"],
+    ["audit", "toy-valley", "--replications", "2"],
 ]
-IDS = ["run", "sweep", "compare", "sensitivity", "demo"]
+IDS = ["run", "sweep", "compare", "sensitivity", "demo", "audit"]
 
 
 @pytest.mark.parametrize("command", EXPERIMENT_COMMANDS, ids=IDS)
@@ -117,7 +118,9 @@ def test_a_disk_that_fills_while_writing_gives_one_line_naming_the_folder(
 
 
 @pytest.mark.parametrize(
-    "command", [c for c in EXPERIMENT_COMMANDS if c[0] in ("run", "demo")], ids=["run", "demo"]
+    "command",
+    [c for c in EXPERIMENT_COMMANDS if c[0] in ("run", "demo", "audit")],
+    ids=["run", "demo", "audit"],
 )
 def test_a_non_empty_out_is_refused_without_force(tmp_path: Path, command, no_simulation) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import districtlab.report as report_package
 from districtlab.cli.main import app
 from districtlab.config import Scenario
 from districtlab.experiments import run_scenarios
 from districtlab.experiments.programmes import compare_programmes, summary_table
 from districtlab.report import write_demo_report
-from districtlab.report.templates import report_environment
+from districtlab.report.jinja import environment as report_environment
 from tests.conftest import small
 
 SCRIPT = "<script>alert(1)</script>"
@@ -56,6 +57,18 @@ def assert_escaped(html: str, *, page: bool = True) -> None:
     assert "owned" not in elements.h1
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
+
+
+TEMPLATES = sorted(path.name for path in (Path(report_package.__file__).parent / "templates").glob("*.j2"))
+
+
+def test_every_template_of_the_package_is_rendered_with_autoescaping() -> None:
+    assert {"demo.html.j2", "experiment.html.j2", "odd_summary.html.j2"} <= set(TEMPLATES)
+    environment = report_environment()
+    for name in TEMPLATES:
+        template = environment.get_template(name)
+        assert "&lt;b&gt;" in environment.from_string("{{ x }}").render(x="<b>")
+        assert template.environment.autoescape is True
 
 
 @pytest.mark.parametrize("template", ["demo.html.j2", "experiment.html.j2", "odd_summary.html.j2"])

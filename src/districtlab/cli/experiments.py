@@ -538,6 +538,13 @@ def compare_command(
     ] = None,
     months: Months = None,
     firms: Firms = None,
+    equal_spend: Annotated[
+        str | None,
+        typer.Option(
+            help="Scale every other programme's budget until its realised public spend matches this "
+            "programme's (within 5%), then compare."
+        ),
+    ] = None,
 ) -> None:
     """Compare programmes under common random numbers: means and paired differences with 95% CIs."""
     from districtlab.experiments import Design, compare
@@ -557,6 +564,16 @@ def compare_command(
         check_outcomes(base, outcomes)
         scenarios = {name: _with_programme(base, name, preset_or_file) for name in names}
         root = _root_seed(out, seed, resume)
+        matched = None
+        if equal_spend is not None:
+            scenarios, matched = _equal_spend(
+                scenarios,
+                equal_spend,
+                replications=replications,
+                root=root,
+                workers=workers,
+                scheduler=scheduler,
+            )
         result = _run(
             Design.of(scenarios),
             replications=replications,
@@ -572,10 +589,70 @@ def compare_command(
             comparison.differences, out, "differences"
         )
         written += _write_table(comparison.to_frame(), out, "comparison")
+        if matched is not None:
+            written += _write_table(matched, out, "equal_spend")
         _print_comparison(
             comparison.means, comparison.differences, baseline, replications, targets is not None
         )
         console.print("wrote " + ", ".join(map(str, written)))
+
+
+def _equal_spend(
+    scenarios: dict[str, Scenario],
+    reference: str,
+    *,
+    replications: int,
+    root: np.random.SeedSequence,
+    workers: int,
+    scheduler: str | None,
+) -> tuple[dict[str, Scenario], pd.DataFrame]:
+    """Every active programme but ``reference`` with its budget scaled to ``reference``'s realised spend."""
+    import pandas as pd
+
+    from districtlab.experiments.spend import match_spend
+
+    if reference not in scenarios:
+        raise InputError(f"--equal-spend {reference!r} is not one of --programmes ({', '.join(scenarios)})")
+    if not scenarios[reference].programme.is_active():
+        raise InputError(f"--equal-spend {reference!r} spends nothing: choose a programme with a budget")
+    matched = dict(scenarios)
+    rows = []
+    with _executor(workers, scheduler) as executor, _runs_progress("matching spend") as update:
+        for name, scenario in scenarios.items():
+            if name == reference or not scenario.programme.is_active():
+                continue
+            match = match_spend(
+                scenarios[reference],
+                scenario,
+                replications=replications,
+                rng=root,
+                executor=executor,
+                progress=update,
+                scale="second",
+            )
+            matched[name] = match.matched_second
+            rows.append(
+                {
+                    "programme": name,
+                    "reference": reference,
+                    "budget_factor": match.factor,
+                    "budget_eur": match.matched_second.programme.total_budget_eur,
+                    "public_spend_eur": match.spend_second,
+                    "reference_public_spend_eur": match.spend_first,
+                    "spend_gap": match.gap,
+                    "matched": match.matched,
+                }
+            )
+    table = pd.DataFrame(rows)
+    for row in table.itertuples():
+        state = "matched" if row.matched else "NOT matched (closest budget kept)"
+        console.print(
+            f"equal spend: {row.programme} budget x{row.budget_factor:.2f} -> realised public spend "
+            f"EUR {row.public_spend_eur:,.0f} vs {reference} EUR {row.reference_public_spend_eur:,.0f} "
+            f"({row.spend_gap:.1%} apart, {state})",
+            markup=False,
+        )
+    return matched, table
 
 
 def _print_comparison(

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from districtlab import __version__
 from districtlab._rng import as_seed_sequence
+from districtlab.cli.audit import audit as audit_command
 from districtlab.cli.common import (
     OneLineErrorsGroup,
     check_output_file,
@@ -200,6 +201,13 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
             cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()),
         )
     table.add_row(
+        "firms adopting (at least one technology)",
+        f"{results[0].outcomes()['firms_adopting'] - results[0].outcomes().get('new_firms_adopting', 0.0):,.0f}"
+        if "new_firms_adopting" in outcomes
+        else "",
+        cell(outcomes["firms_adopting"].to_numpy(), digits=0 if n == 1 else 1),
+    )
+    table.add_row(
         "adopters (firm × technology)",
         f"{results[0].outcomes()['adopters'] - results[0].outcomes()['new_adopters']:,.0f}",
         cell(outcomes["adopters"].to_numpy(), digits=0 if n == 1 else 1),
@@ -209,7 +217,13 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
         f"{results[0].laggard_share()[0]:.3f}",
         cell(outcomes["laggard_share"].to_numpy()),
     )
-    table.add_row("programme spend (EUR)", "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0))
+    if "budget_eur" in outcomes:
+        table.add_row("programme budget (EUR)", "", cell(outcomes["budget_eur"].to_numpy(), digits=0))
+    table.add_row(
+        "realised public spend (EUR)", "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0)
+    )
+    if "unspent_budget_eur" in outcomes:
+        table.add_row("unspent budget (EUR)", "", cell(outcomes["unspent_budget_eur"].to_numpy(), digits=0))
     for channel in ("supply_chain", "imitation", "rti_direct", "legitimacy", "grant"):
         table.add_row(
             f"SME adoptions via {channel.replace('_', ' ')}",
@@ -307,6 +321,7 @@ app.add_typer(network_app, name="network")
 app.command(name="lab")(lab_command)
 app.command(name="examples")(examples_command)
 app.command(name="report")(report_command)
+app.command(name="audit")(audit_command)
 register_experiment_commands(app)
 
 __all__ = ["app", "fail"]

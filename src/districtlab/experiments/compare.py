@@ -27,7 +27,13 @@ from scipy import stats
 
 from districtlab.errors import InputError
 
-DEFAULT_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
+DEFAULT_OUTCOMES = (
+    "firms_adopting",
+    "new_adopters",
+    "laggard_share",
+    "adoption_share_mean",
+    "programme_spend_eur",
+)
 TargetHalfWidth = float | Mapping[str, float] | None
 
 

@@ -6,8 +6,8 @@ per-step series of an experiment, whether it comes from memory (the policy lab,
 report``). Differences between designs are paired when the runs share common
 random numbers (replication r of every design saw the same firms and networks),
 as :func:`districtlab.experiments.compare` computes them; the cost per additional
-adopter is Fieller's interval of a ratio of means, unbounded when the effect is
-not clearly positive.
+adopter is Fieller's interval of a ratio of means, and "no detectable effect"
+where that interval is unbounded (the effect's interval includes zero).
 """
 
 from __future__ import annotations
@@ -22,17 +22,20 @@ from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES, Scenario
 from districtlab.experiments import ExperimentResult
+from districtlab.experiments.audit import describe
 from districtlab.experiments.compare import (
     OutcomeTable,
     cost_per_additional,
     paired_differences,
     scenario_means,
 )
+from districtlab.experiments.spend import spend_clause
 
 CONFIDENCE = 0.95
 #: Outcomes every comparison reports, with how people read them: (label, unit scale, digits).
 KEY_OUTCOMES: Mapping[str, tuple[str, float, int]] = {
-    "new_adopters": ("New adopters (firm × technology)", 1.0, 1),
+    "firms_adopting": ("Adopting firms (at least one technology)", 1.0, 1),
+    "new_adopters": ("New adoptions (firm × technology)", 1.0, 1),
     "laggard_share": ("Laggard share, no technology (%)", 100.0, 1),
     "adoption_share_mean": ("Adoption share, mean over technologies (%)", 100.0, 1),
     "programme_spend_eur": ("Programme spend (EUR)", 1.0, 0),
@@ -93,15 +96,24 @@ def format_interval(mean: float, low: float, high: float, *, scale: float = 1.0,
 
 
 def format_cost(ratio: float, low: float, high: float) -> str:
-    """EUR per additional adopter with its interval, or why there is no finite one."""
+    """EUR per additional adopter with its interval, or "no detectable effect" where there is no finite one.
+
+    Fieller's interval is unbounded exactly when the gain's interval includes zero; a cost
+    is then not a number anyone should read, so none is shown.
+    """
     if math.isfinite(low) and math.isfinite(high) and ratio > 0:
         return format_interval(ratio, low, high, digits=0)
-    return "unbounded (gain not clearly above zero)"
+    return "no detectable effect"
+
+
+def _reported(data: ExperimentData, outcomes: Sequence[str]) -> list[str]:
+    """The outcomes the runs report (an experiment stored by an older version may lack some)."""
+    return [outcome for outcome in outcomes if outcome in data.outcomes.columns]
 
 
 def summary_table(data: ExperimentData, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)) -> pd.DataFrame:
     """Tidy: design, outcome, mean, ci_low, ci_high, replications (from :func:`scenario_means`)."""
-    table = scenario_means(data.runs, outcomes=list(outcomes), confidence=CONFIDENCE)
+    table = scenario_means(data.runs, outcomes=_reported(data, outcomes), confidence=CONFIDENCE)
     return table.rename(columns={"scenario": "design"})[
         ["design", "outcome", "mean", "ci_low", "ci_high", "replications"]
     ]
@@ -143,6 +155,8 @@ def readable_summary(data: ExperimentData) -> pd.DataFrame:
     for name in data.names:
         row: dict[str, str] = {"Design": name}
         for outcome, (label, scale, digits) in KEY_OUTCOMES.items():
+            if outcome not in data.outcomes.columns:
+                continue
             cell = table[(table["design"] == name) & (table["outcome"] == outcome)].iloc[0]
             row[label] = format_interval(
                 cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits
@@ -194,6 +208,19 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
                 f"The share of firms with no technology does not clearly differ "
                 f"({laggards['difference'] * 100:+.1f} percentage points, 95% CI {laggards['ci_low'] * 100:+.1f} to {laggards['ci_high'] * 100:+.1f})."
             )
+    if n >= 2 and "firms_adopting" in data.outcomes.columns:
+        firms = difference_table(data, baseline=second, outcomes=("firms_adopting",))
+        firms = firms[firms["design"] == first].iloc[0]
+        sentences.insert(
+            0,
+            f"Adopting firms (at least one technology), {first} minus {second}: "
+            + describe(firms["difference"], firms["ci_low"], firms["ci_high"])
+            + ".",
+        )
+    if n >= 2 and "programme_spend_eur" in data.outcomes.columns:
+        spends = [float(data.values(name, "programme_spend_eur").mean()) for name in (first, second)]
+        if min(spends) > 0:
+            sentences.append(f"The two designs have {spend_clause(first, spends[0], second, spends[1])}.")
     if baseline is not None and baseline in data.names and n >= 2:
         costs = cost_table(data, baseline=baseline).set_index("design")
         counterfactual = "no programme" if baseline == "none" else baseline
@@ -209,8 +236,6 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
                     f"EUR {row['eur_per_additional_adopter']:,.0f} with {name} (95% CI {row['ci_low']:,.0f} to {row['ci_high']:,.0f})"
                 )
             else:
-                parts.append(
-                    f"an unbounded amount with {name} (its gain over {counterfactual} is not clearly above zero)"
-                )
+                parts.append(f"no figure with {name} (no detectable effect over {counterfactual})")
         sentences.append(f"Each additional adopter over {counterfactual} costs {' and '.join(parts)}.")
     return " ".join(sentences)

@@ -18,8 +18,10 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.config import INSTRUMENTS, Scenario
+from districtlab.experiments.compare import cost_per_additional
 from districtlab.io.files import write_atomically
 from districtlab.report.analysis import (
+    CONFIDENCE,
     ExperimentData,
     cost_table,
     difference_table,
@@ -30,8 +32,8 @@ from districtlab.report.analysis import (
     verdict,
 )
 from districtlab.report.embed import figure_png, png_data_uri, save_figure
+from districtlab.report.jinja import environment
 from districtlab.report.odd import SUBMODELS
-from districtlab.report.templates import report_environment
 from districtlab.viz import additionality_bars, adoption_bands, size_class_adoption
 
 #: Formats of the figures written for papers.
@@ -133,27 +135,58 @@ def scenario_table(names: tuple[str, ...], scenarios: tuple[Scenario, ...]) -> p
     return pd.DataFrame(rows)
 
 
+DIFFERENCE_OUTCOMES = (
+    ("firms_adopting", "Additional adopting firms", 1.0, 1),
+    ("new_adopters", "Additional adoptions (firm × technology)", 1.0, 1),
+    ("laggard_share", "Laggard share change (pp)", 100.0, 2),
+    ("adoption_share_mean", "Adoption share change (pp)", 100.0, 2),
+)
+
+
+def _budget(data: ExperimentData, index: int, name: str) -> float:
+    if "budget_eur" in data.outcomes.columns:
+        return float(data.values(name, "budget_eur").mean())
+    programme = data.scenarios[index].programme
+    return programme.total_budget_eur if programme.is_active() else 0.0
+
+
 def _difference_view(data: ExperimentData, baseline: str) -> pd.DataFrame:
-    differences = difference_table(
-        data, baseline=baseline, outcomes=("new_adopters", "laggard_share", "adoption_share_mean")
-    )
+    """Each design over the baseline: adopting firms first, then adoptions, laggards, and the money.
+
+    A cost is shown only where the effect's interval excludes zero ("no detectable effect" otherwise).
+    """
+    chosen = [spec for spec in DIFFERENCE_OUTCOMES if spec[0] in data.outcomes.columns]
+    differences = difference_table(data, baseline=baseline, outcomes=tuple(spec[0] for spec in chosen))
     costs = cost_table(data, baseline=baseline).set_index("design")
+    firm_costs = (
+        cost_per_additional(
+            data.runs, baseline=baseline, effect="firms_adopting", confidence=CONFIDENCE
+        ).set_index("scenario")
+        if "firms_adopting" in data.outcomes.columns
+        else None
+    )
     rows = []
-    for name in data.names:
+    for index, name in enumerate(data.names):
         if name == baseline:
             continue
         row = {"Design": name}
-        for outcome, label, scale, digits in (
-            ("new_adopters", "Additional adopters", 1.0, 1),
-            ("laggard_share", "Laggard share change (pp)", 100.0, 2),
-            ("adoption_share_mean", "Adoption share change (pp)", 100.0, 2),
-        ):
+        for outcome, label, scale, digits in chosen:
             cell = differences[(differences["design"] == name) & (differences["outcome"] == outcome)].iloc[0]
             row[label] = format_interval(
                 cell["difference"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits
             )
+        spend = float(data.values(name, "programme_spend_eur").mean())
+        budget = _budget(data, index, name)
+        row["Budget (EUR)"] = f"{budget:,.0f}"
+        row["Realised public spend (EUR)"] = f"{spend:,.0f}"
+        row["Unspent budget (EUR)"] = f"{budget - spend:,.0f}"
+        if firm_costs is not None:
+            cost = firm_costs.loc[name]
+            row["EUR per additional adopting firm"] = format_cost(
+                cost["eur_per_additional"], cost["ci_low"], cost["ci_high"]
+            )
         cost = costs.loc[name]
-        row["EUR per additional adopter"] = format_cost(
+        row["EUR per additional adoption"] = format_cost(
             cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]
         )
         rows.append(row)
@@ -200,9 +233,9 @@ def render_report(
         if comparable and baseline in data.names
         else ""
     )
-    environment = report_environment()
-    odd = Markup(environment.get_template("odd_summary.html.j2").render(submodels=SUBMODELS))
-    return environment.get_template("experiment.html.j2").render(
+    templates = environment()
+    odd = Markup(templates.get_template("odd_summary.html.j2").render(submodels=SUBMODELS))
+    return templates.get_template("experiment.html.j2").render(
         title=title,
         lede=f"{data.scenarios[0].district}: {', '.join(data.names)}; {data.replications} replications each.",
         verdict=text,
