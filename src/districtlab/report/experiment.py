@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from districtlab.config import INSTRUMENTS, Scenario
 from districtlab.experiments.compare import cost_per_additional
+from districtlab.io.files import write_atomically
 from districtlab.report.analysis import (
     CONFIDENCE,
     ExperimentData,
@@ -262,9 +263,8 @@ def write_report(
     for figure in figures:
         written += save_figure(figure.figure, out / "figures" / figure.name, formats=PAPER_FORMATS, dpi=300)
     page = out / "index.html"
-    page.write_text(
-        render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures),
-        encoding="utf-8",
+    write_atomically(
+        page, render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures)
     )
     return [page, *written]
 
