@@ -131,16 +131,22 @@ def test_a_workshop_design_changes_the_comparison() -> None:
     app.slider(key="compare_replications").set_value(3).run()
     app.button(key="run_comparison").click().run()
     assert not app.exception
-    documented = app.table[0].value
     verdict = app.info[0].value
     assert "3 paired replications" in verdict
     assert "95% CI" in verdict
+    ranked = app.table[0].value  # the verdict ranks every design, the workshop's own included
+    assert sorted(ranked["Design"]) == ["big budget", "generic", "place-based"]
+    assert list(ranked.index) == ["1", "2", "3"] or list(ranked.index) == [1, 2, 3]
+    assert all(design in verdict for design in ranked["Design"])
+    channels = app.dataframe[0].value
+    assert channels["Total"].to_numpy() == pytest.approx([100.0, 100.0, 100.0])
+    documented = app.table[1].value
 
     app.multiselect(key=f"compare_designs/{DISTRICT}").set_value(["place-based", "big budget"]).run()
     app.button(key="run_comparison").click().run()
     assert not app.exception
-    assert list(app.table[0].value["Design"]) == ["place-based", "big budget"]
-    assert app.table[0].value.iloc[1].tolist() != documented.iloc[1].tolist()
+    assert list(app.table[1].value["Design"]) == ["place-based", "big budget"]
+    assert app.table[1].value.iloc[1].tolist() != documented.iloc[1].tolist()
 
 
 def test_moving_the_replications_slider_back_shows_the_result_again_without_running() -> None:

@@ -1,63 +1,126 @@
-"""Compare: two or more designs side by side over paired replications, with 95% intervals and a verdict."""
+"""Compare: every chosen design side by side over paired replications, ranked, with 95% intervals,
+money, and the channels through which firms adopted."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from districtlab.dashboard import state
 from districtlab.dashboard.progress import finished_or_run
+from districtlab.experiments.verdict import ADOPTION_SOURCES, rank_designs
+from districtlab.i18n.labels import label
+from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import gettext_for
 from districtlab.report.analysis import (
     KEY_OUTCOMES,
     ExperimentData,
-    cost_table,
     difference_table,
-    format_cost,
     format_interval,
     readable_summary,
     size_table,
-    verdict,
 )
 from districtlab.viz import adoption_bands, size_class_adoption
 
+language = state.language()
+_ = gettext_for(language)
 scenario = state.current_scenario()
 available = state.designs(scenario)
 options = [name for name in available if name != state.BASELINE]
 
-st.title(f"Compare designs: {scenario.district}")
+
+def _amount(value: float, digits: int = 0) -> str:
+    return "–" if not np.isfinite(value) else format_amount(value, language, decimals=digits)
+
+
+def _interval(mean: float, low: float, high: float, digits: int = 1) -> str:
+    return f"{_amount(mean, digits)} [{_amount(low, digits)}, {_amount(high, digits)}]"
+
+
+st.title(_("Compare designs: {district}").format(district=scenario.district))
 chosen_names = st.multiselect(
-    "Designs",
+    _("Designs"),
     options,
-    default=[name for name in ("place-based", "generic") if name in options] or options[:2],
+    default=options,
     key=f"compare_designs/{scenario.name}",
-    help=f"Each is run with the same firms and networks in every replication (common random numbers); '{state.BASELINE}' is always run as the counterfactual.",
+    help=_(
+        "Each is run with the same firms and networks in every replication (common random numbers); "
+        "'{baseline}' is always run as the counterfactual."
+    ).format(baseline=state.BASELINE),
 )
 replications = st.slider(
-    "Replications",
+    _("Replications"),
     min_value=2,
     max_value=100,
     value=20,
     step=1,
     key="compare_replications",
-    help="More replications give narrower intervals; 20 is a fair start, 50 or more for a paper.",
+    help=_("More replications give narrower intervals; 20 is a fair start, 50 or more for a paper."),
 )
 if len(chosen_names) < 2:
-    st.info("Choose at least two designs to compare.")
+    st.info(_("Choose at least two designs to compare."))
     st.stop()
 
 chosen = {name: available[name] for name in [*chosen_names, state.BASELINE]}
 result = finished_or_run(
-    chosen, replications=replications, seed=state.seed(), button="Run comparison", key="run_comparison"
+    chosen, replications=replications, seed=state.seed(), button=_("Run comparison"), key="run_comparison"
 )
 if result is None:
     st.stop()
 
 data = ExperimentData.of(result)
-first, second = chosen_names[0], chosen_names[1]
-st.subheader("Verdict")
-st.info(verdict(data, first, second, baseline=state.BASELINE))
+verdict = rank_designs(data.runs, chosen_names, baseline=state.BASELINE, gettext=_)
 
-st.subheader(f"Outcomes at month {scenario.months:g}: mean [95% CI] over {replications} replications")
+st.subheader(_("Verdict over every design"))
+st.info("\n\n".join(verdict.sentences))
+ranking = pd.DataFrame(
+    {
+        _("Rank"): verdict.ranking["rank"],
+        _("Design"): verdict.ranking["design"],
+        _("Additional adopting firms [95% CI]"): [
+            _interval(row.gain, row.gain_low, row.gain_high) for row in verdict.ranking.itertuples()
+        ],
+        _("Budget (EUR)"): [_amount(value) for value in verdict.ranking["budget_eur"]],
+        _("Realised spend (EUR)"): [_amount(value) for value in verdict.ranking["spend_eur"]],
+        _("Unspent budget (EUR)"): [_amount(value) for value in verdict.ranking["unspent_eur"]],
+        _("EUR per additional adopting firm [95% CI]"): [
+            _interval(row.eur_per_firm, row.eur_low, row.eur_high, 0)
+            if np.isfinite(row.eur_per_firm)
+            else _("no detectable effect")
+            for row in verdict.ranking.itertuples()
+        ],
+    }
+)
+st.table(ranking.set_index(_("Rank")))
+st.caption(
+    _(
+        "Paired differences over {baseline}; cost intervals are Fieller intervals of a ratio of means, "
+        "shown only where the gain's interval lies above zero. Budget: what the design may spend by the horizon; "
+        "realised spend: what firms' take-up made it spend."
+    ).format(baseline=state.BASELINE)
+)
+
+st.subheader(_("Why: where adopting firms got their knowledge"))
+channels = verdict.channels[list(ADOPTION_SOURCES)] * 100
+channels.columns = [label(source, language) for source in ADOPTION_SOURCES]
+channels[_("Total")] = channels.sum(axis=1)
+channels[label("sme_two_step_share", language)] = verdict.channels["sme_two_step_share"] * 100
+channels.index.name = _("Design")
+st.dataframe(channels.style.format("{:.1f}%", na_rep="–"), width="stretch")
+st.caption(
+    _(
+        "Share of the adoptions made during the run, by where the firm's knowledge of the technology came from "
+        "(mean over replications, percent; vendors include trade fairs and the press). The two-step share is the "
+        "share of SME adoptions whose knowledge came from a lead firm that had it from the RTI."
+    )
+)
+
+st.subheader(
+    _("Outcomes at month {month}: mean [95% CI] over {n} replications").format(
+        month=f"{scenario.months:g}", n=replications
+    )
+)
 st.dataframe(readable_summary(data).set_index("Design"), width="stretch")
 
 curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
@@ -67,55 +130,46 @@ with left:
         adoption_bands(
             curves,
             data.months,
-            title="Adoption over time",
-            ylabel="Adoption share, mean over technologies (%)",
+            title=_("Adoption over time"),
+            ylabel=_("Adoption share, mean over technologies (%)"),
         )
     )
 with right:
     by_size = size_table(data)
     st.pyplot(
         size_class_adoption(
-            by_size, title="Adoption by size class at the horizon", ylabel="Adoption share (0–1)"
+            by_size, title=_("Adoption by size class at the horizon"), ylabel=_("Adoption share (0–1)")
         )
     )
 
-st.subheader(f"Against {state.BASELINE}: additionality and cost (paired, 95% CI)")
+st.subheader(_("Against {baseline}: additionality (paired, 95% CI)").format(baseline=state.BASELINE))
 differences = difference_table(data, baseline=state.BASELINE, outcomes=("new_adopters", "laggard_share"))
-costs = cost_table(data, baseline=state.BASELINE).set_index("design")
 rows = []
 for name in chosen_names:
-    adopters = differences[(differences["design"] == name) & (differences["outcome"] == "new_adopters")].iloc[
-        0
-    ]
-    laggards = differences[
-        (differences["design"] == name) & (differences["outcome"] == "laggard_share")
-    ].iloc[0]
-    cost = costs.loc[name]
+    mine = differences[differences["design"] == name].set_index("outcome")
+    adopters, laggards = mine.loc["new_adopters"], mine.loc["laggard_share"]
     rows.append(
         {
-            "Design": name,
-            "Additional adopters": format_interval(
+            _("Design"): name,
+            _("Additional adoptions (firm × technology)"): format_interval(
                 adopters["difference"], adopters["ci_low"], adopters["ci_high"]
             ),
-            "Laggard share change (percentage points)": format_interval(
+            _("Laggard share change (percentage points)"): format_interval(
                 laggards["difference"], laggards["ci_low"], laggards["ci_high"], scale=100, digits=2
-            ),
-            "EUR per additional adopter": format_cost(
-                cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]
             ),
         }
     )
 st.table(rows)
-st.caption(
-    "Cost intervals are Fieller intervals of a ratio of means: unbounded when the gain over no programme could be zero."
-)
 
-with st.expander("Data behind the figures"):
+with st.expander(_("Data behind the figures")):
     final = {name: float(np.mean(curve[:, -1])) for name, curve in curves.items()}
     st.dataframe(
-        {"design": list(final), "adoption share at the horizon (%)": list(final.values())}, width="stretch"
+        {_("Design"): list(final), _("Adoption share at the horizon (%)"): list(final.values())},
+        width="stretch",
     )
     st.dataframe(by_size, width="stretch")
     st.caption(
-        f"Seed {result.entropy}; replication r of every design used SeedSequence({result.entropy}, spawn_key=(r,)). Outcomes: {', '.join(KEY_OUTCOMES)}."
+        _(
+            "Seed {seed}; replication r of every design used SeedSequence({seed}, spawn_key=(r,)). Outcomes: {outcomes}."
+        ).format(seed=result.entropy, outcomes=", ".join(KEY_OUTCOMES))
     )
