@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OUT ?= demo-output
 
-.PHONY: demo lab test test-fast bench lint clean
+.PHONY: demo lab test test-fast bench lint catalogues clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ lint: $(VENV)/.installed-test
 	$(PIP) install --quiet ruff mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+
+# Message catalogues of the lab and reports: extract the English ids, merge them into the es and ca
+# catalogues (translations are written by people in the .po files), compile the .mo files.
+LOCALE := src/districtlab/i18n/locale
+catalogues: $(VENV)/.installed
+	$(BIN)/pybabel extract -k N_ --no-location --sort-output --omit-header -o $(LOCALE)/districtlab.pot src/districtlab
+	$(BIN)/pybabel update -i $(LOCALE)/districtlab.pot -d $(LOCALE) -D districtlab --no-fuzzy-matching --ignore-obsolete --omit-header
+	$(BIN)/pybabel compile -d $(LOCALE) -D districtlab --statistics
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

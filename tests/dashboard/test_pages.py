@@ -64,7 +64,7 @@ def test_a_spanish_budget_is_read_as_typed_and_read_back_in_words() -> None:
     assert not app.exception
     assert not errors(app)
     assert "dos millones de euros al año" in [c.value for c in app.caption]
-    assert metric(app, "Total budget") == "EUR 6.000.000"  # 36 months: three years of two million
+    assert metric(app, "Presupuesto total") == "EUR 6.000.000"  # 36 months: three years of two million
 
 
 def test_an_unreadable_budget_is_refused_visibly_and_stops_the_design() -> None:
@@ -169,12 +169,15 @@ def test_sensitivity_ranks_parameters_and_follows_the_outcome() -> None:
     app.button(key="run_sensitivity").click().run()
     assert not app.exception
     assert not errors(app)
-    adopters = app.dataframe[0].value
-    assert "programme budget" in adopters.index
-    assert adopters["mu_star"].is_monotonic_decreasing
+    levers, uncertainties = app.dataframe[0].value, app.dataframe[1].value
+    effect = "Mean absolute effect (μ*)"
+    assert "programme budget" in levers.index
+    assert "weight of peer ties" in uncertainties.index
+    assert not set(levers.index) & set(uncertainties.index)
+    assert levers[effect].is_monotonic_decreasing
     app.selectbox(key="sensitivity_outcome").set_value("laggard_share").run()
     assert not app.exception
-    assert not app.dataframe[0].value["mu_star"].equals(adopters["mu_star"])
+    assert not app.dataframe[0].value[effect].equals(levers[effect])
 
 
 def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None:

@@ -110,7 +110,7 @@ def test_a_field_refuses_what_is_outside_its_bounds() -> None:
     )
     value, message = check_typed("20.000.000", bounds, language="es", kind="money")
     assert value is None
-    assert "outside 0–10.000.000" in message
+    assert "está fuera de 0–10.000.000" in message  # in the language of the field
     value, message = check_typed("40", bounds, language="en", kind="count", high=35)
     assert value is None
     assert "outside 0–35" in message

@@ -13,20 +13,22 @@ import streamlit as st
 from districtlab import __version__
 from districtlab.dashboard import state
 from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from districtlab.i18n.translate import gettext_for
 
 # Not "pages/": Streamlit would also list a folder of that name as pages of its own, beside st.navigation.
 PAGES = Path(__file__).with_name("views")
 
 st.set_page_config(page_title="districtlab policy lab", page_icon="🏭", layout="wide")
 
+_ = gettext_for(state.language())
 navigation = st.navigation(
     [
-        st.Page(PAGES / "district.py", title="District", default=True),
-        st.Page(PAGES / "designer.py", title="Programme designer"),
-        st.Page(PAGES / "compare.py", title="Compare"),
-        st.Page(PAGES / "sensitivity.py", title="Sensitivity"),
-        st.Page(PAGES / "evidence.py", title="Evidence"),
-        st.Page(PAGES / "export.py", title="Export"),
+        st.Page(PAGES / "district.py", title=_("District"), default=True),
+        st.Page(PAGES / "designer.py", title=_("Programme designer")),
+        st.Page(PAGES / "compare.py", title=_("Compare")),
+        st.Page(PAGES / "sensitivity.py", title=_("Sensitivity")),
+        st.Page(PAGES / "evidence.py", title=_("Evidence")),
+        st.Page(PAGES / "export.py", title=_("Export")),
     ]
 )
 
@@ -37,22 +39,28 @@ with st.sidebar:
         index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
         format_func=LANGUAGES.__getitem__,
         key=state.LANGUAGE,
-        help="Language of the lab and of how numbers are written and read (2.000.000 or 2,000,000).",
+        help=_("Language of the lab and of how numbers are written and read (2.000.000 or 2,000,000)."),
     )
     st.selectbox(
-        "District",
+        _("District"),
         list(state.district_options()),
         key=state.DISTRICT,
-        help="One of the three documented districts, or a scenario uploaded on the Programme designer page.",
+        help=_(
+            "One of the three documented districts, or a scenario uploaded on the Programme designer page."
+        ),
     )
     st.number_input(
-        "Seed",
+        _("Seed"),
         min_value=0,
         value=2026,
         step=1,
         key=state.SEED,
-        help="Root seed: the same seed gives the same firms, networks and results.",
+        help=_("Root seed: the same seed gives the same firms, networks and results."),
     )
-    st.caption(f"districtlab {__version__}. Runs on this computer; nothing is sent anywhere.")
+    st.caption(
+        _("districtlab {version}. Runs on this computer; nothing is sent anywhere.").format(
+            version=__version__
+        )
+    )
 
 navigation.run()

@@ -15,14 +15,15 @@ from pydantic import ValidationError
 
 from districtlab.config import INSTRUMENTS, Programme, Scenario
 from districtlab.errors import InputError, from_validation_error
+from districtlab.i18n.translate import N_
 
-INSTRUMENT_LABELS = {
-    "events": "awareness events",
-    "diagnostics": "firm diagnostics",
-    "demonstrator": "demonstrators",
-    "projects": "collaborative projects",
-    "training": "training",
-    "grants": "adoption grants",
+INSTRUMENT_LABELS = {  # English message ids; the lab translates them
+    "events": N_("awareness events"),
+    "diagnostics": N_("firm diagnostics"),
+    "demonstrator": N_("demonstrators"),
+    "projects": N_("collaborative projects"),
+    "training": N_("training"),
+    "grants": N_("adoption grants"),
 }
 
 
@@ -126,11 +127,11 @@ def budget_plan(programme: Programme) -> pd.DataFrame:
     total = programme.total_budget_eur
     codesign = total * programme.codesign.budget_share if programme.codesign is not None else 0.0
     delivery = total - codesign
-    rows = [{"line": "co-design", "eur": codesign}] if programme.codesign is not None else []
+    rows = [{"line": N_("co-design"), "eur": codesign}] if programme.codesign is not None else []
     if programme.allocation is not None:
         rows += [
             {"line": INSTRUMENT_LABELS[name], "eur": delivery * getattr(programme.allocation, name)}
             for name in INSTRUMENTS
         ]
-    rows.append({"line": "total", "eur": total})
+    rows.append({"line": N_("total"), "eur": total})
     return pd.DataFrame(rows)

@@ -18,6 +18,7 @@ from districtlab.config import Scenario
 from districtlab.dashboard import cache, state
 from districtlab.dashboard.runs import run_designs
 from districtlab.experiments import Design, ExperimentResult
+from districtlab.i18n.translate import gettext_for
 
 
 def finished_or_run(
@@ -34,6 +35,7 @@ def finished_or_run(
     Returns ``None`` while there is nothing to show (not run yet, or stopped).
     ``export`` makes the comparison the one the Export page offers.
     """
+    _ = gettext_for(state.language())
     design = Design.of(designs)
     request = state.request_key(dict(zip(design.names, design, strict=True)), replications, seed)
     result = state.comparison(request)
@@ -42,18 +44,23 @@ def finished_or_run(
     stopped = st.session_state.get(state.RUNNING)
     if stopped is not None and stopped["key"] == request:
         st.warning(
-            f"Stopped after {stopped['done']} of {stopped['total']} runs. "
-            "Finished runs are kept: running again starts where it stopped."
+            _(
+                "Stopped after {done} of {total} runs. Finished runs are kept: running again starts where it stopped."
+            ).format(done=stopped["done"], total=stopped["total"])
         )
     if not st.button(button, type="primary", key=key):
         return None
     st.session_state[state.RUNNING] = {"key": request, "done": 0, "total": len(design) * replications}
-    st.button("Stop", key=f"{key}/stop", help="Stops after the run in progress; finished runs are kept.")
-    bar = st.progress(0.0, text="Starting")
+    st.button(
+        _("Stop"), key=f"{key}/stop", help=_("Stops after the run in progress; finished runs are kept.")
+    )
+    bar = st.progress(0.0, text=_("Starting"))
 
     def show(done: int, total: int, label: str) -> None:
         st.session_state[state.RUNNING] = {"key": request, "done": done, "total": total}
-        bar.progress(done / total, text=f"Run {done} of {total}: {label}")
+        bar.progress(
+            done / total, text=_("Run {done} of {total}: {run}").format(done=done, total=total, run=label)
+        )
 
     result = run_designs(
         designs, replications=replications, seed=seed, run_one=cache.replication, progress=show

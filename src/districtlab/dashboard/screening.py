@@ -15,18 +15,36 @@ from typing import Any
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.parameters import SCALE_PREFIX, check_range, parameter_bounds
+from districtlab.i18n.translate import N_
 
 #: Parameters a workshop can act on (the programme, the RTI) and some it cannot (networks, behaviour).
 PARAMETERS: Mapping[str, str] = {
-    "programme.budget_eur_per_year": "programme budget",
-    "programme.duration_months": "programme duration",
-    "programme.codesign.participation_breadth": "co-design breadth",
-    "rti.staff_fte": "RTI staff",
-    "rti.transfer_staff_share": "RTI time for transfer",
-    "networks.supply_weight": "weight of supply ties",
-    "networks.peer_weight": "weight of peer ties",
-    "behaviour.legitimacy_bonus": "legitimacy bonus",
+    "programme.budget_eur_per_year": N_("programme budget"),
+    "programme.duration_months": N_("programme duration"),
+    "programme.codesign.participation_breadth": N_("co-design breadth"),
+    "rti.staff_fte": N_("RTI staff"),
+    "rti.transfer_staff_share": N_("RTI time for transfer"),
+    "networks.supply_weight": N_("weight of supply ties"),
+    "networks.peer_weight": N_("weight of peer ties"),
+    "behaviour.legitimacy_bonus": N_("legitimacy bonus"),
 }
+
+#: Of those, the ones a regional programme or its RTI decides (policy levers); the others are
+#: uncertainties about the district that no workshop sets.
+POLICY_LEVERS: frozenset[str] = frozenset(
+    {
+        "programme.budget_eur_per_year",
+        "programme.duration_months",
+        "programme.codesign.participation_breadth",
+        "rti.staff_fte",
+        "rti.transfer_staff_share",
+    }
+)
+
+
+def is_lever(key: str) -> bool:
+    """Whether a screening key is a policy lever (decided by the programme or the RTI)."""
+    return key.removeprefix(SCALE_PREFIX) in POLICY_LEVERS
 
 
 def label(key: str) -> str:

@@ -15,6 +15,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from districtlab.i18n.numbers import Kind, NumberEntryError, Unit, format_amount, in_words, parse_amount
+from districtlab.i18n.translate import gettext_for
 
 
 @dataclass(frozen=True)
@@ -131,15 +132,17 @@ def check_typed(
 
     Pure, so the rules (``parse_amount``'s, and the field's bounds) are tested without Streamlit.
     """
+    _ = gettext_for(language)
     upper = bounds.high if high is None else min(bounds.high, high)
     try:
-        value = parse_amount(entry, language, kind)
+        value = parse_amount(entry, language, kind, gettext=_)
     except NumberEntryError as error:
         return None, str(error)
     if value < bounds.low or value > upper:
-        return None, (
-            f"{format_amount(value, language, decimals=-1)} is outside "
-            f"{format_amount(bounds.low, language, decimals=-1)}–{format_amount(upper, language, decimals=-1)}"
+        return None, _("{value} is outside {low}–{high}").format(
+            value=format_amount(value, language, decimals=-1),
+            low=format_amount(bounds.low, language, decimals=-1),
+            high=format_amount(upper, language, decimals=-1),
         )
     return float(value), in_words(value, language, unit)
 

@@ -18,6 +18,7 @@ the Spanish apocope before a noun ("veintiún millones", "ciento un mil"), which
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -33,6 +34,10 @@ Unit = Literal["eur_per_year", "eur", "months", "none"]
 #: Characters people type as thousands separators that no locale reads as a decimal mark.
 _SPACES = re.compile(r"[\s\u00a0\u202f'’_]")
 _LONGEST = 40  # a budget of a trillion euros with cents is 20 characters; refuse longer entries outright
+
+
+def _identity(text: str) -> str:
+    return text
 
 
 class NumberEntryError(ValueError):
@@ -73,7 +78,9 @@ def _fits(decimals: int, kind: Kind) -> bool:
     return True
 
 
-def parse_amount(entry: str, locale: str, kind: Kind = "number") -> Decimal:
+def parse_amount(
+    entry: str, locale: str, kind: Kind = "number", *, gettext: Callable[[str], str] = _identity
+) -> Decimal:
     """Read a typed number under ``locale``, refusing what is not a number or is ambiguous.
 
     Parameters
@@ -88,6 +95,8 @@ def parse_amount(entry: str, locale: str, kind: Kind = "number") -> Decimal:
     kind
         ``money`` (at most two decimals), ``count`` (a whole number, no decimal
         separator) or ``number``.
+    gettext
+        Translates the messages (English by default).
 
     Returns
     -------
@@ -97,7 +106,7 @@ def parse_amount(entry: str, locale: str, kind: Kind = "number") -> Decimal:
     Raises
     ------
     NumberEntryError
-        With a message for the person typing (in English; the lab translates it).
+        With a message for the person typing, in the language of ``gettext``.
 
     Examples
     --------
@@ -110,30 +119,36 @@ def parse_amount(entry: str, locale: str, kind: Kind = "number") -> Decimal:
     >>> parse_amount("2,5", "es")
     Decimal('2.5')
     """
+    _ = gettext
     shown = entry.strip()
     text = _SPACES.sub("", shown)
     if not text:
-        raise NumberEntryError("enter a number")
+        raise NumberEntryError(_("enter a number"))
     if len(text) > _LONGEST:
-        raise NumberEntryError("that entry is too long to be a number")
+        raise NumberEntryError(_("that entry is too long to be a number"))
     if text.startswith("-"):
-        raise NumberEntryError("enter a number that is not negative")
+        raise NumberEntryError(_("enter a number that is not negative"))
     parsed = [
         reading for convention in (locale, _opposite(locale)) if (reading := _reading(text, convention))
     ]
     if not parsed:
         raise NumberEntryError(
-            f"'{shown}' is not a number: write digits, with '.' or spaces between thousands, e.g. 2.000.000"
+            _(
+                "'{entry}' is not a number: write digits, with '.' or spaces between thousands, e.g. 2.000.000"
+            ).format(entry=shown)
         )
     values = {value for value, decimals in parsed if _fits(decimals, kind)}
     if not values:
         if kind == "count":
-            raise NumberEntryError(f"'{shown}' is not a whole number")
-        raise NumberEntryError(f"'{shown}' has more than two decimals")
+            raise NumberEntryError(_("'{entry}' is not a whole number").format(entry=shown))
+        raise NumberEntryError(_("'{entry}' has more than two decimals").format(entry=shown))
     if len(values) > 1:
         low, high = (format_amount(value, locale, decimals=-1) for value in sorted(values))
         raise NumberEntryError(
-            f"'{shown}' could be {low} or {high}: write it without separators, or with a separator between every three digits"
+            _(
+                "'{entry}' could be {low} or {high}: write it without separators, "
+                "or with a separator between every three digits"
+            ).format(entry=shown, low=low, high=high)
         )
     return values.pop()
 

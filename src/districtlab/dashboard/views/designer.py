@@ -20,7 +20,9 @@ from districtlab.dashboard.design import (
 from districtlab.dashboard.runs import run_designs
 from districtlab.dashboard.widgets import field_bounds, int_slider, share_slider, typed_number_field
 from districtlab.errors import InputError
+from districtlab.i18n.labels import label
 from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import gettext_for
 from districtlab.report.analysis import (
     ExperimentData,
     cost_table,
@@ -31,6 +33,8 @@ from districtlab.report.analysis import (
 
 UPLOAD = "scenario_upload"
 PREVIEW_REPLICATIONS = 5
+language = state.language()
+_ = gettext_for(language)
 
 
 def _on_upload() -> None:
@@ -48,40 +52,46 @@ def _on_upload() -> None:
     st.session_state[state.DISTRICT] = state.uploaded_label(scenario)
 
 
-st.title("Programme designer")
+st.title(_("Programme designer"))
 st.file_uploader(
-    "Start from a scenario file (TOML, e.g. from `districtlab presets --export` or the Export page)",
+    _("Start from a scenario file (TOML, e.g. from `districtlab presets --export` or the Export page)"),
     type=["toml"],
     key=UPLOAD,
     on_change=_on_upload,
 )
 if st.session_state.get(state.UPLOAD_ERROR):
-    st.error(f"That file was not loaded: {st.session_state[state.UPLOAD_ERROR]}")
+    st.error(_("That file was not loaded: {reason}").format(reason=st.session_state[state.UPLOAD_ERROR]))
 
 scenario = state.current_scenario()
 starting_points = {
     name: design for name, design in state.documented_designs(scenario).items() if name != state.BASELINE
 }
 if not starting_points:
-    st.error(f"{scenario.name} documents no programme to start from; upload a scenario that does.")
+    st.error(
+        _("{scenario} documents no programme to start from; upload a scenario that does.").format(
+            scenario=scenario.name
+        )
+    )
     st.stop()
 start = st.selectbox(
-    "Start from",
+    _("Start from"),
     list(starting_points),
     key="design_start",
-    help="The district's documented programmes (place-based: co-designed with the RTI and local firms; generic: the regional call).",
+    help=_(
+        "The district's documented programmes (place-based: co-designed with the RTI and local firms; "
+        "generic: the regional call)."
+    ),
 )
 base: Programme = starting_points[start].programme
 initial = edits_of(base)
 prefix = f"{scenario.name}/{start}/"  # widgets start again from the documented values when the starting point changes
 months = int(scenario.months)
-language = state.language()
 
 st.subheader(f"{scenario.district}: {base.name}")
 money, targets, codesign = st.columns(3)
 with money:
     budget = typed_number_field(
-        "Budget (EUR a year)",
+        _("Budget (EUR a year)"),
         Programme,
         "budget_eur_per_year",
         initial.budget_eur_per_year,
@@ -91,7 +101,7 @@ with money:
         unit="eur_per_year",
     )
     start_month = typed_number_field(
-        "Start (month)",
+        _("Start (month)"),
         Programme,
         "start_month",
         initial.start_month,
@@ -101,7 +111,7 @@ with money:
         high=months - 1,
     )
     duration = typed_number_field(
-        "Duration (months, co-design included)",
+        _("Duration (months, co-design included)"),
         Programme,
         "duration_months",
         initial.duration_months,
@@ -114,25 +124,25 @@ with money:
 with targets:
     rules = list(typing.get_args(TargetingRule))
     targeting = st.selectbox(
-        "Targeting",
+        _("Targeting"),
         rules,
         index=rules.index(initial.targeting),
-        format_func=lambda rule: rule.replace("_", " "),
+        format_func=lambda rule: label(rule, language),
         key=prefix + "targeting",
         help=Programme.model_fields["targeting"].description,
     )
     labels = {technology.name: technology.label for technology in scenario.technologies}
     documented_priorities = prioritised(base)
     chosen = st.multiselect(
-        "Technology priorities",
+        _("Technology priorities"),
         list(labels),
         default=list(documented_priorities),
         format_func=labels.__getitem__,
         key=prefix + "priorities",
-        help="Leave empty to let the co-design set the priorities from the district's needs.",
+        help=_("Leave empty to let the co-design set the priorities from the district's needs."),
     )
     focus = int_slider(
-        "Technologies the instruments address",
+        _("Technologies the instruments address"),
         Programme,
         "focus_technologies",
         initial.focus_technologies,
@@ -141,21 +151,23 @@ with targets:
     )
 with codesign:
     with_codesign = st.toggle(
-        "Co-design phase",
+        _("Co-design phase"),
         value=initial.codesign,
         key=prefix + "codesign",
-        help="Policymakers, the RTI and local firms set the priorities together (makes the programme place-based).",
+        help=_(
+            "Policymakers, the RTI and local firms set the priorities together (makes the programme place-based)."
+        ),
     )
     codesign_months = (
         int_slider(
-            "Co-design months", CoDesign, "months", initial.codesign_months, key=prefix + "codesign_months"
+            _("Co-design months"), CoDesign, "months", initial.codesign_months, key=prefix + "codesign_months"
         )
         if with_codesign
         else initial.codesign_months
     )
     breadth = (
         share_slider(
-            "Participation breadth (share of local actors)",
+            _("Participation breadth (share of local actors)"),
             CoDesign,
             "participation_breadth",
             initial.participation_breadth,
@@ -166,7 +178,7 @@ with codesign:
     )
     codesign_share = (
         share_slider(
-            "Share of the budget for co-design",
+            _("Share of the budget for co-design"),
             CoDesign,
             "budget_share",
             initial.codesign_budget_share,
@@ -177,26 +189,28 @@ with codesign:
         else initial.codesign_budget_share
     )
 
-st.markdown("**Instrument mix** (percent of the delivery budget; the shares must add up to 100%)")
+st.markdown(_("**Instrument mix** (percent of the delivery budget; the shares must add up to 100%)"))
 allocation = {}
 for column, instrument in zip(st.columns(len(INSTRUMENTS)), INSTRUMENTS, strict=True):
     share = field_bounds(InstrumentShares, instrument, step=0.01)  # shares in [0, 1], shown in percent
     with column:
         allocation[instrument] = float(
             st.slider(
-                INSTRUMENT_LABELS[instrument],
+                _(INSTRUMENT_LABELS[instrument]),
                 round(100 * share.low),
                 round(100 * share.high),
                 round(initial.allocation_percent[instrument]),
                 step=1,
                 key=prefix + instrument,
-                help=f"percent of the delivery budget spent on {INSTRUMENT_LABELS[instrument]}",
+                help=_("percent of the delivery budget spent on {instrument}").format(
+                    instrument=_(INSTRUMENT_LABELS[instrument])
+                ),
             )
         )
-st.caption(f"Total: {sum(allocation.values()):g}%")
+st.caption(_("Total: {percent}%").format(percent=f"{sum(allocation.values()):g}"))
 if budget is None or start_month is None or duration is None:
     st.error(
-        "Correct the budget and period above: the design uses the values once they are read without doubt."
+        _("Correct the budget and period above: the design uses the values once they are read without doubt.")
     )
     st.stop()
 
@@ -216,35 +230,44 @@ edits = DesignEdits(
 try:
     design = apply_design(scenario, base, edits, name=f"{base.name} (workshop)")
 except InputError as error:
-    st.error(f"This design cannot run: {error}")
+    st.error(_("This design cannot run: {reason}").format(reason=error))
     st.stop()
 
 plan = budget_plan(design.programme)
 total = float(plan.loc[plan["line"] == "total", "eur"].iloc[0])
 columns = st.columns(3)
 columns[0].metric(
-    "Total budget", f"EUR {format_amount(total, language)}", help="budget a year × duration / 12"
+    _("Total budget"), f"EUR {format_amount(total, language)}", help=_("budget a year × duration / 12")
 )
 columns[1].metric(
-    "Delivery budget",
+    _("Delivery budget"),
     f"EUR {format_amount(total * (1 - (design.programme.codesign.budget_share if design.programme.codesign else 0)), language)}",
 )
 columns[2].metric(
-    "Programme period",
-    f"months {design.programme.start_month}–{design.programme.start_month + design.programme.duration_months} of {months}",
+    _("Programme period"),
+    _("months {start}–{end} of {months}").format(
+        start=design.programme.start_month,
+        end=design.programme.start_month + design.programme.duration_months,
+        months=months,
+    ),
 )
-with st.expander("Where the money goes (EUR over the whole programme)"):
-    st.dataframe(plan.set_index("line").style.format("{:,.0f}"), width="stretch")
+with st.expander(_("Where the money goes (EUR over the whole programme)")):
+    shown_plan = plan.assign(line=[_(line) for line in plan["line"]]).set_index("line")
+    shown_plan.index.name = _("Budget line")
+    shown_plan.columns = [_("EUR")]
+    st.dataframe(shown_plan.style.format(lambda value: format_amount(value, language)), width="stretch")
 
-st.subheader("Quick preview against no programme")
+st.subheader(_("Quick preview against no programme"))
 preview = st.toggle(
-    f"Run a preview ({PREVIEW_REPLICATIONS} paired replications)", value=True, key="design_preview"
+    _("Run a preview ({n} paired replications)").format(n=PREVIEW_REPLICATIONS),
+    value=True,
+    key="design_preview",
 )
 if preview:
-    bar = st.progress(0.0, text="Preview")
+    bar = st.progress(0.0, text=_("Preview"))
 
     def show(done: int, total: int, label: str) -> None:
-        bar.progress(done / total, text=f"Preview: {label}")
+        bar.progress(done / total, text=_("Preview: {run}").format(run=label))
 
     result = run_designs(
         {"this design": design, state.BASELINE: state.documented_designs(scenario)[state.BASELINE]},
@@ -260,26 +283,29 @@ if preview:
     spend = data.values("this design", "programme_spend_eur").mean()
     columns = st.columns(3)
     columns[0].metric(
-        "Additional adopters [95% CI]", format_interval(gain["difference"], gain["ci_low"], gain["ci_high"])
+        _("Additional adoptions [95% CI]"),
+        format_interval(gain["difference"], gain["ci_low"], gain["ci_high"]),
     )
-    columns[1].metric("Programme spend (EUR)", format_amount(spend, language))
+    columns[1].metric(_("Programme spend (EUR)"), format_amount(spend, language))
     columns[2].metric(
-        "EUR per additional adopter [95% CI]",
+        _("EUR per additional adoption [95% CI]"),
         format_cost(cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]),
     )
     st.caption(
-        f"A preview with {PREVIEW_REPLICATIONS} replications: wide intervals. Use the Compare page for the answer."
+        _("A preview with {n} replications: wide intervals. Use the Compare page for the answer.").format(
+            n=PREVIEW_REPLICATIONS
+        )
     )
 
-st.subheader("Add this design to the comparison")
-name = st.text_input("Name", value="workshop design", key="design_name")
-if st.button("Add to the comparison", key="add_design"):
+st.subheader(_("Add this design to the comparison"))
+name = st.text_input(_("Name"), value=_("workshop design"), key="design_name")
+if st.button(_("Add to the comparison"), key="add_design"):
     if not name.strip() or name.strip() == state.BASELINE:
-        st.error(f"Choose a name other than '{state.BASELINE}'.")
+        st.error(_("Choose a name other than '{baseline}'.").format(baseline=state.BASELINE))
     else:
         state.add_design(
             scenario,
             name.strip(),
             design.replace(programme={**design.programme.model_dump(), "name": name.strip()}),
         )
-        st.success(f"'{name.strip()}' is on the Compare page.")
+        st.success(_("'{name}' is on the Compare page.").format(name=name.strip()))

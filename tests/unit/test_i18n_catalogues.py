@@ -1,0 +1,80 @@
+"""The catalogues: every message the sources mark has a careful translation in each language, with the
+same placeholders, and the compiled .mo files say what the .po files say."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import districtlab
+from districtlab.i18n import LANGUAGES
+from districtlab.i18n.labels import LABELS, label
+from districtlab.i18n.translate import DOMAIN, LOCALE_DIR, gettext_for
+
+SOURCES = Path(districtlab.__file__).parent
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def _extracted() -> set[str]:
+    """Every message id the sources mark with ``_()`` or ``N_()`` (Babel's extractor, as ``make catalogues``)."""
+    keywords = {"_": None, "N_": None}
+    return {
+        str(message)
+        for _, _, message, _, _ in extract_from_dir(str(SOURCES), keywords=keywords)
+        if isinstance(message, str)
+    }
+
+
+def _catalogue(language: str):  # type: ignore[no-untyped-def]
+    with (LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
+        return read_po(file, locale=language)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> set[str]:
+    return _extracted()
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_id_has_a_translation(language: str, extracted: set[str]) -> None:
+    catalogue = _catalogue(language)
+    translated = {message.id: message.string for message in catalogue if message.id and not message.fuzzy}
+    missing = sorted(message for message in extracted if not translated.get(message))
+    assert not missing, f"{language}: untranslated (run `make catalogues`, then translate): {missing}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_the_placeholders(language: str) -> None:
+    for message in _catalogue(language):
+        if message.id:
+            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), message.id
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalogue_matches_its_source(language: str) -> None:
+    compiled = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
+    for message in _catalogue(language):
+        if message.id:
+            assert compiled.gettext(message.id) == message.string, f"{language}: run `make catalogues`"
+
+
+def test_every_label_is_translated_and_unknown_names_are_not_shown_raw() -> None:
+    for language in TRANSLATED:
+        for name, english in LABELS.items():
+            if english not in {"Micro", "Total"}:  # the same word in Spanish and Valencian
+                assert label(name, language) != english, (language, name)
+    assert label("some_raw_name") == "some raw name"
+
+
+def test_the_lab_speaks_each_language() -> None:
+    assert gettext_for("es")("Total budget") == "Presupuesto total"
+    assert gettext_for("ca")("Total budget") == "Pressupost total"
+    assert gettext_for("en")("Total budget") == "Total budget"
+    with pytest.raises(ValueError, match="unknown language"):
+        gettext_for("fr")
