@@ -34,3 +34,11 @@ def errors(app: AppTest) -> list[str]:
 @pytest.fixture
 def lab() -> AppTest:
     return open_page()
+
+
+@pytest.fixture(autouse=True)
+def session_folder(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Session files of the tests go to a temporary folder, never the user's data folder."""
+    folder = tmp_path / "sessions"
+    monkeypatch.setenv("DISTRICTLAB_SESSION_DIR", str(folder))
+    return folder

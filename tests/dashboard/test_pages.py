@@ -191,6 +191,7 @@ def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None
     labels = [button.label for button in app.get("download_button")]
     assert labels == [
         "Download scenario TOML",
+        "Download the session file",
         "Outcomes (CSV)",
         "Outcomes, tidy (Parquet)",
         "Report (HTML, opens offline)",

@@ -24,7 +24,8 @@ from districtlab.cli.lab import streamlit_command
 CHROMIUM = Path("/usr/bin/chromium")
 #: The committed screenshot; the test writes to it only when asked (DISTRICTLAB_UPDATE_SCREENSHOTS=1),
 #: so that running the suite leaves the working tree as it was.
-COMMITTED_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "compare.png"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+COMMITTED_SCREENSHOT = SCREENSHOTS / "compare.png"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # Chromium refuses to run as root with its sandbox
     "--disable-background-networking",
@@ -58,7 +59,13 @@ def _wait_for_health(url: str, process: subprocess.Popen[bytes], timeout: float 
 
 
 @pytest.fixture(scope="module")
-def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sessions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The lab's session files go to a temporary folder, never the user's data folder."""
+    return tmp_path_factory.mktemp("sessions")
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory: pytest.TempPathFactory, sessions: Path) -> Iterator[str]:
     """The lab served on a free localhost port, exactly as `districtlab lab` starts it."""
     if not CHROMIUM.exists():
         if os.environ.get("DISTRICTLAB_REQUIRE_BROWSER") == "1":
@@ -66,7 +73,11 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     port = _free_port()
     log = tmp_path_factory.mktemp("lab") / "streamlit.log"
-    environment = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    environment = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "DISTRICTLAB_SESSION_DIR": str(sessions),
+    }
     with log.open("wb") as output:
         process = subprocess.Popen(
             streamlit_command(port, "127.0.0.1"), stdout=output, stderr=subprocess.STDOUT, env=environment
@@ -93,7 +104,7 @@ def compare_in_browser(page, url: str, district: str, replications: int | None) 
     started = time.perf_counter()
     page.goto(url)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").first.click()
+    sidebar.get_by_test_id("stSelectbox").nth(1).click()  # the first is the language
     page.get_by_role("option", name=district).click()
     page.get_by_role("heading", name=district).first.wait_for(timeout=60_000)  # the District page follows
     sidebar.get_by_role("link", name="Compare", exact=True).click()
@@ -156,9 +167,158 @@ def test_a_workshop_compares_place_based_and_generic_in_the_browser(lab_url: str
     assert "95% CI" in text
     assert "place-based" in text
     assert "generic" in text
-    assert "EUR per additional adopter" in text
+    assert "EUR per additional adopting firm" in text
     assert "Exception" not in text
     assert "Traceback" not in text
     assert screenshot.stat().st_size > 50_000
     assert "Stopped after" in stopped
     assert "Finished runs are kept" in stopped
+
+
+#: The lab's pages by their navigation titles, in each language, and the file name of their screenshot.
+PAGES = {
+    "district": {"es": "Distrito", "en": "District"},
+    "designer": {"es": "Diseño del programa", "en": "Programme designer"},
+    "compare": {"es": "Comparar", "en": "Compare"},
+    "sensitivity": {"es": "Sensibilidad", "en": "Sensitivity"},
+    "evidence": {"es": "Evidencias", "en": "Evidence"},
+    "export": {"es": "Exportar", "en": "Export"},
+}
+WORKSHOP_DESIGNS = {"taller A": "2.000.000", "taller B": "500 000", "taller C": "1,000,000"}
+
+
+def _choose(page, index: int, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``option`` in the sidebar's ``index``-th select box (0: language, 1: district)."""
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").nth(index).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _open(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=120_000)
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=120_000)
+
+
+def _screenshot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A small PNG of the visible page (reduced to 64 colours: screenshots are committed)."""
+    from PIL import Image
+
+    _settle(page)
+    page.screenshot(path=str(path))
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=64).save(path, optimize=True)
+
+
+def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: Path) -> None:
+    """Acceptance of issue 12: Spanish, a budget typed the Spanish way, three designs, a verdict over
+    all of them, a saved session restored after a reload; screenshots of every page in es and en."""
+    from playwright.sync_api import sync_playwright
+
+    update = os.environ.get("DISTRICTLAB_UPDATE_SCREENSHOTS") == "1"
+    shots = SCREENSHOTS if update else tmp_path
+    district = "Toy Valley (Ibi, Onil, Castalla)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(lab_url)
+            page.get_by_role("heading").first.wait_for(timeout=60_000)
+            _choose(page, 0, "Español")
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Distrito", exact=True).wait_for(
+                timeout=60_000
+            )
+            _choose(page, 1, district)
+            page.get_by_role("heading", name=district).first.wait_for(timeout=60_000)
+
+            _open(page, "Diseño del programa")
+            page.get_by_text("Calcular una vista previa").click()  # no preview: the Compare page answers
+            _settle(page)
+            words = []
+            for name, budget in WORKSHOP_DESIGNS.items():
+                field = page.get_by_label("Presupuesto (euros al año)")
+                field.fill(budget)
+                field.press("Enter")
+                _settle(page)
+                words.append(page.get_by_test_id("stMain").inner_text())
+                design_name = page.get_by_label("Nombre", exact=True)
+                design_name.fill(name)
+                design_name.press("Enter")
+                _settle(page)
+                page.get_by_role("button", name="Añadir a la comparación").click()
+                page.get_by_text(f"«{name}» ya está en la página Comparar.").wait_for(timeout=60_000)
+            assert "dos millones de euros al año" in words[0]
+            assert "quinientos mil euros al año" in words[1]
+            assert "un millón de euros al año" in words[2]
+            assert "EUR 6.000.000" in words[0]  # three years of two million: never "EUR 6"
+
+            _open(page, "Comparar")
+            thumb = page.get_by_role("slider").first
+            thumb.focus()
+            thumb.press("Home")
+            thumb.press("ArrowRight")  # 3 replications
+            _settle(page)
+            started = time.perf_counter()
+            run = page.get_by_role("button", name="Calcular la comparación")
+            run.click()
+            run.wait_for(state="detached", timeout=300_000)
+            page.get_by_text("Veredicto sobre todos los diseños").wait_for(timeout=60_000)
+            page.get_by_test_id("stImage").nth(1).wait_for(timeout=60_000)
+            _settle(page)
+            seconds = time.perf_counter() - started
+            compared = page.get_by_test_id("stMain").inner_text()
+            verdict = page.get_by_test_id("stAlert").first.inner_text()
+
+            for key, titles in PAGES.items():
+                _open(page, titles["es"])
+                _screenshot(page, shots / f"{key}-es.png")
+            _open(page, "Comparar")
+
+            page.get_by_text("Sesión del taller").click()
+            page.get_by_role("button", name="Guardar la sesión").click()
+            page.get_by_text(re.compile(r"Guardados 3 diseño\(s\) y 1 comparación")).wait_for(timeout=60_000)
+
+            page.reload()  # everything in the browser's session is gone
+            page.get_by_role("heading").first.wait_for(timeout=60_000)
+            page.get_by_text("Workshop session").click()
+            page.get_by_role("button", name="Restore session").click()
+            page.get_by_text(re.compile(r"Recuperados 3 diseño\(s\) y 1 comparación")).wait_for(
+                timeout=60_000
+            )
+            _open(page, "Comparar")
+            page.get_by_text("Veredicto sobre todos los diseños").wait_for(timeout=60_000)
+            restored = page.get_by_test_id("stMain").inner_text()
+            restored_verdict = page.get_by_test_id("stAlert").first.inner_text()
+            rerun_offered = page.get_by_role("button", name="Calcular la comparación").count()
+
+            _choose(page, 0, "English")
+            page.get_by_test_id("stSidebar").get_by_role("link", name="District", exact=True).wait_for(
+                timeout=60_000
+            )
+            for key, titles in PAGES.items():
+                _open(page, titles["en"])
+                _screenshot(page, shots / f"{key}-en.png")
+            english = page.get_by_test_id("stMain").inner_text()
+        finally:
+            browser.close()
+    print(
+        f"time to a rendered comparison ({district}, 5 designs + no programme, 3 replications): {seconds:.1f} s"
+    )
+    assert "Comparar diseños" in compared
+    for name in WORKSHOP_DESIGNS:
+        assert name in verdict, f"the verdict ranks {name}"
+    assert re.search(r"1\. .*2\. .*3\. .*4\. .*5\. ", verdict.replace("\n", " ")), verdict
+    assert "Presupuesto sin gastar (euros)" in compared
+    assert "Por qué: de dónde obtuvieron el conocimiento" in compared
+    assert restored_verdict == verdict, "the restored session shows the same results"
+    assert rerun_offered == 0, "no run needed after restoring"
+    assert all(name in restored for name in WORKSHOP_DESIGNS)
+    assert "Export" in english
+    for text in (compared, restored, english):
+        assert "Traceback" not in text
+    for key in PAGES:
+        for language in ("es", "en"):
+            assert (shots / f"{key}-{language}.png").stat().st_size > 10_000

@@ -32,11 +32,15 @@ navigation = st.navigation(
     ]
 )
 
+# Defaults through the session rather than the widgets, so that a restored session may set them
+# (Streamlit warns when a widget has both a default and a value set from the session).
+st.session_state.setdefault(state.LANGUAGE, DEFAULT_LANGUAGE)
+st.session_state.setdefault(state.SEED, 2026)
+st.session_state.setdefault(state.WORKSHOP, state.DEFAULT_WORKSHOP)
 with st.sidebar:
     st.selectbox(
         "Language · Idioma · Llengua",
         list(LANGUAGES),
-        index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
         format_func=LANGUAGES.__getitem__,
         key=state.LANGUAGE,
         help=_("Language of the lab and of how numbers are written and read (2.000.000 or 2,000,000)."),
@@ -52,11 +56,40 @@ with st.sidebar:
     st.number_input(
         _("Seed"),
         min_value=0,
-        value=2026,
         step=1,
         key=state.SEED,
         help=_("Root seed: the same seed gives the same firms, networks and results."),
     )
+    with st.expander(_("Workshop session"), expanded=False):
+        st.text_input(
+            _("Workshop"),
+            key=state.WORKSHOP,
+            help=_(
+                "Each workshop has its own session file on this computer: designs, settings and finished comparisons."
+            ),
+        )
+        save, restore = st.columns(2)
+        save.button(_("Save session"), key="session_save", on_click=state.save_session)
+        restore.button(_("Restore session"), key="session_restore", on_click=state.restore_session)
+        message = st.session_state.pop(state.SESSION_MESSAGE, None)
+        if message is not None:
+            kind, what, detail = message
+            if what == "session_saved":
+                st.success(
+                    _("Saved {designs} design(s) and {comparisons} comparison(s) in {path}.").format(
+                        designs=detail[0], comparisons=detail[1], path=detail[2]
+                    )
+                )
+            elif what == "session_restored":
+                st.success(
+                    _("Restored {designs} design(s) and {comparisons} comparison(s) from {path}.").format(
+                        designs=detail[0], comparisons=detail[1], path=detail[2]
+                    )
+                )
+            elif what == "session_not_saved":
+                st.error(_("The session was not saved: {reason}").format(reason=detail))
+            else:
+                st.error(_("The session was not restored: {reason}").format(reason=detail))
     st.caption(
         _("districtlab {version}. Runs on this computer; nothing is sent anywhere.").format(
             version=__version__

@@ -14,6 +14,8 @@ import streamlit as st
 
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.dashboard import cache
+from districtlab.dashboard.sessions import SessionStore
+from districtlab.errors import InputError
 from districtlab.experiments import ExperimentResult
 from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from districtlab.presets import list_presets
@@ -22,6 +24,7 @@ from districtlab.presets import list_presets
 DISTRICT = "district"
 SEED = "seed"
 LANGUAGE = "language"
+WORKSHOP = "workshop"
 #: Session keys.
 UPLOADED = "uploaded_scenario"
 UPLOAD_ERROR = "upload_error"
@@ -29,6 +32,13 @@ DESIGNS = "designs"
 COMPARISONS = "comparisons"
 LAST_COMPARISON = "last_comparison"
 RUNNING = "running_comparison"
+DESIGN_DISTRICTS = "design_districts"
+SESSION_MESSAGE = "session_message"
+#: Widget values a saved session keeps (besides designs and comparisons), so that a restored
+#: session shows the same comparison again.
+SAVED_SETTINGS = (DISTRICT, SEED, LANGUAGE, "compare_replications")
+SAVED_SETTING_PREFIXES = ("compare_designs/",)
+DEFAULT_WORKSHOP = "workshop"
 #: Name of the counterfactual design every comparison includes.
 BASELINE = "no programme"
 #: Finished comparisons kept in a session (each is a few MB at most).
@@ -99,6 +109,78 @@ def designs(scenario: Scenario) -> dict[str, Scenario]:
 def add_design(base: Scenario, name: str, design: Scenario) -> None:
     store = st.session_state.setdefault(DESIGNS, {})
     store.setdefault(_source_key(base), {})[name] = design.model_dump_json()
+    st.session_state.setdefault(DESIGN_DISTRICTS, {})[_source_key(base)] = base.district
+
+
+def source_key(scenario: Scenario) -> str:
+    """The key a scenario's designs are kept under (in the session and in the session file)."""
+    return _source_key(scenario)
+
+
+def session_store() -> SessionStore:
+    """The session file of the workshop named in the sidebar."""
+    return SessionStore.for_workshop(str(st.session_state.get(WORKSHOP) or DEFAULT_WORKSHOP))
+
+
+def _settings() -> dict[str, object]:
+    return {
+        key: value
+        for key, value in st.session_state.items()
+        if isinstance(key, str)
+        and (key in SAVED_SETTINGS or key.startswith(SAVED_SETTING_PREFIXES))
+        and isinstance(value, (str, int, float, list))
+    }
+
+
+def save_session() -> None:
+    """Write the designs, settings and finished comparisons to the workshop's session file
+    (a button's callback: its outcome is left in ``SESSION_MESSAGE``)."""
+    try:
+        store = session_store()
+        districts = st.session_state.get(DESIGN_DISTRICTS, {})
+        designs_saved = 0
+        for key, own in st.session_state.get(DESIGNS, {}).items():
+            for name, text in own.items():
+                store.save_design(key, districts.get(key, ""), name, Scenario.model_validate_json(text))
+                designs_saved += 1
+        store.save_settings(_settings())
+        last = st.session_state.get(LAST_COMPARISON)
+        finished = st.session_state.get(COMPARISONS, {})
+        for key, result in finished.items():
+            store.save_result(key, result, last=key == last)
+    except (InputError, OSError) as error:
+        st.session_state[SESSION_MESSAGE] = ("error", "session_not_saved", str(error))
+        return
+    st.session_state[SESSION_MESSAGE] = (
+        "success",
+        "session_saved",
+        (designs_saved, len(finished), str(store.path)),
+    )
+
+
+def restore_session() -> None:
+    """Read the workshop's session file back into the page (a button's callback)."""
+    try:
+        store = session_store()
+        library = store.designs()
+        settings = store.settings()
+        comparisons = [(key, store.result(key), last) for key, last in store.result_keys()]
+    except (InputError, OSError) as error:
+        st.session_state[SESSION_MESSAGE] = ("error", "session_not_restored", str(error))
+        return
+    for key, own in library.items():
+        st.session_state.setdefault(DESIGNS, {}).setdefault(key, {}).update(own)
+    for key, value in settings.items():
+        if key in SAVED_SETTINGS or key.startswith(SAVED_SETTING_PREFIXES):
+            st.session_state[key] = value
+    for key, result, last in comparisons:
+        remember_comparison(key, result, last=last)
+    designs_restored = sum(len(own) for own in library.values())
+    st.session_state[SESSION_MESSAGE] = (
+        "success",
+        "session_restored",
+        (designs_restored, len(comparisons), str(store.path)),
+    )
 
 
 def request_key(chosen: Mapping[str, Scenario], replications: int, seed: int) -> str:

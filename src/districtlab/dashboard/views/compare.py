@@ -39,11 +39,16 @@ def _interval(mean: float, low: float, high: float, digits: int = 1) -> str:
 
 
 st.title(_("Compare designs: {district}").format(district=scenario.district))
+designs_key = f"compare_designs/{scenario.name}"
+# Defaults through the session (a restored session sets them); a restored choice keeps only known designs.
+st.session_state[designs_key] = [
+    name for name in st.session_state.get(designs_key, options) if name in options
+]
+st.session_state.setdefault("compare_replications", 20)
 chosen_names = st.multiselect(
     _("Designs"),
     options,
-    default=options,
-    key=f"compare_designs/{scenario.name}",
+    key=designs_key,
     help=_(
         "Each is run with the same firms and networks in every replication (common random numbers); "
         "'{baseline}' is always run as the counterfactual."
@@ -53,7 +58,6 @@ replications = st.slider(
     _("Replications"),
     min_value=2,
     max_value=100,
-    value=20,
     step=1,
     key="compare_replications",
     help=_("More replications give narrower intervals; 20 is a fair start, 50 or more for a paper."),

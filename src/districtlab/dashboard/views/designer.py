@@ -309,3 +309,20 @@ if st.button(_("Add to the comparison"), key="add_design"):
             design.replace(programme={**design.programme.model_dump(), "name": name.strip()}),
         )
         st.success(_("'{name}' is on the Compare page.").format(name=name.strip()))
+
+with st.expander(_("Design library of this workshop")):
+    try:
+        saved = [row for row in state.session_store().library() if row[0] == scenario.district]
+    except InputError as error:
+        st.error(str(error))
+        saved = []
+    if saved:
+        st.dataframe(
+            {_("Design"): [row[1] for row in saved], _("Saved (UTC)"): [row[2] for row in saved]},
+            width="stretch",
+            hide_index=True,
+        )
+    else:
+        st.caption(
+            _("No design of this district saved yet: 'Save session' in the sidebar keeps the designs added.")
+        )

@@ -7,6 +7,7 @@ import io
 import streamlit as st
 
 from districtlab.dashboard import cache, state
+from districtlab.errors import InputError
 from districtlab.i18n.translate import gettext_for
 from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.io.toml import dump_scenario
@@ -31,6 +32,55 @@ st.download_button(
 )
 with st.expander(_("Preview")):
     st.code(text[:4000] + ("\n…" if len(text) > 4000 else ""), language="toml")
+
+st.header(_("The workshop's session file"))
+st.caption(
+    _(
+        "Designs, settings and finished comparisons saved with 'Save session' in the sidebar, as one file to keep "
+        "or to open on another computer."
+    )
+)
+
+
+def _on_session_upload() -> None:
+    uploaded = st.session_state.get("session_upload")
+    if uploaded is None:
+        return
+    try:
+        designs, comparisons = state.session_store().import_bytes(uploaded.getvalue(), uploaded.name)
+    except InputError as error:
+        st.session_state["session_import"] = ("error", str(error))
+        return
+    st.session_state["session_import"] = ("success", (designs, comparisons))
+
+
+try:
+    session_file = state.session_store()
+except InputError as error:
+    st.error(str(error))
+else:
+    st.download_button(
+        _("Download the session file"),
+        session_file.export_bytes(),
+        file_name=f"{session_file.path.stem}.districtlab-session.sqlite",
+        mime="application/vnd.sqlite3",
+        key="download_session",
+    )
+    st.file_uploader(
+        _("Import a session file (its designs and comparisons join this workshop's; then 'Restore session')"),
+        type=["sqlite"],
+        key="session_upload",
+        on_change=_on_session_upload,
+    )
+    outcome = st.session_state.pop("session_import", None)
+    if outcome is not None and outcome[0] == "error":
+        st.error(_("That file was not imported: {reason}").format(reason=outcome[1]))
+    elif outcome is not None:
+        st.success(
+            _("Imported {designs} design(s) and {comparisons} comparison(s).").format(
+                designs=outcome[1][0], comparisons=outcome[1][1]
+            )
+        )
 
 st.header(_("The last comparison"))
 result = state.last_comparison()
