@@ -184,7 +184,12 @@ PAGES = {
     "evidence": {"es": "Evidencias", "en": "Evidence"},
     "export": {"es": "Exportar", "en": "Export"},
 }
-WORKSHOP_DESIGNS = {"taller A": "2.000.000", "taller B": "500 000", "taller C": "1,000,000"}
+#: Workshop designs: the budget as typed (three ways of writing thousands) and as read back.
+WORKSHOP_DESIGNS = {
+    "taller A": ("2.000.000", "dos millones de euros al año"),
+    "taller B": ("500 000", "quinientos mil euros al año"),
+    "taller C": ("1,000,000", "un millón de euros al año"),
+}
 
 
 def _choose(page, index: int, option: str) -> None:  # type: ignore[no-untyped-def]
@@ -237,32 +242,34 @@ def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: P
             _open(page, "Diseño del programa")
             page.get_by_text("Calcular una vista previa").click()  # no preview: the Compare page answers
             _settle(page)
-            words = []
-            for name, budget in WORKSHOP_DESIGNS.items():
-                field = page.get_by_label("Presupuesto (euros al año)")
+            totals = []
+            for name, (budget, words) in WORKSHOP_DESIGNS.items():
+                field = page.get_by_role("textbox", name="Presupuesto (euros al año)")
                 field.fill(budget)
                 field.press("Enter")
+                page.get_by_text(words, exact=True).wait_for(timeout=60_000)  # read back in words
                 _settle(page)
-                words.append(page.get_by_test_id("stMain").inner_text())
-                design_name = page.get_by_label("Nombre", exact=True)
+                totals.append(page.get_by_test_id("stMetric").first.inner_text())
+                design_name = page.get_by_role("textbox", name="Nombre", exact=True)
                 design_name.fill(name)
                 design_name.press("Enter")
                 _settle(page)
                 page.get_by_role("button", name="Añadir a la comparación").click()
                 page.get_by_text(f"«{name}» ya está en la página Comparar.").wait_for(timeout=60_000)
-            assert "dos millones de euros al año" in words[0]
-            assert "quinientos mil euros al año" in words[1]
-            assert "un millón de euros al año" in words[2]
-            assert "EUR 6.000.000" in words[0]  # three years of two million: never "EUR 6"
+            assert "EUR 6.000.000" in totals[0], totals  # three years of two million: never "EUR 6"
+            assert "EUR 1.500.000" in totals[1], totals
 
             _open(page, "Comparar")
             thumb = page.get_by_role("slider").first
             thumb.focus()
             thumb.press("Home")
+            _settle(page)
             thumb.press("ArrowRight")  # 3 replications
             _settle(page)
+            page.get_by_test_id("stSlider").get_by_text("3", exact=True).wait_for(timeout=30_000)
             started = time.perf_counter()
             run = page.get_by_role("button", name="Calcular la comparación")
+            run.wait_for(timeout=60_000)
             run.click()
             run.wait_for(state="detached", timeout=300_000)
             page.get_by_text("Veredicto sobre todos los diseños").wait_for(timeout=60_000)
@@ -277,13 +284,13 @@ def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: P
                 _screenshot(page, shots / f"{key}-es.png")
             _open(page, "Comparar")
 
-            page.get_by_text("Sesión del taller").click()
+            page.get_by_test_id("stSidebar").get_by_text("Sesión del taller", exact=True).click()
             page.get_by_role("button", name="Guardar la sesión").click()
             page.get_by_text(re.compile(r"Guardados 3 diseño\(s\) y 1 comparación")).wait_for(timeout=60_000)
 
             page.reload()  # everything in the browser's session is gone
             page.get_by_role("heading").first.wait_for(timeout=60_000)
-            page.get_by_text("Workshop session").click()
+            page.get_by_test_id("stSidebar").get_by_text("Workshop session", exact=True).click()
             page.get_by_role("button", name="Restore session").click()
             page.get_by_text(re.compile(r"Recuperados 3 diseño\(s\) y 1 comparación")).wait_for(
                 timeout=60_000
@@ -308,6 +315,7 @@ def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: P
         f"time to a rendered comparison ({district}, 5 designs + no programme, 3 replications): {seconds:.1f} s"
     )
     assert "Comparar diseños" in compared
+    assert "En 3 réplicas emparejadas" in verdict
     for name in WORKSHOP_DESIGNS:
         assert name in verdict, f"the verdict ranks {name}"
     assert re.search(r"1\. .*2\. .*3\. .*4\. .*5\. ", verdict.replace("\n", " ")), verdict

@@ -60,7 +60,7 @@ def test_designs_that_cannot_be_told_apart_are_said_to_overlap_and_no_cost_is_in
     runs = _runs({"a": 0.0, "b": 0.0}, noise=5.0)
     verdict = rank_designs(runs, ["a", "b"], baseline="no programme")
     assert not verdict.pairs["apart"].iloc[0]
-    assert any("overlap" in s for s in verdict.sentences)
+    assert any("overlap" in s and "a – b" in s for s in verdict.sentences)
     assert any("No detectable effect" in s for s in verdict.sentences)
     assert verdict.ranking["eur_per_firm"].isna().all()
 
@@ -95,3 +95,9 @@ def test_the_sentences_go_through_the_translation() -> None:
         _runs({"a": 10.0, "b": 5.0}), ["a", "b"], baseline="no programme", gettext=lambda text: "» " + text
     )
     assert all(sentence.startswith("» ") for sentence in verdict.sentences)
+
+
+def test_numbers_are_written_in_the_language() -> None:
+    verdict = rank_designs(_runs({"a": 1234.5, "b": 5.0}), ["a", "b"], baseline="no programme", language="es")
+    assert "1.23" in verdict.sentences[0]  # 1.234,x: a point between thousands, a comma before decimals
+    assert "," in verdict.sentences[0].split("a: ")[1].split(" ")[0]

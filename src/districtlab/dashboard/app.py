@@ -71,25 +71,26 @@ with st.sidebar:
         save, restore = st.columns(2)
         save.button(_("Save session"), key="session_save", on_click=state.save_session)
         restore.button(_("Restore session"), key="session_restore", on_click=state.restore_session)
-        message = st.session_state.pop(state.SESSION_MESSAGE, None)
-        if message is not None:
-            kind, what, detail = message
-            if what == "session_saved":
-                st.success(
-                    _("Saved {designs} design(s) and {comparisons} comparison(s) in {path}.").format(
-                        designs=detail[0], comparisons=detail[1], path=detail[2]
-                    )
+    # The outcome of Save / Restore, outside the expander: seen also when the expander is closed.
+    message = st.session_state.pop(state.SESSION_MESSAGE, None)
+    if message is not None:
+        _kind, what, detail = message
+        if what == "session_saved":
+            st.success(
+                _("Saved {designs} design(s) and {comparisons} comparison(s) in {path}.").format(
+                    designs=detail[0], comparisons=detail[1], path=detail[2]
                 )
-            elif what == "session_restored":
-                st.success(
-                    _("Restored {designs} design(s) and {comparisons} comparison(s) from {path}.").format(
-                        designs=detail[0], comparisons=detail[1], path=detail[2]
-                    )
+            )
+        elif what == "session_restored":
+            st.success(
+                _("Restored {designs} design(s) and {comparisons} comparison(s) from {path}.").format(
+                    designs=detail[0], comparisons=detail[1], path=detail[2]
                 )
-            elif what == "session_not_saved":
-                st.error(_("The session was not saved: {reason}").format(reason=detail))
-            else:
-                st.error(_("The session was not restored: {reason}").format(reason=detail))
+            )
+        elif what == "session_not_saved":
+            st.error(_("The session was not saved: {reason}").format(reason=detail))
+        else:
+            st.error(_("The session was not restored: {reason}").format(reason=detail))
     st.caption(
         _("districtlab {version}. Runs on this computer; nothing is sent anywhere.").format(
             version=__version__

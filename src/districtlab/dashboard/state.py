@@ -36,8 +36,9 @@ DESIGN_DISTRICTS = "design_districts"
 SESSION_MESSAGE = "session_message"
 #: Widget values a saved session keeps (besides designs and comparisons), so that a restored
 #: session shows the same comparison again.
-SAVED_SETTINGS = (DISTRICT, SEED, LANGUAGE, "compare_replications")
-SAVED_SETTING_PREFIXES = ("compare_designs/",)
+SAVED_SETTINGS = (DISTRICT, SEED, LANGUAGE)
+KEPT = "kept/"
+SAVED_SETTING_PREFIXES = (KEPT,)
 DEFAULT_WORKSHOP = "workshop"
 #: Name of the counterfactual design every comparison includes.
 BASELINE = "no programme"
@@ -110,6 +111,16 @@ def add_design(base: Scenario, name: str, design: Scenario) -> None:
     store = st.session_state.setdefault(DESIGNS, {})
     store.setdefault(_source_key(base), {})[name] = design.model_dump_json()
     st.session_state.setdefault(DESIGN_DISTRICTS, {})[_source_key(base)] = base.district
+
+
+def kept(key: str) -> str:
+    """Where a page's widget value is kept while other pages are shown (and in a saved session)."""
+    return KEPT + key
+
+
+def keep(key: str) -> None:
+    """A widget's ``on_change``: keep its new value beyond the page."""
+    st.session_state[kept(key)] = st.session_state[key]
 
 
 def source_key(scenario: Scenario) -> str:

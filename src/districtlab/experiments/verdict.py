@@ -24,6 +24,7 @@ from districtlab.experiments.compare import (
     cost_per_additional,
     paired_differences,
 )
+from districtlab.i18n.numbers import format_amount
 
 #: Outcome the designs are ranked by: firms with at least one technology adopted during the run.
 RANK_OUTCOME = "new_firms_adopting"
@@ -88,6 +89,7 @@ def rank_designs(
     baseline: str,
     confidence: float = 0.95,
     gettext: Callable[[str], str] = _identity,
+    language: str = "en",
 ) -> Verdict:
     """Rank ``designs`` by their additional adopting firms over ``baseline`` and say what the numbers allow.
 
@@ -103,6 +105,8 @@ def rank_designs(
         Level of every interval.
     gettext
         Translates the sentences' templates.
+    language
+        How the sentences write numbers (2,000.5 in English, 2.000,5 in Spanish and Valencian).
     """
     _ = gettext
     table = runs.outcomes()
@@ -178,12 +182,12 @@ def rank_designs(
     channels = pd.DataFrame.from_dict(channel_rows, orient="index")
     channels.index.name = "design"
 
-    sentences = _sentences(ranking, pairs, outcome, baseline, runs, _)
+    sentences = _sentences(ranking, pairs, outcome, baseline, runs, _, language)
     return Verdict(outcome=outcome, ranking=ranking, pairs=pairs, channels=channels, sentences=sentences)
 
 
-def _number(value: float, digits: int = 1) -> str:
-    return f"{value:,.{digits}f}"
+def _number(value: float, digits: int = 1, *, language: str = "en") -> str:
+    return format_amount(value, language, decimals=digits)
 
 
 def _sentences(
@@ -193,6 +197,7 @@ def _sentences(
     baseline: str,
     runs: Outcomes,
     _: Callable[[str], str],
+    language: str,
 ) -> tuple[str, ...]:
     replications = int(runs.outcomes().groupby("scenario").size().min())
     what = _("adopting firms") if outcome == RANK_OUTCOME else _("adoptions (firm × technology)")
@@ -200,9 +205,9 @@ def _sentences(
         _("{rank}. {design}: {gain} [{low}, {high}]").format(
             rank=row.rank,
             design=row.design,
-            gain=_number(row.gain, 1),
-            low=_number(row.gain_low, 1),
-            high=_number(row.gain_high, 1),
+            gain=_number(row.gain, language=language),
+            low=_number(row.gain_low, language=language),
+            high=_number(row.gain_high, language=language),
         )
         for row in ranking.itertuples()
     )
@@ -211,6 +216,7 @@ def _sentences(
             "Over {n} paired replications, additional {what} compared with {baseline}, mean [95% CI]: {listed}."
         ).format(n=replications, what=what, baseline=baseline, listed=listed)
     ]
+    overlapping = []
     for row in pairs.itertuples():
         if row.apart:
             sentences.append(
@@ -218,23 +224,19 @@ def _sentences(
                     first=row.first,
                     second=row.second,
                     what=what,
-                    difference=_number(row.difference),
-                    low=_number(row.ci_low),
-                    high=_number(row.ci_high),
+                    difference=_number(row.difference, language=language),
+                    low=_number(row.ci_low, language=language),
+                    high=_number(row.ci_high, language=language),
                 )
             )
         else:
-            sentences.append(
-                _(
-                    "{first} and {second} overlap: their difference, {difference} [{low}, {high}], could be zero."
-                ).format(
-                    first=row.first,
-                    second=row.second,
-                    difference=_number(row.difference),
-                    low=_number(row.ci_low),
-                    high=_number(row.ci_high),
-                )
-            )
+            overlapping.append(f"{row.first} – {row.second}")
+    if overlapping:
+        sentences.append(
+            _(
+                "These pairs overlap (their difference could be zero; see the table of pairs): {pairs}."
+            ).format(pairs="; ".join(overlapping))
+        )
     undetectable = [row.design for row in ranking.itertuples() if not row.detectable]
     if undetectable:
         sentences.append(

@@ -40,15 +40,18 @@ def _interval(mean: float, low: float, high: float, digits: int = 1) -> str:
 
 st.title(_("Compare designs: {district}").format(district=scenario.district))
 designs_key = f"compare_designs/{scenario.name}"
-# Defaults through the session (a restored session sets them); a restored choice keeps only known designs.
+# Streamlit forgets a widget's value when another page is shown: the choices are kept under
+# state.kept(...) (also what a saved session keeps) and given back to the widgets on each run.
 st.session_state[designs_key] = [
-    name for name in st.session_state.get(designs_key, options) if name in options
+    name for name in st.session_state.get(state.kept(designs_key), options) if name in options
 ]
-st.session_state.setdefault("compare_replications", 20)
+st.session_state["compare_replications"] = st.session_state.get(state.kept("compare_replications"), 20)
 chosen_names = st.multiselect(
     _("Designs"),
     options,
     key=designs_key,
+    on_change=state.keep,
+    args=(designs_key,),
     help=_(
         "Each is run with the same firms and networks in every replication (common random numbers); "
         "'{baseline}' is always run as the counterfactual."
@@ -60,6 +63,8 @@ replications = st.slider(
     max_value=100,
     step=1,
     key="compare_replications",
+    on_change=state.keep,
+    args=("compare_replications",),
     help=_("More replications give narrower intervals; 20 is a fair start, 50 or more for a paper."),
 )
 if len(chosen_names) < 2:
@@ -74,7 +79,7 @@ if result is None:
     st.stop()
 
 data = ExperimentData.of(result)
-verdict = rank_designs(data.runs, chosen_names, baseline=state.BASELINE, gettext=_)
+verdict = rank_designs(data.runs, chosen_names, baseline=state.BASELINE, gettext=_, language=language)
 
 st.subheader(_("Verdict over every design"))
 st.info("\n\n".join(verdict.sentences))
@@ -97,6 +102,17 @@ ranking = pd.DataFrame(
     }
 )
 st.table(ranking.set_index(_("Rank")))
+with st.expander(_("Every pair of designs (first minus second, paired 95% CI)")):
+    st.table(
+        {
+            _("First"): list(verdict.pairs["first"]),
+            _("Second"): list(verdict.pairs["second"]),
+            _("Difference [95% CI]"): [
+                _interval(row.difference, row.ci_low, row.ci_high) for row in verdict.pairs.itertuples()
+            ],
+            _("Told apart"): [_("yes") if apart else _("no") for apart in verdict.pairs["apart"]],
+        }
+    )
 st.caption(
     _(
         "Paired differences over {baseline}; cost intervals are Fieller intervals of a ratio of means, "
