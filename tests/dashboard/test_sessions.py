@@ -135,3 +135,11 @@ def test_a_session_survives_a_reload_in_the_lab() -> None:
     assert "saved design" in fresh.multiselect(key=f"compare_designs/{DISTRICT}").value
     assert fresh.info, "the comparison is shown again without running it"
     assert fresh.info[0].value == verdict
+
+
+def test_the_lab_opens_in_the_language_districtlab_lab_was_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISTRICTLAB_LANG", "ca")
+    app = open_page()
+    assert not app.exception
+    assert app.sidebar.selectbox(key="language").value == "ca"
+    assert app.metric[0].label == "Empreses"

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from districtlab.cli.common import console, error_console, fail
+from districtlab.i18n import LANGUAGE_ENV, checked_language
 
 #: Okabe-Ito blue, the palette's first colour, for the app's widgets (Streamlit's default is red).
 PRIMARY_COLOUR = "#0072B2"
@@ -82,17 +83,29 @@ def lab(
             help="Address to bind; the default serves this computer only (anything else prints a warning)."
         ),
     ] = "127.0.0.1",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="Language the lab opens in: es (Español), ca (Valencià) or en (English); switchable in it.",
+        ),
+    ] = "en",
 ) -> None:
     """Start the policy lab: explore a district, design a programme, compare designs (a local web app)."""
     address = checked_address(address)
+    try:
+        language = checked_language(lang.strip().lower())
+    except ValueError as error:
+        fail(f"--lang: {error}")
     if find_spec("streamlit") is None:
-        fail("the policy lab needs Streamlit: pip install 'districtlab[lab]' (or run make lab)")
+        fail("the policy lab needs Streamlit: pip install -e '.[lab]' in a clone, or make lab")
     warning = exposure_warning(address)
     if warning is not None:
         error_console.print(warning, markup=False)
     shown = f"[{address}]" if ":" in address else address
     console.print(f"policy lab: http://{shown}:{port} (Ctrl+C stops it)")
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    os.environ[LANGUAGE_ENV] = language
     command = streamlit_command(port, address)
     # Become the Streamlit server rather than wait for it: a signal that stops `districtlab lab`
     # (Ctrl+C, a terminal closing, a supervisor's SIGTERM) then stops the server, never orphaning it.

@@ -12,7 +12,7 @@ import streamlit as st
 
 from districtlab import __version__
 from districtlab.dashboard import state
-from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from districtlab.i18n import LANGUAGES, starting_language
 from districtlab.i18n.translate import gettext_for
 
 # Not "pages/": Streamlit would also list a folder of that name as pages of its own, beside st.navigation.
@@ -34,7 +34,7 @@ navigation = st.navigation(
 
 # Defaults through the session rather than the widgets, so that a restored session may set them
 # (Streamlit warns when a widget has both a default and a value set from the session).
-st.session_state.setdefault(state.LANGUAGE, DEFAULT_LANGUAGE)
+st.session_state.setdefault(state.LANGUAGE, starting_language())  # districtlab lab --lang
 st.session_state.setdefault(state.SEED, 2026)
 st.session_state.setdefault(state.WORKSHOP, state.DEFAULT_WORKSHOP)
 with st.sidebar:
