@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OUT ?= demo-output
 
-.PHONY: demo lab test test-fast bench lint catalogues clean
+.PHONY: demo lab test test-fast bench lint catalogues docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,13 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e ".[lab]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e ".[docs]"
+	touch $@ $(VENV)/.installed
+
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e ".[test]"
-	touch $@ $(VENV)/.installed $(VENV)/.installed-lab
+	touch $@ $(VENV)/.installed $(VENV)/.installed-lab $(VENV)/.installed-docs
 
 demo: $(VENV)/.installed
 	$(BIN)/districtlab demo --out $(OUT)
@@ -46,6 +50,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# The documentation site (mkdocs.yml): API reference, tutorial, ODD, CLI; into site/, nothing fetched.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet --strict --site-dir site
+
 # Message catalogues of the lab and reports: extract the English ids, merge them into the es and ca
 # catalogues (translations are written by people in the .po files), compile the .mo files.
 LOCALE := src/districtlab/i18n/locale
@@ -55,4 +63,4 @@ catalogues: $(VENV)/.installed
 	$(BIN)/pybabel compile -d $(LOCALE) -D districtlab --statistics
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis site
