@@ -53,6 +53,24 @@ class RunResult:
     seed: SeedRecord
     observations: Observations
 
+    # -- notebook display (districtlab.notebook) -----------------------------------------
+
+    def __repr__(self) -> str:
+        from districtlab.notebook import run_repr
+
+        return run_repr(self)
+
+    def _repr_html_(self) -> str:
+        from districtlab.notebook import run_html
+
+        return run_html(self)
+
+    def plot(self) -> Any:
+        """Adoption of each technology and the laggard share over the run (a matplotlib figure)."""
+        from districtlab.notebook import run_plot
+
+        return run_plot(self)
+
     # -- basic views --------------------------------------------------------------------
 
     @property

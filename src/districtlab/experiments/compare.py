@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -238,6 +238,22 @@ class Comparison:
     differences: pd.DataFrame = field(repr=False)
     baseline: str
     confidence: float
+
+    def __repr__(self) -> str:
+        from districtlab.notebook import comparison_repr
+
+        return comparison_repr(self)
+
+    def _repr_html_(self) -> str:
+        from districtlab.notebook import comparison_html
+
+        return comparison_html(self)
+
+    def plot(self, outcome: str | None = None) -> Any:
+        """Each design's difference from the baseline on ``outcome``, with its interval (a matplotlib figure)."""
+        from districtlab.notebook import comparison_plot
+
+        return comparison_plot(self, outcome)
 
     def to_frame(self) -> pd.DataFrame:
         """Both tables in one tidy table: one row per (scenario, outcome, quantity).

@@ -370,6 +370,24 @@ class ExperimentResult:
         finally:
             connection.close()
 
+    # -- notebook display (districtlab.notebook) -----------------------------------------
+
+    def __repr__(self) -> str:
+        from districtlab.notebook import experiment_repr
+
+        return experiment_repr(self)
+
+    def _repr_html_(self) -> str:
+        from districtlab.notebook import experiment_html
+
+        return experiment_html(self)
+
+    def plot(self) -> Any:
+        """Mean adoption share over time per design, with its range over replications (a matplotlib figure)."""
+        from districtlab.notebook import experiment_plot
+
+        return experiment_plot(self)
+
 
 # -- the runner ------------------------------------------------------------------------------
 
