@@ -10,7 +10,8 @@ from districtlab.dashboard import cache, state
 from districtlab.errors import InputError
 from districtlab.i18n.translate import gettext_for
 from districtlab.io.spreadsheet import spreadsheet_csv
-from districtlab.io.toml import dump_scenario
+from districtlab.io.toml_comments import dump_keeping_comments
+from districtlab.presets import list_presets, preset_text
 from districtlab.report.analysis import ExperimentData
 
 _ = gettext_for(state.language())
@@ -21,7 +22,10 @@ st.title(_("Export"))
 st.header(_("A design as a scenario file"))
 designs = state.designs(scenario)
 name = st.selectbox(_("Design"), list(designs), key="export_design")
-text = dump_scenario(designs[name])
+# A design of a preset district keeps the preset's comments (sources, ASSUMPTION notes).
+text = dump_keeping_comments(
+    designs[name], preset_text(scenario.name) if scenario.name in list_presets() else None
+)
 st.download_button(
     _("Download scenario TOML"),
     text,
