@@ -140,13 +140,13 @@ def test_a_workshop_design_changes_the_comparison() -> None:
     assert all(design in verdict for design in ranked["Design"])
     channels = app.dataframe[0].value
     assert channels["Total"].to_numpy() == pytest.approx([100.0, 100.0, 100.0])
-    documented = app.table[2].value  # after the ranking and the table of pairs
+    documented = app.table[3].value  # after the ranking, the table of pairs and the outcomes
 
     app.multiselect(key=f"compare_designs/{DISTRICT}").set_value(["place-based", "big budget"]).run()
     app.button(key="run_comparison").click().run()
     assert not app.exception
-    assert list(app.table[2].value["Design"]) == ["place-based", "big budget"]
-    assert app.table[2].value.iloc[1].tolist() != documented.iloc[1].tolist()
+    assert list(app.table[3].value["Design"]) == ["place-based", "big budget"]
+    assert app.table[3].value.iloc[1].tolist() != documented.iloc[1].tolist()
 
 
 def test_moving_the_replications_slider_back_shows_the_result_again_without_running() -> None:

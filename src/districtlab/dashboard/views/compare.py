@@ -141,7 +141,7 @@ st.subheader(
         month=f"{scenario.months:g}", n=replications
     )
 )
-st.dataframe(readable_summary(data).set_index("Design"), width="stretch")
+st.table(readable_summary(data).set_index("Design"))  # a table: intervals are never cut off
 
 curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
 left, right = st.columns(2)

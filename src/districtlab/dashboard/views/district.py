@@ -31,15 +31,16 @@ columns[1].metric(
     _("{fte} FTE").format(fte=format_amount(rti.staff_fte, language)) if rti.enabled else _("no RTI"),
 )
 columns[2].metric(
-    _("Staff-days for transfer"),
-    _("{days} a month").format(days=format_amount(staff_days, language)),
+    _("Staff-days for transfer a month"),
+    format_amount(staff_days, language),
     help=_("staff × transfer share × 220/12 working days"),
 )
+# Short values: a metric cuts what does not fit its column ("172 firms (7…"); the share goes below.
 columns[3].metric(
-    _("{rti} members").format(rti=rti.name),
-    _("{members} firms ({share}%)").format(
-        members=format_amount(members, language), share=round(100 * members / scenario.n_firms)
-    ),
+    _("{rti} member firms").format(rti=rti.name),
+    format_amount(members, language),
+    delta=_("share of the firms: {share}%").format(share=round(100 * members / scenario.n_firms)),
+    delta_color="off",
 )
 
 st.header(_("Firms by role and size"))
