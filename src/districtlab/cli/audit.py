@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from districtlab import __version__
+from districtlab._version import __version__
 from districtlab.cli.common import console, user_errors
 from districtlab.cli.progress import progress_bar
 from districtlab.presets import load_scenario

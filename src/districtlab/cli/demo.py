@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from rich.table import Table
 
-from districtlab import __version__
+from districtlab._version import __version__
 from districtlab.cli.common import console
 from districtlab.cli.progress import progress_bar
 from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, summary_table

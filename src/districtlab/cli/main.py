@@ -16,8 +16,8 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from districtlab import __version__
 from districtlab._rng import as_seed_sequence
+from districtlab._version import __version__
 from districtlab.cli.audit import audit as audit_command
 from districtlab.cli.common import console, fail, user_errors
 from districtlab.cli.evidence import evidence_app, network_app

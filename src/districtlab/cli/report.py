@@ -32,11 +32,11 @@ def report(
     ] = None,
 ) -> None:
     """Render an experiment as a self-contained HTML report, with its figures as PNG and PDF."""
-    from districtlab import __version__
+    from districtlab._version import __version__
     from districtlab.errors import InputError
     from districtlab.experiments import ExperimentResult
+    from districtlab.experiments.analysis import ExperimentData
     from districtlab.experiments.store import read_metadata
-    from districtlab.report.analysis import ExperimentData
     from districtlab.report.experiment import write_report
 
     with user_errors(str(experiment_dir)):

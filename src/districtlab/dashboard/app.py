@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from districtlab import __version__
+from districtlab._version import __version__
 from districtlab.dashboard import state
 
 # Not "pages/": Streamlit would also list a folder of that name as pages of its own, beside st.navigation.

@@ -74,7 +74,7 @@ _METADATA_TEMPORARY = re.compile(r"^\.experiment\.json\..*\.tmp$")
 
 
 def _version() -> str:
-    from districtlab import __version__
+    from districtlab._version import __version__
 
     return __version__
 

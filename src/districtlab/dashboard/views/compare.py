@@ -7,7 +7,7 @@ import streamlit as st
 
 from districtlab.dashboard import state
 from districtlab.dashboard.progress import finished_or_run
-from districtlab.report.analysis import (
+from districtlab.experiments.analysis import (
     KEY_OUTCOMES,
     ExperimentData,
     cost_table,

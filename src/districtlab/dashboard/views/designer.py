@@ -20,7 +20,7 @@ from districtlab.dashboard.design import (
 from districtlab.dashboard.runs import run_designs
 from districtlab.dashboard.widgets import field_bounds, int_slider, number_field, share_slider
 from districtlab.errors import InputError
-from districtlab.report.analysis import (
+from districtlab.experiments.analysis import (
     ExperimentData,
     cost_table,
     difference_table,

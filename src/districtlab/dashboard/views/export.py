@@ -7,8 +7,8 @@ import io
 import streamlit as st
 
 from districtlab.dashboard import cache, state
+from districtlab.experiments.analysis import ExperimentData
 from districtlab.io.toml import dump_scenario
-from districtlab.report.analysis import ExperimentData
 
 scenario = state.current_scenario()
 st.title("Export")

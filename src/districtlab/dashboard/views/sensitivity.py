@@ -8,8 +8,8 @@ from districtlab.dashboard import state
 from districtlab.dashboard.progress import finished_or_run
 from districtlab.dashboard.screening import label, screening_ranges
 from districtlab.errors import InputError
+from districtlab.experiments.analysis import KEY_OUTCOMES
 from districtlab.experiments.sensitivity import analyse, morris_design
-from districtlab.report.analysis import KEY_OUTCOMES
 from districtlab.viz import morris_scatter
 
 OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean")
