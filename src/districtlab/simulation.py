@@ -52,6 +52,9 @@ def simulate(
     >>> result.adoption_share().shape
     (31, 1)
     """
+    from districtlab.memory import district_bytes, require_memory
+
+    require_memory(district_bytes(scenario), f"a district of {scenario.n_firms:,} firms")
     seed_sequence = as_seed_sequence(rng)
     hook = None if progress is None else (lambda done, _state: progress(done, scenario.n_steps))
     observations = run_model(scenario, seed_sequence, on_step=hook)

@@ -110,7 +110,7 @@ def write_edit(tmp_path: Path, old: str, new: str) -> Path:
 
 
 BAD_FILES = {
-    "wrong type": (("months = 120.0", 'months = "ten years"'), "months", "valid number"),
+    "wrong type": (("months = 120.0", 'months = "ten years"'), "months", "expected a number"),
     "out of range": (
         ("relevance = 0.9", "relevance = 1.9"),
         "technologies.0.relevance",

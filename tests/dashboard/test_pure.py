@@ -101,7 +101,7 @@ def test_runs_one_at_a_time_equal_run_scenarios_and_each_run_is_asked_for_once()
 
 def test_the_lab_serves_this_computer_only_headless_and_without_usage_statistics() -> None:
     command = streamlit_command(8501, "127.0.0.1")
-    assert command[1:5] == ["-m", "streamlit", "run", str(APP)]
+    assert command[1:5] == ["-m", "districtlab.dashboard.serve", "run", str(APP)]
     options = dict(zip(command[5::2], command[6::2], strict=True))
     assert options == {
         "--server.address": "127.0.0.1",

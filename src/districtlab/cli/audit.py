@@ -11,9 +11,11 @@ import typer
 from rich.table import Table
 
 from districtlab._version import __version__
-from districtlab.cli.common import console, user_errors
+from districtlab.cli.common import check_output_folder, console, user_errors
 from districtlab.cli.progress import progress_bar
+from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import load_scenario
+from districtlab.workers import worker_pool
 
 #: Paired replications per design when --replications is not given. An audit of a preset is
 #: about 78 designs, 780 runs at 10 replications. Measured on the 2-core development machine
@@ -38,10 +40,12 @@ def audit(
     seed: Annotated[
         int | None, typer.Option(min=0, help="Root seed (default: fresh entropy, printed and recorded).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
+    ] = False,
 ) -> None:
     """Falsification suite: factorial split, transplants, equal spend, knowledge-instrument generic,
     knock-outs and horizons, with paired 95% CIs, as tables and an offline HTML report."""
-    from concurrent.futures import ProcessPoolExecutor
     from contextlib import nullcontext
 
     import numpy as np
@@ -51,9 +55,14 @@ def audit(
 
     with user_errors(preset_or_file):
         scenario = load_scenario(preset_or_file)
+        check_output_folder(out, force=force)  # before hours of runs, not after
+        require_memory(
+            district_bytes(scenario) * workers,
+            f"{workers} worker{'s' if workers > 1 else ''} each simulating {scenario.n_firms:,} firms",
+        )
         root = np.random.SeedSequence(seed)
         started = datetime.now(UTC)
-        executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        executor = worker_pool(workers) if workers > 1 else None
         with executor if executor is not None else nullcontext(), progress_bar("auditing", 1) as update:
             result = run_audit(
                 scenario, replications=replications, rng=root, executor=executor, progress=update

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, s
 from districtlab.presets import list_presets, load_preset
 from districtlab.report import write_demo_report
 from districtlab.report.demo import formatted_summary, verdict
+from districtlab.workers import worker_pool
 
 #: The presets in the order the study names the districts.
 DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
@@ -39,7 +39,7 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     assert set(DISTRICTS) == set(list_presets())
     scenarios = [(name, load_preset(name)) for name in DISTRICTS]
     total = len(scenarios) * len(PROGRAMMES) * replications
-    executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    executor = worker_pool(workers) if workers > 1 else None
     with executor if executor is not None else nullcontext(), progress_bar("simulating", total) as update:
         comparisons = compare_programmes(
             scenarios, replications=replications, rng=seed, executor=executor, progress=update

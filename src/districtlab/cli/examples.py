@@ -8,16 +8,23 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import console, user_errors
+from districtlab.cli.common import check_output_folder, console, user_errors
 
 
 def examples(
     copy: Annotated[
         Path | None,
-        typer.Option("--copy", help="Copy every sample file into this folder (created if needed)."),
+        typer.Option(
+            "--copy",
+            help="Copy every sample file into this folder (created if needed; a non-empty one needs --force).",
+        ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="With --copy, overwrite sample files already there.")
+        bool,
+        typer.Option(
+            "--force",
+            help="With --copy, write into a non-empty folder, replacing sample files already there.",
+        ),
     ] = False,
 ) -> None:
     """The sample study (SYNTHETIC, illustrative): coded interviews and knowledge-network surveys."""
@@ -25,6 +32,7 @@ def examples(
 
     with user_errors():
         if copy is not None:
+            check_output_folder(copy, force=force, option="--copy")
             copied = samples.copy_to(copy, overwrite=force)
             console.print(f"copied {len(copied)} sample files to {copy} (synthetic data; see README.txt)")
             return

@@ -12,6 +12,7 @@ line with exit status 2, before anything is written.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,10 +29,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from districtlab.cli.common import console, error_console, user_errors
+from districtlab.cli.common import check_output_folder, console, error_console, user_errors
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.io.files import write_atomically
+from districtlab.io.spreadsheet import spreadsheet_csv
+from districtlab.memory import design_bytes, district_bytes, require_memory
 from districtlab.presets import load_scenario
 
 if TYPE_CHECKING:
@@ -85,7 +88,18 @@ BatchSize = Annotated[
 ]
 
 
-def _base_scenario(source: str, programme: str | None, months: float | None, firms: int | None) -> Scenario:
+def _base_scenario(
+    source: str, programme: str | None, months: float | None, firms: int | None, workers: int = 1
+) -> Scenario:
+    scenario = _scenario(source, programme, months, firms)
+    require_memory(
+        district_bytes(scenario) * workers,
+        f"{workers} worker{'s' if workers > 1 else ''} each simulating {scenario.n_firms:,} firms",
+    )
+    return scenario
+
+
+def _scenario(source: str, programme: str | None, months: float | None, firms: int | None) -> Scenario:
     scenario = load_scenario(source)
     if programme is not None:
         scenario = _with_programme(scenario, programme, source)
@@ -115,26 +129,23 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
     """
     import numpy as np
 
-    from districtlab.experiments.store import is_experiment, read_metadata
+    from districtlab.experiments.store import METADATA, is_experiment, plan_from_metadata, read_metadata
 
+    check_output_folder(out, resume=resume)  # the store decides what a non-empty --out may hold
     if is_experiment(out):
         if not resume:
             raise InputError(
                 "already holds an experiment: pass --resume to continue it, or choose another --out", path=out
             )
-        if seed is None:
-            stored = read_metadata(out)["seed"]
-            return np.random.SeedSequence(
-                int(stored["entropy"]), spawn_key=tuple(int(k) for k in stored["spawn_key"])
-            )
+        if seed is None:  # the stored seed, checked as the store checks it
+            stored = plan_from_metadata(read_metadata(out), str(out / METADATA))
+            return np.random.SeedSequence(stored.entropy, spawn_key=stored.spawn_key)
     return np.random.SeedSequence(seed)
 
 
 @contextmanager
 def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
     """Local processes, a Dask cluster's executor, or none (serial)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     if scheduler is not None:
         try:
             from distributed import Client
@@ -142,12 +153,14 @@ def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
             raise InputError("--scheduler needs Dask: pip install 'districtlab[cluster]'") from None
         try:
             client = Client(scheduler, timeout=30)
-        except OSError as error:
+        except (OSError, ValueError, TypeError) as error:  # unreachable, or not an address at all
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
         with client:
             yield client.get_executor()
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        from districtlab.workers import worker_pool
+
+        with worker_pool(workers) as pool:
             yield pool
     else:
         yield None
@@ -226,7 +239,7 @@ def _write_table(frame: pd.DataFrame, out: Path, name: str) -> list[Path]:
     import pyarrow.parquet as pq
 
     csv, parquet = out / f"{name}.csv", out / f"{name}.parquet"
-    write_atomically(csv, frame.to_csv(index=False).encode("utf-8"))
+    write_atomically(csv, spreadsheet_csv(frame))  # names may come from user files: no live formulas
     buffer = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
     write_atomically(parquet, buffer.getvalue())
@@ -282,10 +295,24 @@ def _value(text: str) -> Any:
     text = text.strip()
     for convert in (int, float):
         try:
-            return convert(text)
+            value = convert(text)
         except ValueError:
-            pass
+            continue
+        if not math.isfinite(value):
+            raise InputError(f"--param level {text!r} is not a finite number")
+        return value
     return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def _split_params(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """(path, spec) of every --param, refusing a path given twice (the last would silently win)."""
+    pairs = [_split_param(text) for text in texts]
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise InputError(f"--param {key} is given twice; give each parameter once")
+        seen.add(key)
+    return pairs
 
 
 def _split_param(text: str) -> tuple[str, str]:
@@ -301,6 +328,8 @@ def _range(key: str, spec: str) -> tuple[float, float]:
         low, high = (float(p) for p in parts)
     except ValueError:
         raise InputError(f"expected LOW:HIGH (two numbers), got {spec!r}", field=key) from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InputError(f"LOW and HIGH must be finite numbers, got {spec!r}", field=key)
     return low, high
 
 
@@ -315,6 +344,9 @@ def _levels(key: str, spec: str) -> list[Any]:
             raise InputError(f"expected LOW:HIGH:LEVELS, got {spec!r}", field=key) from None
         if count < 2:
             raise InputError(f"LOW:HIGH:LEVELS needs at least 2 levels, got {count}", field=key)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise InputError(f"LOW and HIGH must be finite numbers, got {spec!r}", field=key)
+        require_memory(design_bytes(count), f"--param {key} with {count:,} levels")
         values = np.linspace(low, high, count)
         return [
             int(v) if float(v).is_integer() and all(float(x).is_integer() for x in parts[:2]) else float(v)
@@ -329,20 +361,13 @@ def _levels(key: str, spec: str) -> list[Any]:
 
 
 def _read_design_table(path: Path) -> pd.DataFrame:
-    import pandas as pd
-    import pyarrow as pa
+    from districtlab.io.tables import read_table_file
 
-    if not path.is_file():
-        raise InputError("no such file", path=path)
-    try:
-        if path.suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
-    except (ValueError, OSError, pa.ArrowException) as error:
-        raise InputError(f"not a readable design table ({str(error).splitlines()[0]})", path=path) from None
+    return read_table_file(path, what="design table")
 
 
-def _target_half_widths(texts: Sequence[str]) -> float | dict[str, float] | None:
+def _target_half_widths(texts: Sequence[str], outcomes: Sequence[str]) -> float | dict[str, float] | None:
+    """--target-half-width as one positive number, or OUTCOME=X for outcomes that are reported."""
     if not texts:
         return None
     plain = [t for t in texts if "=" not in t]
@@ -350,12 +375,27 @@ def _target_half_widths(texts: Sequence[str]) -> float | dict[str, float] | None
         raise InputError("give --target-half-width once as a number, or as OUTCOME=X for each outcome")
     try:
         if plain:
-            return float(plain[0])
-        return {key.strip(): float(value) for key, value in (t.split("=", 1) for t in texts)}
+            targets: dict[str, float] = {"": float(plain[0])}
+        else:
+            targets = {}
+            for key, text in (t.split("=", 1) for t in texts):
+                if key.strip() in targets:
+                    raise InputError(f"--target-half-width {key.strip()} is given twice")
+                targets[key.strip()] = float(text)
     except ValueError:
         raise InputError(
             f"--target-half-width takes X or OUTCOME=X with X a number, got {', '.join(texts)}"
         ) from None
+    for key, value in targets.items():
+        if not (math.isfinite(value) and value > 0):
+            raise InputError(
+                f"--target-half-width {key + '=' if key else ''}{value:g}: must be a positive number"
+            )
+        if key and key not in outcomes:
+            raise InputError(
+                f"--target-half-width {key}: not a reported outcome (outcomes: {', '.join(outcomes)})"
+            )
+    return targets[""] if plain else targets
 
 
 # -- sweep ---------------------------------------------------------------------------------
@@ -395,10 +435,10 @@ def sweep(
 
     with user_errors(preset_or_file):
         outcomes = list(outcome or SWEEP_OUTCOMES)
-        base = _base_scenario(preset_or_file, programme, months, firms)
+        base = _base_scenario(preset_or_file, programme, months, firms, workers)
         check_outcomes(base, outcomes)
         root = _root_seed(out, seed, resume)
-        chosen = _sweep_design(base, param or [], design, samples, table, root)
+        chosen = _sweep_design(base, param or [], design, samples, table, root, replications)
         result = _run(
             chosen,
             replications=replications,
@@ -425,9 +465,12 @@ def _sweep_design(
     samples: int,
     table: Path | None,
     root: np.random.SeedSequence,
+    replications: int,
 ) -> Design:
     from districtlab.experiments import design_from_table, full_factorial, latin_hypercube, sobol_design
 
+    if method not in ("factorial", "lhs", "sobol", "table"):
+        raise InputError(f"unknown design {method!r}: factorial, lhs, sobol or table")
     if method == "table":
         if table is None:
             raise InputError("--design table needs --table FILE")
@@ -438,10 +481,15 @@ def _sweep_design(
         raise InputError("--table needs --design table")
     if not params:
         raise InputError("a sweep needs at least one --param")
-    pairs = [_split_param(text) for text in params]
+    pairs = _split_params(params)
     if method == "factorial":
-        return full_factorial(base, {key: _levels(key, spec) for key, spec in pairs})
+        levels = {key: _levels(key, spec) for key, spec in pairs}
+        points = math.prod(len(values) for values in levels.values())
+        require_memory(design_bytes(points, replications), f"a factorial design of {points:,} points")
+        return full_factorial(base, levels)
     ranges = {key: _range(key, spec) for key, spec in pairs}
+    if method in ("lhs", "sobol"):
+        require_memory(design_bytes(samples, replications), f"a design of {samples:,} samples")
     if method == "lhs":
         return latin_hypercube(base, ranges, samples, rng=root)
     if method == "sobol":
@@ -511,8 +559,8 @@ def compare_command(
         baseline = baseline or names[0]
         if baseline not in names:
             raise InputError(f"--baseline {baseline!r} is not one of --programmes ({', '.join(names)})")
-        targets = _target_half_widths(target_half_width or [])
-        base = _base_scenario(preset_or_file, None, months, firms)
+        targets = _target_half_widths(target_half_width or [], outcomes)
+        base = _base_scenario(preset_or_file, None, months, firms, workers)
         check_outcomes(base, outcomes)
         scenarios = {name: _with_programme(base, name, preset_or_file) for name in names}
         root = _root_seed(out, seed, resume)
@@ -694,10 +742,16 @@ def sensitivity(
         if not param:
             raise InputError("sensitivity analysis needs at least one --param PATH=LOW:HIGH")
         outcomes = list(outcome or SENSITIVITY_OUTCOMES)
-        base = _base_scenario(preset_or_file, programme, months, firms)
+        base = _base_scenario(preset_or_file, programme, months, firms, workers)
         check_outcomes(base, outcomes, series or [])
         root = _root_seed(out, seed, resume)
-        ranges = {key: _range(key, spec) for key, spec in map(_split_param, param)}
+        ranges = {key: _range(key, spec) for key, spec in _split_params(param)}
+        points = (
+            (samples or 10) * (len(ranges) + 1)
+            if method == "morris"
+            else (samples or 64) * (2 * len(ranges) + 2)
+        )
+        require_memory(design_bytes(points, replications), f"a {method} design of {points:,} points")
         if method == "morris":
             chosen = morris_design(base, ranges, trajectories=samples or 10, levels=levels, rng=root)
         else:

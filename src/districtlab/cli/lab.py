@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from importlib.util import find_spec
@@ -9,20 +10,24 @@ from typing import Annotated
 
 import typer
 
-from districtlab.cli.common import console, fail
+from districtlab.cli.common import console, error_console, fail
 
 #: Okabe-Ito blue, the palette's first colour, for the app's widgets (Streamlit's default is red).
 PRIMARY_COLOUR = "#0072B2"
 
 
 def streamlit_command(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command line of the policy lab: headless, no usage statistics, no developer menu."""
+    """The ``streamlit run`` command line of the policy lab: headless, no usage statistics, no developer menu.
+
+    It runs Streamlit through :mod:`districtlab.dashboard.serve`, which stops its
+    external-IP lookup: the lab makes no outgoing request.
+    """
     from districtlab.dashboard import APP
 
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "districtlab.dashboard.serve",
         "run",
         str(APP),
         "--server.address",
@@ -40,16 +45,53 @@ def streamlit_command(port: int, address: str) -> list[str]:
     ]
 
 
+def checked_address(address: str) -> str:
+    """``address`` if it is an IP address or ``localhost``; one-line error otherwise (e.g. ``300.1.1.1``)."""
+    text = address.strip()
+    if text.lower() == "localhost":
+        return "localhost"
+    try:
+        return str(ipaddress.ip_address(text.strip("[]")))
+    except ValueError:
+        fail(
+            f"--address {address!r}: not an IP address (use 127.0.0.1 for this computer only, 0.0.0.0 for every interface)"
+        )
+
+
+def exposure_warning(address: str) -> str | None:
+    """What binding to ``address`` exposes, or None when only this computer can reach the lab."""
+    if address == "localhost" or ipaddress.ip_address(address).is_loopback:
+        return None
+    reach = (
+        "every network this computer is on"
+        if ipaddress.ip_address(address).is_unspecified
+        else f"anyone who can reach {address}"
+    )
+    return (
+        f"warning: the lab will be reachable from {reach}, with no authentication: anyone who reaches it can "
+        "run simulations on this computer and see the designs and evidence loaded in it. "
+        "Use --address 127.0.0.1 unless you mean to share it on a trusted network."
+    )
+
+
 def lab(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
     address: Annotated[
-        str, typer.Option(help="Address to bind; the default serves this computer only.")
+        str,
+        typer.Option(
+            help="Address to bind; the default serves this computer only (anything else prints a warning)."
+        ),
     ] = "127.0.0.1",
 ) -> None:
     """Start the policy lab: explore a district, design a programme, compare designs (a local web app)."""
+    address = checked_address(address)
     if find_spec("streamlit") is None:
         fail("the policy lab needs Streamlit: pip install 'districtlab[lab]' (or run make lab)")
-    console.print(f"policy lab: http://{address}:{port} (Ctrl+C stops it)")
+    warning = exposure_warning(address)
+    if warning is not None:
+        error_console.print(warning, markup=False)
+    shown = f"[{address}]" if ":" in address else address
+    console.print(f"policy lab: http://{shown}:{port} (Ctrl+C stops it)")
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     command = streamlit_command(port, address)
     # Become the Streamlit server rather than wait for it: a signal that stops `districtlab lab`

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,7 +19,14 @@ from rich.table import Table
 from districtlab._rng import as_seed_sequence
 from districtlab._version import __version__
 from districtlab.cli.audit import audit as audit_command
-from districtlab.cli.common import console, fail, user_errors
+from districtlab.cli.common import (
+    OneLineErrorsGroup,
+    check_output_file,
+    check_output_folder,
+    console,
+    fail,
+    user_errors,
+)
 from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.examples import examples as examples_command
 from districtlab.cli.experiments import register as register_experiment_commands
@@ -29,9 +36,11 @@ from districtlab.cli.report import report as report_command
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
 from districtlab.io.toml import save_scenario
+from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import simulate
+from districtlab.workers import worker_pool
 
 app = typer.Typer(
     name="districtlab",
@@ -40,6 +49,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=OneLineErrorsGroup,
 )
 
 
@@ -71,13 +81,23 @@ def main(
 def presets(
     export: Annotated[
         tuple[str, Path] | None,
-        typer.Option("--export", metavar="NAME FILE", help="Write preset NAME as an editable TOML file."),
+        typer.Option(
+            "--export",
+            metavar="NAME FILE",
+            help="Write preset NAME as an editable TOML file (FILE may be a folder: FOLDER/NAME.toml).",
+        ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """List the district presets, or export one as an editable TOML file."""
     with user_errors():
         if export is not None:
             name, path = export
+            if name not in list_presets():
+                raise InputError(f"unknown preset {name!r}; presets: {', '.join(list_presets())}")
+            if path.is_dir():
+                path = path / f"{name}.toml"
+            check_output_file(path, force=force)
             written = export_preset(name, path)
             console.print(f"wrote {written} (every number keeps its source comment)")
             return
@@ -122,7 +142,7 @@ def _simulate_replication(scenario: Scenario, entropy: int, spawn_key: tuple[int
 
 
 def _executor(workers: int) -> Executor | None:
-    return ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    return worker_pool(workers) if workers > 1 else None
 
 
 def _run_replications(
@@ -237,10 +257,20 @@ def run(
         typer.Option(help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml."),
     ] = Path("districtlab-output"),
     workers: Annotated[int, typer.Option(min=1, help="Processes for replications.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
+    ] = False,
 ) -> None:
     """Simulate a district and write its results."""
     with user_errors(preset_or_file):
         scenario = _scenario_for_run(preset_or_file, programme, months, firms)
+        check_output_folder(out, force=force)  # before simulating: never lose a run to an unusable --out
+        parallel = min(workers, replications)
+        require_memory(
+            district_bytes(scenario) * parallel + results_bytes(scenario, replications),
+            f"{replications:,} replication{'s' if replications > 1 else ''} of {scenario.n_firms:,} firms "
+            f"({parallel} at once, every trajectory kept)",
+        )
         results = _run_replications(scenario, replications, seed, workers)
         console.print(_summary_table(scenario, results))
         metadata = {
@@ -274,11 +304,15 @@ def demo(
     workers: Annotated[int, typer.Option(min=1, help="Processes (default: up to 2 cores).")] = min(
         2, os.cpu_count() or 1
     ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
+    ] = False,
 ) -> None:
     """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
     from districtlab.cli.demo import run_demo  # the demo pulls in the report stack
 
     with user_errors():
+        check_output_folder(out, force=force)
         run_demo(out=out, replications=replications, seed=seed, workers=workers)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from districtlab.cli.common import console, user_errors
+from districtlab.cli.common import check_output_folder, console, user_errors
 
 #: Designs taken as the counterfactual when no --baseline is given, in this order.
 BASELINES = ("no programme", "none")
@@ -30,6 +30,9 @@ def report(
             help="Design the others are compared with (default: 'no programme' or 'none' when present)."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
+    ] = False,
 ) -> None:
     """Render an experiment as a self-contained HTML report, with its figures as PNG and PDF."""
     from districtlab._version import __version__
@@ -54,6 +57,7 @@ def report(
         chosen = baseline or next((name for name in BASELINES if name in result.names), None)
         metadata = read_metadata(experiment_dir)
         target = out if out is not None else experiment_dir / "report"
+        check_output_folder(target, force=force)
         written = write_report(
             ExperimentData.of(result),
             target,

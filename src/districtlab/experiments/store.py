@@ -9,6 +9,11 @@ Layout of an experiment directory::
                              per-step series of the same runs, tidy:
                              scenario_index, replication, series, step, value
 
+A directory becomes an experiment when ``experiment.json`` is renamed into
+place, and that is done last, after ``runs/`` and ``series/`` exist; resuming
+also recreates either folder if it is missing (a directory written by an older
+version, or emptied by hand), so no kill leaves a layout that cannot resume.
+
 Runs are appended in parts as batches finish. Each file is written to a
 temporary name and renamed into place, so a part is either whole or absent;
 the series part is renamed first and the runs part last, so a runs part is
@@ -16,7 +21,10 @@ the record that its runs are complete. A process killed at any moment
 (``kill -9``) therefore leaves complete parts, temporary files and at most one
 series part without its runs part; resuming removes the last two, skips the
 runs the parts hold and runs the rest. A part whose runs are already held by
-an earlier part is ignored, so no run is ever counted twice.
+an earlier part is ignored, so no run is ever counted twice. Every part kept,
+runs and series alike, is read and checked to hold the same runs before
+anything is added; a corrupt one is reported in one line with the way to
+recover (remove the pair of parts and resume: their runs are run again).
 
 Nothing in a directory is changed before it has been recognised as this very
 experiment: a directory with other files, another format version, another
@@ -204,14 +212,26 @@ def plan_from_metadata(metadata: dict[str, Any], source: str) -> ExperimentPlan:
             else SeedRecord(int(sampler["entropy"]), tuple(sampler["spawn_key"])),
             sampler=design_info.get("sampler"),
         )
+        entropy, spawn_key = int(seed["entropy"]), tuple(int(k) for k in seed["spawn_key"])
+        if entropy < 0 or any(k < 0 for k in spawn_key):
+            raise InputError(
+                f"its stored seed (entropy {entropy}, spawn key {list(spawn_key)}) is negative: "
+                "seeds are non-negative integers, so this file was edited or damaged",
+                path=source,
+            )
+        replications = int(metadata["replications"])
+        if replications < 1:
+            raise InputError(f"its stored replications ({replications}) must be at least 1", path=source)
         return ExperimentPlan(
             design=design,
-            replications=int(metadata["replications"]),
-            entropy=int(seed["entropy"]),
-            spawn_key=tuple(int(k) for k in seed["spawn_key"]),
+            replications=replications,
+            entropy=entropy,
+            spawn_key=spawn_key,
             common_random_numbers=bool(seed["common_random_numbers"]),
         )
     except InputError as error:
+        if error.path == source:
+            raise
         raise InputError(
             f"experiment metadata does not describe a valid experiment: {error}", path=source
         ) from None
@@ -310,6 +330,8 @@ class ExperimentStore:
             try:
                 store.completed()  # a corrupted or foreign part is reported before anything changes
                 store._clean_up()
+                for sub in (RUNS, SERIES):  # a kill between the metadata and these folders left them out
+                    (directory / sub).mkdir(exist_ok=True)
             except BaseException:
                 store.close()
                 raise
@@ -319,9 +341,9 @@ class ExperimentStore:
         for entry in directory.iterdir():  # what a writer killed before the metadata was in place left
             if _METADATA_TEMPORARY.match(entry.name):
                 entry.unlink()
-        write_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
-        for sub in (RUNS, SERIES):
+        for sub in (RUNS, SERIES):  # before the metadata, whose arrival makes the directory an experiment
             (directory / sub).mkdir(exist_ok=True)
+        write_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
         return cls(directory, plan, lock)
 
     def close(self) -> None:
@@ -363,19 +385,29 @@ class ExperimentStore:
         seen: set[tuple[int, int]] = set()
         accepted = []
         for part in self._part_files(RUNS):
-            try:
-                keys = pq.read_table(part, columns=["scenario_index", "replication"])
-            except (pa.ArrowException, OSError) as error:
-                raise InputError(
-                    f"corrupted results part ({str(error).splitlines()[0]})", path=part
-                ) from None
+            keys = _read_keys(part, "results")
             pairs = set(zip(keys["scenario_index"].to_pylist(), keys["replication"].to_pylist(), strict=True))
             if any(not (0 <= s < n_scenarios and 0 <= r < replications) for s, r in pairs):
                 raise InputError("holds runs that are not in this experiment", path=part)
             if pairs & seen:
                 continue  # runs already held by an earlier part: never count a run twice
-            if not (self.path / SERIES / part.name).is_file():
-                raise InputError(f"its series part {SERIES}/{part.name} is missing", path=part)
+            series = self.path / SERIES / part.name
+            if not series.is_file():
+                raise InputError(
+                    f"its series part {SERIES}/{part.name} is missing; {_recovery(part)}", path=part
+                )
+            series_keys = _read_keys(series, "series")
+            series_pairs = set(
+                zip(
+                    series_keys["scenario_index"].to_pylist(),
+                    series_keys["replication"].to_pylist(),
+                    strict=True,
+                )
+            )
+            if series_pairs != pairs:
+                raise InputError(
+                    f"holds the series of other runs than {RUNS}/{part.name}; {_recovery(part)}", path=series
+                )
             seen |= pairs
             accepted.append((part, keys))
         return accepted
@@ -488,9 +520,35 @@ class ExperimentStore:
                 raise InputError(f"query failed: {str(error).splitlines()[0]}", path=self.path) from None
 
 
+def _read_keys(part: Path, kind: str) -> pa.Table:
+    """The (scenario_index, replication) columns of a part, reading the whole file so corruption shows."""
+    try:
+        table = pq.read_table(part)
+        keys = table.select(["scenario_index", "replication"])
+    except (pa.ArrowException, OSError, KeyError) as error:
+        raise InputError(
+            f"corrupted {kind} part ({str(error).splitlines()[0]}); {_recovery(part)}", path=part
+        ) from None
+    return keys
+
+
+def _recovery(part: Path) -> str:
+    """The one-line way out of a damaged part: remove it with its twin, resume, and its runs are run again."""
+    directory = part.parent.parent
+    return (
+        f"to recover, delete {directory / RUNS / part.name} and {directory / SERIES / part.name} "
+        "and run the command again with --resume (their runs are run again)"
+    )
+
+
 def _is_empty(directory: Path) -> bool:
     """Empty, or holding only what a writer killed before writing the metadata leaves behind."""
-    return all(entry.name == LOCK or _METADATA_TEMPORARY.match(entry.name) for entry in directory.iterdir())
+    return all(
+        entry.name == LOCK
+        or _METADATA_TEMPORARY.match(entry.name)
+        or (entry.name in (RUNS, SERIES) and entry.is_dir() and not any(entry.iterdir()))
+        for entry in directory.iterdir()
+    )
 
 
 def _python(value: Any) -> Any:

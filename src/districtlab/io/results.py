@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from districtlab.io.files import atomic_write
+from districtlab.io.files import atomic_write, write_atomically
 from districtlab.results import RunResult
 from districtlab.viz import adoption_bands
 
@@ -53,9 +53,9 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
     )
     figure.set_size_inches(9, 5.5)
     path = out / "adoption.png"
-    figure.savefig(path, dpi=150)
+    atomic_write(path, partial(figure.savefig, dpi=150))  # a full disk leaves no half-written PNG
     written.append(path)
     path = out / "metadata.json"
-    path.write_text(json.dumps(dict(metadata), indent=2, default=str) + "\n")
+    write_atomically(path, json.dumps(dict(metadata), indent=2, default=str) + "\n")
     written.append(path)
     return written

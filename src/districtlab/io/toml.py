@@ -17,6 +17,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from districtlab.config import Scenario
+from districtlab.config.base import strict_type_problem
 from districtlab.errors import InputError, from_validation_error
 from districtlab.io.files import write_atomically
 
@@ -31,6 +32,10 @@ def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
 
 
 def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scenario:
+    """Validate a scenario read from a file: strict types (no ``true`` or ``"120"`` for a number), finite numbers."""
+    problem = strict_type_problem(Scenario, data)
+    if problem is not None:
+        raise InputError(problem[1], path=source, field=problem[0])
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:

@@ -16,6 +16,8 @@ from matplotlib.figure import Figure
 from districtlab.experiments.analysis import format_interval
 from districtlab.experiments.programmes import DistrictComparison
 from districtlab.experiments.spend import spend_clause
+from districtlab.io.files import write_atomically
+from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.report.jinja import environment
 from districtlab.viz import additionality_bars, adoption_bands, channel_shares, size_class_adoption
@@ -230,10 +232,11 @@ def write_demo_report(
             figures_dir,
         ),
     ]
-    summary.to_csv(out / "additionality.csv", index=False)
-    contrast.to_csv(out / "place_based_vs_generic.csv", index=False)
-    additionality.to_csv(out / "additionality_by_outcome.csv", index=False)
-    (out / "metadata.json").write_text(json.dumps(dict(metadata), indent=2) + "\n")
+    # District names come from scenario files: the tables are written for spreadsheets, formulas as text.
+    write_atomically(out / "additionality.csv", spreadsheet_csv(summary))
+    write_atomically(out / "place_based_vs_generic.csv", spreadsheet_csv(contrast))
+    write_atomically(out / "additionality_by_outcome.csv", spreadsheet_csv(additionality))
+    write_atomically(out / "metadata.json", json.dumps(dict(metadata), indent=2) + "\n")
 
     templates = environment()
     contrast_view = contrast[contrast["outcome"].isin(["firms_adopting", "new_adopters", "laggard_share"])][
@@ -259,5 +262,5 @@ def write_demo_report(
         metadata=metadata,
     )
     path = out / "index.html"
-    path.write_text(html, encoding="utf-8")
+    write_atomically(path, html)
     return path

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import partial
 from pathlib import Path
 
 from matplotlib.figure import Figure
+
+from districtlab.io.files import atomic_write
 
 
 def figure_png(figure: Figure, dpi: int = 150) -> bytes:
@@ -27,6 +30,6 @@ def save_figure(
     written = []
     for extension in formats:
         target = path.with_suffix("." + extension)
-        figure.savefig(target, dpi=dpi)
+        atomic_write(target, partial(figure.savefig, dpi=dpi))  # whole or absent, never half a figure
         written.append(target)
     return written

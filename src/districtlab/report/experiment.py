@@ -30,6 +30,7 @@ from districtlab.experiments.analysis import (
     verdict,
 )
 from districtlab.experiments.compare import cost_per_additional
+from districtlab.io.files import write_atomically
 from districtlab.report.embed import figure_png, png_data_uri, save_figure
 from districtlab.report.jinja import environment
 from districtlab.report.odd import SUBMODELS
@@ -262,9 +263,8 @@ def write_report(
     for figure in figures:
         written += save_figure(figure.figure, out / "figures" / figure.name, formats=PAPER_FORMATS, dpi=300)
     page = out / "index.html"
-    page.write_text(
-        render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures),
-        encoding="utf-8",
+    write_atomically(
+        page, render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures)
     )
     return [page, *written]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 
 @cache
@@ -13,10 +13,8 @@ def environment() -> Environment:
 
     The templates are named ``*.html.j2``; ``select_autoescape()`` without arguments
     escapes only ``.html``, ``.htm`` and ``.xml`` names and would leave them unescaped,
-    so the extensions are listed. Only values wrapped in :class:`markupsafe.Markup`
-    (tables pandas has already escaped) are inserted as they are.
+    so autoescaping is on for every template, whatever its name (every one writes
+    HTML). Only values wrapped in :class:`markupsafe.Markup` (tables pandas has
+    already escaped, a sub-template rendered here) are inserted as they are.
     """
-    return Environment(
-        loader=PackageLoader("districtlab.report"),
-        autoescape=select_autoescape(["html", "j2", "html.j2"]),
-    )
+    return Environment(loader=PackageLoader("districtlab.report"), autoescape=True)

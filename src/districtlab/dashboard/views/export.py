@@ -8,6 +8,7 @@ import streamlit as st
 
 from districtlab.dashboard import cache, state
 from districtlab.experiments.analysis import ExperimentData
+from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.io.toml import dump_scenario
 
 scenario = state.current_scenario()
@@ -41,7 +42,7 @@ outcomes = result.outcomes()
 columns = st.columns(4)
 columns[0].download_button(
     "Outcomes (CSV)",
-    outcomes.to_csv(index=False),
+    spreadsheet_csv(outcomes),  # design names are typed by users: no live formulas
     file_name="outcomes.csv",
     mime="text/csv",
     key="download_csv",
