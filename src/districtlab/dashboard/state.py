@@ -15,7 +15,7 @@ import streamlit as st
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.dashboard import cache
 from districtlab.experiments import ExperimentResult
-from districtlab.presets import list_presets
+from districtlab.presets import districts
 
 #: Widget keys of the sidebar.
 DISTRICT = "district"
@@ -31,8 +31,6 @@ RUNNING = "running_comparison"
 BASELINE = "no programme"
 #: Finished comparisons kept in a session (each is a few MB at most).
 MAX_COMPARISONS = 12
-#: The presets in the order the study names the districts.
-DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
 
 
 def district_options() -> dict[str, Scenario]:
@@ -42,8 +40,7 @@ def district_options() -> dict[str, Scenario]:
     function), so that the choice reads the same in the page, in the session
     and in tests.
     """
-    names = [name for name in DISTRICTS if name in list_presets()]
-    names += [name for name in list_presets() if name not in names]
+    names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     options = {cache.preset(name).district: cache.preset(name) for name in names}
     uploaded: Scenario | None = st.session_state.get(UPLOADED)
     if uploaded is not None:
