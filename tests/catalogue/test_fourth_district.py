@@ -56,6 +56,8 @@ def test_run_and_compare_and_report_take_the_fourth_district_by_name(tmp_path: P
     run_out = tmp_path / "run"
     invoke("run", FOURTH, "--firms", "60", "--months", "12", "--seed", "2", "--out", str(run_out))
     assert (run_out / "outcomes.parquet").exists()
+    invoke("report", str(run_out))
+    assert "Alcoy textiles" in (run_out / "report" / "index.html").read_text(encoding="utf-8")
     compared = tmp_path / "compare"
     invoke(
         "compare",
