@@ -102,3 +102,26 @@ def test_a_missing_user_folder_is_named(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(PRESETS_VARIABLE, str(tmp_path / "absent"))
     with pytest.raises(InputError, match="not a folder"):
         list_presets()
+
+
+def test_a_district_s_own_behaviour_keys_replace_the_region_s(tmp_path: Path) -> None:
+    from districtlab.presets import load_scenario
+
+    text = _fourth_district_file(tmp_path).read_text(encoding="utf-8")
+    own = tmp_path / "own.toml"
+    own.write_text(text.replace("[population]", "[behaviour]\nadoption_hazard = 0.08\n\n[population]", 1))
+    regional = load_scenario(str(tmp_path / f"{FOURTH}.toml"))
+    changed = load_scenario(str(own))
+    assert changed.behaviour.adoption_hazard == 0.08
+    assert changed.behaviour.utility_slope == regional.behaviour.utility_slope
+    assert changed.programmes["generic"].priorities == regional.programmes["generic"].priorities
+
+
+def test_an_unknown_region_is_one_line(tmp_path: Path) -> None:
+    from districtlab.presets import load_scenario
+
+    text = _fourth_district_file(tmp_path).read_text(encoding="utf-8")
+    path = tmp_path / "elsewhere.toml"
+    path.write_text(text.replace('region = "valencian-community"', 'region = "atlantis"', 1))
+    with pytest.raises(InputError, match="unknown region 'atlantis'"):
+        load_scenario(str(path))

@@ -24,9 +24,8 @@ from districtlab.evidence import read_qda
 from districtlab.evidence.project import QdaProject
 from districtlab.experiments import ExperimentResult, ExperimentStore, RunSummary
 from districtlab.experiments.analysis import ExperimentData
-from districtlab.io.toml import parse_scenario
 from districtlab.networks import network_of, network_sample
-from districtlab.presets import load_preset
+from districtlab.presets import load_preset, parse_scenario_text
 from districtlab.report.experiment import render_report
 
 #: Runs kept: a workshop comparing a few designs with up to 100 replications each.
@@ -45,7 +44,7 @@ def uploaded_scenario(data: bytes, filename: str) -> Scenario:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("not a UTF-8 text file", path=filename) from None
-    return parse_scenario(text, source=filename)
+    return parse_scenario_text(text, source=filename)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_RUNS)
