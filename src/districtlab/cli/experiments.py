@@ -129,7 +129,7 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
     """
     import numpy as np
 
-    from districtlab.experiments.store import METADATA, is_experiment, plan_from_metadata, read_metadata
+    from districtlab.experiments.store import is_experiment, stored_seed
 
     check_output_folder(out, resume=resume)  # the store decides what a non-empty --out may hold
     if is_experiment(out):
@@ -137,9 +137,8 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
             raise InputError(
                 "already holds an experiment: pass --resume to continue it, or choose another --out", path=out
             )
-        if seed is None:  # the stored seed, checked as the store checks it
-            stored = plan_from_metadata(read_metadata(out), str(out / METADATA))
-            return np.random.SeedSequence(stored.entropy, spawn_key=stored.spawn_key)
+        if seed is None:
+            return stored_seed(out)
     return np.random.SeedSequence(seed)
 
 

@@ -44,6 +44,7 @@ from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.parameters import check_range, check_value, scenario_with
+from districtlab.experiments.plan import run_seed
 from districtlab.experiments.summary import check_outcomes
 from districtlab.simulation import simulate
 
@@ -109,7 +110,7 @@ class EmaFunction:
             raise TypeError(f"unexpected parameters {sorted(unknown)}")
         changes = {self.paths[name]: _python(value) for name, value in values.items()}
         scenario = scenario_with(self.base, changes, label="EMA experiment")
-        seed = np.random.SeedSequence(self.entropy, spawn_key=(*self.spawn_key, int(replication)))
+        seed = run_seed(self.entropy, int(replication), spawn_key=self.spawn_key)
         results = simulate(scenario, rng=seed).outcomes()
         return {name: results[outcome] for name, outcome in self.outcomes.items()}
 

@@ -37,9 +37,9 @@ from districtlab.experiments.store import (
     empty_runs_frame,
     empty_series_frame,
     is_experiment,
-    read_metadata,
     runs_table,
     series_table,
+    stored_seed,
 )
 from districtlab.experiments.summary import ADOPTION_SHARE, SERIES, RunSummary, summarise
 from districtlab.simulation import simulate
@@ -437,8 +437,7 @@ def run_scenarios(
     design = Design.of(scenarios)
     directory = None if store is None else Path(store)
     if directory is not None and rng is None and is_experiment(directory):
-        seed = read_metadata(directory)["seed"]
-        rng = np.random.SeedSequence(int(seed["entropy"]), spawn_key=tuple(seed["spawn_key"]))
+        rng = stored_seed(directory)
     plan = ExperimentPlan.create(
         design, replications=replications, rng=rng, common_random_numbers=common_random_numbers
     )

@@ -260,6 +260,16 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
+def stored_seed(directory: str | Path) -> np.random.SeedSequence:
+    """The root seed of the experiment stored in ``directory`` (checked as the store checks it).
+
+    Resuming without a seed continues with this one; :func:`run_scenarios` and the CLI both read it here.
+    """
+    directory = Path(directory)
+    stored = plan_from_metadata(read_metadata(directory), str(directory / METADATA))
+    return np.random.SeedSequence(stored.entropy, spawn_key=stored.spawn_key)
+
+
 def is_experiment(directory: str | Path) -> bool:
     """Whether ``directory`` holds an experiment's metadata (valid or not)."""
     return (Path(directory) / METADATA).exists()
