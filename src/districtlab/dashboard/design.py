@@ -14,16 +14,8 @@ import pandas as pd
 from pydantic import ValidationError
 
 from districtlab.config import INSTRUMENTS, Programme, Scenario
+from districtlab.config.instruments import INSTRUMENT_LABELS
 from districtlab.errors import InputError, from_validation_error
-
-INSTRUMENT_LABELS = {
-    "events": "awareness events",
-    "diagnostics": "firm diagnostics",
-    "demonstrator": "demonstrators",
-    "projects": "collaborative projects",
-    "training": "training",
-    "grants": "adoption grants",
-}
 
 
 @dataclass(frozen=True)
