@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 import pandas as pd
+import pytest
 
 import districtlab
+from districtlab.config import Scenario
+from districtlab.experiments import RunSummary, run_scenarios
+from districtlab.experiments.summary import summarise
 from tests.conftest import small
 
 
@@ -60,3 +66,46 @@ def test_programmes_share_the_population_and_thresholds_under_one_seed() -> None
         np.testing.assert_array_equal(
             run.observations.adopted[: start + 1], runs[0].observations.adopted[: start + 1]
         )
+
+
+# -- issue 14: a run does not depend on how runs are batched or where they run ------------------
+
+BATCH_ENTROPY = 20261130
+#: Replications checked against their run alone: the first, one inside and the last of each batch.
+CHECKED = (0, 3, 6, 29)
+
+
+def _alone(scenario: Scenario, replication: int) -> RunSummary:
+    """Replication ``replication`` run by itself, seeded as run_scenarios seeds it (common random numbers)."""
+    seed = np.random.SeedSequence(BATCH_ENTROPY, spawn_key=(replication,))
+    return summarise(districtlab.simulate(scenario, rng=seed), 0, replication)
+
+
+def _assert_same_run(batched: RunSummary, alone: RunSummary) -> None:
+    assert batched.replication == alone.replication
+    assert batched.spawn_key == alone.spawn_key
+    assert batched.outcomes.keys() == alone.outcomes.keys()
+    for name, value in alone.outcomes.items():  # NaN-aware and bit-exact
+        np.testing.assert_array_equal(batched.outcomes[name], value, err_msg=name)
+    assert batched.series.keys() == alone.series.keys()
+    for name, values in alone.series.items():
+        np.testing.assert_array_equal(batched.series[name], values, err_msg=name)
+
+
+@pytest.mark.parametrize("workers", [0, 2], ids=["serial", "two-processes"])
+@pytest.mark.parametrize("batch", [7, 30])
+def test_a_run_is_the_same_alone_and_in_any_batch(batch: int, workers: int) -> None:
+    """The same (scenario, replication, seed) gives identical results alone, in a batch of 7 or of 30,
+    serially and in two worker processes."""
+    scenario = small("castellon-ceramics", firms=200, months=36.0)
+    if workers:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            result = run_scenarios(
+                [scenario], replications=30, rng=BATCH_ENTROPY, executor=pool, batch_size=batch
+            )
+    else:
+        result = run_scenarios([scenario], replications=30, rng=BATCH_ENTROPY, batch_size=batch)
+    batched = {run.replication: run for run in result.runs}
+    assert sorted(batched) == list(range(30))
+    for replication in CHECKED:
+        _assert_same_run(batched[replication], _alone(scenario, replication))

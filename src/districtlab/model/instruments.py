@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES
 from districtlab.model.adoption import support_projects
+from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
@@ -282,7 +283,7 @@ def receive_visitors(
     living_lab = _living_lab(data, programme)
     visitors = np.zeros(0, dtype=np.int64)
     if living_lab:
-        peers = _neighbours(data, programme.living_lab_partners)
+        peers = _partners_neighbours(data, programme)
         peers = peers[has_something_to_see(peers)] if peers.size else peers
         if peers.size:
             peers = rng.permutation(peers)
@@ -291,7 +292,7 @@ def receive_visitors(
         more = programme.outreach_of("demonstrator", data.tiers).select(
             n - visitors.size, acceptance, rng, has_something_to_see
         )
-        visitors = np.unique(np.concatenate([visitors, more])) if visitors.size else more
+        visitors = unique_sorted(np.concatenate([visitors, more])) if visitors.size else more
     if visitors.size == 0:
         return
     tech = shown[rng.integers(0, shown.size, size=visitors.size)]
@@ -309,13 +310,26 @@ def receive_visitors(
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
 
 
+def _partners_neighbours(data: RunData, programme: ProgrammeRun) -> NDArray[np.int64]:
+    """The living lab partners' peers and trading partners, found once per set of partners.
+
+    The networks are static and the partners are chosen once, so the set does not change
+    during a run; finding it every month cost a sort and a set difference per step.
+    """
+    partners = programme.living_lab_partners
+    cached = programme.living_lab_peers
+    if cached is None or cached[0] is not partners:
+        cached = programme.living_lab_peers = (partners, _neighbours(data, partners))
+    return cached[1]
+
+
 def _neighbours(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
     """Peers and trading partners of a few firms (a living lab's partners)."""
     weights = data.networks.weights if data.networks.weights is not None else data.networks.supply
     if firm.size == 0:
         return firm
     rows = [weights.indices[weights.indptr[i] : weights.indptr[i + 1]] for i in firm.tolist()]
-    found = np.unique(np.concatenate(rows)).astype(np.int64)
+    found = unique_sorted(np.concatenate(rows)).astype(np.int64)
     return np.setdiff1d(found, firm)
 
 
@@ -353,7 +367,7 @@ def deliver_projects(
             more = programme.outreach_of("projects", data.tiers).select(
                 design.project_size - members.size, acceptance, rng, has_not_adopted
             )
-            members = np.unique(np.concatenate([members, more]))
+            members = unique_sorted(np.concatenate([members, more]))
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
@@ -429,7 +443,7 @@ def deliver_training(
     )
     if trainees.size < n:
         more = programme.outreach_of("training", data.tiers).select(n - trainees.size, acceptance, rng)
-        trainees = np.unique(np.concatenate([trainees, more]))
+        trainees = unique_sorted(np.concatenate([trainees, more]))
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)

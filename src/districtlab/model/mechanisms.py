@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step
 from districtlab.model.programmes import INSTRUMENT, UNIT, ProgrammeRun
 from districtlab.model.state import ADOPTED, DistrictState
@@ -92,7 +93,7 @@ def commit(data: RunData, state: DistrictState, programme: ProgrammeRun, firm: N
     if not programme.mechanisms.participation_commitment or firm.size == 0:
         return
     gain = programme.settings.commitment_affinity_gain
-    firm = np.unique(firm)
+    firm = unique_sorted(firm)
     partners = _partners(data, firm)
     _raise_affinity(state, partners, gain * programme.settings.commitment_tie_share)
     _raise_affinity(state, firm, gain)
@@ -104,7 +105,7 @@ def _partners(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
     if firm.size == 0:
         return firm
     rows = [indices[indptr[i] : indptr[i + 1]] for i in firm.tolist()]  # participants are few
-    return np.unique(np.concatenate(rows)).astype(np.int64) if rows else firm[:0]
+    return unique_sorted(np.concatenate(rows)).astype(np.int64) if rows else firm[:0]
 
 
 def _raise_affinity(state: DistrictState, firm: NDArray[np.int64], gain: float) -> None:

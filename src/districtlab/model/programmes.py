@@ -124,6 +124,8 @@ class ProgrammeRun:
     codesign_done: bool = False
     demonstrators_open: bool = True
     living_lab_partners: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # (partners, their peers and trading partners): the visitors a living lab reaches first, cached
+    living_lab_peers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(default=None, repr=False)
     routed_training: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     routed_projects: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     inflow_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))

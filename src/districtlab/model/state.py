@@ -279,12 +279,13 @@ def count_new_knowledge(state: DistrictState, size_class: NDArray[np.int8]) -> N
         return
     k = state.n_technologies
     pair = np.concatenate([queued[0] for queued in state.new_knowledge])
+    # a scalar channel (one instrument) is repeated; np.full costs less than np.broadcast_to here
     channel = np.concatenate(
         [
-            np.broadcast_to(np.asarray(queued[1], dtype=np.int64), queued[0].shape)
+            queued[1] if isinstance(queued[1], np.ndarray) else np.full(queued[0].size, queued[1], np.int64)
             for queued in state.new_knowledge
         ]
-    )
+    ).astype(np.int64, copy=False)
     state.new_knowledge.clear()
     size = size_class[pair // k].astype(np.int64)
     code = channel * len(SIZE_CLASSES) + size
