@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, s
 from districtlab.presets import districts, load_preset
 from districtlab.report import write_demo_report
 from districtlab.report.demo import formatted_summary, verdict
-from districtlab.workers import worker_pool
+from districtlab.workers import executor_for
 
 
 def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
@@ -36,8 +35,7 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     scenarios = [(name, load_preset(name)) for name in names]
     total = len(scenarios) * len(PROGRAMMES) * replications
-    executor = worker_pool(workers) if workers > 1 else None
-    with executor if executor is not None else nullcontext(), progress_bar("simulating", total) as update:
+    with executor_for(workers) as executor, progress_bar("simulating", total) as update:
         comparisons = compare_programmes(
             scenarios, replications=replications, rng=seed, executor=executor, progress=update
         )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import Executor
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -45,7 +43,7 @@ from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import simulate
-from districtlab.workers import worker_pool
+from districtlab.workers import executor_for
 
 app = typer.Typer(
     name="districtlab",
@@ -161,10 +159,6 @@ def _simulate_replication(scenario: Scenario, entropy: int, spawn_key: tuple[int
     return simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=spawn_key))
 
 
-def _executor(workers: int) -> Executor | None:
-    return worker_pool(workers) if workers > 1 else None
-
-
 def _run_replications(scenario: Scenario, plan: ExperimentPlan, workers: int) -> list[RunResult]:
     """Every replication of the one-scenario ``plan``, each with the seed the plan's rule gives it.
 
@@ -179,9 +173,8 @@ def _run_replications(scenario: Scenario, plan: ExperimentPlan, workers: int) ->
             return [
                 simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=keys[0]), progress=update)
             ]
-    executor = _executor(workers)
     with (
-        executor if executor is not None else nullcontext(),
+        executor_for(workers) as executor,
         progress_bar("replications", replications) as update,
     ):
         if executor is None:
