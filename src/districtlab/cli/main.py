@@ -302,7 +302,7 @@ def run(
             "seed_entropy": results[0].seed.entropy,
             "spawn_keys": [list(r.seed.spawn_key) for r in results],
         }
-        from districtlab.io.results import write_run_outputs  # matplotlib: imported when needed
+        from districtlab.report.run import write_run_outputs  # matplotlib: imported when needed
 
         written = write_run_outputs(results, out, metadata)
         save_scenario(scenario, out / "scenario.toml")

@@ -55,6 +55,7 @@ from districtlab.experiments.plan import ExperimentPlan
 from districtlab.experiments.summary import RunSummary
 from districtlab.io.files import write_atomically
 from districtlab.io.toml import dump_scenario, parse_scenario
+from districtlab.io.values import python_value
 
 if TYPE_CHECKING:
     import duckdb
@@ -180,7 +181,7 @@ def plan_metadata(plan: ExperimentPlan) -> dict[str, Any]:
             "parameters": None if table is None else [str(c) for c in table.columns],
             "rows": None
             if table is None
-            else [[_python(v) for v in row] for row in table.itertuples(index=False)],
+            else [[python_value(v) for v in row] for row in table.itertuples(index=False)],
         },
         "base_scenario": dump_scenario(design.base),
         "scenarios": [{"name": n, "changes": p} for n, p in zip(design.names, design.points, strict=True)],
@@ -559,10 +560,6 @@ def _is_empty(directory: Path) -> bool:
         or (entry.name in (RUNS, SERIES) and entry.is_dir() and not any(entry.iterdir()))
         for entry in directory.iterdir()
     )
-
-
-def _python(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _part_number(path: Path) -> int:
