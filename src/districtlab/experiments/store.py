@@ -41,18 +41,19 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from numpy.typing import NDArray
 
 from districtlab._rng import SeedRecord
 from districtlab.errors import InputError
 from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan
-from districtlab.experiments.summary import RunSummary
+from districtlab.experiments.summary import ADOPTION_SHARE, RunSummary
 from districtlab.io.files import write_atomically
 from districtlab.io.toml import dump_scenario, parse_scenario
 from districtlab.io.values import python_value
@@ -279,6 +280,24 @@ def is_experiment(directory: str | Path) -> bool:
 # -- the store -----------------------------------------------------------------------------
 
 
+class RunStore(Protocol):
+    """Where an experiment's runs go and are read from: in memory, or an experiment directory.
+
+    :func:`~districtlab.experiments.run_scenarios` appends to it and skips what it has completed;
+    :class:`~districtlab.experiments.ExperimentResult` reads only through it.
+    """
+
+    plan: ExperimentPlan
+
+    def completed(self) -> set[tuple[int, int]]: ...
+    def append(self, summaries: Sequence[RunSummary]) -> object: ...
+    def runs(self) -> tuple[RunSummary, ...]: ...
+    def outcomes(self) -> pd.DataFrame: ...
+    def series(self, names: Sequence[str] | None = None) -> pd.DataFrame: ...
+    def series_values(self, name: str) -> NDArray[np.float64]: ...
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> pd.DataFrame: ...
+
+
 class ExperimentStore:
     """An experiment directory: its plan, its completed runs, and SQL over them.
 
@@ -481,6 +500,45 @@ class ExperimentStore:
             "ORDER BY scenario_index, replication, series, step",
             parameters,
         )
+
+    def series_values(self, name: str) -> NDArray[np.float64]:
+        """scenarios x replications x steps array of one series (NaN where a run or a step is missing)."""
+        frame = self.series([name])
+        if frame.empty:
+            raise KeyError(f"unknown series {name!r} (or no run stored yet)")
+        steps = int(frame["step"].max()) + 1
+        values = np.full((len(self.plan.design), self.plan.replications, steps), np.nan)
+        values[
+            frame["scenario_index"].to_numpy(), frame["replication"].to_numpy(), frame["step"].to_numpy()
+        ] = frame["value"].to_numpy()
+        return values
+
+    def runs(self) -> tuple[RunSummary, ...]:
+        """Every stored run's summary in (scenario, replication) order (read whole: large)."""
+        outcomes = self.outcomes()
+        series = self.series()
+        grouped = dict(list(series.groupby(["scenario_index", "replication"], sort=False)))
+        summaries = []
+        for row in outcomes.to_dict(orient="records"):
+            key = (int(row["scenario_index"]), int(row["replication"]))
+            group = grouped[key]
+            by_name = {
+                name: part.sort_values("step")["value"].to_numpy()
+                for name, part in group.groupby("series", sort=False)
+            }
+            values = {c: float(v) for c, v in row.items() if c not in ID_COLUMNS}
+            technologies = tuple(n[len(ADOPTION_SHARE) :] for n in by_name if n.startswith(ADOPTION_SHARE))
+            summaries.append(
+                RunSummary(
+                    scenario=key[0],
+                    replication=key[1],
+                    spawn_key=tuple(int(k) for k in str(row["spawn_key"]).split("/") if k),
+                    outcomes=values,
+                    series=by_name,
+                    technologies=technologies,
+                )
+            )
+        return tuple(summaries)
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
