@@ -45,10 +45,13 @@ test-fast: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_model.py
 
+# The guards CI runs before the tests: style, types and the layer contracts in pyproject.toml
+# (the tools come with the `test` extra, so a fresh machine gets them from the project's files).
 lint: $(VENV)/.installed-test
-	$(PIP) install --quiet ruff mypy
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The documentation site (mkdocs.yml): API reference, tutorial, ODD, CLI; into site/, nothing fetched.
 docs: $(VENV)/.installed-docs

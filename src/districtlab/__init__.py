@@ -9,9 +9,9 @@ experiments and compare programmes.
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from districtlab._version import __version__
 from districtlab.config import Scenario
 from districtlab.presets import list_presets, load_scenario
 from districtlab.results import RunResult
@@ -24,10 +24,6 @@ if TYPE_CHECKING:  # the names of _LAZY, for type checkers and editors
     from districtlab.experiments.compare import compare as compare
     from districtlab.networks import network_of as network_of
 
-try:
-    __version__ = version("districtlab")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 #: Public names imported on first use (PEP 562): the experiments stack loads scipy.stats,
 #: DuckDB and SALib, and networkx comes with network_of; a single run needs none of them.

@@ -9,17 +9,17 @@ once and tested without a notebook. Every name that comes from a scenario is HTM
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from districtlab.experiments.compare import Comparison
-    from districtlab.experiments.runner import ExperimentResult
-    from districtlab.results import RunResult
+# The results classes call these functions; typing them by name would import upwards across the
+# layers (results < experiments), so they are read by what they offer.
+RunResult = Any
+ExperimentResult = Any
+Comparison = Any
 
 #: Outcomes a summary shows, with how people read them.
 SUMMARY = {
@@ -60,8 +60,6 @@ def run_html(result: RunResult) -> str:
 
 def run_plot(result: RunResult) -> Figure:
     """Adoption share of each technology and the laggard share over the run."""
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(7, 4), layout="constrained")
     axes = figure.subplots()
     shares = result.adoption_share()
@@ -95,16 +93,20 @@ def experiment_html(result: ExperimentResult) -> str:
 
 
 def experiment_plot(result: ExperimentResult) -> Figure:
-    """Mean adoption share over time per design, with the 2.5–97.5% range over replications."""
-    from districtlab.viz import adoption_bands
-
-    curves = {
-        name: result.series("adoption_share_mean")[index] * 100 for index, name in enumerate(result.names)
-    }
-    months = np.arange(next(iter(curves.values())).shape[1], dtype=np.float64) * float(result.scenarios[0].dt)
-    return adoption_bands(
-        curves, months, title="Adoption over time", ylabel="Adoption share, mean over technologies (%)"
-    )
+    """Mean adoption share over time per design, with the range over replications shaded."""
+    figure = Figure(figsize=(7, 4), layout="constrained")
+    axes = figure.subplots()
+    series = result.series("adoption_share_mean") * 100  # designs x replications x steps
+    months = np.arange(series.shape[2], dtype=np.float64) * float(result.scenarios[0].dt)
+    for index, name in enumerate(result.names):
+        runs = series[index]
+        (line,) = axes.plot(months, runs.mean(axis=0), label=str(name))
+        axes.fill_between(months, runs.min(axis=0), runs.max(axis=0), color=line.get_color(), alpha=0.15)
+    axes.set_xlabel("Month")
+    axes.set_ylabel("Adoption share, mean over technologies (%)")
+    axes.set_title("Adoption over time (line: mean; band: range over replications)")
+    axes.legend(fontsize="small")
+    return figure
 
 
 def comparison_repr(comparison: Comparison) -> str:
@@ -121,8 +123,6 @@ def comparison_html(comparison: Comparison) -> str:
 
 def comparison_plot(comparison: Comparison, outcome: str | None = None) -> Figure:
     """Each design's difference from the baseline on ``outcome`` (the first one by default), with its interval."""
-    from matplotlib.figure import Figure
-
     differences = comparison.differences
     chosen = outcome or str(differences["outcome"].iloc[0])
     rows = differences[differences["outcome"] == chosen]

@@ -17,7 +17,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+from districtlab.errors import InputError
 
 #: Seconds between two checks of a worker's parent.
 PARENT_CHECK_INTERVAL = 0.5
@@ -50,3 +54,27 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
 
 __all__ = ["PARENT_CHECK_INTERVAL", "WORKER_DIED", "watch_parent", "worker_pool"]
+
+
+@contextmanager
+def executor_for(workers: int, scheduler: str | None = None) -> Iterator[Executor | None]:
+    """The one executor factory: a Dask cluster's executor, local worker processes, or none (serial).
+
+    Results do not depend on which: every run's seed comes from the experiment plan.
+    """
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError("--scheduler needs Dask: pip install 'districtlab[cluster]'") from None
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, ValueError, TypeError) as error:  # unreachable, or not an address at all
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
+        with client:
+            yield client.get_executor()
+    elif workers > 1:
+        with worker_pool(workers) as pool:
+            yield pool
+    else:
+        yield None

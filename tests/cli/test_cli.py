@@ -165,3 +165,35 @@ def test_bad_arguments_are_one_line_and_exit_2(args: tuple[str, ...], expected: 
 def test_unknown_programme_option_is_a_usage_error() -> None:
     result = invoke("run", "toy-valley", "--programme", "bespoke")
     assert result.exit_code == 2
+
+
+def test_run_writes_an_experiment_that_report_renders(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = invoke(
+        "run",
+        "toy-valley",
+        "--firms",
+        "60",
+        "--months",
+        "12",
+        "--replications",
+        "2",
+        "--seed",
+        "9",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    from districtlab.experiments import ExperimentResult
+
+    stored = ExperimentResult.load(out / "experiment").outcomes()
+    written = pd.read_parquet(out / "outcomes.parquet")
+    assert stored["spawn_key"].tolist() == written["spawn_key"].tolist() == ["0", "1"]
+    pd.testing.assert_series_equal(
+        stored["firms_adopting"], written["firms_adopting"], check_names=False, check_index=False
+    )
+    rendered = invoke("report", str(out))
+    assert rendered.exit_code == 0, rendered.output
+    page = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Toy Valley" in page
+    assert "<script" not in page, "opens offline"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from districtlab.cli.main import app
 from districtlab.config import Scenario
 from districtlab.experiments import ExperimentResult, compare, cost_per_additional, run_scenarios
-from districtlab.report.analysis import ExperimentData, cost_table, difference_table, verdict
+from districtlab.experiments.analysis import ExperimentData, cost_table, difference_table, verdict
 from districtlab.report.odd import SUBMODELS
 from tests.conftest import small
 

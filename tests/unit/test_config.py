@@ -7,7 +7,7 @@ import pytest
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.io.toml import dump_scenario, load_scenario_file, parse_scenario, save_scenario
-from districtlab.presets import load_scenario, preset_text
+from districtlab.presets import load_scenario, parse_scenario_text, preset_text
 
 
 def test_toml_round_trip_is_exact(preset_name: str, tmp_path) -> None:
@@ -42,7 +42,7 @@ def test_configuration_is_frozen() -> None:
 def test_bad_values_name_the_field(edit: tuple[str, str], field: str, message: str) -> None:
     text = preset_text("castellon-ceramics").replace(*edit, 1)
     with pytest.raises(InputError) as error:
-        parse_scenario(text, source="s.toml")
+        parse_scenario_text(text, source="s.toml")
     assert str(error.value).startswith("s.toml: ")
     assert field in str(error.value)
     assert message in str(error.value)
@@ -59,7 +59,7 @@ def test_instrument_shares_must_sum_to_one() -> None:
         "training = 0.05  # ASSUMPTION\ngrants = 0.0", "training = 0.5\ngrants = 0.0", 1
     )
     with pytest.raises(InputError, match="sum to 1"):
-        parse_scenario(text)
+        parse_scenario_text(text)
 
 
 def test_unknown_technology_in_competence_is_refused() -> None:
@@ -67,7 +67,7 @@ def test_unknown_technology_in_competence_is_refused() -> None:
         "ecommerce = 0.4\n\n[rti.core_services]", "ecommerce = 0.4\nblockchain = 0.1\n\n[rti.core_services]"
     )
     with pytest.raises(InputError, match="unknown"):
-        parse_scenario(text)
+        parse_scenario_text(text)
 
 
 def test_with_firms_keeps_the_distribution() -> None:

@@ -53,7 +53,9 @@ def test_every_message_id_has_a_translation(language: str, extracted: set[str]) 
 def test_translations_keep_the_placeholders(language: str) -> None:
     for message in _catalogue(language):
         if message.id:
-            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), message.id
+            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), (
+                message.id
+            )
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib import resources
 
 import numpy as np
 import pytest
@@ -21,11 +22,10 @@ def test_three_district_presets_are_shipped() -> None:
     assert list_presets() == ("castellon-ceramics", "toy-valley", "vinalopo-footwear")
 
 
-def test_every_number_has_a_source_or_an_assumption(preset_name: str) -> None:
-    """Each numeric line carries a comment with a source key or ASSUMPTION, or sits under a table header that does."""
+def _unsourced(text: str) -> list[str]:
     header_comment = ""
     missing = []
-    for number, line in enumerate(preset_text(preset_name).splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("["):
             header_comment = line.split("#", 1)[1] if "#" in line else ""
             continue
@@ -33,7 +33,29 @@ def test_every_number_has_a_source_or_an_assumption(preset_name: str) -> None:
             comment = line.split("#", 1)[1] if "#" in line else ""
             if not (SOURCE.search(comment) or SOURCE.search(header_comment)):
                 missing.append(f"line {number}: {line.strip()}")
+    return missing
+
+
+def test_every_number_has_a_source_or_an_assumption(preset_name: str) -> None:
+    """Each numeric line carries a comment with a source key or ASSUMPTION, or sits under a table header that does."""
+    missing = _unsourced(preset_text(preset_name))
     assert not missing, "\n".join(missing)
+
+
+def test_every_number_of_the_region_has_a_source_or_an_assumption() -> None:
+    text = (
+        resources.files("districtlab.presets").joinpath("regions/valencian-community.toml").read_text("utf-8")
+    )
+    missing = _unsourced(text)
+    assert not missing, "\n".join(missing)
+
+
+def test_presets_take_behaviour_and_generic_priorities_from_their_region() -> None:
+    for name in list_presets():
+        raw = tomllib.loads(preset_text(name))
+        assert raw["region"] == "valencian-community"
+        assert "behaviour" not in raw, "behaviour is the region's, written once"
+        assert "priorities" not in raw["programmes"]["generic"], "computed at load time"
 
 
 def test_generic_priorities_are_the_mean_relevance_of_the_three_districts() -> None:

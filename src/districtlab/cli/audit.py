@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from districtlab import __version__
+from districtlab._version import __version__
 from districtlab.cli.common import check_output_folder, console, user_errors
 from districtlab.cli.progress import progress_bar
 from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import load_scenario
-from districtlab.workers import worker_pool
+from districtlab.workers import executor_for
 
 #: Paired replications per design when --replications is not given. An audit of a preset is
 #: about 78 designs, 780 runs at 10 replications. Measured on the 2-core development machine
@@ -46,7 +46,6 @@ def audit(
 ) -> None:
     """Falsification suite: factorial split, transplants, equal spend, knowledge-instrument generic,
     knock-outs and horizons, with paired 95% CIs, as tables and an offline HTML report."""
-    from contextlib import nullcontext
 
     import numpy as np
 
@@ -62,8 +61,7 @@ def audit(
         )
         root = np.random.SeedSequence(seed)
         started = datetime.now(UTC)
-        executor = worker_pool(workers) if workers > 1 else None
-        with executor if executor is not None else nullcontext(), progress_bar("auditing", 1) as update:
+        with executor_for(workers) as executor, progress_bar("auditing", 1) as update:
             result = run_audit(
                 scenario, replications=replications, rng=root, executor=executor, progress=update
             )

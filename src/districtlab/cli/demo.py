@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 from rich.table import Table
 
-from districtlab import __version__
+from districtlab._version import __version__
 from districtlab.cli.common import console
 from districtlab.cli.progress import progress_bar
 from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, summary_table
-from districtlab.presets import list_presets, load_preset
+from districtlab.presets import districts, load_preset
 from districtlab.report import write_demo_report
 from districtlab.report.demo import formatted_summary, verdict
-from districtlab.workers import worker_pool
-
-#: The presets in the order the study names the districts.
-DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
+from districtlab.workers import executor_for
 
 
 def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
@@ -36,11 +32,10 @@ def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
 
 
 def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
-    assert set(DISTRICTS) == set(list_presets())
-    scenarios = [(name, load_preset(name)) for name in DISTRICTS]
+    names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
+    scenarios = [(name, load_preset(name)) for name in names]
     total = len(scenarios) * len(PROGRAMMES) * replications
-    executor = worker_pool(workers) if workers > 1 else None
-    with executor if executor is not None else nullcontext(), progress_bar("simulating", total) as update:
+    with executor_for(workers) as executor, progress_bar("simulating", total) as update:
         comparisons = compare_programmes(
             scenarios, replications=replications, rng=seed, executor=executor, progress=update
         )
@@ -58,7 +53,7 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
             for c in comparisons
         ),
         "common_random_numbers": "yes, within each district",
-        "presets": ", ".join(DISTRICTS),
+        "presets": ", ".join(names),
     }
     path = write_demo_report(comparisons, summary, contrast, out, metadata)
     console.print(f"report: {path} (opens offline)")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Executor
-from contextlib import nullcontext
+import shutil
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,8 +15,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from districtlab import __version__
-from districtlab._rng import as_seed_sequence
+from districtlab._version import __version__
 from districtlab.cli.audit import audit as audit_command
 from districtlab.cli.common import (
     OneLineErrorsGroup,
@@ -32,15 +30,20 @@ from districtlab.cli.examples import examples as examples_command
 from districtlab.cli.experiments import register as register_experiment_commands
 from districtlab.cli.lab import lab as lab_command
 from districtlab.cli.progress import progress_bar
+from districtlab.cli.report import RUN_EXPERIMENT
 from districtlab.cli.report import report as report_command
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
+from districtlab.experiments.designs import Design
+from districtlab.experiments.plan import ExperimentPlan
+from districtlab.experiments.store import ExperimentStore, is_experiment
+from districtlab.experiments.summary import summarise
 from districtlab.io.toml import save_scenario
 from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
 from districtlab.simulation import simulate
-from districtlab.workers import worker_pool
+from districtlab.workers import executor_for
 
 app = typer.Typer(
     name="districtlab",
@@ -137,30 +140,41 @@ def _scenario_for_run(
     return scenario
 
 
+def _design_name(scenario: Scenario) -> str:
+    return scenario.programme.name
+
+
+def _store_experiment(
+    directory: Path, plan: ExperimentPlan, results: list[RunResult], *, force: bool
+) -> Path:
+    """Write the runs as an experiment directory (the store every experiment command writes)."""
+    if force and is_experiment(directory):
+        shutil.rmtree(directory)  # --force replaces what --out holds, this run's experiment included
+    with ExperimentStore.prepare(directory, plan) as store:
+        store.append([summarise(result, 0, index) for index, result in enumerate(results)])
+    return directory
+
+
 def _simulate_replication(scenario: Scenario, entropy: int, spawn_key: tuple[int, ...]) -> RunResult:
     return simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=spawn_key))
 
 
-def _executor(workers: int) -> Executor | None:
-    return worker_pool(workers) if workers > 1 else None
+def _run_replications(scenario: Scenario, plan: ExperimentPlan, workers: int) -> list[RunResult]:
+    """Every replication of the one-scenario ``plan``, each with the seed the plan's rule gives it.
 
-
-def _run_replications(
-    scenario: Scenario, replications: int, seed: int | None, workers: int
-) -> list[RunResult]:
-    """Replication r runs with SeedSequence(entropy, spawn_key=(r,)), as in run_scenarios."""
-    root = as_seed_sequence(seed)
-    entropy = root.entropy
-    assert isinstance(entropy, int)
-    keys = [(*root.spawn_key, r) for r in range(replications)]
+    The run keeps each replication's whole :class:`RunResult` (its tidy trajectories by size class
+    and role), which the experiment runner does not; the seeds are the runner's.
+    """
+    replications = plan.replications
+    entropy = plan.entropy
+    keys = [spec.spawn_key for spec in plan.runs()]
     if replications == 1:
         with progress_bar("simulating", scenario.n_steps) as update:
             return [
                 simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=keys[0]), progress=update)
             ]
-    executor = _executor(workers)
     with (
-        executor if executor is not None else nullcontext(),
+        executor_for(workers) as executor,
         progress_bar("replications", replications) as update,
     ):
         if executor is None:
@@ -254,7 +268,10 @@ def run(
     ] = None,
     out: Annotated[
         Path,
-        typer.Option(help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml."),
+        typer.Option(
+            help="Directory for results.parquet, outcomes.parquet, adoption.png, scenario.toml and "
+            "experiment/ (the runs as an experiment: `districtlab report DIR` renders it)."
+        ),
     ] = Path("districtlab-output"),
     workers: Annotated[int, typer.Option(min=1, help="Processes for replications.")] = 1,
     force: Annotated[
@@ -271,7 +288,10 @@ def run(
             f"{replications:,} replication{'s' if replications > 1 else ''} of {scenario.n_firms:,} firms "
             f"({parallel} at once, every trajectory kept)",
         )
-        results = _run_replications(scenario, replications, seed, workers)
+        plan = ExperimentPlan.create(
+            Design.of({_design_name(scenario): scenario}), replications=replications, rng=seed
+        )
+        results = _run_replications(scenario, plan, workers)
         console.print(_summary_table(scenario, results))
         metadata = {
             "districtlab_version": __version__,
@@ -282,10 +302,11 @@ def run(
             "seed_entropy": results[0].seed.entropy,
             "spawn_keys": [list(r.seed.spawn_key) for r in results],
         }
-        from districtlab.io.results import write_run_outputs  # matplotlib: imported when needed
+        from districtlab.report.run import write_run_outputs  # matplotlib: imported when needed
 
         written = write_run_outputs(results, out, metadata)
         save_scenario(scenario, out / "scenario.toml")
+        written.append(_store_experiment(out / RUN_EXPERIMENT, plan, results, force=force))
         console.print(
             f"seed {results[0].seed.entropy}; wrote {', '.join(str(p) for p in [*written, out / 'scenario.toml'])}"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.progress import (
     BarColumn,
@@ -35,5 +36,36 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int, int], 
 
         def update(done: int, new_total: int) -> None:
             bar.update(task, completed=done, total=new_total, visible=bar.get_time() - started > 1.0)
+
+        yield update
+
+
+@contextmanager
+def runs_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """``update(done, total)`` for a bar with runs done and time left.
+
+    Runs already in the store (when resuming) start the bar without counting
+    toward its speed, so the time left is estimated from this session's runs.
+    """
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs done"),
+        TimeElapsedColumn(),
+        TextColumn("elapsed,"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+    )
+    with Progress(*columns, console=error_console, transient=True, refresh_per_second=8) as bar:
+        task: list[Any] = []
+        started = bar.get_time()
+
+        def update(done: int, total: int) -> None:
+            visible = bar.get_time() - started > 1.0
+            if not task:
+                task.append(bar.add_task(description, total=total, completed=done, visible=visible))
+            else:
+                bar.update(task[0], completed=done, total=total, visible=visible)
 
         yield update

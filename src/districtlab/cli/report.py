@@ -9,6 +9,9 @@ import typer
 
 from districtlab.cli.common import check_output_folder, console, user_errors
 
+#: The experiment folder inside a `districtlab run --out DIR` folder.
+RUN_EXPERIMENT = "experiment"
+
 #: Designs taken as the counterfactual when no --baseline is given, in this order.
 BASELINES = ("no programme", "none")
 
@@ -17,7 +20,8 @@ def report(
     experiment_dir: Annotated[
         Path,
         typer.Argument(
-            help="An experiment directory (from `districtlab sweep`, `compare`, or the lab's Export)."
+            help="An experiment directory (from `districtlab sweep`, `compare`, or the lab's Export), "
+            "or the --out folder of `districtlab run`."
         ),
     ],
     out: Annotated[
@@ -35,14 +39,17 @@ def report(
     ] = False,
 ) -> None:
     """Render an experiment as a self-contained HTML report, with its figures as PNG and PDF."""
-    from districtlab import __version__
+    from districtlab._version import __version__
     from districtlab.errors import InputError
     from districtlab.experiments import ExperimentResult
-    from districtlab.experiments.store import read_metadata
-    from districtlab.report.analysis import ExperimentData
+    from districtlab.experiments.analysis import ExperimentData
+    from districtlab.experiments.store import is_experiment, read_metadata
     from districtlab.report.experiment import write_report
 
     with user_errors(str(experiment_dir)):
+        target = out if out is not None else experiment_dir / "report"
+        if not is_experiment(experiment_dir) and is_experiment(experiment_dir / RUN_EXPERIMENT):
+            experiment_dir = experiment_dir / RUN_EXPERIMENT  # the folder `districtlab run` wrote
         result = ExperimentResult.load(experiment_dir)
         if not result.complete:
             raise InputError(
@@ -56,7 +63,6 @@ def report(
             )
         chosen = baseline or next((name for name in BASELINES if name in result.names), None)
         metadata = read_metadata(experiment_dir)
-        target = out if out is not None else experiment_dir / "report"
         check_output_folder(target, force=force)
         written = write_report(
             ExperimentData.of(result),

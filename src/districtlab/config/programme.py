@@ -8,9 +8,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from districtlab.config.base import ConfigModel, SizeClassShares
+from districtlab.config.instruments import INSTRUMENT_CATALOGUE
 
-#: Instruments a programme can buy, in the order they are delivered within a month.
-INSTRUMENTS: tuple[str, ...] = ("events", "diagnostics", "demonstrator", "projects", "training", "grants")
+#: Instruments a programme can buy, in the order they are delivered within a month (from the catalogue).
+INSTRUMENTS: tuple[str, ...] = tuple(instrument.name for instrument in INSTRUMENT_CATALOGUE)
 #: How firms are chosen for an instrument.
 TARGETING_RULES: tuple[str, ...] = ("open_call", "smes_first", "leading_firms_first", "rti_network")
 

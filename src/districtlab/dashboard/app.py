@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from districtlab import __version__
+from districtlab._version import __version__
 from districtlab.dashboard import state
 from districtlab.i18n import LANGUAGES, starting_language
 from districtlab.i18n.translate import gettext_for

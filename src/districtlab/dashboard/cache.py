@@ -23,10 +23,9 @@ from districtlab.errors import InputError
 from districtlab.evidence import read_qda
 from districtlab.evidence.project import QdaProject
 from districtlab.experiments import ExperimentResult, ExperimentStore, RunSummary
-from districtlab.io.toml import parse_scenario
+from districtlab.experiments.analysis import ExperimentData
 from districtlab.networks import network_of, network_sample
-from districtlab.presets import load_preset
-from districtlab.report.analysis import ExperimentData
+from districtlab.presets import load_preset, parse_scenario_text
 from districtlab.report.experiment import render_report
 
 #: Runs kept: a workshop comparing a few designs with up to 100 replications each.
@@ -45,7 +44,7 @@ def uploaded_scenario(data: bytes, filename: str) -> Scenario:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("not a UTF-8 text file", path=filename) from None
-    return parse_scenario(text, source=filename)
+    return parse_scenario_text(text, source=filename)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_RUNS)
@@ -63,7 +62,7 @@ def network_sample_of(scenario_json: str, seed: int, firms: int) -> nx.DiGraph:
 @st.cache_data(show_spinner=False, max_entries=4)
 def report_html(comparison_key: str, _data: ExperimentData, title: str, baseline: str) -> str:
     """The report of the comparison ``comparison_key`` (``_data`` is its content, not hashed)."""
-    from districtlab import __version__
+    from districtlab._version import __version__
 
     metadata = {"districtlab_version": __version__, "source": "districtlab lab (Compare page)"}
     return render_report(_data, title=title, baseline=baseline, metadata=metadata)

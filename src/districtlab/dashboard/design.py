@@ -14,17 +14,9 @@ import pandas as pd
 from pydantic import ValidationError
 
 from districtlab.config import INSTRUMENTS, Programme, Scenario
+from districtlab.config.instruments import INSTRUMENT_LABELS
 from districtlab.errors import InputError, from_validation_error
 from districtlab.i18n.translate import N_
-
-INSTRUMENT_LABELS = {  # English message ids; the lab translates them
-    "events": N_("awareness events"),
-    "diagnostics": N_("firm diagnostics"),
-    "demonstrator": N_("demonstrators"),
-    "projects": N_("collaborative projects"),
-    "training": N_("training"),
-    "grants": N_("adoption grants"),
-}
 
 
 @dataclass(frozen=True)

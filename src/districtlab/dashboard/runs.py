@@ -13,10 +13,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 
-import numpy as np
-
 from districtlab.config import Scenario
 from districtlab.experiments import Design, ExperimentPlan, ExperimentResult, RunSummary
+from districtlab.experiments.plan import run_seed
 from districtlab.experiments.summary import summarise
 from districtlab.simulation import simulate
 
@@ -29,7 +28,7 @@ Progress = Callable[[int, int, str], None]
 def run_replication(scenario_json: str, seed: int, replication: int) -> RunSummary:
     """Replication ``replication`` of the scenario in ``scenario_json``, as run_scenarios seeds it."""
     scenario = Scenario.model_validate_json(scenario_json)
-    result = simulate(scenario, rng=np.random.SeedSequence(seed, spawn_key=(replication,)))
+    result = simulate(scenario, rng=run_seed(seed, replication))
     return summarise(result, 0, replication)
 
 

@@ -18,7 +18,7 @@ from districtlab.dashboard.sessions import SessionStore
 from districtlab.errors import InputError
 from districtlab.experiments import ExperimentResult
 from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from districtlab.presets import list_presets
+from districtlab.presets import districts
 
 #: Widget keys of the sidebar.
 DISTRICT = "district"
@@ -44,8 +44,6 @@ DEFAULT_WORKSHOP = "workshop"
 BASELINE = "no programme"
 #: Finished comparisons kept in a session (each is a few MB at most).
 MAX_COMPARISONS = 12
-#: The presets in the order the study names the districts.
-DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
 
 
 def district_options() -> dict[str, Scenario]:
@@ -55,8 +53,7 @@ def district_options() -> dict[str, Scenario]:
     function), so that the choice reads the same in the page, in the session
     and in tests.
     """
-    names = [name for name in DISTRICTS if name in list_presets()]
-    names += [name for name in list_presets() if name not in names]
+    names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     options = {cache.preset(name).district: cache.preset(name) for name in names}
     uploaded: Scenario | None = st.session_state.get(UPLOADED)
     if uploaded is not None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import annotated_types
 import streamlit as st
 from pydantic import BaseModel
 
+from districtlab.config.reflect import field_constraints
 from districtlab.i18n.numbers import Kind, NumberEntryError, Unit, format_amount, in_words, parse_amount
 from districtlab.i18n.translate import gettext_for
 
@@ -37,20 +37,9 @@ def field_bounds(model: type[BaseModel], name: str, *, step: float = 1.0) -> Bou
     >>> field_bounds(CoDesign, "budget_share", step=0.01)
     Bounds(low=0.0, high=0.99, help='share of the budget the co-design consumes')
     """
-    field = model.model_fields[name]
-    low, high = -math.inf, math.inf
-    for item in field.metadata:
-        if not isinstance(item, annotated_types.BaseMetadata):
-            continue
-        if getattr(item, "ge", None) is not None:
-            low = max(low, float(item.ge))  # type: ignore[attr-defined]
-        if getattr(item, "gt", None) is not None:
-            low = max(low, float(item.gt) + step)  # type: ignore[attr-defined]
-        if getattr(item, "le", None) is not None:
-            high = min(high, float(item.le))  # type: ignore[attr-defined]
-        if getattr(item, "lt", None) is not None:
-            high = min(high, round(float(item.lt) - step, 12))  # type: ignore[attr-defined]
-    return Bounds(low=low, high=high, help=field.description or "")
+    found = field_constraints(model, name)
+    low, high = found.closed_interval(step)
+    return Bounds(low=low, high=high, help=found.description)
 
 
 def number_field(

@@ -515,7 +515,7 @@ def mechanism_switches(scenario: Scenario) -> list[Knockout]:
       (``behaviour.demonstration_risk_reduction``);
     * each instrument of the place-based programme (its budget share spread over the others).
     """
-    from districtlab import config
+    import districtlab.config as config
 
     knockouts: list[Knockout] = []
     district = getattr(scenario, "mechanisms", None)

@@ -37,6 +37,7 @@ from districtlab.experiments.parameters import (
     scenario_changes,
     scenario_with,
 )
+from districtlab.io.values import python_value
 
 #: How a design was made (recorded with the results).
 METHODS = ("scenarios", "factorial", "latin-hypercube", "sobol", "table", "morris", "saltelli")
@@ -84,7 +85,7 @@ class Design(Sequence[Scenario]):
             raise InputError("the design has no point")
         self.base = base
         self.points: tuple[dict[str, Any], ...] = tuple(
-            {k: _python(v) for k, v in point.items()} for point in points
+            {k: python_value(v) for k, v in point.items()} for point in points
         )
         self.names: tuple[str, ...] = tuple(names) if names is not None else _point_names(len(self.points))
         if len(self.names) != len(self.points):
@@ -167,12 +168,10 @@ def _from_table(
     sampler: Mapping[str, Any] | None = None,
 ) -> Design:
     table = table.reset_index(drop=True)
-    points = [{key: _python(value) for key, value in row.items()} for row in table.to_dict(orient="records")]
+    points = [
+        {key: python_value(value) for key, value in row.items()} for row in table.to_dict(orient="records")
+    ]
     return Design(base, points, method=method, table=table, seed=seed, sampler=sampler)
-
-
-def _python(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # -- constructors --------------------------------------------------------------------------
@@ -197,7 +196,7 @@ def full_factorial(base: Scenario, levels: Mapping[str, Sequence[Any]]) -> Desig
         if len(set(map(repr, values))) != len(values):
             raise InputError("a level is listed twice", field=key)
         for value in values:
-            check_value(base, key, _python(value))
+            check_value(base, key, python_value(value))
     rows = list(itertools.product(*levels.values()))
     table = pd.DataFrame(rows, columns=list(levels))
     return _from_table(base, table, "factorial")
@@ -214,7 +213,7 @@ def design_from_table(base: Scenario, table: pd.DataFrame) -> Design:
             row = int(np.flatnonzero(table[key].isna().to_numpy())[0])
             raise InputError(f"row {row} has no value", field=key)
         for value in table[key].drop_duplicates():
-            check_value(base, key, _python(value))
+            check_value(base, key, python_value(value))
     return _from_table(base, table, "table")
 
 

@@ -44,7 +44,9 @@ from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.parameters import check_range, check_value, scenario_with
+from districtlab.experiments.plan import run_seed
 from districtlab.experiments.summary import check_outcomes
+from districtlab.io.values import python_value
 from districtlab.simulation import simulate
 
 DEFAULT_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
@@ -107,15 +109,11 @@ class EmaFunction:
         unknown = set(values) - self.paths.keys()
         if unknown:
             raise TypeError(f"unexpected parameters {sorted(unknown)}")
-        changes = {self.paths[name]: _python(value) for name, value in values.items()}
+        changes = {self.paths[name]: python_value(value) for name, value in values.items()}
         scenario = scenario_with(self.base, changes, label="EMA experiment")
-        seed = np.random.SeedSequence(self.entropy, spawn_key=(*self.spawn_key, int(replication)))
+        seed = run_seed(self.entropy, int(replication), spawn_key=self.spawn_key)
         results = simulate(scenario, rng=seed).outcomes()
         return {name: results[outcome] for name, outcome in self.outcomes.items()}
-
-
-def _python(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _parameter(ema: ModuleType, scenario: Scenario, key: str, spec: ParameterSpec) -> Any:
@@ -133,7 +131,7 @@ def _parameter(ema: ModuleType, scenario: Scenario, key: str, spec: ParameterSpe
     if not values:
         raise InputError("no value to choose from", field=key)
     for value in values:
-        check_value(scenario, key, _python(value))
+        check_value(scenario, key, python_value(value))
     return ema.CategoricalParameter(name, values)
 
 

@@ -33,11 +33,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from districtlab.config import Scenario
+from districtlab.config.reflect import constraints
 from districtlab.errors import InputError
 
 #: Prefix of a parameter key that multiplies the values its path names.
@@ -129,25 +129,9 @@ def _leaf_bounds(annotation: Any, field: FieldInfo | None) -> Bounds:
     if annotation is str:
         return Bounds(kind="str")
     kind: Kind = "int" if annotation is int else "float"
-    low: float | None = None
-    high: float | None = None
-    low_inclusive = high_inclusive = True
-    for item in field.metadata if field is not None else ():
-        if not isinstance(item, annotated_types.BaseMetadata):
-            continue
-        for attribute, is_low, inclusive in (
-            ("ge", True, True),
-            ("gt", True, False),
-            ("le", False, True),
-            ("lt", False, False),
-        ):
-            bound = getattr(item, attribute, None)
-            if bound is None:
-                continue
-            if is_low:
-                low, low_inclusive = float(bound), inclusive
-            else:
-                high, high_inclusive = float(bound), inclusive
+    found = constraints(field)
+    low, low_inclusive = found.low if found.low is not None else (None, True)
+    high, high_inclusive = found.high if found.high is not None else (None, True)
     return Bounds(kind=kind, low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,28 @@ import numpy as np
 
 from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.experiments.designs import Design
+
+
+def run_spawn_key(
+    spawn_key: Sequence[int], scenario: int, replication: int, *, common_random_numbers: bool = True
+) -> tuple[int, ...]:
+    """The spawn key of run (``scenario``, ``replication``) under a root with ``spawn_key``: the rule above."""
+    if common_random_numbers:
+        return (*spawn_key, replication)
+    return (*spawn_key, scenario, replication)
+
+
+def run_seed(
+    entropy: int,
+    replication: int,
+    *,
+    spawn_key: Sequence[int] = (),
+    scenario: int = 0,
+    common_random_numbers: bool = True,
+) -> np.random.SeedSequence:
+    """The seed of one run, by the one rule every front end follows (see the module docstring)."""
+    key = run_spawn_key(spawn_key, scenario, replication, common_random_numbers=common_random_numbers)
+    return np.random.SeedSequence(entropy, spawn_key=key)
 
 
 @dataclass(frozen=True)
@@ -70,9 +92,9 @@ class ExperimentPlan:
         return len(self.design) * self.replications
 
     def run_spawn_key(self, scenario: int, replication: int) -> tuple[int, ...]:
-        if self.common_random_numbers:
-            return (*self.spawn_key, replication)
-        return (*self.spawn_key, scenario, replication)
+        return run_spawn_key(
+            self.spawn_key, scenario, replication, common_random_numbers=self.common_random_numbers
+        )
 
     def seed_sequence(self, scenario: int, replication: int) -> np.random.SeedSequence:
         """The seed of one run."""
@@ -124,4 +146,4 @@ class ExperimentPlan:
         return "the scenario names differ"
 
 
-__all__ = ["ExperimentPlan", "RunSpec"]
+__all__ = ["ExperimentPlan", "RunSpec", "run_seed", "run_spawn_key"]

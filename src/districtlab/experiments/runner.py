@@ -34,12 +34,13 @@ from districtlab.experiments.plan import ExperimentPlan, RunSpec
 from districtlab.experiments.store import (
     ID_COLUMNS,
     ExperimentStore,
+    RunStore,
     empty_runs_frame,
     empty_series_frame,
     is_experiment,
-    read_metadata,
     runs_table,
     series_table,
+    stored_seed,
 )
 from districtlab.experiments.summary import ADOPTION_SHARE, SERIES, RunSummary, summarise
 from districtlab.simulation import simulate
@@ -150,6 +151,65 @@ def _execute(tasks: Iterator[BatchTask], executor: Executor, window: int) -> Ite
 # -- results -------------------------------------------------------------------------------
 
 
+class MemoryStore:
+    """The runs of an experiment held in memory: the :class:`RunStore` of results without a directory."""
+
+    def __init__(self, plan: ExperimentPlan, summaries: Sequence[RunSummary] = ()) -> None:
+        self.plan = plan
+        self._summaries: list[RunSummary] = list(summaries)
+
+    def completed(self) -> set[tuple[int, int]]:
+        return {(run.scenario, run.replication) for run in self._summaries}
+
+    def append(self, summaries: Sequence[RunSummary]) -> None:
+        self._summaries.extend(summaries)
+
+    def runs(self) -> tuple[RunSummary, ...]:
+        return tuple(sorted(self._summaries, key=lambda run: (run.scenario, run.replication)))
+
+    def outcomes(self) -> pd.DataFrame:
+        names = self.plan.design.names
+        frame = runs_table(self._summaries, names).to_pandas() if self._summaries else empty_runs_frame()
+        return frame.sort_values(["scenario_index", "replication"], ignore_index=True)
+
+    def series(self, names: Sequence[str] | None = None) -> pd.DataFrame:
+        frame = series_table(self._summaries).to_pandas() if self._summaries else empty_series_frame()
+        frame["series"] = frame["series"].astype(str)
+        if names is not None:
+            frame = frame[frame["series"].isin(list(names))]
+        return frame.sort_values(["scenario_index", "replication", "series", "step"], ignore_index=True)
+
+    def series_values(self, name: str) -> NDArray[np.float64]:
+        known = set(self._summaries[0].series) if self._summaries else set(SERIES)
+        if name not in known:
+            raise KeyError(f"unknown series {name!r}; known: {', '.join(sorted(known))}")
+        steps = max(len(run.series[name]) for run in self._summaries)
+        values = np.full((len(self.plan.design), self.plan.replications, steps), np.nan)
+        for run in self._summaries:
+            values[run.scenario, run.replication, : len(run.series[name])] = run.series[name]
+        return values
+
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> pd.DataFrame:
+        import duckdb  # imported when a query is made: `import districtlab` stays light
+
+        names = self.plan.design.names
+        connection = duckdb.connect()
+        try:
+            connection.register("runs", self.outcomes())
+            connection.register("series", self.series())
+            connection.register(
+                "scenarios", pd.DataFrame({"scenario_index": range(len(names)), "scenario": list(names)})
+            )
+            design = self.plan.design.to_frame()
+            design.insert(0, "scenario_index", range(len(names)))
+            connection.register("design", design)
+            return connection.execute(sql, list(parameters or [])).df()
+        except duckdb.Error as error:
+            raise InputError(f"query failed: {str(error).splitlines()[0]}") from None
+        finally:
+            connection.close()
+
+
 @dataclass(frozen=True)
 class ExperimentResult:
     """The runs of an experiment, in (scenario, replication) order, and how they were seeded.
@@ -182,7 +242,7 @@ class ExperimentResult:
     common_random_numbers: bool
     spawn_key: tuple[int, ...] = ()
     path: Path | None = None
-    _summaries: tuple[RunSummary, ...] | None = field(default=None, repr=False)
+    _store: RunStore | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path) -> ExperimentResult:
@@ -201,13 +261,13 @@ class ExperimentResult:
         given = {(run.scenario, run.replication): run.spawn_key for run in runs}
         if len(given) != len(runs) or given != expected:
             raise ValueError("the runs are not exactly the plan's runs (each once, with the plan's seeds)")
-        ordered = sorted(runs, key=lambda run: (run.scenario, run.replication))
-        return cls._of(plan, summaries=ordered)
+        return cls._of(plan, store=MemoryStore(plan, runs))
 
     @classmethod
     def _of(
-        cls, plan: ExperimentPlan, *, path: Path | None = None, summaries: Sequence[RunSummary] | None = None
+        cls, plan: ExperimentPlan, *, path: Path | None = None, store: RunStore | None = None
     ) -> ExperimentResult:
+        """Results read through ``store`` (a directory ``path`` is opened to read when no store is given)."""
         return cls(
             names=plan.design.names,
             scenarios=plan.design,
@@ -216,7 +276,7 @@ class ExperimentResult:
             common_random_numbers=plan.common_random_numbers,
             spawn_key=plan.spawn_key,
             path=path,
-            _summaries=None if summaries is None else tuple(summaries),
+            _store=store,
         )
 
     @property
@@ -226,21 +286,18 @@ class ExperimentResult:
         )
 
     @cached_property
-    def store(self) -> ExperimentStore:
-        """The experiment directory, opened to read (results held in memory have none)."""
+    def store(self) -> RunStore:
+        """Where the runs are read from: the experiment directory (opened to read) or memory."""
+        if self._store is not None:
+            return self._store
         if self.path is None:
-            raise ValueError("these results are held in memory; run with store= to keep them in a directory")
+            raise ValueError("these results hold no runs")
         return ExperimentStore.open(self.path)
 
     # -- outcomes ------------------------------------------------------------------------
 
     @cached_property
     def _outcomes(self) -> pd.DataFrame:
-        if self._summaries is not None:
-            frame = (
-                runs_table(self._summaries, self.names).to_pandas() if self._summaries else empty_runs_frame()
-            )
-            return frame.sort_values(["scenario_index", "replication"], ignore_index=True)
         return self.store.outcomes()
 
     def outcomes(self, *, design: bool = False) -> pd.DataFrame:
@@ -269,14 +326,7 @@ class ExperimentResult:
 
     def series_frame(self, names: Sequence[str] | None = None) -> pd.DataFrame:
         """Tidy per-step series: scenario, scenario_index, replication, series, step, value."""
-        if self._summaries is not None:
-            frame = series_table(self._summaries).to_pandas() if self._summaries else empty_series_frame()
-            frame["series"] = frame["series"].astype(str)
-            if names is not None:
-                frame = frame[frame["series"].isin(list(names))]
-            frame = frame.sort_values(["scenario_index", "replication", "series", "step"], ignore_index=True)
-        else:
-            frame = self.store.series(names)
+        frame = self.store.series(names)
         frame.insert(0, "scenario", np.asarray(self.names, dtype=object)[frame["scenario_index"].to_numpy()])
         return frame
 
@@ -286,24 +336,7 @@ class ExperimentResult:
         ``name`` is one of ``SERIES`` or ``adoption_share.<technology>``. Missing
         runs (of an unfinished experiment) and steps beyond a scenario's horizon are NaN.
         """
-        if self._summaries is not None:
-            known = set(self._summaries[0].series) if self._summaries else set(SERIES)
-            if name not in known:
-                raise KeyError(f"unknown series {name!r}; known: {', '.join(sorted(known))}")
-            steps = max(len(run.series[name]) for run in self._summaries)
-            values = np.full((len(self.names), self.replications, steps), np.nan)
-            for run in self._summaries:
-                values[run.scenario, run.replication, : len(run.series[name])] = run.series[name]
-            return values
-        frame = self.store.series([name])
-        if frame.empty:
-            raise KeyError(f"unknown series {name!r} (or no run stored yet)")
-        steps = int(frame["step"].max()) + 1
-        values = np.full((len(self.names), self.replications, steps), np.nan)
-        values[
-            frame["scenario_index"].to_numpy(), frame["replication"].to_numpy(), frame["step"].to_numpy()
-        ] = frame["value"].to_numpy()
-        return values
+        return self.store.series_values(name)
 
     def adoption_share(self) -> NDArray[np.float64]:
         """scenarios x replications x steps x technologies (the technologies of the first scenario)."""
@@ -313,32 +346,7 @@ class ExperimentResult:
     @property
     def runs(self) -> tuple[RunSummary, ...]:
         """Every run's summary in (scenario, replication) order (read whole from a store: large)."""
-        if self._summaries is not None:
-            return tuple(sorted(self._summaries, key=lambda run: (run.scenario, run.replication)))
-        outcomes = self._outcomes
-        series = self.series_frame()
-        grouped = dict(list(series.groupby(["scenario_index", "replication"], sort=False)))
-        summaries = []
-        for row in outcomes.to_dict(orient="records"):
-            key = (int(row["scenario_index"]), int(row["replication"]))
-            group = grouped[key]
-            by_name = {
-                name: part.sort_values("step")["value"].to_numpy()
-                for name, part in group.groupby("series", sort=False)
-            }
-            values = {c: float(v) for c, v in row.items() if c not in ID_COLUMNS}
-            technologies = tuple(n[len(ADOPTION_SHARE) :] for n in by_name if n.startswith(ADOPTION_SHARE))
-            summaries.append(
-                RunSummary(
-                    scenario=key[0],
-                    replication=key[1],
-                    spawn_key=tuple(int(k) for k in str(row["spawn_key"]).split("/") if k),
-                    outcomes=values,
-                    series=by_name,
-                    technologies=technologies,
-                )
-            )
-        return tuple(summaries)
+        return self.store.runs()
 
     # -- SQL -----------------------------------------------------------------------------
 
@@ -349,26 +357,7 @@ class ExperimentResult:
         --------
         >>> result.query('SELECT scenario, avg(new_adopters) AS adopters FROM runs GROUP BY scenario')  # doctest: +SKIP
         """
-        if self._summaries is None:
-            return self.store.query(sql, parameters)
-        import duckdb  # imported when a query is made: `import districtlab` stays light
-
-        connection = duckdb.connect()
-        try:
-            connection.register("runs", self.outcomes())
-            connection.register("series", self.series_frame().drop(columns="scenario"))
-            connection.register(
-                "scenarios",
-                pd.DataFrame({"scenario_index": range(len(self.names)), "scenario": list(self.names)}),
-            )
-            design = self.scenarios.to_frame()
-            design.insert(0, "scenario_index", range(len(self.names)))
-            connection.register("design", design)
-            return connection.execute(sql, list(parameters or [])).df()
-        except duckdb.Error as error:
-            raise InputError(f"query failed: {str(error).splitlines()[0]}") from None
-        finally:
-            connection.close()
+        return self.store.query(sql, parameters)
 
     # -- notebook display (districtlab.notebook) -----------------------------------------
 
@@ -455,21 +444,23 @@ def run_scenarios(
     design = Design.of(scenarios)
     directory = None if store is None else Path(store)
     if directory is not None and rng is None and is_experiment(directory):
-        seed = read_metadata(directory)["seed"]
-        rng = np.random.SeedSequence(int(seed["entropy"]), spawn_key=tuple(seed["spawn_key"]))
+        rng = stored_seed(directory)
     plan = ExperimentPlan.create(
         design, replications=replications, rng=rng, common_random_numbers=common_random_numbers
     )
-    opening = ExperimentStore.prepare(directory, plan) if directory is not None else contextlib.nullcontext()
+    memory = MemoryStore(plan) if directory is None else None
+    opening = (
+        ExperimentStore.prepare(directory, plan) if directory is not None else contextlib.nullcontext(memory)
+    )
     with opening as opened:
-        done = opened.completed() if opened is not None else set()
+        assert opened is not None
+        done = opened.completed()
         pending = (spec for spec in plan.runs() if (spec.scenario, spec.replication) not in done)
         workers = parallelism(executor)
         size = batch_size or (
             MAX_BATCH if executor is None else default_batch_size(plan.total - len(done), workers)
         )
         tasks = _batches(pending, size, design, plan.entropy)
-        kept: list[RunSummary] = []
         finished = len(done)
 
         def ran_one() -> None:
@@ -485,23 +476,21 @@ def run_scenarios(
         else:
             results = _execute(tasks, executor, BATCHES_IN_FLIGHT_PER_WORKER * workers)
         for summaries in results:
-            if opened is not None:
-                opened.append(summaries)  # memory stays flat: the batch is on disk, not kept here
-            else:
-                kept.extend(summaries)
+            opened.append(summaries)  # a directory keeps memory flat: the batch is on disk, not here
             if executor is not None:
                 finished += len(summaries)
                 if progress is not None:
                     progress(finished, plan.total)
     if directory is not None:
         return ExperimentResult._of(plan, path=directory)
-    return ExperimentResult._of(plan, summaries=kept)
+    return ExperimentResult._of(plan, store=memory)
 
 
 __all__ = [
     "MAX_BATCH",
     "BatchTask",
     "ExperimentResult",
+    "MemoryStore",
     "Progress",
     "default_batch_size",
     "parallelism",

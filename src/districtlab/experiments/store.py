@@ -41,20 +41,22 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from numpy.typing import NDArray
 
 from districtlab._rng import SeedRecord
 from districtlab.errors import InputError
 from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan
-from districtlab.experiments.summary import RunSummary
+from districtlab.experiments.summary import ADOPTION_SHARE, RunSummary
 from districtlab.io.files import write_atomically
 from districtlab.io.toml import dump_scenario, parse_scenario
+from districtlab.io.values import python_value
 
 if TYPE_CHECKING:
     import duckdb
@@ -82,7 +84,7 @@ _METADATA_TEMPORARY = re.compile(r"^\.experiment\.json\..*\.tmp$")
 
 
 def _version() -> str:
-    from districtlab import __version__
+    from districtlab._version import __version__
 
     return __version__
 
@@ -180,7 +182,7 @@ def plan_metadata(plan: ExperimentPlan) -> dict[str, Any]:
             "parameters": None if table is None else [str(c) for c in table.columns],
             "rows": None
             if table is None
-            else [[_python(v) for v in row] for row in table.itertuples(index=False)],
+            else [[python_value(v) for v in row] for row in table.itertuples(index=False)],
         },
         "base_scenario": dump_scenario(design.base),
         "scenarios": [{"name": n, "changes": p} for n, p in zip(design.names, design.points, strict=True)],
@@ -260,12 +262,40 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
+def stored_seed(directory: str | Path) -> np.random.SeedSequence:
+    """The root seed of the experiment stored in ``directory`` (checked as the store checks it).
+
+    Resuming without a seed continues with this one; :func:`run_scenarios` and the CLI both read it here.
+    """
+    directory = Path(directory)
+    stored = plan_from_metadata(read_metadata(directory), str(directory / METADATA))
+    return np.random.SeedSequence(stored.entropy, spawn_key=stored.spawn_key)
+
+
 def is_experiment(directory: str | Path) -> bool:
     """Whether ``directory`` holds an experiment's metadata (valid or not)."""
     return (Path(directory) / METADATA).exists()
 
 
 # -- the store -----------------------------------------------------------------------------
+
+
+class RunStore(Protocol):
+    """Where an experiment's runs go and are read from: in memory, or an experiment directory.
+
+    :func:`~districtlab.experiments.run_scenarios` appends to it and skips what it has completed;
+    :class:`~districtlab.experiments.ExperimentResult` reads only through it.
+    """
+
+    plan: ExperimentPlan
+
+    def completed(self) -> set[tuple[int, int]]: ...
+    def append(self, summaries: Sequence[RunSummary]) -> object: ...
+    def runs(self) -> tuple[RunSummary, ...]: ...
+    def outcomes(self) -> pd.DataFrame: ...
+    def series(self, names: Sequence[str] | None = None) -> pd.DataFrame: ...
+    def series_values(self, name: str) -> NDArray[np.float64]: ...
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> pd.DataFrame: ...
 
 
 class ExperimentStore:
@@ -471,6 +501,45 @@ class ExperimentStore:
             parameters,
         )
 
+    def series_values(self, name: str) -> NDArray[np.float64]:
+        """scenarios x replications x steps array of one series (NaN where a run or a step is missing)."""
+        frame = self.series([name])
+        if frame.empty:
+            raise KeyError(f"unknown series {name!r} (or no run stored yet)")
+        steps = int(frame["step"].max()) + 1
+        values = np.full((len(self.plan.design), self.plan.replications, steps), np.nan)
+        values[
+            frame["scenario_index"].to_numpy(), frame["replication"].to_numpy(), frame["step"].to_numpy()
+        ] = frame["value"].to_numpy()
+        return values
+
+    def runs(self) -> tuple[RunSummary, ...]:
+        """Every stored run's summary in (scenario, replication) order (read whole: large)."""
+        outcomes = self.outcomes()
+        series = self.series()
+        grouped = dict(list(series.groupby(["scenario_index", "replication"], sort=False)))
+        summaries = []
+        for row in outcomes.to_dict(orient="records"):
+            key = (int(row["scenario_index"]), int(row["replication"]))
+            group = grouped[key]
+            by_name = {
+                name: part.sort_values("step")["value"].to_numpy()
+                for name, part in group.groupby("series", sort=False)
+            }
+            values = {c: float(v) for c, v in row.items() if c not in ID_COLUMNS}
+            technologies = tuple(n[len(ADOPTION_SHARE) :] for n in by_name if n.startswith(ADOPTION_SHARE))
+            summaries.append(
+                RunSummary(
+                    scenario=key[0],
+                    replication=key[1],
+                    spawn_key=tuple(int(k) for k in str(row["spawn_key"]).split("/") if k),
+                    outcomes=values,
+                    series=by_name,
+                    technologies=technologies,
+                )
+            )
+        return tuple(summaries)
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection with the views ``runs``, ``series``, ``scenarios`` and ``design``."""
@@ -549,10 +618,6 @@ def _is_empty(directory: Path) -> bool:
         or (entry.name in (RUNS, SERIES) and entry.is_dir() and not any(entry.iterdir()))
         for entry in directory.iterdir()
     )
-
-
-def _python(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _part_number(path: Path) -> int:

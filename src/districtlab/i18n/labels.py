@@ -29,6 +29,13 @@ LABELS: dict[str, str] = {
     "lead_firm": N_("Lead firms"),
     "supplier_buyer": N_("Suppliers and buyers"),
     "peer": N_("Peer firms"),
+    # instruments (config/instruments.py labels them in English; these are the same ids, translated)
+    "events": N_("awareness events"),
+    "diagnostics": N_("firm diagnostics"),
+    "demonstrator": N_("demonstrators"),
+    "projects": N_("collaborative projects"),
+    "training": N_("training"),
+    "grants": N_("adoption grants"),
     # actors
     "tech_supplier": N_("Technology suppliers"),
     # sensitivity indices (SALib's Morris method)

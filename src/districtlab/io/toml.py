@@ -24,15 +24,17 @@ from districtlab.io.files import write_atomically
 
 def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
     """Parse TOML text into a validated Scenario; errors are :class:`InputError`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"malformed TOML: {error}", path=source) from None
-    return scenario_from_dict(data, source=source)
+    return scenario_from_dict(read_toml(text, source=source), source=source)
 
 
 def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scenario:
     """Validate a scenario read from a file: strict types (no ``true`` or ``"120"`` for a number), finite numbers."""
+    if "region" in data:  # composition with a region's shared values is the presets' job
+        raise InputError(
+            "names a region: load it with districtlab.presets (load_scenario or parse_scenario_text)",
+            path=source,
+            field="region",
+        )
     problem = strict_type_problem(Scenario, data)
     if problem is not None:
         raise InputError(problem[1], path=source, field=problem[0])
@@ -42,18 +44,30 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Scena
         raise from_validation_error(error, source) from None
 
 
-def load_scenario_file(path: str | Path) -> Scenario:
-    """Load a scenario TOML file."""
+def read_scenario_text(path: str | Path) -> str:
+    """The text of a scenario TOML file; :class:`InputError` when it cannot be read as one."""
     path = Path(path)
     if not path.exists():
         raise InputError("no such file", path=path)
     if path.is_dir():
         raise InputError("is a directory, not a scenario file", path=path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError("not a UTF-8 text file", path=path) from None
-    return parse_scenario(text, source=str(path))
+
+
+def read_toml(text: str, *, source: str) -> dict[str, Any]:
+    """Parse TOML text; :class:`InputError` naming ``source`` when it is malformed."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"malformed TOML: {error}", path=source) from None
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Load a complete scenario TOML file (one that names no region: see :mod:`districtlab.presets`)."""
+    return parse_scenario(read_scenario_text(path), source=str(path))
 
 
 def dump_scenario(scenario: Scenario) -> str:

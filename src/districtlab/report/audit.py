@@ -18,9 +18,9 @@ import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
+from districtlab.experiments.analysis import format_interval
 from districtlab.experiments.audit import TABLES, AuditResult
 from districtlab.io.files import write_atomically
-from districtlab.report.analysis import format_interval
 from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.report.jinja import environment
 from districtlab.viz.audit import effect_forest

@@ -13,11 +13,11 @@ import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
+from districtlab.experiments.analysis import format_interval
 from districtlab.experiments.programmes import DistrictComparison
 from districtlab.experiments.spend import spend_clause
 from districtlab.io.files import write_atomically
 from districtlab.io.spreadsheet import spreadsheet_csv
-from districtlab.report.analysis import format_interval
 from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.report.jinja import environment
 from districtlab.viz import additionality_bars, adoption_bands, channel_shares, size_class_adoption

@@ -3,7 +3,7 @@
 :func:`render_report` returns the page (figures as data URIs, inline CSS, no
 script, nothing fetched when it opens); :func:`write_report` also writes every
 figure as PNG and PDF into ``figures/``. Both read an
-:class:`~districtlab.report.analysis.ExperimentData`, so the policy lab's Export
+:class:`~districtlab.experiments.analysis.ExperimentData`, so the policy lab's Export
 page and ``districtlab report EXPERIMENT_DIR`` give the same report.
 """
 
@@ -18,9 +18,7 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.config import INSTRUMENTS, Scenario
-from districtlab.experiments.compare import cost_per_additional
-from districtlab.io.files import write_atomically
-from districtlab.report.analysis import (
+from districtlab.experiments.analysis import (
     CONFIDENCE,
     ExperimentData,
     cost_table,
@@ -31,6 +29,8 @@ from districtlab.report.analysis import (
     size_table,
     verdict,
 )
+from districtlab.experiments.compare import cost_per_additional
+from districtlab.io.files import write_atomically
 from districtlab.report.embed import figure_png, png_data_uri, save_figure
 from districtlab.report.jinja import environment
 from districtlab.report.odd import SUBMODELS

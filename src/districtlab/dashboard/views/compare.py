@@ -9,11 +9,7 @@ import streamlit as st
 
 from districtlab.dashboard import state
 from districtlab.dashboard.progress import finished_or_run
-from districtlab.experiments.verdict import ADOPTION_SOURCES, rank_designs
-from districtlab.i18n.labels import label
-from districtlab.i18n.numbers import format_amount
-from districtlab.i18n.translate import gettext_for
-from districtlab.report.analysis import (
+from districtlab.experiments.analysis import (
     KEY_OUTCOMES,
     ExperimentData,
     difference_table,
@@ -21,6 +17,10 @@ from districtlab.report.analysis import (
     readable_summary,
     size_table,
 )
+from districtlab.experiments.verdict import ADOPTION_SOURCES, rank_designs
+from districtlab.i18n.labels import label
+from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import gettext_for
 from districtlab.viz import adoption_bands, size_class_adoption
 
 language = state.language()

@@ -20,16 +20,16 @@ from districtlab.dashboard.design import (
 from districtlab.dashboard.runs import run_designs
 from districtlab.dashboard.widgets import field_bounds, int_slider, share_slider, typed_number_field
 from districtlab.errors import InputError
-from districtlab.i18n.labels import label
-from districtlab.i18n.numbers import format_amount
-from districtlab.i18n.translate import gettext_for
-from districtlab.report.analysis import (
+from districtlab.experiments.analysis import (
     ExperimentData,
     cost_table,
     difference_table,
     format_cost,
     format_interval,
 )
+from districtlab.i18n.labels import label
+from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import gettext_for
 
 UPLOAD = "scenario_upload"
 PREVIEW_REPLICATIONS = 5

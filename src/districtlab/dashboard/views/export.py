@@ -8,11 +8,11 @@ import streamlit as st
 
 from districtlab.dashboard import cache, state
 from districtlab.errors import InputError
+from districtlab.experiments.analysis import ExperimentData
 from districtlab.i18n.translate import gettext_for
 from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.io.toml_comments import dump_keeping_comments
 from districtlab.presets import list_presets, preset_text
-from districtlab.report.analysis import ExperimentData
 
 _ = gettext_for(state.language())
 

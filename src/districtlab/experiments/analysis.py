@@ -30,15 +30,22 @@ from districtlab.experiments.compare import (
     scenario_means,
 )
 from districtlab.experiments.spend import spend_clause
+from districtlab.outcomes import label as outcome_label
+from districtlab.outcomes import outcome as catalogue_entry
 
 CONFIDENCE = 0.95
-#: Outcomes every comparison reports, with how people read them: (label, unit scale, digits).
+#: The outcomes every comparison reports by default.
+DEFAULT_OUTCOMES = (
+    "firms_adopting",
+    "new_adopters",
+    "laggard_share",
+    "adoption_share_mean",
+    "programme_spend_eur",
+)
+#: How people read them, from the outcome catalogue: (label, unit scale, digits).
 KEY_OUTCOMES: Mapping[str, tuple[str, float, int]] = {
-    "firms_adopting": ("Adopting firms (at least one technology)", 1.0, 1),
-    "new_adopters": ("New adoptions (firm × technology)", 1.0, 1),
-    "laggard_share": ("Laggard share, no technology (%)", 100.0, 1),
-    "adoption_share_mean": ("Adoption share, mean over technologies (%)", 100.0, 1),
-    "programme_spend_eur": ("Programme spend (EUR)", 1.0, 0),
+    name: (outcome_label(name), catalogue_entry(name).scale, catalogue_entry(name).digits)
+    for name in DEFAULT_OUTCOMES
 }
 
 

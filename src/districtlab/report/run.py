@@ -1,4 +1,4 @@
-"""Writing run results: tidy Parquet tables, the adoption figure, metadata."""
+"""The files of `districtlab run`: tidy Parquet tables, the adoption figure, metadata (a renderer: it draws)."""
 
 from __future__ import annotations
 
