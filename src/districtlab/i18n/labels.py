@@ -36,6 +36,11 @@ LABELS: dict[str, str] = {
     "projects": N_("collaborative projects"),
     "training": N_("training"),
     "grants": N_("adoption grants"),
+    # targeting rules (config/programme.py TargetingRule)
+    "open_call": N_("open call"),
+    "smes_first": N_("SMEs first"),
+    "leading_firms_first": N_("leading firms first"),
+    "rti_network": N_("the RTI's network first"),
     # actors
     "tech_supplier": N_("Technology suppliers"),
     # sensitivity indices (SALib's Morris method)
