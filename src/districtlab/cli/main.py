@@ -18,6 +18,7 @@ from rich.table import Table
 
 from districtlab import __version__
 from districtlab._rng import as_seed_sequence
+from districtlab.cli.calibrate import calibrate_command, predict_command
 from districtlab.cli.common import console, fail, user_errors
 from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.experiments import register as register_experiment_commands
@@ -271,6 +272,8 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(network_app, name="network")
 app.command(name="lab")(lab_command)
 app.command(name="report")(report_command)
+app.command(name="calibrate")(calibrate_command)
+app.command(name="predict")(predict_command)
 register_experiment_commands(app)
 
 __all__ = ["app", "fail"]
