@@ -66,7 +66,7 @@ def _evaluate_forked(arguments: tuple[int, int, int]) -> Any:
     return _evaluate(_FORKED["simulate_one"], *arguments)
 
 
-class SeededSampler(Sampler):  # type: ignore[misc]
+class SeededSampler(Sampler):
     """A pyabc sampler whose accepted particles depend only on (seed, population, particle index).
 
     Parameters
@@ -141,8 +141,8 @@ class SeededSampler(Sampler):  # type: ignore[misc]
 class Settings:
     """How a calibration runs. Defaults: one district within 30 minutes on two cores."""
 
-    particles: int = 150
-    populations: int = 6
+    particles: int = 200
+    populations: int = 10
     replications: int = 2
     seed: int = 0
     workers: int = 1

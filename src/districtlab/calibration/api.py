@@ -49,7 +49,9 @@ def problem_for(
             raise InputError(f"targets name technologies {', '.join(sorted(unknown))} that {name} lacks")
     calendar = calendar or Calendar()
     if loaded.first_year <= calendar.start_year:
-        raise InputError(f"targets start in {loaded.first_year}, not after the simulation's start {calendar.start_year}")
+        raise InputError(
+            f"targets start in {loaded.first_year}, not after the simulation's start {calendar.start_year}"
+        )
     known = tuple(t for t in INITIAL_TECHNOLOGIES if all(t in s.technology_names for s in districts.values()))
     return Problem(districts, loaded, priors_for(tuple(districts), known), calendar, replications)
 

@@ -55,7 +55,10 @@ class Posterior:
         """Particles on the natural scale (10**x for log10 priors)."""
         priors = {p.name: p for p in self.problem.priors}
         return pd.DataFrame(
-            {name: [priors[name].natural(v) for v in self.parameters[name]] for name in self.parameters.columns}
+            {
+                name: [priors[name].natural(v) for v in self.parameters[name]]
+                for name in self.parameters.columns
+            }
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -74,7 +77,12 @@ class Posterior:
             order = np.argsort(values)
             cumulative = np.cumsum(weights[order])
 
-            def quantile(q: float, values: np.ndarray = values, order: np.ndarray = order, cumulative: np.ndarray = cumulative) -> float:
+            def quantile(
+                q: float,
+                values: np.ndarray = values,
+                order: np.ndarray = order,
+                cumulative: np.ndarray = cumulative,
+            ) -> float:
                 return float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)])
 
             tail = (1 - INTERVAL) / 2
@@ -165,15 +173,19 @@ class Posterior:
         if by not in ("size_class", "all"):
             raise ValueError(f"by must be 'size_class' or 'all', got {by!r}")
         if year <= self.problem.calendar.start_year:
-            raise ValueError(f"year {year} is not after the calibration's start ({self.problem.calendar.start_year})")
+            raise ValueError(
+                f"year {year} is not after the calibration's start ({self.problem.calendar.start_year})"
+            )
         if year > self.problem.calendar.start_year + 90:
             raise ValueError(f"year {year} is too far beyond the calibration's start")
         districts = [district] if district else list(self.districts)
-        first = self.problem.districts[districts[0]] if districts[0] in self.problem.districts else None
+        first = self.problem.districts.get(districts[0])
         if first is None:
             raise ValueError(f"unknown district {districts[0]!r} (calibrated: {', '.join(self.districts)})")
         if technology != RTI and technology not in first.technology_names:
-            raise ValueError(f"unknown technology {technology!r} (known: {', '.join(first.technology_names)})")
+            raise ValueError(
+                f"unknown technology {technology!r} (known: {', '.join(first.technology_names)})"
+            )
         sizes = list(SIZE_CLASSES) if by == "size_class" else [ALL_SIZES]
         rows = pd.DataFrame({"technology": technology, "year": year, "size_class": sizes})
         generator = _generator(rng)
@@ -186,7 +198,9 @@ class Posterior:
         for name in districts:
             simulated = np.empty((draws, len(sizes)))
             for i, values in enumerate(parameter_draws.to_dict("records")):
-                scenario = self.scenario(values, district=name, until_year=max(year, self.problem.targets.last_year))
+                scenario = self.scenario(
+                    values, district=name, until_year=max(year, self.problem.targets.last_year)
+                )
                 seed = np.random.SeedSequence(int(generator.integers(2**63)))
                 simulated[i] = simulate_shares(scenario, rows, self.problem.calendar, seed, 1)
             predictive = np.clip(simulated * np.exp(generator.normal(0.0, sd, simulated.shape)), 0.0, 1.0)

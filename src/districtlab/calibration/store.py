@@ -40,9 +40,9 @@ def targets_csv(targets: Targets) -> str:
     frame = targets.frame.copy()
     frame["unit"] = "share"
     buffer = io.StringIO()
-    frame[["technology", "indicator", "year", "size_class", "value", "unit", "se", "weight", "source"]].to_csv(
-        buffer, index=False, float_format="%.10g"
-    )
+    frame[
+        ["technology", "indicator", "year", "size_class", "value", "unit", "se", "weight", "source"]
+    ].to_csv(buffer, index=False, float_format="%.10g")
     return buffer.getvalue()
 
 
@@ -59,7 +59,10 @@ def manifest(problem: Problem, settings: Settings) -> dict[str, Any]:
         "populations": settings.populations,
         "replications": settings.replications,
         "min_acceptance_rate": settings.min_acceptance_rate,
-        "calendar": {"start_year": problem.calendar.start_year, "preset_start_year": problem.calendar.preset_start_year},
+        "calendar": {
+            "start_year": problem.calendar.start_year,
+            "preset_start_year": problem.calendar.preset_start_year,
+        },
     }
 
 
@@ -120,7 +123,9 @@ def load_posterior(directory: str | Path) -> Posterior:
             raise InputError(f"has no {required}: not a finished calibration (run or --resume it)", path=root)
     try:
         stored = json.loads((root / MANIFEST).read_text("utf-8"))
-        districts = {name: load_scenario_file(root / "scenarios" / f"{name}.toml") for name in stored["districts"]}
+        districts = {
+            name: load_scenario_file(root / "scenarios" / f"{name}.toml") for name in stored["districts"]
+        }
         calendar = Calendar(**stored["calendar"])
         settings = Settings(
             particles=int(stored["particles"]),
@@ -130,13 +135,17 @@ def load_posterior(directory: str | Path) -> Posterior:
             calendar=calendar,
         )
         records = tuple(
-            PopulationRecord(int(r["population"]), float(r["epsilon"]), int(r["evaluations"]), int(r["particles"]))
+            PopulationRecord(
+                int(r["population"]), float(r["epsilon"]), int(r["evaluations"]), int(r["particles"])
+            )
             for r in stored.get("population_records", [])
         )
         frame = pd.read_parquet(root / POSTERIOR)
     except (KeyError, TypeError, ValueError, json.JSONDecodeError, OSError) as error:
         raise InputError(f"broken calibration directory ({error})", path=root) from None
-    targets = parse_targets((root / "targets.csv").read_text("utf-8"), name=str(stored.get("targets", "targets")))
+    targets = parse_targets(
+        (root / "targets.csv").read_text("utf-8"), name=str(stored.get("targets", "targets"))
+    )
     priors = tuple(p for p in priors_for(tuple(districts)) if p.name in stored["priors"])
     missing = [p.name for p in priors if p.name not in frame.columns]
     if missing or "weight" not in frame.columns:

@@ -34,23 +34,32 @@ def _client(scheduler: str | None) -> Iterator[Any]:
 
 
 def calibrate_command(
-    scenarios: Annotated[list[str], typer.Argument(help="Presets or scenario TOML files (several: fitted jointly).")],
-    targets: Annotated[str, typer.Option(help="A shipped target set (spain-2014-2020) or a target CSV file.")],
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Presets or scenario TOML files (several: fitted jointly).")
+    ],
+    targets: Annotated[
+        str, typer.Option(help="A shipped target set (spain-2014-2020) or a target CSV file.")
+    ],
     out: Annotated[Path, typer.Option(help="Calibration directory (database, posterior, figures).")],
-    particles: Annotated[int, typer.Option(min=10, help="Particles per population.")] = 150,
-    populations: Annotated[int, typer.Option(min=1, help="ABC-SMC populations.")] = 6,
+    particles: Annotated[int, typer.Option(min=10, help="Particles per population.")] = 200,
+    populations: Annotated[int, typer.Option(min=1, help="ABC-SMC populations.")] = 10,
     replications: Annotated[int, typer.Option(min=1, help="Runs averaged per particle.")] = 2,
     workers: Annotated[int, typer.Option(min=1, help="Local processes.")] = 1,
     seed: Annotated[int, typer.Option(min=0, help="Root seed (recorded).")] = 0,
-    resume: Annotated[bool, typer.Option(help="Continue the calibration in --out from its last population.")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the calibration in --out from its last population.")
+    ] = False,
     scheduler: Annotated[
-        str | None, typer.Option(help="Address of a Dask scheduler (tcp://host:8786) instead of local processes.")
+        str | None,
+        typer.Option(help="Address of a Dask scheduler (tcp://host:8786) instead of local processes."),
     ] = None,
 ) -> None:
     """Fit districts to adoption targets with ABC-SMC (pyabc); write the posterior and its checks to --out."""
-    from districtlab.calibration import calibrate
+    from districtlab.calibration import calibrate, problem_for
 
     started = time.perf_counter()
+    with user_errors():  # bad scenarios or targets: one line before any progress bar
+        problem = problem_for(scenarios, targets, replications=replications)
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -72,8 +81,8 @@ def calibrate_command(
             bar.update(task, description=f"population {population + 1}: {accepted}/{particles} accepted")
 
         posterior = calibrate(
-            scenarios,
-            targets,
+            list(problem.districts.values()),
+            problem.targets,
             out=out,
             particles=particles,
             populations=populations,
@@ -100,17 +109,23 @@ def calibrate_command(
         )
     console.print(table)
     summary.to_csv(out / "posterior_summary.csv", index=False)
-    console.print(f"wrote {out} in {elapsed:.0f} s (seed {seed}); predict with: districtlab predict {out} --technology T --year Y")
+    console.print(
+        f"wrote {out} in {elapsed:.0f} s (seed {seed}); predict with: districtlab predict {out} --technology T --year Y"
+    )
 
 
 def predict_command(
-    posterior_dir: Annotated[Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")],
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
     technology: Annotated[str, typer.Option(help="A technology of the model (robotics, cloud_erp, ...).")],
     year: Annotated[int, typer.Option(help="Calendar year of the prediction (January).")],
     by: Annotated[str, typer.Option(help="size_class (one row per size class) or all.")] = "size_class",
     draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
-    out: Annotated[Path | None, typer.Option(help="CSV to write (default POSTERIOR_DIR/predict-T-Y.csv).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="CSV to write (default POSTERIOR_DIR/predict-T-Y.csv).")
+    ] = None,
 ) -> None:
     """Predicted adoption share with its 90% predictive interval (parameters, simulation noise, proxy discrepancy)."""
     from districtlab.calibration import load_posterior
@@ -125,7 +140,14 @@ def predict_command(
         target = out or posterior_dir / f"predict-{technology}-{year}.csv"
         write_atomically(target, table.to_csv(index=False, float_format="%.6g"))
     shown = Table(title=f"{technology}, January {year}: adoption share, mean and 90% predictive interval")
-    for column in ("district", "size class", "mean", "90% interval", "parameters + noise only", "fitted year"):
+    for column in (
+        "district",
+        "size class",
+        "mean",
+        "90% interval",
+        "parameters + noise only",
+        "fitted year",
+    ):
         shown.add_column(column, justify="left" if column in ("district", "size class") else "right")
     for row in table.itertuples():
         shown.add_row(
@@ -138,3 +160,100 @@ def predict_command(
         )
     console.print(shown)
     console.print(f"wrote {target}")
+
+
+def check_command(
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
+    draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
+) -> None:
+    """Posterior predictive check of every target: ppc.csv, ppc.png and the coverage of the 90% intervals."""
+    from districtlab.calibration import load_posterior
+    from districtlab.calibration.checks import posterior_predictive_check
+    from districtlab.io.files import atomic_write, write_atomically
+    from districtlab.viz.calibration import predictive_check
+
+    with user_errors():
+        posterior = load_posterior(posterior_dir)
+        check = posterior_predictive_check(posterior, draws=draws, rng=seed)
+        write_atomically(posterior_dir / "ppc.csv", check.to_csv(index=False, float_format="%.6g"))
+        figure = predictive_check(
+            check, title=f"{', '.join(posterior.districts)}: observed vs 90% predictive"
+        )
+        atomic_write(posterior_dir / "ppc.png", lambda path: figure.savefig(path, dpi=150, format="png"))
+    fitted = check[check.weight > 0]
+    console.print(
+        f"90% predictive coverage: {fitted.covered.mean():.0%} of {len(fitted)} fitted targets"
+        f" ({check.covered.mean():.0%} of all {len(check)}); wrote {posterior_dir / 'ppc.csv'} and ppc.png"
+    )
+    missed = check[~check.covered]
+    for row in missed.itertuples():
+        console.print(
+            f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
+            f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]"
+        )
+
+
+def policy_command(
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
+    draws: Annotated[int, typer.Option(min=2, help="Posterior draws.")] = 30,
+    replications: Annotated[int, typer.Option(min=2, help="Paired replications per draw.")] = 10,
+    outcome: Annotated[
+        str, typer.Option(help="Outcome compared (a column of RunResult.outcomes()).")
+    ] = "new_adopters",
+    sobol: Annotated[
+        int, typer.Option(min=0, help="Sobol' base samples (0: skip; cost N (2D + 2) comparisons).")
+    ] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
+) -> None:
+    """Place-based minus generic under the posterior: P(place-based beats generic), noise vs parameter uncertainty."""
+    from districtlab.calibration import load_posterior
+    from districtlab.calibration.policy import policy_under_posterior, sobol_indices
+    from districtlab.io.files import write_atomically
+
+    with user_errors():
+        posterior = load_posterior(posterior_dir)
+        try:
+            result = policy_under_posterior(
+                posterior, draws=draws, replications=replications, outcome=outcome, rng=seed
+            )
+        except KeyError:
+            raise InputError(f"unknown outcome {outcome!r}") from None
+        summary = result.summary()
+        write_atomically(
+            posterior_dir / "policy_draws.csv", result.draws.to_csv(index=False, float_format="%.6g")
+        )
+        write_atomically(posterior_dir / "policy.csv", summary.to_csv(index=False, float_format="%.6g"))
+        indices = None
+        if sobol:
+            indices = sobol_indices(posterior, base_samples=sobol, outcome=outcome, rng=seed)
+            write_atomically(posterior_dir / "sobol.csv", indices.to_csv(index=False, float_format="%.6g"))
+    table = Table(title=f"place-based minus generic, {outcome}, under the posterior")
+    for column in (
+        "district",
+        "mean",
+        "90% over parameter draws",
+        "± noise (95%, within a draw)",
+        "P(place-based > generic)",
+    ):
+        table.add_column(column, justify="left" if column == "district" else "right")
+    for row in summary.itertuples():
+        table.add_row(
+            str(row.district),
+            f"{row.mean_difference:+.2f}",
+            f"[{row.parameter_low:+.2f}, {row.parameter_high:+.2f}]",
+            f"±{row.noise_half_width:.2f}",
+            f"{row.p_place_based_beats_generic:.0%}",
+        )
+    console.print(table)
+    console.print(
+        f"{draws} posterior draws × {replications} paired replications. The interval over draws is parameter "
+        "uncertainty; the ± is simulation noise of one draw's mean. P is the share of draws whose paired mean "
+        "difference is positive."
+    )
+    if indices is not None:
+        console.print(indices.to_string(index=False, float_format=lambda v: f"{v:.2f}"))

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from districtlab import __version__
 from districtlab._rng import as_seed_sequence
-from districtlab.cli.calibrate import calibrate_command, predict_command
+from districtlab.cli.calibrate import calibrate_command, check_command, policy_command, predict_command
 from districtlab.cli.common import console, fail, user_errors
 from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.experiments import register as register_experiment_commands
@@ -274,6 +274,8 @@ app.command(name="lab")(lab_command)
 app.command(name="report")(report_command)
 app.command(name="calibrate")(calibrate_command)
 app.command(name="predict")(predict_command)
+app.command(name="calibration-check")(check_command)
+app.command(name="calibration-policy")(policy_command)
 register_experiment_commands(app)
 
 __all__ = ["app", "fail"]
