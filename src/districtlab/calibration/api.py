@@ -119,7 +119,7 @@ def calibrate(
         on_population=on_population,
         on_evaluations=on_evaluations,
     )
-    posterior = Posterior(problem, frame, weights, tuple(records), settings)
+    posterior = Posterior(problem, frame, weights, tuple(records), settings, str(directory))
     store.finish(directory, posterior)
     return posterior
 

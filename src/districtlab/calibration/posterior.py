@@ -46,6 +46,7 @@ class Posterior:
     weights: np.ndarray
     populations: tuple[PopulationRecord, ...]
     settings: Settings
+    directory: str | None = None  # the calibration directory it was written to or read from
 
     @property
     def districts(self) -> tuple[str, ...]:

@@ -154,7 +154,7 @@ def load_posterior(directory: str | Path) -> Posterior:
     weights = frame.pop("weight").to_numpy(dtype=float)
     if not np.all(np.isfinite(weights)) or weights.sum() <= 0:
         raise InputError("posterior.parquet has invalid weights", path=root)
-    return Posterior(problem, frame, weights, records, settings)
+    return Posterior(problem, frame, weights, records, settings, str(root))
 
 
 __all__ = ["MANIFEST", "POSTERIOR", "finish", "load_posterior", "start"]
