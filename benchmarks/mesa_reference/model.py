@@ -11,9 +11,13 @@ firms, the network and month-0 adoption and awareness as districtlab draws
 them; background awareness; the RTI's core services (funding, staff capacity,
 events, diagnostics, collaborative projects and their completion, training,
 targeting tiers and outreach order); vendor learning, imitation and the
-two-step flow; legitimacy; the adoption decision with benefit, cost, risk and
-the absorptive-capacity gate; learning by adopting; the channel of each
-adoption. Rules out: the regional programmes' own instruments (demonstrator
+two-step flow (gated by the receiving firm's absorptive capacity); buyers'
+requirements; legitimacy weighted by visibility (size and network centrality,
+the association adding weight to its members' adoptions only); the adoption
+decision with benefit, cost, risk, the project's share of the cost while it
+lasts and the absorptive-capacity gate; rejection and postponement; learning by
+adopting; staff days priced; the channel of each adoption (issue 9 rules).
+Rules out: the regional programmes' own instruments (demonstrator
 visits, grants, co-design), which a "none" scenario never uses;
 :class:`DistrictModel` refuses scenarios that would need them.
 
@@ -34,8 +38,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from districtlab.config import ROLES, SIZE_CLASSES, Scenario
-from districtlab.config.base import VISIBLE_ROLES
+from districtlab.config import SIZE_CLASSES, Scenario
 from districtlab.model.networks import build_networks
 from districtlab.model.population import draw_firms
 
@@ -84,7 +87,7 @@ class Firm(mesa.Agent):
         self.role: int = traits["role"]
         self.employees: float = traits["employees"]
         self.rti_member: bool = traits["rti_member"]
-        self.visible: bool = traits["visible"]
+        self.visibility: float = traits["visibility"]  # weight of its adoptions in legitimacy
         self.rti_affinity: float = traits["rti_affinity"]
         self.legitimacy_threshold: float = traits["legitimacy_threshold"]
         self.absorptive_capacity: float = traits["absorptive_capacity"]
@@ -102,6 +105,8 @@ class Firm(mesa.Agent):
         self.weight_sum = 0.0
         self.exposure = [0.0] * k  # E_ik at the start of the step
         self.pressure = [0] * k  # P_ik at the start of the step
+        self.postponed_until = [0.0] * k  # a firm that said no reconsiders from this month
+        self.support: dict[int, tuple[float, float]] = {}  # tech -> (project cost share, until month)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -150,15 +155,19 @@ class Firm(mesa.Agent):
         self.model.record_adoption(self, tech, channel)
 
     def utility(self, tech: int) -> tuple[float, float]:
-        """(log B - log C - risk, legitimacy bonus)."""
-        behaviour = self.model.behaviour
-        risk = self.model.technologies[tech].risk * (
-            1.0 - behaviour.exposure_risk_reduction * self.exposure[tech]
-        )
-        bonus = (
-            behaviour.legitimacy_bonus if self.legitimacy_threshold <= self.model.legitimacy[tech] else 0.0
-        )
-        return self.log_benefit_cost[tech] - risk, bonus
+        """(log B - log C - risk + buyers' requirement + project support, legitimacy bonus)."""
+        model = self.model
+        behaviour = model.behaviour
+        risk = model.technologies[tech].risk * (1.0 - behaviour.exposure_risk_reduction * self.exposure[tech])
+        base = self.log_benefit_cost[tech] - risk
+        if model.mechanisms.buyer_requirements and self.pressure[tech]:
+            share = behaviour.buyer_requirement_share
+            base += behaviour.buyer_requirement_bonus * (1.0 - (1.0 - share) ** self.pressure[tech])
+        support = self.support.get(tech)
+        if support is not None and model.month < support[1]:
+            base += -math.log1p(-support[0])
+        legitimate = model.mechanisms.legitimacy and self.legitimacy_threshold <= model.legitimacy[tech]
+        return base, behaviour.legitimacy_bonus if legitimate else 0.0
 
     # -- the sub-steps, in the order of districtlab.model.schedule -----------------------
 
@@ -194,7 +203,7 @@ class Firm(mesa.Agent):
             gate = self.gate[tech]
             learning = technology.learning_hazard * gate if stage == AWARE else 0.0
             imitation = technology.imitation_strength * self.exposure[tech] * gate
-            supply = supply_hazard * self.pressure[tech]
+            supply = supply_hazard * self.pressure[tech] * gate
             total = learning + imitation + supply
             if total > 0.0 and self.random.random() < 1.0 - math.exp(-total * dt):
                 draw = self.random.random() * total
@@ -214,12 +223,15 @@ class Firm(mesa.Agent):
         behaviour = model.behaviour
         adopted_now = []
         for tech in range(len(self.stage)):
-            if self.stage[tech] != KNOWLEDGEABLE:
+            if self.stage[tech] != KNOWLEDGEABLE or model.month < self.postponed_until[tech]:
                 continue
             base, bonus = self.utility(tech)
             gated = behaviour.adoption_hazard * self.gate[tech]
             hazard = gated * logistic(behaviour.utility_slope * (base + bonus))
             if self.random.random() < 1.0 - math.exp(-hazard * model.dt):
+                if self.random.random() < behaviour.rejection_probability:
+                    self.postponed_until[tech] = model.month + model.dt + behaviour.postponement_months
+                    continue
                 without_bonus = gated * logistic(behaviour.utility_slope * base)
                 legitimacy = self.random.random() * hazard >= without_bonus
                 adopted_now.append(
@@ -315,8 +327,8 @@ class RTI(mesa.Agent):
         }
         self.projects: list[tuple[float, Firm, int]] = []  # (end month, firm, technology)
 
-    def affordable(self, instrument: str, unit_cost: float) -> int:
-        return int(self.accounts[instrument] // unit_cost)
+    def affordable(self, instrument: str, unit_cost: float, staff_days: float) -> int:
+        return int(self.accounts[instrument] // (unit_cost + staff_days * self.design.staff_day_cost_eur))
 
     def within_capacity(self, wanted: int, staff_days_per_unit: float) -> int:
         if staff_days_per_unit <= 0.0:
@@ -324,7 +336,7 @@ class RTI(mesa.Agent):
         return max(0, min(wanted, int(self.staff_days_left // staff_days_per_unit)))
 
     def charge(self, instrument: str, amount: float, staff_days: float) -> None:
-        self.accounts[instrument] -= amount
+        self.accounts[instrument] -= amount + staff_days * self.design.staff_day_cost_eur
         self.staff_days_left -= staff_days
 
     def topics(self, n: int) -> list[int]:
@@ -350,7 +362,8 @@ class RTI(mesa.Agent):
     def deliver_events(self) -> None:
         design = self.design
         n_events = self.within_capacity(
-            self.affordable("events", design.event_cost_eur), design.staff_days_per_event
+            self.affordable("events", design.event_cost_eur, design.staff_days_per_event),
+            design.staff_days_per_event,
         )
         if n_events == 0:
             return
@@ -365,7 +378,8 @@ class RTI(mesa.Agent):
     def deliver_diagnostics(self) -> None:
         design = self.design
         n = self.within_capacity(
-            self.affordable("diagnostics", design.diagnostic_cost_eur), design.staff_days_per_diagnostic
+            self.affordable("diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic),
+            design.staff_days_per_diagnostic,
         )
         if n == 0:
             return
@@ -395,7 +409,11 @@ class RTI(mesa.Agent):
 
     def deliver_projects(self) -> None:
         design = self.design
-        wanted = self.affordable("projects", design.project_size * design.project_seat_cost_eur)
+        wanted = self.affordable(
+            "projects",
+            design.project_size * design.project_seat_cost_eur,
+            design.project_size * design.staff_days_per_project_seat,
+        )
         n_projects = self.within_capacity(wanted, design.project_size * design.staff_days_per_project_seat)
         if n_projects == 0:
             return
@@ -407,6 +425,9 @@ class RTI(mesa.Agent):
                 firm.raise_stage(tech, KNOWLEDGEABLE, CHANNEL["project"])
                 firm.engaged = True
                 self.projects.append((self.model.month + design.project_months, firm, tech))
+                until = self.model.month + design.project_months + design.project_support_months
+                share, old_until = firm.support.get(tech, (0.0, 0.0))
+                firm.support[tech] = (max(share, design.project_cost_share), max(until, old_until))
             self.charge(
                 "projects",
                 len(members) * design.project_seat_cost_eur,
@@ -414,25 +435,12 @@ class RTI(mesa.Agent):
             )
 
     def complete_projects(self) -> None:
-        """Participants adopt if it pays with the project's share of the cost; all learn; the RTI learns."""
+        """Participants learn and the RTI learns; adoption is left to the participants' decision."""
         month = self.model.month
         due = [project for project in self.projects if project[0] <= month]
         if not due:
             return
         self.projects = [project for project in self.projects if project[0] > month]
-        subsidy = -math.log1p(-self.design.project_cost_share)
-        adopters = []
-        for _, firm, tech in due:
-            if firm.stage[tech] < ADOPTED:
-                base, bonus = firm.utility(tech)
-                if base + bonus + subsidy > 0.0:
-                    adopters.append((firm, tech))
-        for firm, tech in adopters:
-            firm.adopt(tech, CHANNEL["project"])
-        learning = self.model.behaviour.adoption_learning
-        if learning > 0.0:
-            for firm, _ in adopters:
-                firm.learn(learning)
         for _, firm, _ in due:
             firm.learn(self.design.training_gain)
         for _, tech in {(end, tech) for end, _, tech in due}:
@@ -441,7 +449,8 @@ class RTI(mesa.Agent):
     def deliver_training(self) -> None:
         design = self.design
         n = self.within_capacity(
-            self.affordable("training", design.training_seat_cost_eur), design.staff_days_per_training_seat
+            self.affordable("training", design.training_seat_cost_eur, design.staff_days_per_training_seat),
+            design.staff_days_per_training_seat,
         )
         if n == 0:
             return
@@ -464,6 +473,7 @@ class DistrictModel(mesa.Model):
         if scenario.programme.is_active():
             raise NotImplementedError("the Mesa reference covers the counterfactual (programme 'none') only")
         self.behaviour = scenario.behaviour
+        self.mechanisms = scenario.mechanisms
         if self.behaviour.immediate_adoption:
             raise NotImplementedError("the Mesa reference covers the full adoption decision only")
         self.dt = scenario.dt
@@ -495,7 +505,7 @@ class DistrictModel(mesa.Model):
         # The same firms and ties as districtlab draws them (its population and network laws).
         drawn = draw_firms(scenario.population, self.rng)
         networks = build_networks(drawn, scenario.networks, self.rng)
-        visible_roles = {ROLES.index(role) for role in VISIBLE_ROLES}
+        visibility, self.visibility_total = _visibility(drawn, networks, scenario)
         self.firm_list: list[Firm] = []
         for i in range(drawn.n):
             traits = {
@@ -503,16 +513,14 @@ class DistrictModel(mesa.Model):
                 "role": int(drawn.role[i]),
                 "employees": float(drawn.employees[i]),
                 "rti_member": bool(drawn.rti_member[i]),
-                "visible": int(drawn.role[i]) in visible_roles
-                or (scenario.association.enabled and bool(drawn.association_member[i])),
+                "visibility": visibility[i],
                 "rti_affinity": float(drawn.rti_affinity[i]),
                 "legitimacy_threshold": float(drawn.legitimacy_threshold[i]),
                 "absorptive_capacity": float(drawn.initial_absorptive_capacity[i]),
             }
             self.firm_list.append(Firm(self, i, traits))
         self._wire(networks)
-        self.n_visible = sum(firm.visible for firm in self.firm_list)
-        self.visible_adopters = [0] * len(self.technologies)
+        self.visible_adopters = [0.0] * len(self.technologies)
         self.adoptions_by_channel = [[0] * len(self.technologies) for _ in CHANNELS]
         self.legitimacy = [0.0] * len(self.technologies)
         self._initial_conditions(scenario)
@@ -563,12 +571,12 @@ class DistrictModel(mesa.Model):
 
     def record_adoption(self, firm: Firm, tech: int, channel: int) -> None:
         self.adoptions_by_channel[channel][tech] += 1
-        if firm.visible:
-            self.visible_adopters[tech] += 1
+        self.visible_adopters[tech] += firm.visibility
 
     def step(self) -> None:
         """One month, in districtlab's order (districtlab.model.schedule)."""
-        self.legitimacy = [a / self.n_visible if self.n_visible else 0.0 for a in self.visible_adopters]
+        total = self.visibility_total
+        self.legitimacy = [min(a / total, 1.0) if total > 0 else 0.0 for a in self.visible_adopters]
         self.firms.do("observe")
         self.firms.do("become_aware")
         self.rti.step()
@@ -576,6 +584,31 @@ class DistrictModel(mesa.Model):
         self.firms.shuffle_do("decide")
         self.month += self.dt
         self.datacollector.collect(self)
+
+
+def _visibility(drawn, networks, scenario: Scenario) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    """Per firm: (employees / mean)^e (1 + w degree / mean degree), times 1 + boost for association members."""
+    behaviour = scenario.behaviour
+    n = drawn.n
+    mean_employees = sum(float(e) for e in drawn.employees) / n
+    if networks.weights is not None and networks.weights.nnz:
+        degree = [float(networks.weights.indptr[i + 1] - networks.weights.indptr[i]) for i in range(n)]
+        mean_degree = max(sum(degree) / n, 1e-12)
+        centrality = [1.0 + behaviour.visibility_centrality_weight * d / mean_degree for d in degree]
+    else:
+        centrality = [1.0 + behaviour.visibility_centrality_weight] * n
+    weight = [
+        (float(drawn.employees[i]) / mean_employees) ** behaviour.visibility_size_elasticity * centrality[i]
+        for i in range(n)
+    ]
+    total = sum(weight)
+    association = scenario.association
+    if association.enabled and scenario.mechanisms.association_visibility:
+        weight = [
+            w * (1.0 + association.visibility_boost * bool(drawn.association_member[i]))
+            for i, w in enumerate(weight)
+        ]
+    return weight, total
 
 
 def adopted_by_technology_and_size(model: DistrictModel) -> list[list[int]]:

@@ -26,6 +26,7 @@ RUN_STREAMS = (
     "programme",
     "attribution",
     "core_services",
+    "decisions",
 )
 
 

@@ -12,7 +12,16 @@ from numpy.typing import NDArray
 
 from districtlab._rng import SeedRecord
 from districtlab.config import ROLES, SIZE_CLASSES, Scenario
-from districtlab.model import CHANNELS, PROGRAMME_SLOTS, RTI_CHANNELS, SPEND_LINES, UNIT_LINES, Observations
+from districtlab.model import (
+    CHANNELS,
+    KNOWLEDGE_SOURCES,
+    PROGRAMME_SLOTS,
+    RTI_CHANNELS,
+    SOURCE_OF_CHANNEL,
+    SPEND_LINES,
+    UNIT_LINES,
+    Observations,
+)
 
 ALL = "all"
 FRAME_COLUMNS = ("step", "technology", "size_class", "role", "metric", "value")
@@ -87,16 +96,32 @@ class RunResult:
 
     # -- scalar outcomes --------------------------------------------------------------------
 
-    def outcomes(self) -> dict[str, float]:
-        """End-of-horizon outcomes, one number each (the quantities experiments compare).
+    def horizon_row(self, horizon_months: float | None = None) -> int:
+        """Row of the recorded arrays at which outcomes are read (issue 9: the horizon is a parameter).
+
+        ``horizon_months`` defaults to ``scenario.reporting.horizon_months``, then to the
+        end of the run; a horizon past the end reads the end.
+        """
+        if horizon_months is None:
+            horizon_months = self.scenario.reporting.horizon_months
+        if horizon_months is None:
+            return self.observations.n_steps
+        if not horizon_months > 0.0:
+            raise ValueError(f"the horizon must be a positive number of months, got {horizon_months}")
+        return min(round(horizon_months / self.observations.dt), self.observations.n_steps)
+
+    def outcomes(self, horizon_months: float | None = None) -> dict[str, float]:
+        """Outcomes at the horizon, one number each (the quantities experiments compare).
 
         As in diffusion research, an *adopter* is counted per technology: ``adopters``
         sums, over technologies, the firms that have adopted each one, and
         ``new_adopters`` those that adopted during the run. ``firms_adopting`` counts
-        firms with at least one technology; ``laggard_share`` the share with none.
+        firms with at least one technology, ``new_firms_adopting`` those that had none
+        at month 0; ``laggard_share`` the share with none. See docs/model-contract.md
+        for the full list (speed, money and knowledge provenance).
         """
         o = self.observations
-        final = -1
+        final = self.horizon_row(horizon_months)
         n = self.n_firms
         adopted_final = self._adopted_by_technology[final]
         adopted_initial = self._adopted_by_technology[0]
@@ -104,21 +129,23 @@ class RunResult:
             "adopters": float(adopted_final.sum()),
             "new_adopters": float(adopted_final.sum() - adopted_initial.sum()),
             "firms_adopting": float(n - o.maturity_histogram[final, 0]),
+            "new_firms_adopting": float(o.firms_adopting[final].sum() - o.firms_adopting[0].sum()),
             "adoption_share_mean": float(adopted_final.mean() / n),
             "laggard_share": float(self.laggard_share()[final]),
             "maturity_mean": float(self.maturity_mean()[final]),
-            "maturity_gini": float(maturity_gini(o.maturity_histogram[final:])[0]),
-            "programme_spend_eur": float(self.programme_spend().sum()),
-            "core_services_spend_eur": float(o.spend[:, 0].sum()),
+            "maturity_gini": float(maturity_gini(o.maturity_histogram[final : final + 1])[0]),
         }
+        result.update(self._speed(final))
+        result.update(self._money(final))
         shares = self.adoption_share()
         for name in o.technology_names:
             result[f"adoption_share.{name}"] = float(adopted_final[o.technology_names.index(name)] / n)
-            reached = np.flatnonzero(shares[name].to_numpy() >= 0.5)
+            reached = np.flatnonzero(shares[name].to_numpy()[: final + 1] >= 0.5)
             result[f"months_to_half.{name}"] = (
                 float(self.months[reached[0]]) if reached.size else float("nan")
             )
         adopted_by_size = o.adopted[final].sum(axis=2)  # technologies x size classes
+        initial_by_size = o.adopted[0].sum(axis=2)
         for size_index, size in enumerate(SIZE_CLASSES):
             firms = o.firms_by_group[size_index].sum()
             result[f"engaged_share.{size}"] = (
@@ -126,6 +153,12 @@ class RunResult:
             )
             result[f"size_adoption_share.{size}"] = (
                 float(adopted_by_size[:, size_index].mean() / firms) if firms else float("nan")
+            )
+            result[f"new_adopters.{size}"] = float(
+                adopted_by_size[:, size_index].sum() - initial_by_size[:, size_index].sum()
+            )
+            result[f"new_firms_adopting.{size}"] = float(
+                o.firms_adopting[final, size_index] - o.firms_adopting[0, size_index]
             )
         new_by_channel = o.adoptions_by_channel[final] - o.adoptions_by_channel[0]  # channels x tech x size
         sme = [SIZE_CLASSES.index(s) for s in SME_CLASSES]
@@ -141,6 +174,87 @@ class RunResult:
         result["sme_adoption_channel_share.rti_direct"] = (
             float(new_by_channel[rti][:, :, sme].sum() / sme_total) if sme_total else float("nan")
         )
+        result.update(self._provenance(final))
+        return result
+
+    def _speed(self, final: int) -> dict[str, float]:
+        """Adopter-months (cumulative, optionally discounted) and months to a target share."""
+        o = self.observations
+        reporting = self.scenario.reporting
+        dt = o.dt
+        adopters = self._adopted_by_technology[: final + 1].sum(axis=1).astype(np.float64)
+        firms = o.firms_adopting[: final + 1].astype(np.float64)  # steps x sizes
+        months = self.months[: final + 1]
+        discount = (1.0 + reporting.discount_rate_per_year) ** (-months / 12.0)
+        extra = adopters - adopters[0]  # adoptions made during the run, month by month
+        extra_firms = firms.sum(axis=1) - firms[0].sum()
+        by_size = o.adopted[: final + 1].sum(axis=(1, 3)).astype(np.float64)  # steps x sizes
+        result = {
+            "adopter_months": float(extra[1:].sum() * dt),
+            "adopter_months_discounted": float((extra * discount)[1:].sum() * dt),
+            "firm_adopter_months": float(extra_firms[1:].sum() * dt),
+        }
+        for size_index, size in enumerate(SIZE_CLASSES):
+            series = by_size[:, size_index] - by_size[0, size_index]
+            result[f"adopter_months.{size}"] = float(series[1:].sum() * dt)
+        target = reporting.target_adoption_share
+        n, k = self.n_firms, len(o.technology_names)
+        for name, share in (
+            ("months_to_target_share", adopters / (n * k)),
+            ("months_to_target_firm_share", firms.sum(axis=1) / n),
+        ):
+            reached = np.flatnonzero(share >= target)
+            result[name] = float(months[reached[0]]) if reached.size else float("nan")
+        return result
+
+    def _money(self, final: int) -> dict[str, float]:
+        """Budget, realised public spend, unspent budget, private and post-programme spend (EUR)."""
+        o = self.observations
+        slot = PROGRAMME_SLOTS.index("programme")
+        public = float(o.spend[: final + 1, slot].sum())
+        programme = self.scenario.programme
+        horizon_month = float(self.months[final])
+        elapsed = min(max(horizon_month - programme.start_month, 0.0), float(programme.duration_months))
+        budget = (
+            programme.total_budget_eur * elapsed / programme.duration_months if programme.is_active() else 0.0
+        )
+        return {
+            "programme_spend_eur": public,
+            "public_spend_eur": public,
+            "budget_eur": float(budget),
+            "unspent_budget_eur": float(max(budget - public, 0.0)),
+            "private_spend_eur": float(o.private_spend[: final + 1, slot].sum()),
+            "post_programme_spend_eur": float(o.post_programme_spend[: final + 1, slot].sum()),
+            "core_services_spend_eur": float(o.spend[: final + 1, 0].sum()),
+        }
+
+    def _provenance(self, final: int) -> dict[str, float]:
+        """Where the knowledge behind new knowledge and new adoptions came from (issue 9).
+
+        Shares over pairs that became knowledgeable (adopted) during the run, by source;
+        each set sums to 1 (NaN when there are none). ``sme_two_step_share``: share of
+        SME adoptions whose knowledge came from a lead firm that had it from the RTI.
+        """
+        o = self.observations
+        result: dict[str, float] = {}
+        sme = [SIZE_CLASSES.index(s) for s in SME_CLASSES]
+        for prefix, table in (
+            ("knowledge_source_share", o.knowledge_by_channel),
+            ("adoption_source_share", o.adoptions_by_knowledge),
+        ):
+            new = (table[final] - table[0]).sum(axis=1)  # channels
+            by_source = dict.fromkeys(KNOWLEDGE_SOURCES, 0.0)
+            for channel_index, channel in enumerate(CHANNELS):
+                source = SOURCE_OF_CHANNEL.get(channel)
+                if source is not None:
+                    by_source[source] += float(new[channel_index])
+            total = sum(by_source.values())
+            for source, count in by_source.items():
+                result[f"{prefix}.{source}"] = count / total if total else float("nan")
+        new_adoptions = o.adoptions_by_knowledge[final] - o.adoptions_by_knowledge[0]
+        sme_adoptions = float(new_adoptions[:, sme].sum())
+        two_step = float(new_adoptions[CHANNELS.index("two_step"), sme].sum())
+        result["sme_two_step_share"] = two_step / sme_adoptions if sme_adoptions else float("nan")
         return result
 
     # -- tidy frame --------------------------------------------------------------------
@@ -155,8 +269,11 @@ class RunResult:
         * ``aware_share``, ``knowledgeable_share`` per technology;
         * ``laggard_share``, ``maturity_mean``, ``maturity_gini``;
         * ``adoptions_by_channel.<channel>``: cumulative adoptions per technology x size class;
+        * ``adoptions_by_knowledge.<channel>``: cumulative adoptions per size class by the channel
+          their knowledge came from; ``firms_adopting_share`` per size class (at least one technology);
         * ``engaged_share`` per size class: firms that have dealt with the RTI;
         * ``rti_competence`` and ``legitimacy`` per technology; ``absorptive_capacity_mean`` per size;
+        * ``private_spend_eur.<slot>`` and ``post_programme_spend_eur.<slot>`` per step (flows);
         * ``spend_eur.<slot>.<line>``, ``units.<slot>.<line>`` and ``budget_released.<slot>`` per
           step (flows), for the slots ``rti_core_services`` and ``programme``.
         """
@@ -230,14 +347,43 @@ class RunResult:
                 sizes,
                 all_,
             )
+        for channel_index, channel in enumerate(CHANNELS):
+            block(
+                f"adoptions_by_knowledge.{channel}",
+                o.adoptions_by_knowledge[:, None, channel_index, :, None],
+                all_,
+                sizes,
+                all_,
+            )
         firms_per_size = group.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             block("engaged_share", (o.engaged / firms_per_size)[:, None, :, None], all_, sizes, all_)
+            block(
+                "firms_adopting_share",
+                (o.firms_adopting / firms_per_size)[:, None, :, None],
+                all_,
+                sizes,
+                all_,
+            )
         block("rti_competence", o.rti_competence[:, :, None, None], techs, all_, all_)
         block("legitimacy", o.legitimacy[:, :, None, None], techs, all_, all_)
         block("absorptive_capacity_mean", o.absorptive_capacity[:, None, :, None], all_, sizes, all_)
         for slot_index, slot in enumerate(PROGRAMME_SLOTS):
             block(f"budget_released.{slot}", o.released[:, slot_index, None, None, None], all_, all_, all_)
+            block(
+                f"private_spend_eur.{slot}",
+                o.private_spend[:, slot_index, None, None, None],
+                all_,
+                all_,
+                all_,
+            )
+            block(
+                f"post_programme_spend_eur.{slot}",
+                o.post_programme_spend[:, slot_index, None, None, None],
+                all_,
+                all_,
+                all_,
+            )
             for line_index, line in enumerate(SPEND_LINES):
                 block(
                     f"spend_eur.{slot}.{line}",

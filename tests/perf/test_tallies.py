@@ -1,6 +1,7 @@
 """The running tallies equal a recount of the state after every step.
 
-The model keeps stage counts, adoptions by group, visible adopters, technologies
+The model keeps stage counts, adoptions by group, visibility-weighted adopters,
+firms adopting by size class, adoptions by knowledge channel, technologies
 adopted per firm and the maturity histogram incrementally, some of them in
 batches (:mod:`districtlab.model.state`), so that a step never recounts the
 firms x technologies array. Here every step is recounted from scratch and
@@ -16,8 +17,10 @@ import pytest
 from districtlab._rng import run_streams
 from districtlab.config import SIZE_CLASSES, Scenario
 from districtlab.model import run_model
+from districtlab.model.networks import build_networks
 from districtlab.model.population import draw_firms
-from districtlab.model.state import ADOPTED, DistrictState
+from districtlab.model.simulate import visibility
+from districtlab.model.state import ADOPTED, CHANNELS, DistrictState
 from districtlab.presets import load_scenario
 
 
@@ -36,13 +39,24 @@ def recount(state: DistrictState, size_class: np.ndarray, visible: np.ndarray) -
         ),
     )
     np.testing.assert_array_equal(state.adoptions_by_channel.sum(axis=(0, 2)), adopted.sum(axis=0))
-    np.testing.assert_array_equal(state.visible_adopters, adopted[visible].sum(axis=0))
+    np.testing.assert_allclose(state.visible_adopters, visible @ adopted, rtol=1e-9)
+    n_sizes = len(SIZE_CLASSES)
+    np.testing.assert_array_equal(
+        state.firms_adopting_by_size, np.bincount(size_class[adopted.any(axis=1)], minlength=n_sizes)
+    )
+    # every adoption is tallied under the channel its knowledge came from (month-0 adopters under "initial")
+    channel = state.knowledge_channel[adopted].astype(np.int64)
+    sizes = np.broadcast_to(size_class[:, None], adopted.shape)[adopted].astype(np.int64)
+    expected = np.bincount(channel * n_sizes + sizes, minlength=len(CHANNELS) * n_sizes)
+    np.testing.assert_array_equal(state.adoptions_by_knowledge.reshape(-1), expected)
 
 
 def run_and_recount(scenario: Scenario, seed: int) -> int:
     """Run with a recount after every step; return how many pairs adopted."""
-    firms = draw_firms(scenario.population, run_streams(np.random.SeedSequence(seed))["population"])
-    visible = firms.visible(scenario.association.enabled)
+    streams = run_streams(np.random.SeedSequence(seed))
+    firms = draw_firms(scenario.population, streams["population"])
+    networks = build_networks(firms, scenario.networks, streams["network"])
+    visible, _ = visibility(firms, networks, scenario)
     final: list[int] = []
 
     def check(step: int, state: DistrictState) -> None:
@@ -60,7 +74,7 @@ def test_tallies_equal_a_recount_every_step(preset: str, programme: str) -> None
     assert run_and_recount(scenario, seed=11) > 0
 
 
-def test_a_firm_in_two_projects_on_one_technology_adopts_it_once() -> None:
+def test_a_firm_in_two_projects_on_one_technology_keeps_consistent_tallies() -> None:
     """A tiny RTI network and a large project budget make projects share firms and end together."""
     base = load_scenario("toy-valley").with_firms(30).with_months(36.0).with_programme("none")
     core = base.rti.core_services.model_dump()

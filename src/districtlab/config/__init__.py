@@ -20,19 +20,30 @@ from districtlab.config.networks import Networks, ObservedFirm, ObservedNetwork,
 from districtlab.config.population import FirmSegment, Population, TraitDistribution
 from districtlab.config.programme import (
     INSTRUMENTS,
+    PROGRAMME_MECHANISMS,
     TARGETING_RULES,
     CoDesign,
     InstrumentDesign,
     InstrumentShares,
+    MechanismSettings,
     Programme,
+    ProgrammeMechanisms,
     no_programme,
 )
-from districtlab.config.scenario import NO_PROGRAMME, Scenario
+from districtlab.config.scenario import (
+    DISTRICT_MECHANISMS,
+    NO_PROGRAMME,
+    DistrictMechanisms,
+    Reporting,
+    Scenario,
+)
 from districtlab.config.technology import Technology
 
 __all__ = [
+    "DISTRICT_MECHANISMS",
     "INSTRUMENTS",
     "NO_PROGRAMME",
+    "PROGRAMME_MECHANISMS",
     "ROLES",
     "RTI",
     "SIZE_CLASSES",
@@ -42,15 +53,19 @@ __all__ = [
     "Behaviour",
     "CoDesign",
     "ConfigModel",
+    "DistrictMechanisms",
     "FirmSegment",
     "InstrumentDesign",
     "InstrumentShares",
+    "MechanismSettings",
     "Networks",
     "ObservedFirm",
     "ObservedNetwork",
     "ObservedTie",
     "Population",
     "Programme",
+    "ProgrammeMechanisms",
+    "Reporting",
     "Scenario",
     "SizeClassCounts",
     "SizeClassShares",

@@ -35,3 +35,9 @@ class Association(ConfigModel):
     enabled: bool = Field(default=True, description="false: no association")
     name: str = Field(min_length=1, description="name of the association")
     event_reach_multiplier: float = Field(ge=1.0, le=10.0, description="attendance multiplier of events")
+    visibility_boost: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=10.0,
+        description="extra weight of members' adoptions in legitimacy (numerator only, never the denominator)",
+    )

@@ -7,14 +7,25 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from districtlab.config.base import ConfigModel
+from districtlab.config.base import ConfigModel, SizeClassShares
 
 #: Instruments a programme can buy, in the order they are delivered within a month.
 INSTRUMENTS: tuple[str, ...] = ("events", "diagnostics", "demonstrator", "projects", "training", "grants")
 #: How firms are chosen for an instrument.
 TARGETING_RULES: tuple[str, ...] = ("open_call", "smes_first", "leading_firms_first", "rti_network")
 
+#: The place-based mechanisms a programme can switch on (fields of :class:`ProgrammeMechanisms`).
+PROGRAMME_MECHANISMS: tuple[str, ...] = (
+    "codesign_information",
+    "participation_commitment",
+    "diagnostic_routing",
+    "adaptive_reallocation",
+)
+
 ProgrammeKind = Literal["none", "generic", "place-based", "core"]
+DemonstratorSite = Literal["rti", "partner_firms"]
+AfterProgramme = Literal["rti_pays", "close"]
+GrantApplicationStep = Literal["proposal", "diagnostic"]
 TargetingRule = Literal["open_call", "smes_first", "leading_firms_first", "rti_network"]
 
 
@@ -69,6 +80,51 @@ class InstrumentDesign(ConfigModel):
     staff_days_per_visit: float = Field(ge=0.0)
     staff_days_per_project_seat: float = Field(ge=0.0)
     staff_days_per_training_seat: float = Field(ge=0.0)
+    # -- costing (issue 9, item 2) --
+    staff_day_cost_eur: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=10_000.0,
+        description="price of an RTI staff day, charged to the instrument on top of its unit cost",
+    )
+    demonstrator_running_cost_eur_per_month: float = Field(
+        default=0.0, ge=0.0, le=1e7, description="running cost of an open demonstrator, every month"
+    )
+    demonstrator_after_programme: AfterProgramme = Field(
+        default="rti_pays",
+        description="after the programme: the RTI pays the running cost (outside the budget) or it closes",
+    )
+    demonstrator_site: DemonstratorSite = Field(
+        default="rti",
+        description="rti: visited at the RTI; partner_firms: a living lab hosted with partner firms",
+    )
+    living_lab_partners: int = Field(
+        default=4, ge=1, le=1000, description="firms that host a partner-site demonstrator (living lab)"
+    )
+    firm_cofunding_share: float = Field(
+        default=0.0,
+        ge=0.0,
+        lt=1.0,
+        description="share of a diagnostic, training or project seat that the firm pays (private spend)",
+    )
+    project_support_months: int = Field(
+        default=12,
+        ge=1,
+        le=60,
+        description="months after a project during which its cost share lowers the participant's cost",
+    )
+    # -- the grant application path (issue 9, item 1) --
+    grant_application: GrantApplicationStep = Field(
+        default="proposal",
+        description="proposal: the firm writes one (vendor help); diagnostic: the RTI assesses it first",
+    )
+    grant_application_rate: SizeClassShares = Field(
+        default=SizeClassShares(micro=0.01, small=0.02, medium=0.04, large=0.05),
+        description="per month, chance that an aware firm applies (times its absorptive capacity)",
+    )
+    grant_application_cost_eur: float = Field(
+        default=0.0, ge=0.0, le=1e6, description="public cost of assessing one application"
+    )
 
 
 class CoDesign(ConfigModel):
@@ -82,6 +138,59 @@ class CoDesign(ConfigModel):
     budget_share: float = Field(ge=0.0, lt=1.0, description="share of the budget the co-design consumes")
     participation_breadth: float = Field(ge=0.0, le=1.0, description="share of local actors taking part")
     noise_sd: float = Field(ge=0.0, le=5.0, description="sd of priority noise with no participation")
+    participant_firms: int = Field(
+        default=30, ge=0, le=100_000, description="firms at the co-design tables (most engaged first)"
+    )
+
+
+class ProgrammeMechanisms(ConfigModel):
+    """Switches of the place-based mechanisms (issue 9, item 4). All off: a generic programme.
+
+    Each is sourced in ODD.md; code never reads the programme's ``kind`` to change an effect.
+    """
+
+    codesign_information: bool = Field(
+        default=False, description="co-design learns priorities and instrument mix from participants' needs"
+    )
+    participation_commitment: bool = Field(
+        default=False, description="participants and their partners gain RTI affinity (trust)"
+    )
+    diagnostic_routing: bool = Field(
+        default=False, description="diagnostics route firms to the instrument that fits their capacity"
+    )
+    adaptive_reallocation: bool = Field(
+        default=False, description="monitoring moves idle money to instruments that are taken up"
+    )
+
+    def switched_on(self) -> tuple[str, ...]:
+        return tuple(name for name in PROGRAMME_MECHANISMS if getattr(self, name))
+
+
+class MechanismSettings(ConfigModel):
+    """Parameters of the place-based mechanisms (used only when switched on)."""
+
+    commitment_affinity_gain: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="participant: r <- r + gain (1 - r)"
+    )
+    commitment_tie_share: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="share of that gain passed to a participant's partners"
+    )
+    codesign_mix_weight: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="weight of the learned instrument mix against the planned one",
+    )
+    routing_gate_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="fit u(a, c) below which a diagnosed firm is routed to training",
+    )
+    review_every_months: int = Field(default=6, ge=1, le=120, description="months between monitoring reviews")
+    reallocation_share: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="share of idle money moved at a review"
+    )
 
 
 class Programme(ConfigModel):
@@ -104,6 +213,12 @@ class Programme(ConfigModel):
     )
     targeting: TargetingRule = Field(default="open_call", description="whom the instruments reach first")
     codesign: CoDesign | None = Field(default=None, description="co-design phase (place-based)")
+    mechanisms: ProgrammeMechanisms = Field(
+        default_factory=ProgrammeMechanisms, description="place-based mechanisms switched on"
+    )
+    mechanism_settings: MechanismSettings = Field(
+        default_factory=MechanismSettings, description="parameters of the place-based mechanisms"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:

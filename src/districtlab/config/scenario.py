@@ -14,6 +14,51 @@ from districtlab.config.population import FirmSegment, Population
 from districtlab.config.programme import Programme, no_programme
 from districtlab.config.technology import Technology
 
+#: District mechanisms that can be switched off (fields of :class:`DistrictMechanisms`).
+DISTRICT_MECHANISMS: tuple[str, ...] = (
+    "peer_imitation",
+    "legitimacy",
+    "association_visibility",
+    "supply_chain_transfer",
+    "buyer_requirements",
+    "living_lab",
+)
+
+
+class DistrictMechanisms(ConfigModel):
+    """Switches of the district mechanisms (issue 9, item 5). All on by default; for knock-outs."""
+
+    peer_imitation: bool = Field(default=True, description="firms learn from adopters they are tied to")
+    legitimacy: bool = Field(default=True, description="visible adoption legitimises (isomorphism)")
+    association_visibility: bool = Field(
+        default=True, description="the association makes members' adoptions more visible"
+    )
+    supply_chain_transfer: bool = Field(
+        default=True, description="buyers that adopted pass knowledge to their suppliers (two-step flow)"
+    )
+    buyer_requirements: bool = Field(default=True, description="buyers can require a technology of suppliers")
+    living_lab: bool = Field(
+        default=True, description="a partner-hosted demonstrator works as a living lab, not an RTI showroom"
+    )
+
+    def switched_off(self) -> tuple[str, ...]:
+        return tuple(name for name in DISTRICT_MECHANISMS if not getattr(self, name))
+
+
+class Reporting(ConfigModel):
+    """How outcomes are read from a run (issue 9, item 7)."""
+
+    horizon_months: float | None = Field(
+        default=None, gt=0.0, le=1200.0, description="month outcomes are read at (None: the run's end)"
+    )
+    discount_rate_per_year: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="discount rate of adopter-months"
+    )
+    target_adoption_share: float = Field(
+        default=0.25, gt=0.0, le=1.0, description="share for the months-to-target outcomes"
+    )
+
+
 #: Names a user may pass to choose a programme; "none" is always available.
 NO_PROGRAMME = "none"
 
@@ -43,6 +88,10 @@ class Scenario(ConfigModel):
     programmes: dict[str, Programme] = Field(
         default_factory=dict, description="documented alternatives, e.g. generic and place-based"
     )
+    mechanisms: DistrictMechanisms = Field(
+        default_factory=DistrictMechanisms, description="district mechanisms switched on"
+    )
+    reporting: Reporting = Field(default_factory=Reporting, description="how outcomes are read")
 
     @model_validator(mode="before")
     @classmethod
@@ -162,4 +211,12 @@ def size_class_index(size_class: str) -> int:
     return SIZE_CLASSES.index(size_class)
 
 
-__all__ = ["NO_PROGRAMME", "FirmSegment", "Scenario", "size_class_index"]
+__all__ = [
+    "DISTRICT_MECHANISMS",
+    "NO_PROGRAMME",
+    "DistrictMechanisms",
+    "FirmSegment",
+    "Reporting",
+    "Scenario",
+    "size_class_index",
+]

@@ -9,12 +9,14 @@ and a SeedSequence and returns :class:`Observations`.
 from districtlab.model.observers import PROGRAMME_SLOTS, Observations
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
 from districtlab.model.simulate import run_model
-from districtlab.model.state import CHANNELS, RTI_CHANNELS
+from districtlab.model.state import CHANNELS, KNOWLEDGE_SOURCES, RTI_CHANNELS, SOURCE_OF_CHANNEL
 
 __all__ = [
     "CHANNELS",
+    "KNOWLEDGE_SOURCES",
     "PROGRAMME_SLOTS",
     "RTI_CHANNELS",
+    "SOURCE_OF_CHANNEL",
     "SPEND_LINES",
     "UNIT_LINES",
     "Observations",

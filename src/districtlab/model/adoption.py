@@ -2,7 +2,8 @@
 
 For a knowledgeable firm i and technology k the monthly adoption hazard is
 
-    h * u(a_i, c_k) * logistic(beta * (log B_ik - log C_ik - log(1 - subsidy) - risk_ik + bonus_ik))
+    h * u(a_i, c_k) * logistic(beta * (log B_ik - log C_ik - log(1 - grant) - log(1 - support)
+                                       - risk_ik + requirement_ik + bonus_ik))
 
 with B_ik = v_dk * benefit_share_k * value added per employee * employees_i *
 appraisal years and C_ik = fixed_k + per_employee_k * employees_i. Benefit and
@@ -14,9 +15,22 @@ A pair adopts when its integrated hazard passes its Exp(1) threshold
 (:mod:`districtlab.model.clocks`), the same in law as drawing 1 - exp(-h dt) each
 month; the fixed thresholds keep common random numbers across programmes.
 
-Grants are awarded each month by programmes that fund them, to knowledgeable
-pairs in the programme's focus; the money is committed at award, paid on
-adoption, and returned to the programme if the grant lapses unused.
+Every instrument reaches adoption only through this hazard (issue 9): projects
+lower the participant's cost (``support``) while they last and for
+``project_support_months`` after, they never adopt for the firm. When a pair's
+clock runs out the firm still says no with probability
+``rejection_probability`` (rejection or postponement, Rogers 2003): its clock
+restarts with a fresh threshold after ``postponement_months``.
+
+Grants have an application path: each month an aware firm applies with
+probability ``grant_application_rate[size] * a_i`` for the technology in the
+programme's focus that fits it best; writing the proposal (or the RTI's
+diagnostic) makes it knowledgeable with probability u(a, c) (times the RTI's
+competence); knowledgeable applicants are funded in the order of the targeting
+tiers while the grant account covers them. The money is committed at award,
+paid on adoption, and returned to the programme if the grant lapses unused.
+requirement_ik = bonus * (1 - (1 - share)^P_ik): the chance that at least one
+of i's adopting buyers requires k of it.
 """
 
 from __future__ import annotations
@@ -24,12 +38,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.model.arrays import unique_counts, unique_sorted
-from districtlab.model.context import RunData, Step, Streams
+from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.networks import Exposure
 from districtlab.model.pairs import Pairs
-from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun
-from districtlab.model.state import ADOPTED, CHANNEL, KNOWLEDGEABLE, DistrictState, adopt
+from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
+from districtlab.model.state import (
+    ADOPTED,
+    AWARE,
+    CHANNEL,
+    KNOWLEDGEABLE,
+    DistrictState,
+    adopt,
+    make_knowledgeable,
+)
 from districtlab.model.technologies import TechnologyArrays
 
 _GRANT = np.int8(CHANNEL["grant"])
@@ -62,6 +83,14 @@ def utility_terms(
         * (1.0 - behaviour.exposure_risk_reduction * exposure.exposure(pairs.flat, pairs.firm, pairs.tech))
     )
     base = data.log_benefit_cost[pairs.flat] - risk
+    if data.mechanisms.buyer_requirements and behaviour.buyer_requirement_share > 0.0:
+        pressure = exposure.pressure(pairs.flat)
+        if np.count_nonzero(pressure):
+            base = base + behaviour.buyer_requirement_bonus * -np.expm1(
+                pressure * np.log1p(-min(behaviour.buyer_requirement_share, 1.0 - 1e-12))
+            )
+    if not data.mechanisms.legitimacy:
+        return base, np.zeros(pairs.size)
     legitimate = data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech]
     bonus = np.where(legitimate, behaviour.legitimacy_bonus, 0.0)
     return base, bonus
@@ -95,13 +124,51 @@ def _with_grants(
     Without grants outstanding every subsidy term is -log1p(-0) = -0.0, which
     leaves a sum unchanged, so the lookup is skipped.
     """
-    if state.grants.pair.size == 0:
-        return utility
-    return utility + _subsidy_term(state.grant_rate_flat[pair])
+    if state.grants.pair.size:
+        utility = utility + _subsidy_term(state.grant_rate_flat[pair])
+    if state.support.pair.size and state.support_rate is not None:
+        utility = utility + _subsidy_term(state.support_rate.reshape(-1)[pair])
+    return utility
+
+
+def _support_flat(state: DistrictState) -> NDArray[np.float64]:
+    if state.support_rate is None:
+        state.support_rate = np.zeros(state.stage.shape)
+    return state.support_rate.reshape(-1)
+
+
+def support_projects(
+    state: DistrictState, pair: NDArray[np.int64], slot: int, rate: float, expiry_month: float
+) -> None:
+    """Project participants: the project covers ``rate`` of the adoption cost until ``expiry_month``."""
+    if pair.size == 0 or rate <= 0.0:
+        return
+    support = _support_flat(state)
+    support[pair] = np.maximum(support[pair], rate)
+    state.support.add(pair, slot, np.zeros(pair.size), expiry_month)
+    state.mark_changed(pair)
+
+
+def end_postponements(state: DistrictState, step: Step) -> None:
+    """Pairs whose postponement ends this step reconsider: their adoption clocks run again."""
+    if state.postponed.pair.size == 0:
+        return
+    ended = state.postponed.take(state.postponed.expiry_month > step.month)
+    state.mark_changed(ended.pair)
 
 
 def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRun | None]) -> None:
     """Grants past their validity lapse; their money goes back to a programme still delivering."""
+    if state.support.pair.size:
+        ended = state.support.take(state.support.expiry_month > step.month)
+        if ended.pair.size:
+            support = _support_flat(state)
+            # a pair supported by two projects keeps the support of the one still running
+            still = np.zeros(support.size, dtype=bool)
+            still[state.support.pair] = True
+            gone = ended.pair[~still[ended.pair]]
+            support[gone] = 0.0
+            state.mark_changed(gone)
     if state.grants.pair.size == 0:
         return
     lapsed = state.grants.take(state.grants.expiry_month > step.month)
@@ -122,66 +189,105 @@ def award_grants(
     streams: Streams,
     programmes: list[ProgrammeRun | None],
 ) -> None:
-    """Award this month's grants among knowledgeable pairs that hold none.
-
-    Grants go to pairs in the programme's focus, in the order of its targeting
-    tiers (random within a tier); a firm applies with probability a_i; grants are
-    awarded while the grant account covers them.
-    """
+    """This month's grant applications and awards (see the module docstring)."""
     k = data.technologies.k
-    knowledgeable: NDArray[np.int64] | None = None
     for slot, programme in enumerate(programmes):
         if programme is None or not programme.delivering(step.month) or programme.design.grant_rate <= 0.0:
             continue
+        design = programme.design
         rng = streams.programmes[slot]
-        account = programme.account("grants")
-        if account <= 0.0:
+        if programme.account("grants") <= 0.0:
             continue
-        if knowledgeable is None:
-            knowledgeable = state.pairs_at(KNOWLEDGEABLE)
-        open_ = state.grant_rate_flat[knowledgeable] == 0.0
-        open_ &= programme.in_focus_pairs(data.firms.n)[knowledgeable]
-        candidates = knowledgeable[open_]
+        # 1. who applies: aware firms, with a chance by size class times their absorptive capacity
+        rate = np.asarray(design.grant_application_rate.as_tuple())[data.firms.size_class]
+        applying = (rng.random(data.firms.n) < rate * state.absorptive_capacity * data.dt).nonzero()[0]
+        if applying.size == 0:
+            continue
+        focus = programme.focus
+        stage = state.stage[applying][:, focus]
+        open_ = (stage >= AWARE) & (stage < ADOPTED) & (state.grant_rate[applying][:, focus] == 0.0)
+        fit = np.where(
+            open_, data.technologies.relevance[focus][None, :] * state.gate[applying][:, focus], -1.0
+        )
+        best = fit.argmax(axis=1)
+        has = fit[np.arange(applying.size), best] >= 0.0
+        firm = applying[has]
+        pair = firm * k + focus[best[has]]
+        if pair.size == 0:
+            continue
+        # applications cost the agency; stop when the account cannot assess more
+        per_application = design.grant_application_cost_eur
+        if design.grant_application == "diagnostic":
+            per_application += design.diagnostic_cost_eur + staff_cost(
+                design, design.staff_days_per_diagnostic
+            )
+        if per_application > 0.0:
+            n_assessed = min(pair.size, int(programme.account("grants") // per_application))
+            if design.grant_application == "diagnostic" and design.staff_days_per_diagnostic > 0.0:
+                n_assessed = min(n_assessed, int(step.staff_days_left // design.staff_days_per_diagnostic))
+            order = rng.permutation(pair.size)[:n_assessed]
+            pair, firm = pair[order], firm[order]
+            if pair.size == 0:
+                continue
+            programme.spend("grants", pair.size * per_application)
+            step.spend[slot, SPEND["grant_applications"]] += pair.size * per_application
+        step.units[slot, UNIT["grant_applications"]] += pair.size
+        # 2. the proposal or diagnostic step: the firm learns what the project needs, or fails to
+        aware = state.stage_flat[pair] == AWARE
+        if design.grant_application == "diagnostic":
+            success = state.rti_competence[pair - firm * k] * state.gate_flat[pair]
+            channel = np.int8(CHANNEL["diagnostic"])
+            step.staff_days_left -= pair.size * design.staff_days_per_diagnostic
+            mark_engaged(state, step, firm)
+        else:
+            success = state.gate_flat[pair]
+            channel = np.int8(CHANNEL["application"])
+        learned = aware & (rng.random(pair.size) < success)
+        make_knowledgeable(state, pair[learned], channel)
+        ready = state.stage_flat[pair] == KNOWLEDGEABLE
+        candidates, firm = pair[ready], firm[ready]
         if candidates.size == 0:
             continue
-        rate = programme.design.grant_rate
-        cheapest = float(data.adoption_cost[candidates].min()) * rate
-        affordable = int(account // cheapest)
-        if affordable == 0:
-            continue
-        if candidates.size > 8 * affordable:  # a random subset large enough to fill the budget
-            candidates = unique_sorted(candidates[rng.integers(0, candidates.size, size=8 * affordable)])
-        firm = candidates // k
-        tier_rank = data.tiers.rank(programme.targeting, firm)
-        order = np.lexsort((rng.random(candidates.size), tier_rank))
-        candidates, firm = candidates[order], firm[order]
-        applies = rng.random(candidates.size) < state.absorptive_capacity[firm]
-        candidates, firm = candidates[applies], firm[applies]
-        amount = data.adoption_cost[candidates] * rate
-        within_budget = amount.cumsum() <= account
+        # 3. awards: targeting tiers first, at random within a tier, while the account covers them
+        order = np.lexsort((rng.random(candidates.size), data.tiers.rank(programme.targeting, firm)))
+        candidates = candidates[order]
+        amount = data.adoption_cost[candidates] * design.grant_rate
+        within_budget = amount.cumsum() <= programme.account("grants")
         candidates, amount = candidates[within_budget], amount[within_budget]
         if candidates.size == 0:
             continue
         programme.spend("grants", float(amount.sum()))  # committed; recorded as spend when paid
-        state.grant_rate_flat[candidates] = rate
-        state.grants.add(candidates, slot, amount, step.month + programme.design.grant_validity_months)
+        state.grant_rate_flat[candidates] = design.grant_rate
+        state.grants.add(candidates, slot, amount, step.month + design.grant_validity_months)
         state.mark_changed(candidates)
 
 
-def pay_grants(state: DistrictState, step: Step, n_slots: int) -> None:
+def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) -> None:
     """Pay the grants of pairs that have adopted (their money was committed at award).
 
-    Called after every adoption by a programme-relevant route (the adoption
-    decision and project completion), so a grant is paid in the step its pair adopts.
+    Called after the adoption decision, so a grant is paid in the step its pair
+    adopts. The firm's own share of a supported adoption (the cost the grant or
+    the project does not cover) is recorded as private spend of the programme.
     """
-    if state.grants.pair.size == 0:
-        return
-    paid = state.grants.take(state.stage_flat[state.grants.pair] < ADOPTED)
-    if paid.pair.size == 0:
-        return
-    state.grant_rate_flat[paid.pair] = 0.0
-    step.spend[:, SPEND["grants"]] += np.bincount(paid.slot, weights=paid.amount, minlength=n_slots)
-    step.units[:, UNIT["grants"]] += np.bincount(paid.slot, minlength=n_slots)
+    if state.grants.pair.size:
+        paid = state.grants.take(state.stage_flat[state.grants.pair] < ADOPTED)
+        if paid.pair.size:
+            own = data.adoption_cost[paid.pair] * (1.0 - state.grant_rate_flat[paid.pair])
+            if state.support_rate is not None:
+                own *= 1.0 - state.support_rate.reshape(-1)[paid.pair]
+            state.grant_rate_flat[paid.pair] = 0.0
+            step.spend[:, SPEND["grants"]] += np.bincount(paid.slot, weights=paid.amount, minlength=n_slots)
+            step.units[:, UNIT["grants"]] += np.bincount(paid.slot, minlength=n_slots)
+            step.private += np.bincount(paid.slot, weights=own, minlength=n_slots)
+    if state.support.pair.size:
+        settled = state.support.take(state.stage_flat[state.support.pair] < ADOPTED)
+        if settled.pair.size:
+            support = _support_flat(state)
+            _, first = np.unique(settled.pair, return_index=True)  # a pair counts once
+            pair, slot = settled.pair[first], settled.slot[first]
+            own = data.adoption_cost[pair] * (1.0 - support[pair])
+            step.private += np.bincount(slot, weights=own, minlength=n_slots)
+            support[pair] = 0.0
 
 
 def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) -> None:
@@ -212,8 +318,9 @@ def prepare_adoption(
     if data.behaviour.immediate_adoption:
         return
     expire_grants(state, step, programmes)
+    end_postponements(state, step)
     award_grants(data, state, step, streams, programmes)
-    if data.behaviour.legitimacy_bonus > 0.0:
+    if data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy:
         _mark_legitimacy_changes(data, state, step)
 
 
@@ -225,7 +332,10 @@ def set_adoption_rates(
         return
     base, bonus = utility_terms(data, state, step, exposure, Pairs.of(pair, data.technologies.k))
     utility = _with_grants(state, pair, base + bonus)
-    state.adoption_clock.set_rates(pair, adoption_hazard(data, state.gate_flat[pair], utility), step.month)
+    rate = adoption_hazard(data, state.gate_flat[pair], utility)
+    if state.postponed_until is not None:
+        rate[state.postponed_until[pair] > step.month] = 0.0  # still postponed: the clock waits
+    state.adoption_clock.set_rates(pair, rate, step.month)
 
 
 def decide_adoption(
@@ -265,7 +375,7 @@ def decide_adoption(
     gated = _gated_hazard(data, state.gate_flat[pair])
     with_bonus = base + bonus
     without_grant = gated * _one_plus_tanh(data, with_bonus)
-    has_grant = state.grants.pair.size > 0
+    has_grant = state.grants.pair.size > 0 or state.support.pair.size > 0
     hazard = (
         gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
     )
@@ -274,7 +384,18 @@ def decide_adoption(
     draw = streams.attribution.random(pair.size) * hazard
     channel = state.knowledge_channel_flat[pair]
     channel[(draw >= without_either) & (draw < without_grant)] = _LEGITIMACY
-    channel[draw >= without_grant] = _GRANT
+    granted = draw >= without_grant
+    if state.grants.pair.size:
+        channel[granted & (state.grant_rate_flat[pair] > 0.0)] = _GRANT  # project support keeps "project"
+    # rejection or postponement: the firm says no for now and reconsiders later
+    rejection = behaviour.rejection_probability
+    if rejection > 0.0:
+        says_no = streams.decisions.random(pair.size) < rejection
+        if np.count_nonzero(says_no):
+            _postpone(data, state, step, streams, pair[says_no])
+            keep = ~says_no
+            pair, channel = pair[keep], channel[keep]
+            pairs = Pairs.of(pair, k)
     adopt(
         state,
         data.firms,
@@ -287,44 +408,16 @@ def decide_adoption(
         behaviour.gate_scale,
     )
     clock.stop(pair)
-    pay_grants(state, step, len(programmes))
+    pay_grants(data, state, step, len(programmes))
 
 
-def adopt_after_project(
-    data: RunData,
-    state: DistrictState,
-    step: Step,
-    exposure: Exposure,
-    firm: NDArray[np.int64],
-    tech: NDArray[np.int64],
-    cost_share: float,
+def _postpone(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, pair: NDArray[np.int64]
 ) -> None:
-    """Project participants adopt at completion if, with the project's share of the cost, it pays."""
-    k = data.technologies.k
-    pair = firm * k + tech
-    open_pairs = state.stage_flat[pair] < ADOPTED
-    if not np.count_nonzero(open_pairs):
-        return
-    pairs = Pairs(pair[open_pairs], firm[open_pairs], tech[open_pairs])
-    base, bonus = utility_terms(data, state, step, exposure, pairs)
-    pays = base + bonus + _subsidy_term(cost_share) > 0.0
-    adopting = pairs.flat[pays]
-    if unique_counts(adopting)[1] is not None:
-        # a firm in two projects on one technology that end together adopts it once
-        _, first = np.unique(adopting, return_index=True)
-        once = np.zeros(adopting.size, dtype=bool)
-        once[first] = True
-        pays[pays] = once
-    behaviour = data.behaviour
-    adopt(
-        state,
-        data.firms,
-        data.visible,
-        pairs.firm[pays],
-        pairs.tech[pays],
-        np.full(int(np.count_nonzero(pays)), CHANNEL["project"], dtype=np.int8),
-        behaviour.adoption_learning,
-        data.technologies.complexity,
-        behaviour.gate_scale,
-    )
-    pay_grants(state, step, step.spend.shape[0])
+    """The firm says no: its adoption clock restarts with a fresh threshold after the postponement."""
+    if state.postponed_until is None:
+        state.postponed_until = np.zeros(state.stage_flat.size)
+    until = step.month + data.dt + data.behaviour.postponement_months
+    state.postponed_until[pair] = until
+    state.postponed.add(pair, 0, np.zeros(pair.size), until)
+    state.adoption_clock.restart(pair, streams.decisions.standard_exponential(pair.size), step.month)

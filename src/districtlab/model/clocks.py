@@ -79,6 +79,13 @@ class TransitionClocks:
         row, column = (rows < time).nonzero()
         return firms[row] * self._k + column
 
+    def restart(self, pairs: NDArray[np.int64], thresholds: NDArray[np.float64], now: float) -> None:
+        """Give pairs a fresh threshold and a stopped clock (a decision postponed; set_rates resumes it)."""
+        self.remaining[pairs] = thresholds
+        self.since[pairs] = now
+        self.rate[pairs] = 0.0
+        self.due[pairs] = np.inf
+
     def stop(self, pairs: NDArray[np.int64]) -> None:
         """Pairs that have moved on: their clock no longer runs (their firms' bounds stay valid, if low)."""
         self.rate[pairs] = 0.0

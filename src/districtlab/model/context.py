@@ -8,7 +8,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.config import Behaviour
+from districtlab.config import Behaviour, DistrictMechanisms
+from districtlab.model.networks import FirmNetworks
 from districtlab.model.population import Firms
 from districtlab.model.state import DistrictState
 from districtlab.model.targeting import Tiers
@@ -26,14 +27,17 @@ class RunData:
     legitimacy_order: tuple[
         NDArray[np.int64], NDArray[np.float64]
     ]  # firms by threshold, and the sorted thresholds
-    visible: NDArray[np.bool_]
-    n_visible: int
+    visible: NDArray[np.float64]  # per firm: weight of its adoptions in the legitimacy numerator
+    visibility_total: float  # the legitimacy denominator: visibility without the association's boost
     tiers: Tiers
     rti_enabled: bool
     staff_days_per_month: float
     event_reach_multiplier: float
     competence_gain: float
     dt: float
+    mechanisms: DistrictMechanisms
+    networks: FirmNetworks
+    is_lead: NDArray[np.bool_]  # per firm
 
     @cached_property
     def adoption_cost(self) -> NDArray[np.float64]:
@@ -61,6 +65,8 @@ class Step:
     spend: NDArray[np.float64]  # programmes x spend lines, this step
     units: NDArray[np.float64]  # programmes x unit lines, this step
     newly_engaged: list[NDArray[np.int64]]
+    private: NDArray[np.float64]  # programmes: firms' own spending on supported adoptions and co-funding
+    post_programme: NDArray[np.float64]  # programmes: running costs the RTI pays after the programme
 
 
 @dataclass
@@ -70,6 +76,7 @@ class Streams:
 
     programmes: tuple[np.random.Generator, ...]
     attribution: np.random.Generator
+    decisions: np.random.Generator  # rejection and postponement
 
 
 def mark_engaged(state: DistrictState, step: Step, firm: NDArray[np.int64]) -> None:

@@ -5,6 +5,18 @@ in a fixed order (events, diagnostics, demonstrator, projects, training; grants
 are awarded in the adoption decision). A unit is bought when its account covers
 it and the RTI still has staff time this month; its firms are chosen by the
 programme's targeting rule (:mod:`districtlab.model.targeting`).
+
+Issue 9: every instrument changes awareness, knowledge, perceived risk, cost or
+absorptive capacity, never adoption itself (projects lower the participants'
+cost through the adoption hazard). Staff days are priced at
+``staff_day_cost_eur`` and charged to the instrument; firms co-fund
+diagnostics, training and project seats by ``firm_cofunding_share`` (private
+spend). An open demonstrator costs its running cost every month (visits' staff
+time included): the programme pays while it runs, then the RTI pays outside the
+budget or the demonstrator closes. A demonstrator hosted with partner firms is
+a living lab (Toy Valley's Taller 4.0): the partners co-create with the RTI
+(they learn the technology, and the programme covers part of their cost as in a
+project) and their peers visit it at the partners' site.
 """
 
 from __future__ import annotations
@@ -12,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.model.adoption import adopt_after_project
+from districtlab.model.adoption import support_projects
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
+from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
-from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun
+from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
     ADOPTED,
     CHANNEL,
@@ -34,11 +47,26 @@ def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) 
 
 
 def _charge(
-    programme: ProgrammeRun, step: Step, index: int, instrument: str, amount: float, staff_days: float
+    programme: ProgrammeRun,
+    step: Step,
+    index: int,
+    instrument: str,
+    amount: float,
+    staff_days: float,
+    cofunded: bool = False,
 ) -> None:
-    programme.spend(instrument, amount)
-    step.spend[index, SPEND[instrument]] += amount
+    """Charge units bought: their cost plus the staff days at their price; record the firms' co-funding."""
+    total = amount + staff_cost(programme.design, staff_days)
+    programme.spend(instrument, total)
+    step.spend[index, SPEND[instrument]] += total
     step.staff_days_left -= staff_days
+    share = programme.design.firm_cofunding_share
+    if cofunded and share > 0.0:
+        step.private[index] += total * share / (1.0 - share)
+
+
+def _affordable(programme: ProgrammeRun, instrument: str, unit_cost: float, staff_days: float) -> int:
+    return programme.affordable(instrument, unit_cost + staff_cost(programme.design, staff_days))
 
 
 def _knowledge_trial(
@@ -60,7 +88,9 @@ def deliver_events(
     """One-to-many awareness events: attendees become aware of the event's technology."""
     design = programme.design
     n_events = _units_within_capacity(
-        step, programme.affordable("events", design.event_cost_eur), design.staff_days_per_event
+        step,
+        _affordable(programme, "events", design.event_cost_eur, design.staff_days_per_event),
+        design.staff_days_per_event,
     )
     if n_events == 0:
         return
@@ -90,7 +120,9 @@ def deliver_diagnostics(
 ) -> None:
     """One-to-one diagnostics: the firm learns the technologies that fit it best."""
     design = programme.design
-    wanted = programme.affordable("diagnostics", design.diagnostic_cost_eur)
+    wanted = _affordable(
+        programme, "diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic
+    )
     n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
@@ -124,14 +156,20 @@ def deliver_diagnostics(
         "diagnostics",
         firms.size * design.diagnostic_cost_eur,
         firms.size * design.staff_days_per_diagnostic,
+        cofunded=True,
     )
     step.units[index, UNIT["diagnostics"]] += firms.size
+    route(programme, state, firms, step, index)
 
 
 def build_demonstrators(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
 ) -> None:
-    """Build a demonstrator for each top priority technology the demonstrator account can pay for."""
+    """Build a demonstrator for each top priority technology the demonstrator account can pay for.
+
+    A partner-hosted demonstrator (a living lab) is hosted by the ``living_lab_partners``
+    most engaged buyers (lead firms and producers): they co-create it with the RTI.
+    """
     design = programme.design
     for tech in programme.focus:
         if int(tech) in programme.demonstrators:
@@ -141,21 +179,84 @@ def build_demonstrators(
         programme.demonstrators.append(int(tech))
         _charge(programme, step, index, "demonstrator", design.demonstrator_cost_eur, 0.0)
         step.units[index, UNIT["demonstrators_built"]] += 1
+        if _living_lab(data, programme):
+            _co_create(data, state, step, programme, index, int(tech))
+
+
+def _living_lab(data: RunData, programme: ProgrammeRun) -> bool:
+    return programme.design.demonstrator_site == "partner_firms" and data.mechanisms.living_lab
+
+
+def _co_create(
+    data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, index: int, tech: int
+) -> None:
+    """Partner firms of a living lab co-create it: they learn the technology and get project support."""
+    if programme.living_lab_partners.size == 0:
+        buyers = (data.is_lead | (data.firms.role == 1)).nonzero()[0]  # lead firms and producers host
+        order = np.argsort(-state.engagement[buyers], kind="stable")
+        programme.living_lab_partners = np.sort(buyers[order[: programme.design.living_lab_partners]])
+    partners = programme.living_lab_partners
+    pair = partners * data.technologies.k + tech
+    make_knowledgeable(state, pair, np.int8(CHANNEL["living_lab"]))
+    state.seen_demonstration_flat[pair] = True
+    state.mark_changed(pair)
+    mark_engaged(state, step, partners)
+    design = programme.design
+    support_projects(
+        state, pair, index, design.project_cost_share, programme.end_month + design.project_support_months
+    )
+    commit(data, state, programme, partners)
+
+
+def run_demonstrators(
+    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+) -> None:
+    """Open demonstrators cost their running cost every month, and receive visitors while open.
+
+    While the programme runs it pays (from the demonstrator account, then the others);
+    if it cannot, the demonstrators close. After it, the RTI pays outside the budget
+    (``rti_pays``) or they close (``close``).
+    """
+    design = programme.design
+    if not programme.demonstrators or not programme.demonstrators_open:
+        return
+    delivering = programme.delivering(step.month)
+    if not delivering and design.demonstrator_after_programme == "close":
+        programme.demonstrators_open = False
+        return
+    running = design.demonstrator_running_cost_eur_per_month * len(programme.demonstrators) * data.dt
+    if delivering:
+        paid = programme.pay_from_all(running, "demonstrator")
+        step.spend[index, SPEND["demonstrator_running"]] += paid
+        if paid < running - 1e-9:
+            programme.demonstrators_open = False  # the programme can no longer run it
+            return
+    else:
+        step.post_programme[index] += running
+    step.units[index, UNIT["demonstrator_months_open"]] += len(programme.demonstrators) * data.dt
+    receive_visitors(data, state, step, streams, programme, index)
 
 
 def receive_visitors(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
 ) -> None:
-    """Demonstrators receive visitors (one-to-many) for as long as the RTI runs them.
+    """Open demonstrators receive visitors (one-to-many).
 
     A visitor sees one of the technologies shown, which lowers its perceived risk,
-    and becomes knowledgeable in it with probability u(a, c).
+    and becomes knowledgeable in it with probability u(a, c). A living lab's
+    visitors are first its partners' peers and trading partners (it is visible to
+    them), then firms reached by the programme's targeting rule. Each visit's
+    staff time is priced like the running cost.
     """
     design = programme.design
     if not programme.demonstrators:
         return
     expected = design.demonstrator_visitors_per_month * len(programme.demonstrators) * data.dt
     wanted = int(expected) + int(streams.programmes[index].random() < expected - int(expected))
+    visit_cost = staff_cost(design, design.staff_days_per_visit)
+    delivering = programme.delivering(step.month)
+    if delivering and visit_cost > 0.0:
+        wanted = min(wanted, int(programme.total_available() // visit_cost))
     n = _units_within_capacity(step, wanted, design.staff_days_per_visit)
     if n == 0:
         return
@@ -165,19 +266,45 @@ def receive_visitors(
         return np.asarray((state.stage[candidates][:, shown] < ADOPTED).any(axis=1))
 
     acceptance = state.light_engagement
-    visitors = programme.outreach_of("demonstrator", data.tiers).select(
-        n, acceptance, streams.programmes[index], has_something_to_see
-    )
+    rng = streams.programmes[index]
+    living_lab = _living_lab(data, programme)
+    visitors = np.zeros(0, dtype=np.int64)
+    if living_lab:
+        peers = _neighbours(data, programme.living_lab_partners)
+        peers = peers[has_something_to_see(peers)] if peers.size else peers
+        if peers.size:
+            peers = rng.permutation(peers)
+            visitors = peers[rng.random(peers.size) < acceptance[peers]][:n]
+    if visitors.size < n:
+        more = programme.outreach_of("demonstrator", data.tiers).select(
+            n - visitors.size, acceptance, rng, has_something_to_see
+        )
+        visitors = np.unique(np.concatenate([visitors, more])) if visitors.size else more
     if visitors.size == 0:
         return
-    tech = shown[streams.programmes[index].integers(0, shown.size, size=visitors.size)]
+    tech = shown[rng.integers(0, shown.size, size=visitors.size)]
     pair = visitors * data.technologies.k + tech
     state.seen_demonstration_flat[pair] = True
     state.mark_changed(pair)
-    _knowledge_trial(state, streams.programmes[index], pair, state.gate_flat[pair], "demonstrator")
+    _knowledge_trial(state, rng, pair, state.gate_flat[pair], "living_lab" if living_lab else "demonstrator")
     mark_engaged(state, step, visitors)
     step.staff_days_left -= visitors.size * design.staff_days_per_visit
+    cost = visitors.size * visit_cost
+    if delivering:
+        step.spend[index, SPEND["demonstrator_running"]] += programme.pay_from_all(cost, "demonstrator")
+    else:
+        step.post_programme[index] += cost
     step.units[index, UNIT["demonstrator_visits"]] += visitors.size
+
+
+def _neighbours(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Peers and trading partners of a few firms (a living lab's partners)."""
+    weights = data.networks.weights if data.networks.weights is not None else data.networks.supply
+    if firm.size == 0:
+        return firm
+    rows = [weights.indices[weights.indptr[i] : weights.indptr[i + 1]] for i in firm.tolist()]
+    found = np.unique(np.concatenate(rows)).astype(np.int64)
+    return np.setdiff1d(found, firm)
 
 
 def deliver_projects(
@@ -186,7 +313,9 @@ def deliver_projects(
     """Collaborative projects: groups of firms work with the RTI on one technology for L months."""
     design = programme.design
     project_cost = design.project_size * design.project_seat_cost_eur
-    wanted = programme.affordable("projects", project_cost)
+    wanted = _affordable(
+        programme, "projects", project_cost, design.project_size * design.staff_days_per_project_seat
+    )
     n_projects = _units_within_capacity(
         step, wanted, design.project_size * design.staff_days_per_project_seat
     )
@@ -199,14 +328,34 @@ def deliver_projects(
         def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
             return state.stage[candidates, tech] < ADOPTED
 
-        members = programme.outreach_of("projects", data.tiers).select(
-            design.project_size, acceptance, streams.programmes[index], has_not_adopted
+        rng = streams.programmes[index]
+        routed = programme.routed_projects
+        members, programme.routed_projects = take_routed(
+            routed,
+            design.project_size,
+            (state.stage[routed, tech] < ADOPTED) & (rng.random(routed.size) < state.light_engagement[routed])
+            if routed.size
+            else None,
         )
+        if members.size < design.project_size:
+            more = programme.outreach_of("projects", data.tiers).select(
+                design.project_size - members.size, acceptance, rng, has_not_adopted
+            )
+            members = np.unique(np.concatenate([members, more]))
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
-        make_knowledgeable(state, members * data.technologies.k + techs, np.int8(CHANNEL["project"]))
+        pair = members * data.technologies.k + techs
+        make_knowledgeable(state, pair, np.int8(CHANNEL["project"]))
+        support_projects(
+            state,
+            pair,
+            index,
+            design.project_cost_share,
+            step.month + design.project_months + design.project_support_months,
+        )
         mark_engaged(state, step, members)
+        commit(data, state, programme, members)
         programme.project_end = np.concatenate(
             [programme.project_end, np.full(members.size, step.month + design.project_months)]
         )
@@ -219,6 +368,7 @@ def deliver_projects(
             "projects",
             members.size * design.project_seat_cost_eur,
             members.size * design.staff_days_per_project_seat,
+            cofunded=True,
         )
         step.units[index, UNIT["project_seats"]] += members.size
 
@@ -226,7 +376,11 @@ def deliver_projects(
 def complete_projects(
     data: RunData, state: DistrictState, step: Step, programme: ProgrammeRun, exposure: Exposure
 ) -> None:
-    """Projects due this step end: participants adopt if it pays, learn, and the RTI learns."""
+    """Projects due this step end: participants learn, and the RTI learns.
+
+    Participants do not adopt here: the project's share of the cost keeps lowering
+    their cost (their adoption hazard) for ``project_support_months`` (issue 9).
+    """
     if programme.project_end.size == 0:
         return
     due = programme.project_end <= step.month
@@ -237,7 +391,6 @@ def complete_projects(
     programme.project_end = programme.project_end[~due]
     programme.project_firm = programme.project_firm[~due]
     programme.project_tech = programme.project_tech[~due]
-    adopt_after_project(data, state, step, exposure, firm, tech, programme.design.project_cost_share)
     _learn(data, state, firm, programme.design.training_gain)
     # each distinct (end month, technology) is one project; RTI competence grows per project
     projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most
@@ -250,12 +403,21 @@ def deliver_training(
 ) -> None:
     """Training raises absorptive capacity: a <- a + tau (1 - a)."""
     design = programme.design
-    wanted = programme.affordable("training", design.training_seat_cost_eur)
+    wanted = _affordable(
+        programme, "training", design.training_seat_cost_eur, design.staff_days_per_training_seat
+    )
     n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
     acceptance = state.engagement
-    trainees = programme.outreach_of("training", data.tiers).select(n, acceptance, streams.programmes[index])
+    rng = streams.programmes[index]
+    routed = programme.routed_training
+    trainees, programme.routed_training = take_routed(
+        routed, n, rng.random(routed.size) < state.light_engagement[routed] if routed.size else None
+    )
+    if trainees.size < n:
+        more = programme.outreach_of("training", data.tiers).select(n - trainees.size, acceptance, rng)
+        trainees = np.unique(np.concatenate([trainees, more]))
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)
@@ -267,6 +429,7 @@ def deliver_training(
         "training",
         trainees.size * design.training_seat_cost_eur,
         trainees.size * design.staff_days_per_training_seat,
+        cofunded=True,
     )
     step.units[index, UNIT["training_seats"]] += trainees.size
 
@@ -294,8 +457,10 @@ def deliver_programmes(
 ) -> None:
     """Fund every programme for this step, complete due projects, deliver the instruments.
 
-    Demonstrators keep receiving visitors after their programme has ended: they
-    are the RTI's infrastructure from then on.
+    At the start of delivery a co-designed programme learns from its participants
+    (if ``codesign_information`` is on); during delivery it reviews its accounts
+    (if ``adaptive_reallocation`` is on). Demonstrators keep running after their
+    programme has ended if the RTI pays for them.
     """
     for index, programme in enumerate(programmes):
         if programme is None:
@@ -307,6 +472,14 @@ def deliver_programmes(
         if not data.rti_enabled:
             continue
         if programme.delivering(step.month):
+            if not programme.codesign_done:
+                programme.codesign_done = True
+                if programme.mechanisms.codesign_information:
+                    participants = learn_from_codesign(
+                        data, state, step, programme, index, streams.programmes[index]
+                    )
+                    commit(data, state, programme, participants)
+            review(programme, step, index)
             for deliver in DELIVERY_ORDER:
                 deliver(data, state, step, streams, programme, index)
-        receive_visitors(data, state, step, streams, programme, index)
+        run_demonstrators(data, state, step, streams, programme, index)

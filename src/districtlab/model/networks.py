@@ -202,6 +202,11 @@ class Exposure:
         self._k = n_technologies
         self._rows = _exposure_rows(networks)
         self._pressure = np.zeros(n_firms * n_technologies)
+        # the part of P from lead-firm buyers, and from lead firms whose knowledge came from the RTI
+        # (provenance of the two-step flow); float32 counts are exact far beyond any degree here
+        has_supply = networks.supply.nnz > 0
+        self._pressure_lead = np.zeros(n_firms * n_technologies if has_supply else 0, dtype=np.float32)
+        self._pressure_two_step = np.zeros_like(self._pressure_lead)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
@@ -215,9 +220,18 @@ class Exposure:
             self._numerator = np.zeros(n_firms * n_technologies)
 
     def add_adoptions(
-        self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs
+        self,
+        firm: NDArray[np.int64],
+        technology: NDArray[np.int64],
+        changed: PendingPairs,
+        lead: NDArray[np.bool_] | None = None,
+        two_step: NDArray[np.bool_] | None = None,
     ) -> None:
-        """Account for new adoptions (each pair new, at most once); mark the pairs whose E or P changed."""
+        """Account for new adoptions (each pair new, at most once); mark the pairs whose E or P changed.
+
+        ``lead`` flags adopters that are lead firms, ``two_step`` those lead firms whose knowledge of
+        the technology came from the RTI: their suppliers' pressure is split accordingly.
+        """
         if firm.size == 0:
             return
         self.adopters += np.bincount(technology, minlength=self._k)
@@ -233,9 +247,39 @@ class Exposure:
                 np.add.at(self._numerator, pair, rows.weight[position])
             if rows.sells is True:  # supply[b, s]: s feels buyer b
                 np.add.at(self._pressure, pair, 1.0)
+                self._split_pressure(pair, owner, lead, two_step)
             elif rows.sells is not False:
-                np.add.at(self._pressure, pair[rows.sells[position]], 1.0)
+                sells = rows.sells[position]
+                np.add.at(self._pressure, pair[sells], 1.0)
+                self._split_pressure(pair[sells], owner[sells], lead, two_step)
             changed.add(pair)
+
+    def _split_pressure(
+        self,
+        pair: NDArray[np.int64],
+        owner: NDArray[np.int64],
+        lead: NDArray[np.bool_] | None,
+        two_step: NDArray[np.bool_] | None,
+    ) -> None:
+        if lead is None or self._pressure_lead.size == 0 or pair.size == 0:
+            return
+        from_lead = lead[owner]
+        if np.count_nonzero(from_lead):
+            np.add.at(self._pressure_lead, pair[from_lead], 1.0)
+            if two_step is not None:
+                from_two_step = two_step[owner]
+                if np.count_nonzero(from_two_step):
+                    np.add.at(self._pressure_two_step, pair[from_two_step], 1.0)
+
+    def pressure_sources(self, pair: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(adopting lead-firm buyers, of which RTI-sourced) for the given pairs."""
+        if self._pressure_lead.size == 0:
+            zero = np.zeros(pair.size)
+            return zero, zero
+        return (
+            self._pressure_lead[pair].astype(np.float64),
+            self._pressure_two_step[pair].astype(np.float64),
+        )
 
     def exposure(
         self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
-from districtlab.model.state import CHANNELS, DistrictState
+from districtlab.model.state import CHANNELS, DistrictState, count_new_knowledge
 
 #: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
 PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
@@ -40,6 +40,11 @@ class Observations:
     released: NDArray[np.float64]  # steps+1 x slots: budget made available, per step
     spend: NDArray[np.float64]  # steps+1 x slots x spend lines, per step
     units: NDArray[np.float64]  # steps+1 x slots x unit lines, per step
+    firms_adopting: NDArray[np.int64]  # steps+1 x size classes: firms with at least one technology
+    adoptions_by_knowledge: NDArray[np.int64]  # steps+1 x channels x size classes: by knowledge channel
+    knowledge_by_channel: NDArray[np.int64]  # steps+1 x channels x size classes: pairs made knowledgeable
+    private_spend: NDArray[np.float64]  # steps+1 x slots: firms' own spending, per step
+    post_programme_spend: NDArray[np.float64]  # steps+1 x slots: RTI running costs after the programme
 
     @property
     def n_steps(self) -> int:
@@ -82,6 +87,11 @@ class Recorder:
             released=np.zeros((rows, len(PROGRAMME_SLOTS))),
             spend=np.zeros((rows, len(PROGRAMME_SLOTS), len(SPEND_LINES))),
             units=np.zeros((rows, len(PROGRAMME_SLOTS), len(UNIT_LINES))),
+            firms_adopting=np.zeros((rows, s), dtype=np.int64),
+            adoptions_by_knowledge=np.zeros((rows, len(CHANNELS), s), dtype=np.int64),
+            knowledge_by_channel=np.zeros((rows, len(CHANNELS), s), dtype=np.int64),
+            private_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
+            post_programme_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
         )
 
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
@@ -91,6 +101,10 @@ class Recorder:
         o.maturity_histogram[row] = state.maturity_histogram
         o.adoptions_by_channel[row] = state.adoptions_by_channel
         o.rti_competence[row] = state.rti_competence
+        count_new_knowledge(state, self._data.firms.size_class)
+        o.firms_adopting[row] = state.firms_adopting_by_size
+        o.adoptions_by_knowledge[row] = state.adoptions_by_knowledge
+        o.knowledge_by_channel[row] = state.knowledge_by_channel
         sizes = self._size_class
         with np.errstate(invalid="ignore", divide="ignore"):
             o.absorptive_capacity[row] = (
@@ -105,4 +119,6 @@ class Recorder:
             o.released[row] = step.released
             o.spend[row] = step.spend
             o.units[row] = step.units
+            o.private_spend[row] = step.private
+            o.post_programme_spend[row] = step.post_programme
         o.engaged[row] = self._engaged

@@ -18,12 +18,20 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.config import INSTRUMENTS, InstrumentDesign, Programme
+from districtlab.config import (
+    INSTRUMENTS,
+    InstrumentDesign,
+    MechanismSettings,
+    Programme,
+    ProgrammeMechanisms,
+)
 from districtlab.model.targeting import Outreach, Tiers
 from districtlab.model.technologies import TechnologyArrays
 
-#: Spending lines recorded per programme: the instruments, the demonstrator build, co-design.
-SPEND_LINES: tuple[str, ...] = (*INSTRUMENTS, "codesign")
+#: Spending lines recorded per programme: the instruments (the demonstrator line is its build),
+#: co-design, the demonstrators' monthly running cost (visits' staff time included) while the
+#: programme pays it, and the assessment of grant applications.
+SPEND_LINES: tuple[str, ...] = (*INSTRUMENTS, "codesign", "demonstrator_running", "grant_applications")
 #: Units recorded per programme.
 UNIT_LINES: tuple[str, ...] = (
     "events",
@@ -34,10 +42,20 @@ UNIT_LINES: tuple[str, ...] = (
     "project_seats",
     "training_seats",
     "grants",
+    "grant_applications",
+    "demonstrator_months_open",
+    "codesign_participants",
+    "routed_firms",
+    "reallocated_eur",
 )
 INSTRUMENT = {name: index for index, name in enumerate(INSTRUMENTS)}
 SPEND = {name: index for index, name in enumerate(SPEND_LINES)}
 UNIT = {name: index for index, name in enumerate(UNIT_LINES)}
+
+
+def staff_cost(design: InstrumentDesign, staff_days: float) -> float:
+    """Euros of RTI staff time (issue 9: staff time is priced)."""
+    return staff_days * design.staff_day_cost_eur
 
 
 def resolve_priorities(
@@ -46,16 +64,18 @@ def resolve_priorities(
     """Technology priorities pi of a programme, normalised to sum to 1.
 
     * explicit priorities are taken as given (technologies not named get 0);
-    * a co-designed programme without explicit priorities gets
-      normalise(max(v + eps, 0)), eps ~ N(0, noise_sd (1 - participation_breadth));
+    * a programme with a co-design phase and no explicit priorities starts from
+      normalise(max(v + eps, 0)), eps ~ N(0, noise_sd): what a programme knows
+      without learning from the district; with ``codesign_information`` on, they
+      are replaced at the end of co-design by what the participants need
+      (:func:`districtlab.model.mechanisms.learn_from_codesign`);
     * otherwise (the RTI's core services) the district's relevance itself.
     """
     relevance = technologies.relevance
     if programme.priorities is not None:
         weights = np.array([programme.priorities.get(name, 0.0) for name in technologies.names])
     elif programme.codesign is not None:
-        codesign = programme.codesign
-        noise_sd = codesign.noise_sd * (1.0 - codesign.participation_breadth)
+        noise_sd = programme.codesign.noise_sd
         weights = np.maximum(relevance + rng.normal(0.0, noise_sd, size=relevance.size), 0.0)
         if weights.sum() <= 0.0:  # all pushed below zero: fall back to relevance
             weights = relevance.copy()
@@ -95,6 +115,21 @@ class ProgrammeRun:
     project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _in_focus_pairs: NDArray[np.bool_] | None = field(default=None, repr=False)
+    mechanisms: ProgrammeMechanisms = field(default_factory=ProgrammeMechanisms)
+    settings: MechanismSettings = field(default_factory=MechanismSettings)
+    explicit_priorities: bool = False
+    codesign_participants: int = 0
+    participation_breadth: float = 0.0
+    noise_sd: float = 0.0
+    codesign_done: bool = False
+    demonstrators_open: bool = True
+    living_lab_partners: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    routed_training: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    routed_projects: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    inflow_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
+    spent_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
+    next_review_month: float = np.inf
+    n_focus: int = 1
 
     @classmethod
     def plan(
@@ -117,7 +152,22 @@ class ProgrammeRun:
         codesign_months = programme.codesign.months if programme.codesign else 0
         codesign_share = programme.codesign.budget_share if programme.codesign else 0.0
         total = programme.total_budget_eur
+        mechanisms = programme.mechanisms
+        codesign = programme.codesign
         return cls(
+            n_focus=n_focus,
+            mechanisms=mechanisms,
+            settings=programme.mechanism_settings,
+            explicit_priorities=programme.priorities is not None,
+            codesign_participants=codesign.participant_firms if codesign is not None else 0,
+            participation_breadth=codesign.participation_breadth if codesign is not None else 0.0,
+            noise_sd=codesign.noise_sd if codesign is not None else 0.0,
+            codesign_done=codesign is None,
+            next_review_month=float(
+                programme.start_month + codesign_months + programme.mechanism_settings.review_every_months
+            )
+            if mechanisms.adaptive_reallocation
+            else np.inf,
             name=programme.name,
             kind=programme.kind,
             design=programme.design,
@@ -160,7 +210,26 @@ class ProgrammeRun:
         self.inflow_so_far += inflow
         if flowing_budget > 0.0:
             self.accounts += flowing_share * inflow
+            self.inflow_since_review += flowing_share * inflow
         return released + inflow, 0.0
+
+    def set_priorities(self, priorities: NDArray[np.float64], n_focus: int) -> None:
+        """Replace the priorities (co-design information) and the focus that follows from them."""
+        self.priorities = priorities
+        focus = np.argsort(-priorities, kind="stable")[:n_focus]
+        focus = focus[priorities[focus] > 0.0]
+        self.focus = focus.astype(np.int64)
+        self.focus_weights = priorities[focus] / priorities[focus].sum()
+        self.in_focus = np.zeros(priorities.size, dtype=bool)
+        self.in_focus[focus] = True
+        cdf = self.focus_weights.cumsum()
+        self.focus_cdf = cdf / cdf[-1]
+        self._in_focus_pairs = None
+
+    def set_allocation(self, allocation: NDArray[np.float64]) -> None:
+        """Replace the flowing instrument mix (co-design information); the capital already released stays."""
+        self.allocation = allocation
+        self.__dict__.pop("_flowing", None)
 
     @cached_property
     def _flowing(self) -> tuple[float, NDArray[np.float64]]:
@@ -178,6 +247,26 @@ class ProgrammeRun:
 
     def spend(self, instrument: str, amount: float) -> None:
         self.accounts[INSTRUMENT[instrument]] -= amount
+        self.spent_since_review[INSTRUMENT[instrument]] += amount
+
+    def pay_from_all(self, amount: float, first: str) -> float:
+        """Pay ``amount`` from the ``first`` account, then from the others in proportion; return what was paid."""
+        index = INSTRUMENT[first]
+        paid = min(amount, max(self.accounts[index], 0.0))
+        self.accounts[index] -= paid
+        rest = amount - paid
+        if rest > 0.0:
+            others = np.maximum(self.accounts, 0.0)
+            others[index] = 0.0
+            available = float(others.sum())
+            if available > 0.0:
+                taken = min(rest, available)
+                self.accounts -= others * (taken / available)
+                paid += taken
+        return paid
+
+    def total_available(self) -> float:
+        return float(np.maximum(self.accounts, 0.0).sum())
 
     def account(self, instrument: str) -> float:
         return float(self.accounts[INSTRUMENT[instrument]])

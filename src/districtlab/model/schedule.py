@@ -15,6 +15,7 @@ and a firm that becomes knowledgeable can adopt in the same step.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from districtlab.model.adoption import decide_adoption, prepare_adoption, set_adoption_rates
 from districtlab.model.context import RunData, Step, Streams
@@ -22,7 +23,7 @@ from districtlab.model.instruments import deliver_programmes
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
-from districtlab.model.state import KNOWLEDGEABLE, DistrictState, pop_new_adoptions
+from districtlab.model.state import KNOWLEDGEABLE, DistrictState, pop_new_adoptions, rti_sourced
 from districtlab.model.transfer import (
     AwarenessSchedule,
     background_awareness,
@@ -33,7 +34,7 @@ from districtlab.model.transfer import (
 
 def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: int) -> Step:
     """Snapshot what the sub-steps read at the start of step ``index``."""
-    legitimacy = state.visible_adopters / data.n_visible if data.n_visible else np.zeros(data.technologies.k)
+    legitimacy = legitimacy_exposure(state.visible_adopters, data.visibility_total)
     return Step(
         index=index,
         month=index * data.dt,
@@ -43,7 +44,16 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
         spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
         units=np.zeros((len(PROGRAMME_SLOTS), len(UNIT_LINES))),
         newly_engaged=[],
+        private=np.zeros(len(PROGRAMME_SLOTS)),
+        post_programme=np.zeros(len(PROGRAMME_SLOTS)),
     )
+
+
+def legitimacy_exposure(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
+    """L_k = min(1, visibility-weighted adopters of k / total visibility); 0 with no visible firm."""
+    if total <= 0.0:
+        return np.zeros_like(weighted_adopters, dtype=np.float64)
+    return np.minimum(np.asarray(weighted_adopters, dtype=np.float64) / total, 1.0)
 
 
 def step(
@@ -63,8 +73,18 @@ def step(
     prepare_adoption(data, state, current, streams, programmes)
     refresh_hazards(data, state, current, exposure, adoption=True)
     decide_adoption(data, state, current, streams, programmes, exposure)
-    exposure.add_adoptions(*pop_new_adoptions(state, data.firms, data.visible), state.changed)
+    push_adoptions(data, state, exposure)
     return current
+
+
+def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> None:
+    """Pass this step's adoptions to the tallies and the exposure, with their provenance flags."""
+    firm, tech = pop_new_adoptions(state, data.firms, data.visible)
+    if firm.size == 0:
+        return
+    lead = data.is_lead[firm]
+    two_step = lead & rti_sourced(state.knowledge_channel_flat[firm * data.technologies.k + tech])
+    exposure.add_adoptions(firm, tech, state.changed, lead, two_step)
 
 
 def refresh_hazards(

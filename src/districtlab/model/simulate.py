@@ -5,23 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from districtlab._rng import run_streams
-from districtlab.config import Scenario
+from districtlab.config import ROLES, Scenario
 from districtlab.model.adoption import log_benefit_over_cost
 from districtlab.model.context import RunData, Streams
-from districtlab.model.networks import Exposure, build_networks
+from districtlab.model.networks import Exposure, FirmNetworks, build_networks
 from districtlab.model.observers import Observations, Recorder
-from districtlab.model.population import draw_firms
+from districtlab.model.population import Firms, draw_firms
 from districtlab.model.programmes import ProgrammeRun
-from districtlab.model.schedule import step
+from districtlab.model.schedule import push_adoptions, step
 from districtlab.model.state import (
     CHANNEL,
     DistrictState,
     adopt,
     initial_state,
     make_aware,
-    pop_new_adoptions,
 )
 from districtlab.model.targeting import Tiers
 from districtlab.model.technologies import TechnologyArrays
@@ -54,6 +54,31 @@ def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Gene
     )
 
 
+def visibility(firms: Firms, networks: FirmNetworks, scenario: Scenario) -> tuple[NDArray[np.float64], float]:
+    """Legitimacy weights: (each firm's weight in the numerator, the denominator).
+
+    v_j = (employees_j / mean)^e (1 + w degree_j / mean degree): larger and more central
+    firms are watched more (DiMaggio & Powell 1983). The association makes its members'
+    adoptions more visible, v_j (1 + boost), in the numerator only: L_k =
+    min(1, sum_j v_j (1 + boost m_j) [j adopted k] / sum_j v_j), so adding an
+    association can never lower legitimacy (issue 9).
+    """
+    behaviour = scenario.behaviour
+    employees = firms.employees
+    size = (employees / employees.mean()) ** behaviour.visibility_size_elasticity
+    if networks.weights is not None and networks.weights.nnz:
+        degree = np.diff(networks.weights.indptr).astype(np.float64)
+        centrality = 1.0 + behaviour.visibility_centrality_weight * degree / max(degree.mean(), 1e-12)
+    else:  # complete graph or no ties: everyone equally central
+        centrality = np.full(firms.n, 1.0 + behaviour.visibility_centrality_weight)
+    weight = size * centrality
+    total = float(weight.sum())
+    association = scenario.association
+    if association.enabled and scenario.mechanisms.association_visibility:
+        weight = weight * (1.0 + association.visibility_boost * firms.association_member)
+    return weight, total
+
+
 def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(thresholds, kind="stable")
     return order, thresholds[order]
@@ -74,7 +99,7 @@ def run_model(
     technologies = TechnologyArrays.from_config(scenario.technologies)
     firms = draw_firms(scenario.population, streams["population"], observed=scenario.networks.observed)
     networks = build_networks(firms, scenario.networks, streams["network"])
-    visible = firms.visible(scenario.association.enabled)
+    visible, visibility_total = visibility(firms, networks, scenario)
     rti = scenario.rti
     data = RunData(
         firms=firms,
@@ -87,7 +112,7 @@ def run_model(
             scenario.behaviour.appraisal_years,
         ).reshape(-1),
         visible=visible,
-        n_visible=int(visible.sum()),
+        visibility_total=visibility_total,
         legitimacy_order=_sorted_thresholds(firms.legitimacy_threshold),
         tiers=Tiers.of(firms),
         rti_enabled=rti.enabled,
@@ -97,6 +122,9 @@ def run_model(
         else 1.0,
         competence_gain=rti.competence_gain,
         dt=scenario.dt,
+        mechanisms=scenario.mechanisms,
+        networks=networks,
+        is_lead=firms.role == ROLES.index("lead"),
     )
     competence = np.array([rti.competence_for(name) for name in technologies.names])
     state = initial_state(
@@ -104,7 +132,7 @@ def run_model(
     )
     _initial_conditions(data, state, streams["population"])
     exposure = Exposure(networks, firms.n, technologies.k)
-    exposure.add_adoptions(*pop_new_adoptions(state, firms, visible), state.changed)
+    push_adoptions(data, state, exposure)
     awareness = AwarenessSchedule.draw(
         state, technologies.awareness_hazard, float(scenario.months), streams["awareness"]
     )
@@ -123,10 +151,15 @@ def run_model(
     recorder.record(0, state, None)
     if on_step is not None:
         on_step(0, state)
-    dynamics = Streams(programmes=slot_streams, attribution=streams["attribution"])
+    dynamics = Streams(
+        programmes=slot_streams, attribution=streams["attribution"], decisions=streams["decisions"]
+    )
     for index in range(scenario.n_steps):
         current = step(data, state, exposure, awareness, programmes, dynamics, index)
         recorder.record(index + 1, state, current)
         if on_step is not None:
             on_step(index + 1, state)
+    for slot, run in enumerate(programmes):  # co-design may have changed them during the run
+        if run is not None:
+            recorder.observations.priorities[slot] = run.priorities
     return recorder.observations

@@ -40,10 +40,35 @@ CHANNELS: tuple[str, ...] = (
     "supply_chain",
     "legitimacy",
     "grant",
+    "lead_firm",  # supply-chain transfer from a lead-firm buyer whose own knowledge did not come from the RTI
+    "two_step",  # supply-chain transfer from a lead firm whose knowledge came from the RTI (two-step flow)
+    "living_lab",  # a partner-hosted showcase (co-creation or a visit to a partner firm)
+    "application",  # writing a grant proposal (with vendor or consultant help)
 )
 CHANNEL = {name: code for code, name in enumerate(CHANNELS)}
 #: Channels in which the RTI dealt with the firm directly (grants are paid by the programme, not the RTI).
-RTI_CHANNELS: tuple[str, ...] = ("diagnostic", "demonstrator", "project")
+RTI_CHANNELS: tuple[str, ...] = ("diagnostic", "demonstrator", "project", "living_lab")
+#: Where a firm's knowledge of a technology came from (issue 9): knowledge channel -> source.
+#: "initial" (known at month 0) and the adoption-only channels (legitimacy, grant) have no source.
+KNOWLEDGE_SOURCES: tuple[str, ...] = ("vendor", "rti", "lead_firm", "supplier_buyer", "peer")
+SOURCE_OF_CHANNEL: dict[str, str] = {
+    "background": "vendor",
+    "application": "vendor",
+    "diagnostic": "rti",
+    "demonstrator": "rti",
+    "project": "rti",
+    "living_lab": "rti",
+    "imitation": "peer",
+    "supply_chain": "supplier_buyer",
+    "lead_firm": "lead_firm",
+    "two_step": "lead_firm",
+}
+_RTI_CODES = np.array([CHANNEL[name] for name in RTI_CHANNELS], dtype=np.int8)
+
+
+def rti_sourced(channel: NDArray[np.int8]) -> NDArray[np.bool_]:
+    """Is a knowledge channel one in which the RTI itself passed the knowledge on?"""
+    return np.isin(channel, _RTI_CODES)
 
 
 @dataclass
@@ -98,10 +123,22 @@ class DistrictState:
     stage_counts: NDArray[np.int64]  # 4 x technologies: pairs at each stage (see at_least)
     adopted_by_group: NDArray[np.int64]  # technologies x size classes x roles
     adoptions_by_channel: NDArray[np.int64]  # channels x technologies x size classes
-    visible_adopters: NDArray[np.int64]  # technologies
+    visible_adopters: NDArray[
+        np.float64
+    ]  # technologies: visibility-weighted adoptions (legitimacy numerator)
     grant_rate: NDArray[np.float64]  # firms x technologies: subsidy rate of a grant held, else 0
     legitimacy_applied: NDArray[np.float64]  # L_k already reflected in the adoption clocks
     grants: GrantBook = field(default_factory=lambda: GrantBook.empty())
+    # project support: the project's share of the adoption cost, while it lasts (amount unused)
+    support_rate: NDArray[np.float64] | None = None  # firms x technologies, allocated on first use
+    support: GrantBook = field(default_factory=lambda: GrantBook.empty())
+    # rejection and postponement: month until which a pair's adoption clock is paused
+    postponed_until: NDArray[np.float64] | None = None  # flat pairs, allocated on first rejection
+    postponed: GrantBook = field(default_factory=lambda: GrantBook.empty())  # pairs, expiry = end of pause
+    firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    knowledge_by_channel: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    new_knowledge: list[tuple[NDArray[np.int64], NDArray[np.int8] | np.int8]] = field(default_factory=list)
     # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
     new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
     # stage moves not yet counted in stage_counts: (pairs, new stage * 4 + old stage)
@@ -114,6 +151,11 @@ class DistrictState:
         self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
         self.gate_flat = self.gate.reshape(-1)
         self.grant_rate_flat = self.grant_rate.reshape(-1)
+        n_sizes, n_channels = len(SIZE_CLASSES), len(CHANNELS)
+        if self.firms_adopting_by_size.size == 0:
+            self.firms_adopting_by_size = np.zeros(n_sizes, dtype=np.int64)
+            self.adoptions_by_knowledge = np.zeros((n_channels, n_sizes), dtype=np.int64)
+            self.knowledge_by_channel = np.zeros((n_channels, n_sizes), dtype=np.int64)
         self._scratch = np.zeros(
             self.stage_flat.size, dtype=bool
         )  # reused by pairs_at: no per-step allocation
@@ -166,7 +208,7 @@ def initial_state(
         adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k), k),
         changed=PendingPairs(n, k),
         absorptive_capacity=firms.initial_absorptive_capacity.copy(),
-        rti_affinity=firms.rti_affinity,
+        rti_affinity=firms.rti_affinity.copy(),  # participation can raise it (commitment)
         engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity),
         light_engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity, light_touch=True),
         gate=absorptive_gate(firms.initial_absorptive_capacity, technologies.complexity, gate_scale),
@@ -177,7 +219,7 @@ def initial_state(
         stage_counts=np.zeros((_N_STAGES, k), dtype=np.int64),
         adopted_by_group=np.zeros((k, len(SIZE_CLASSES), len(ROLES)), dtype=np.int64),
         adoptions_by_channel=np.zeros((len(CHANNELS), k, len(SIZE_CLASSES)), dtype=np.int64),
-        visible_adopters=np.zeros(k, dtype=np.int64),
+        visible_adopters=np.zeros(k),
         grant_rate=np.zeros((n, k)),
         legitimacy_applied=np.full(k, -1.0),
     )
@@ -222,16 +264,37 @@ def make_knowledgeable(
     moved = _raise(state, pair, KNOWLEDGEABLE)
     if moved is None:
         state.knowledge_channel_flat[pair] = channel
+        state.new_knowledge.append((pair, channel))
     else:
-        state.knowledge_channel_flat[pair[moved]] = (
-            channel[moved] if isinstance(channel, np.ndarray) else channel
-        )
+        channel = channel[moved] if isinstance(channel, np.ndarray) else channel
+        state.knowledge_channel_flat[pair[moved]] = channel
+        state.new_knowledge.append((pair[moved], channel))
+
+
+def count_new_knowledge(state: DistrictState, size_class: NDArray[np.int8]) -> None:
+    """Tally the pairs made knowledgeable since the last call by channel and size class."""
+    if not state.new_knowledge:
+        return
+    k = state.n_technologies
+    pair = np.concatenate([queued[0] for queued in state.new_knowledge])
+    channel = np.concatenate(
+        [
+            np.broadcast_to(np.asarray(queued[1], dtype=np.int64), queued[0].shape)
+            for queued in state.new_knowledge
+        ]
+    )
+    state.new_knowledge.clear()
+    size = size_class[pair // k].astype(np.int64)
+    code = channel * len(SIZE_CLASSES) + size
+    state.knowledge_by_channel += np.bincount(code, minlength=state.knowledge_by_channel.size).reshape(
+        state.knowledge_by_channel.shape
+    )
 
 
 def adopt(
     state: DistrictState,
     firms: Firms,
-    visible: NDArray[np.bool_],
+    visible: NDArray[np.float64],
     firm: NDArray[np.int64],
     tech: NDArray[np.int64],
     channel: NDArray[np.int8],
@@ -283,9 +346,12 @@ def raise_absorptive_capacity(
 
 
 def pop_new_adoptions(
-    state: DistrictState, firms: Firms, visible: NDArray[np.bool_]
+    state: DistrictState, firms: Firms, visible: NDArray[np.float64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The adoptions (firm, technology) queued since the last call; the adoption tallies are brought up to date."""
+    """The adoptions (firm, technology) queued since the last call; the adoption tallies are brought up to date.
+
+    ``visible`` is each firm's weight in the legitimacy numerator (visibility).
+    """
     k = state.n_technologies
     if not state.new_adoptions:
         empty = np.zeros(0, dtype=np.int64)
@@ -305,11 +371,18 @@ def pop_new_adoptions(
     state.adoptions_by_channel += np.bincount(by_channel, minlength=state.adoptions_by_channel.size).reshape(
         state.adoptions_by_channel.shape
     )
-    state.visible_adopters += np.bincount(tech[visible[firm]], minlength=k)
+    state.visible_adopters += np.bincount(tech, weights=visible[firm], minlength=k)
+    knowledge = state.knowledge_channel_flat[pair].astype(np.int64)
+    known = knowledge >= 0
+    state.adoptions_by_knowledge += np.bincount(
+        knowledge[known] * n_sizes + size[known], minlength=state.adoptions_by_knowledge.size
+    ).reshape(state.adoptions_by_knowledge.shape)
     adopters, occurrences = unique_counts(firm)
     before = state.n_adopted[adopters]
     after = before + (1 if occurrences is None else occurrences)
     state.n_adopted[adopters] = after
+    first = adopters[before == 0]
+    state.firms_adopting_by_size += np.bincount(firms.size_class[first], minlength=n_sizes)
     state.maturity_histogram -= np.bincount(before, minlength=k + 1)
     state.maturity_histogram += np.bincount(after, minlength=k + 1)
     return firm, tech

@@ -3,10 +3,14 @@
 Hazards from independent sources combine as rates. For a pair (i, k) that is
 not yet knowledgeable, the hazard of becoming knowledgeable this step is
 
-    learning_k u_ik [aware]  +  q_k E_ik u_ik  +  h_sc P_ik
+    learning_k u_ik [aware]  +  q_k E_ik u_ik  +  h_sc P_ik u_ik
 
 (vendor learning, imitation of adopters, and the two-step flow: P_ik counts i's
-buyers that have adopted k). E and P are read as they were at the start of the
+buyers that have adopted k; the receiving firm's absorptive capacity gates it,
+issue 9). A supply-chain transfer is credited to a lead-firm buyer whose own
+knowledge came from the RTI (``two_step``), to another lead-firm buyer
+(``lead_firm``) or to another buyer (``supply_chain``), in proportion to the
+adopting buyers of each kind. E and P are read as they were at the start of the
 step. A pair moves when its integrated hazard passes an Exp(1) threshold drawn
 once per run (:mod:`districtlab.model.clocks`): the same law as a Bernoulli draw
 of 1 - exp(-H dt) each step. The channel is then drawn in proportion to the three
@@ -35,6 +39,9 @@ from districtlab.model.state import (
 
 _CHANNEL_OF_TERM = np.array(
     [CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8
+)
+_TWO_STEP, _LEAD_FIRM, _SUPPLY = (
+    np.int8(CHANNEL[name]) for name in ("two_step", "lead_firm", "supply_chain")
 )
 
 
@@ -84,12 +91,18 @@ def knowledge_hazards(
     gate = state.gate_flat[pairs.flat]
     aware = state.stage_flat[pairs.flat] == AWARE
     learning = technologies.learning_hazard[pairs.tech] * aware * gate
-    imitation = (
-        technologies.imitation_strength[pairs.tech]
-        * exposure.exposure(pairs.flat, pairs.firm, pairs.tech)
-        * gate
-    )
-    supply = data.behaviour.supply_chain_hazard * exposure.pressure(pairs.flat)
+    if data.mechanisms.peer_imitation:
+        imitation = (
+            technologies.imitation_strength[pairs.tech]
+            * exposure.exposure(pairs.flat, pairs.firm, pairs.tech)
+            * gate
+        )
+    else:
+        imitation = np.zeros(pairs.size)
+    if data.mechanisms.supply_chain_transfer:
+        supply = data.behaviour.supply_chain_hazard * exposure.pressure(pairs.flat) * gate
+    else:
+        supply = np.zeros(pairs.size)
     return learning, imitation, supply
 
 
@@ -130,5 +143,15 @@ def transfer_knowledge(
     draw = streams.attribution.random(moving.size) * total
     # the first term whose cumulative hazard exceeds the draw; a draw past the last stays with the last
     term = (draw >= learning).astype(np.intp) + (draw >= with_imitation)
-    make_knowledgeable(state, moving, _CHANNEL_OF_TERM[term])
+    channel = _CHANNEL_OF_TERM[term]
+    by_supply = (term == 2).nonzero()[0]
+    if by_supply.size:
+        # which kind of buyer passed it on, in proportion to the adopting buyers of each kind
+        pressure = exposure.pressure(moving[by_supply])
+        lead, two_step = exposure.pressure_sources(moving[by_supply])
+        supply_term = np.maximum(total[by_supply] - with_imitation[by_supply], 1e-300)
+        position = (draw[by_supply] - with_imitation[by_supply]) / supply_term * pressure
+        kind = np.where(position < two_step, _TWO_STEP, np.where(position < lead, _LEAD_FIRM, _SUPPLY))
+        channel[by_supply] = kind
+    make_knowledgeable(state, moving, channel)
     clock.stop(moving)
