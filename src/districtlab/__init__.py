@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the names of _LAZY, for type checkers and editors
     from districtlab.calibration import calibrate as calibrate
     from districtlab.experiments import ExperimentResult as ExperimentResult
     from districtlab.experiments import run_scenarios as run_scenarios
+    from districtlab.experiments.audit import audit as audit
     from districtlab.experiments.compare import compare as compare
     from districtlab.networks import network_of as network_of
 
@@ -36,6 +37,7 @@ _LAZY = {
     "Posterior": "districtlab.calibration",
     "calibrate": "districtlab.calibration",
     "ExperimentResult": "districtlab.experiments",
+    "audit": "districtlab.experiments.audit",
     "compare": "districtlab.experiments",
     "run_scenarios": "districtlab.experiments",
     "network_of": "districtlab.networks",
@@ -60,6 +62,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "__version__",
+    "audit",
     "bass_scenario",
     "calibrate",
     "compare",

@@ -25,5 +25,22 @@ def test_demo_prints_additionality_and_writes_an_offline_report(tmp_path: Path) 
     assert not re.search(r"(src|href)=\"https?://", page), "opens offline"
     for district in ("Castellón", "Vinalopó", "Toy Valley"):
         assert district in page
-    assert page.count("data:image/png;base64,") == 11
-    assert len(list((out / "figures").glob("*.png"))) == 11
+    assert page.count("data:image/png;base64,") == 12
+    assert len(list((out / "figures").glob("*.png"))) == 12
+    # Firms lead, money is stated, and a cost appears only where its effect is detectable.
+    for column in (
+        "additional_firms",
+        "additional_adopters",
+        "budget_eur",
+        "spend_eur",
+        "unspent_budget_eur",
+        "eur_per_additional_firm",
+    ):
+        assert column in summary.columns
+    assert "Additional adopting firms" in page
+    assert "Realised public spend" in page
+    costed = summary[summary["eur_per_additional_firm"].notna()]
+    assert ((costed["additional_firms_low"] > 0) | (costed["additional_firms_high"] < 0)).all()
+    spans_zero = summary[(summary["additional_firms_low"] <= 0) & (summary["additional_firms_high"] >= 0)]
+    assert spans_zero["eur_per_additional_firm"].isna().all()
+    assert (summary["unspent_budget_eur"] - (summary["budget_eur"] - summary["spend_eur"])).abs().max() < 1e-6

@@ -83,6 +83,10 @@ def scenario_for(
         changes["programme.start_month"] = scenario.programme.start_month + shift
         for name, entry in scenario.programmes.items():
             changes[f"programmes.{name}.start_month"] = entry.start_month + shift
+        reporting = getattr(scenario, "reporting", None)  # the month outcomes are read at, if set
+        horizon = getattr(reporting, "horizon_months", None)
+        if horizon is not None:
+            changes["reporting.horizon_months"] = min(float(horizon) + shift, changes["months"])
     return scenario_with(scenario, changes, label=district)
 
 

@@ -25,7 +25,8 @@ DISTRICTS = ("castellon-ceramics", "vinalopo-footwear", "toy-valley")
 def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
     formatted = formatted_summary(summary)
     table = Table(
-        title=f"Additionality over no programme (mean [95% CI], {replications} paired replications)"
+        title=f"Additionality over no programme (mean [95% CI], {replications} paired replications); "
+        "costs only where the effect is detectable"
     )
     for index, column in enumerate(formatted.columns):
         table.add_column(column, justify="left" if index < 2 else "right")
@@ -46,7 +47,7 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     summary = summary_table(comparisons)
     contrast = pd.concat([c.place_based_vs_generic() for c in comparisons], ignore_index=True)
     console.print(additionality_table(summary, replications))
-    console.print(verdict(contrast))
+    console.print(verdict(contrast, summary), markup=False)
     metadata = {
         "districtlab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

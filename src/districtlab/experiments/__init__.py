@@ -7,12 +7,16 @@
   :func:`latin_hypercube`, :func:`sobol_design`, :func:`design_from_table`;
 * :func:`compare`: means and paired differences with confidence intervals, and
   the replications needed for a target precision;
+* :func:`audit`: the falsification suite of a district's place-based design
+  (:mod:`districtlab.experiments.audit`); :func:`match_spend` brings two designs to
+  equal realised public spend (:mod:`districtlab.experiments.spend`);
 * :func:`morris` and :func:`sobol`: sensitivity indices with SALib
   (:mod:`districtlab.experiments.sensitivity`);
 * :func:`~districtlab.experiments.ema.as_ema_model`: the EMA Workbench adapter
   (optional extra ``ema``).
 """
 
+from districtlab.experiments.audit import AuditResult, AuditTable, audit
 from districtlab.experiments.compare import (
     Comparison,
     compare,
@@ -32,10 +36,13 @@ from districtlab.experiments.designs import (
 from districtlab.experiments.parameters import check_range, known_paths, parameter_bounds, scenario_with
 from districtlab.experiments.plan import ExperimentPlan, RunSpec
 from districtlab.experiments.runner import ExperimentResult, run_scenarios
+from districtlab.experiments.spend import SpendMatch, match_spend, spends_match
 from districtlab.experiments.store import ExperimentStore
 from districtlab.experiments.summary import RunSummary
 
 __all__ = [
+    "AuditResult",
+    "AuditTable",
     "Comparison",
     "Design",
     "ExperimentPlan",
@@ -43,6 +50,8 @@ __all__ = [
     "ExperimentStore",
     "RunSpec",
     "RunSummary",
+    "SpendMatch",
+    "audit",
     "check_range",
     "compare",
     "cost_per_additional",
@@ -51,6 +60,7 @@ __all__ = [
     "full_factorial",
     "known_paths",
     "latin_hypercube",
+    "match_spend",
     "paired_differences",
     "parameter_bounds",
     "replications_needed",
@@ -58,4 +68,5 @@ __all__ = [
     "scenario_means",
     "scenario_with",
     "sobol_design",
+    "spends_match",
 ]

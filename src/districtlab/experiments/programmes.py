@@ -1,12 +1,17 @@
 """Compare a district's programmes (none, generic, place-based) under common random numbers.
 
 This is the question districtlab exists to answer: in each district, what does a
-programme add over no programme, and does the place-based design beat the
-generic one with the same budget? Every number comes with its confidence interval.
+programme add over no programme, and how do the place-based and the generic
+designs differ? The headline is additional adopting firms (firms with at least
+one technology), next to additional firm × technology adoptions; every number
+comes with its confidence interval, and the money behind it is stated: budget,
+realised public spend and unspent budget (equal budgets need not mean equal
+spend; :mod:`districtlab.experiments.spend`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -21,7 +26,13 @@ from districtlab.experiments.runner import ExperimentResult, Progress, run_scena
 PROGRAMMES = ("none", "generic", "place-based")
 BASELINE = "none"
 #: Outcomes reported as additionality over no programme.
-ADDITIONALITY_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
+ADDITIONALITY_OUTCOMES = (
+    "firms_adopting",
+    "new_adopters",
+    "laggard_share",
+    "adoption_share_mean",
+    "programme_spend_eur",
+)
 
 
 @dataclass(frozen=True)
@@ -38,14 +49,27 @@ class DistrictComparison:
         )
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
-    def cost_per_additional_adopter(self, confidence: float = 0.95) -> pd.DataFrame:
-        table = cost_per_additional(
-            self.experiment, baseline=BASELINE, effect="new_adopters", confidence=confidence
-        )
+    def cost_per_additional_adopter(
+        self, confidence: float = 0.95, effect: str = "new_adopters"
+    ) -> pd.DataFrame:
+        """EUR of realised public spend per additional unit of ``effect`` (Fieller intervals)."""
+        table = cost_per_additional(self.experiment, baseline=BASELINE, effect=effect, confidence=confidence)
         return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
 
+    def budgets(self) -> pd.Series:
+        """Each programme's budget over the horizon (EUR), by programme name."""
+        outcomes = self.experiment.outcomes()
+        if "budget_eur" in outcomes.columns:
+            return outcomes.groupby("scenario", sort=False)["budget_eur"].mean()
+        return pd.Series(
+            {
+                name: scenario.programme.total_budget_eur if scenario.programme.is_active() else 0.0
+                for name, scenario in zip(self.experiment.names, self.experiment.scenarios, strict=True)
+            }
+        )
+
     def place_based_vs_generic(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Place-based minus generic (same budget), paired."""
+        """Place-based minus generic, paired (their realised spends may differ: see :meth:`budgets`)."""
         table = paired_differences(
             self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence
         )
@@ -115,31 +139,62 @@ def compare_programmes(
     return comparisons
 
 
+def _detectable(low: float, high: float) -> bool:
+    return math.isfinite(low) and math.isfinite(high) and (low > 0.0 or high < 0.0)
+
+
+def _cost(cost: pd.Series, effect: pd.Series) -> tuple[float, float, float]:
+    """A cost with its interval only where the effect is detectable and the interval finite."""
+    values = (float(cost["eur_per_additional"]), float(cost["ci_low"]), float(cost["ci_high"]))
+    if _detectable(effect["ci_low"], effect["ci_high"]) and all(map(math.isfinite, values)) and values[0] > 0:
+        return values
+    return math.nan, math.nan, math.nan
+
+
 def summary_table(comparisons: Sequence[DistrictComparison], confidence: float = 0.95) -> pd.DataFrame:
-    """One row per district and programme: additionality over no programme, with intervals."""
+    """One row per district and programme: additionality over no programme, with intervals.
+
+    Additional adopting firms lead, next to additional firm × technology adoptions;
+    budget, realised public spend and unspent budget follow. A cost per additional
+    firm (or adoption) is given only where that effect's interval excludes zero
+    (NaN otherwise: "no detectable effect", never a negative or unbounded cost).
+    """
     rows = []
     for comparison in comparisons:
         additionality = comparison.additionality(confidence).set_index(["programme", "outcome"])
-        costs = comparison.cost_per_additional_adopter(confidence).set_index("programme")
+        firm_costs = comparison.cost_per_additional_adopter(confidence, effect="firms_adopting")
+        adoption_costs = comparison.cost_per_additional_adopter(confidence)
+        budgets = comparison.budgets()
         for programme in PROGRAMMES[1:]:
+            firms = additionality.loc[(programme, "firms_adopting")]
             adopters = additionality.loc[(programme, "new_adopters")]
             laggards = additionality.loc[(programme, "laggard_share")]
             spend = additionality.loc[(programme, "programme_spend_eur")]
-            cost = costs.loc[programme]
+            firm_cost = _cost(firm_costs.set_index("programme").loc[programme], firms)
+            adoption_cost = _cost(adoption_costs.set_index("programme").loc[programme], adopters)
+            budget = float(budgets[programme])
             rows.append(
                 {
                     "district": comparison.district,
                     "programme": programme,
+                    "additional_firms": firms["difference"],
+                    "additional_firms_low": firms["ci_low"],
+                    "additional_firms_high": firms["ci_high"],
                     "additional_adopters": adopters["difference"],
                     "additional_adopters_low": adopters["ci_low"],
                     "additional_adopters_high": adopters["ci_high"],
                     "laggard_share_change": laggards["difference"],
                     "laggard_share_change_low": laggards["ci_low"],
                     "laggard_share_change_high": laggards["ci_high"],
+                    "budget_eur": budget,
                     "spend_eur": spend["mean"],
-                    "eur_per_additional_adopter": cost["eur_per_additional"],
-                    "eur_per_additional_adopter_low": cost["ci_low"],
-                    "eur_per_additional_adopter_high": cost["ci_high"],
+                    "unspent_budget_eur": budget - spend["mean"],
+                    "eur_per_additional_firm": firm_cost[0],
+                    "eur_per_additional_firm_low": firm_cost[1],
+                    "eur_per_additional_firm_high": firm_cost[2],
+                    "eur_per_additional_adopter": adoption_cost[0],
+                    "eur_per_additional_adopter_low": adoption_cost[1],
+                    "eur_per_additional_adopter_high": adoption_cost[2],
                     "replications": int(adopters["replications"]),
                 }
             )

@@ -6,8 +6,8 @@ per-step series of an experiment, whether it comes from memory (the policy lab,
 report``). Differences between designs are paired when the runs share common
 random numbers (replication r of every design saw the same firms and networks),
 as :func:`districtlab.experiments.compare` computes them; the cost per additional
-adopter is Fieller's interval of a ratio of means, unbounded when the effect is
-not clearly positive.
+adopter is Fieller's interval of a ratio of means, and "no detectable effect"
+where that interval is unbounded (the effect's interval includes zero).
 """
 
 from __future__ import annotations
@@ -93,10 +93,14 @@ def format_interval(mean: float, low: float, high: float, *, scale: float = 1.0,
 
 
 def format_cost(ratio: float, low: float, high: float) -> str:
-    """EUR per additional adopter with its interval, or why there is no finite one."""
+    """EUR per additional adopter with its interval, or "no detectable effect" where there is no finite one.
+
+    Fieller's interval is unbounded exactly when the gain's interval includes zero; a cost
+    is then not a number anyone should read, so none is shown.
+    """
     if math.isfinite(low) and math.isfinite(high) and ratio > 0:
         return format_interval(ratio, low, high, digits=0)
-    return "unbounded (gain not clearly above zero)"
+    return "no detectable effect"
 
 
 def summary_table(data: ExperimentData, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)) -> pd.DataFrame:
@@ -209,8 +213,6 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
                     f"EUR {row['eur_per_additional_adopter']:,.0f} with {name} (95% CI {row['ci_low']:,.0f} to {row['ci_high']:,.0f})"
                 )
             else:
-                parts.append(
-                    f"an unbounded amount with {name} (its gain over {counterfactual} is not clearly above zero)"
-                )
+                parts.append(f"no figure with {name} (no detectable effect over {counterfactual})")
         sentences.append(f"Each additional adopter over {counterfactual} costs {' and '.join(parts)}.")
     return " ".join(sentences)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.experiments.programmes import DistrictComparison
+from districtlab.experiments.spend import spend_clause
 from districtlab.report.analysis import format_interval
 from districtlab.report.embed import figure_png, png_data_uri
+from districtlab.report.jinja import environment
 from districtlab.viz import additionality_bars, adoption_bands, channel_shares, size_class_adoption
 
 PROGRAMME_LABELS = {"none": "no programme", "generic": "generic", "place-based": "place-based"}
@@ -28,15 +30,28 @@ class EmbeddedFigure:
     uri: str
 
 
+NO_EFFECT = "no detectable effect"
+
+
+def _cost(value: float, low: float, high: float) -> str:
+    # summary_table leaves a cost out (NaN) where the effect's interval spans zero.
+    return NO_EFFECT if math.isnan(value) else format_interval(value, low, high, digits=0)
+
+
 def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    """The additionality table as people read it."""
+    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money."""
+    rows = list(summary.itertuples())
     return pd.DataFrame(
         {
             "District": summary["district"],
             "Programme": summary["programme"],
-            "Additional adopters": [
+            "Additional adopting firms": [
+                format_interval(r.additional_firms, r.additional_firms_low, r.additional_firms_high)
+                for r in rows
+            ],
+            "Additional adoptions (firm × technology)": [
                 format_interval(r.additional_adopters, r.additional_adopters_low, r.additional_adopters_high)
-                for r in summary.itertuples()
+                for r in rows
             ],
             "Laggard share change (pp)": [
                 format_interval(
@@ -46,38 +61,57 @@ def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
                     scale=100,
                     digits=2,
                 )
-                for r in summary.itertuples()
+                for r in rows
             ],
-            "Spend (EUR)": [f"{r.spend_eur:,.0f}" for r in summary.itertuples()],
-            "EUR per additional adopter": [
-                format_interval(
+            "Budget (EUR)": [f"{r.budget_eur:,.0f}" for r in rows],
+            "Realised public spend (EUR)": [f"{r.spend_eur:,.0f}" for r in rows],
+            "Unspent budget (EUR)": [f"{r.unspent_budget_eur:,.0f}" for r in rows],
+            "EUR per additional adopting firm": [
+                _cost(
+                    r.eur_per_additional_firm, r.eur_per_additional_firm_low, r.eur_per_additional_firm_high
+                )
+                for r in rows
+            ],
+            "EUR per additional adoption": [
+                _cost(
                     r.eur_per_additional_adopter,
                     r.eur_per_additional_adopter_low,
                     r.eur_per_additional_adopter_high,
-                    digits=0,
                 )
-                for r in summary.itertuples()
+                for r in rows
             ],
         }
     )
 
 
-def verdict(contrast: pd.DataFrame) -> str:
-    """Plain-language reading of place-based minus generic, stating its uncertainty."""
+def _difference(row: pd.Series, unit: str, digits: int = 1) -> str:
+    interval = f"95% CI {row['ci_low']:+,.{digits}f} to {row['ci_high']:+,.{digits}f}"
+    estimate = f"{row['difference']:+,.{digits}f} {unit}"
+    if row["ci_low"] > 0 or row["ci_high"] < 0:
+        return f"{estimate} ({interval})"
+    return f"{NO_EFFECT} ({estimate}, {interval})"
+
+
+def verdict(contrast: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """Plain-language reading of place-based minus generic, with its uncertainty and its money.
+
+    "The same realised public spend" is said only where the two programmes' realised
+    spends differ by less than 5%; otherwise both figures are given.
+    """
     sentences = []
-    for row in contrast[contrast["outcome"] == "new_adopters"].itertuples():
-        interval = f"{row.difference:+.1f} adopters (95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f})"
-        if row.ci_low > 0:
-            judgement = (
-                "the place-based programme adds more adopters than the generic one with the same budget"
-            )
-        elif row.ci_high < 0:
-            judgement = (
-                "the generic programme adds more adopters than the place-based one with the same budget"
-            )
-        else:
-            judgement = "the two programmes cannot be told apart with these replications"
-        sentences.append(f"{row.district}: {judgement}, {interval}.")
+    for district, rows in contrast.groupby("district", sort=False):
+        by_outcome = rows.set_index("outcome")
+        spend = summary[summary["district"] == district].set_index("programme")["spend_eur"]
+        money = spend_clause("place-based", float(spend["place-based"]), "generic", float(spend["generic"]))
+        sentences.append(
+            f"{district}: place-based minus generic, "
+            f"{_difference(by_outcome.loc['firms_adopting'], 'adopting firms')} and "
+            f"{_difference(by_outcome.loc['new_adopters'], 'firm × technology adoptions')}, with {money}."
+        )
+    sentences.append(
+        "Whether the difference comes from the design or from the money it spends, and which components carry "
+        "it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, transplants)."
+    )
     return " ".join(sentences)
 
 
@@ -159,12 +193,23 @@ def write_demo_report(
     additionality = pd.concat([c.additionality() for c in comparisons], ignore_index=True)
     headline = [
         _embed(
+            "additional_firms",
+            "Additional adopting firms (at least one technology) over no programme, by district (95% CI).",
+            additionality_bars(
+                additionality,
+                outcome="firms_adopting",
+                ylabel="Additional adopting firms",
+                title="Adopting firms",
+            ),
+            figures_dir,
+        ),
+        _embed(
             "additional_adopters",
-            "Additional adopters over no programme, by district (95% CI).",
+            "Additional firm × technology adoptions over no programme, by district (95% CI).",
             additionality_bars(
                 additionality,
                 outcome="new_adopters",
-                ylabel="Additional adopters (firm × technology)",
+                ylabel="Additional adoptions (firm × technology)",
                 title="Additionality",
             ),
             figures_dir,
@@ -190,21 +235,22 @@ def write_demo_report(
     additionality.to_csv(out / "additionality_by_outcome.csv", index=False)
     (out / "metadata.json").write_text(json.dumps(dict(metadata), indent=2) + "\n")
 
-    environment = Environment(loader=PackageLoader("districtlab.report"), autoescape=select_autoescape())
-    contrast_view = contrast[contrast["outcome"].isin(["new_adopters", "laggard_share"])][
+    templates = environment()
+    contrast_view = contrast[contrast["outcome"].isin(["firms_adopting", "new_adopters", "laggard_share"])][
         ["district", "outcome", "difference", "ci_low", "ci_high", "replications"]
     ].round(4)
-    html = environment.get_template("demo.html.j2").render(
+    html = templates.get_template("demo.html.j2").render(
         title="districtlab demo: Industry 4.0 programmes in three Spanish industrial districts",
         lede=(
             "Castellón ceramic tiles (ITC), Vinalopó footwear (INESCOP) and Toy Valley (AIJU): no programme, the generic "
-            "regional programme, and the documented place-based programme with the same budget."
+            "regional programme, and the documented place-based programme, with equal yearly budgets. What each "
+            "programme actually spends differs, and is stated next to what it achieves."
         ),
         replications=int(summary["replications"].iloc[0]) if len(summary) else 0,
         confidence="95%",
         summary_table=Markup(_table_html(formatted_summary(summary))),
         contrast_table=Markup(_table_html(contrast_view)),
-        verdict=verdict(contrast),
+        verdict=verdict(contrast, summary),
         headline_figures=headline,
         curve_figures=curve_figures,
         channel_figures=channel_figures,

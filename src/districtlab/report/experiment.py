@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
@@ -30,6 +29,7 @@ from districtlab.report.analysis import (
     verdict,
 )
 from districtlab.report.embed import figure_png, png_data_uri, save_figure
+from districtlab.report.jinja import environment
 from districtlab.report.odd import SUBMODELS
 from districtlab.viz import additionality_bars, adoption_bands, size_class_adoption
 
@@ -199,9 +199,9 @@ def render_report(
         if comparable and baseline in data.names
         else ""
     )
-    environment = Environment(loader=PackageLoader("districtlab.report"), autoescape=select_autoescape())
-    odd = Markup(environment.get_template("odd_summary.html.j2").render(submodels=SUBMODELS))
-    return environment.get_template("experiment.html.j2").render(
+    templates = environment()
+    odd = Markup(templates.get_template("odd_summary.html.j2").render(submodels=SUBMODELS))
+    return templates.get_template("experiment.html.j2").render(
         title=title,
         lede=f"{data.scenarios[0].district}: {', '.join(data.names)}; {data.replications} replications each.",
         verdict=text,

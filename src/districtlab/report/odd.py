@@ -14,6 +14,7 @@ SUBMODELS: tuple[tuple[str, str], ...] = (
     ("Programme budgets", "districtlab.model.programmes"),
     ("Targeting", "districtlab.model.targeting"),
     ("RTI instruments", "districtlab.model.instruments"),
+    ("Place-based mechanisms", "districtlab.model.mechanisms"),
     ("Adoption decision", "districtlab.model.adoption"),
     ("Schedule", "districtlab.model.schedule"),
     ("Observation", "districtlab.model.observers"),

@@ -1,0 +1,1221 @@
+"""The falsification suite: tests that give the place-based thesis a fair chance to fail.
+
+:func:`audit` takes a district scenario whose programmes table holds a
+``place-based`` and a ``generic`` design and returns six tables, each with
+paired 95 % confidence intervals and a summary in words:
+
+(a) ``factorial``: the place-based design split into its four defining factors
+    (instrument mix, targeting, technology priorities, co-design), each switched
+    between its place-based and its generic setting: 2^4 cells, and the main
+    effect of each factor;
+(b) ``transplant``: each district's place-based design run on each district's
+    structure (with the host's budget and calendar), and the *tailoring premium*:
+    the native design minus the best foreign design;
+(c) ``equal_spend``: place-based against generic at their documented budgets and
+    at equal realised public spend (:func:`~districtlab.experiments.spend.match_spend`);
+(d) ``knowledge_generic``: a generic programme (open call, generic priorities, no
+    co-design) that buys the same knowledge instruments as the place-based one
+    (events, diagnostics, training, projects) instead of grants;
+(e) ``knockouts``: the place-based effect with each mechanism switched off, ranked
+    by how much of the effect goes with it;
+(f) ``horizons``: the designs' effects at months 36, 60 and 120.
+
+The headline outcome is *additional adopting firms* (firms with at least one
+technology, over no programme), next to additional firm × technology adoptions.
+Every run goes through :func:`~districtlab.experiments.run_scenarios` with one root
+seed, so replication r of every design in every table shares its seed (common
+random numbers, the seed rule of :mod:`districtlab.experiments.plan`): any two
+rows of any table built on the same district structure are paired.
+
+This module is pure computation: scenarios in, tables out. Files, screens and
+HTML are the command line's and the report's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from districtlab._rng import RNGLike, as_seed_sequence
+from districtlab.config import INSTRUMENTS, NO_PROGRAMME, Programme, Scenario
+from districtlab.errors import InputError
+from districtlab.experiments.compare import fieller_ratio, mean_interval
+from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
+from districtlab.experiments.spend import (
+    PUBLIC_SPEND,
+    SAME_SPEND_TOLERANCE,
+    SpendMatch,
+    match_spend,
+    spend_clause,
+    spend_gap,
+)
+
+CONFIDENCE = 0.95
+PLACE_BASED = "place-based"
+GENERIC = "generic"
+#: Firms with at least one technology adopted (the headline outcome, as a difference over no programme).
+ADOPTING_FIRMS = "firms_adopting"
+#: Firm × technology adoptions during the run.
+ADOPTIONS = "new_adopters"
+#: The factors that define a place-based design, in the order of the factorial table.
+FACTORS = ("instrument_mix", "targeting", "priorities", "codesign")
+FACTOR_LABELS = {
+    "instrument_mix": "instrument mix",
+    "targeting": "targeting",
+    "priorities": "technology priorities",
+    "codesign": "co-design",
+}
+#: The instruments a knowledge-based generic programme buys instead of grants.
+KNOWLEDGE_INSTRUMENTS = ("events", "diagnostics", "projects", "training")
+#: Horizons of the horizon sweep (months).
+HORIZONS = (36.0, 60.0, 120.0)
+#: The six tables, in report order.
+TABLES = ("factorial", "transplant", "equal_spend", "knowledge_generic", "knockouts", "horizons")
+
+
+# -- plain language ---------------------------------------------------------------------------
+
+
+def detectable(low: float, high: float) -> bool:
+    """Whether an interval excludes zero (and is an interval at all)."""
+    return math.isfinite(low) and math.isfinite(high) and (low > 0.0 or high < 0.0)
+
+
+def describe(estimate: float, low: float, high: float, unit: str = "firms", digits: int = 1) -> str:
+    """An effect in words: the estimate with its interval, or "no detectable effect" when it spans zero.
+
+    Examples
+    --------
+    >>> describe(12.04, 5.0, 19.1)
+    '+12.0 firms (95% CI +5.0 to +19.1)'
+    >>> describe(1.2, -3.0, 5.4)
+    'no detectable effect (+1.2 firms, 95% CI -3.0 to +5.4)'
+    """
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{estimate:+,.{digits}f} {unit} (no interval)"
+    interval = f"95% CI {low:+,.{digits}f} to {high:+,.{digits}f}"
+    if detectable(low, high):
+        return f"{estimate:+,.{digits}f} {unit} ({interval})"
+    return f"no detectable effect ({estimate:+,.{digits}f} {unit}, {interval})"
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditTable:
+    """One table of the audit: its rows, what it tests, and what it finds in words."""
+
+    key: str
+    title: str
+    question: str
+    frame: pd.DataFrame = field(repr=False)
+    summary: str
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """The six tables of a falsification audit of one district, and how they were seeded.
+
+    Attributes
+    ----------
+    scenario, district
+        The audited scenario's name and district.
+    replications
+        Paired replications per design.
+    entropy, spawn_key
+        The root seed: replication r of every design ran with
+        ``SeedSequence(entropy, spawn_key=(*spawn_key, r))``.
+    tables
+        The tables keyed ``factorial``, ``transplant``, ``equal_spend``,
+        ``knowledge_generic``, ``knockouts``, ``horizons`` (see :data:`TABLES`).
+    summary
+        Which components carry the effect, in words, written from the numbers.
+    runs
+        Simulation runs made.
+    """
+
+    scenario: str
+    district: str
+    replications: int
+    entropy: int
+    spawn_key: tuple[int, ...]
+    tables: Mapping[str, AuditTable] = field(repr=False)
+    summary: str
+    runs: int
+
+    def table(self, key: str) -> pd.DataFrame:
+        """One table's rows (a copy)."""
+        if key not in self.tables:
+            raise KeyError(f"unknown audit table {key!r}; known: {', '.join(self.tables)}")
+        return self.tables[key].frame.copy()
+
+    @property
+    def factorial(self) -> pd.DataFrame:
+        return self.table("factorial")
+
+    @property
+    def transplant(self) -> pd.DataFrame:
+        return self.table("transplant")
+
+    @property
+    def equal_spend(self) -> pd.DataFrame:
+        return self.table("equal_spend")
+
+    @property
+    def knowledge_generic(self) -> pd.DataFrame:
+        return self.table("knowledge_generic")
+
+    @property
+    def knockouts(self) -> pd.DataFrame:
+        return self.table("knockouts")
+
+    @property
+    def horizons(self) -> pd.DataFrame:
+        return self.table("horizons")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every table's rows in one frame, with a ``table`` column naming the table."""
+        frames = [table.frame.assign(table=key) for key, table in self.tables.items()]
+        combined = pd.concat(frames, ignore_index=True, sort=False)
+        return combined[["table", *[c for c in combined.columns if c != "table"]]]
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+
+def _values(result: ExperimentResult, name: str, outcome: str) -> NDArray[np.float64]:
+    """One outcome of one design, in replication order."""
+    outcomes = result._outcomes  # the cached table itself: outcomes() copies it on every call
+    rows = outcomes[outcomes["scenario"] == name].sort_values("replication")
+    return rows[outcome].to_numpy(dtype=np.float64)
+
+
+def _interval(values: NDArray[np.float64], confidence: float) -> tuple[float, float, float]:
+    mean, _, low, high = mean_interval(values, confidence)
+    return mean, low, high
+
+
+def _columns(prefix: str, values: NDArray[np.float64], confidence: float) -> dict[str, float]:
+    mean, low, high = _interval(values, confidence)
+    return {prefix: mean, f"{prefix}_ci_low": low, f"{prefix}_ci_high": high}
+
+
+def _budget(result: ExperimentResult, name: str, scenario: Scenario) -> float:
+    """The programme's budget within the horizon (the ``budget_eur`` outcome where runs report it)."""
+    if "budget_eur" in result._outcomes.columns:
+        return float(_values(result, name, "budget_eur").mean())
+    return scenario.programme.total_budget_eur if scenario.programme.is_active() else 0.0
+
+
+@dataclass(frozen=True)
+class _Effects:
+    """Per-replication effects of one design over a baseline (paired, same seeds)."""
+
+    firms: NDArray[np.float64]
+    adoptions: NDArray[np.float64]
+    spend: NDArray[np.float64]
+    budget: float
+
+    @classmethod
+    def of(cls, result: ExperimentResult, name: str, baseline: str, scenario: Scenario) -> _Effects:
+        return cls(
+            firms=_values(result, name, ADOPTING_FIRMS) - _values(result, baseline, ADOPTING_FIRMS),
+            adoptions=_values(result, name, ADOPTIONS) - _values(result, baseline, ADOPTIONS),
+            spend=_values(result, name, PUBLIC_SPEND) - _values(result, baseline, PUBLIC_SPEND),
+            budget=_budget(result, name, scenario),
+        )
+
+    def __sub__(self, other: _Effects) -> _Effects:
+        return _Effects(
+            self.firms - other.firms,
+            self.adoptions - other.adoptions,
+            self.spend - other.spend,
+            self.budget - other.budget,
+        )
+
+    def row(self, confidence: float, *, costs: bool = True) -> dict[str, float]:
+        """Additional firms and adoptions with intervals; budget, realised spend, unspent, cost per firm."""
+        row = _columns("additional_firms", self.firms, confidence)
+        row |= _columns("additional_adoptions", self.adoptions, confidence)
+        if not costs:
+            return row
+        spend = float(self.spend.mean())
+        row |= {
+            "budget_eur": self.budget,
+            "public_spend_eur": spend,
+            "unspent_budget_eur": self.budget - spend,
+        }
+        # A cost only where the effect is detectable (Fieller's interval is otherwise unbounded).
+        cost = low = high = math.nan
+        if detectable(row["additional_firms_ci_low"], row["additional_firms_ci_high"]):
+            cost, low, high = fieller_ratio(self.spend, self.firms, confidence)
+            if not (math.isfinite(low) and math.isfinite(high)) or cost <= 0:
+                cost = low = high = math.nan
+        row |= {
+            "eur_per_additional_firm": cost,
+            "eur_per_additional_firm_ci_low": low,
+            "eur_per_additional_firm_ci_high": high,
+        }
+        return row
+
+    def words(self, confidence: float) -> str:
+        mean, low, high = _interval(self.firms, confidence)
+        return describe(mean, low, high)
+
+
+class _Runner:
+    """Runs designs through :func:`run_scenarios` with one root seed, counting runs for progress."""
+
+    def __init__(
+        self,
+        replications: int,
+        seed: np.random.SeedSequence,
+        executor: Executor | None,
+        progress: Progress | None,
+        planned: int,
+    ) -> None:
+        self.replications = replications
+        self.seed = seed
+        self.executor = executor
+        self.progress = progress
+        self.total = planned
+        self.done = 0
+
+    def grow(self, runs: int) -> None:
+        """Count runs that were not planned (the equal-spend iterations)."""
+        self.total = max(self.total, self.done + runs)
+
+    def report(self, done: int, _total: int) -> None:
+        if self.progress is not None:
+            self.progress(min(self.done + done, self.total), self.total)
+
+    def __call__(self, scenarios: Mapping[str, Scenario]) -> ExperimentResult:
+        self.grow(len(scenarios) * self.replications)
+        result = run_scenarios(
+            dict(scenarios),
+            replications=self.replications,
+            rng=self.seed,
+            executor=self.executor,
+            progress=self.report,
+        )
+        self.done += len(scenarios) * self.replications
+        self.report(0, self.total)
+        return result
+
+
+# -- designs ----------------------------------------------------------------------------------
+
+
+def documented_designs(scenario: Scenario) -> tuple[Programme, Programme]:
+    """The scenario's documented place-based and generic programmes (or a one-line error)."""
+    missing = [name for name in (PLACE_BASED, GENERIC) if name not in scenario.programmes]
+    if missing:
+        raise InputError(
+            f"an audit needs the scenario's programmes table to hold {PLACE_BASED!r} and {GENERIC!r}; "
+            f"{scenario.name!r} lacks {', '.join(map(repr, missing))}"
+        )
+    return scenario.programmes[PLACE_BASED], scenario.programmes[GENERIC]
+
+
+def with_programme(scenario: Scenario, programme: Programme) -> Scenario:
+    """``scenario`` running ``programme`` (validated)."""
+    return scenario.replace(programme=programme.model_dump())
+
+
+def _relevance(scenario: Scenario) -> dict[str, float]:
+    return {technology.name: technology.relevance for technology in scenario.technologies}
+
+
+def factorial_programme(
+    scenario: Scenario, place: Programme, generic: Programme, settings: Mapping[str, bool]
+) -> Programme:
+    """The design whose factors take their place-based setting where ``settings`` is true.
+
+    * instrument mix: the allocation and the instruments' unit design;
+    * targeting: the rule that chooses the firms;
+    * priorities: the technology priorities and how many technologies the instruments address;
+    * co-design: the co-design phase (its months, budget share and participation) and the
+      place-based mechanisms the programme switches on (``programme.mechanisms``).
+
+    Budget and calendar are the place-based programme's in every cell. With every
+    factor place-based the cell *is* the documented place-based programme. A cell
+    with place-based priorities but no co-design has no phase to derive them from:
+    it takes the district's relevance, which the co-design estimates with noise
+    (ASSUMPTION, see ODD.md "Falsification suite").
+    """
+    if all(settings[name] for name in FACTORS):
+        return place
+    mix = place if settings["instrument_mix"] else generic
+    priorities_from = place if settings["priorities"] else generic
+    codesign = place.codesign if settings["codesign"] else None
+    priorities = priorities_from.priorities
+    if priorities is None and codesign is None:
+        priorities = _relevance(scenario)
+    data: dict[str, Any] = {
+        "name": "factorial: "
+        + ", ".join(
+            f"{FACTOR_LABELS[name]} {'place-based' if settings[name] else 'generic'}" for name in FACTORS
+        ),
+        "kind": PLACE_BASED if codesign is not None else GENERIC,
+        "budget_eur_per_year": place.budget_eur_per_year,
+        "start_month": place.start_month,
+        "duration_months": place.duration_months,
+        "allocation": None if mix.allocation is None else mix.allocation.model_dump(),
+        "design": None if mix.design is None else mix.design.model_dump(),
+        "priorities": priorities,
+        "focus_technologies": priorities_from.focus_technologies,
+        "targeting": (place if settings["targeting"] else generic).targeting,
+        "codesign": None if codesign is None else codesign.model_dump(),
+    }
+    # The place-based mechanisms (information from co-design, commitment, routing, reallocation)
+    # are the programme's governance: they come and go with the co-design factor.
+    governance = place if settings["codesign"] else generic
+    for name in ("mechanisms", "mechanism_settings"):
+        if name in Programme.model_fields:
+            data[name] = getattr(governance, name).model_dump()
+    return Programme.model_validate(_carry_other_fields(mix, data))
+
+
+def _carry_other_fields(mix: Programme, data: dict[str, Any]) -> dict[str, Any]:
+    """Fields of Programme this module does not know (added later) follow the instrument mix's design."""
+    dumped = mix.model_dump()
+    for name in Programme.model_fields:
+        if name not in data:
+            data[name] = dumped[name]
+    return data
+
+
+def factorial_cells() -> list[dict[str, bool]]:
+    """The 2^4 settings, the all-place-based cell first and the all-generic cell last."""
+    return [
+        dict(zip(FACTORS, values, strict=True))
+        for values in itertools.product((True, False), repeat=len(FACTORS))
+    ]
+
+
+def cell_name(settings: Mapping[str, bool]) -> str:
+    return "".join("P" if settings[name] else "G" for name in FACTORS)
+
+
+def transplanted(design: Programme, host: Programme) -> Programme:
+    """``design`` with the host's budget and calendar (what is transplanted is the design, not the money)."""
+    data = design.model_dump() | {
+        "budget_eur_per_year": host.budget_eur_per_year,
+        "start_month": host.start_month,
+        "duration_months": host.duration_months,
+    }
+    try:
+        return Programme.model_validate(data)
+    except ValueError as error:
+        raise InputError(f"cannot transplant {design.name!r}: {str(error).splitlines()[0]}") from None
+
+
+def knowledge_generic(place: Programme, generic: Programme) -> Programme:
+    """A generic programme (open call, generic priorities, no co-design) buying knowledge instruments.
+
+    The budget that the generic programme gives to grants and events goes to the
+    instruments that transfer knowledge (events, diagnostics, projects, training)
+    in the proportions the place-based programme gives them, with the place-based
+    programme's unit design. If the place-based programme buys none of them,
+    the four share the budget equally.
+    """
+    assert place.allocation is not None
+    shares = {name: getattr(place.allocation, name) for name in KNOWLEDGE_INSTRUMENTS}
+    total = sum(shares.values())
+    if total <= 0.0:
+        shares = dict.fromkeys(KNOWLEDGE_INSTRUMENTS, 1.0)
+        total = float(len(KNOWLEDGE_INSTRUMENTS))
+    allocation = {name: shares.get(name, 0.0) / total for name in INSTRUMENTS}
+    allocation["training"] = 1.0 - sum(v for k, v in allocation.items() if k != "training")
+    data = generic.model_dump() | {
+        "name": "generic programme of knowledge instruments",
+        "allocation": allocation,
+        "design": None if place.design is None else place.design.model_dump(),
+    }
+    return Programme.model_validate(data)
+
+
+@dataclass(frozen=True)
+class Knockout:
+    """A mechanism switched off: in the district (both worlds) or in the programme only."""
+
+    name: str
+    label: str
+    scope: str  # "district": applied with and without the programme; "programme": to the design only
+    apply: Callable[[Scenario], Scenario]
+
+
+def _changed(path: Sequence[str], value: Any) -> Callable[[Scenario], Scenario]:
+    def apply(scenario: Scenario) -> Scenario:
+        data = scenario.model_dump()
+        target = data
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+        return Scenario.model_validate(data)
+
+    return apply
+
+
+def _no_imitation(scenario: Scenario) -> Scenario:
+    data = scenario.model_dump()
+    for technology in data["technologies"]:
+        technology["imitation_strength"] = 0.0
+    return Scenario.model_validate(data)
+
+
+def _without_instrument(instrument: str) -> Callable[[Scenario], Scenario]:
+    def apply(scenario: Scenario) -> Scenario:
+        programme = scenario.programme
+        assert programme.allocation is not None
+        shares = dict(zip(INSTRUMENTS, programme.allocation.as_tuple(), strict=True))
+        rest = 1.0 - shares[instrument]
+        allocation = {name: 0.0 if name == instrument else share / rest for name, share in shares.items()}
+        last = max((name for name in INSTRUMENTS if name != instrument), key=lambda n: allocation[n])
+        allocation[last] = 1.0 - sum(v for k, v in allocation.items() if k != last)
+        return with_programme(
+            scenario, Programme.model_validate(programme.model_dump() | {"allocation": allocation})
+        )
+
+    return apply
+
+
+def _programme_switch(name: str) -> Callable[[Scenario], Scenario]:
+    def apply(scenario: Scenario) -> Scenario:
+        programme = scenario.programme.model_dump()
+        programme["mechanisms"][name] = False
+        return scenario.replace(programme=programme)
+
+    return apply
+
+
+def mechanism_switches(scenario: Scenario) -> list[Knockout]:
+    """Every mechanism the scenario can switch off, as knock-outs.
+
+    * the district mechanisms that are on (``mechanisms.<name>``, for every name in
+      :data:`~districtlab.config.DISTRICT_MECHANISMS`), switched off with and without the programme;
+    * the place-based mechanisms the place-based programme switches on
+      (``programme.mechanisms.<name>``, :data:`~districtlab.config.PROGRAMME_MECHANISMS`);
+    * two district features that are parameters rather than switches: the whole business
+      association (``association.enabled``) and the risk a demonstration removes
+      (``behaviour.demonstration_risk_reduction``);
+    * each instrument of the place-based programme (its budget share spread over the others).
+    """
+    from districtlab import config
+
+    knockouts: list[Knockout] = []
+    district = getattr(scenario, "mechanisms", None)
+    for name in getattr(config, "DISTRICT_MECHANISMS", ()):
+        if district is not None and getattr(district, name):
+            label = type(district).model_fields[name].description or name.replace("_", " ")
+            knockouts.append(Knockout(name, label, "district", _changed(("mechanisms", name), False)))
+    knockouts.append(
+        Knockout(
+            "association", "the business association", "district", _changed(("association", "enabled"), False)
+        )
+    )
+    knockouts.append(
+        Knockout(
+            "demonstration_risk_reduction",
+            "the risk a demonstration removes",
+            "district",
+            _changed(("behaviour", "demonstration_risk_reduction"), 0.0),
+        )
+    )
+    if not hasattr(config, "DISTRICT_MECHANISMS"):  # a model without switches: their parameters
+        knockouts += [
+            Knockout(
+                "supply_chain_transfer",
+                "supply-chain transfer (two-step flow)",
+                "district",
+                _changed(("behaviour", "supply_chain_hazard"), 0.0),
+            ),
+            Knockout("peer_imitation", "imitation of adopting neighbours", "district", _no_imitation),
+            Knockout(
+                "legitimacy",
+                "the legitimacy bonus",
+                "district",
+                _changed(("behaviour", "legitimacy_bonus"), 0.0),
+            ),
+        ]
+    place = scenario.programmes.get(PLACE_BASED)
+    switches = getattr(place, "mechanisms", None)
+    for name in getattr(config, "PROGRAMME_MECHANISMS", ()):
+        if switches is not None and getattr(switches, name):
+            label = type(switches).model_fields[name].description or name.replace("_", " ")
+            knockouts.append(Knockout(name, label, "programme", _programme_switch(name)))
+    if place is not None and place.allocation is not None:
+        for instrument, share in zip(INSTRUMENTS, place.allocation.as_tuple(), strict=True):
+            if 0.0 < share < 1.0:
+                knockouts.append(
+                    Knockout(
+                        f"instrument_{instrument}",
+                        f"the programme's {instrument} (share {share:.0%} spread over the others)",
+                        "programme",
+                        _without_instrument(instrument),
+                    )
+                )
+    return knockouts
+
+
+# -- the six tables ---------------------------------------------------------------------------
+
+
+def _factorial(scenario: Scenario, run: _Runner, confidence: float) -> tuple[AuditTable, ExperimentResult]:
+    place, generic = documented_designs(scenario)
+    cells = factorial_cells()
+    scenarios = {NO_PROGRAMME: scenario.with_programme(NO_PROGRAMME)}
+    for settings in cells:
+        scenarios[cell_name(settings)] = with_programme(
+            scenario, factorial_programme(scenario, place, generic, settings)
+        )
+    result = run(scenarios)
+    effects = {
+        cell_name(s): _Effects.of(result, cell_name(s), NO_PROGRAMME, scenarios[cell_name(s)]) for s in cells
+    }
+    rows = []
+    for settings in cells:
+        name = cell_name(settings)
+        rows.append(
+            {"row": "cell", "cell": name}
+            | {f: (PLACE_BASED if settings[f] else GENERIC) for f in FACTORS}
+            | effects[name].row(confidence)
+        )
+    main: dict[str, tuple[float, float, float]] = {}
+    for factor in FACTORS:
+        on = np.mean([effects[cell_name(s)].firms for s in cells if s[factor]], axis=0)
+        off = np.mean([effects[cell_name(s)].firms for s in cells if not s[factor]], axis=0)
+        on_adoptions = np.mean([effects[cell_name(s)].adoptions for s in cells if s[factor]], axis=0)
+        off_adoptions = np.mean([effects[cell_name(s)].adoptions for s in cells if not s[factor]], axis=0)
+        row = _columns("additional_firms", on - off, confidence)
+        row |= _columns("additional_adoptions", on_adoptions - off_adoptions, confidence)
+        main[factor] = (
+            row["additional_firms"],
+            row["additional_firms_ci_low"],
+            row["additional_firms_ci_high"],
+        )
+        rows.append({"row": "main effect", "cell": f"main effect of {FACTOR_LABELS[factor]}"} | row)
+    frame = pd.DataFrame(rows)
+    all_place, all_generic = cell_name(cells[0]), cell_name(cells[-1])
+    best = frame[frame["row"] == "cell"].sort_values("additional_firms", ascending=False).iloc[0]
+    best_minus_documented = effects[str(best["cell"])] - effects[all_place]
+    parts = [
+        f"The documented place-based design (cell {all_place}) adds {effects[all_place].words(confidence)} "
+        f"over no programme; with every factor generic (cell {all_generic}) the programme adds "
+        f"{effects[all_generic].words(confidence)}."
+    ]
+    carriers = [FACTOR_LABELS[f] for f in FACTORS if detectable(main[f][1], main[f][2])]
+    effects_text = "; ".join(f"{FACTOR_LABELS[f]} {describe(*main[f])}" for f in FACTORS)
+    parts.append(
+        "Switching one factor from its generic to its place-based setting, averaged over the other three "
+        f"(main effects, additional adopting firms): {effects_text}."
+    )
+    parts.append(
+        f"Factors whose main effect is detectable: {', '.join(carriers)}."
+        if carriers
+        else "No factor has a detectable main effect."
+    )
+    if best["cell"] != all_place:
+        parts.append(
+            f"The best cell is {best['cell']} ({describe(*_interval(effects[str(best['cell'])].firms, confidence))}); "
+            f"its difference from the documented design is {best_minus_documented.words(confidence)}."
+        )
+    table = AuditTable(
+        "factorial",
+        "(a) Factorial split of the place-based design",
+        "Which of the four factors that define a place-based design (instrument mix, targeting, technology "
+        "priorities, co-design) carries its effect? Cells are named by the factors' settings in that order "
+        "(P place-based, G generic); effects are over no programme.",
+        frame,
+        " ".join(parts),
+    )
+    return table, result
+
+
+def best_foreign(effects: Mapping[str, _Effects], native: str) -> str:
+    """The foreign design with the largest mean effect on additional adopting firms."""
+    foreign = [name for name in effects if name != native]
+    return max(foreign, key=lambda name: float(effects[name].firms.mean()))
+
+
+def tailoring_premium(
+    firms: Mapping[str, NDArray[np.float64]], native: str, confidence: float = CONFIDENCE
+) -> tuple[str, float, float, float]:
+    """The native design's effect minus the best foreign design's, paired by replication.
+
+    ``firms`` maps each design to its per-replication effect (additional adopting
+    firms over no programme in the host). Returns the best foreign design (by mean)
+    and the premium's mean and interval.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> best, premium, low, high = tailoring_premium(
+    ...     {"own": np.array([5.0, 7.0, 9.0]), "a": np.array([1.0, 1.0, 1.0]), "b": np.array([2.0, 3.0, 7.0])},
+    ...     "own",
+    ... )
+    >>> best, premium, round(low, 3), round(high, 3)
+    ('b', 3.0, 0.516, 5.484)
+    """
+    if native not in firms or len(firms) < 2:
+        raise ValueError("a tailoring premium needs the native design and at least one foreign design")
+    zeros = np.zeros_like(firms[native])
+    effects = {name: _Effects(values, zeros, zeros, 0.0) for name, values in firms.items()}
+    best = best_foreign(effects, native)
+    mean, low, high = _interval(firms[native] - firms[best], confidence)
+    return best, mean, low, high
+
+
+def _transplant(
+    scenario: Scenario, structures: Mapping[str, Scenario], run: _Runner, confidence: float
+) -> AuditTable:
+    designs = {name: documented_designs(host)[0] for name, host in structures.items()}
+    rows: list[dict[str, Any]] = []
+    premiums: dict[str, str] = {}
+    for host_name, host in structures.items():
+        host_place = designs[host_name]
+        scenarios = {NO_PROGRAMME: host.with_programme(NO_PROGRAMME)}
+        for design_name, design in designs.items():
+            scenarios[design_name] = with_programme(host, transplanted(design, host_place))
+        result = run(scenarios)
+        effects = {d: _Effects.of(result, d, NO_PROGRAMME, scenarios[d]) for d in designs}
+        rows.extend(
+            {"host": host_name, "design": design_name, "native": design_name == host_name}
+            | effects[design_name].row(confidence)
+            for design_name in designs
+        )
+        if len(designs) < 2:
+            continue
+        best = best_foreign(effects, host_name)
+        premium = effects[host_name] - effects[best]
+        rows.append(
+            {"host": host_name, "design": f"tailoring premium (native minus {best})", "native": pd.NA}
+            | premium.row(confidence, costs=False)
+        )
+        premiums[host_name] = (
+            f"{host.district}: native design minus best foreign design ({best}) {premium.words(confidence)}"
+        )
+    frame = pd.DataFrame(rows)
+    own = scenario.name if scenario.name in premiums else next(iter(premiums), None)
+    parts = []
+    if own is not None:
+        parts.append(f"Tailoring premium in the audited district, {premiums[own]}.")
+        others = [text for name, text in premiums.items() if name != own]
+        if others:
+            parts.append("Elsewhere: " + "; ".join(others) + ".")
+    else:
+        parts.append("With a single district structure there is no foreign design to compare with.")
+    parts.append(
+        "The best foreign design is chosen by its mean, so the premium's interval is, if anything, "
+        "tilted against the native design."
+    )
+    return AuditTable(
+        "transplant",
+        "(b) Transplant matrix and tailoring premium",
+        "Does a design tailored to its district do better there than the designs tailored to other districts? "
+        "Each district's place-based design runs on each district's structure with the host's budget and "
+        "calendar (a co-design phase, if any, runs in the host); effects are over no programme in the host.",
+        frame,
+        " ".join(parts),
+    )
+
+
+def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[AuditTable, SpendMatch]:
+    place = scenario.with_programme(PLACE_BASED)
+    generic = scenario.with_programme(GENERIC)
+    match = match_spend(
+        place,
+        generic,
+        replications=run.replications,
+        rng=run.seed,
+        executor=run.executor,
+        runner=run,
+    )
+    scenarios = {
+        NO_PROGRAMME: scenario.with_programme(NO_PROGRAMME),
+        "place-based (documented budget)": place,
+        "generic (documented budget)": generic,
+    }
+    matched_names = []
+    if match.scaled == "first":
+        scenarios["place-based (equal spend)"] = match.matched_first
+        matched_names = ["place-based (equal spend)", "generic (documented budget)"]
+    elif match.scaled == "second":
+        scenarios["generic (equal spend)"] = match.matched_second
+        matched_names = ["place-based (documented budget)", "generic (equal spend)"]
+    else:
+        matched_names = ["place-based (documented budget)", "generic (documented budget)"]
+    result = run(scenarios)
+    effects = {
+        name: _Effects.of(result, name, NO_PROGRAMME, s)
+        for name, s in scenarios.items()
+        if name != NO_PROGRAMME
+    }
+    rows = [
+        {"row": name, "budget_factor": _factor(name, match)} | e.row(confidence)
+        for name, e in effects.items()
+    ]
+    documented = effects["place-based (documented budget)"] - effects["generic (documented budget)"]
+    at_equal = effects[matched_names[0]] - effects[matched_names[1]]
+    spend = {name: float(e.spend.mean()) for name, e in effects.items()}
+    rows.append(
+        {"row": "place-based minus generic, documented budgets", "budget_factor": pd.NA}
+        | documented.row(confidence, costs=False)
+        | {
+            "spend_gap": spend_gap(
+                spend["place-based (documented budget)"], spend["generic (documented budget)"]
+            )
+        }
+    )
+    rows.append(
+        {"row": "place-based minus generic, equal spend", "budget_factor": pd.NA}
+        | at_equal.row(confidence, costs=False)
+        | {"spend_gap": spend_gap(spend[matched_names[0]], spend[matched_names[1]])}
+    )
+    frame = pd.DataFrame(rows)
+    parts = [
+        "At their documented budgets ("
+        + spend_clause(
+            "place-based",
+            spend["place-based (documented budget)"],
+            "generic",
+            spend["generic (documented budget)"],
+        )
+        + f"), place-based minus generic: {documented.words(confidence)}."
+    ]
+    if match.scaled == "none":
+        parts.append("Their realised spends already match, so no budget was rescaled.")
+    else:
+        which = "place-based" if match.scaled == "first" else "generic"
+        parts.append(
+            f"Scaling the {which} budget by {match.factor:.2f} gives "
+            + spend_clause("place-based", spend[matched_names[0]], "generic", spend[matched_names[1]])
+            + f"; there, place-based minus generic: {at_equal.words(confidence)}."
+        )
+        if not match.matched:
+            parts.append(
+                "The spends could not be brought within 5% of each other, so this is not an equal-spend comparison."
+            )
+    table = AuditTable(
+        "equal_spend",
+        "(c) Equal-spend comparison",
+        "Is the difference between the designs a difference in what they do, or in how much public money "
+        "they manage to spend? Budgets are scaled until realised public spend matches (within 5%).",
+        frame,
+        " ".join(parts),
+    )
+    return table, match
+
+
+def _factor(name: str, match: SpendMatch) -> float:
+    return match.factor if name.endswith("(equal spend)") else 1.0
+
+
+def _knowledge_generic(scenario: Scenario, run: _Runner, confidence: float) -> AuditTable:
+    place, generic = documented_designs(scenario)
+    scenarios = {
+        NO_PROGRAMME: scenario.with_programme(NO_PROGRAMME),
+        "generic (grants)": scenario.with_programme(GENERIC),
+        "generic (knowledge instruments)": with_programme(scenario, knowledge_generic(place, generic)),
+        PLACE_BASED: scenario.with_programme(PLACE_BASED),
+    }
+    result = run(scenarios)
+    effects = {
+        name: _Effects.of(result, name, NO_PROGRAMME, s)
+        for name, s in scenarios.items()
+        if name != NO_PROGRAMME
+    }
+    rows = [{"row": name} | e.row(confidence) for name, e in effects.items()]
+    versus_grants = effects["generic (knowledge instruments)"] - effects["generic (grants)"]
+    versus_place = effects[PLACE_BASED] - effects["generic (knowledge instruments)"]
+    rows.append(
+        {"row": "knowledge-instrument generic minus grant generic"}
+        | versus_grants.row(confidence, costs=False)
+    )
+    rows.append(
+        {"row": "place-based minus knowledge-instrument generic"} | versus_place.row(confidence, costs=False)
+    )
+    spend = {name: float(e.spend.mean()) for name, e in effects.items()}
+    summary = (
+        f"A generic programme that buys events, diagnostics, projects and training instead of grants adds "
+        f"{effects['generic (knowledge instruments)'].words(confidence)} over no programme, against "
+        f"{effects['generic (grants)'].words(confidence)} for the grant-based generic programme "
+        f"(difference {versus_grants.words(confidence)}). Place-based minus this knowledge-instrument generic "
+        f"programme: {versus_place.words(confidence)}, with "
+        + spend_clause("place-based", spend[PLACE_BASED], "generic", spend["generic (knowledge instruments)"])
+        + "."
+    )
+    return AuditTable(
+        "knowledge_generic",
+        "(d) A generic programme of knowledge instruments",
+        "Is the place-based advantage (if any) only that it buys knowledge instruments while the generic "
+        "programme buys grants? This generic programme keeps the open call, the generic priorities and no "
+        "co-design, but buys the place-based programme's knowledge instruments.",
+        pd.DataFrame(rows),
+        summary,
+    )
+
+
+def _knockouts(
+    scenario: Scenario, knockouts: Sequence[Knockout], run: _Runner, confidence: float
+) -> AuditTable:
+    place = scenario.with_programme(PLACE_BASED)
+    none = scenario.with_programme(NO_PROGRAMME)
+    scenarios = {NO_PROGRAMME: none, PLACE_BASED: place}
+    for knockout in knockouts:
+        scenarios[f"{knockout.name}/{PLACE_BASED}"] = knockout.apply(place)
+        if knockout.scope == "district":
+            scenarios[f"{knockout.name}/{NO_PROGRAMME}"] = knockout.apply(none)
+    result = run(scenarios)
+    full = _Effects.of(result, PLACE_BASED, NO_PROGRAMME, place)
+    rows = []
+    for knockout in knockouts:
+        baseline = f"{knockout.name}/{NO_PROGRAMME}" if knockout.scope == "district" else NO_PROGRAMME
+        name = f"{knockout.name}/{PLACE_BASED}"
+        without = _Effects.of(result, name, baseline, scenarios[name])
+        contribution = full - without
+        row: dict[str, Any] = {"mechanism": knockout.name, "label": knockout.label, "scope": knockout.scope}
+        effect_without = without.row(confidence, costs=False)
+        row |= {
+            "effect_without": effect_without["additional_firms"],
+            "effect_without_ci_low": effect_without["additional_firms_ci_low"],
+            "effect_without_ci_high": effect_without["additional_firms_ci_high"],
+        }
+        row |= contribution.row(confidence, costs=False)
+        if knockout.scope == "district":
+            change = _values(result, baseline, ADOPTING_FIRMS) - _values(result, NO_PROGRAMME, ADOPTING_FIRMS)
+            row |= _columns("no_programme_change_firms", change, confidence)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame = frame.rename(
+            columns={
+                "additional_firms": "contribution_firms",
+                "additional_firms_ci_low": "contribution_firms_ci_low",
+                "additional_firms_ci_high": "contribution_firms_ci_high",
+                "additional_adoptions": "contribution_adoptions",
+                "additional_adoptions_ci_low": "contribution_adoptions_ci_low",
+                "additional_adoptions_ci_high": "contribution_adoptions_ci_high",
+            }
+        )
+        frame = frame.reindex(frame["contribution_firms"].abs().sort_values(ascending=False).index)
+        frame.insert(0, "rank", range(1, len(frame) + 1))
+        frame = frame.reset_index(drop=True)
+    mean, low, high = _interval(full.firms, confidence)
+    carriers = [
+        f"{row.label} ({describe(row.contribution_firms, row.contribution_firms_ci_low, row.contribution_firms_ci_high)})"
+        for row in frame.itertuples()
+        if detectable(row.contribution_firms_ci_low, row.contribution_firms_ci_high)
+    ]
+    summary = f"The place-based programme adds {describe(mean, low, high)} over no programme with every mechanism on. "
+    if carriers:
+        summary += (
+            "Mechanisms whose knock-out changes it detectably, largest first (the effect with the mechanism minus "
+            "the effect without it; negative: the programme does better without it): "
+            + "; ".join(carriers[:5])
+            + "."
+        )
+    else:
+        summary += "No single mechanism's knock-out changes it detectably."
+    raised = [
+        row.label
+        for row in frame.itertuples()
+        if row.scope == "district"
+        and detectable(row.no_programme_change_firms_ci_low, row.no_programme_change_firms_ci_high)
+        and row.no_programme_change_firms > 0
+    ]
+    if raised:
+        summary += (
+            " Without a programme, switching off "
+            + ", ".join(raised)
+            + " raises adoption: check these mechanisms' specification."
+        )
+    return AuditTable(
+        "knockouts",
+        "(e) Mechanism knock-outs, ranked by effect",
+        "Which mechanisms does the place-based effect rest on? Each mechanism is switched off (district "
+        "mechanisms in both the programme and the no-programme world; instruments in the programme only); "
+        "a contribution is the effect with everything on minus the effect without that mechanism.",
+        frame,
+        summary,
+    )
+
+
+def _horizons(scenario: Scenario, horizons: Sequence[float], run: _Runner, confidence: float) -> AuditTable:
+    scenarios: dict[str, Scenario] = {}
+    for months in horizons:
+        for name in (NO_PROGRAMME, GENERIC, PLACE_BASED):
+            scenarios[f"{name}@{months:g}"] = scenario.with_programme(name).with_months(months)
+    result = run(scenarios)
+    rows = []
+    parts = []
+    for months in horizons:
+        effects = {
+            name: _Effects.of(
+                result, f"{name}@{months:g}", f"{NO_PROGRAMME}@{months:g}", scenarios[f"{name}@{months:g}"]
+            )
+            for name in (GENERIC, PLACE_BASED)
+        }
+        for name, effect in effects.items():
+            rows.append({"months": months, "row": name} | effect.row(confidence))
+        contrast = effects[PLACE_BASED] - effects[GENERIC]
+        rows.append(
+            {"months": months, "row": "place-based minus generic"} | contrast.row(confidence, costs=False)
+        )
+        parts.append(
+            f"month {months:g}: place-based {effects[PLACE_BASED].words(confidence)}, generic "
+            f"{effects[GENERIC].words(confidence)}, difference {contrast.words(confidence)}"
+        )
+    return AuditTable(
+        "horizons",
+        "(f) Horizon sweep",
+        "Does the answer depend on when it is read? Effects over no programme at each horizon (the programmes "
+        "run from their start month for their duration; spend is what was spent by the horizon).",
+        pd.DataFrame(rows),
+        "Additional adopting firms over no programme, " + "; ".join(parts) + ".",
+    )
+
+
+# -- the audit --------------------------------------------------------------------------------
+
+
+def default_structures(scenario: Scenario) -> dict[str, Scenario]:
+    """The district structures of the transplant matrix: the three presets, the audited one as given.
+
+    The audited scenario replaces the preset of the same name (so that a user's edited
+    copy is what is audited) or joins the presets; every structure runs for the
+    audited scenario's horizon.
+    """
+    from districtlab.presets import list_presets, load_preset
+
+    structures = {scenario.name: scenario}
+    for name in list_presets():
+        if name not in structures:
+            structures[name] = load_preset(name).with_months(scenario.months)
+    return structures
+
+
+def planned_runs(
+    scenario: Scenario,
+    *,
+    replications: int,
+    structures: Mapping[str, Scenario],
+    knockouts: Sequence[Knockout],
+    horizons: Sequence[float],
+) -> int:
+    """Runs the audit makes before the equal-spend iterations (which add a few batches)."""
+    factorial = 2 ** len(FACTORS) + 1
+    transplant = len(structures) * (len(structures) + 1)
+    equal_spend = 2 + 4  # the first spend measurement, then the comparison
+    knowledge = 4
+    knock = 2 + sum(2 if k.scope == "district" else 1 for k in knockouts)
+    return replications * (factorial + transplant + equal_spend + knowledge + knock + 3 * len(horizons))
+
+
+def audit(
+    scenario: Scenario,
+    *,
+    replications: int = 10,
+    rng: RNGLike = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    structures: Mapping[str, Scenario] | None = None,
+    horizons: Sequence[float] = HORIZONS,
+    knockouts: Sequence[Knockout] | None = None,
+    confidence: float = CONFIDENCE,
+) -> AuditResult:
+    """Run the falsification suite on a district scenario.
+
+    Parameters
+    ----------
+    scenario
+        A district whose ``programmes`` table holds ``place-based`` and ``generic``.
+    replications
+        Paired replications per design (at least 2, for intervals).
+    rng
+        Root seed; its entropy is recorded. Every design of every table runs
+        replication r with the same seed (common random numbers).
+    executor, progress
+        As for :func:`~districtlab.experiments.run_scenarios` (``progress(done, total)``;
+        the total grows by a few batches while budgets are matched).
+    structures
+        District structures for the transplant matrix, by name (default: the three
+        presets, with ``scenario`` in place of its namesake; see :func:`default_structures`).
+        Each must hold a ``place-based`` programme.
+    horizons
+        Months of the horizon sweep.
+    knockouts
+        Mechanisms to knock out (default: :func:`mechanism_switches`).
+    confidence
+        Level of every interval.
+
+    Returns
+    -------
+    AuditResult
+        The six tables, their summaries and the overall summary.
+    """
+    if replications < 2:
+        raise InputError(f"an audit needs at least 2 replications for its intervals, got {replications}")
+    if not 0.0 < confidence < 1.0:
+        raise InputError(f"confidence must be between 0 and 1, got {confidence}")
+    if not horizons or any(not (0.0 < h <= 1200.0) for h in horizons):
+        raise InputError(f"horizons must be months in (0, 1200], got {list(horizons)}")
+    documented_designs(scenario)
+    seed = as_seed_sequence(rng)
+    if not isinstance(seed.entropy, int):
+        raise InputError("the root seed must have a single integer as entropy")
+    structures = dict(structures) if structures is not None else default_structures(scenario)
+    for name, host in structures.items():
+        if PLACE_BASED not in host.programmes:
+            raise InputError(f"structure {name!r} has no {PLACE_BASED!r} programme to transplant")
+    chosen = list(knockouts) if knockouts is not None else mechanism_switches(scenario)
+    planned = planned_runs(
+        scenario, replications=replications, structures=structures, knockouts=chosen, horizons=horizons
+    )
+    run = _Runner(replications, seed, executor, progress, planned)
+    factorial, _ = _factorial(scenario, run, confidence)
+    transplant = _transplant(scenario, structures, run, confidence)
+    equal_spend, _ = _equal_spend(scenario, run, confidence)
+    knowledge = _knowledge_generic(scenario, run, confidence)
+    knocks = _knockouts(scenario, chosen, run, confidence)
+    sweep = _horizons(scenario, horizons, run, confidence)
+    tables = {t.key: t for t in (factorial, transplant, equal_spend, knowledge, knocks, sweep)}
+    return AuditResult(
+        scenario=scenario.name,
+        district=scenario.district,
+        replications=replications,
+        entropy=int(seed.entropy),
+        spawn_key=tuple(int(k) for k in seed.spawn_key),
+        tables=tables,
+        summary=overall_summary(scenario, tables),
+        runs=run.done,
+    )
+
+
+def _short_name(mechanism: str) -> str:
+    """'instrument_projects' -> "the programme's projects"; 'peer_imitation' -> 'peer imitation'."""
+    if mechanism.startswith("instrument_"):
+        return f"the programme's {mechanism.removeprefix('instrument_')}"
+    return mechanism.replace("_", " ")
+
+
+def _row_words(row: pd.Series, prefix: str = "additional_firms") -> str:
+    return describe(float(row[prefix]), float(row[f"{prefix}_ci_low"]), float(row[f"{prefix}_ci_high"]))
+
+
+def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str:
+    """Which components carry the effect, written from the tables' numbers.
+
+    A component *carries* the effect when switching it to its place-based setting (a
+    factor's main effect) or keeping it on (a knock-out's contribution) raises additional
+    adopting firms with an interval above zero; it *works against* it when the interval
+    is below zero; the rest have no detectable effect.
+    """
+    factorial = tables["factorial"].frame
+    cells = factorial.set_index("cell")
+    documented = _row_words(cells.loc["PPPP"])
+    components: list[tuple[str, float, float, float]] = []
+    for factor in FACTORS:
+        row = cells.loc[f"main effect of {FACTOR_LABELS[factor]}"]
+        components.append(
+            (
+                f"the place-based {FACTOR_LABELS[factor]}",
+                float(row["additional_firms"]),
+                float(row["additional_firms_ci_low"]),
+                float(row["additional_firms_ci_high"]),
+            )
+        )
+    knockouts = tables["knockouts"].frame
+    components.extend(
+        (
+            _short_name(str(row.mechanism)),
+            float(row.contribution_firms),
+            float(row.contribution_firms_ci_low),
+            float(row.contribution_firms_ci_high),
+        )
+        for row in knockouts.itertuples()
+    )
+    carry = [c for c in components if detectable(c[2], c[3]) and c[1] > 0]
+    against = [c for c in components if detectable(c[2], c[3]) and c[1] < 0]
+    silent = [c for c in components if not detectable(c[2], c[3])]
+    carry.sort(key=lambda c: -c[1])
+    against.sort(key=lambda c: c[1])
+
+    def listing(items: list[tuple[str, float, float, float]]) -> str:
+        return "; ".join(f"{name} ({describe(mean, low, high)})" for name, mean, low, high in items)
+
+    sentences = [
+        f"{scenario.district}: the documented place-based programme adds {documented} over no programme."
+    ]
+    sentences.append(
+        f"Components that carry the effect: {listing(carry)}."
+        if carry
+        else "No component carries a detectable share of the effect."
+    )
+    if against:
+        sentences.append(f"Components the effect is larger without: {listing(against)}.")
+    if silent:
+        sentences.append("No detectable effect: " + ", ".join(c[0] for c in silent) + ".")
+    transplant = tables["transplant"].frame
+    premium = transplant[
+        (transplant["host"] == scenario.name)
+        & transplant["design"].astype(str).str.startswith("tailoring premium")
+    ]
+    if not premium.empty:
+        row = premium.iloc[0]
+        sentences.append(f"Tailoring premium ({row['design']}): {_row_words(row)}.")
+    equal = tables["equal_spend"].frame.set_index("row")
+    at_equal = equal.loc["place-based minus generic, equal spend"]
+    matched = float(at_equal["spend_gap"]) < SAME_SPEND_TOLERANCE
+    sentences.append(
+        (
+            "At equal realised public spend"
+            if matched
+            else f"At the closest spends found ({float(at_equal['spend_gap']):.0%} apart)"
+        )
+        + f", place-based minus generic: {_row_words(at_equal)}."
+    )
+    knowledge = tables["knowledge_generic"].frame.set_index("row")
+    sentences.append(
+        "Place-based minus a generic programme of the same knowledge instruments: "
+        f"{_row_words(knowledge.loc['place-based minus knowledge-instrument generic'])}."
+    )
+    horizons = tables["horizons"].frame
+    contrasts = horizons[horizons["row"] == "place-based minus generic"]
+    sentences.append(
+        "Place-based minus generic by horizon: "
+        + "; ".join(f"month {float(r['months']):g} {_row_words(r)}" for _, r in contrasts.iterrows())
+        + "."
+    )
+    return " ".join(sentences)
+
+
+__all__ = [
+    "ADOPTING_FIRMS",
+    "ADOPTIONS",
+    "FACTORS",
+    "HORIZONS",
+    "TABLES",
+    "AuditResult",
+    "AuditTable",
+    "Knockout",
+    "audit",
+    "cell_name",
+    "default_structures",
+    "describe",
+    "detectable",
+    "factorial_cells",
+    "factorial_programme",
+    "knowledge_generic",
+    "mechanism_switches",
+    "transplanted",
+]

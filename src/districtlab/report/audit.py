@@ -1,0 +1,249 @@
+"""The audit's outputs: one CSV per table and a self-contained HTML report section.
+
+:func:`readable` turns an audit table into what people read ("mean [95% CI]",
+"no detectable effect" instead of a cost whose effect could be zero, EUR with
+thousands separators); :func:`headline` picks each table's few rows that answer
+its question; :func:`audit_section_html` renders the six tables as one HTML
+section (to include in any report) and :func:`write_audit_report` writes the
+CSVs and a standalone page that opens offline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from districtlab.experiments.audit import TABLES, AuditResult
+from districtlab.io.files import write_atomically
+from districtlab.report.analysis import format_interval
+from districtlab.report.jinja import environment
+
+#: Interval columns (prefix, then prefix_ci_low and prefix_ci_high) and how they are labelled.
+INTERVALS = {
+    "additional_firms": "Additional adopting firms",
+    "additional_adoptions": "Additional adoptions (firm × technology)",
+    "effect_without": "Effect without it (firms)",
+    "contribution_firms": "Contribution (firms)",
+    "contribution_adoptions": "Contribution (adoptions)",
+    "no_programme_change_firms": "Change with no programme (firms)",
+}
+MONEY = {
+    "budget_eur": "Budget (EUR)",
+    "public_spend_eur": "Realised public spend (EUR)",
+    "unspent_budget_eur": "Unspent budget (EUR)",
+}
+LABELS = {
+    "row": "Row",
+    "cell": "Cell",
+    "instrument_mix": "Instrument mix",
+    "targeting": "Targeting",
+    "priorities": "Priorities",
+    "codesign": "Co-design",
+    "host": "Host structure",
+    "design": "Design",
+    "native": "Native",
+    "budget_factor": "Budget factor",
+    "spend_gap": "Spend gap",
+    "rank": "Rank",
+    "mechanism": "Mechanism",
+    "label": "What it is",
+    "scope": "Switched off in",
+    "months": "Month",
+}
+NO_EFFECT = "no detectable effect"
+
+
+def _cost(row: pd.Series) -> str:
+    if pd.isna(row.get("budget_eur")):
+        return ""
+    cost = row.get("eur_per_additional_firm")
+    if cost is None or pd.isna(cost):
+        return NO_EFFECT
+    return format_interval(
+        float(cost),
+        float(row["eur_per_additional_firm_ci_low"]),
+        float(row["eur_per_additional_firm_ci_high"]),
+        digits=0,
+    )
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """An audit table as people read it: intervals as 'mean [low, high]', money in EUR, costs or
+    "no detectable effect"."""
+    columns: dict[str, list[str]] = {}
+    skip = {f"{prefix}_ci_{end}" for prefix in INTERVALS for end in ("low", "high")}
+    skip |= {"eur_per_additional_firm", "eur_per_additional_firm_ci_low", "eur_per_additional_firm_ci_high"}
+    for name in frame.columns:
+        if name in skip:
+            continue
+        values = frame[name]
+        if name in INTERVALS:
+            columns[INTERVALS[name]] = [
+                ""
+                if pd.isna(row[name])
+                else format_interval(
+                    float(row[name]), float(row[f"{name}_ci_low"]), float(row[f"{name}_ci_high"])
+                )
+                for _, row in frame.iterrows()
+            ]
+        elif name in MONEY:
+            columns[MONEY[name]] = ["" if pd.isna(v) else f"{float(v):,.0f}" for v in values]
+        elif name == "spend_gap":
+            columns[LABELS[name]] = ["" if pd.isna(v) else f"{float(v):.1%}" for v in values]
+        elif name == "budget_factor":
+            columns[LABELS[name]] = ["" if pd.isna(v) else f"×{float(v):.2f}" for v in values]
+        elif name == "months":
+            columns[LABELS[name]] = [f"{float(v):g}" for v in values]
+        else:
+            columns[LABELS.get(name, name)] = ["" if _missing(v) else str(v) for v in values]
+        if name == "unspent_budget_eur" and "eur_per_additional_firm" in frame.columns:
+            columns["EUR per additional adopting firm"] = [_cost(row) for _, row in frame.iterrows()]
+    return pd.DataFrame(columns)
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def headline(result: AuditResult) -> dict[str, pd.DataFrame]:
+    """Each table's rows that answer its question (raw columns; see :func:`readable`)."""
+    factorial = result.factorial
+    transplant = result.transplant
+    equal_spend = result.equal_spend
+    knockouts = result.knockouts
+    horizons = result.horizons
+    return {
+        "factorial": factorial[
+            (factorial["row"] == "main effect") | factorial["cell"].isin(["PPPP", "GGGG"])
+        ][
+            [
+                "cell",
+                "additional_firms",
+                "additional_firms_ci_low",
+                "additional_firms_ci_high",
+                "additional_adoptions",
+                "additional_adoptions_ci_low",
+                "additional_adoptions_ci_high",
+            ]
+        ],
+        "transplant": transplant[transplant["design"].astype(str).str.startswith("tailoring premium")][
+            ["host", "design", "additional_firms", "additional_firms_ci_low", "additional_firms_ci_high"]
+        ],
+        "equal_spend": equal_spend[
+            [
+                "row",
+                "additional_firms",
+                "additional_firms_ci_low",
+                "additional_firms_ci_high",
+                "budget_eur",
+                "public_spend_eur",
+                "unspent_budget_eur",
+                "spend_gap",
+            ]
+        ],
+        "knowledge_generic": result.knowledge_generic[
+            [
+                "row",
+                "additional_firms",
+                "additional_firms_ci_low",
+                "additional_firms_ci_high",
+                "public_spend_eur",
+            ]
+        ],
+        "knockouts": knockouts.head(5)[
+            [
+                "rank",
+                "mechanism",
+                "contribution_firms",
+                "contribution_firms_ci_low",
+                "contribution_firms_ci_high",
+            ]
+        ]
+        if not knockouts.empty
+        else knockouts,
+        "horizons": horizons[horizons["row"] == "place-based minus generic"][
+            ["months", "row", "additional_firms", "additional_firms_ci_low", "additional_firms_ci_high"]
+        ],
+    }
+
+
+def _table_html(frame: pd.DataFrame) -> Markup:
+    # pandas escapes every cell (escape=True); the result is inserted as it is.
+    return Markup(frame.to_html(index=False, border=0, escape=True, na_rep=""))
+
+
+def audit_section_html(result: AuditResult, *, heading_level: int = 2) -> Markup:
+    """The six tables with their questions and findings, as one HTML section (autoescaped)."""
+    sections = [
+        {
+            "key": table.key,
+            "title": table.title,
+            "question": table.question,
+            "summary": table.summary,
+            "table": _table_html(readable(table.frame)),
+        }
+        for table in result.tables.values()
+    ]
+    html = (
+        environment()
+        .get_template("audit_section.html.j2")
+        .render(result=result, sections=sections, level=heading_level, sublevel=heading_level + 1)
+    )
+    return Markup(html)
+
+
+def write_audit_tables(result: AuditResult, out: Path) -> list[Path]:
+    """``<table>.csv`` for each of the six tables and ``audit.csv`` with all of them (raw numbers)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_atomically(out / f"{key}.csv", _csv(result.table(key))) for key in TABLES]
+    written.append(write_atomically(out / "audit.csv", _csv(result.to_frame())))
+    return written
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    # Cells are numbers or names the package wrote; a cell a spreadsheet would read as a formula
+    # (a user's design name, say) is prefixed with a quote so that it stays text.
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = safe[column].map(_defuse)
+    return str(safe.to_csv(index=False))
+
+
+def _defuse(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_audit_report(result: AuditResult, out: Path, metadata: Mapping[str, str]) -> Path:
+    """Write the CSVs, ``metadata.json`` and ``index.html`` (self-contained, offline) into ``out``."""
+    write_audit_tables(result, out)
+    write_atomically(out / "metadata.json", json.dumps(dict(metadata), indent=2) + "\n")
+    html = (
+        environment()
+        .get_template("audit.html.j2")
+        .render(
+            title=f"districtlab audit: {result.district}",
+            result=result,
+            section=audit_section_html(result),
+            metadata=metadata,
+        )
+    )
+    return write_atomically(out / "index.html", html)
+
+
+__all__ = [
+    "audit_section_html",
+    "headline",
+    "readable",
+    "write_audit_report",
+    "write_audit_tables",
+]
