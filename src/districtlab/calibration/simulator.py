@@ -86,7 +86,9 @@ def scenario_for(
         reporting = getattr(scenario, "reporting", None)  # the month outcomes are read at, if set
         horizon = getattr(reporting, "horizon_months", None)
         if horizon is not None:
-            changes["reporting.horizon_months"] = min(float(horizon) + shift, changes["months"])
+            changes["reporting.horizon_months"] = min(
+                float(horizon) + shift, calendar.months_until(until_year)
+            )
     return scenario_with(scenario, changes, label=district)
 
 

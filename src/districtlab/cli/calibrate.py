@@ -204,25 +204,44 @@ def policy_command(
     replications: Annotated[int, typer.Option(min=2, help="Paired replications per draw.")] = 10,
     outcome: Annotated[
         str, typer.Option(help="Outcome compared (a column of RunResult.outcomes()).")
-    ] = "new_adopters",
+    ] = "firms_adopting",
+    comparisons: Annotated[
+        str, typer.Option(help="Comma-separated: place_based_minus_generic, equal_spend, tailoring_premium.")
+    ] = "place_based_minus_generic,equal_spend,tailoring_premium",
     sobol: Annotated[
-        int, typer.Option(min=0, help="Sobol' base samples (0: skip; cost N (2D + 2) comparisons).")
+        int, typer.Option(min=0, help="Sobol' base samples (0: skip; costs N (2D + 2) comparisons).")
     ] = 0,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
 ) -> None:
-    """Place-based minus generic under the posterior: P(place-based beats generic), noise vs parameter uncertainty."""
+    """The policy result under the posterior: P(place-based beats generic), noise vs parameter uncertainty."""
     from districtlab.calibration import load_posterior
     from districtlab.calibration.policy import policy_under_posterior, sobol_indices
     from districtlab.io.files import write_atomically
 
+    wanted = tuple(c.strip() for c in comparisons.split(",") if c.strip())
     with user_errors():
         posterior = load_posterior(posterior_dir)
+        if outcome not in (
+            "firms_adopting",
+            "new_adopters",
+            "adopters",
+            "laggard_share",
+            "adoption_share_mean",
+        ):
+            raise InputError(
+                f"--outcome {outcome!r} is not one of firms_adopting, new_adopters, adopters, laggard_share, adoption_share_mean"
+            )
         try:
             result = policy_under_posterior(
-                posterior, draws=draws, replications=replications, outcome=outcome, rng=seed
+                posterior,
+                draws=draws,
+                replications=replications,
+                outcome=outcome,
+                comparisons=wanted,
+                rng=seed,
             )
-        except KeyError:
-            raise InputError(f"unknown outcome {outcome!r}") from None
+        except ValueError as error:
+            raise InputError(str(error)) from None
         summary = result.summary()
         write_atomically(
             posterior_dir / "policy_draws.csv", result.draws.to_csv(index=False, float_format="%.6g")
@@ -232,28 +251,33 @@ def policy_command(
         if sobol:
             indices = sobol_indices(posterior, base_samples=sobol, outcome=outcome, rng=seed)
             write_atomically(posterior_dir / "sobol.csv", indices.to_csv(index=False, float_format="%.6g"))
-    table = Table(title=f"place-based minus generic, {outcome}, under the posterior")
+    table = Table(title=f"{outcome} under the posterior (difference per posterior draw, paired replications)")
     for column in (
         "district",
+        "comparison",
         "mean",
-        "90% over parameter draws",
-        "± noise (95%, within a draw)",
-        "P(place-based > generic)",
+        "90% over draws (parameters)",
+        "± noise (95%, one draw)",
+        "P(> 0)",
     ):
-        table.add_column(column, justify="left" if column == "district" else "right")
+        table.add_column(column, justify="left" if column in ("district", "comparison") else "right")
     for row in summary.itertuples():
         table.add_row(
             str(row.district),
+            str(row.comparison).replace("_", " "),
             f"{row.mean_difference:+.2f}",
             f"[{row.parameter_low:+.2f}, {row.parameter_high:+.2f}]",
             f"±{row.noise_half_width:.2f}",
-            f"{row.p_place_based_beats_generic:.0%}",
+            f"{row.probability_positive:.0%}",
         )
     console.print(table)
     console.print(
         f"{draws} posterior draws × {replications} paired replications. The interval over draws is parameter "
-        "uncertainty; the ± is simulation noise of one draw's mean. P is the share of draws whose paired mean "
-        "difference is positive."
+        "uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). P(> 0) is the "
+        "share of draws whose paired mean difference is positive: for 'place based minus generic' and "
+        "'equal spend' that is P(place-based beats generic); for 'tailoring premium', P(the district's own "
+        "design beats the best transplanted one)."
     )
     if indices is not None:
+        console.print("Sobol' indices of place-based minus generic over the posterior 90% box:")
         console.print(indices.to_string(index=False, float_format=lambda v: f"{v:.2f}"))

@@ -18,8 +18,8 @@ from rich.table import Table
 
 from districtlab import __version__
 from districtlab._rng import as_seed_sequence
-from districtlab.cli.calibrate import calibrate_command, check_command, policy_command, predict_command
 from districtlab.cli.audit import audit as audit_command
+from districtlab.cli.calibrate import calibrate_command, check_command, policy_command, predict_command
 from districtlab.cli.common import console, fail, user_errors
 from districtlab.cli.evidence import evidence_app, network_app
 from districtlab.cli.experiments import register as register_experiment_commands
