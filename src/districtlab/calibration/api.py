@@ -38,8 +38,14 @@ def problem_for(
     *,
     replications: int = 2,
     calendar: Calendar | None = None,
+    initial_technologies: tuple[str, ...] | None = None,
 ) -> Problem:
-    """What a calibration fits: scenarios (presets, files or objects), targets (name, file or object)."""
+    """What a calibration fits: scenarios (presets, files or objects), targets (name, file or object).
+
+    ``initial_technologies``: the technologies whose 2012 adoption is fitted (default: every one
+    of :data:`~districtlab.calibration.priors.INITIAL_TECHNOLOGIES` the scenarios have, targeted
+    or not, so that a technology left out of the targets is still predicted from its prior).
+    """
     districts = _scenarios(scenarios)
     technologies = next(iter(districts.values())).technology_names
     loaded = targets if isinstance(targets, Targets) else load_targets(targets, technologies=technologies)
@@ -52,7 +58,8 @@ def problem_for(
         raise InputError(
             f"targets start in {loaded.first_year}, not after the simulation's start {calendar.start_year}"
         )
-    known = tuple(t for t in INITIAL_TECHNOLOGIES if all(t in s.technology_names for s in districts.values()))
+    wanted = INITIAL_TECHNOLOGIES if initial_technologies is None else initial_technologies
+    known = tuple(t for t in wanted if all(t in s.technology_names for s in districts.values()))
     return Problem(districts, loaded, priors_for(tuple(districts), known), calendar, replications)
 
 
@@ -69,6 +76,7 @@ def calibrate(
     resume: bool = False,
     client: Any = None,
     calendar: Calendar | None = None,
+    initial_technologies: tuple[str, ...] | None = None,
     on_population: Callable[[PopulationRecord], None] | None = None,
     on_evaluations: Callable[[int, int], None] | None = None,
 ) -> Posterior:
@@ -93,6 +101,8 @@ def calibrate(
         Root seed: the same seed gives the same posterior, killed and resumed or not.
     resume
         Continue the calibration stored in ``out`` from its last finished population.
+    initial_technologies
+        Technologies whose 2012 adoption is fitted (see :func:`problem_for`).
     """
     items = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
     settings = Settings(
@@ -107,7 +117,13 @@ def calibrate(
         check_settings(settings)
     except ValueError as error:
         raise InputError(str(error)) from None
-    problem = problem_for(items, targets, replications=replications, calendar=settings.calendar)
+    problem = problem_for(
+        items,
+        targets,
+        replications=replications,
+        calendar=settings.calendar,
+        initial_technologies=initial_technologies,
+    )
     directory = Path(out)
     database = store.start(directory, problem, settings, resume=resume)
     frame, weights, records = run_abc(
