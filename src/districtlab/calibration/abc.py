@@ -85,6 +85,15 @@ class SeededSampler(Sampler):
         self.workers = max(1, workers)
         self.client = client
         self.evaluated_callback: Callable[[int], None] | None = None
+        if client is not None:
+            threads = [
+                info.get("nthreads", 1) for info in client.scheduler_info().get("workers", {}).values()
+            ]
+            if any(n != 1 for n in threads):
+                # pyabc draws from numpy's global state, which threads of one worker would share
+                raise ValueError(
+                    "Dask workers must run one thread each for a reproducible calibration (--nthreads 1)"
+                )
 
     def _batch(self) -> int:
         if self.client is not None:
