@@ -105,3 +105,33 @@ def test_predict_command_prints_and_writes_the_table(tiny_posterior: Posterior, 
 def test_prior_table_is_in_odd() -> None:
     odd = (Path(__file__).resolve().parents[2] / "ODD.md").read_text(encoding="utf-8")
     assert prior_table() in odd, "regenerate it: python -m districtlab.calibration.priors"
+
+
+def test_check_and_policy_commands_write_their_tables(tiny_posterior: Posterior) -> None:
+    assert tiny_posterior.directory is not None
+    directory = Path(tiny_posterior.directory)
+    check = CliRunner().invoke(app, ["calibration-check", str(directory), "--draws", "10"])
+    assert check.exit_code == 0, check.output
+    assert "90% predictive coverage" in check.output
+    assert (directory / "ppc.png").read_bytes().startswith(b"\x89PNG")
+    assert len(pd.read_csv(directory / "ppc.csv")) == len(tiny_posterior.problem.targets.frame)
+    policy = CliRunner().invoke(
+        app,
+        [
+            "calibration-policy",
+            str(directory),
+            "--draws",
+            "2",
+            "--replications",
+            "2",
+            "--comparisons",
+            "place_based_minus_generic",
+        ],
+    )
+    assert policy.exit_code == 0, policy.output
+    assert "parameter uncertainty" in policy.output
+    table = pd.read_csv(directory / "policy.csv")
+    assert list(table.comparison) == ["place_based_minus_generic"]
+    bad = CliRunner().invoke(app, ["calibration-policy", str(directory), "--comparisons", "magic"])
+    assert bad.exit_code == 2
+    assert "unknown comparison" in bad.output
