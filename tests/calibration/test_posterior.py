@@ -21,6 +21,7 @@ def test_to_frame_sample_and_scenarios(tiny_posterior: Posterior) -> None:
     frame = tiny_posterior.to_frame()
     assert len(frame) == 10
     assert frame.weight.sum() == pytest.approx(1.0)
+    assert 1.0 <= tiny_posterior.effective_sample_size <= len(frame)
     for prior in tiny_posterior.problem.priors:
         low, high = sorted((prior.natural(prior.low), prior.natural(prior.high)))
         assert frame[prior.name].between(low, high).all(), prior.name

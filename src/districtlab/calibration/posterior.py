@@ -52,6 +52,12 @@ class Posterior:
     def districts(self) -> tuple[str, ...]:
         return tuple(self.problem.districts)
 
+    @property
+    def effective_sample_size(self) -> float:
+        """Kish's effective sample size of the weighted particles (1 / sum of squared normalised weights)."""
+        weights = self.weights / self.weights.sum()
+        return float(1.0 / np.sum(weights**2))
+
     def natural(self) -> pd.DataFrame:
         """Particles on the natural scale (10**x for log10 priors)."""
         priors = {p.name: p for p in self.problem.priors}

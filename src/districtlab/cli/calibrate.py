@@ -96,7 +96,10 @@ def calibrate_command(
         )
     elapsed = time.perf_counter() - started
     summary = posterior.summary()
-    table = Table(title=f"Posterior ({len(posterior.weights)} particles, 90% intervals)")
+    table = Table(
+        title=f"Posterior ({len(posterior.weights)} particles, effective sample size "
+        f"{posterior.effective_sample_size:.0f}, 90% intervals)"
+    )
     for column in ("parameter", "level", "prior", "median", "90% interval"):
         table.add_column(column, justify="left" if column in ("parameter", "level", "prior") else "right")
     for row in summary.itertuples():
