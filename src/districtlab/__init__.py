@@ -18,6 +18,8 @@ from districtlab.results import RunResult
 from districtlab.simulation import bass_scenario, simulate
 
 if TYPE_CHECKING:  # the names of _LAZY, for type checkers and editors
+    from districtlab.calibration import Posterior as Posterior
+    from districtlab.calibration import calibrate as calibrate
     from districtlab.experiments import ExperimentResult as ExperimentResult
     from districtlab.experiments import run_scenarios as run_scenarios
     from districtlab.experiments.audit import audit as audit
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # the names of _LAZY, for type checkers and editors
 #: Public names imported on first use (PEP 562): the experiments stack loads scipy.stats,
 #: DuckDB and SALib, and networkx comes with network_of; a single run needs none of them.
 _LAZY = {
+    "Posterior": "districtlab.calibration",
+    "calibrate": "districtlab.calibration",
     "ExperimentResult": "districtlab.experiments",
     "audit": "districtlab.experiments.audit",
     "compare": "districtlab.experiments",
@@ -50,11 +54,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "ExperimentResult",
+    "Posterior",
     "RunResult",
     "Scenario",
     "__version__",
     "audit",
     "bass_scenario",
+    "calibrate",
     "compare",
     "list_presets",
     "load_scenario",

@@ -1,0 +1,286 @@
+"""``districtlab calibrate``, ``districtlab predict`` and ``districtlab calibration-policy``: thin wrappers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from districtlab.cli.common import console, error_console, user_errors
+from districtlab.errors import InputError
+
+
+@contextmanager
+def _client(scheduler: str | None) -> Iterator[Any]:
+    if scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'districtlab[cluster]'") from None
+    try:
+        client = Client(scheduler, timeout=30)
+    except OSError as error:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
+    with client:
+        yield client
+
+
+def calibrate_command(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Presets or scenario TOML files (several: fitted jointly).")
+    ],
+    targets: Annotated[
+        str, typer.Option(help="A shipped target set (spain-2014-2020) or a target CSV file.")
+    ],
+    out: Annotated[Path, typer.Option(help="Calibration directory (database, posterior, figures).")],
+    particles: Annotated[int, typer.Option(min=10, help="Particles per population.")] = 200,
+    populations: Annotated[int, typer.Option(min=1, help="ABC-SMC populations.")] = 10,
+    replications: Annotated[int, typer.Option(min=1, help="Runs averaged per particle.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, help="Local processes.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Root seed (recorded).")] = 0,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the calibration in --out from its last population.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a Dask scheduler (tcp://host:8786) instead of local processes."),
+    ] = None,
+) -> None:
+    """Fit districts to adoption targets with ABC-SMC (pyabc); write the posterior and its checks to --out."""
+    from districtlab.calibration import calibrate, problem_for
+
+    started = time.perf_counter()
+    with user_errors():  # bad scenarios or targets: one line before any progress bar
+        problem = problem_for(scenarios, targets, replications=replications)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    )
+    with user_errors(), _client(scheduler) as client, Progress(*columns, console=error_console) as bar:
+        task = bar.add_task("population", total=populations, status="")
+
+        def on_population(record: Any) -> None:
+            bar.update(
+                task,
+                completed=record.population + 1,
+                status=f"ε {record.epsilon:.3g}  acceptance {record.acceptance_rate:.1%}",
+            )
+
+        def on_evaluations(population: int, accepted: int) -> None:
+            bar.update(task, description=f"population {population + 1}: {accepted}/{particles} accepted")
+
+        posterior = calibrate(
+            list(problem.districts.values()),
+            problem.targets,
+            out=out,
+            particles=particles,
+            populations=populations,
+            replications=replications,
+            workers=workers,
+            seed=seed,
+            resume=resume,
+            client=client,
+            on_population=on_population,
+            on_evaluations=on_evaluations,
+        )
+    elapsed = time.perf_counter() - started
+    summary = posterior.summary()
+    table = Table(
+        title=f"Posterior ({len(posterior.weights)} particles, effective sample size "
+        f"{posterior.effective_sample_size:.0f}, 90% intervals)"
+    )
+    for column in ("parameter", "level", "prior", "median", "90% interval"):
+        table.add_column(column, justify="left" if column in ("parameter", "level", "prior") else "right")
+    for row in summary.itertuples():
+        table.add_row(
+            str(row.parameter),
+            str(row.level),
+            f"[{row.prior_low:.3g}, {row.prior_high:.3g}]",
+            f"{row.median:.3g}",
+            f"[{row.low:.3g}, {row.high:.3g}]",
+        )
+    console.print(table)
+    summary.to_csv(out / "posterior_summary.csv", index=False)
+    console.print(
+        f"wrote {out} in {elapsed:.0f} s (seed {seed}); predict with: districtlab predict {out} --technology T --year Y"
+    )
+
+
+def predict_command(
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
+    technology: Annotated[str, typer.Option(help="A technology of the model (robotics, cloud_erp, ...).")],
+    year: Annotated[int, typer.Option(help="Calendar year of the prediction (January).")],
+    by: Annotated[str, typer.Option(help="size_class (one row per size class) or all.")] = "size_class",
+    draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="CSV to write (default POSTERIOR_DIR/predict-T-Y.csv).")
+    ] = None,
+) -> None:
+    """Predicted adoption share with its 90% predictive interval (parameters, simulation noise, proxy discrepancy)."""
+    from districtlab.calibration import load_posterior
+    from districtlab.io.files import write_atomically
+
+    with user_errors():
+        posterior = load_posterior(posterior_dir)
+        try:
+            table = posterior.predict(technology, year, by=by, draws=draws, rng=seed)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        target = out or posterior_dir / f"predict-{technology}-{year}.csv"
+        write_atomically(target, table.to_csv(index=False, float_format="%.6g"))
+    shown = Table(title=f"{technology}, January {year}: adoption share, mean and 90% predictive interval")
+    for column in (
+        "district",
+        "size class",
+        "mean",
+        "90% interval",
+        "parameters + noise only",
+        "fitted year",
+    ):
+        shown.add_column(column, justify="left" if column in ("district", "size class") else "right")
+    for row in table.itertuples():
+        shown.add_row(
+            str(row.district),
+            str(row.size_class),
+            f"{row.mean:.1%}",
+            f"[{row.low:.1%}, {row.high:.1%}]",
+            f"[{row.parameter_low:.1%}, {row.parameter_high:.1%}]",
+            "yes" if row.in_fit else "no: extrapolated",
+        )
+    console.print(shown)
+    console.print(f"wrote {target}")
+
+
+def check_command(
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
+    draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
+) -> None:
+    """Posterior predictive check of every target: ppc.csv, ppc.png and the coverage of the 90% intervals."""
+    from districtlab.calibration import load_posterior
+    from districtlab.calibration.checks import posterior_predictive_check
+    from districtlab.io.files import atomic_write, write_atomically
+    from districtlab.viz.calibration import predictive_check
+
+    with user_errors():
+        posterior = load_posterior(posterior_dir)
+        check = posterior_predictive_check(posterior, draws=draws, rng=seed)
+        write_atomically(posterior_dir / "ppc.csv", check.to_csv(index=False, float_format="%.6g"))
+        figure = predictive_check(
+            check, title=f"{', '.join(posterior.districts)}: observed vs 90% predictive"
+        )
+        atomic_write(posterior_dir / "ppc.png", lambda path: figure.savefig(path, dpi=150, format="png"))
+    fitted = check[check.weight > 0]
+    console.print(
+        f"90% predictive coverage: {fitted.covered.mean():.0%} of {len(fitted)} fitted targets"
+        f" ({check.covered.mean():.0%} of all {len(check)}); wrote {posterior_dir / 'ppc.csv'} and ppc.png"
+    )
+    missed = check[~check.covered]
+    for row in missed.itertuples():
+        console.print(
+            f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
+            f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]"
+        )
+
+
+def policy_command(
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
+    draws: Annotated[int, typer.Option(min=2, help="Posterior draws.")] = 30,
+    replications: Annotated[int, typer.Option(min=2, help="Paired replications per draw.")] = 10,
+    outcome: Annotated[
+        str, typer.Option(help="Outcome compared (a column of RunResult.outcomes()).")
+    ] = "firms_adopting",
+    comparisons: Annotated[
+        str, typer.Option(help="Comma-separated: place_based_minus_generic, equal_spend, tailoring_premium.")
+    ] = "place_based_minus_generic,equal_spend,tailoring_premium",
+    sobol: Annotated[
+        int, typer.Option(min=0, help="Sobol' base samples (0: skip; costs N (2D + 2) comparisons).")
+    ] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
+) -> None:
+    """The policy result under the posterior: P(place-based beats generic), noise vs parameter uncertainty."""
+    from districtlab.calibration import load_posterior
+    from districtlab.calibration.policy import policy_under_posterior, sobol_indices
+    from districtlab.io.files import write_atomically
+
+    wanted = tuple(c.strip() for c in comparisons.split(",") if c.strip())
+    with user_errors():
+        posterior = load_posterior(posterior_dir)
+        if outcome not in (
+            "firms_adopting",
+            "new_adopters",
+            "adopters",
+            "laggard_share",
+            "adoption_share_mean",
+        ):
+            raise InputError(
+                f"--outcome {outcome!r} is not one of firms_adopting, new_adopters, adopters, laggard_share, adoption_share_mean"
+            )
+        try:
+            result = policy_under_posterior(
+                posterior,
+                draws=draws,
+                replications=replications,
+                outcome=outcome,
+                comparisons=wanted,
+                rng=seed,
+            )
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        summary = result.summary()
+        write_atomically(
+            posterior_dir / "policy_draws.csv", result.draws.to_csv(index=False, float_format="%.6g")
+        )
+        write_atomically(posterior_dir / "policy.csv", summary.to_csv(index=False, float_format="%.6g"))
+        indices = None
+        if sobol:
+            indices = sobol_indices(posterior, base_samples=sobol, outcome=outcome, rng=seed)
+            write_atomically(posterior_dir / "sobol.csv", indices.to_csv(index=False, float_format="%.6g"))
+    table = Table(title=f"{outcome} under the posterior (difference per posterior draw, paired replications)")
+    for column in (
+        "district",
+        "comparison",
+        "mean",
+        "90% over draws (parameters)",
+        "± noise (95%, one draw)",
+        "P(> 0)",
+    ):
+        table.add_column(column, justify="left" if column in ("district", "comparison") else "right")
+    for row in summary.itertuples():
+        table.add_row(
+            str(row.district),
+            str(row.comparison).replace("_", " "),
+            f"{row.mean_difference:+.2f}",
+            f"[{row.parameter_low:+.2f}, {row.parameter_high:+.2f}]",
+            f"±{row.noise_half_width:.2f}",
+            f"{row.probability_positive:.0%}",
+        )
+    console.print(table)
+    console.print(
+        f"{draws} posterior draws × {replications} paired replications. The interval over draws is parameter "
+        "uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). P(> 0) is the "
+        "share of draws whose paired mean difference is positive: for 'place based minus generic' and "
+        "'equal spend' that is P(place-based beats generic); for 'tailoring premium', P(the district's own "
+        "design beats the best transplanted one)."
+    )
+    if indices is not None:
+        console.print("Sobol' indices of place-based minus generic over the posterior 90% box:")
+        console.print(indices.to_string(index=False, float_format=lambda v: f"{v:.2f}"))

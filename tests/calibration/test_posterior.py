@@ -1,0 +1,138 @@
+"""The Posterior API and the predict command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from districtlab.calibration import Posterior, load_posterior, prior_table
+from districtlab.calibration.checks import posterior_predictive_check
+from districtlab.calibration.priors import DRIFT_PER_YEAR
+from districtlab.cli.main import app
+from districtlab.config import SIZE_CLASSES
+from districtlab.viz.calibration import predictive_check
+
+
+def test_to_frame_sample_and_scenarios(tiny_posterior: Posterior) -> None:
+    frame = tiny_posterior.to_frame()
+    assert len(frame) == 10
+    assert frame.weight.sum() == pytest.approx(1.0)
+    assert 1.0 <= tiny_posterior.effective_sample_size <= len(frame)
+    for prior in tiny_posterior.problem.priors:
+        low, high = sorted((prior.natural(prior.low), prior.natural(prior.high)))
+        assert frame[prior.name].between(low, high).all(), prior.name
+    first = tiny_posterior.sample(5, np.random.default_rng(1))
+    again = tiny_posterior.sample(5, np.random.default_rng(1))
+    pd.testing.assert_frame_equal(first, again)
+    scenarios = tiny_posterior.scenarios(3, 2, until_year=2022)
+    assert len(scenarios) == 3
+    assert all(s.months == 12 * (2022 - 2012) for s in scenarios)
+    # the 2018 programme still starts in 2018 on the 2012 calendar
+    assert all(s.programme.start_month == 72 for s in scenarios)
+    draw = tiny_posterior.sample(1, 0).iloc[0]
+    robotics = next(t for t in tiny_posterior.scenario(draw.to_dict()).technologies if t.name == "robotics")
+    assert robotics.initial_adoption.small == pytest.approx(min(0.95, draw["initial_small.robotics"]))
+
+
+def test_predict_gives_one_row_per_size_class_wider_after_the_data(tiny_posterior: Posterior) -> None:
+    fitted = tiny_posterior.predict("robotics", 2018, draws=20, rng=3)
+    assert list(fitted.size_class) == list(SIZE_CLASSES)
+    assert (fitted.low <= fitted["mean"]).all()
+    assert (fitted["mean"] <= fitted.high).all()
+    assert fitted.in_fit.all()
+    later = tiny_posterior.predict("robotics", 2024, draws=20, rng=3)
+    assert not later.in_fit.any()
+    assert later.discrepancy_sd.iloc[0] == pytest.approx(
+        np.hypot(fitted.discrepancy_sd.iloc[0], 4 * DRIFT_PER_YEAR)
+    )
+    all_firms = tiny_posterior.predict("cloud_erp", 2016, by="all", draws=10)
+    assert list(all_firms.size_class) == ["all"]
+    with pytest.raises(ValueError, match="unknown technology"):
+        tiny_posterior.predict("teleport", 2018)
+    with pytest.raises(ValueError, match="not after"):
+        tiny_posterior.predict("robotics", 2010)
+
+
+def test_summary_and_predictive_check(tiny_posterior: Posterior) -> None:
+    summary = tiny_posterior.summary()
+    assert list(summary.parameter) == [p.name for p in tiny_posterior.problem.priors]
+    assert (summary.low <= summary.high).all()
+    check = posterior_predictive_check(tiny_posterior, draws=10)
+    assert len(check) == len(tiny_posterior.problem.targets.frame)
+    assert check.covered.dtype == bool
+    figure = predictive_check(check)
+    assert len([ax for ax in figure.axes if ax.get_visible()]) == check.indicator.nunique()
+
+
+def test_predict_command_prints_and_writes_the_table(tiny_posterior: Posterior, tmp_path: Path) -> None:
+    assert tiny_posterior.directory is not None
+    directory = Path(tiny_posterior.directory)
+    target = tmp_path / "robots.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "predict",
+            str(directory),
+            "--technology",
+            "robotics",
+            "--year",
+            "2018",
+            "--draws",
+            "10",
+            "--out",
+            str(target),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(target)
+    assert list(table.size_class) == list(SIZE_CLASSES)
+    for size in SIZE_CLASSES:
+        assert size in result.output
+    reloaded = load_posterior(directory)
+    pd.testing.assert_frame_equal(reloaded.to_frame(), tiny_posterior.to_frame())
+    bad = CliRunner().invoke(app, ["predict", str(tmp_path), "--technology", "robotics", "--year", "2018"])
+    assert bad.exit_code == 2
+    assert "not a finished calibration" in bad.output
+    unknown = CliRunner().invoke(
+        app, ["predict", str(directory), "--technology", "teleport", "--year", "2018"]
+    )
+    assert unknown.exit_code == 2
+
+
+def test_prior_table_is_in_odd() -> None:
+    odd = (Path(__file__).resolve().parents[2] / "ODD.md").read_text(encoding="utf-8")
+    assert prior_table() in odd, "regenerate it: python -m districtlab.calibration.priors"
+
+
+def test_check_and_policy_commands_write_their_tables(tiny_posterior: Posterior) -> None:
+    assert tiny_posterior.directory is not None
+    directory = Path(tiny_posterior.directory)
+    check = CliRunner().invoke(app, ["calibration-check", str(directory), "--draws", "10"])
+    assert check.exit_code == 0, check.output
+    assert "90% predictive coverage" in check.output
+    assert (directory / "ppc.png").read_bytes().startswith(b"\x89PNG")
+    assert len(pd.read_csv(directory / "ppc.csv")) == len(tiny_posterior.problem.targets.frame)
+    policy = CliRunner().invoke(
+        app,
+        [
+            "calibration-policy",
+            str(directory),
+            "--draws",
+            "2",
+            "--replications",
+            "2",
+            "--comparisons",
+            "place_based_minus_generic",
+        ],
+    )
+    assert policy.exit_code == 0, policy.output
+    assert "parameter uncertainty" in policy.output
+    table = pd.read_csv(directory / "policy.csv")
+    assert list(table.comparison) == ["place_based_minus_generic"]
+    bad = CliRunner().invoke(app, ["calibration-policy", str(directory), "--comparisons", "magic"])
+    assert bad.exit_code == 2
+    assert "unknown comparison" in bad.output

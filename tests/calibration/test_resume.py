@@ -1,0 +1,102 @@
+"""A calibration killed with SIGKILL and resumed ends with the same posterior as an uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import districtlab
+from districtlab.calibration import calibrate, load_targets
+from districtlab.calibration.abc import history_records
+from districtlab.cli.main import app
+
+TARGETS = Path(__file__).parent / "data" / "small-targets.csv"
+SRC = Path(districtlab.__file__).resolve().parents[1]
+
+
+def _arguments(out: Path, *extra: str) -> list[str]:
+    return [
+        "calibrate",
+        "castellon-ceramics",
+        "--targets",
+        str(TARGETS),
+        "--out",
+        str(out),
+        "--particles",
+        "20",
+        "--populations",
+        "4",
+        "--replications",
+        "1",
+        "--seed",
+        "7",
+        *extra,
+    ]
+
+
+def _stored(database: Path) -> int:
+    try:
+        return len(history_records(database))
+    except Exception:  # the database is being created or written by the other process
+        return 0
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_gives_the_uninterrupted_posterior(tmp_path: Path) -> None:
+    killed = tmp_path / "killed"
+    environment = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "districtlab", *_arguments(killed)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    while _stored(killed / "abc.db") < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (killed / "posterior.parquet").exists(), "the run finished before it could be killed"
+    stored = _stored(killed / "abc.db")
+    assert 2 <= stored < 4
+
+    resumed = CliRunner().invoke(app, _arguments(killed, "--resume"))
+    assert resumed.exit_code == 0, (resumed.output, repr(resumed.exception))
+    fresh_dir = tmp_path / "fresh"
+    fresh = CliRunner().invoke(app, _arguments(fresh_dir))
+    assert fresh.exit_code == 0, fresh.output
+
+    after_resume = pd.read_parquet(killed / "posterior.parquet")
+    uninterrupted = pd.read_parquet(fresh_dir / "posterior.parquet")
+    pd.testing.assert_frame_equal(after_resume, uninterrupted, check_exact=True)
+    assert [r.epsilon for r in history_records(killed / "abc.db")] == [
+        r.epsilon for r in history_records(fresh_dir / "abc.db")
+    ]
+
+
+def test_workers_do_not_change_the_posterior(tmp_path: Path) -> None:
+    targets = load_targets(TARGETS)
+    common = {"particles": 10, "populations": 2, "replications": 1, "seed": 3}
+    serial = calibrate("castellon-ceramics", targets, out=tmp_path / "serial", workers=1, **common)
+    forked = calibrate("castellon-ceramics", targets, out=tmp_path / "forked", workers=2, **common)
+    pd.testing.assert_frame_equal(serial.to_frame(), forked.to_frame(), check_exact=True)
+    other_seed = calibrate("castellon-ceramics", targets, out=tmp_path / "other", **{**common, "seed": 4})
+    assert not serial.to_frame().equals(other_seed.to_frame())
+
+
+def test_an_existing_calibration_is_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "cal"
+    out.mkdir()
+    (out / "calibration.json").write_text("{}")
+    result = CliRunner().invoke(app, _arguments(out))
+    assert result.exit_code == 2
+    assert "--resume" in result.output
+    assert (out / "calibration.json").read_text() == "{}"
