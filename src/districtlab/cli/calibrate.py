@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from districtlab.cli.common import console, error_console, user_errors
+from districtlab.cli.common import check_output_file, check_output_folder, console, error_console, user_errors
 from districtlab.errors import InputError
 
 
@@ -49,6 +49,10 @@ def calibrate_command(
     resume: Annotated[
         bool, typer.Option(help="Continue the calibration in --out from its last population.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Write into a non-empty --out that is not a calibration (never over one)."),
+    ] = False,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Address of a Dask scheduler (tcp://host:8786) instead of local processes."),
@@ -56,9 +60,12 @@ def calibrate_command(
 ) -> None:
     """Fit districts to adoption targets with ABC-SMC (pyabc); write the posterior and its checks to --out."""
     from districtlab.calibration import calibrate, problem_for
+    from districtlab.calibration.store import check_directory
 
     started = time.perf_counter()
-    with user_errors():  # bad scenarios or targets: one line before any progress bar
+    with user_errors():  # a bad --out, scenarios or targets: one line before any work or progress bar
+        check_directory(out, resume=resume, force=force)
+        check_output_folder(out, force=True, resume=resume)  # writable, room on the disk
         problem = problem_for(scenarios, targets, replications=replications)
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -90,6 +97,7 @@ def calibrate_command(
             workers=workers,
             seed=seed,
             resume=resume,
+            force=force,
             client=client,
             on_population=on_population,
             on_evaluations=on_evaluations,
@@ -129,12 +137,15 @@ def predict_command(
     out: Annotated[
         Path | None, typer.Option(help="CSV to write (default POSTERIOR_DIR/predict-T-Y.csv).")
     ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
 ) -> None:
     """Predicted adoption share with its 90% predictive interval (parameters, simulation noise, proxy discrepancy)."""
     from districtlab.calibration import load_posterior
     from districtlab.io.files import write_atomically
 
     with user_errors():
+        if out is not None:  # the default lives in the calibration directory, rewritten by each run
+            check_output_file(out, force=force, option="--out")
         posterior = load_posterior(posterior_dir)
         try:
             table = posterior.predict(technology, year, by=by, draws=draws, rng=seed)
