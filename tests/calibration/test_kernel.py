@@ -101,3 +101,15 @@ def test_a_failure_inside_pyabc_is_one_line_and_keeps_the_stored_populations(
     monkeypatch.setattr(pyabc.ABCSMC, "run", run)
     resumed = CliRunner().invoke(app, [*arguments, "--resume"])
     assert resumed.exit_code == 0, resumed.output
+
+
+def test_the_command_line_defaults_are_the_library_defaults() -> None:
+    from districtlab.calibration import Settings, abc
+    from districtlab.cli import calibrate as command
+
+    assert Settings.particles == command.DEFAULT_PARTICLES
+    assert Settings.populations == command.DEFAULT_POPULATIONS
+    assert command.MIN_PARTICLES == abc.MIN_PARTICLES
+    result = CliRunner().invoke(app, ["calibrate", "--help"], env={"COLUMNS": "200"})
+    assert "default: 100" in result.output
+    assert "30 minutes" in result.output
