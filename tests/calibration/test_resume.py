@@ -100,3 +100,39 @@ def test_an_existing_calibration_is_not_overwritten(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--resume" in result.output
     assert (out / "calibration.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("extra", [(), ("--resume",)])
+def test_a_folder_of_other_files_is_refused_before_any_work(tmp_path: Path, extra: tuple[str, ...]) -> None:
+    out = tmp_path / "audit"
+    out.mkdir()
+    (out / "findings.csv").write_text("a,b\n1,2\n")
+    result = CliRunner().invoke(app, _arguments(out, *extra))
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["findings.csv"]
+
+
+def test_force_writes_a_calibration_among_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "audit"
+    out.mkdir()
+    (out / "findings.csv").write_text("a,b\n1,2\n")
+    arguments = _arguments(out, "--force")
+    arguments[arguments.index("--particles") + 1] = "10"
+    arguments[arguments.index("--populations") + 1] = "1"
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert (out / "findings.csv").read_text() == "a,b\n1,2\n"
+    assert (out / "posterior.parquet").exists()
+
+
+def test_predict_refuses_an_existing_out_file(tmp_path: Path) -> None:
+    target = tmp_path / "mine.csv"
+    target.write_text("keep\n")
+    result = CliRunner().invoke(
+        app, ["predict", str(tmp_path), "--technology", "robotics", "--year", "2020", "--out", str(target)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--force" in result.output
+    assert target.read_text() == "keep\n"

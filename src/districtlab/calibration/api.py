@@ -74,6 +74,7 @@ def calibrate(
     workers: int = 1,
     seed: int = 0,
     resume: bool = False,
+    force: bool = False,
     client: Any = None,
     calendar: Calendar | None = None,
     initial_technologies: tuple[str, ...] | None = None,
@@ -101,9 +102,12 @@ def calibrate(
         Root seed: the same seed gives the same posterior, killed and resumed or not.
     resume
         Continue the calibration stored in ``out`` from its last finished population.
+    force
+        Write into a non-empty ``out`` that is not a calibration (never over a calibration).
     initial_technologies
         Technologies whose 2012 adoption is fitted (see :func:`problem_for`).
     """
+    store.check_directory(Path(out), resume=resume, force=force)  # before any work
     items = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
     settings = Settings(
         particles=particles,
@@ -125,7 +129,7 @@ def calibrate(
         initial_technologies=initial_technologies,
     )
     directory = Path(out)
-    database = store.start(directory, problem, settings, resume=resume)
+    database = store.start(directory, problem, settings, resume=resume, force=force)
     frame, weights, records = run_abc(
         problem,
         database,

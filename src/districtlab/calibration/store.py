@@ -66,8 +66,37 @@ def manifest(problem: Problem, settings: Settings) -> dict[str, Any]:
     }
 
 
-def start(directory: Path, problem: Problem, settings: Settings, *, resume: bool) -> Path:
+def check_directory(directory: Path, *, resume: bool, force: bool = False) -> None:
+    """Refuse an output directory a calibration must not write into (InputError, one line).
+
+    A directory holding a calibration is continued only with ``resume``; ``resume`` needs a
+    calibration directory (or an empty or new one); any other non-empty directory, such as
+    a folder of the user's own results, is refused unless ``force``.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise InputError("--out: exists and is a file, not a folder", path=directory)
+    holds = (directory / MANIFEST).exists() or (directory / DATABASE).exists()
+    if holds and not resume:
+        raise InputError("already holds a calibration: use --resume, or another --out", path=directory)
+    empty = not directory.exists() or not any(directory.iterdir())
+    if resume and not holds and not empty:
+        raise InputError(
+            f"--resume: is not a calibration directory (no {MANIFEST}); choose the calibration's --out",
+            path=directory,
+        )
+    if not resume and not empty and not force:
+        raise InputError(
+            "--out: the folder is not empty and is not a calibration; choose another --out, "
+            "or pass --force to write the calibration among its files",
+            path=directory,
+        )
+
+
+def start(
+    directory: Path, problem: Problem, settings: Settings, *, resume: bool, force: bool = False
+) -> Path:
     """Prepare ``directory`` for a run (or check that a resumed run matches it); return the database path."""
+    check_directory(directory, resume=resume, force=force)
     record = manifest(problem, settings)
     path = directory / MANIFEST
     if resume and path.exists():
