@@ -25,7 +25,8 @@ def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
         "costs only where the effect is detectable"
     )
     for index, column in enumerate(formatted.columns):
-        table.add_column(column, justify="left" if index < 2 else "right")
+        # fold, never truncate: a cut-off interval bound ("1,272,724,…") misleads more than a tall row
+        table.add_column(column, justify="left" if index < 2 else "right", overflow="fold")
     for row in formatted.itertuples(index=False):
         table.add_row(*map(str, row))
     return table

@@ -56,7 +56,9 @@ def print_frame(frame: pd.DataFrame, title: str, limit: int = 25) -> None:
     table = Table(title=title)
     for column in frame.columns:
         table.add_column(
-            str(column), justify="right" if pd.api.types.is_numeric_dtype(frame[column]) else "left"
+            str(column),
+            justify="right" if pd.api.types.is_numeric_dtype(frame[column]) else "left",
+            overflow="fold",  # numbers are folded onto a second line, never cut off
         )
     for row in frame.head(limit).itertuples(index=False):
         table.add_row(*(number(v) if isinstance(v, float) else str(v) for v in row))
