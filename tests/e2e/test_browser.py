@@ -111,12 +111,7 @@ def compare_in_browser(page, url: str, district: str, replications: int | None) 
     run = page.get_by_role("button", name="Run comparison")
     run.wait_for(timeout=60_000)
     if replications is not None:
-        thumb = page.get_by_role("slider").first
-        thumb.focus()
-        thumb.press("Home")
-        for _ in range(replications - 2):
-            thumb.press("ArrowRight")
-        page.get_by_text(f"{replications}", exact=True).first.wait_for(timeout=10_000)
+        set_replications(page, replications)
     run.click()
     run.wait_for(state="detached", timeout=240_000)  # the page redraws without it once every run is done
     page.get_by_text("paired replications").first.wait_for(timeout=60_000)
@@ -124,6 +119,21 @@ def compare_in_browser(page, url: str, district: str, replications: int | None) 
     page.get_by_test_id("stImage").nth(1).wait_for(timeout=60_000)
     page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
     return time.perf_counter() - started
+
+
+def set_replications(page, replications: int) -> None:  # type: ignore[no-untyped-def]
+    """Move the Replications slider to its minimum and step it up with the keyboard, as a person would;
+    return once the slider shows ``replications`` and the lab has finished the run that the change started."""
+    from playwright.sync_api import expect
+
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    thumb.press("Home")
+    for _ in range(replications - 2):
+        thumb.press("ArrowRight")
+    expect(page.get_by_test_id("stSliderThumbValue").first).to_have_text(str(replications), timeout=10_000)
+    _settle(page)  # the slider sends its value after a short pause; the page then runs once with it
+    expect(page.get_by_test_id("stSliderThumbValue").first).to_have_text(str(replications))
 
 
 def stop_a_long_comparison(page) -> str:  # type: ignore[no-untyped-def]
@@ -260,16 +270,8 @@ def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: P
             assert "EUR 1.500.000" in totals[1], totals
 
             _open(page, "Comparar")
-            thumb = page.get_by_role("slider").first
-            shown = page.get_by_test_id("stSliderThumbValue").first
-            for _attempt in range(10):  # 3 replications; a key pressed while the page redraws can be lost
-                value = int(shown.inner_text())
-                if value == 3:
-                    break
-                thumb.focus()
-                thumb.press("Home" if value != 2 else "ArrowRight")
-                _settle(page)
-            assert shown.inner_text() == "3"
+            page.get_by_role("heading", name="Comparar diseños").first.wait_for(timeout=60_000)
+            set_replications(page, 3)
             started = time.perf_counter()
             run = page.get_by_role("button", name="Calcular la comparación")
             run.wait_for(timeout=60_000)

@@ -181,6 +181,8 @@ def restore_session() -> None:
     for key, value in settings.items():
         if key in SAVED_SETTINGS or key.startswith(SAVED_SETTING_PREFIXES):
             st.session_state[key] = value
+        if key.startswith(KEPT):  # the page's widget shows the restored value, even if it is on screen now
+            st.session_state[key.removeprefix(KEPT)] = value
     for key, result, last in comparisons:
         remember_comparison(key, result, last=last)
     designs_restored = sum(len(own) for own in library.values())

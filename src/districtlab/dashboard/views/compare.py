@@ -41,11 +41,21 @@ def _interval(mean: float, low: float, high: float, digits: int = 1) -> str:
 st.title(_("Compare designs: {district}").format(district=scenario.district))
 designs_key = f"compare_designs/{scenario.name}"
 # Streamlit forgets a widget's value when another page is shown: the choices are kept under
-# state.kept(...) (also what a saved session keeps) and given back to the widgets on each run.
-st.session_state[designs_key] = [
-    name for name in st.session_state.get(state.kept(designs_key), options) if name in options
-]
-st.session_state["compare_replications"] = st.session_state.get(state.kept("compare_replications"), 20)
+# state.kept(...) (also what a saved session keeps) and given back to a widget only when Streamlit
+# has forgotten it. Writing them back on every run would make each run push its value to the
+# browser, overwriting a value the person set while that run was drawing (and, with the stale
+# value also returned by the widget, a comparison would run with a number the slider no longer showed).
+# Until a person changes the designs, every design is chosen, also one added or restored since.
+if (
+    state.kept(designs_key) not in st.session_state
+    or designs_key not in st.session_state
+    or any(name not in options for name in st.session_state[designs_key])
+):
+    st.session_state[designs_key] = [
+        name for name in st.session_state.get(state.kept(designs_key), options) if name in options
+    ]
+if "compare_replications" not in st.session_state:
+    st.session_state["compare_replications"] = st.session_state.get(state.kept("compare_replications"), 20)
 chosen_names = st.multiselect(
     _("Designs"),
     options,
