@@ -59,7 +59,9 @@ def evaluation_seed(entropy: int, population: int, particle: int) -> np.random.S
 
 
 def _evaluate(simulate_one: Callable[[], Any], entropy: int, population: int, particle: int) -> Any:
-    # pyabc draws parameters from numpy's global state; seed it for this evaluation only.
+    # pyabc draws parameters from numpy's global state, so that state is seeded from this
+    # evaluation's own seed (and left so: the next evaluation seeds it again). This is the one
+    # place districtlab touches numpy's global state, and only inside a calibration.
     np.random.seed(evaluation_seed(entropy, population, particle).generate_state(4))  # noqa: NPY002, TID251
     return simulate_one()
 
