@@ -10,6 +10,7 @@ from rich.table import Table
 
 from districtlab._version import __version__
 from districtlab.cli.common import console
+from districtlab.cli.posterior_policy import demo_posterior_policy
 from districtlab.cli.progress import progress_bar
 from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, summary_table
 from districtlab.presets import districts, load_preset
@@ -44,6 +45,10 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     contrast = pd.concat([c.place_based_vs_generic() for c in comparisons], ignore_index=True)
     console.print(additionality_table(summary, replications))
     console.print(verdict(contrast, summary), markup=False)
+    with executor_for(workers) as executor:  # the policy under the calibrated posterior (calibration/demo.py)
+        posterior_section = demo_posterior_policy(
+            names, seed=seed, executor=executor, figures_dir=out / "figures"
+        )
     metadata = {
         "districtlab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -56,6 +61,6 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
         "common_random_numbers": "yes, within each district",
         "presets": ", ".join(names),
     }
-    path = write_demo_report(comparisons, summary, contrast, out, metadata)
+    path = write_demo_report(comparisons, summary, contrast, out, metadata, sections=[posterior_section])
     console.print(f"report: {path} (opens offline)")
     return path

@@ -17,7 +17,13 @@ from rich.table import Table
 
 from districtlab._version import __version__
 from districtlab.cli.audit import audit as audit_command
-from districtlab.cli.calibrate import calibrate_command, check_command, policy_command, predict_command
+from districtlab.cli.calibrate import (
+    calibrate_command,
+    check_command,
+    policy_command,
+    predict_command,
+    sample_command,
+)
 from districtlab.cli.common import (
     OneLineErrorsGroup,
     check_output_file,
@@ -347,6 +353,7 @@ app.command(name="calibrate")(calibrate_command)
 app.command(name="predict")(predict_command)
 app.command(name="calibration-check")(check_command)
 app.command(name="calibration-policy")(policy_command)
+app.command(name="calibration-sample")(sample_command)
 app.command(name="audit")(audit_command)
 register_experiment_commands(app)
 

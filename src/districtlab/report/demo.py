@@ -152,8 +152,12 @@ def write_demo_report(
     contrast: pd.DataFrame,
     out: Path,
     metadata: Mapping[str, str],
+    sections: Sequence[Markup] = (),
 ) -> Path:
-    """Write ``index.html``, the figures as PNG, and the tables as CSV into ``out``."""
+    """Write ``index.html``, the figures as PNG, and the tables as CSV into ``out``.
+
+    ``sections``: further HTML sections (already escaped) placed before the scenarios.
+    """
     figures_dir = out / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     curve_figures, channel_figures, size_figures = [], [], []
@@ -260,6 +264,7 @@ def write_demo_report(
         size_figures=size_figures,
         scenario_table=Markup(_table_html(_scenario_rows(comparisons))),
         metadata=metadata,
+        sections=sections,
     )
     path = out / "index.html"
     write_atomically(path, html)
