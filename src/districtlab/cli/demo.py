@@ -10,7 +10,7 @@ from rich.table import Table
 
 from districtlab._version import __version__
 from districtlab.cli.common import console
-from districtlab.cli.posterior_policy import demo_posterior_policy
+from districtlab.cli.posterior_policy import posterior_sections
 from districtlab.cli.progress import progress_bar
 from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, summary_table
 from districtlab.presets import districts, load_preset
@@ -33,7 +33,7 @@ def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
     return table
 
 
-def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
+def run_demo(*, out: Path, replications: int, seed: int, workers: int, posterior_draws: int = 4) -> Path:
     names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     scenarios = [(name, load_preset(name)) for name in names]
     total = len(scenarios) * len(PROGRAMMES) * replications
@@ -45,10 +45,9 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     contrast = pd.concat([c.place_based_vs_generic() for c in comparisons], ignore_index=True)
     console.print(additionality_table(summary, replications))
     console.print(verdict(contrast, summary), markup=False)
-    with executor_for(workers) as executor:  # the policy under the calibrated posterior (calibration/demo.py)
-        posterior_section = demo_posterior_policy(
-            names, seed=seed, executor=executor, figures_dir=out / "figures"
-        )
+    sections = posterior_sections(
+        names, seed=seed, workers=workers, out=out, draws=posterior_draws, replications=replications
+    )
     metadata = {
         "districtlab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -61,6 +60,6 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
         "common_random_numbers": "yes, within each district",
         "presets": ", ".join(names),
     }
-    path = write_demo_report(comparisons, summary, contrast, out, metadata, sections=[posterior_section])
+    path = write_demo_report(comparisons, summary, contrast, out, metadata, sections=sections)
     console.print(f"report: {path} (opens offline)")
     return path

@@ -335,13 +335,21 @@ def demo(
     force: Annotated[
         bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
     ] = False,
+    posterior_draws: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Posterior draws per district for the policy result under the calibration (0: skip)."
+        ),
+    ] = 4,
 ) -> None:
     """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
     from districtlab.cli.demo import run_demo  # the demo pulls in the report stack
 
     with user_errors():
         check_output_folder(out, force=force)
-        run_demo(out=out, replications=replications, seed=seed, workers=workers)
+        run_demo(
+            out=out, replications=replications, seed=seed, workers=workers, posterior_draws=posterior_draws
+        )
 
 
 app.add_typer(evidence_app, name="evidence")

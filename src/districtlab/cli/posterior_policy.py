@@ -22,14 +22,24 @@ def policy_table(formatted: Any, title: str) -> Table:
     return table
 
 
-def demo_posterior_policy(districts: Sequence[str], *, seed: int, executor: Any, figures_dir: Path) -> Markup:
+def demo_posterior_policy(
+    districts: Sequence[str],
+    *,
+    seed: int,
+    executor: Any,
+    figures_dir: Path,
+    draws: int = 4,
+    replications: int = 3,
+) -> Markup:
     """Run the small posterior comparison, print it with both kinds of uncertainty named, return its HTML."""
-    from districtlab.calibration.demo import DEMO_DRAWS, demo_policy
+    from districtlab.calibration.demo import demo_policy
     from districtlab.calibration.policy import policy_sentences
     from districtlab.report.posterior_policy import formatted_policy, posterior_policy_section
 
-    with progress_bar("posterior draws", DEMO_DRAWS * len(districts)) as update:
-        policy = demo_policy(districts, rng=seed, executor=executor, progress=update)
+    with progress_bar("posterior draws", draws * len(districts)) as update:
+        policy = demo_policy(
+            districts, draws=draws, replications=replications, rng=seed, executor=executor, progress=update
+        )
     summary = policy.summary()
     if len(summary):
         console.print(
@@ -52,4 +62,26 @@ def demo_posterior_policy(districts: Sequence[str], *, seed: int, executor: Any,
     return posterior_policy_section(policy, figures_dir=figures_dir)
 
 
-__all__ = ["demo_posterior_policy", "policy_table"]
+def posterior_sections(
+    districts: Sequence[str], *, seed: int, workers: int, out: Path, draws: int, replications: int
+) -> list[Markup]:
+    """The demo's hook: the section under the posterior (none when ``draws`` is 0), on its own worker pool."""
+    from districtlab.calibration.demo import DEMO_REPLICATIONS
+    from districtlab.workers import executor_for
+
+    if not draws:
+        return []
+    with executor_for(workers) as executor:
+        return [
+            demo_posterior_policy(
+                districts,
+                seed=seed,
+                executor=executor,
+                figures_dir=out / "figures",
+                draws=draws,
+                replications=min(DEMO_REPLICATIONS, replications),
+            )
+        ]
+
+
+__all__ = ["demo_posterior_policy", "policy_table", "posterior_sections"]
