@@ -93,8 +93,10 @@ def test_sobol_reading_says_when_n_is_too_small_to_rank() -> None:
     assert "too small to rank" in text
     assert "a, b" in text
     assert "40%" in text
+    assert "add up to" not in text
     clear = frame.assign(ST=[0.8, 0.1, 0.0], ST_conf=[0.1, 0.05, 0.02])
     assert "a ranks first" in sobol_reading(clear)
+    assert "add up to 1.50" in sobol_reading(frame.assign(S1=[0.9, 0.6, 0.0]))
 
 
 def test_sobol_needs_a_power_of_two(tiny_posterior: Posterior) -> None:

@@ -430,13 +430,21 @@ def sobol_reading(indices: pd.DataFrame) -> str:
     matters = list(ordered.parameter[low > 0])
     n = int(ordered.base_samples.iloc[0])
     noise = float(ordered.noise_share.iloc[0])
+    first_order = float(ordered.S1.sum())
     parts = [
         f"N = {n} base samples ({n * (len(ordered) + 2)} points, {int(ordered.replications.iloc[0])} paired "
         f"replications each); simulation noise is {_percent(noise)} of the output variance and is "
         "explained by no parameter."
     ]
+    if first_order > 1.0:
+        parts.append(
+            f"The first-order indices add up to {first_order:.2f}, more than the 1 they can sum to: "
+            "the estimates are dominated by sampling error."
+        )
     if matters:
         parts.append("Total index interval above zero: " + ", ".join(matters) + ".")
+        if noise > 0.5:
+            parts.append("With this much noise, an interval barely clear of zero is fragile.")
     else:
         parts.append("No parameter's total-index interval excludes zero.")
     if len(ordered) > 1 and low.iloc[0] > high.iloc[1]:
