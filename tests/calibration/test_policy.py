@@ -217,3 +217,43 @@ def test_sample_and_predict_commands(tiny_posterior: Posterior, tmp_path: Path) 
     sobol = CliRunner().invoke(app, ["calibration-policy", directory, "--sobol", "3"])
     assert sobol.exit_code == 2
     assert "power of two" in sobol.output
+
+
+def test_trend_misfit_states_the_plateau_with_figures() -> None:
+    from districtlab.calibration.checks import trend_misfit, trend_sentence
+
+    check = pd.DataFrame(
+        {
+            "district": "d",
+            "indicator": "eurostat_e_rbt",
+            "year": [2018, 2020, 2018, 2020],
+            "size_class": ["small", "small", "large", "large"],
+            "value": [0.093, 0.075, 0.256, 0.239],
+            "mean": [0.10, 0.14, 0.40, 0.50],
+            "low": [0.05, 0.06, 0.2, 0.26],
+            "high": [0.2, 0.3, 0.8, 0.9],
+            "covered": [True, True, True, False],
+        }
+    )
+    misfit = trend_misfit(check)
+    assert list(misfit.observed_change.round(1)) == [-1.8, -1.7]
+    assert list(misfit.predicted_change.round(1)) == [4.0, 10.0]
+    text = trend_sentence(misfit)
+    assert "rises in 2 of 2" in text
+    assert "1 of 2 2020 figures" in text
+    assert "no abandonment" in text
+
+
+def test_shipped_reference_tables_cover_the_three_districts() -> None:
+    from districtlab.calibration.demo import reference_table
+
+    policy = reference_table("reference-policy")
+    assert policy is not None
+    assert policy.header["command"].startswith("districtlab calibration-policy")
+    assert set(policy.frame.district) == set(districts()[:3])
+    assert set(policy.frame.comparison) == {"place_based_minus_generic", "equal_spend", "tailoring_premium"}
+    assert (policy.frame.probability_low <= policy.frame.probability_positive).all()
+    assert (policy.frame.probability_positive <= policy.frame.probability_high).all()
+    plateau = reference_table("reference-plateau")
+    assert plateau is not None
+    assert set(plateau.frame.district) == set(districts()[:3])

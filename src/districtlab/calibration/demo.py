@@ -5,8 +5,9 @@ each district ships (:mod:`districtlab.calibration.sample`) and runs the three p
 comparisons of :mod:`districtlab.calibration.policy` for the first :data:`DEMO_DRAWS` draws
 with :data:`DEMO_REPLICATIONS` replications each. So few draws give a very rough
 P(place-based beats generic), and its interval says so; beside it the demo shows the
-reference figures of a larger run on the same calibrations (``reference-policy.csv`` and
-``reference-sobol.csv`` in the same folder, with the command, seed and date in their header).
+reference figures of a larger run on the same calibrations (``reference-policy.csv``,
+``reference-sobol.csv`` and, for the robot plateau the model cannot produce,
+``reference-plateau.csv`` in the same folder, with the command, seed and date in their header).
 
 Pure computation: the terminal and HTML renderings are :mod:`districtlab.cli.posterior_policy`
 and :mod:`districtlab.report.posterior_policy`.
@@ -49,6 +50,7 @@ class DemoPolicy:
     missing: tuple[str, ...]  # districts shown in the demo without a shipped sample
     reference: ReferenceTable | None = None
     sobol: ReferenceTable | None = None
+    plateau: ReferenceTable | None = None
     draws: int = DEMO_DRAWS
 
     def summary(self) -> pd.DataFrame:
@@ -108,6 +110,7 @@ def demo_policy(
         tuple(d for d in districts if d not in texts),
         reference_table("reference-policy"),
         reference_table("reference-sobol"),
+        reference_table("reference-plateau"),
         draws,
     )
 

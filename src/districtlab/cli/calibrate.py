@@ -272,6 +272,11 @@ def check_command(
             f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
             f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]"
         )
+    from districtlab.calibration.checks import trend_misfit, trend_sentence
+
+    sentence = trend_sentence(trend_misfit(check))
+    if sentence:
+        console.print(sentence, markup=False)
 
 
 def policy_command(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from districtlab.calibration.checks import trend_sentence
 from districtlab.calibration.demo import DemoPolicy
 from districtlab.calibration.policy import PROBABILITY_MEANING, policy_sentences, sobol_reading
 from districtlab.report.embed import figure_png, png_data_uri
@@ -107,6 +108,8 @@ def posterior_policy_section(policy: DemoPolicy, *, figures_dir: Path | None = N
             sobol_table=_html(formatted_sobol(sobol.frame)) if sobol is not None else None,
             sobol_readings=readings,
             meanings=PROBABILITY_MEANING,
+            plateau=policy.plateau,
+            plateau_sentence=trend_sentence(policy.plateau.frame) if policy.plateau is not None else "",
         )
     )
 
