@@ -8,6 +8,12 @@ random numbers (replication r of every design saw the same firms and networks),
 as :func:`districtlab.experiments.compare` computes them; the cost per additional
 adopter is Fieller's interval of a ratio of means, and "no detectable effect"
 where that interval is unbounded (the effect's interval includes zero).
+
+The demo's tables and verdict (the programmes of several districts, each district
+an experiment: :class:`~districtlab.experiments.programmes.DistrictComparison`) are
+here too (:func:`additionality_summary`, :func:`readable_additionality`,
+:func:`programme_verdict`), so that the report and the CLI only render. Every
+table names a run's scenario in its ``scenario`` column.
 """
 
 from __future__ import annotations
