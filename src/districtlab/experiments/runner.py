@@ -363,19 +363,6 @@ class ExperimentResult:
         return cls._of(store.plan, path=Path(path))
 
     @classmethod
-    def from_runs(cls, plan: ExperimentPlan, runs: Sequence[RunSummary]) -> ExperimentResult:
-        """Results of runs made elsewhere (for example one at a time, in a dashboard), held in memory.
-
-        Every run of the plan must be there exactly once, with the spawn key the plan gives it,
-        so that the result is the one :func:`run_scenarios` would have returned.
-        """
-        expected = {(spec.scenario, spec.replication): spec.spawn_key for spec in plan.runs()}
-        given = {(run.scenario, run.replication): run.spawn_key for run in runs}
-        if len(given) != len(runs) or given != expected:
-            raise ValueError("the runs are not exactly the plan's runs (each once, with the plan's seeds)")
-        return cls._of(plan, store=MemoryStore(plan, runs))
-
-    @classmethod
     def _of(
         cls, plan: ExperimentPlan, *, path: Path | None = None, store: RunStore | None = None
     ) -> ExperimentResult:
