@@ -295,6 +295,15 @@ def _percent(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
+def _parameter_share(share: float) -> str:
+    if not math.isfinite(share):
+        return ""
+    return (
+        f" (about {_percent(share)} of the variance across draws is parameters, the rest the noise left in "
+        "each draw's mean)"
+    )
+
+
 def policy_sentences(summary: pd.DataFrame, unit: str = "adopting firms") -> list[str]:
     """One sentence per district and comparison, naming each kind of uncertainty.
 
@@ -319,7 +328,8 @@ def policy_sentences(summary: pd.DataFrame, unit: str = "adopting firms") -> lis
             f"{row.district}, {COMPARISON_NAMES.get(str(row.comparison), str(row.comparison))}: "
             f"mean {row.mean_difference:+.2f} {unit}; "
             f"parameter uncertainty (90% of {row.draws} posterior draws) [{row.parameter_low:+.2f}, "
-            f"{row.parameter_high:+.2f}]; simulation noise within one draw ±{row.noise_half_width:.2f} "
+            f"{row.parameter_high:+.2f}]{_parameter_share(row.parameter_share_of_variance)}; simulation noise "
+            f"within one draw ±{row.noise_half_width:.2f} "
             f"(95%, {row.replications_per_draw} paired replications). {meaning} = "
             f"{_percent(row.probability_positive)} (90% interval {_percent(row.probability_low)}-"
             f"{_percent(row.probability_high)}, from the number of draws); {reading}. Noise interval wholly "

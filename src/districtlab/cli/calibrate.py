@@ -227,6 +227,17 @@ def predict_command(
         "discrepancy out.",
         markup=False,
     )
+    fitted = posterior.problem.targets.frame
+    fitted = fitted[fitted.technology == technology]
+    if len(fitted):
+        console.print(
+            "Fitted to (national proxies of different levels; the interval spans what the fit compromised between): "
+            + "; ".join(
+                f"{indicator} ({', '.join(map(str, sorted(group.year.unique())))})"
+                for indicator, group in fitted.groupby("indicator")
+            ),
+            markup=False,
+        )
     if table.extrapolated.any():
         last = int(table.last_fitted_year.iloc[0])
         from districtlab.calibration.priors import DRIFT_PER_YEAR

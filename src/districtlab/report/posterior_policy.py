@@ -37,6 +37,10 @@ def formatted_policy(summary: pd.DataFrame) -> pd.DataFrame:
             "Parameter uncertainty: 90% of draws": [
                 f"[{r.parameter_low:+.2f}, {r.parameter_high:+.2f}]" for r in rows
             ],
+            "Share of that spread from parameters": [
+                "n/a" if pd.isna(r.parameter_share_of_variance) else f"{r.parameter_share_of_variance:.0%}"
+                for r in rows
+            ],
             "Simulation noise: ± 95% within a draw": [f"±{r.noise_half_width:.2f}" for r in rows],
             "P(difference > 0) [90% interval]": [
                 f"{r.probability_positive:.0%} [{r.probability_low:.0%}, {r.probability_high:.0%}]"
