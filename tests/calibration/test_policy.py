@@ -89,6 +89,9 @@ def test_sobol_reading_says_when_n_is_too_small_to_rank() -> None:
             "noise_share": 0.4,
         }
     )
+    text = sobol_reading(frame.assign(noise_share=0.2))
+    assert "Total index interval above zero: a, b." in text
+    assert "Noise dominates" in sobol_reading(frame.assign(noise_share=0.8))
     text = sobol_reading(frame)
     assert "too small to rank" in text
     assert "a, b" in text
@@ -254,6 +257,10 @@ def test_shipped_reference_tables_cover_the_three_districts() -> None:
     assert set(policy.frame.comparison) == {"place_based_minus_generic", "equal_spend", "tailoring_premium"}
     assert (policy.frame.probability_low <= policy.frame.probability_positive).all()
     assert (policy.frame.probability_positive <= policy.frame.probability_high).all()
+    sobol = reference_table("reference-sobol")
+    assert sobol is not None
+    assert set(sobol.frame.district) == set(districts()[:3])
+    assert {"S1_conf", "ST_conf", "noise_share", "base_samples"} <= set(sobol.frame.columns)
     plateau = reference_table("reference-plateau")
     assert plateau is not None
     assert set(plateau.frame.district) == set(districts()[:3])

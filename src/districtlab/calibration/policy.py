@@ -443,18 +443,23 @@ def sobol_reading(indices: pd.DataFrame) -> str:
     first_order = float(ordered.S1.sum())
     parts = [
         f"N = {n} base samples ({n * (len(ordered) + 2)} points, {int(ordered.replications.iloc[0])} paired "
-        f"replications each); simulation noise is {_percent(noise)} of the output variance and is "
-        "explained by no parameter."
+        f"replications each); simulation noise is about {_percent(noise)} of the output variance (an "
+        "estimate; 100% or more means the outputs are all noise) and is explained by no parameter."
     ]
     if first_order > 1.0:
         parts.append(
             f"The first-order indices add up to {first_order:.2f}, more than the 1 they can sum to: "
             "the estimates are dominated by sampling error."
         )
-    if matters:
+    if noise >= 0.5:
+        parts.append(
+            "Noise dominates: it inflates every total index towards the noise share, so an interval clear of "
+            "zero identifies no parameter here"
+            + (f" ({', '.join(matters)} only look so)" if matters else "")
+            + "; no parameter can be said to matter at this N and number of replications."
+        )
+    elif matters:
         parts.append("Total index interval above zero: " + ", ".join(matters) + ".")
-        if noise > 0.5:
-            parts.append("With this much noise, an interval barely clear of zero is fragile.")
     else:
         parts.append("No parameter's total-index interval excludes zero.")
     if len(ordered) > 1 and low.iloc[0] > high.iloc[1]:
