@@ -28,7 +28,7 @@ from districtlab.calibration.policy import PolicyUnderPosterior, policy_under_po
 from districtlab.calibration.sample import fixed_draws, read_header, shipped_posterior, shipped_samples
 
 #: Posterior draws per district the demo runs (the first rows of each shipped sample).
-DEMO_DRAWS = 4
+DEMO_DRAWS = 3
 #: Paired replications per draw in the demo.
 DEMO_REPLICATIONS = 3
 

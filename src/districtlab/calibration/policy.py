@@ -48,7 +48,7 @@ from scipy import stats
 
 from districtlab._rng import RNGLike
 from districtlab.calibration.posterior import Posterior, _generator
-from districtlab.config import Programme
+from districtlab.config import Programme, Scenario
 
 #: Programmes compared: the difference is first minus second.
 PLACE_BASED, GENERIC = "place-based", "generic"
@@ -133,15 +133,30 @@ def _comparisons(
         )
         out["place_based_minus_generic"] = _paired((table[PLACE_BASED] - table[GENERIC]).to_numpy())
     if "equal_spend" in comparisons:
-        match = match_spend(place, generic, replications=replications, rng=seed, executor=executor)
-        table = _outcomes(
-            run_scenarios(
-                {PLACE_BASED: match.matched_first, GENERIC: match.matched_second},
-                replications=replications,
-                rng=seed,
-                executor=executor,
-            ),
-            outcome,
+        # Replication r of every design gets the same seed whatever the batch, so the matched designs'
+        # runs are taken from the matching loop's own batches instead of being run again.
+        batches: list[tuple[dict[str, Scenario], Any]] = []
+
+        def runner(scenarios: dict[str, Scenario]) -> Any:
+            result = run_scenarios(scenarios, replications=replications, rng=seed, executor=executor)
+            batches.append((dict(scenarios), result))
+            return result
+
+        match = match_spend(place, generic, replications=replications, rng=seed, runner=runner)
+
+        def outcome_of(design: Scenario) -> pd.Series:
+            for scenarios, result in reversed(batches):
+                for name, scenario in scenarios.items():
+                    if scenario == design:
+                        return _outcomes(result, outcome)[name]
+            table = _outcomes(
+                run_scenarios({"design": design}, replications=replications, rng=seed, executor=executor),
+                outcome,
+            )
+            return table["design"]
+
+        table = pd.DataFrame(
+            {PLACE_BASED: outcome_of(match.matched_first), GENERIC: outcome_of(match.matched_second)}
         )
         out["equal_spend"] = _paired(
             (table[PLACE_BASED] - table[GENERIC]).to_numpy(),

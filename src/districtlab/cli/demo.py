@@ -33,7 +33,7 @@ def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
     return table
 
 
-def run_demo(*, out: Path, replications: int, seed: int, workers: int, posterior_draws: int = 4) -> Path:
+def run_demo(*, out: Path, replications: int, seed: int, workers: int, posterior_draws: int = 3) -> Path:
     names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     scenarios = [(name, load_preset(name)) for name in names]
     total = len(scenarios) * len(PROGRAMMES) * replications

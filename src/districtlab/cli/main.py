@@ -334,7 +334,7 @@ def demo(
         typer.Option(
             min=0, help="Posterior draws per district for the policy result under the calibration (0: skip)."
         ),
-    ] = 4,
+    ] = 3,
 ) -> None:
     """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
     from districtlab.cli.demo import run_demo  # the demo pulls in the report stack

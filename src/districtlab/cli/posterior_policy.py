@@ -28,7 +28,7 @@ def demo_posterior_policy(
     seed: int,
     executor: Any,
     figures_dir: Path,
-    draws: int = 4,
+    draws: int = 3,
     replications: int = 3,
 ) -> Markup:
     """Run the small posterior comparison, print it with both kinds of uncertainty named, return its HTML."""
