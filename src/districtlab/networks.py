@@ -75,7 +75,8 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
     -------
     networkx.DiGraph
         Firms are nodes ``"firm 00000"``, ... with ``type`` (``lead_firm``,
-        ``sme`` or ``supplier``), ``role``, ``size_class``, ``district``,
+        ``sme`` or ``supplier``), ``row`` (the firm's row in the model's arrays,
+        as in :class:`~districtlab.results.FirmAdoption`), ``role``, ``size_class``, ``district``,
         ``employees``, ``rti_member`` and ``association_member``. The RTI and the
         association are nodes named after them with ``type`` ``"rti"`` and
         ``"association"`` (and no ``size_class``). Edges carry ``weight`` and
@@ -110,6 +111,7 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
         graph.add_node(
             names[index],
             type=actor_type(role, size_class),
+            row=index,
             role=role,
             size_class=size_class,
             district=district,

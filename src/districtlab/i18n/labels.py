@@ -41,8 +41,19 @@ LABELS: dict[str, str] = {
     "smes_first": N_("SMEs first"),
     "leading_firms_first": N_("leading firms first"),
     "rti_network": N_("the RTI's network first"),
-    # actors
+    # actors: the model's roles (config.ROLES) and the collective actors, as tables and legends name them
+    "lead": N_("Leading firms"),
+    "producer": N_("Producers"),
+    "subcontractor": N_("Subcontractors"),
+    "supplier": N_("Suppliers"),
     "tech_supplier": N_("Technology suppliers"),
+    "association": N_("Business association"),
+    # Gould-Fernandez brokerage roles (districtlab.evidence.ROLES)
+    "coordinator": N_("coordinator"),
+    "itinerant": N_("itinerant broker"),
+    "gatekeeper": N_("gatekeeper"),
+    "representative": N_("representative"),
+    "liaison": N_("liaison"),
     # sensitivity indices (SALib's Morris method)
     "mu_star": N_("Mean absolute effect (μ*)"),
     "sigma": N_("Spread of the effect (σ)"),
