@@ -106,7 +106,7 @@ def simulate(
 
 
 def bass_scenario(*, p: float, q: float, n_firms: int, steps: int, dt: float = 1.0) -> Scenario:
-    """The Bass docking scenario of MODEL.md §6.1.
+    """The Bass docking scenario (ODD.md §I.i, pattern 1; Bass 1969).
 
     One technology, no RTI, no programme, a complete peer graph, absorptive
     capacity 1 and complexity 0 (so the gate u is 1), no legitimacy, every firm
