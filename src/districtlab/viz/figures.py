@@ -35,15 +35,22 @@ STYLE: Any = {
 
 
 def mean_band(
-    values: NDArray[np.float64], confidence: float = 0.95
+    values: NDArray[np.float64],
+    confidence: float = 0.95,
+    *,
+    bounds: tuple[float, float] = (-np.inf, np.inf),
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Mean over replications (axis 0) and the t interval of the mean, per step."""
+    """Mean over replications (axis 0) and the t interval of the mean, per step, within ``bounds``.
+
+    The interval is cut to the range the quantity can take (a share's [0, 1]):
+    the true mean lies there, so the cut keeps the coverage.
+    """
     mean = values.mean(axis=0)
     n = values.shape[0]
     if n < 2:
         return mean, mean, mean
     half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
+    return mean, np.clip(mean - half, *bounds), np.clip(mean + half, *bounds)
 
 
 def adoption_bands(
@@ -54,15 +61,20 @@ def adoption_bands(
     ylabel: str = "Adoption share (mean over technologies)",
     confidence: float = 0.95,
     ax: Axes | None = None,
+    bounds: tuple[float, float] = (0.0, np.inf),
 ) -> Figure:
-    """Mean curves with confidence bands; ``curves[label]`` is replications x steps."""
+    """Mean curves with confidence bands; ``curves[label]`` is replications x steps.
+
+    Bands stay within ``bounds``: adoption shares are never below zero (pass the
+    top, 1 or 100, for shares).
+    """
     with mpl.rc_context(STYLE):
         if ax is None:
             ax = Figure(figsize=(7.5, 4.5), layout="constrained").subplots()
         figure = ax.get_figure(root=True)
         assert isinstance(figure, Figure)
         for index, (label, values) in enumerate(curves.items()):
-            mean, low, high = mean_band(np.asarray(values), confidence)
+            mean, low, high = mean_band(np.asarray(values), confidence, bounds=bounds)
             colour = PALETTE[index % len(PALETTE)]
             ax.plot(
                 months,

@@ -162,6 +162,7 @@ with left:
             data.months,
             title=_("Adoption over time"),
             ylabel=_("Adoption share, mean over technologies (%)"),
+            bounds=(0.0, 100.0),
         )
     )
 with right:
