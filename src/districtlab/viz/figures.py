@@ -201,3 +201,76 @@ def size_class_adoption(
         ax.legend(frameon=False)
         ax.grid(axis="y", alpha=0.3)
     return figure
+
+
+def sweep_effects(
+    points: pd.DataFrame,
+    parameters: list[str],
+    outcomes: list[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+    scales: Mapping[str, float] | None = None,
+    title: str = "",
+) -> Figure:
+    """Main effects of a sweep: each outcome against each parameter, every design point with its CI.
+
+    ``points`` has one row per design point, a column per parameter and, per
+    outcome, ``<outcome>``, ``<outcome>_ci_low`` and ``<outcome>_ci_high`` (as
+    ``districtlab sweep`` writes them to ``points.csv``). A panel shows the design
+    points (dots with their 95% intervals) at each value of its parameter and,
+    joined by a line, their mean at that value: the parameter's main effect,
+    averaged over the other parameters. Text-valued parameters are categories.
+    ``scales`` multiplies an outcome for display (100 shows a share as %).
+    """
+    labels = dict(labels or {})
+    scales = dict(scales or {})
+    with mpl.rc_context(STYLE):
+        figure = Figure(
+            figsize=(max(4.2 * len(parameters), 6.0), 3.4 * len(outcomes) + 0.8), layout="constrained"
+        )
+        axes = np.atleast_2d(figure.subplots(len(outcomes), len(parameters), squeeze=False))
+        for column, parameter in enumerate(parameters):
+            raw = points[parameter]
+            numeric = pd.api.types.is_numeric_dtype(raw)
+            levels = sorted(raw.unique()) if numeric else list(dict.fromkeys(raw.astype(str)))
+            position = {level: index for index, level in enumerate(levels)}
+            x = (
+                raw.to_numpy(dtype=float)
+                if numeric
+                else np.array([position[str(v)] for v in raw], dtype=float)
+            )
+            if not numeric:  # spread the points of one category a little, so that none hides another
+                offsets = points.groupby(raw.astype(str)).cumcount().to_numpy(dtype=float)
+                x = x + (offsets - offsets.mean()) * 0.04
+            for row, outcome in enumerate(outcomes):
+                ax = axes[row, column]
+                scale = scales.get(outcome, 1.0)
+                mean = points[outcome].to_numpy(dtype=float) * scale
+                low = points[f"{outcome}_ci_low"].to_numpy(dtype=float) * scale
+                high = points[f"{outcome}_ci_high"].to_numpy(dtype=float) * scale
+                errors = np.vstack([np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)])
+                ax.errorbar(
+                    x, mean, yerr=np.nan_to_num(errors), fmt="o", color=PALETTE[0], alpha=0.55, capsize=3
+                )
+                effect = (
+                    pd.Series(mean).groupby(raw.to_numpy() if numeric else raw.astype(str).to_numpy()).mean()
+                )
+                effect_x = (
+                    effect.index.to_numpy(dtype=float)
+                    if numeric
+                    else np.array([position[str(level)] for level in effect.index], dtype=float)
+                )
+                order = np.argsort(effect_x)
+                ax.plot(effect_x[order], effect.to_numpy()[order], color=PALETTE[1], linewidth=2.2)
+                if not numeric:
+                    ax.set_xticks(range(len(levels)), [textwrap.fill(str(level), 14) for level in levels])
+                elif np.nanmax(np.abs(x)) >= 1000:  # euros as 1,000,000, not an offset "1e6" under the axis
+                    ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+                    ax.tick_params(axis="x", labelrotation=20)
+                if row == len(outcomes) - 1:
+                    ax.set_xlabel(textwrap.fill(labels.get(parameter, parameter), 30))
+                if column == 0:
+                    ax.set_ylabel(textwrap.fill(labels.get(outcome, outcome), 24))
+                ax.grid(alpha=0.3)
+        figure.suptitle(title)
+    return figure
