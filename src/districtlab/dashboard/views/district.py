@@ -9,7 +9,7 @@ from districtlab.config import SIZE_CLASSES
 from districtlab.dashboard import cache, state
 from districtlab.evidence import ROLES, brokerage_roles
 from districtlab.geography import adoption_by_place, places_for
-from districtlab.i18n.labels import label
+from districtlab.i18n.labels import description_of, design_label, label, technology_label
 from districtlab.i18n.numbers import format_amount
 from districtlab.i18n.translate import gettext_for
 from districtlab.viz.district import district_structure, rti_competence
@@ -21,7 +21,7 @@ _ = gettext_for(language)
 scenario = state.current_scenario()
 st.title(scenario.district)
 if scenario.description:
-    st.caption(scenario.description)
+    st.caption(description_of(scenario.name, scenario.description, language))
 
 rti = scenario.rti
 staff_days = rti.staff_fte * rti.transfer_staff_share * 220.0 / 12.0
@@ -75,11 +75,13 @@ design_name = left.selectbox(
     _("Programme in the pictures"),
     list(designs),
     index=list(designs).index(scenario.programme.name) if scenario.programme.name in designs else 0,
-    format_func=lambda name: label(name, language),
+    format_func=lambda name: design_label(name, language),
     key="district_design",
 )
 technology_names = [technology.name for technology in scenario.technologies]
-technology_labels = {technology.name: technology.label for technology in scenario.technologies}
+technology_labels = {
+    technology.name: technology_label(technology, language) for technology in scenario.technologies
+}
 ANY = ""
 technology = middle.selectbox(
     _("Adoption of"),
@@ -130,7 +132,7 @@ network = adoption_network(
             district=scenario.district,
             n=format_amount(sample_size, language),
             total=format_amount(graph.graph["firms_total"], language),
-            design=label(design_name, language),
+            design=design_label(design_name, language),
             seed=state.seed(),
         ),
         month=_("Month"),
@@ -152,7 +154,7 @@ st.caption(
         "district, as in the table above. Ties in this picture: {ties}. Knowledge flows from buyers to suppliers, "
         "both ways between peers, and from the RTI and the association to their members."
     ).format(
-        design=label(design_name, language),
+        design=design_label(design_name, language),
         seed=state.seed(),
         ties=", ".join(
             f"{format_amount(int(n), language)} {tie_words.get(str(k), str(k))}" for k, n in kinds.items()
@@ -250,7 +252,7 @@ else:
         )
 
 st.header(_("{rti}: competence by technology").format(rti=rti.name))
-labels = {technology.name: technology.label for technology in scenario.technologies}
+labels = {technology.name: technology_label(technology, language) for technology in scenario.technologies}
 competence = pd.Series({labels[name]: value for name, value in rti.competence.items()}, name=_("competence"))
 left, right = st.columns([3, 2])
 left.pyplot(
