@@ -10,7 +10,7 @@ from districtlab.dashboard.progress import finished_or_run
 from districtlab.dashboard.screening import is_lever, label, screening_ranges
 from districtlab.errors import InputError
 from districtlab.experiments.sensitivity import analyse, morris_design
-from districtlab.i18n.labels import LABELS
+from districtlab.i18n.labels import LABELS, design_label
 from districtlab.i18n.labels import label as outcome_label
 from districtlab.i18n.translate import gettext_for
 from districtlab.viz import morris_scatter
@@ -32,7 +32,12 @@ st.markdown(
     )
 )
 available = {name: design for name, design in state.designs(scenario).items() if name != state.BASELINE}
-around = st.selectbox(_("Around the design"), list(available), key="sensitivity_design")
+around = st.selectbox(
+    _("Around the design"),
+    list(available),
+    format_func=lambda name: design_label(name, language),
+    key="sensitivity_design",
+)
 outcome = st.selectbox(
     _("Outcome"), OUTCOMES, format_func=lambda name: outcome_label(name, language), key="sensitivity_outcome"
 )
