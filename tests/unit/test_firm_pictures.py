@@ -169,7 +169,10 @@ def test_the_map_has_a_frame_a_month_and_the_shares_of_the_table(run) -> None:  
     assert len(figure.frames) == run.observations.n_steps + 1
     last = table[table["step"] == table["step"].max()]
     np.testing.assert_allclose(figure.frames[-1].data[0].marker.color, (100 * last["share"]).round(1))
-    assert list(figure.data[0].text) == places.names()
+    firms = last["firms"].tolist()
+    assert list(figure.data[0].text) == [
+        f"{name} ({n:,})" for name, n in zip(places.names(), firms, strict=True)
+    ]
     html = to_offline_html(figure)
     assert not re.search(r"<script[^>]*\bsrc=", html), "plotly.js is embedded, not fetched"
     assert "Plotly.newPlot" in html

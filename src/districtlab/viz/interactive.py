@@ -63,6 +63,8 @@ class Words:
     longitude: str = "longitude (°)"
     latitude: str = "latitude (°)"
     note: str = ""
+    #: plotly's decimal and thousands separators (",." in Spanish and Valencian)
+    separators: str = ".,"
 
 
 def _frame_steps(n_steps: int) -> NDArray[np.int64]:
@@ -291,6 +293,7 @@ def adoption_network(
         yaxis={"visible": False, "scaleanchor": "x"},
         legend={"x": 1.02, "y": 1.0, "xanchor": "left", "itemsizing": "constant"},
         plot_bgcolor="white",
+        separators=words.separators,
         height=720,
         margin={"l": 10, "r": 10, "t": 60, "b": 110},
     )
@@ -305,14 +308,16 @@ def adoption_map(
     rti_municipality: str | None = None,
     rti_name: str = "",
     hover: Callable[[pd.Series], str] | None = None,
+    number: Callable[[float], str] = "{:,.0f}".format,
 ) -> go.Figure:
     """A schematic map: one disc per municipality, area by firms, colour by the adopting share.
 
     ``by_place`` is :func:`districtlab.geography.adoption_by_place`. Positions
     are longitude and latitude drawn on plain axes, with the latitude scaled so
     that a kilometre is the same length both ways (no tiles, no borders: a
-    schematic). ``hover(row)`` gives a municipality's hover text for a row of
-    ``by_place``.
+    schematic). Each disc is labelled with its municipality and number of firms
+    (written by ``number``). ``hover(row)`` gives a municipality's hover text for
+    a row of ``by_place``.
     """
     n_steps = int(by_place["step"].max())
     steps = _frame_steps(n_steps)
@@ -335,7 +340,10 @@ def adoption_map(
             x=first["longitude"].tolist(),
             y=first["latitude"].tolist(),
             mode="markers+text",
-            text=[str(name) for name in first["municipality"]],
+            text=[
+                f"{name} ({number(firms)})"
+                for name, firms in zip(first["municipality"], first["firms"], strict=True)
+            ],
             textposition="bottom center",
             textfont={"size": 14},
             hovertext=texts(last_rows),
@@ -410,6 +418,7 @@ def adoption_map(
             "zeroline": False,
         },
         plot_bgcolor="white",
+        separators=words.separators,
         height=620,
         margin={"l": 60, "r": 10, "t": 60, "b": 130},
         annotations=[

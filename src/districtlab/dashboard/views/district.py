@@ -67,6 +67,7 @@ left.pyplot(
 right.dataframe(counts.assign(**{_("total"): counts.sum(axis=1)}), width="stretch")
 
 st.header(_("Knowledge network"))
+SEPARATORS = ".," if language == "en" else ",."  # plotly's decimal and thousands marks
 # One run of a design of this district, recorded firm by firm: the picture at month m shows exactly
 # the firms that had adopted by then (adoption is never undone in the model).
 designs = state.documented_designs(scenario)
@@ -141,6 +142,7 @@ network = adoption_network(
         colour=_("technologies adopted") if technology == ANY else _("adopted (1) or not (0)"),
         roles=role_words,
         ties=tie_words,
+        separators=SEPARATORS,
     ),
     seed=state.seed(),
     hover=firm_hover,
@@ -218,10 +220,12 @@ else:
                 longitude=_("longitude (°)"),
                 latitude=_("latitude (°)"),
                 note=_("Schematic: approximate positions of each municipality's capital, no map."),
+                separators=SEPARATORS,
             ),
             rti_municipality=places.rti_municipality,
             rti_name=scenario.rti.name if scenario.rti.enabled else "",
             hover=place_hover,
+            number=lambda value: format_amount(value, language),
         ),
         key="district_map",
         config={"displaylogo": False},
