@@ -83,7 +83,13 @@ if result is None:
 indices = analyse(result, outcomes=[outcome], rng=state.seed()).scalar()
 levers = indices["parameter"].map(is_lever)
 indices = indices.assign(parameter=indices["parameter"].map(lambda key: _(label(key))))
-st.pyplot(morris_scatter(indices, outcome=outcome, title=f"{around}: {outcome_label(outcome, language)}"))
+st.pyplot(
+    morris_scatter(
+        indices,
+        outcome=outcome,
+        title=f"{design_label(around, language)}: {outcome_label(outcome, language)}",
+    )
+)
 table = indices.pivot(index="parameter", columns="index", values="value")[["mu_star", "sigma"]]
 conf = indices[indices["index"] == "mu_star"].set_index("parameter")["conf"]
 table.insert(1, "mu_star_half_width", conf)
