@@ -155,6 +155,9 @@ def test_the_network_picture_has_a_frame_a_month_and_exact_colours(scenario, run
         step = int(frame.name)
         coloured = sum(sum(trace.marker.color) for trace in frame.data)
         assert coloured == sum(1 for row in rows if 0 <= run.firms.step[row, k] <= step)
+    for index in figure.frames[-1].traces:  # hovering a firm tells its level at the month shown
+        assert figure.data[index].hovertemplate.endswith(": %{marker.color}<extra></extra>")
+    assert len(figure.to_json()) < 400_000, "frames carry colours only"
     opening = sum(sum(figure.data[i].marker.color) for i in figure.frames[-1].traces)
     assert opening == sum(sum(trace.marker.color) for trace in figure.frames[-1].data)
 

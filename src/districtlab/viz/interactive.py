@@ -148,7 +148,7 @@ def adoption_network(
     n_technologies: int = 1,
     words: Words = Words(),
     seed: int = 1,
-    hover: Callable[[str, int], str] | None = None,
+    hover: Callable[[str], str] | None = None,
 ) -> go.Figure:
     """The knowledge network ``graph`` with each firm coloured by adoption, month by month.
 
@@ -170,8 +170,8 @@ def adoption_network(
     seed
         Seed of the spring layout (the picture does not move between reruns).
     hover
-        ``hover(node, level)`` gives a node's hover text at a frame (``level`` is
-        1/0 adopted, or the number adopted); by default the node's name.
+        ``hover(node)`` gives a firm's hover text (the level at the month shown,
+        labelled ``words.colour``, is added below it); by default the node's name.
     """
     positions = spring_positions(graph, seed=seed)
     by_technology = first_step.ndim == 2
@@ -243,7 +243,6 @@ def adoption_network(
                     "line": {"color": "#333333", "width": 0.6},
                 },
                 name=words.roles.get(role, role),
-                hoverinfo="text",
             )
         )
         firm_traces.append((len(figure.data) - 1, nodes, rows))
@@ -253,30 +252,26 @@ def adoption_network(
         adopted = (chosen >= 0) & (chosen <= step)
         return adopted.sum(axis=1).astype(np.int64) if by_technology else adopted.astype(np.int64)
 
-    def frame_trace(step: int, nodes: list[str], rows: NDArray[np.int64]) -> go.Scatter:
-        # Only the colours and hover texts change; a frame's attributes are merged into the trace.
-        values = levels(step, rows)
-        texts = [
-            hover(node, int(value)) if hover is not None else str(node)
-            for node, value in zip(nodes, values, strict=True)
-        ]
-        return go.Scatter(marker={"color": values.tolist()}, text=texts)
-
     names = [str(int(step)) for step in steps]
     labels = [f"{months[step]:g}" for step in steps]
+    # Frames carry only the colours (merged into the traces); hover texts are fixed per firm and the
+    # level is read from the colour, so a 121-month picture stays small.
     figure.frames = [
         go.Frame(
             name=name,
-            data=[frame_trace(int(step), nodes, rows) for _, nodes, rows in firm_traces],
+            data=[
+                {"type": "scatter", "marker": {"color": levels(int(step), rows).tolist()}}
+                for _, _, rows in firm_traces
+            ],
             traces=[index for index, _, _ in firm_traces],
         )
         for name, step in zip(names, steps, strict=True)
     ]
     last = int(steps[-1])
     for index, nodes, rows in firm_traces:  # the figure opens on the last month
-        opening = frame_trace(last, nodes, rows)
-        figure.data[index].marker.color = opening.marker.color
-        figure.data[index].text = opening.text
+        figure.data[index].marker.color = levels(last, rows)
+        figure.data[index].text = [hover(node) if hover is not None else str(node) for node in nodes]
+        figure.data[index].hovertemplate = "%{text}<br>" + words.colour + ": %{marker.color}<extra></extra>"
     if firm_traces:
         first_index = firm_traces[0][0]
         figure.data[first_index].marker.showscale = True

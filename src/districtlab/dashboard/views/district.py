@@ -114,13 +114,9 @@ chosen = run.firms.step if technology == ANY else run.firms.step[:, technology_n
 n_technologies = len(technology_names)
 
 
-def firm_hover(node: str, level: int) -> str:
+def firm_hover(node: str) -> str:
     data = graph.nodes[node]
-    if technology == ANY:
-        adopted = _("{n} of {k} technologies adopted").format(n=level, k=n_technologies)
-    else:
-        adopted = _("adopted") if level else _("not adopted")
-    return f"{label(data['role'], language)} · {label(data['size_class'], language)}<br>{adopted}"
+    return f"{label(data['role'], language)} · {label(data['size_class'], language)}"
 
 
 network = adoption_network(
