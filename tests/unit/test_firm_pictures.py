@@ -179,3 +179,19 @@ def test_the_map_has_a_frame_a_month_and_the_shares_of_the_table(run) -> None:  
     html = to_offline_html(figure)
     assert not re.search(r"<script[^>]*\bsrc=", html), "plotly.js is embedded, not fetched"
     assert "Plotly.newPlot" in html
+
+
+def test_a_user_preset_folder_can_give_a_district_its_places(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "presets"
+    (folder / "places").mkdir(parents=True)
+    (folder / "places" / "my-district.toml").write_text(
+        "district = 'my-district'\ncoordinates_source = 'my survey; approximate'\nweights_source = 'my count'\n"
+        "[[municipalities]]\nname = 'Alcoi'\nlatitude = 38.70\nlongitude = -0.47\nfirm_weight = 3.0\n"
+        "[[municipalities]]\nname = 'Cocentaina'\nlatitude = 38.75\nlongitude = -0.44\nfirm_weight = 1.0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DISTRICTLAB_PRESETS", str(folder))
+    places = places_for("my-district")
+    assert places is not None
+    assert places.names() == ["Alcoi", "Cocentaina"]
+    assert proportional_counts(100, places.weights()).tolist() == [75, 25]
