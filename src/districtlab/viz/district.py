@@ -99,7 +99,7 @@ def district_structure(
         ax.invert_yaxis()
         ax.set_xlim(0, max(left.max(), 1.0) * 1.15)
         ax.set_title(title)
-        ax.legend(title=legend_title, frameon=False, loc="lower right")
+        ax.legend(title=legend_title, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.grid(axis="x", alpha=0.3)
     return figure
 

@@ -41,7 +41,7 @@ columns[2].metric(
 columns[3].metric(
     _("{rti} member firms").format(rti=rti.name),
     format_amount(members, language),
-    delta=_("share of the firms: {share}%").format(share=round(100 * members / scenario.n_firms)),
+    delta=_("of all firms: {share}%").format(share=round(100 * members / scenario.n_firms)),
     delta_color="off",
 )
 
