@@ -159,7 +159,13 @@ st.subheader(
         month=f"{scenario.months:g}", n=replications
     )
 )
-st.table(readable_summary(data).set_index("Design"))  # a table: intervals are never cut off
+summary = readable_summary(data).set_index("Design")  # a table: intervals are never cut off
+outcome_of = {english: name for name, (english, _scale, _digits) in KEY_OUTCOMES.items()}
+summary.columns = [
+    label(outcome_of[column], language) if column in outcome_of else column for column in summary.columns
+]
+summary.index.name = _("Design")
+st.table(summary)
 
 curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
 left, right = st.columns(2)
