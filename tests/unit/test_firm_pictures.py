@@ -195,3 +195,31 @@ def test_a_user_preset_folder_can_give_a_district_its_places(tmp_path, monkeypat
     assert places is not None
     assert places.names() == ["Alcoi", "Cocentaina"]
     assert proportional_counts(100, places.weights()).tolist() == [75, 25]
+
+
+def test_the_network_sample_and_its_layout_do_not_depend_on_string_hashing(scenario) -> None:  # type: ignore[no-untyped-def]
+    """Two processes with different hash seeds draw the same picture (same nodes, same order, same places)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import districtlab, json\n"
+        "from districtlab.networks import network_sample\n"
+        "from districtlab.viz.district import spring_positions\n"
+        "s = districtlab.load_scenario('toy-valley')\n"
+        "g = network_sample(districtlab.network_of(s, rng=3), firms=40, rng=3)\n"
+        "p = spring_positions(g, seed=3)\n"
+        "print(json.dumps([[str(n), round(float(p[n][0]), 6), round(float(p[n][1]), 6)] for n in g.nodes]))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1

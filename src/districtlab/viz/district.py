@@ -129,10 +129,14 @@ def spring_positions(graph: nx.DiGraph, *, seed: int = 1) -> dict[object, np.nda
     pull every member into one knot); the RTI sits above them and the
     association below, their membership ties fanning out.
     """
-    collectives = [
-        node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")
-    ]
-    firms = graph.subgraph([node for node in graph.nodes if node not in set(collectives)]).to_undirected()
+    # The RTI first (above), then the association (below), whatever order the graph holds them in.
+    collectives = sorted(
+        (node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")),
+        key=lambda node: (graph.nodes[node]["type"] != "rti", str(node)),
+    )
+    firms = nx.Graph()  # built in the graph's node order (a subgraph view's order is a set's)
+    firms.add_nodes_from(node for node in graph.nodes if node not in set(collectives))
+    firms.add_edges_from((a, b) for a, b in graph.edges if a in firms and b in firms)
     positions = dict(nx.spring_layout(firms, seed=seed, k=1.6 / np.sqrt(max(firms.number_of_nodes(), 1))))
     for index, node in enumerate(collectives):
         positions[node] = np.array([0.0, 1.35 if index % 2 == 0 else -1.35])
