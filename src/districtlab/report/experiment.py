@@ -56,7 +56,11 @@ def report_figures(data: ExperimentData, *, baseline: str | None) -> list[Report
             "adoption",
             f"{district}: mean adoption share over the technologies, with 95% confidence bands ({data.replications} replications).",
             adoption_bands(
-                curves, data.months, title=district, ylabel="Adoption share, mean over technologies (%)"
+                curves,
+                data.months,
+                title=district,
+                ylabel="Adoption share, mean over technologies (%)",
+                bounds=(0.0, 100.0),
             ),
         ),
         ReportFigure(

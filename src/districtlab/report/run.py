@@ -50,6 +50,7 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
         first.months,
         title=f"{first.scenario.district}: {first.scenario.programme.name}",
         ylabel="Share of firms that have adopted",
+        bounds=(0.0, 1.0),
     )
     figure.set_size_inches(9, 5.5)
     path = out / "adoption.png"
