@@ -20,7 +20,14 @@ from districtlab.calibration.policy import (
     sobol_indices,
     sobol_reading,
 )
-from districtlab.calibration.sample import load_sample, sample_csv, shipped_posterior, shipped_samples
+from districtlab.calibration.sample import (
+    load_sample,
+    read_header,
+    sample_csv,
+    scenario_digest,
+    shipped_posterior,
+    shipped_samples,
+)
 from districtlab.cli.main import app
 from districtlab.errors import InputError
 from districtlab.presets import districts
@@ -146,6 +153,9 @@ def test_a_sample_round_trips_and_bad_samples_get_one_line(tiny_posterior: Poste
     expected = tiny_posterior.sample(6, 2).reset_index(drop=True)
     pd.testing.assert_frame_equal(loaded.natural()[expected.columns], expected, rtol=1e-6)
     assert loaded.problem.calendar == tiny_posterior.problem.calendar
+    assert read_header(text)["scenario_sha256"] == scenario_digest(
+        tiny_posterior.problem.districts["castellon-ceramics"]
+    )
     broken = text.replace("# district: castellon-ceramics\n", "")
     with pytest.raises(InputError, match="header lacks district"):
         load_sample(path, text=broken)
@@ -173,6 +183,7 @@ def test_every_study_district_ships_a_posterior_sample() -> None:
 def test_demo_section_names_both_kinds_of_uncertainty(tmp_path: Path) -> None:
     policy = demo_policy(["toy-valley", "<script>x</script>"], draws=2, replications=2, rng=1)
     assert policy.missing == ("<script>x</script>",)
+    assert policy.changed == ()  # the shipped sample was calibrated on the current preset
     summary = policy.summary()
     assert set(summary.comparison) == {"place_based_minus_generic", "equal_spend", "tailoring_premium"}
     html = str(posterior_policy_section(policy, figures_dir=tmp_path))

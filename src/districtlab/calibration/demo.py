@@ -25,7 +25,13 @@ import pandas as pd
 
 from districtlab._rng import RNGLike
 from districtlab.calibration.policy import PolicyUnderPosterior, policy_under_posterior
-from districtlab.calibration.sample import fixed_draws, read_header, shipped_posterior, shipped_samples
+from districtlab.calibration.sample import (
+    fixed_draws,
+    read_header,
+    scenario_digest,
+    shipped_posterior,
+    shipped_samples,
+)
 
 #: Posterior draws per district the demo runs (the first rows of each shipped sample).
 DEMO_DRAWS = 3
@@ -52,6 +58,7 @@ class DemoPolicy:
     sobol: ReferenceTable | None = None
     plateau: ReferenceTable | None = None
     draws: int = DEMO_DRAWS
+    changed: tuple[str, ...] = ()  # districts whose preset changed since their calibration
 
     def summary(self) -> pd.DataFrame:
         return self.result.summary() if self.result is not None else pd.DataFrame()
@@ -79,10 +86,14 @@ def demo_policy(
     texts = shipped_samples()
     available = [d for d in districts if d in texts]
     results: list[PolicyUnderPosterior] = []
+    changed: list[str] = []
     total, done = draws * len(available), 0
     for district in available:
         posterior = shipped_posterior(district)
         assert posterior is not None  # listed in texts
+        recorded = read_header(texts[district]).get("scenario_sha256")
+        if recorded and recorded != scenario_digest(posterior.problem.districts[district]):
+            changed.append(district)
 
         def step(finished: int, _total: int, offset: int = done) -> None:
             if progress is not None:
@@ -112,6 +123,7 @@ def demo_policy(
         reference_table("reference-sobol"),
         reference_table("reference-plateau"),
         draws,
+        tuple(changed),
     )
 
 

@@ -19,7 +19,9 @@ calibration's particles, populations and effective sample size.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import resources
@@ -32,6 +34,7 @@ from districtlab._rng import RNGLike
 from districtlab.calibration.abc import Settings
 from districtlab.calibration.posterior import Posterior
 from districtlab.calibration.simulator import Calendar
+from districtlab.config import Scenario
 from districtlab.errors import InputError
 
 #: Largest sample file read (a shipped one is a few kB).
@@ -47,6 +50,12 @@ REQUIRED = (
     "start_year",
     "preset_start_year",
 )
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """A short digest of a scenario's values: tells whether a preset changed since a calibration."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def sample_csv(
@@ -80,6 +89,7 @@ def sample_csv(
         "populations": settings.populations,
         "replications": settings.replications,
         "effective_sample_size": f"{posterior.effective_sample_size:.1f}",
+        "scenario_sha256": scenario_digest(posterior.problem.districts[name]),
         "start_year": posterior.problem.calendar.start_year,
         "preset_start_year": posterior.problem.calendar.preset_start_year,
         "sample_seed": "" if seed is None else seed,
@@ -212,4 +222,12 @@ def fixed_draws(posterior: Posterior, n: int) -> pd.DataFrame:
     return natural.iloc[: min(n, len(natural))].reset_index(drop=True)
 
 
-__all__ = ["fixed_draws", "load_sample", "read_header", "sample_csv", "shipped_posterior", "shipped_samples"]
+__all__ = [
+    "fixed_draws",
+    "load_sample",
+    "read_header",
+    "sample_csv",
+    "scenario_digest",
+    "shipped_posterior",
+    "shipped_samples",
+]

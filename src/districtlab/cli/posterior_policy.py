@@ -41,6 +41,12 @@ def demo_posterior_policy(
             districts, draws=draws, replications=replications, rng=seed, executor=executor, progress=update
         )
     summary = policy.summary()
+    if policy.changed:
+        console.print(
+            f"Note: the presets of {', '.join(policy.changed)} changed since their calibration; their posterior "
+            "samples describe the earlier presets.",
+            markup=False,
+        )
     if len(summary):
         console.print(
             policy_table(
