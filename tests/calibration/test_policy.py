@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -144,8 +145,13 @@ def test_tailoring_premium_is_the_audits_definition(
     assert (result.draws.noise_low <= result.draws.difference).all()
 
 
+def _as_shipped_targets(text: str) -> str:
+    """The fixture is fitted to a small target file; a sample must name a shipped set (same priors)."""
+    return re.sub(r"(?m)^# targets: .*$", "# targets: spain-2014-2020", text)
+
+
 def test_a_sample_round_trips_and_bad_samples_get_one_line(tiny_posterior: Posterior, tmp_path: Path) -> None:
-    text = sample_csv(tiny_posterior, 6, 2, command="test", seed=2)
+    text = _as_shipped_targets(sample_csv(tiny_posterior, 6, 2, command="test", seed=2))
     path = tmp_path / "sample.csv"
     path.write_text(text, encoding="utf-8")
     loaded = load_sample(path)
@@ -159,6 +165,10 @@ def test_a_sample_round_trips_and_bad_samples_get_one_line(tiny_posterior: Poste
     broken = text.replace("# district: castellon-ceramics\n", "")
     with pytest.raises(InputError, match="header lacks district"):
         load_sample(path, text=broken)
+    with pytest.raises(InputError, match="is not a preset"):
+        load_sample(path, text=text.replace("# district: castellon-ceramics", "# district: /etc/passwd"))
+    with pytest.raises(InputError, match="not a shipped target set"):
+        load_sample(path, text=text.replace("# targets: ", "# targets: /tmp/"))
     header, _, body = text.partition("draw,")
     rows = body.splitlines()
     first = rows[1].split(",")
@@ -202,7 +212,10 @@ def test_sample_and_predict_commands(tiny_posterior: Posterior, tmp_path: Path) 
         app, ["calibration-sample", directory, "--draws", "4", "--seed", "3", "--out", str(out)]
     )
     assert made.exit_code == 0, made.output
-    assert len(load_sample(out).parameters) == 4
+    text = out.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="not a shipped target set"):  # the fixture's own small targets
+        load_sample(out)
+    assert len(load_sample(out, text=_as_shipped_targets(text)).parameters) == 4
     again = CliRunner().invoke(app, ["calibration-sample", directory, "--out", str(out)])
     assert again.exit_code == 2
     table = tmp_path / "p.csv"

@@ -124,7 +124,11 @@ def _number(header: Mapping[str, str], key: str, source: str) -> int:
 
 
 def load_sample(path: str | Path, *, source: str | None = None, text: str | None = None) -> Posterior:
-    """An equally weighted one-district :class:`Posterior` from a sample CSV (or one line and InputError)."""
+    """An equally weighted one-district :class:`Posterior` from a sample CSV (or one line and InputError).
+
+    The sample must name a preset and a shipped target set (a calibration of scenario files or
+    of one's own targets is shared as its calibration directory instead).
+    """
     from districtlab.calibration.api import problem_for
 
     label = source or str(path)
@@ -154,6 +158,18 @@ def load_sample(path: str | Path, *, source: str | None = None, text: str | None
         seed=_number(header, "calibration_seed", label),
         calendar=calendar,
     )
+    # A sample names a preset and a shipped target set, never a file: reading one would let a
+    # shared sample open any path on the reader's machine.
+    from districtlab.calibration.targets import SHIPPED
+    from districtlab.presets import list_presets
+
+    if header["district"] not in list_presets():
+        raise InputError(f"posterior sample {label}: district {header['district']!r} is not a preset")
+    if header["targets"] not in SHIPPED:
+        raise InputError(
+            f"posterior sample {label}: targets {header['targets']!r} is not a shipped target set "
+            f"({', '.join(SHIPPED)})"
+        )
     try:
         problem = problem_for(
             [header["district"]], header["targets"], replications=settings.replications, calendar=calendar
