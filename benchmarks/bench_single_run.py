@@ -7,7 +7,8 @@ full-size district, and asserts nothing. The machine may be shared and noisy,
 so the variants run in a shuffled order in every round, and each figure is the
 median over the rounds:
 
-* *vs direct*: wall time of the variant against the direct call timed in the same rounds;
+* *vs direct*: wall time of the variant over the direct call's in the same round, median
+  over the rounds (simple, but as noisy as the machine);
 * *outside simulate*: the time the variant spends outside ``simulate`` (building the
   design and plan, summarising the run, the in-memory store, reading the outcomes),
   measured in the same call by timing ``simulate`` inside it, as a share of the time
@@ -123,7 +124,8 @@ def main() -> None:
         beyond = statistics.median(outside[name])
         against = extra = ""
         if name in direct:
-            against = f"{wall / statistics.median(walls[direct[name]]) - 1:+10.1%}"
+            paired = [mine / theirs for mine, theirs in zip(walls[name], walls[direct[name]], strict=True)]
+            against = f"{statistics.median(paired) - 1:+10.1%}"
             extra = f"{beyond - statistics.median(outside[direct[name]]):+8.2%}"
         print(f"  {name:40} {wall:8.4f} {against:>10} {beyond:+17.2%} {extra:>8}")
 
