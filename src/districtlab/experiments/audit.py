@@ -57,6 +57,8 @@ from districtlab.experiments.spend import (
     spend_clause,
     spend_gap,
 )
+from districtlab.i18n.numbers import format_signed
+from districtlab.i18n.translate import gettext_for
 
 CONFIDENCE = 0.95
 PLACE_BASED = "place-based"
@@ -89,8 +91,12 @@ def detectable(low: float, high: float) -> bool:
     return math.isfinite(low) and math.isfinite(high) and (low > 0.0 or high < 0.0)
 
 
-def describe(estimate: float, low: float, high: float, unit: str = "firms", digits: int = 1) -> str:
+def describe(
+    estimate: float, low: float, high: float, unit: str = "firms", digits: int = 1, *, language: str = "en"
+) -> str:
     """An effect in words: the estimate with its interval, or "no detectable effect" when it spans zero.
+
+    ``unit`` is written as given (pass it translated); ``language`` translates the rest and writes the numbers.
 
     Examples
     --------
@@ -98,13 +104,21 @@ def describe(estimate: float, low: float, high: float, unit: str = "firms", digi
     '+12.0 firms (95% CI +5.0 to +19.1)'
     >>> describe(1.2, -3.0, 5.4)
     'no detectable effect (+1.2 firms, 95% CI -3.0 to +5.4)'
+    >>> describe(1.2, -3.0, 5.4, "empresas", language="es")
+    'sin efecto detectable (+1,2 empresas, IC 95 % de -3,0 a +5,4)'
     """
+    _ = gettext_for(language)
+    shown = format_signed(estimate, language, decimals=digits)
     if not (math.isfinite(low) and math.isfinite(high)):
-        return f"{estimate:+,.{digits}f} {unit} (no interval)"
-    interval = f"95% CI {low:+,.{digits}f} to {high:+,.{digits}f}"
+        return _("{estimate} {unit} (no interval)").format(estimate=shown, unit=unit)
+    interval = _("95% CI {low} to {high}").format(
+        low=format_signed(low, language, decimals=digits), high=format_signed(high, language, decimals=digits)
+    )
     if detectable(low, high):
-        return f"{estimate:+,.{digits}f} {unit} ({interval})"
-    return f"no detectable effect ({estimate:+,.{digits}f} {unit}, {interval})"
+        return f"{shown} {unit} ({interval})"
+    return _("no detectable effect ({estimate} {unit}, {interval})").format(
+        estimate=shown, unit=unit, interval=interval
+    )
 
 
 # -- results ----------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ st.subheader(
         month=f"{scenario.months:g}", n=replications
     )
 )
-st.table(readable_summary(data).set_index("Design"))  # a table: intervals are never cut off
+st.table(readable_summary(data, language=state.language()).set_index(_("Design")))  # intervals never cut off
 
 curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
 left, right = st.columns(2)
