@@ -8,7 +8,11 @@ A new command should:
 - call :func:`check_output_folder` (or :func:`check_output_file`) on every path it
   will write, *before* any simulation starts, and offer ``--force`` to replace a
   non-empty folder (``--resume`` where an experiment can be continued);
-- start local worker processes with :func:`districtlab.workers.worker_pool`.
+- start local worker processes with :func:`districtlab.workers.worker_pool`;
+- write what the user reads through :func:`_` (``_("wrote {files}").format(...)``):
+  the messages are translated into the language chosen with ``--lang`` or
+  ``$DISTRICTLAB_LANG`` (English by default; ``make catalogues`` extracts them).
+  Column names of CSV and Parquet files stay machine names in every language.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ from rich.console import Console
 from typer._click.exceptions import UsageError  # Typer 0.29 vendors click: its errors, not click's
 
 from districtlab.errors import InputError, from_validation_error
+from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGE_ENV, LANGUAGES, checked_language
+from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import N_, gettext_for
 from districtlab.workers import WORKER_DIED
 
 console = Console(highlight=False)
@@ -45,36 +52,116 @@ MIN_FREE_BYTES = 32 * 2**20
 
 #: What an OS error number means for the user, in a few words.
 _OS_PROBLEMS = {
-    errno.ENOSPC: "no space left on the disk",
-    errno.EDQUOT: "disk quota exceeded",
-    errno.EROFS: "read-only file system",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.ENOTDIR: "a part of this path is a file, not a folder",
-    errno.EISDIR: "is a folder, not a file",
-    errno.ENOENT: "no such file or folder",
-    errno.ENAMETOOLONG: "name too long",
-    errno.EEXIST: "already exists",
+    errno.ENOSPC: N_("no space left on the disk"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EROFS: N_("read-only file system"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.ENOTDIR: N_("a part of this path is a file, not a folder"),
+    errno.EISDIR: N_("is a folder, not a file"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENAMETOOLONG: N_("name too long"),
+    errno.EEXIST: N_("already exists"),
 }
+
+# -- the language of the messages ------------------------------------------------------------
+
+_chosen: list[str] = []  # the language of this invocation, once --lang or $DISTRICTLAB_LANG is read
+
+
+def chosen_language() -> str:
+    """The language of the command line's messages: ``--lang``, else ``$DISTRICTLAB_LANG``, else English."""
+    if _chosen:
+        return _chosen[-1]
+    from_environment = os.environ.get(LANGUAGE_ENV, "").strip().lower()
+    return from_environment if from_environment in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def use_language(language: str | None) -> None:
+    """Speak ``language`` from now on (``None``: back to ``$DISTRICTLAB_LANG`` or English)."""
+    _chosen.clear()
+    if language is not None:
+        _chosen.append(checked_language(language))
+
+
+def _(message: str) -> str:
+    """``message`` in the chosen language (the English message id is the key of the catalogues)."""
+    return gettext_for(chosen_language())(message)
+
+
+def language_option(value: str | None) -> str:
+    """Read ``--lang`` (or ``$DISTRICTLAB_LANG``, which Typer passes as its value); refuse others in one line."""
+    if value is None or not value.strip():
+        use_language(None)
+        return chosen_language()
+    try:
+        use_language(value.strip().lower())
+    except ValueError:
+        use_language(None)
+        source = "--lang" if os.environ.get(LANGUAGE_ENV) != value else f"${LANGUAGE_ENV}"
+        fail(
+            _("{option} {value}: choose one of {choices}").format(
+                option=source, value=repr(value), choices=", ".join(LANGUAGES)
+            )
+        )
+    return chosen_language()
+
+
+def hoisted_language(args: list[str]) -> list[str]:
+    """``args`` with every ``--lang X`` (or ``--lang=X``) moved to the front, where the main command reads it:
+    ``districtlab run PRESET --lang es`` means the same as ``districtlab --lang es run PRESET``."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            rest += args[index:]
+            break
+        if token == "--lang" and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        if token.startswith("--lang="):
+            front.append(token)
+        else:
+            rest.append(token)
+        index += 1
+    return front + rest
 
 
 def fail(message: str) -> NoReturn:
     """Print one line to stderr and exit with status 2."""
-    error_console.print(f"error: {' '.join(message.split())}", markup=False)
+    error_console.print(_("error: {message}").format(message=" ".join(message.split())), markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def os_error_message(error: OSError) -> str:
     """An OS error as one line that names the user's path (never a temporary file next to it)."""
-    problem = _OS_PROBLEMS.get(error.errno or -1) or (error.strerror or str(error)).splitlines()[0]
+    known = _OS_PROBLEMS.get(error.errno or -1)
+    problem = _(known) if known else (error.strerror or str(error)).splitlines()[0]
     name = error.filename
     if isinstance(name, str | bytes | os.PathLike):
         name = os.fsdecode(name)
         shown = Path(name)
         if shown.name.startswith(".") and ".tmp" in shown.name:  # our atomic writers' temporaries
-            return f"{shown.parent}: cannot write into this folder ({problem})"
+            return _("{folder}: cannot write into this folder ({problem})").format(
+                folder=shown.parent, problem=problem
+            )
         return f"{name}: {problem}"
     return problem
+
+
+def translated(error: InputError) -> str:
+    """The error's line in the chosen language, where the catalogues hold its message (library messages
+    marked with ``N_()``); as it was raised otherwise."""
+    problem = _(error.template)
+    if problem is error.template or problem == error.template:  # not in the catalogue (or English)
+        return str(error)
+    try:
+        return error.shown(problem.format(**error.values) if error.values else problem)
+    except (KeyError, IndexError, ValueError):  # a translation that does not fit its values
+        return str(error)
 
 
 @contextmanager
@@ -83,20 +170,22 @@ def user_errors(source: str | None = None) -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        fail(str(error))
+        fail(translated(error))
     except ValidationError as error:
-        fail(str(from_validation_error(error, source)))
+        fail(translated(from_validation_error(error, source)))
     except BrokenProcessPool:
         fail(WORKER_DIED)
     except MemoryError:
         fail(
-            "out of memory: use fewer firms, fewer design points or fewer --workers "
-            "(see the size guard in the README)"
+            _(
+                "out of memory: use fewer firms, fewer design points or fewer --workers "
+                "(see the size guard in the README)"
+            )
         )
     except OSError as error:  # a full disk, a read-only folder, a path under a file...
         fail(os_error_message(error))
     except KeyboardInterrupt:
-        error_console.print("interrupted", markup=False)
+        error_console.print(_("interrupted"), markup=False)
         sys.exit(130)
 
 
@@ -111,15 +200,28 @@ def _check_writable(folder: Path, target: Path, option: str) -> None:
     """``folder`` (``target`` itself or its folder) can be created and written; refuse in one line naming ``target``."""
     existing = _existing_ancestor(folder)
     if not existing.is_dir():
-        raise InputError(f"{option}: {existing} is a file, so nothing can be written under it", path=target)
+        raise InputError(
+            _("{option}: {path} is a file, so nothing can be written under it").format(
+                option=option, path=existing
+            ),
+            path=target,
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        problem = "read-only file system" if _read_only_file_system(existing) else "permission denied"
-        raise InputError(f"{option}: cannot write into {existing} ({problem})", path=target)
+        problem = _("read-only file system") if _read_only_file_system(existing) else _("permission denied")
+        raise InputError(
+            _("{option}: cannot write into {path} ({problem})").format(
+                option=option, path=existing, problem=problem
+            ),
+            path=target,
+        )
     free = shutil.disk_usage(existing).free
     if free < MIN_FREE_BYTES:
         raise InputError(
-            f"{option}: the disk is full or nearly ({free / 2**20:.1f} MiB free; at least "
-            f"{MIN_FREE_BYTES // 2**20} MiB needed)",
+            _("{option}: the disk is full or nearly ({free} MiB free; at least {needed} MiB needed)").format(
+                option=option,
+                free=format_amount(free / 2**20, chosen_language(), decimals=1),
+                needed=MIN_FREE_BYTES // 2**20,
+            ),
             path=target,
         )
 
@@ -144,11 +246,14 @@ def check_output_folder(
     experiment, continued with ``--resume``).
     """
     if out.exists() and not out.is_dir():
-        raise InputError(f"{option}: exists and is a file, not a folder", path=out)
+        raise InputError(_("{option}: exists and is a file, not a folder").format(option=option), path=out)
     _check_writable(out, out, option)
     if resume is None and not force and out.is_dir() and any(out.iterdir()):
         raise InputError(
-            f"{option}: the folder is not empty; choose another {option}, or pass --force to write over what it holds",
+            _(
+                "{option}: the folder is not empty; choose another {option}, or pass --force to write over "
+                "what it holds"
+            ).format(option=option),
             path=out,
         )
 
@@ -156,11 +261,14 @@ def check_output_folder(
 def check_output_file(path: Path, *, force: bool = False, option: str = "FILE") -> None:
     """Refuse, in one line, a file path that cannot be written, or an existing file unless ``force``."""
     if path.is_dir():
-        raise InputError(f"{option}: is a folder; give a file name", path=path)
+        raise InputError(_("{option}: is a folder; give a file name").format(option=option), path=path)
     _check_writable(path.parent, path, option)
     if path.exists() and not force:
         raise InputError(
-            f"{option}: the file exists; choose another name, or pass --force to replace it", path=path
+            _("{option}: the file exists; choose another name, or pass --force to replace it").format(
+                option=option
+            ),
+            path=path,
         )
 
 
@@ -169,7 +277,10 @@ class OneLineUsageError(UsageError):
 
     def show(self, file: Any = None) -> None:
         command = self.ctx.command_path if self.ctx is not None else "districtlab"
-        print(f"error: {self.format_message()} (see '{command} --help')", file=file or sys.stderr)
+        message = _("{message} (see '{command} --help')").format(
+            message=self.format_message(), command=command
+        )
+        print(_("error: {message}").format(message=message), file=file or sys.stderr)
 
 
 def _one_line(error: UsageError) -> OneLineUsageError:
@@ -179,7 +290,17 @@ def _one_line(error: UsageError) -> OneLineUsageError:
 
 
 class OneLineErrorsGroup(typer.core.TyperGroup):
-    """The top-level command group: every usage error, of any sub-command, in one line with exit status 2."""
+    """The top-level command group: every usage error, of any sub-command, in one line with exit status 2;
+    ``--lang`` read wherever it is given, and forgotten when the command ends."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            use_language(None)  # a test runner or a notebook that invokes again starts afresh
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoisted_language(args))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -198,11 +319,17 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "MIN_FREE_BYTES",
     "OneLineErrorsGroup",
+    "_",
     "check_output_file",
     "check_output_folder",
+    "chosen_language",
     "console",
     "error_console",
     "fail",
+    "hoisted_language",
+    "language_option",
     "os_error_message",
+    "translated",
+    "use_language",
     "user_errors",
 ]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from districtlab.cli.common import check_output_folder, console, user_errors
+from districtlab.cli.common import _, check_output_folder, console, user_errors
 from districtlab.cli.progress import runs_progress
 from districtlab.cli.tables import print_frame, write_table
 from districtlab.config import Scenario
@@ -121,7 +121,8 @@ def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSeque
     if is_experiment(out):
         if not resume:
             raise InputError(
-                "already holds an experiment: pass --resume to continue it, or choose another --out", path=out
+                _("already holds an experiment: pass --resume to continue it, or choose another --out"),
+                path=out,
             )
         if seed is None:
             return stored_seed(out)
@@ -143,7 +144,7 @@ def _run(
     from districtlab.experiments.store import is_experiment
 
     if is_experiment(out):
-        console.print(f"resuming the experiment in {out}")
+        console.print(_("resuming the experiment in {folder}").format(folder=out))
     with executor_for(workers, scheduler) as executor, runs_progress(description) as update:
         result = run_scenarios(
             design,
@@ -155,8 +156,15 @@ def _run(
             progress=update,
         )
     console.print(
-        f"seed {result.entropy} ({len(result.names)} scenarios x {replications} replications = "
-        f"{len(result.names) * replications} runs in {out})"
+        _(
+            "seed {seed} ({scenarios} scenarios x {replications} replications = {runs} runs in {folder})"
+        ).format(
+            seed=result.entropy,
+            scenarios=len(result.names),
+            replications=replications,
+            runs=len(result.names) * replications,
+            folder=out,
+        )
     )
     return result
 
@@ -210,15 +218,18 @@ def sweep(
             workers=workers,
             scheduler=scheduler,
             batch_size=batch_size,
-            description="sweep",
+            description=_("sweep"),
         )
         points = _point_summary(result, outcomes)
         written = write_table(points, out, "points")
         view = points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]]
         print_frame(
-            view, f"{len(points)} design points, mean of {replications} replications (CIs in points.csv)"
+            view,
+            _("{points} design points, mean of {n} replications (CIs in points.csv)").format(
+                points=len(points), n=replications
+            ),
         )
-        console.print("wrote " + ", ".join(map(str, written)))
+        console.print(_("wrote {files}").format(files=", ".join(map(str, written))))
 
 
 def _point_summary(result: ExperimentResult, outcomes: Sequence[str]) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from districtlab.cli.common import (
     check_output_folder,
     console,
     fail,
+    language_option,
     user_errors,
 )
 from districtlab.cli.evidence import evidence_app, network_app
@@ -39,6 +40,7 @@ from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan
 from districtlab.experiments.store import ExperimentStore, is_experiment
 from districtlab.experiments.summary import summarise
+from districtlab.i18n import LANGUAGE_ENV
 from districtlab.io.toml import save_scenario
 from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
@@ -74,6 +76,18 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar=LANGUAGE_ENV,
+            callback=language_option,
+            is_eager=True,
+            help="Language of messages, tables and reports: es (Español), ca (Valencià) or en (English); "
+            "also read from $DISTRICTLAB_LANG. Given anywhere on the line. CSV and Parquet column names "
+            "stay the same in every language.",
+        ),
+    ] = None,
 ) -> None:
     """districtlab: Industry 4.0 diffusion in industrial districts."""
 
