@@ -69,7 +69,7 @@ def audit(
         language = chosen_language()
         for key, rows in headline(result).items():
             table = result.tables[key]
-            console.print(_rich_table(readable(rows, language), table.title))
+            console.print(_rich_table(readable(rows, language), _(table.title)))
             console.print(table.summary, markup=False)
             console.print()
         metadata = {

@@ -242,16 +242,16 @@ FACTOR_NAMES = {
 def audit_section_html(result: AuditResult, *, heading_level: int = 2, language: str = "en") -> Markup:
     """The six tables with their questions and findings, as one HTML section (autoescaped).
 
-    The section's own text, the tables' headings and numbers are in ``language``; the
-    tables' titles, questions and findings are written by
-    :mod:`districtlab.experiments.audit` in English.
+    The section's own text, the tables' titles, questions, headings and numbers are in
+    ``language``; the findings (the summaries :mod:`districtlab.experiments.audit` writes
+    from the numbers) are in English.
     """
     _ = gettext_for(language)
     sections = [
         {
             "key": table.key,
-            "title": table.title,
-            "question": table.question,
+            "title": _(table.title),
+            "question": _(table.question),
             "summary": table.summary,
             "table": _table_html(readable(table.frame, language)),
         }
