@@ -182,10 +182,15 @@ for name in chosen_names:
         {
             _("Design"): name,
             _("Additional adoptions (firm × technology)"): format_interval(
-                adopters["difference"], adopters["ci_low"], adopters["ci_high"]
+                adopters["difference"], adopters["ci_low"], adopters["ci_high"], language=state.language()
             ),
             _("Laggard share change (percentage points)"): format_interval(
-                laggards["difference"], laggards["ci_low"], laggards["ci_high"], scale=100, digits=2
+                laggards["difference"],
+                laggards["ci_low"],
+                laggards["ci_high"],
+                scale=100,
+                digits=2,
+                language=state.language(),
             ),
         }
     )
