@@ -87,7 +87,7 @@ def experiment_html(result: ExperimentResult) -> str:
     shown = [name for name in SUMMARY if name in outcomes.columns]
     means = outcomes.groupby("scenario", sort=False)[shown].mean().reindex(list(result.names))
     means.columns = [SUMMARY[name] + " (mean)" for name in shown]
-    means.index.name = "design"
+    means.index.name = "scenario"
     head = html.escape(experiment_repr(result))
     return f"<strong>districtlab experiment</strong><p>{head}</p>{means.to_html(float_format=lambda v: f'{v:,.3g}')}"
 

@@ -18,7 +18,7 @@ def test_demo_prints_additionality_and_writes_an_offline_report(tmp_path: Path) 
     assert "Additionality over no programme" in result.output
     summary = pd.read_csv(out / "additionality.csv")
     assert len(summary) == 6  # three districts x {generic, place-based}
-    assert set(summary["programme"]) == {"generic", "place-based"}
+    assert set(summary["scenario"]) == {"generic", "place-based"}
     assert summary["replications"].eq(2).all()
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<script" not in page, "opens offline"

@@ -16,11 +16,11 @@ from districtlab.cli.main import app
 from districtlab.config import CoDesign, InstrumentDesign, Programme
 from districtlab.dashboard import APP, cache
 from districtlab.dashboard.design import apply_design, budget_plan, edits_of
-from districtlab.dashboard.runs import run_designs, run_replication
+from districtlab.dashboard.runs import run_designs
 from districtlab.dashboard.screening import screening_ranges
 from districtlab.dashboard.widgets import field_bounds
 from districtlab.errors import InputError
-from districtlab.experiments import ExperimentResult, run_scenarios
+from districtlab.experiments import ExperimentResult, RunCache, run_scenarios
 from tests.conftest import small
 
 
@@ -79,24 +79,64 @@ def test_the_budget_plan_adds_up() -> None:
     assert plan.drop("total").sum() == pytest.approx(plan["total"])
 
 
-def test_runs_one_at_a_time_equal_run_scenarios_and_each_run_is_asked_for_once() -> None:
+def test_the_lab_runs_through_run_scenarios_and_never_makes_a_cached_run_twice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from districtlab.experiments import runner
+
     scenario = small("toy-valley", firms=120, months=24)
     designs = {"place-based": scenario, "generic": scenario.with_programme("generic")}
-    asked: list[tuple[str, int, int]] = []
-    progress: list[tuple[int, int]] = []
+    made: list[int] = []
+    original = runner.simulate
 
-    def run_one(document: str, seed: int, replication: int):  # type: ignore[no-untyped-def]
-        asked.append((document, seed, replication))
-        return run_replication(document, seed, replication)
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(1)
+        return original(*args, **kwargs)
 
+    monkeypatch.setattr(runner, "simulate", counting)
+    progress: list[tuple[int, int, str]] = []
+    cache = RunCache(100)
     mine = run_designs(
-        designs, replications=3, seed=11, run_one=run_one, progress=lambda d, t, _: progress.append((d, t))
+        designs,
+        replications=3,
+        seed=11,
+        cache=cache,
+        progress=lambda d, t, label: progress.append((d, t, label)),
     )
     theirs = run_scenarios(designs, replications=3, rng=11)
     pd.testing.assert_frame_equal(mine.outcomes(), theirs.outcomes())
-    assert len(asked) == len(set(asked)) == 6
-    assert progress[-1] == (6, 6)
-    assert [d for d, _ in progress] == list(range(1, 7))
+    assert len(made) == 6 + 6  # run_designs, then run_scenarios without a cache
+    assert len(cache) == 6
+    assert [(d, t) for d, t, _ in progress] == [(d, 6) for d in range(1, 7)]
+    assert progress[0][2] == "place-based, replication 1 of 3"
+    # the same runs again, in another design (one point renamed, one more replication): only the new ones run
+    made.clear()
+    again = run_designs(
+        {"this design": scenario, "generic": scenario.with_programme("generic")},
+        replications=4,
+        seed=11,
+        cache=cache,
+    )
+    assert len(made) == 2
+    pd.testing.assert_frame_equal(
+        again.outcomes().drop(columns="scenario"),
+        run_scenarios(designs, replications=4, rng=11).outcomes().drop(columns="scenario"),
+    )
+
+
+def test_a_stopped_comparison_keeps_every_finished_run_in_the_cache() -> None:
+    scenario = small("toy-valley", firms=120, months=24)
+    designs = {"place-based": scenario, "generic": scenario.with_programme("generic")}
+    cache = RunCache(100)
+
+    class StopError(Exception):
+        pass
+
+    def stop_after_three(done: int, total: int, label: str) -> None:
+        if done == 3:
+            raise StopError
+
+    with pytest.raises(StopError):
+        run_designs(designs, replications=3, seed=5, cache=cache, progress=stop_after_three)
+    assert len(cache) == 3
 
 
 def test_the_lab_serves_this_computer_only_headless_and_without_usage_statistics() -> None:

@@ -144,7 +144,8 @@ def stop_a_long_comparison(page) -> str:  # type: ignore[no-untyped-def]
     run = page.get_by_role("button", name="Run comparison")
     run.click()
     page.get_by_text(re.compile(r"Run \d+ of 300")).wait_for(timeout=60_000)
-    page.get_by_role("button", name="Stop").click()
+    # the page's own Stop (Streamlit's toolbar shows another "Stop" while a script runs long)
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped after").wait_for(timeout=60_000)
     return str(page.get_by_test_id("stMain").inner_text())
 

@@ -98,9 +98,9 @@ def test_resuming_runs_only_what_is_missing(scenarios, in_memory, tmp_path: Path
     ran: list[int] = []
     original = runner_module.run_batch
 
-    def counting(task, on_run=None):  # type: ignore[no-untyped-def]
+    def counting(task, *args):  # type: ignore[no-untyped-def]
         ran.extend(range(len(task.runs)))
-        return original(task, on_run)
+        return original(task, *args)
 
     monkeypatch.setattr(runner_module, "run_batch", counting)
     resumed = run_scenarios(scenarios, replications=5, store=directory)  # rng=None: the stored seed

@@ -45,7 +45,7 @@ def _runs(
 def test_every_design_is_ranked_with_its_interval_not_only_the_first_two() -> None:
     runs = _runs({"place-based": 43.0, "generic": 20.0, "third": 83.0})
     verdict = rank_designs(runs, ["place-based", "generic", "third"], baseline="no programme")
-    assert list(verdict.ranking["design"]) == ["third", "place-based", "generic"]
+    assert list(verdict.ranking["scenario"]) == ["third", "place-based", "generic"]
     assert list(verdict.ranking["rank"]) == [1, 2, 3]
     assert verdict.ranking["gain"].iloc[0] == pytest.approx(83.0, abs=2)
     assert (verdict.ranking["gain_low"] < verdict.ranking["gain"]).all()
@@ -68,7 +68,7 @@ def test_designs_that_cannot_be_told_apart_are_said_to_overlap_and_no_cost_is_in
 def test_money_and_unspent_budget_are_shown_and_explained() -> None:
     runs = _runs({"a": 30.0, "b": 30.0}, spend={"a": 1e6, "b": 6e5})
     verdict = rank_designs(runs, ["a", "b"], baseline="no programme")
-    row = verdict.ranking.set_index("design").loc["b"]
+    row = verdict.ranking.set_index("scenario").loc["b"]
     assert row["budget_eur"] == pytest.approx(1e6)
     assert row["unspent_eur"] == pytest.approx(4e5)
     assert row["eur_per_firm"] == pytest.approx(6e5 / 30, rel=0.1)

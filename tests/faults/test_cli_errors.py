@@ -48,7 +48,6 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("simulated before checking the input")
 
-    monkeypatch.setattr("districtlab.cli.main.simulate", refuse)
     monkeypatch.setattr("districtlab.experiments.runner.simulate", refuse)
     monkeypatch.setattr("districtlab.experiments.programmes.run_scenarios", refuse)
 

@@ -6,16 +6,11 @@ import math
 
 import pandas as pd
 
-from districtlab.report.demo import formatted_summary, verdict
-
-
-def _contrast(firms: tuple[float, float, float], adoptions: tuple[float, float, float]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"district": "Somewhere", "outcome": outcome, "difference": d, "ci_low": low, "ci_high": high}
-            for outcome, (d, low, high) in (("firms_adopting", firms), ("new_adopters", adoptions))
-        ]
-    )
+from districtlab.experiments.analysis import programme_verdict, readable_additionality
+from districtlab.experiments.programmes import compare_programmes
+from districtlab.experiments.spend import spend_clause
+from districtlab.experiments.verdict import rank_designs
+from tests.conftest import small
 
 
 def _summary(place_spend: float, generic_spend: float) -> pd.DataFrame:
@@ -27,7 +22,7 @@ def _summary(place_spend: float, generic_spend: float) -> pd.DataFrame:
         rows.append(
             {
                 "district": "Somewhere",
-                "programme": programme,
+                "scenario": programme,
                 "additional_firms": firms[0],
                 "additional_firms_low": firms[1],
                 "additional_firms_high": firms[2],
@@ -53,22 +48,29 @@ def _summary(place_spend: float, generic_spend: float) -> pd.DataFrame:
 
 
 def test_different_spends_are_both_stated_and_never_called_the_same_budget() -> None:
-    text = verdict(_contrast((21.9, 10.9, 32.9), (88.0, 62.0, 114.0)), _summary(1_447_400.0, 525_776.0))
+    text = spend_clause("place-based", 1_447_400.0, "generic", 525_776.0)
     assert "same budget" not in text
     assert "different realised public spend" in text
     assert "EUR 1,447,400" in text
     assert "EUR 525,776" in text
-    assert "+21.9 adopting firms (95% CI +10.9 to +32.9)" in text
 
 
 def test_spends_within_five_percent_are_called_the_same_spend() -> None:
-    text = verdict(_contrast((0.5, -1.0, 2.0), (3.0, 1.0, 5.0)), _summary(1_000_000.0, 970_000.0))
-    assert "the same realised public spend" in text
-    assert "no detectable effect (+0.5 adopting firms" in text
+    assert "the same realised public spend" in spend_clause("place-based", 1_000_000.0, "generic", 970_000.0)
+
+
+def test_the_demo_verdict_is_the_ranked_verdict_of_each_district_with_its_uncertainty() -> None:
+    scenario = small("toy-valley", firms=120, months=24)
+    comparisons = compare_programmes([("toy-valley", scenario)], replications=3, rng=4)
+    text = programme_verdict(comparisons)
+    ranked = rank_designs(comparisons[0].experiment, ["generic", "place-based"], baseline="none")
+    assert text.startswith(f"{scenario.district}: " + " ".join(ranked.sentences))
+    assert "Over 3 paired replications, additional adopting firms compared with none, mean [95% CI]" in text
+    assert "districtlab audit PRESET" in text
 
 
 def test_the_table_leads_with_firms_and_shows_no_cost_for_an_undetectable_effect() -> None:
-    table = formatted_summary(_summary(1_000_000.0, 500_000.0))
+    table = readable_additionality(_summary(1_000_000.0, 500_000.0))
     columns = list(table.columns)
     assert columns.index("Additional adopting firms") < columns.index(
         "Additional adoptions (firm × technology)"

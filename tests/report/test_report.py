@@ -44,14 +44,14 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_differences_and_costs_agree_with_the_experiments_api(experiment: ExperimentResult) -> None:
     data = ExperimentData.of(experiment)
-    mine = difference_table(data, baseline="no programme").set_index(["design", "outcome"])
+    mine = difference_table(data, baseline="no programme").set_index(["scenario", "outcome"])
     theirs = compare(experiment, baseline="no programme").differences.set_index(["scenario", "outcome"])
     for (design, outcome), row in mine.iterrows():
         expected = theirs.loc[(design, outcome)]
         assert (row["difference"], row["ci_low"], row["ci_high"]) == pytest.approx(
             (expected["difference"], expected["ci_low"], expected["ci_high"])
         )
-    costs = cost_table(data, baseline="no programme").set_index("design")
+    costs = cost_table(data, baseline="no programme").set_index("scenario")
     reference = cost_per_additional(experiment, baseline="no programme").set_index("scenario")
     np.testing.assert_allclose(
         costs[["eur_per_additional_adopter", "ci_low", "ci_high"]].to_numpy(),

@@ -13,7 +13,8 @@ import districtlab.report as report_package
 from districtlab.cli.main import app
 from districtlab.config import Scenario
 from districtlab.experiments import run_scenarios
-from districtlab.experiments.programmes import compare_programmes, summary_table
+from districtlab.experiments.analysis import additionality_summary
+from districtlab.experiments.programmes import compare_programmes
 from districtlab.report import write_demo_report
 from districtlab.report.jinja import environment as report_environment
 from tests.conftest import small
@@ -98,7 +99,7 @@ def test_every_template_escapes_what_it_is_given(template: str) -> None:
 def test_the_demo_report_escapes_district_names(tmp_path: Path) -> None:
     scenario = hostile(small("toy-valley", firms=150, months=24))
     comparisons = compare_programmes([("toy-valley", scenario)], replications=2, rng=1)
-    summary = summary_table(comparisons)
+    summary = additionality_summary(comparisons)
     contrast = comparisons[0].place_based_vs_generic()
     page = write_demo_report(comparisons, summary, contrast, tmp_path, {HOSTILE: HOSTILE})
     assert_escaped(page.read_text(encoding="utf-8"))

@@ -11,15 +11,15 @@ from rich.table import Table
 from districtlab._version import __version__
 from districtlab.cli.common import console
 from districtlab.cli.progress import progress_bar
-from districtlab.experiments.programmes import PROGRAMMES, compare_programmes, summary_table
+from districtlab.experiments.analysis import additionality_summary, programme_verdict, readable_additionality
+from districtlab.experiments.programmes import PROGRAMMES, compare_programmes
 from districtlab.presets import districts, load_preset
 from districtlab.report import write_demo_report
-from districtlab.report.demo import formatted_summary, verdict
 from districtlab.workers import executor_for
 
 
 def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
-    formatted = formatted_summary(summary)
+    formatted = readable_additionality(summary)
     table = Table(
         title=f"Additionality over no programme (mean [95% CI], {replications} paired replications); "
         "costs only where the effect is detectable"
@@ -40,10 +40,10 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
         comparisons = compare_programmes(
             scenarios, replications=replications, rng=seed, executor=executor, progress=update
         )
-    summary = summary_table(comparisons)
+    summary = additionality_summary(comparisons)
     contrast = pd.concat([c.place_based_vs_generic() for c in comparisons], ignore_index=True)
     console.print(additionality_table(summary, replications))
-    console.print(verdict(contrast, summary), markup=False)
+    console.print(programme_verdict(comparisons), markup=False)
     metadata = {
         "districtlab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -37,15 +37,13 @@ from districtlab.cli.report import report as report_command
 from districtlab.config import NO_PROGRAMME, Scenario
 from districtlab.errors import InputError, from_validation_error
 from districtlab.experiments.designs import Design
-from districtlab.experiments.plan import ExperimentPlan
-from districtlab.experiments.store import ExperimentStore, is_experiment
-from districtlab.experiments.summary import summarise
+from districtlab.experiments.runner import FinishedRun, run_scenarios
+from districtlab.experiments.store import is_experiment
 from districtlab.i18n import LANGUAGE_ENV
 from districtlab.io.toml import save_scenario
 from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
 from districtlab.results import RunResult
-from districtlab.simulation import simulate
 from districtlab.workers import executor_for
 
 app = typer.Typer(
@@ -159,51 +157,49 @@ def _design_name(scenario: Scenario) -> str:
     return scenario.programme.name
 
 
-def _store_experiment(
-    directory: Path, plan: ExperimentPlan, results: list[RunResult], *, force: bool
-) -> Path:
-    """Write the runs as an experiment directory (the store every experiment command writes)."""
+def _run_replications(
+    scenario: Scenario, directory: Path, replications: int, seed: int | None, workers: int, *, force: bool
+) -> list[RunResult]:
+    """Every replication of ``scenario`` through the one run engine, stored in ``directory``.
+
+    The experiment directory is the store every experiment command writes (``districtlab report``
+    renders it); each replication's whole :class:`RunResult` (its tidy trajectories by size class
+    and role) comes back too, for the run's own files.
+    """
     if force and is_experiment(directory):
         shutil.rmtree(directory)  # --force replaces what --out holds, this run's experiment included
-    with ExperimentStore.prepare(directory, plan) as store:
-        store.append([summarise(result, 0, index) for index, result in enumerate(results)])
-    return directory
+    results: dict[int, RunResult] = {}
 
+    def keep(run: FinishedRun) -> None:
+        assert run.result is not None
+        results[run.summary.replication] = run.result
 
-def _simulate_replication(scenario: Scenario, entropy: int, spawn_key: tuple[int, ...]) -> RunResult:
-    return simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=spawn_key))
-
-
-def _run_replications(scenario: Scenario, plan: ExperimentPlan, workers: int) -> list[RunResult]:
-    """Every replication of the one-scenario ``plan``, each with the seed the plan's rule gives it.
-
-    The run keeps each replication's whole :class:`RunResult` (its tidy trajectories by size class
-    and role), which the experiment runner does not; the seeds are the runner's.
-    """
-    replications = plan.replications
-    entropy = plan.entropy
-    keys = [spec.spawn_key for spec in plan.runs()]
-    if replications == 1:
+    design = Design.of({_design_name(scenario): scenario})
+    if replications == 1:  # one run: a bar over its steps
         with progress_bar("simulating", scenario.n_steps) as update:
-            return [
-                simulate(scenario, rng=np.random.SeedSequence(entropy, spawn_key=keys[0]), progress=update)
-            ]
-    with (
-        executor_for(workers) as executor,
-        progress_bar("replications", replications) as update,
-    ):
-        if executor is None:
-            results = []
-            for index, key in enumerate(keys):
-                results.append(_simulate_replication(scenario, entropy, key))
-                update(index + 1, replications)
-            return results
-        futures = [executor.submit(_simulate_replication, scenario, entropy, key) for key in keys]
-        results = []
-        for index, future in enumerate(futures):
-            results.append(future.result())
-            update(index + 1, replications)
-        return results
+            run_scenarios(
+                design,
+                replications=1,
+                rng=seed,
+                store=directory,
+                on_run=keep,
+                keep_results=True,
+                step_progress=update,
+            )
+    else:
+        with executor_for(workers) as executor, progress_bar("replications", replications) as update:
+            run_scenarios(
+                design,
+                replications=replications,
+                rng=seed,
+                executor=executor,
+                store=directory,
+                batch_size=1,  # each replication's whole result travels back alone
+                progress=update,
+                on_run=keep,
+                keep_results=True,
+            )
+    return [results[replication] for replication in range(replications)]
 
 
 def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
@@ -303,10 +299,8 @@ def run(
             f"{replications:,} replication{'s' if replications > 1 else ''} of {scenario.n_firms:,} firms "
             f"({parallel} at once, every trajectory kept)",
         )
-        plan = ExperimentPlan.create(
-            Design.of({_design_name(scenario): scenario}), replications=replications, rng=seed
-        )
-        results = _run_replications(scenario, plan, workers)
+        experiment = out / RUN_EXPERIMENT
+        results = _run_replications(scenario, experiment, replications, seed, workers, force=force)
         console.print(_summary_table(scenario, results))
         metadata = {
             "districtlab_version": __version__,
@@ -321,7 +315,7 @@ def run(
 
         written = write_run_outputs(results, out, metadata)
         save_scenario(scenario, out / "scenario.toml")
-        written.append(_store_experiment(out / RUN_EXPERIMENT, plan, results, force=force))
+        written.append(experiment)
         console.print(
             f"seed {results[0].seed.entropy}; wrote {', '.join(str(p) for p in [*written, out / 'scenario.toml'])}"
         )

@@ -1,9 +1,10 @@
 """Thin ``st.cache_data`` wrappers around the public API, keyed on plain values.
 
 Scenarios are passed as their JSON text, so a cache key is exactly the
-configuration: moving a slider back to a value already tried finds the runs
-made then. Runs are cached one replication at a time (never a half-finished
-comparison), so a comparison that was stopped resumes where it stopped.
+configuration. Runs are kept one at a time in :func:`run_cache`, the store the
+lab's comparisons run into (:mod:`districtlab.dashboard.runs`): moving a slider
+back to a value already tried finds the runs made then, and a comparison that
+was stopped resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import networkx as nx
 import streamlit as st
 
 from districtlab.config import Scenario
-from districtlab.dashboard.runs import run_replication
 from districtlab.errors import InputError
 from districtlab.evidence import read_qda
 from districtlab.evidence.project import QdaProject
-from districtlab.experiments import ExperimentResult, ExperimentStore, RunSummary
+from districtlab.experiments import ExperimentResult, ExperimentStore, RunCache
 from districtlab.experiments.analysis import ExperimentData
 from districtlab.networks import network_of, network_sample
 from districtlab.presets import load_preset, parse_scenario_text
@@ -47,9 +47,10 @@ def uploaded_scenario(data: bytes, filename: str) -> Scenario:
     return parse_scenario_text(text, source=filename)
 
 
-@st.cache_data(show_spinner=False, max_entries=MAX_RUNS)
-def replication(scenario_json: str, seed: int, replication: int) -> RunSummary:
-    return run_replication(scenario_json, seed, replication)
+@st.cache_resource(show_spinner=False)
+def run_cache() -> RunCache:
+    """The runs every session of this lab has made (the store of its comparisons)."""
+    return RunCache(MAX_RUNS)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

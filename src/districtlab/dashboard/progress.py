@@ -3,7 +3,7 @@
 Streamlit re-runs the page when any widget is touched while a script runs, and
 stops the running script at its next call to Streamlit: the Stop button uses
 exactly that. Each finished run is already in the per-run cache
-(:func:`districtlab.dashboard.cache.replication`); a comparison enters the
+(:func:`districtlab.dashboard.cache.run_cache`); a comparison enters the
 session only once every run of it has finished, so nothing half-done is shown as
 a result, and running it again after a stop re-uses the runs already made.
 """
@@ -63,7 +63,7 @@ def finished_or_run(
         )
 
     result = run_designs(
-        designs, replications=replications, seed=seed, run_one=cache.replication, progress=show
+        designs, replications=replications, seed=seed, cache=cache.run_cache(), progress=show
     )
     st.session_state[state.RUNNING] = None
     state.remember_comparison(request, result, last=export)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
 
 from districtlab.config import Scenario
 from districtlab.errors import InputError
-from districtlab.experiments.parameters import SCALE_PREFIX, check_range, parameter_bounds
+from districtlab.experiments.parameters import SCALE_PREFIX, check_range, parameter_bounds, parameter_values
 from districtlab.i18n.translate import N_
 
 #: Parameters a workshop can act on (the programme, the RTI) and some it cannot (networks, behaviour).
@@ -57,7 +56,9 @@ def screening_ranges(scenario: Scenario, spread: float) -> tuple[dict[str, tuple
 
     A parameter gets the factor range ``scale:`` [1 - spread, 1 + spread]; one
     whose type would be left by that (a share of 0.9 raised by 20%) gets the
-    plain range of its values that the type allows instead.
+    plain range of its values that the type allows instead. Values, paths and bounds are read
+    through :mod:`districtlab.experiments.parameters` (whose bounds come from
+    :mod:`districtlab.config.reflect`), as every other front end reads them.
     """
     ranges: dict[str, tuple[float, float]] = {}
     left_out = []
@@ -69,7 +70,7 @@ def screening_ranges(scenario: Scenario, spread: float) -> tuple[dict[str, tuple
         except InputError as error:
             problem = error.problem
         try:
-            value = float(scenario_value(scenario, path))
+            (value,) = map(float, parameter_values(scenario, path))
             bounds = parameter_bounds(scenario, path)
             low = max(value * (1.0 - spread), bounds.low if bounds.low is not None else -math.inf)
             high = min(value * (1.0 + spread), bounds.high if bounds.high is not None else math.inf)
@@ -78,11 +79,3 @@ def screening_ranges(scenario: Scenario, spread: float) -> tuple[dict[str, tuple
         except (InputError, AttributeError, TypeError, ValueError):
             left_out.append(f"{name}: {problem}")
     return ranges, left_out
-
-
-def scenario_value(scenario: Scenario, path: str) -> Any:
-    """The value at a dotted path of a scenario (a field of nested models)."""
-    node: Any = scenario
-    for part in path.split("."):
-        node = getattr(node, part)
-    return node

@@ -24,32 +24,7 @@ import pandas as pd
 
 from districtlab.errors import InputError
 from districtlab.io.files import atomic_write
-
-#: A text cell beginning with one of these is a formula to a spreadsheet (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _defuse(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells (and text index and column labels) cannot start a formula.
-
-    Text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return gets a leading apostrophe; numbers and missing values are kept.
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])):
-            safe[column] = safe[column].map(_defuse, na_action="ignore")
-    safe.columns = safe.columns.map(_defuse)
-    if not pd.api.types.is_numeric_dtype(safe.index):
-        safe.index = safe.index.map(_defuse)
-    return safe
-
+from districtlab.io.spreadsheet import spreadsheet_safe
 
 #: Suffixes :func:`write_table` understands.
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx", ".html")

@@ -35,7 +35,7 @@ from districtlab.experiments.designs import (
 )
 from districtlab.experiments.parameters import check_range, known_paths, parameter_bounds, scenario_with
 from districtlab.experiments.plan import ExperimentPlan, RunSpec
-from districtlab.experiments.runner import ExperimentResult, run_scenarios
+from districtlab.experiments.runner import ExperimentResult, RunCache, run_scenarios
 from districtlab.experiments.spend import SpendMatch, match_spend, spends_match
 from districtlab.experiments.store import ExperimentStore
 from districtlab.experiments.summary import RunSummary
@@ -48,6 +48,7 @@ __all__ = [
     "ExperimentPlan",
     "ExperimentResult",
     "ExperimentStore",
+    "RunCache",
     "RunSpec",
     "RunSummary",
     "SpendMatch",

@@ -8,6 +8,12 @@ random numbers (replication r of every design saw the same firms and networks),
 as :func:`districtlab.experiments.compare` computes them; the cost per additional
 adopter is Fieller's interval of a ratio of means, and "no detectable effect"
 where that interval is unbounded (the effect's interval includes zero).
+
+The demo's tables and verdict (the programmes of several districts, each district
+an experiment: :class:`~districtlab.experiments.programmes.DistrictComparison`) are
+here too (:func:`additionality_summary`, :func:`readable_additionality`,
+:func:`programme_verdict`), so that the report and the CLI only render. Every
+table names a run's scenario in its ``scenario`` column.
 """
 
 from __future__ import annotations
@@ -24,27 +30,24 @@ from numpy.typing import NDArray
 from districtlab.config import SIZE_CLASSES, Scenario
 from districtlab.experiments import ExperimentResult
 from districtlab.experiments.audit import describe
+from districtlab.experiments.compare import DEFAULT_OUTCOMES as COMPARED_OUTCOMES
 from districtlab.experiments.compare import (
     OutcomeTable,
     cost_per_additional,
     paired_differences,
     scenario_means,
 )
+from districtlab.experiments.programmes import BASELINE, PROGRAMMES, DistrictComparison
 from districtlab.experiments.spend import spend_clause
+from districtlab.experiments.verdict import rank_designs
 from districtlab.i18n.numbers import format_amount, format_signed
 from districtlab.i18n.translate import gettext_for
 from districtlab.outcomes import label as outcome_label
 from districtlab.outcomes import outcome as catalogue_entry
 
 CONFIDENCE = 0.95
-#: The outcomes every comparison reports by default.
-DEFAULT_OUTCOMES = (
-    "firms_adopting",
-    "new_adopters",
-    "laggard_share",
-    "adoption_share_mean",
-    "programme_spend_eur",
-)
+#: The outcomes every comparison reports by default (one list: :mod:`districtlab.experiments.compare`'s).
+DEFAULT_OUTCOMES = COMPARED_OUTCOMES
 #: How people read them, from the outcome catalogue: (label, unit scale, digits).
 KEY_OUTCOMES: Mapping[str, tuple[str, float, int]] = {
     name: (outcome_label(name), catalogue_entry(name).scale, catalogue_entry(name).digits)
@@ -133,30 +136,26 @@ def _reported(data: ExperimentData, outcomes: Sequence[str]) -> list[str]:
 
 
 def summary_table(data: ExperimentData, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)) -> pd.DataFrame:
-    """Tidy: design, outcome, mean, ci_low, ci_high, replications (from :func:`scenario_means`)."""
+    """Tidy: scenario, outcome, mean, ci_low, ci_high, replications (from :func:`scenario_means`)."""
     table = scenario_means(data.runs, outcomes=_reported(data, outcomes), confidence=CONFIDENCE)
-    return table.rename(columns={"scenario": "design"})[
-        ["design", "outcome", "mean", "ci_low", "ci_high", "replications"]
-    ]
+    return table[["scenario", "outcome", "mean", "ci_low", "ci_high", "replications"]]
 
 
 def difference_table(
     data: ExperimentData, *, baseline: str, outcomes: Sequence[str] = tuple(KEY_OUTCOMES)
 ) -> pd.DataFrame:
-    """Tidy: design, baseline, outcome, difference (design minus baseline), ci_low, ci_high, paired
+    """Tidy: scenario, baseline, outcome, difference (scenario minus baseline), ci_low, ci_high, paired
     (from :func:`paired_differences`)."""
     table = paired_differences(data.runs, baseline=baseline, outcomes=list(outcomes), confidence=CONFIDENCE)
-    return table.rename(columns={"scenario": "design"})[
-        ["design", "baseline", "outcome", "difference", "ci_low", "ci_high", "paired"]
-    ]
+    return table[["scenario", "baseline", "outcome", "difference", "ci_low", "ci_high", "paired"]]
 
 
 def cost_table(data: ExperimentData, *, baseline: str) -> pd.DataFrame:
     """EUR of programme spend per additional adopter over ``baseline``, with Fieller's 95% interval
     (from :func:`cost_per_additional`)."""
     table = cost_per_additional(data.runs, baseline=baseline, confidence=CONFIDENCE)
-    return table.rename(columns={"scenario": "design", "eur_per_additional": "eur_per_additional_adopter"})[
-        ["design", "baseline", "eur_per_additional_adopter", "ci_low", "ci_high"]
+    return table.rename(columns={"eur_per_additional": "eur_per_additional_adopter"})[
+        ["scenario", "baseline", "eur_per_additional_adopter", "ci_low", "ci_high"]
     ]
 
 
@@ -179,7 +178,7 @@ def readable_summary(data: ExperimentData, *, language: str = "en") -> pd.DataFr
         for outcome, (label, scale, digits) in KEY_OUTCOMES.items():
             if outcome not in data.outcomes.columns:
                 continue
-            cell = table[(table["design"] == name) & (table["outcome"] == outcome)].iloc[0]
+            cell = table[(table["scenario"] == name) & (table["outcome"] == outcome)].iloc[0]
             row[_(label)] = format_interval(
                 cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits, language=language
             )
@@ -206,7 +205,7 @@ def verdict(
 
     n = data.replications
     differences = difference_table(data, baseline=second, outcomes=("new_adopters", "laggard_share"))
-    differences = differences[differences["design"] == first].set_index("outcome")
+    differences = differences[differences["scenario"] == first].set_index("outcome")
     adopters = differences.loc["new_adopters"]
     interval = _("95% CI {low} to {high}").format(
         low=signed(adopters["ci_low"]), high=signed(adopters["ci_high"])
@@ -293,7 +292,7 @@ def verdict(
             )
     if n >= 2 and "firms_adopting" in data.outcomes.columns:
         firms = difference_table(data, baseline=second, outcomes=("firms_adopting",))
-        firms = firms[firms["design"] == first].iloc[0]
+        firms = firms[firms["scenario"] == first].iloc[0]
         sentences.insert(
             0,
             _("Adopting firms (at least one technology), {first} minus {second}: {effect}.").format(
@@ -313,7 +312,7 @@ def verdict(
                 )
             )
     if baseline is not None and baseline in data.names and n >= 2:
-        costs = cost_table(data, baseline=baseline).set_index("design")
+        costs = cost_table(data, baseline=baseline).set_index("scenario")
         counterfactual = _("no programme") if baseline == "none" else baseline
         parts = []
         for name in (first, second):
@@ -342,4 +341,143 @@ def verdict(
                 baseline=counterfactual, costs=_(" and ").join(parts)
             )
         )
+    return " ".join(sentences)
+
+
+# -- programmes compared district by district (districtlab demo) --------------------------
+
+
+def _detectable(low: float, high: float) -> bool:
+    return math.isfinite(low) and math.isfinite(high) and (low > 0.0 or high < 0.0)
+
+
+def _detectable_cost(cost: pd.Series, effect: pd.Series) -> tuple[float, float, float]:
+    """A cost with its interval only where the effect is detectable and the interval finite."""
+    values = (float(cost["eur_per_additional"]), float(cost["ci_low"]), float(cost["ci_high"]))
+    if _detectable(effect["ci_low"], effect["ci_high"]) and all(map(math.isfinite, values)) and values[0] > 0:
+        return values
+    return math.nan, math.nan, math.nan
+
+
+def additionality_summary(
+    comparisons: Sequence[DistrictComparison], confidence: float = CONFIDENCE
+) -> pd.DataFrame:
+    """One row per district and programme (its ``scenario``): additionality over no programme, with intervals.
+
+    Additional adopting firms lead, next to additional firm × technology adoptions;
+    budget, realised public spend and unspent budget follow. A cost per additional
+    firm (or adoption) is given only where that effect's interval excludes zero
+    (NaN otherwise: "no detectable effect", never a negative or unbounded cost).
+    """
+    rows = []
+    for comparison in comparisons:
+        additionality = comparison.additionality(confidence).set_index(["scenario", "outcome"])
+        firm_costs = comparison.cost_per_additional_adopter(confidence, effect="firms_adopting")
+        adoption_costs = comparison.cost_per_additional_adopter(confidence)
+        budgets = comparison.budgets()
+        for programme in PROGRAMMES[1:]:
+            firms = additionality.loc[(programme, "firms_adopting")]
+            adopters = additionality.loc[(programme, "new_adopters")]
+            laggards = additionality.loc[(programme, "laggard_share")]
+            spend = additionality.loc[(programme, "programme_spend_eur")]
+            firm_cost = _detectable_cost(firm_costs.set_index("scenario").loc[programme], firms)
+            adoption_cost = _detectable_cost(adoption_costs.set_index("scenario").loc[programme], adopters)
+            budget = float(budgets[programme])
+            rows.append(
+                {
+                    "district": comparison.district,
+                    "scenario": programme,
+                    "additional_firms": firms["difference"],
+                    "additional_firms_low": firms["ci_low"],
+                    "additional_firms_high": firms["ci_high"],
+                    "additional_adopters": adopters["difference"],
+                    "additional_adopters_low": adopters["ci_low"],
+                    "additional_adopters_high": adopters["ci_high"],
+                    "laggard_share_change": laggards["difference"],
+                    "laggard_share_change_low": laggards["ci_low"],
+                    "laggard_share_change_high": laggards["ci_high"],
+                    "budget_eur": budget,
+                    "spend_eur": spend["mean"],
+                    "unspent_budget_eur": budget - spend["mean"],
+                    "eur_per_additional_firm": firm_cost[0],
+                    "eur_per_additional_firm_low": firm_cost[1],
+                    "eur_per_additional_firm_high": firm_cost[2],
+                    "eur_per_additional_adopter": adoption_cost[0],
+                    "eur_per_additional_adopter_low": adoption_cost[1],
+                    "eur_per_additional_adopter_high": adoption_cost[2],
+                    "replications": int(adopters["replications"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+NO_EFFECT = "no detectable effect"
+
+
+def _cost_cell(value: float, low: float, high: float) -> str:
+    # additionality_summary leaves a cost out (NaN) where the effect's interval spans zero.
+    return NO_EFFECT if math.isnan(value) else format_interval(value, low, high, digits=0)
+
+
+def readable_additionality(summary: pd.DataFrame) -> pd.DataFrame:
+    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money."""
+    rows = list(summary.itertuples())
+    return pd.DataFrame(
+        {
+            "District": summary["district"],
+            "Programme": summary["scenario"],
+            "Additional adopting firms": [
+                format_interval(r.additional_firms, r.additional_firms_low, r.additional_firms_high)
+                for r in rows
+            ],
+            "Additional adoptions (firm × technology)": [
+                format_interval(r.additional_adopters, r.additional_adopters_low, r.additional_adopters_high)
+                for r in rows
+            ],
+            "Laggard share change (pp)": [
+                format_interval(
+                    r.laggard_share_change,
+                    r.laggard_share_change_low,
+                    r.laggard_share_change_high,
+                    scale=100,
+                    digits=2,
+                )
+                for r in rows
+            ],
+            "Budget (EUR)": [f"{r.budget_eur:,.0f}" for r in rows],
+            "Realised public spend (EUR)": [f"{r.spend_eur:,.0f}" for r in rows],
+            "Unspent budget (EUR)": [f"{r.unspent_budget_eur:,.0f}" for r in rows],
+            "EUR per additional adopting firm": [
+                _cost_cell(
+                    r.eur_per_additional_firm, r.eur_per_additional_firm_low, r.eur_per_additional_firm_high
+                )
+                for r in rows
+            ],
+            "EUR per additional adoption": [
+                _cost_cell(
+                    r.eur_per_additional_adopter,
+                    r.eur_per_additional_adopter_low,
+                    r.eur_per_additional_adopter_high,
+                )
+                for r in rows
+            ],
+        }
+    )
+
+
+def programme_verdict(comparisons: Sequence[DistrictComparison], confidence: float = CONFIDENCE) -> str:
+    """The programmes of each district in words: ranked over no programme, every pair compared.
+
+    The words are :func:`~districtlab.experiments.verdict.rank_designs`' (the verdict the
+    lab and the reports give), district by district: a programme is said to bring more
+    adopting firms than another only where the paired interval of their difference excludes zero.
+    """
+    sentences = []
+    for comparison in comparisons:
+        ranked = rank_designs(comparison.experiment, PROGRAMMES[1:], baseline=BASELINE, confidence=confidence)
+        sentences.append(f"{comparison.district}: " + " ".join(ranked.sentences))
+    sentences.append(
+        "Whether the difference comes from the design or from the money it spends, and which components carry "
+        "it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, transplants)."
+    )
     return " ".join(sentences)

@@ -304,6 +304,12 @@ def parameter_bounds(scenario: Scenario, key: str) -> Bounds:
     return locations[0].bounds
 
 
+def parameter_values(scenario: Scenario, key: str) -> list[Any]:
+    """The values ``key`` names in ``scenario`` (one per location a wildcard matches), as stored."""
+    data = scenario.model_dump(mode="json")
+    return [_get(data, location.steps) for location in locate(data, key)]
+
+
 def check_range(scenario: Scenario, key: str, low: float, high: float) -> SamplingRange:
     """Check that sampling ``key`` in [low, high] stays within what its type allows.
 
@@ -492,6 +498,7 @@ __all__ = [
     "known_paths",
     "locate",
     "parameter_bounds",
+    "parameter_values",
     "scenario_changes",
     "scenario_with",
     "split_key",

@@ -11,7 +11,6 @@ spend; :mod:`districtlab.experiments.spend`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -20,19 +19,18 @@ import pandas as pd
 
 from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import SIZE_CLASSES, Scenario
-from districtlab.experiments.compare import cost_per_additional, mean_interval, paired_differences
+from districtlab.experiments.compare import (
+    DEFAULT_OUTCOMES,
+    cost_per_additional,
+    mean_interval,
+    paired_differences,
+)
 from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
 
 PROGRAMMES = ("none", "generic", "place-based")
 BASELINE = "none"
-#: Outcomes reported as additionality over no programme.
-ADDITIONALITY_OUTCOMES = (
-    "firms_adopting",
-    "new_adopters",
-    "laggard_share",
-    "adoption_share_mean",
-    "programme_spend_eur",
-)
+#: Outcomes reported as additionality over no programme: those every comparison reports.
+ADDITIONALITY_OUTCOMES = DEFAULT_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,14 @@ class DistrictComparison:
         table = paired_differences(
             self.experiment, baseline=BASELINE, outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence
         )
-        return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
+        return table.assign(district=self.district)
 
     def cost_per_additional_adopter(
         self, confidence: float = 0.95, effect: str = "new_adopters"
     ) -> pd.DataFrame:
         """EUR of realised public spend per additional unit of ``effect`` (Fieller intervals)."""
         table = cost_per_additional(self.experiment, baseline=BASELINE, effect=effect, confidence=confidence)
-        return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
+        return table.assign(district=self.district)
 
     def budgets(self) -> pd.Series:
         """Each programme's budget over the horizon (EUR), by programme name."""
@@ -74,7 +72,7 @@ class DistrictComparison:
             self.experiment, baseline="generic", outcomes=ADDITIONALITY_OUTCOMES, confidence=confidence
         )
         table = table[table["scenario"] == "place-based"]
-        return table.rename(columns={"scenario": "programme"}).assign(district=self.district)
+        return table.assign(district=self.district)
 
     def sme_channel_shares(self) -> pd.DataFrame:
         """Mean share of SME adoptions by channel, one row per programme."""
@@ -139,68 +137,6 @@ def compare_programmes(
     return comparisons
 
 
-def _detectable(low: float, high: float) -> bool:
-    return math.isfinite(low) and math.isfinite(high) and (low > 0.0 or high < 0.0)
-
-
-def _cost(cost: pd.Series, effect: pd.Series) -> tuple[float, float, float]:
-    """A cost with its interval only where the effect is detectable and the interval finite."""
-    values = (float(cost["eur_per_additional"]), float(cost["ci_low"]), float(cost["ci_high"]))
-    if _detectable(effect["ci_low"], effect["ci_high"]) and all(map(math.isfinite, values)) and values[0] > 0:
-        return values
-    return math.nan, math.nan, math.nan
-
-
-def summary_table(comparisons: Sequence[DistrictComparison], confidence: float = 0.95) -> pd.DataFrame:
-    """One row per district and programme: additionality over no programme, with intervals.
-
-    Additional adopting firms lead, next to additional firm × technology adoptions;
-    budget, realised public spend and unspent budget follow. A cost per additional
-    firm (or adoption) is given only where that effect's interval excludes zero
-    (NaN otherwise: "no detectable effect", never a negative or unbounded cost).
-    """
-    rows = []
-    for comparison in comparisons:
-        additionality = comparison.additionality(confidence).set_index(["programme", "outcome"])
-        firm_costs = comparison.cost_per_additional_adopter(confidence, effect="firms_adopting")
-        adoption_costs = comparison.cost_per_additional_adopter(confidence)
-        budgets = comparison.budgets()
-        for programme in PROGRAMMES[1:]:
-            firms = additionality.loc[(programme, "firms_adopting")]
-            adopters = additionality.loc[(programme, "new_adopters")]
-            laggards = additionality.loc[(programme, "laggard_share")]
-            spend = additionality.loc[(programme, "programme_spend_eur")]
-            firm_cost = _cost(firm_costs.set_index("programme").loc[programme], firms)
-            adoption_cost = _cost(adoption_costs.set_index("programme").loc[programme], adopters)
-            budget = float(budgets[programme])
-            rows.append(
-                {
-                    "district": comparison.district,
-                    "programme": programme,
-                    "additional_firms": firms["difference"],
-                    "additional_firms_low": firms["ci_low"],
-                    "additional_firms_high": firms["ci_high"],
-                    "additional_adopters": adopters["difference"],
-                    "additional_adopters_low": adopters["ci_low"],
-                    "additional_adopters_high": adopters["ci_high"],
-                    "laggard_share_change": laggards["difference"],
-                    "laggard_share_change_low": laggards["ci_low"],
-                    "laggard_share_change_high": laggards["ci_high"],
-                    "budget_eur": budget,
-                    "spend_eur": spend["mean"],
-                    "unspent_budget_eur": budget - spend["mean"],
-                    "eur_per_additional_firm": firm_cost[0],
-                    "eur_per_additional_firm_low": firm_cost[1],
-                    "eur_per_additional_firm_high": firm_cost[2],
-                    "eur_per_additional_adopter": adoption_cost[0],
-                    "eur_per_additional_adopter_low": adoption_cost[1],
-                    "eur_per_additional_adopter_high": adoption_cost[2],
-                    "replications": int(adopters["replications"]),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 __all__ = [
     "BASELINE",
     "PROGRAMMES",
@@ -208,5 +144,4 @@ __all__ = [
     "compare_programmes",
     "district_scenarios",
     "mean_interval",
-    "summary_table",
 ]

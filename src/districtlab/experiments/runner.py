@@ -8,13 +8,19 @@ several) and only a few batches are in flight at once, so memory does not grow
 with the number of runs. With ``store=`` the batches are appended to an
 experiment directory as they finish (:mod:`districtlab.experiments.store`), and
 running the same call again after an interruption runs only what is missing.
+A :class:`RunCache` given as ``store=`` keeps runs across calls instead (the
+policy lab's store: a run already made for the same scenario and seed is not
+made again, and a comparison stopped half-way keeps its finished runs).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
@@ -43,9 +49,23 @@ from districtlab.experiments.store import (
     stored_seed,
 )
 from districtlab.experiments.summary import ADOPTION_SHARE, SERIES, RunSummary, summarise
+from districtlab.results import RunResult
 from districtlab.simulation import simulate
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """What :func:`run_scenarios` tells ``on_run`` about each run once it is in the store."""
+
+    summary: RunSummary
+    done: int  # runs done so far (runs already in the store count)
+    total: int
+    result: RunResult | None = None  # the whole run, with ``keep_results=True`` only
+
+
+OnRun = Callable[[FinishedRun], None]
 
 #: Most runs in one batch. A batch is one task for a worker and one part in the
 #: store: larger batches cost less per run to ship and write, smaller ones lose
@@ -68,22 +88,43 @@ class BatchTask:
     entropy: int
     scenarios: dict[int, Scenario]
     runs: tuple[RunSpec, ...]
+    keep_results: bool = False
 
 
-def run_batch(task: BatchTask, on_run: Callable[[], None] | None = None) -> list[RunSummary]:
-    """Run a batch in this process and summarise each run."""
+@dataclass(frozen=True)
+class BatchResult:
+    """The summaries of a batch's runs and, when the task asked for them, the whole runs."""
+
+    summaries: list[RunSummary]
+    results: list[RunResult] | None = None
+
+
+def run_batch(
+    task: BatchTask,
+    on_run: Callable[[], None] | None = None,
+    step_progress: Progress | None = None,
+) -> BatchResult:
+    """Run a batch in this process and summarise each run.
+
+    ``on_run()`` is called after each run, ``step_progress(steps_done, steps_total)``
+    after each step of each run (both only in the process that runs the batch).
+    """
     summaries = []
+    results: list[RunResult] | None = [] if task.keep_results else None
     for spec in task.runs:
         seed = np.random.SeedSequence(task.entropy, spawn_key=spec.spawn_key)
-        summaries.append(
-            summarise(simulate(task.scenarios[spec.scenario], rng=seed), spec.scenario, spec.replication)
-        )
+        result = simulate(task.scenarios[spec.scenario], rng=seed, progress=step_progress)
+        summaries.append(summarise(result, spec.scenario, spec.replication))
+        if results is not None:
+            results.append(result)
         if on_run is not None:
             on_run()
-    return summaries
+    return BatchResult(summaries, results)
 
 
-def _batches(runs: Iterable[RunSpec], size: int, design: Design, entropy: int) -> Iterator[BatchTask]:
+def _batches(
+    runs: Iterable[RunSpec], size: int, design: Design, entropy: int, *, keep_results: bool = False
+) -> Iterator[BatchTask]:
     """Group runs into tasks; a scenario is built once for consecutive batches that share it."""
     cache: dict[int, Scenario] = {}
     batch: list[RunSpec] = []
@@ -95,7 +136,12 @@ def _batches(runs: Iterable[RunSpec], size: int, design: Design, entropy: int) -
         for index in list(cache):
             if index not in needed:
                 del cache[index]
-        return BatchTask(entropy=entropy, scenarios={i: cache[i] for i in sorted(needed)}, runs=tuple(batch))
+        return BatchTask(
+            entropy=entropy,
+            scenarios={i: cache[i] for i in sorted(needed)},
+            runs=tuple(batch),
+            keep_results=keep_results,
+        )
 
     for spec in runs:
         batch.append(spec)
@@ -129,9 +175,9 @@ def default_batch_size(runs: int, workers: int) -> int:
     return max(1, min(MAX_BATCH, math.ceil(runs / (4 * workers))))
 
 
-def _execute(tasks: Iterator[BatchTask], executor: Executor, window: int) -> Iterator[list[RunSummary]]:
+def _execute(tasks: Iterator[BatchTask], executor: Executor, window: int) -> Iterator[BatchResult]:
     """Results of tasks in the order they finish, with at most ``window`` tasks in flight."""
-    pending: set[Future[list[RunSummary]]] = set()
+    pending: set[Future[BatchResult]] = set()
     try:
         for task in tasks:
             pending.add(executor.submit(run_batch, task))
@@ -210,6 +256,72 @@ class MemoryStore:
             connection.close()
 
 
+#: A cached run's key: the scenario (as its JSON document), the root entropy and the run's spawn key.
+CacheKey = tuple[str, int, tuple[int, ...]]
+
+
+class RunCache:
+    """Run summaries kept across experiments, at most ``max_runs`` of them (least recently used go first).
+
+    Given to :func:`run_scenarios` as ``store=``, it makes a :class:`CachedStore`:
+    a run already made for the same scenario and seed is taken from here instead
+    of being made again, whatever design it belonged to, and every new run is
+    added as soon as it is stored. Safe to share between threads (the lab's sessions).
+    """
+
+    def __init__(self, max_runs: int) -> None:
+        if max_runs < 1:
+            raise ValueError(f"max_runs must be at least 1, got {max_runs}")
+        self.max_runs = max_runs
+        self._runs: OrderedDict[CacheKey, RunSummary] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def get(self, key: CacheKey) -> RunSummary | None:
+        with self._lock:
+            summary = self._runs.get(key)
+            if summary is not None:
+                self._runs.move_to_end(key)
+            return summary
+
+    def put(self, key: CacheKey, summary: RunSummary) -> None:
+        with self._lock:
+            self._runs[key] = summary
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.max_runs:
+                self._runs.popitem(last=False)
+
+    def prepare(self, plan: ExperimentPlan) -> contextlib.AbstractContextManager[CachedStore]:
+        """The store of ``plan``'s runs, holding already every run of it this cache has."""
+        return contextlib.nullcontext(CachedStore(plan, self))
+
+
+class CachedStore(MemoryStore):
+    """The runs of an experiment in memory, taken from and added to a :class:`RunCache`."""
+
+    def __init__(self, plan: ExperimentPlan, cache: RunCache) -> None:
+        self._cache = cache
+        self._documents = [scenario.model_dump_json() for scenario in plan.design]
+        found = []
+        for spec in plan.runs():
+            summary = cache.get(self._key(plan, spec.scenario, spec.spawn_key))
+            if summary is not None:  # the same run, made for another design point or experiment
+                found.append(
+                    dataclasses.replace(summary, scenario=spec.scenario, replication=spec.replication)
+                )
+        super().__init__(plan, found)
+
+    def _key(self, plan: ExperimentPlan, scenario: int, spawn_key: tuple[int, ...]) -> CacheKey:
+        return (self._documents[scenario], plan.entropy, tuple(spawn_key))
+
+    def append(self, summaries: Sequence[RunSummary]) -> None:
+        super().append(summaries)
+        for summary in summaries:
+            self._cache.put(self._key(self.plan, summary.scenario, summary.spawn_key), summary)
+
+
 @dataclass(frozen=True)
 class ExperimentResult:
     """The runs of an experiment, in (scenario, replication) order, and how they were seeded.
@@ -249,19 +361,6 @@ class ExperimentResult:
         """The results stored in an experiment directory (complete or not), without changing it."""
         store = ExperimentStore.open(path)
         return cls._of(store.plan, path=Path(path))
-
-    @classmethod
-    def from_runs(cls, plan: ExperimentPlan, runs: Sequence[RunSummary]) -> ExperimentResult:
-        """Results of runs made elsewhere (for example one at a time, in a dashboard), held in memory.
-
-        Every run of the plan must be there exactly once, with the spawn key the plan gives it,
-        so that the result is the one :func:`run_scenarios` would have returned.
-        """
-        expected = {(spec.scenario, spec.replication): spec.spawn_key for spec in plan.runs()}
-        given = {(run.scenario, run.replication): run.spawn_key for run in runs}
-        if len(given) != len(runs) or given != expected:
-            raise ValueError("the runs are not exactly the plan's runs (each once, with the plan's seeds)")
-        return cls._of(plan, store=MemoryStore(plan, runs))
 
     @classmethod
     def _of(
@@ -387,10 +486,13 @@ def run_scenarios(
     replications: int,
     rng: RNGLike = None,
     executor: Executor | None = None,
-    store: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | RunCache | None = None,
     common_random_numbers: bool = True,
     batch_size: int | None = None,
     progress: Progress | None = None,
+    on_run: OnRun | None = None,
+    keep_results: bool = False,
+    step_progress: Progress | None = None,
 ) -> ExperimentResult:
     """Run every scenario ``replications`` times.
 
@@ -413,6 +515,8 @@ def run_scenarios(
         An experiment directory. It is created if it does not exist (or is
         empty); if it holds this same experiment, only the runs it lacks are
         run. Any other directory is refused with :class:`~districtlab.errors.InputError`.
+        A :class:`RunCache` instead keeps the runs in memory across calls: runs
+        it holds are not run again (the policy lab's store).
     common_random_numbers
         Give replication r of every scenario the same seed (paired comparisons).
     batch_size
@@ -420,11 +524,20 @@ def run_scenarios(
         per worker, at most :data:`MAX_BATCH` runs each.
     progress
         Called as ``progress(runs_done, runs_total)``; runs already in the store count as done.
+    on_run
+        Called with a :class:`FinishedRun` for each run once it is in the store (a
+        page showing which run finished, or stopping between runs, loses no finished run).
+    keep_results
+        Send each run's whole :class:`~districtlab.results.RunResult` back to ``on_run``
+        too (``districtlab run`` writes every trajectory; large: the store keeps only summaries).
+    step_progress
+        Called as ``progress(steps_done, steps_total)`` after every step of a run
+        made in this process (without an executor): a bar for one long run.
 
     Returns
     -------
     ExperimentResult
-        Held in memory, or read from ``store`` when one is given.
+        Held in memory (a :class:`RunCache` too), or read from the directory ``store``.
 
     Examples
     --------
@@ -442,56 +555,77 @@ def run_scenarios(
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     design = Design.of(scenarios)
-    directory = None if store is None else Path(store)
+    cache, directory = (
+        (store, None) if isinstance(store, RunCache) else (None, None if store is None else Path(store))
+    )
     if directory is not None and rng is None and is_experiment(directory):
         rng = stored_seed(directory)
     plan = ExperimentPlan.create(
         design, replications=replications, rng=rng, common_random_numbers=common_random_numbers
     )
-    memory = MemoryStore(plan) if directory is None else None
-    opening = (
-        ExperimentStore.prepare(directory, plan) if directory is not None else contextlib.nullcontext(memory)
-    )
+    opening: contextlib.AbstractContextManager[RunStore]
+    if directory is not None:
+        opening = ExperimentStore.prepare(directory, plan)
+    elif cache is not None:
+        opening = cache.prepare(plan)
+    else:
+        opening = contextlib.nullcontext(MemoryStore(plan))
     with opening as opened:
-        assert opened is not None
         done = opened.completed()
         pending = (spec for spec in plan.runs() if (spec.scenario, spec.replication) not in done)
         workers = parallelism(executor)
         size = batch_size or (
             MAX_BATCH if executor is None else default_batch_size(plan.total - len(done), workers)
         )
-        tasks = _batches(pending, size, design, plan.entropy)
-        finished = len(done)
+        tasks = _batches(pending, size, design, plan.entropy, keep_results=keep_results)
+        ran = len(done)  # runs made (counted as each ends, for the progress bar)
+        stored = len(done)  # runs in the store (counted as each batch is appended, for on_run)
 
         def ran_one() -> None:
-            nonlocal finished
-            finished += 1
+            nonlocal ran
+            ran += 1
             if progress is not None:
-                progress(finished, plan.total)
+                progress(ran, plan.total)
 
         if progress is not None:
-            progress(finished, plan.total)
+            progress(ran, plan.total)
         if executor is None:
-            results: Iterator[list[RunSummary]] = (run_batch(task, ran_one) for task in tasks)
+            batches: Iterator[BatchResult] = (run_batch(task, ran_one, step_progress) for task in tasks)
         else:
-            results = _execute(tasks, executor, BATCHES_IN_FLIGHT_PER_WORKER * workers)
-        for summaries in results:
-            opened.append(summaries)  # a directory keeps memory flat: the batch is on disk, not here
+            batches = _execute(tasks, executor, BATCHES_IN_FLIGHT_PER_WORKER * workers)
+
+        def stored_batch(batch: BatchResult) -> None:
+            nonlocal ran, stored
+            opened.append(batch.summaries)  # a directory keeps memory flat: the batch is on disk, not here
             if executor is not None:
-                finished += len(summaries)
+                ran += len(batch.summaries)
                 if progress is not None:
-                    progress(finished, plan.total)
+                    progress(ran, plan.total)
+            for index, summary in enumerate(batch.summaries):
+                stored += 1
+                if on_run is not None:
+                    result = None if batch.results is None else batch.results[index]
+                    on_run(FinishedRun(summary, stored, plan.total, result))
+
+        for batch in batches:
+            stored_batch(batch)
+            del batch  # hold no run while the next batch runs
     if directory is not None:
         return ExperimentResult._of(plan, path=directory)
-    return ExperimentResult._of(plan, store=memory)
+    return ExperimentResult._of(plan, store=opened)
 
 
 __all__ = [
     "MAX_BATCH",
+    "BatchResult",
     "BatchTask",
+    "CachedStore",
     "ExperimentResult",
+    "FinishedRun",
     "MemoryStore",
+    "OnRun",
     "Progress",
+    "RunCache",
     "default_batch_size",
     "parallelism",
     "run_batch",

@@ -371,12 +371,16 @@ class ExperimentStore:
             return store
         directory.mkdir(parents=True, exist_ok=True)
         lock = _acquire_lock(directory)
-        for entry in directory.iterdir():  # what a writer killed before the metadata was in place left
-            if _METADATA_TEMPORARY.match(entry.name):
-                entry.unlink()
-        for sub in (RUNS, SERIES):  # before the metadata, whose arrival makes the directory an experiment
-            (directory / sub).mkdir(exist_ok=True)
-        write_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
+        try:
+            for entry in directory.iterdir():  # what a writer killed before the metadata was in place left
+                if _METADATA_TEMPORARY.match(entry.name):
+                    entry.unlink()
+            for sub in (RUNS, SERIES):  # before the metadata, whose arrival makes the directory an experiment
+                (directory / sub).mkdir(exist_ok=True)
+            write_atomically(directory / METADATA, json.dumps(plan_metadata(plan), indent=1) + "\n")
+        except BaseException:  # a full disk, say: release the lock before the error is reported
+            lock.close()
+            raise
         return cls(directory, plan, lock)
 
     def close(self) -> None:

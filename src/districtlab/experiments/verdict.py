@@ -48,7 +48,7 @@ class Verdict:
     outcome
         The outcome the ranking reads (``new_firms_adopting``, or ``new_adopters`` for older runs).
     ranking
-        One row per design, best mean first: ``design``, ``rank``, ``gain``, ``gain_low``,
+        One row per design, best mean first: ``scenario`` (its name), ``rank``, ``gain``, ``gain_low``,
         ``gain_high`` (additional firms over the baseline, paired 95% CI), ``budget_eur``,
         ``spend_eur``, ``unspent_eur`` (means over replications), ``eur_per_firm``,
         ``eur_low``, ``eur_high`` (Fieller interval; NaN where the gain's interval spans zero),
@@ -130,7 +130,7 @@ def rank_designs(
         )
         rows.append(
             {
-                "design": name,
+                "scenario": name,
                 "gain": float(gain["difference"]),
                 "gain_low": float(gain["ci_low"]),
                 "gain_high": float(gain["ci_high"]),
@@ -146,7 +146,7 @@ def rank_designs(
     ranking = pd.DataFrame(rows).sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
     ranking.insert(1, "rank", range(1, len(ranking) + 1))
 
-    order = list(ranking["design"])
+    order = list(ranking["scenario"])
     pair_rows = []
     for position, first in enumerate(order):
         against = paired_differences(runs, baseline=first, outcomes=[outcome], confidence=confidence)
@@ -180,7 +180,7 @@ def rank_designs(
         shares["sme_two_step_share"] = _mean(table, name, "sme_two_step_share")
         channel_rows[name] = shares
     channels = pd.DataFrame.from_dict(channel_rows, orient="index")
-    channels.index.name = "design"
+    channels.index.name = "scenario"
 
     sentences = _sentences(ranking, pairs, outcome, baseline, runs, _, language)
     return Verdict(outcome=outcome, ranking=ranking, pairs=pairs, channels=channels, sentences=sentences)
@@ -204,7 +204,7 @@ def _sentences(
     listed = "; ".join(
         _("{rank}. {design}: {gain} [{low}, {high}]").format(
             rank=row.rank,
-            design=row.design,
+            design=row.scenario,
             gain=_number(row.gain, language=language),
             low=_number(row.gain_low, language=language),
             high=_number(row.gain_high, language=language),
@@ -237,7 +237,7 @@ def _sentences(
                 "These pairs overlap (their difference could be zero; see the table of pairs): {pairs}."
             ).format(pairs="; ".join(overlapping))
         )
-    undetectable = [row.design for row in ranking.itertuples() if not row.detectable]
+    undetectable = [row.scenario for row in ranking.itertuples() if not row.detectable]
     if undetectable:
         sentences.append(
             _(
@@ -245,7 +245,7 @@ def _sentences(
             ).format(baseline=baseline, designs=", ".join(undetectable))
         )
     unspent = [
-        row.design
+        row.scenario
         for row in ranking.itertuples()
         if math.isfinite(row.budget_eur) and row.budget_eur > 0 and row.unspent_eur > 0.05 * row.budget_eur
     ]

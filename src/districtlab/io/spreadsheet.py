@@ -28,18 +28,20 @@ def safe_cell(value: Any) -> Any:
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and column names can be opened in a spreadsheet safely.
+    """A copy of ``frame`` whose text cells, column names and text index can be opened in a spreadsheet safely.
 
-    Only text (object and string columns, and the column names) is changed:
-    numeric columns keep their values, so ``-0.5`` stays a number.
+    Only text is changed (every column that is neither numeric nor boolean, and the labels):
+    numbers keep their values, so ``-0.5`` stays a number, and missing values stay missing.
     """
     import pandas as pd
 
     safe = frame.copy()
     for column in safe.columns:
-        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell)
-    safe.columns = [safe_cell(column) if isinstance(column, str) else column for column in safe.columns]
+        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])):
+            safe[column] = safe[column].map(safe_cell, na_action="ignore")
+    safe.columns = safe.columns.map(safe_cell)
+    if not pd.api.types.is_numeric_dtype(safe.index):
+        safe.index = safe.index.map(safe_cell)
     return safe
 
 

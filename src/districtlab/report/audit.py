@@ -24,6 +24,7 @@ from districtlab.experiments.audit import TABLES, AuditResult
 from districtlab.i18n.numbers import format_amount, format_moment, format_percent
 from districtlab.i18n.translate import N_, gettext_for
 from districtlab.io.files import write_atomically
+from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.report.jinja import environment
 from districtlab.viz.audit import effect_forest
@@ -290,17 +291,7 @@ def write_audit_tables(result: AuditResult, out: Path) -> list[Path]:
 def _csv(frame: pd.DataFrame) -> str:
     # Cells are numbers or names the package wrote; a cell a spreadsheet would read as a formula
     # (a user's design name, say) is prefixed with a quote so that it stays text.
-    safe = frame.copy()
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(_defuse)
-    return str(safe.to_csv(index=False))
-
-
-def _defuse(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return spreadsheet_csv(frame)
 
 
 def write_audit_report(

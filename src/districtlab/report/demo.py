@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +12,8 @@ import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from districtlab.experiments.analysis import format_interval
+from districtlab.experiments.analysis import programme_verdict, readable_additionality
 from districtlab.experiments.programmes import DistrictComparison
-from districtlab.experiments.spend import spend_clause
 from districtlab.io.files import write_atomically
 from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.report.embed import figure_png, png_data_uri
@@ -30,91 +28,6 @@ class EmbeddedFigure:
     name: str
     caption: str
     uri: str
-
-
-NO_EFFECT = "no detectable effect"
-
-
-def _cost(value: float, low: float, high: float) -> str:
-    # summary_table leaves a cost out (NaN) where the effect's interval spans zero.
-    return NO_EFFECT if math.isnan(value) else format_interval(value, low, high, digits=0)
-
-
-def formatted_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money."""
-    rows = list(summary.itertuples())
-    return pd.DataFrame(
-        {
-            "District": summary["district"],
-            "Programme": summary["programme"],
-            "Additional adopting firms": [
-                format_interval(r.additional_firms, r.additional_firms_low, r.additional_firms_high)
-                for r in rows
-            ],
-            "Additional adoptions (firm × technology)": [
-                format_interval(r.additional_adopters, r.additional_adopters_low, r.additional_adopters_high)
-                for r in rows
-            ],
-            "Laggard share change (pp)": [
-                format_interval(
-                    r.laggard_share_change,
-                    r.laggard_share_change_low,
-                    r.laggard_share_change_high,
-                    scale=100,
-                    digits=2,
-                )
-                for r in rows
-            ],
-            "Budget (EUR)": [f"{r.budget_eur:,.0f}" for r in rows],
-            "Realised public spend (EUR)": [f"{r.spend_eur:,.0f}" for r in rows],
-            "Unspent budget (EUR)": [f"{r.unspent_budget_eur:,.0f}" for r in rows],
-            "EUR per additional adopting firm": [
-                _cost(
-                    r.eur_per_additional_firm, r.eur_per_additional_firm_low, r.eur_per_additional_firm_high
-                )
-                for r in rows
-            ],
-            "EUR per additional adoption": [
-                _cost(
-                    r.eur_per_additional_adopter,
-                    r.eur_per_additional_adopter_low,
-                    r.eur_per_additional_adopter_high,
-                )
-                for r in rows
-            ],
-        }
-    )
-
-
-def _difference(row: pd.Series, unit: str, digits: int = 1) -> str:
-    interval = f"95% CI {row['ci_low']:+,.{digits}f} to {row['ci_high']:+,.{digits}f}"
-    estimate = f"{row['difference']:+,.{digits}f} {unit}"
-    if row["ci_low"] > 0 or row["ci_high"] < 0:
-        return f"{estimate} ({interval})"
-    return f"{NO_EFFECT} ({estimate}, {interval})"
-
-
-def verdict(contrast: pd.DataFrame, summary: pd.DataFrame) -> str:
-    """Plain-language reading of place-based minus generic, with its uncertainty and its money.
-
-    "The same realised public spend" is said only where the two programmes' realised
-    spends differ by less than 5%; otherwise both figures are given.
-    """
-    sentences = []
-    for district, rows in contrast.groupby("district", sort=False):
-        by_outcome = rows.set_index("outcome")
-        spend = summary[summary["district"] == district].set_index("programme")["spend_eur"]
-        money = spend_clause("place-based", float(spend["place-based"]), "generic", float(spend["generic"]))
-        sentences.append(
-            f"{district}: place-based minus generic, "
-            f"{_difference(by_outcome.loc['firms_adopting'], 'adopting firms')} and "
-            f"{_difference(by_outcome.loc['new_adopters'], 'firm × technology adoptions')}, with {money}."
-        )
-    sentences.append(
-        "Whether the difference comes from the design or from the money it spends, and which components carry "
-        "it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, transplants)."
-    )
-    return " ".join(sentences)
 
 
 def _embed(name: str, caption: str, figure: Figure, directory: Path) -> EmbeddedFigure:
@@ -251,9 +164,9 @@ def write_demo_report(
         ),
         replications=int(summary["replications"].iloc[0]) if len(summary) else 0,
         confidence="95%",
-        summary_table=Markup(_table_html(formatted_summary(summary))),
+        summary_table=Markup(_table_html(readable_additionality(summary))),
         contrast_table=Markup(_table_html(contrast_view)),
-        verdict=verdict(contrast, summary),
+        verdict=programme_verdict(comparisons),
         headline_figures=headline,
         curve_figures=curve_figures,
         channel_figures=channel_figures,

@@ -86,7 +86,7 @@ def report_figures(data: ExperimentData, *, baseline: str | None, language: str 
     if baseline is not None and baseline in data.names and len(data.names) > 1:
         differences = difference_table(
             data, baseline=baseline, outcomes=("new_adopters", "laggard_share")
-        ).assign(district=district, programme=lambda frame: frame["design"])
+        ).assign(district=district)
         figures.append(
             ReportFigure(
                 "additional_adopters",
@@ -200,7 +200,7 @@ def _difference_view(data: ExperimentData, baseline: str, language: str = "en") 
     _ = gettext_for(language)
     chosen = [spec for spec in DIFFERENCE_OUTCOMES if spec[0] in data.outcomes.columns]
     differences = difference_table(data, baseline=baseline, outcomes=tuple(spec[0] for spec in chosen))
-    costs = cost_table(data, baseline=baseline).set_index("design")
+    costs = cost_table(data, baseline=baseline).set_index("scenario")
     firm_costs = (
         cost_per_additional(
             data.runs, baseline=baseline, effect="firms_adopting", confidence=CONFIDENCE
@@ -214,7 +214,9 @@ def _difference_view(data: ExperimentData, baseline: str, language: str = "en") 
             continue
         row = {_("Design"): name}
         for outcome, heading, scale, digits in chosen:
-            cell = differences[(differences["design"] == name) & (differences["outcome"] == outcome)].iloc[0]
+            cell = differences[(differences["scenario"] == name) & (differences["outcome"] == outcome)].iloc[
+                0
+            ]
             row[_(heading)] = format_interval(
                 cell["difference"],
                 cell["ci_low"],

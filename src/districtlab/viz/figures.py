@@ -94,7 +94,7 @@ def additionality_bars(
     outcome: str,
     ylabel: str,
     group: str = "district",
-    series: str = "programme",
+    series: str = "scenario",
     title: str = "",
 ) -> Figure:
     """Bars of a difference over the baseline with confidence-interval whiskers.

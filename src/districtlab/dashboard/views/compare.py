@@ -96,7 +96,7 @@ st.info("\n\n".join(verdict.sentences))
 ranking = pd.DataFrame(
     {
         _("Rank"): verdict.ranking["rank"],
-        _("Design"): verdict.ranking["design"],
+        _("Design"): verdict.ranking["scenario"],
         _("Additional adopting firms [95% CI]"): [
             _interval(row.gain, row.gain_low, row.gain_high) for row in verdict.ranking.itertuples()
         ],
@@ -176,7 +176,7 @@ st.subheader(_("Against {baseline}: additionality (paired, 95% CI)").format(base
 differences = difference_table(data, baseline=state.BASELINE, outcomes=("new_adopters", "laggard_share"))
 rows = []
 for name in chosen_names:
-    mine = differences[differences["design"] == name].set_index("outcome")
+    mine = differences[differences["scenario"] == name].set_index("outcome")
     adopters, laggards = mine.loc["new_adopters"], mine.loc["laggard_share"]
     rows.append(
         {

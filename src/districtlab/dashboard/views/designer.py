@@ -273,7 +273,7 @@ if preview:
         {"this design": design, state.BASELINE: state.documented_designs(scenario)[state.BASELINE]},
         replications=PREVIEW_REPLICATIONS,
         seed=state.seed(),
-        run_one=cache.replication,
+        cache=cache.run_cache(),
         progress=show,
     )
     bar.empty()
