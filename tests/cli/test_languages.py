@@ -144,3 +144,21 @@ def test_tables_on_disk_keep_machine_column_names(stored: Path, tmp_path: Path) 
     means = pd.read_csv(out / "means.csv")
     assert {"scenario", "outcome", "mean", "ci_low", "ci_high"} <= set(means.columns)
     assert "laggard_share" in set(means["outcome"])
+
+
+def test_presets_and_run_speak_valencian(tmp_path: Path) -> None:
+    listed = invoke("presets", "--lang", "ca")
+    assert listed.exit_code == 0, listed.output
+    assert "Districtes predefinits" in listed.output
+    out = tmp_path / "run"
+    result = invoke(
+        "run", "toy-valley", "--firms", "120", "--months", "24", "--replications", "2", "--seed", "3",
+        "--out", str(out), "--lang", "ca",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "proporció d'adopció:" in result.output
+    assert "Toy Valley" in result.output
+    assert "120 empreses, 24 mesos, 2 rèplica(es)" in result.output
+    assert "llavor 3; fitxers escrits:" in result.output
+    outcomes = pd.read_parquet(out / "outcomes.parquet")
+    assert {"replication", "firms_adopting", "laggard_share"} <= set(outcomes.columns)

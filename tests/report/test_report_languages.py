@@ -6,13 +6,17 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from districtlab.experiments import run_scenarios
-from districtlab.experiments.analysis import ExperimentData, format_interval
+from districtlab.experiments.analysis import ExperimentData, additionality_summary, format_interval
 from districtlab.experiments.audit import describe
+from districtlab.experiments.programmes import compare_programmes
 from districtlab.experiments.spend import spend_clause
+from districtlab.report import write_demo_report
 from districtlab.report.audit import readable
 from districtlab.report.experiment import render_report
 from tests.conftest import small
@@ -110,3 +114,30 @@ def test_audit_tables_in_spanish_and_valencian(
     assert money in list(table[heading])
     assert no_effect in table.iloc[:, -1].tolist()
     assert "20,0 [10,0; 30,0]" in table.iloc[:, 1].tolist()
+
+
+#: The demo page in each language: its heading, a programme's name in the tables, the verdict's counterfactual.
+DEMO = {
+    "es": ("Adicionalidad frente a ningún programa", "<td>territorial</td>", "frente a «sin programa»"),
+    "ca": ("Addicionalitat davant de cap programa", "<td>territorial</td>", "davant de «sense programa»"),
+}
+
+
+@pytest.mark.parametrize("language", ["es", "ca"])
+def test_the_demo_report_speaks_the_language(tmp_path: Path, language: str) -> None:
+    scenario = small("toy-valley", firms=150, months=36)
+    comparisons = compare_programmes([("toy-valley", scenario)], replications=3, rng=2)
+    summary = additionality_summary(comparisons)
+    contrast = comparisons[0].place_based_vs_generic()
+    page = write_demo_report(comparisons, summary, contrast, tmp_path, {"key": "value"}, language=language)
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    assert f'<html lang="{language}">' in text
+    for expected in DEMO[language]:
+        assert expected in text, expected
+    assert "Additionality over no programme" not in text
+    budget = f"{summary['budget_eur'].iloc[0]:,.0f}".replace(",", ".")
+    assert f"<td>{budget}</td>" in text  # 1.200.000: the budget grouped with points
+    # the CSV beside the page keeps machine column names and raw numbers
+    written = pd.read_csv(tmp_path / "additionality.csv")
+    assert {"district", "scenario", "additional_firms", "budget_eur"} <= set(written.columns)
+    assert set(written["scenario"]) == {"generic", "place-based"}

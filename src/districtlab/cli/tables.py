@@ -15,7 +15,7 @@ from rich.table import Table
 
 from districtlab.cli.common import _, chosen_language, console
 from districtlab.i18n.labels import LABELS, label
-from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.numbers import format_amount, interval_separator
 from districtlab.io.files import write_atomically
 from districtlab.io.spreadsheet import spreadsheet_csv
 
@@ -115,8 +115,6 @@ def print_frame(frame: pd.DataFrame, title: str, limit: int = 25) -> None:
 
 def interval(mean: float, low: float, high: float) -> str:
     import pandas as pd
-
-    from districtlab.experiments.analysis import interval_separator
 
     if pd.isna(low):
         return number(mean)

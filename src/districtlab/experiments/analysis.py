@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from babel.numbers import get_decimal_symbol
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES, Scenario
@@ -40,8 +39,8 @@ from districtlab.experiments.compare import (
 from districtlab.experiments.programmes import BASELINE, PROGRAMMES, DistrictComparison
 from districtlab.experiments.spend import spend_clause
 from districtlab.experiments.verdict import rank_designs
-from districtlab.i18n.numbers import format_amount, format_signed
-from districtlab.i18n.translate import gettext_for
+from districtlab.i18n.numbers import format_amount, format_signed, interval_separator
+from districtlab.i18n.translate import N_, gettext_for
 from districtlab.outcomes import label as outcome_label
 from districtlab.outcomes import outcome as catalogue_entry
 
@@ -93,12 +92,6 @@ class ExperimentData:
         """One outcome of one design, in replication order."""
         rows = self.outcomes[self.outcomes["scenario"] == name].sort_values("replication")
         return rows[outcome].to_numpy(dtype=float)
-
-
-def interval_separator(language: str) -> str:
-    """What separates an interval's bounds: ", " where the decimal mark is a point, "; " where it is a comma
-    (Spanish and Valencian write [1,5; 2,5], never the ambiguous [1,5, 2,5])."""
-    return "; " if get_decimal_symbol(language) == "," else ", "
 
 
 def format_interval(
@@ -411,53 +404,89 @@ def additionality_summary(
     return pd.DataFrame(rows)
 
 
-NO_EFFECT = "no detectable effect"
+NO_EFFECT = N_("no detectable effect")
+
+#: How reports name the demo's programmes (its scenario names are these keys).
+PROGRAMME_NAMES: Mapping[str, str] = {
+    "none": N_("no programme"),
+    "generic": N_("generic"),
+    "place-based": N_("place-based"),
+}
 
 
-def _cost_cell(value: float, low: float, high: float) -> str:
+def programme_names(language: str = "en") -> dict[str, str]:
+    """The demo's programme names as a reader of ``language`` reads them (English keeps its own keys)."""
+    if language == "en":
+        return {}
+    _ = gettext_for(language)
+    return {key: _(name) for key, name in PROGRAMME_NAMES.items()}
+
+
+def _cost_cell(value: float, low: float, high: float, language: str = "en") -> str:
     # additionality_summary leaves a cost out (NaN) where the effect's interval spans zero.
-    return NO_EFFECT if math.isnan(value) else format_interval(value, low, high, digits=0)
+    if math.isnan(value):
+        return gettext_for(language)(NO_EFFECT)
+    return format_interval(value, low, high, digits=0, language=language)
 
 
-def readable_additionality(summary: pd.DataFrame) -> pd.DataFrame:
-    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money."""
+def readable_additionality(summary: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money,
+    headings, programme names and numbers in ``language``."""
+    _ = gettext_for(language)
+    names = programme_names(language)
     rows = list(summary.itertuples())
+
+    def money(value: float) -> str:
+        return format_amount(value, language)
+
     return pd.DataFrame(
         {
-            "District": summary["district"],
-            "Programme": summary["scenario"],
-            "Additional adopting firms": [
-                format_interval(r.additional_firms, r.additional_firms_low, r.additional_firms_high)
+            _("District"): summary["district"],
+            _("Programme"): [names.get(str(name), str(name)) for name in summary["scenario"]],
+            _("Additional adopting firms"): [
+                format_interval(
+                    r.additional_firms, r.additional_firms_low, r.additional_firms_high, language=language
+                )
                 for r in rows
             ],
-            "Additional adoptions (firm × technology)": [
-                format_interval(r.additional_adopters, r.additional_adopters_low, r.additional_adopters_high)
+            _("Additional adoptions (firm × technology)"): [
+                format_interval(
+                    r.additional_adopters,
+                    r.additional_adopters_low,
+                    r.additional_adopters_high,
+                    language=language,
+                )
                 for r in rows
             ],
-            "Laggard share change (pp)": [
+            _("Laggard share change (percentage points)"): [
                 format_interval(
                     r.laggard_share_change,
                     r.laggard_share_change_low,
                     r.laggard_share_change_high,
                     scale=100,
                     digits=2,
+                    language=language,
                 )
                 for r in rows
             ],
-            "Budget (EUR)": [f"{r.budget_eur:,.0f}" for r in rows],
-            "Realised public spend (EUR)": [f"{r.spend_eur:,.0f}" for r in rows],
-            "Unspent budget (EUR)": [f"{r.unspent_budget_eur:,.0f}" for r in rows],
-            "EUR per additional adopting firm": [
+            _("Budget (EUR)"): [money(r.budget_eur) for r in rows],
+            _("Realised public spend (EUR)"): [money(r.spend_eur) for r in rows],
+            _("Unspent budget (EUR)"): [money(r.unspent_budget_eur) for r in rows],
+            _("EUR per additional adopting firm"): [
                 _cost_cell(
-                    r.eur_per_additional_firm, r.eur_per_additional_firm_low, r.eur_per_additional_firm_high
+                    r.eur_per_additional_firm,
+                    r.eur_per_additional_firm_low,
+                    r.eur_per_additional_firm_high,
+                    language,
                 )
                 for r in rows
             ],
-            "EUR per additional adoption": [
+            _("EUR per additional adoption"): [
                 _cost_cell(
                     r.eur_per_additional_adopter,
                     r.eur_per_additional_adopter_low,
                     r.eur_per_additional_adopter_high,
+                    language,
                 )
                 for r in rows
             ],
@@ -465,19 +494,33 @@ def readable_additionality(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def programme_verdict(comparisons: Sequence[DistrictComparison], confidence: float = CONFIDENCE) -> str:
-    """The programmes of each district in words: ranked over no programme, every pair compared.
+def programme_verdict(
+    comparisons: Sequence[DistrictComparison], confidence: float = CONFIDENCE, *, language: str = "en"
+) -> str:
+    """The programmes of each district in words: ranked over no programme, every pair compared, in ``language``.
 
     The words are :func:`~districtlab.experiments.verdict.rank_designs`' (the verdict the
     lab and the reports give), district by district: a programme is said to bring more
     adopting firms than another only where the paired interval of their difference excludes zero.
     """
+    _ = gettext_for(language)
     sentences = []
     for comparison in comparisons:
-        ranked = rank_designs(comparison.experiment, PROGRAMMES[1:], baseline=BASELINE, confidence=confidence)
+        ranked = rank_designs(
+            comparison.experiment,
+            PROGRAMMES[1:],
+            baseline=BASELINE,
+            confidence=confidence,
+            gettext=_,
+            language=language,
+            names=programme_names(language),
+        )
         sentences.append(f"{comparison.district}: " + " ".join(ranked.sentences))
     sentences.append(
-        "Whether the difference comes from the design or from the money it spends, and which components carry "
-        "it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, transplants)."
+        _(
+            "Whether the difference comes from the design or from the money it spends, and which components "
+            "carry it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, "
+            "transplants)."
+        )
     )
     return " ".join(sentences)

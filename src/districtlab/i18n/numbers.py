@@ -275,3 +275,9 @@ def format_moment(moment: datetime, language: str) -> str:
     utc = moment.astimezone(UTC)
     day = format_date(utc.date(), format="long", locale=language)
     return f"{day}, {utc:%H:%M} UTC"
+
+
+def interval_separator(language: str) -> str:
+    """What separates an interval's bounds: ", " where the decimal mark is a point, "; " where it is a comma
+    (Spanish and Valencian write [1,5; 2,5], never the ambiguous [1,5, 2,5])."""
+    return "; " if get_decimal_symbol(language) == "," else ", "

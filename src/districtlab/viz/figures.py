@@ -143,8 +143,13 @@ def channel_shares(
     shares: pd.DataFrame, *, title: str = "", xlabel: str = "Share of SME adoptions during the run"
 ) -> Figure:
     """Stacked horizontal bars: share of adoptions by channel; rows are bars, columns channels."""
+    # The legend sits under the bars, three channels a row: room for its rows and their wrapped lines.
+    legend_rows = -(-len(shares.columns) // 3)
+    lines = max((str(channel).count("\n") + 1 for channel in shares.columns), default=1)
     with mpl.rc_context(STYLE):
-        figure = Figure(figsize=(8.5, 0.55 * len(shares) + 1.8), layout="constrained")
+        figure = Figure(
+            figsize=(8.5, 0.55 * len(shares) + 1.8 + 0.2 * legend_rows * lines), layout="constrained"
+        )
         ax = figure.subplots()
         left = np.zeros(len(shares))
         for index, channel in enumerate(shares.columns):
