@@ -62,8 +62,8 @@ docs: $(VENV)/.installed-docs
 # (translations are written by people in the .po files), compile the .mo files.
 LOCALE := src/districtlab/i18n/locale
 catalogues: $(VENV)/.installed
-	$(BIN)/pybabel extract -F src/districtlab/i18n/babel.cfg -k N_ --no-location --sort-output --omit-header -o $(LOCALE)/districtlab.pot src/districtlab
-	$(BIN)/pybabel update -i $(LOCALE)/districtlab.pot -d $(LOCALE) -D districtlab --no-fuzzy-matching --ignore-obsolete --omit-header
+	$(BIN)/pybabel extract -F src/districtlab/i18n/babel.cfg -k N_ --no-location --sort-output --omit-header -w 100 -o $(LOCALE)/districtlab.pot src/districtlab
+	$(BIN)/pybabel update -i $(LOCALE)/districtlab.pot -d $(LOCALE) -D districtlab --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D districtlab --statistics
 
 clean:
