@@ -13,6 +13,7 @@ from rich.table import Table
 from districtlab._version import __version__
 from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
 from districtlab.cli.progress import progress_bar
+from districtlab.i18n.numbers import format_amount
 from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import load_scenario
 from districtlab.workers import executor_for
@@ -57,7 +58,9 @@ def audit(
         check_output_folder(out, force=force)  # before hours of runs, not after
         require_memory(
             district_bytes(scenario) * workers,
-            f"{workers} worker{'s' if workers > 1 else ''} each simulating {scenario.n_firms:,} firms",
+            _("{workers} worker(s) each simulating {firms} firms").format(
+                workers=workers, firms=format_amount(scenario.n_firms, chosen_language())
+            ),
         )
         root = np.random.SeedSequence(seed)
         started = datetime.now(UTC)

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from districtlab.cli.common import _, check_output_folder, console, user_errors
+from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
 from districtlab.cli.progress import runs_progress
 from districtlab.cli.tables import print_frame, write_table
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.grammar import sweep_design
+from districtlab.i18n.numbers import format_amount
 from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import load_scenario
 from districtlab.workers import executor_for
@@ -80,7 +81,9 @@ def _base_scenario(
     scenario = _scenario(source, programme, months, firms)
     require_memory(
         district_bytes(scenario) * workers,
-        f"{workers} worker{'s' if workers > 1 else ''} each simulating {scenario.n_firms:,} firms",
+        _("{workers} worker(s) each simulating {firms} firms").format(
+            workers=workers, firms=format_amount(scenario.n_firms, chosen_language())
+        ),
     )
     return scenario
 

@@ -330,8 +330,13 @@ def run(
         parallel = min(workers, replications)
         require_memory(
             district_bytes(scenario) * parallel + results_bytes(scenario, replications),
-            f"{replications:,} replication{'s' if replications > 1 else ''} of {scenario.n_firms:,} firms "
-            f"({parallel} at once, every trajectory kept)",
+            _(
+                "{replications} replication(s) of {firms} firms ({parallel} at once, every trajectory kept)"
+            ).format(
+                replications=format_amount(replications, chosen_language()),
+                firms=format_amount(scenario.n_firms, chosen_language()),
+                parallel=parallel,
+            ),
         )
         experiment = out / RUN_EXPERIMENT
         results = _run_replications(scenario, experiment, replications, seed, workers, force=force)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import _, console, user_errors
+from districtlab.cli.common import _, chosen_language, console, user_errors
 from districtlab.cli.experiments import (
     SENSITIVITY_OUTCOMES,
     BatchSize,
@@ -29,6 +29,7 @@ from districtlab.cli.experiments import (
 from districtlab.cli.tables import heading, number, write_figure, write_table
 from districtlab.errors import InputError
 from districtlab.experiments.grammar import parse_range, split_params
+from districtlab.i18n.numbers import format_amount
 from districtlab.memory import design_bytes, require_memory
 
 if TYPE_CHECKING:
@@ -87,7 +88,12 @@ def sensitivity(
             if method == "morris"
             else (samples or 64) * (2 * len(ranges) + 2)
         )
-        require_memory(design_bytes(points, replications), f"a {method} design of {points:,} points")
+        require_memory(
+            design_bytes(points, replications),
+            _("a {method} design of {points} points").format(
+                method=method, points=format_amount(points, chosen_language())
+            ),
+        )
         if method == "morris":
             chosen = morris_design(base, ranges, trajectories=samples or 10, levels=levels, rng=root)
         else:
