@@ -59,7 +59,8 @@ docs: $(VENV)/.installed-docs
 
 # Message catalogues of the lab, the reports and the command line: extract the English ids (Python
 # sources and the report templates, as babel.cfg says), merge them into the es and ca catalogues
-# (translations are written by people in the .po files), compile the .mo files.
+# (translations are written by people in the .po files), compile the .mo files. The update keeps the
+# .po headers (plural forms) and the committed 100-column wrapping, so it changes only what changed.
 LOCALE := src/districtlab/i18n/locale
 catalogues: $(VENV)/.installed
 	$(BIN)/pybabel extract -F src/districtlab/i18n/babel.cfg -k N_ --no-location --sort-output --omit-header -w 100 -o $(LOCALE)/districtlab.pot src/districtlab

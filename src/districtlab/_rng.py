@@ -27,6 +27,7 @@ RUN_STREAMS = (
     "attribution",
     "core_services",
     "decisions",
+    "places",  # districtlab.geography: which municipality each firm is in (not used by the model)
 )
 
 

@@ -75,7 +75,8 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
     -------
     networkx.DiGraph
         Firms are nodes ``"firm 00000"``, ... with ``type`` (``lead_firm``,
-        ``sme`` or ``supplier``), ``role``, ``size_class``, ``district``,
+        ``sme`` or ``supplier``), ``row`` (the firm's row in the model's arrays,
+        as in :class:`~districtlab.results.FirmAdoption`), ``role``, ``size_class``, ``district``,
         ``employees``, ``rti_member`` and ``association_member``. The RTI and the
         association are nodes named after them with ``type`` ``"rti"`` and
         ``"association"`` (and no ``size_class``). Edges carry ``weight`` and
@@ -110,6 +111,7 @@ def network_of(scenario: Scenario, *, rng: RNGLike = None) -> nx.DiGraph:
         graph.add_node(
             names[index],
             type=actor_type(role, size_class),
+            row=index,
             role=role,
             size_class=size_class,
             district=district,
@@ -184,7 +186,13 @@ def network_sample(graph: nx.DiGraph, *, firms: int = 120, rng: RNGLike = None) 
         rest = [node for node in firm_nodes if node not in seen]
         picked = generator.choice(len(rest), size=min(firms - len(kept), len(rest)), replace=False)
         kept.extend(rest[i] for i in sorted(picked.tolist()))
-    sample = graph.subgraph([*collectives, *kept]).copy()
+    # Built node by node in this order: a subgraph view would iterate a set, whose order changes from
+    # process to process with string hashing, and a spring layout depends on the order of the nodes.
+    keep = [*collectives, *kept]
+    kept_set = set(keep)
+    sample = nx.DiGraph(**graph.graph)
+    sample.add_nodes_from((node, graph.nodes[node]) for node in keep)
+    sample.add_edges_from((a, b, data) for a, b, data in graph.out_edges(keep, data=True) if b in kept_set)
     sample.graph["firms_total"] = len(firm_nodes)
     return sample
 

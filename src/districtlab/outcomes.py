@@ -14,6 +14,7 @@ reports them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -64,6 +65,11 @@ class Outcome:
     level: Level
     scale: float = 1.0
     over: Dimension | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range the outcome's values can take: shares and indices in [0, 1], every other unit >= 0."""
+        return (0.0, 1.0) if self.unit in ("share", "index") else (0.0, math.inf)
 
     def display_label(self) -> str:
         """The label with its unit as people read it (``%`` for a scaled share)."""
@@ -243,6 +249,20 @@ def outcome(name: str) -> Outcome:
             if entry.name == base and (entry.over is None) == (value == ""):
                 return entry
     raise KeyError(name)
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The range of outcome ``name``'s values; ``(-inf, inf)`` for a name the catalogue does not hold."""
+    try:
+        return outcome(name).bounds
+    except KeyError:
+        return (-math.inf, math.inf)
+
+
+def difference_bounds(name: str) -> tuple[float, float]:
+    """The range of a difference between two values of outcome ``name`` (a share's: [-1, 1])."""
+    low, high = bounds(name)
+    return (low - high, high - low)
 
 
 def label(name: str, technology_labels: Mapping[str, str] | None = None) -> str:

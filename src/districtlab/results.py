@@ -46,12 +46,51 @@ def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.float64]:
 
 
 @dataclass(frozen=True)
+class FirmAdoption:
+    """When each firm adopted each technology: recorded by ``simulate(..., record_firms=True)``.
+
+    ``step[i, k]`` is the first step at whose end firm ``i`` (model row ``i``,
+    the node ``row`` of :func:`districtlab.network_of` with the same seed) had
+    adopted technology ``k``; 0 means adopted at the start, -1 never within the
+    run. Firms never abandon a technology in the model, so the firms that have
+    adopted ``k`` at step ``t`` are exactly those with ``0 <= step[:, k] <= t``.
+    """
+
+    technology_names: tuple[str, ...]
+    step: NDArray[np.int16]  # firms x technologies
+
+    def adopted_at(self, step: int) -> NDArray[np.bool_]:
+        """Firms x technologies: adopted by the end of ``step``."""
+        return (self.step >= 0) & (self.step <= step)
+
+    def technologies_adopted(self, step: int) -> NDArray[np.int64]:
+        """Per firm, the number of technologies adopted by the end of ``step``."""
+        return self.adopted_at(step).sum(axis=1).astype(np.int64)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (firm, technology) adopted: ``firm`` (model row), ``technology``, ``step``."""
+        firm, technology = np.nonzero(self.step >= 0)
+        return pd.DataFrame(
+            {
+                "firm": firm.astype(np.int64),
+                "technology": np.asarray(self.technology_names, dtype=object)[technology],
+                "step": self.step[firm, technology].astype(np.int64),
+            }
+        )
+
+
+@dataclass(frozen=True)
 class RunResult:
-    """One simulation run: the scenario, the seed that reproduces it, and what it recorded."""
+    """One simulation run: the scenario, the seed that reproduces it, and what it recorded.
+
+    ``firms`` holds each firm's adoption steps when the run was asked for them
+    (``simulate(..., record_firms=True)``), else ``None``.
+    """
 
     scenario: Scenario
     seed: SeedRecord
     observations: Observations
+    firms: FirmAdoption | None = None
 
     # -- notebook display (districtlab.notebook) -----------------------------------------
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+from numpy.typing import NDArray
+
 from districtlab._rng import RNGLike, SeedRecord, as_seed_sequence
 from districtlab.config import (
     RTI,
@@ -21,11 +24,33 @@ from districtlab.config import (
     no_programme,
 )
 from districtlab.model import run_model
-from districtlab.results import RunResult
+from districtlab.model.state import ADOPTED, DistrictState
+from districtlab.results import FirmAdoption, RunResult
+
+
+class _FirmAdoptionRecorder:
+    """An ``on_step`` hook that notes the first step at which each (firm, technology) pair is adopted.
+
+    It reads the model's state after every step and changes nothing, so a run
+    recorded this way gives the same observations as one that is not.
+    """
+
+    def __init__(self) -> None:
+        self.step: NDArray[np.int16] | None = None
+
+    def __call__(self, done: int, state: DistrictState) -> None:
+        if self.step is None:
+            self.step = np.full(state.stage.shape, -1, dtype=np.int16)
+        newly = (state.stage == ADOPTED) & (self.step < 0)
+        self.step[newly] = done
 
 
 def simulate(
-    scenario: Scenario, *, rng: RNGLike = None, progress: Callable[[int, int], None] | None = None
+    scenario: Scenario,
+    *,
+    rng: RNGLike = None,
+    progress: Callable[[int, int], None] | None = None,
+    record_firms: bool = False,
 ) -> RunResult:
     """Run one simulation of ``scenario``.
 
@@ -38,6 +63,12 @@ def simulate(
         :class:`numpy.random.SeedSequence` or a :class:`numpy.random.Generator`.
     progress
         Called as ``progress(steps_done, steps_total)`` after every step.
+    record_firms
+        Also record when each firm adopted each technology
+        (:class:`~districtlab.results.FirmAdoption`, in ``result.firms``): for
+        pictures of the network and the municipalities month by month. It costs
+        one comparison of the firms x technologies stages per step and does not
+        change the run.
 
     Returns
     -------
@@ -56,13 +87,26 @@ def simulate(
 
     require_memory(district_bytes(scenario), f"a district of {scenario.n_firms:,} firms")
     seed_sequence = as_seed_sequence(rng)
-    hook = None if progress is None else (lambda done, _state: progress(done, scenario.n_steps))
-    observations = run_model(scenario, seed_sequence, on_step=hook)
-    return RunResult(scenario=scenario, seed=SeedRecord.of(seed_sequence), observations=observations)
+    recorder = _FirmAdoptionRecorder() if record_firms else None
+
+    def hook(done: int, state: DistrictState) -> None:
+        if recorder is not None:
+            recorder(done, state)
+        if progress is not None:
+            progress(done, scenario.n_steps)
+
+    needs_hook = recorder is not None or progress is not None
+    observations = run_model(scenario, seed_sequence, on_step=hook if needs_hook else None)
+    firms = None
+    if recorder is not None and recorder.step is not None:
+        firms = FirmAdoption(technology_names=observations.technology_names, step=recorder.step)
+    return RunResult(
+        scenario=scenario, seed=SeedRecord.of(seed_sequence), observations=observations, firms=firms
+    )
 
 
 def bass_scenario(*, p: float, q: float, n_firms: int, steps: int, dt: float = 1.0) -> Scenario:
-    """The Bass docking scenario of MODEL.md §6.1.
+    """The Bass docking scenario (ODD.md §I.i, pattern 1; Bass 1969).
 
     One technology, no RTI, no programme, a complete peer graph, absorptive
     capacity 1 and complexity 0 (so the gate u is 1), no legitimacy, every firm

@@ -28,7 +28,7 @@ def test_every_page_renders_without_exception(page: str) -> None:
 def test_district_page_follows_the_district_and_the_picture_slider(lab: AppTest) -> None:
     assert metric(lab, "Firms") == f"{load_preset(DISTRICT).n_firms:,}"
     brokers = next(frame.value for frame in lab.dataframe if "gatekeeper" in frame.value.columns)
-    assert {"RTI", "leading firm", "SME", "supplier"} <= set(brokers.index)
+    assert {"AIJU", "Leading firms", "Producers", "Suppliers"} <= set(brokers.index)
     before = lab.title[0].value
     lab.sidebar.selectbox(key="district").set_value(load_preset("castellon-ceramics").district).run()
     assert metric(lab, "Firms") == f"{load_preset('castellon-ceramics').n_firms:,}"
@@ -199,3 +199,27 @@ def test_export_offers_the_scenario_and_after_a_comparison_the_results() -> None
     ]
     toml = app.code[0].value.rstrip("…\n")
     assert parse_scenario(dump_scenario(load_preset(DISTRICT).with_programme("place-based"))).name in toml
+
+
+def test_the_network_legend_counts_firms_as_the_table_does() -> None:
+    """Issue 12: the District page counted 14 leading firms, the network legend 25 (two definitions)."""
+    import json
+    import re
+
+    app = open_page("district", district="castellon-ceramics")
+    table = next(frame.value for frame in app.dataframe if "total" in frame.value.columns)
+    network, _map = (json.loads(chart.proto.spec) for chart in app.get("plotly_chart"))
+    legend = {
+        match.group(1): (int(match.group(2)), int(match.group(3)))
+        for trace in network["data"]
+        if (match := re.fullmatch(r"(.+) \((\d+) of (\d+)\)", trace.get("name", "")))
+    }
+    assert legend["Leading firms"][1] == table.loc["Leading firms", "total"] == 14
+    assert legend["Leading firms"][0] == 14  # the picture keeps every leading firm
+    for role, (in_picture, in_district) in legend.items():
+        assert in_district == table.loc[role, "total"]
+        assert 0 <= in_picture <= in_district
+    assert len(network["frames"]) == 121  # a frame a month, January 2016 to January 2026
+    assert network["layout"]["sliders"][0]["currentvalue"]["prefix"] == "Month "
+    places = next(frame.value for frame in app.dataframe if "municipality" in frame.value.columns)
+    assert places["firms"].sum() == load_preset("castellon-ceramics").n_firms

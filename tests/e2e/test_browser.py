@@ -229,6 +229,24 @@ def _screenshot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
         image.convert("RGB").quantize(colors=64).save(path, optimize=True)
 
 
+def _district_pictures(page, shots: Path, language: str, play: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots of the District page's network and map; both carry a month slider and a Play button."""
+    from PIL import Image
+
+    charts = page.get_by_test_id("stPlotlyChart")
+    charts.nth(1).wait_for(timeout=60_000)
+    for index, name in enumerate(("network", "map")):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        chart.get_by_text(play).first.wait_for(timeout=60_000)  # plotly drew its controls, offline
+        _settle(page)
+        path = shots / f"district-{name}-{language}.png"
+        chart.screenshot(path=str(path))
+        with Image.open(path) as image:
+            image.convert("RGB").quantize(colors=64).save(path, optimize=True)
+    page.get_by_test_id("stMain").get_by_role("heading").first.scroll_into_view_if_needed()
+
+
 def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: Path) -> None:
     """Acceptance of issue 12: Spanish, a budget typed the Spanish way, three designs, a verdict over
     all of them, a saved session restored after a reload; screenshots of every page in es and en."""
@@ -288,6 +306,8 @@ def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: P
             for key, titles in PAGES.items():
                 _open(page, titles["es"])
                 _screenshot(page, shots / f"{key}-es.png")
+                if key == "district":
+                    _district_pictures(page, shots, "es", "Reproducir")
             _open(page, "Comparar")
 
             page.get_by_test_id("stSidebar").get_by_text("Sesión del taller", exact=True).click()
@@ -314,6 +334,8 @@ def test_a_whole_workshop_in_spanish_survives_a_reload(lab_url: str, tmp_path: P
             for key, titles in PAGES.items():
                 _open(page, titles["en"])
                 _screenshot(page, shots / f"{key}-en.png")
+                if key == "district":
+                    _district_pictures(page, shots, "en", "Play")
             english = page.get_by_test_id("stMain").inner_text()
         finally:
             browser.close()

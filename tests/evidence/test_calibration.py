@@ -143,7 +143,7 @@ def test_channel_targets_mark_each_districts_dominant_mechanism() -> None:
 
 
 def test_the_models_channels_reproduce_the_studys_district_patterns() -> None:
-    """MODEL.md §6.3 by channel: supply chain in footwear, legitimacy in ceramics, RTI in Toy Valley."""
+    """ODD.md §I.i's channel patterns: supply chain in footwear, legitimacy in ceramics, RTI in Toy Valley."""
     shares = {}
     for preset in PRESETS.values():
         scenario = districtlab.load_scenario(preset).with_programme("place-based")

@@ -25,7 +25,7 @@ ROLE_COLUMNS = ["coordinator", "itinerant", "representative", "gatekeeper", "lia
 
 
 def t1() -> nx.DiGraph:
-    """Test vector T1 (network_qda_anchors.md section 1): A, B in group 1; C, D in group 2."""
+    """Test vector T1 (Gould & Fernandez 1989 brokerage, as R sna 2.7-2 counts it): A, B in group 1; C, D in group 2."""
     graph = nx.DiGraph()
     graph.add_nodes_from([("A", {"g": 1}), ("B", {"g": 1}), ("C", {"g": 2}), ("D", {"g": 2})])
     graph.add_edges_from([("A", "B"), ("A", "C"), ("B", "C"), ("B", "D"), ("C", "D"), ("D", "A")])

@@ -66,6 +66,20 @@ def test_a_factorial_sweep_writes_one_row_per_point(sweep_dir: Path) -> None:
     assert len(stored.outcomes()) == 12
 
 
+def _png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG, read from its header."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_a_sweep_draws_each_outcome_against_each_parameter(sweep_dir: Path) -> None:
+    """The README promises figures from `sweep`: one panel per outcome and swept parameter."""
+    width, height = _png_size(sweep_dir / "sweep.png")
+    assert width > 600
+    assert height > 3 * 300  # three default outcomes, one row each
+
+
 def test_resume_completes_an_interrupted_sweep_with_the_stored_seed(sweep_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -166,6 +180,8 @@ def test_compare_prints_and_writes_means_and_paired_differences(tmp_path: Path) 
     assert means["outcome"].iloc[0] == "firms_adopting"  # adopting firms lead
     tidy = pd.read_parquet(out / "comparison.parquet")
     assert set(tidy["quantity"]) == {"mean", "difference"}
+    for figure in ("adoption", "adoption_by_size", "additional_adopters", "laggard_share_change"):
+        assert _png_size(out / f"{figure}.png")[0] > 600, figure
 
 
 def test_sensitivity_writes_indices_and_figures(tmp_path: Path) -> None:

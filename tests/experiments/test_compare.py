@@ -112,3 +112,42 @@ def test_unknown_outcomes_and_baselines_are_input_errors(result: ExperimentResul
         compare(result, outcomes=["adopted"])
     with pytest.raises(InputError, match="baseline 'nothing' is not one of the scenarios"):
         compare(result, baseline="nothing")
+
+
+def test_intervals_of_bounded_outcomes_respect_their_bounds() -> None:
+    """Issue 12: intervals of shares went below zero. Shares stay in [0, 1], counts >= 0, share differences
+    in [-1, 1]; the half-width (for replications needed) is still the t interval's."""
+    from districtlab.experiments.compare import OutcomeTable, paired_differences, scenario_means
+
+    table = pd.DataFrame(
+        {
+            "scenario": ["a"] * 3 + ["b"] * 3,
+            "replication": [0, 1, 2] * 2,
+            "laggard_share": [0.0, 0.0, 0.03, 0.99, 1.0, 0.97],
+            "firms_adopting": [0.0, 0.0, 5.0, 400.0, 401.0, 390.0],
+            "unlisted": [-1.0, 0.0, 1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    result = OutcomeTable(names=("a", "b"), table=table, common_random_numbers=True)
+    means = scenario_means(result, outcomes=("laggard_share", "firms_adopting", "unlisted")).set_index(
+        ["scenario", "outcome"]
+    )
+    assert means.loc[("a", "laggard_share"), "ci_low"] == 0.0
+    assert means.loc[("b", "laggard_share"), "ci_high"] == 1.0
+    assert means.loc[("a", "firms_adopting"), "ci_low"] == 0.0
+    assert means.loc[("a", "unlisted"), "ci_low"] < -1.0  # not in the catalogue: no bounds assumed
+    half = means.loc[("a", "laggard_share"), "half_width"]
+    assert half == pytest.approx(stats.t.ppf(0.975, 2) * np.std([0, 0, 0.03], ddof=1) / math.sqrt(3))
+    differences = paired_differences(result, baseline="a", outcomes=("laggard_share",)).iloc[0]
+    assert -1.0 <= differences["ci_low"] <= differences["ci_high"] <= 1.0
+
+
+def test_adoption_bands_stay_within_the_share_range() -> None:
+    from districtlab.viz.figures import mean_band
+
+    values = np.array([[0.0, 0.99], [0.0, 1.0], [0.02, 0.95]])
+    _, low, high = mean_band(values, bounds=(0.0, 1.0))
+    assert low.min() >= 0.0
+    assert high.max() <= 1.0
+    _, unbounded_low, _ = mean_band(values)
+    assert unbounded_low[0] < 0.0

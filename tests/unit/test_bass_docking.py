@@ -1,4 +1,4 @@
-"""Bass docking (MODEL.md §6.1): the replication-mean curve matches the discrete Bass recursion,
+"""Bass docking (ODD.md §I.i, pattern 1): the replication-mean curve matches the discrete Bass recursion,
 and the closed form when the step is fine enough. Tolerance: 3 standard errors + 1/N at every step."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def test_replication_mean_matches_closed_form_when_steps_are_fine(
 
 
 def test_peak_time_and_peak_rate_are_reproduced(fine_curves: tuple[np.ndarray, np.ndarray]) -> None:
-    """t* = ln(q/p)/(p+q), where F(t*) = 1/2 - p/(2q), and f* = (p+q)^2/(4q), within 2% (abm_anchors.md §1.1)."""
+    """t* = ln(q/p)/(p+q), where F(t*) = 1/2 - p/(2q), and f* = (p+q)^2/(4q), within 2% (Bass 1969; Rand & Rust 2011)."""
     p, q = 0.03, 0.38
     months, curves = fine_curves
     mean = curves.mean(axis=0)

@@ -93,3 +93,42 @@ def test_the_lab_speaks_each_language() -> None:
     assert gettext_for("en")("Total budget") == "Total budget"
     with pytest.raises(ValueError, match="unknown language"):
         gettext_for("fr")
+
+
+def test_the_field_help_the_lab_translates_is_the_configurations_word_for_word() -> None:
+    """The lab shows pydantic field descriptions as help; they reach Spanish and Valencian through FIELD_HELP."""
+    from districtlab import config
+    from districtlab.i18n.labels import FIELD_HELP
+
+    for (model, field), english in FIELD_HELP.items():
+        assert getattr(config, model).model_fields[field].description == english, (model, field)
+        for language in TRANSLATED:
+            assert gettext_for(language)(english) != english, (language, english)
+
+
+def test_shipped_technologies_are_named_in_each_language_and_a_users_own_label_is_kept() -> None:
+    from districtlab.i18n.labels import TECHNOLOGY_LABELS, technology_label
+    from districtlab.presets import STUDY_ORDER, load_preset
+
+    for preset in STUDY_ORDER:
+        for technology in load_preset(preset).technologies:
+            assert TECHNOLOGY_LABELS[technology.name] == technology.label
+            assert technology_label(technology, "en") == technology.label
+            assert technology_label(technology, "es") != technology.label
+    robots = next(t for t in load_preset("toy-valley").technologies if t.name == "robotics")
+    assert technology_label(robots, "es") == "Robótica y automatización"
+    own = robots.model_copy(update={"label": "Cobots in the injection shop"})
+    assert technology_label(own, "es") == "Cobots in the injection shop"
+
+
+def test_shipped_descriptions_and_documented_designs_are_translated() -> None:
+    from districtlab.i18n.labels import PRESET_DESCRIPTIONS, description_of, design_label
+    from districtlab.presets import STUDY_ORDER, load_preset
+
+    for preset in STUDY_ORDER:
+        scenario = load_preset(preset)
+        assert PRESET_DESCRIPTIONS[preset] == scenario.description
+        assert description_of(preset, scenario.description, "es") != scenario.description
+    assert description_of("toy-valley", "my own words", "es") == "my own words"
+    assert design_label("no programme", "es") == "sin programa"
+    assert design_label("taller A", "es") == "taller A"

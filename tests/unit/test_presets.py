@@ -14,7 +14,7 @@ from districtlab.presets import export_preset, list_presets, load_scenario, pres
 
 NUMBER = re.compile(r"^\s*[A-Za-z0-9_\-]+\s*=\s*-?[0-9][0-9_.eE+\-]*\s*(#.*)?$")
 SOURCE = re.compile(
-    r"\[[A-Z][A-Za-z0-9\-]*\]|ASSUMPTION|MODEL\.md|unused|as above|as the|the same|derived|always on|no grants|does not|not part|not in|not ASCER|own association|\(see above\)"
+    r"\[[A-Z][A-Za-z0-9\-]*\]|ASSUMPTION|ODD\.md §|unused|as above|as the|the same|derived|always on|no grants|does not|not part|not in|not ASCER|own association|\(see above\)"
 )
 
 

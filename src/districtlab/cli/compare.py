@@ -26,7 +26,7 @@ from districtlab.cli.experiments import (
     _with_programme,
 )
 from districtlab.cli.progress import runs_progress
-from districtlab.cli.tables import interval, shown, write_table
+from districtlab.cli.tables import interval, shown, write_figure, write_table
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.grammar import target_half_widths
@@ -36,6 +36,8 @@ from districtlab.workers import executor_for
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+    from districtlab.experiments import ExperimentResult
 
 
 def compare_command(
@@ -123,10 +125,23 @@ def compare_command(
         written += write_table(comparison.to_frame(), out, "comparison")
         if matched is not None:
             written += write_table(matched, out, "equal_spend")
+        written += _write_figures(result, baseline, out)
         _print_comparison(
             comparison.means, comparison.differences, baseline, replications, targets is not None
         )
         console.print(_("wrote {files}").format(files=", ".join(map(str, written))))
+
+
+def _write_figures(result: ExperimentResult, baseline: str, out: Path) -> list[Path]:
+    """The report's figures as PNG beside the tables: adoption over time with 95% bands, adoption by
+    size class, and the paired differences from ``baseline`` (additional adopters, laggard share)."""
+    from districtlab.experiments.analysis import ExperimentData
+    from districtlab.report.experiment import report_figures
+
+    return [
+        write_figure(figure.figure, out / f"{figure.name}.png")
+        for figure in report_figures(ExperimentData.of(result), baseline=baseline)
+    ]
 
 
 def _equal_spend(

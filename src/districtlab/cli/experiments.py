@@ -19,7 +19,7 @@ import typer
 
 from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
 from districtlab.cli.progress import runs_progress
-from districtlab.cli.tables import print_frame, write_table
+from districtlab.cli.tables import print_frame, write_figure, write_table
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.grammar import sweep_design
@@ -31,6 +31,7 @@ from districtlab.workers import executor_for
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from districtlab.experiments import (
         Design,
@@ -225,6 +226,9 @@ def sweep(
         )
         points = _point_summary(result, outcomes)
         written = write_table(points, out, "points")
+        parameters = [column for column in result.scenarios.to_frame().columns if column != "scenario"]
+        if parameters:
+            written.append(write_figure(_sweep_figure(points, parameters, outcomes, base), out / "sweep.png"))
         view = points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]]
         print_frame(
             view,
@@ -233,6 +237,25 @@ def sweep(
             ),
         )
         console.print(_("wrote {files}").format(files=", ".join(map(str, written))))
+
+
+def _sweep_figure(
+    points: pd.DataFrame, parameters: list[str], outcomes: Sequence[str], base: Scenario
+) -> Figure:
+    """Each outcome against each swept parameter (:func:`districtlab.viz.figures.sweep_effects`)."""
+    from districtlab.outcomes import label, outcome
+    from districtlab.viz.figures import sweep_effects
+
+    labels = {name: label(name, {t.name: t.label for t in base.technologies}) for name in outcomes}
+    scales = {name: outcome(name).scale for name in outcomes}
+    return sweep_effects(
+        points,
+        parameters,
+        list(outcomes),
+        labels=labels,
+        scales=scales,
+        title=f"{base.district}: {len(points)} design points, mean and 95% CI of each",
+    )
 
 
 def _point_summary(result: ExperimentResult, outcomes: Sequence[str]) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from districtlab.experiments.designs import Design
 from districtlab.experiments.runner import FinishedRun, run_scenarios
 from districtlab.experiments.store import is_experiment
 from districtlab.i18n import LANGUAGE_ENV
+from districtlab.i18n.labels import technology_label
 from districtlab.i18n.numbers import format_amount, interval_separator
 from districtlab.i18n.translate import N_
 from districtlab.io.toml import save_scenario
@@ -242,7 +243,7 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
     start = np.array([r.adoption_share().iloc[0].to_numpy() for r in results]).mean(axis=0)
     for index, technology in enumerate(scenario.technologies):
         table.add_row(
-            _("adoption share: {technology}").format(technology=technology.label),
+            _("adoption share: {technology}").format(technology=technology_label(technology, language)),
             number(start[index], 3),
             cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()),
         )

@@ -8,7 +8,7 @@ from districtlab.config.base import ConfigModel
 
 
 class Behaviour(ConfigModel):
-    """Parameters of inter-firm transfer and of the adoption decision (MODEL.md §3.4-3.6)."""
+    """Parameters of inter-firm transfer and of the adoption decision (ODD.md §II.ii, §II.iii and §II.vi)."""
 
     adoption_hazard: float = Field(
         ge=0.0, le=10.0, description="h: adoption hazard per month at utility +inf (0: nobody adopts)"

@@ -129,7 +129,7 @@ class InstrumentDesign(ConfigModel):
 
 
 class CoDesign(ConfigModel):
-    """The co-design phase of a place-based programme (MODEL.md §4).
+    """The co-design phase of a place-based programme (ODD.md §III.iv, Place-based mechanisms).
 
     Priorities come out as normalise(relevance + noise), the noise's standard
     deviation shrinking linearly with participation breadth.

@@ -10,7 +10,7 @@ from districtlab.config.base import ConfigModel, SizeClassShares
 class Technology(ConfigModel):
     """One Industry 4.0 technology family as seen from one district.
 
-    Hazards are per month. ``relevance`` is district-specific (v_dk in MODEL.md):
+    Hazards are per month. ``relevance`` is district-specific (ODD.md §II.ii):
     how much the technology matters to this district's production.
     """
 

@@ -27,6 +27,8 @@ from districtlab.experiments.analysis import ExperimentData
 from districtlab.networks import network_of, network_sample
 from districtlab.presets import load_preset, parse_scenario_text
 from districtlab.report.experiment import render_report
+from districtlab.results import RunResult
+from districtlab.simulation import simulate
 
 #: Runs kept: a workshop comparing a few designs with up to 100 replications each.
 MAX_RUNS = 4000
@@ -58,6 +60,12 @@ def network_sample_of(scenario_json: str, seed: int, firms: int) -> nx.DiGraph:
     """A readable sample of the district network of run ``seed``."""
     scenario = Scenario.model_validate_json(scenario_json)
     return network_sample(network_of(scenario, rng=seed), firms=firms, rng=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def district_run(scenario_json: str, seed: int) -> RunResult:
+    """One run of the scenario with seed ``seed``, firm by firm (the District page's pictures)."""
+    return simulate(Scenario.model_validate_json(scenario_json), rng=seed, record_firms=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

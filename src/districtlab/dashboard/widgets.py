@@ -27,6 +27,14 @@ class Bounds:
     help: str
 
 
+def _translated(help_text: str) -> str:
+    """A field's help text in the lab's language (the field descriptions the lab shows are in the label
+    catalogue, :data:`districtlab.i18n.labels.FIELD_HELP`; any other is shown as written)."""
+    from districtlab.dashboard import state  # the lab's language; state imports the cache, not the widgets
+
+    return gettext_for(state.language())(help_text) if help_text else help_text
+
+
 def field_bounds(model: type[BaseModel], name: str, *, step: float = 1.0) -> Bounds:
     """Bounds of ``model.name`` from its ``ge``/``gt``/``le``/``lt`` constraints.
 
@@ -67,7 +75,7 @@ def number_field(
             value=int(value),
             step=int(step),
             key=key,
-            help=bounds.help,
+            help=_translated(bounds.help),
         )
     return st.number_input(
         label,
@@ -76,7 +84,7 @@ def number_field(
         value=float(value),
         step=float(step),
         key=key,
-        help=bounds.help,
+        help=_translated(bounds.help),
         format=format,
     )
 
@@ -93,7 +101,7 @@ def share_slider(
         value=float(min(max(value, bounds.low), bounds.high)),
         step=step,
         key=key,
-        help=bounds.help,
+        help=_translated(bounds.help),
     )
 
 
@@ -110,7 +118,7 @@ def int_slider(
         value=int(min(max(value, bounds.low), upper)),
         step=1,
         key=key,
-        help=bounds.help,
+        help=_translated(bounds.help),
     )
 
 
@@ -156,7 +164,9 @@ def typed_number_field(
     guessing when the entry is ambiguous or out of bounds.
     """
     bounds = field_bounds(model, name)
-    entry = st.text_input(label, value=format_amount(value, language, decimals=-1), key=key, help=bounds.help)
+    entry = st.text_input(
+        label, value=format_amount(value, language, decimals=-1), key=key, help=_translated(bounds.help)
+    )
     number, words = check_typed(entry, bounds, language=language, kind=kind, unit=unit, high=high)
     if number is None:
         st.error(words)

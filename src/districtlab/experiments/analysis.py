@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -87,6 +87,21 @@ class ExperimentData:
     def runs(self) -> OutcomeTable:
         """The outcomes as :mod:`districtlab.experiments.compare` reads them."""
         return OutcomeTable(self.names, self.outcomes, self.common_random_numbers)
+
+    def renamed(self, names: Mapping[str, str]) -> ExperimentData:
+        """The same data with designs shown under other names (``names[old]``; names not given are kept).
+
+        For display: the lab shows the documented designs ("no programme", "place-based", ...) in the
+        workshop's language. The new names must stay distinct.
+        """
+        new = tuple(names.get(name, name) for name in self.names)
+        if len(set(new)) != len(new):
+            raise ValueError(f"renaming the designs {self.names} gives duplicates: {new}")
+        return replace(
+            self,
+            names=new,
+            outcomes=self.outcomes.assign(scenario=self.outcomes["scenario"].map(lambda n: names.get(n, n))),
+        )
 
     def values(self, name: str, outcome: str) -> NDArray[np.float64]:
         """One outcome of one design, in replication order."""

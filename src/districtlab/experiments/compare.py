@@ -8,6 +8,11 @@ Welch's. The replications needed for an interval of a target half-width h come
 from n = (t_{n-1} s / h)^2, iterated on the t quantile, with s the standard
 deviation of the values (means) or of the paired differences.
 
+Intervals of bounded outcomes respect their bounds (shares and indices in
+[0, 1], counts, months and euros >= 0; differences of shares in [-1, 1]): the t
+interval is intersected with the range, which keeps its coverage
+(:func:`within_bounds`).
+
 The cost per additional adopter is a ratio of two means, whose interval comes
 from Fieller's theorem: when the effect is not clearly different from zero the
 interval is unbounded, and it is reported as such.
@@ -26,6 +31,8 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from districtlab.errors import InputError
+from districtlab.outcomes import bounds as outcome_bounds
+from districtlab.outcomes import difference_bounds
 
 DEFAULT_OUTCOMES = (
     "firms_adopting",
@@ -74,6 +81,21 @@ def mean_interval(values: NDArray[np.float64], confidence: float) -> tuple[float
     sd = float(values.std(ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n))
     return mean, sd, mean - half, mean + half
+
+
+def within_bounds(low: float, high: float, bounds: tuple[float, float]) -> tuple[float, float]:
+    """A confidence interval intersected with the range the quantity can take.
+
+    The true mean of a bounded quantity lies in its range, so cutting the
+    interval to that range keeps its coverage exactly: P(mu in CI and range) =
+    P(mu in CI). (A percentile bootstrap also stays in range but covers too
+    little at the 3-20 replications a workshop runs; Wilson's interval is for
+    one binomial proportion, not a mean of per-run shares.) The half-width used
+    for the replications needed is the t interval's, before the cut.
+    """
+    if math.isnan(low) or math.isnan(high):
+        return low, high
+    return max(low, bounds[0]), min(high, bounds[1])
 
 
 def replications_needed(sd: float, half_width: float, confidence: float, current: int) -> int:
@@ -136,6 +158,8 @@ def scenario_means(
         for outcome in outcomes:
             values = _values(table, scenario, outcome).to_numpy()
             mean, sd, low, high = mean_interval(values, confidence)
+            half_width = (high - low) / 2
+            low, high = within_bounds(low, high, outcome_bounds(outcome))
             target = _target(target_half_width, outcome)
             rows.append(
                 {
@@ -144,7 +168,7 @@ def scenario_means(
                     "mean": mean,
                     "ci_low": low,
                     "ci_high": high,
-                    "half_width": (high - low) / 2,
+                    "half_width": half_width,
                     "sd": sd,
                     "replications": int(values.size),
                     "replications_needed": replications_needed(sd, target, confidence, int(values.size))
@@ -192,6 +216,8 @@ def paired_differences(
                     ).confidence_interval(confidence)
                     low, high = float(interval.low), float(interval.high)
                     sd = float(math.sqrt(values.var(ddof=1) + base.var(ddof=1)))
+            half_width = (high - low) / 2
+            low, high = within_bounds(low, high, difference_bounds(outcome))
             target = _target(target_half_width, outcome)
             rows.append(
                 {
@@ -203,7 +229,7 @@ def paired_differences(
                     "difference": difference,
                     "ci_low": low,
                     "ci_high": high,
-                    "half_width": (high - low) / 2,
+                    "half_width": half_width,
                     "sd_difference": sd,
                     "replications": int(values.size),
                     "paired": paired,
@@ -406,4 +432,5 @@ __all__ = [
     "paired_differences",
     "replications_needed",
     "scenario_means",
+    "within_bounds",
 ]

@@ -8,7 +8,12 @@ same way everywhere and never shown raw.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from districtlab.i18n.translate import N_, gettext_for
+
+if TYPE_CHECKING:
+    from districtlab.config import Technology
 
 LABELS: dict[str, str] = {
     # outcomes (docs/model-contract.md)
@@ -41,8 +46,19 @@ LABELS: dict[str, str] = {
     "smes_first": N_("SMEs first"),
     "leading_firms_first": N_("leading firms first"),
     "rti_network": N_("the RTI's network first"),
-    # actors
+    # actors: the model's roles (config.ROLES) and the collective actors, as tables and legends name them
+    "lead": N_("Leading firms"),
+    "producer": N_("Producers"),
+    "subcontractor": N_("Subcontractors"),
+    "supplier": N_("Suppliers"),
     "tech_supplier": N_("Technology suppliers"),
+    "association": N_("Business association"),
+    # Gould-Fernandez brokerage roles (districtlab.evidence.ROLES)
+    "coordinator": N_("coordinator"),
+    "itinerant": N_("itinerant broker"),
+    "gatekeeper": N_("gatekeeper"),
+    "representative": N_("representative"),
+    "liaison": N_("liaison"),
     # sensitivity indices (SALib's Morris method)
     "mu_star": N_("Mean absolute effect (μ*)"),
     "sigma": N_("Spread of the effect (σ)"),
@@ -52,6 +68,80 @@ LABELS: dict[str, str] = {
     "medium": N_("Medium"),
     "large": N_("Large"),
 }
+
+
+#: The shipped presets' technologies, by name, with the label the presets give them (the message id).
+#: A technology of another name, or one a user labelled differently, keeps its own label.
+TECHNOLOGY_LABELS: dict[str, str] = {
+    "iot_sensors": N_("IoT and sensors"),
+    "robotics": N_("Robotics and automation"),
+    "additive": N_("Additive manufacturing"),
+    "big_data": N_("Big data and analytics"),
+    "cloud_erp": N_("Cloud, ERP and MES integration"),
+    "ai": N_("Artificial intelligence"),
+    "digital_design": N_("Digital design and twins (CAD/CAM/PLM)"),
+    "ecommerce": N_("E-commerce and platforms"),
+}
+
+#: The descriptions of the configuration fields whose help the lab shows (pydantic ``description``s,
+#: word for word: the lab translates a field's help through this catalogue; a test keeps them equal).
+FIELD_HELP: dict[tuple[str, str], str] = {
+    ("Programme", "budget_eur_per_year"): N_("yearly budget (EUR)"),
+    ("Programme", "start_month"): N_("month the programme starts"),
+    ("Programme", "duration_months"): N_("months it runs, co-design included"),
+    ("Programme", "targeting"): N_("whom the instruments reach first"),
+    ("Programme", "focus_technologies"): N_("instruments address the top-n priorities"),
+    ("CoDesign", "months"): N_("months of co-design before delivery starts"),
+    ("CoDesign", "participation_breadth"): N_("share of local actors taking part"),
+    ("CoDesign", "budget_share"): N_("share of the budget the co-design consumes"),
+}
+
+
+#: The designs every district documents (the dashboard's baseline and the presets' programmes), by name.
+DESIGN_LABELS: dict[str, str] = {
+    "no programme": N_("no programme"),
+    "place-based": N_("place-based"),
+    "generic": N_("generic"),
+}
+
+
+#: The shipped presets' descriptions, word for word (a test keeps them equal), so that the lab can show
+#: them in the workshop's language; a user's preset keeps its own description.
+PRESET_DESCRIPTIONS: dict[str, str] = {
+    "castellon-ceramics": N_(
+        "ITC-led place-based Industry 4.0 programme (pilot plant, guide, collective projects) vs a generic "
+        "regional programme with an equal yearly budget."
+    ),
+    "vinalopo-footwear": N_(
+        "INESCOP works through tractor firms (demonstrator, congress, projects) vs a generic regional programme "
+        "with an equal yearly budget."
+    ),
+    "toy-valley": N_(
+        "AIJU's co-designed living lab (Taller 4.0 demonstrator, collaborative projects) vs a generic regional "
+        "programme with an equal yearly budget."
+    ),
+}
+
+
+def description_of(name: str, description: str, language: str = "en") -> str:
+    """A scenario's description in ``language`` when it is a shipped preset's own, else as written."""
+    english = PRESET_DESCRIPTIONS.get(name)
+    return description if english != description else gettext_for(language)(english)
+
+
+def design_label(name: str, language: str = "en") -> str:
+    """How the lab names design ``name``: a documented design in the workshop's language, any other as named."""
+    english = DESIGN_LABELS.get(name)
+    return name if english is None else gettext_for(language)(english)
+
+
+def technology_label(technology: Technology, language: str = "en") -> str:
+    """How the lab names ``technology``: the catalogue's translation when it is a shipped technology
+    with its shipped label, else the label its scenario gives it."""
+    english = TECHNOLOGY_LABELS.get(technology.name)
+    if english is None or english != technology.label:
+        return technology.label
+    return gettext_for(language)(english)
 
 
 def label(name: str, language: str = "en") -> str:

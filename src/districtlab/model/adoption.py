@@ -1,4 +1,4 @@
-"""The adoption decision of knowledgeable firms (MODEL.md §3.5), with grants and legitimacy.
+"""The adoption decision of knowledgeable firms (ODD.md §II.ii and §I.iii, steps 5 and 6), with grants and legitimacy.
 
 For a knowledgeable firm i and technology k the monthly adoption hazard is
 
@@ -348,7 +348,7 @@ def decide_adoption(
     programmes: list[ProgrammeRun | None],
     exposure: Exposure,
 ) -> None:
-    """Knowledgeable pairs whose adoption clock runs out this step adopt (MODEL.md §3.5)."""
+    """Knowledgeable pairs whose adoption clock runs out this step adopt (ODD.md §II.ii and §I.iii, steps 5 and 6)."""
     k = data.technologies.k
     behaviour = data.behaviour
     if behaviour.immediate_adoption:

@@ -1,4 +1,4 @@
-"""The RTI's instruments (MODEL.md §3.1 and §3.3): what a programme's money buys, and its effect.
+"""The RTI's instruments (ODD.md §III.iv, Instruments and Targeting): what a programme's money buys, and its effect.
 
 Each month, for each programme that is delivering, the instruments are bought
 in a fixed order (events, diagnostics, demonstrator, projects, training; grants

@@ -1,4 +1,4 @@
-"""District networks as sparse matrices, and the exposure they carry (MODEL.md §2, §3.4).
+"""District networks as sparse matrices, and the exposure they carry (ODD.md §I.ii and §II.vi).
 
 Two matrices are built once per run:
 

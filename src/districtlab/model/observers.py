@@ -1,4 +1,4 @@
-"""What a run records at every step (MODEL.md §3.7), into arrays allocated once.
+"""What a run records at every step (ODD.md §II.x), into arrays allocated once.
 
 Row 0 is the state at month 0; row t + 1 the state at the end of step t. Flows
 (spending, units delivered) are per step; everything else is a level.

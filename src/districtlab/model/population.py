@@ -1,4 +1,4 @@
-"""Draw the district's firms from the population configuration (MODEL.md §2, Firm)."""
+"""Draw the district's firms from the population configuration (ODD.md §I.ii and §III.ii)."""
 
 from __future__ import annotations
 

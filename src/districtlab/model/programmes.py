@@ -1,4 +1,4 @@
-"""Programmes at run time: resolved priorities, budget flows and instrument accounts (MODEL.md §4).
+"""Programmes at run time: resolved priorities, budget flows and instrument accounts (ODD.md §III.iv, Instruments and Place-based mechanisms).
 
 A programme's budget flows in month by month while it runs. A place-based
 programme first spends ``codesign.months`` and ``codesign.budget_share`` of its

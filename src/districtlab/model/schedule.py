@@ -1,6 +1,6 @@
 """One step of the model, in the order of ODD.md §3 (process overview and scheduling).
 
-1. background awareness (MODEL.md §3.2);
+1. background awareness (ODD.md §I.iii, step 1);
 2. programme funding, project completion and delivery of RTI instruments (§3.1, §3.3);
 3. inter-firm transfer: vendor learning, imitation, two-step flow (§3.4);
 4. adoption decisions with grants and legitimacy (§3.5), learning by adopting (§3.6);

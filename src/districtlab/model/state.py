@@ -29,7 +29,7 @@ from districtlab.model.technologies import TechnologyArrays, absorptive_gate
 UNAWARE, AWARE, KNOWLEDGEABLE, ADOPTED = 0, 1, 2, 3
 _N_STAGES = 4
 
-#: Channels through which a firm came to adopt a technology (MODEL.md §3.7).
+#: Channels through which a firm came to adopt a technology (ODD.md §II.x and §III.iv, Channels).
 CHANNELS: tuple[str, ...] = (
     "initial",  # had adopted at month 0
     "background",  # vendors and technology suppliers
@@ -307,7 +307,7 @@ def adopt(
 ) -> NDArray[np.bool_]:
     """Adopt unique pairs, crediting each adoption to ``channel``; return which were new.
 
-    Raises absorptive capacity (learning by adopting, MODEL.md §3.6) at once, and
+    Raises absorptive capacity (learning by adopting, ODD.md §II.iii) at once, and
     queues the adoptions for the exposure update and the adoption tallies at the
     end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
     accepted for the callers' convenience; the tallies read them from there.

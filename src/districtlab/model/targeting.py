@@ -1,4 +1,4 @@
-"""Choosing the firms an instrument reaches (MODEL.md §3.1).
+"""Choosing the firms an instrument reaches (ODD.md §III.iv, Targeting).
 
 Each targeting rule sorts the firms into tiers that are served in turn:
 

@@ -1,4 +1,4 @@
-"""Background awareness and inter-firm transfer of knowledge (MODEL.md §3.2 and §3.4).
+"""Background awareness and inter-firm transfer of knowledge (ODD.md §I.iii, steps 1 and 4, and §II.vi).
 
 Hazards from independent sources combine as rates. For a pair (i, k) that is
 not yet knowledgeable, the hazard of becoming knowledgeable this step is

@@ -72,6 +72,7 @@ def report_figures(data: ExperimentData, *, baseline: str | None, language: str 
                 ylabel=_("Adoption share, mean over technologies (%)"),
                 xlabel=_("Month"),
                 legend_title=_("mean, 95% CI (n={n})").format(n=data.replications),
+                bounds=(0.0, 100.0),
             ),
         ),
         ReportFigure(

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from districtlab.i18n.labels import technology_label
 from districtlab.i18n.translate import gettext_for
 from districtlab.io.files import atomic_write, write_atomically
 from districtlab.results import RunResult
@@ -51,7 +52,9 @@ def write_run_outputs(
         written.append(atomic_write(out / name, partial(frame.to_parquet, index=False)))
     first = results[0]
     shares = np.array([r.adoption_share().to_numpy() for r in results])  # replications x steps x technologies
-    curves = {t.label: shares[:, :, i] for i, t in enumerate(first.scenario.technologies)}
+    curves = {
+        technology_label(t, language): shares[:, :, i] for i, t in enumerate(first.scenario.technologies)
+    }
     figure = adoption_bands(
         curves,
         first.months,
@@ -59,6 +62,7 @@ def write_run_outputs(
         ylabel=_("Share of firms that have adopted"),
         xlabel=_("Month"),
         legend_title=_("mean, 95% CI (n={n})").format(n=len(results)),
+        bounds=(0.0, 1.0),
     )
     figure.set_size_inches(9, 5.5)
     path = out / "adoption.png"

@@ -7,6 +7,7 @@ from districtlab.viz.figures import (
     channel_shares,
     mean_band,
     size_class_adoption,
+    sweep_effects,
 )
 from districtlab.viz.sensitivity import indices_over_steps, morris_scatter, sensitivity_panels, sobol_bars
 
@@ -21,4 +22,5 @@ __all__ = [
     "sensitivity_panels",
     "size_class_adoption",
     "sobol_bars",
+    "sweep_effects",
 ]

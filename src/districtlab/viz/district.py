@@ -7,7 +7,7 @@ or marker shapes as a second cue, units on the axes, projector-sized fonts,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import matplotlib as mpl
@@ -37,6 +37,26 @@ ACTOR_LABELS = {
     "sme": "SME",
     "supplier": "supplier",
 }
+#: Colour and marker of each model role (``role`` node attribute) in network pictures: the same roles
+#: as the District page's table of firms, so the legend's counts and the table's agree.
+ROLE_STYLE: Mapping[str, tuple[str, str]] = {
+    "rti": (PALETTE[3], "*"),
+    "association": (PALETTE[4], "P"),
+    "lead": (PALETTE[0], "s"),
+    "producer": (PALETTE[1], "o"),
+    "subcontractor": (PALETTE[5], "D"),
+    "supplier": (PALETTE[2], "^"),
+    "tech_supplier": (PALETTE[6], "v"),
+}
+ROLE_LABELS = {
+    "rti": "RTI",
+    "association": "association",
+    "lead": "leading firm",
+    "producer": "producer",
+    "subcontractor": "subcontractor",
+    "supplier": "supplier",
+    "tech_supplier": "technology supplier",
+}
 TIE_STYLE: Mapping[str, tuple[str, Literal["-", ":"]]] = {
     "supply": ("#555555", "-"),
     "peer": ("#999999", ":"),
@@ -44,8 +64,18 @@ TIE_STYLE: Mapping[str, tuple[str, Literal["-", ":"]]] = {
 }
 
 
-def district_structure(counts: pd.DataFrame, *, title: str = "") -> Figure:
-    """Stacked horizontal bars of firms: rows of ``counts`` are roles, columns size classes."""
+def district_structure(
+    counts: pd.DataFrame,
+    *,
+    title: str = "",
+    xlabel: str = "Firms (count)",
+    legend_title: str = "size class",
+    number: Callable[[float], str] = "{:,.0f}".format,
+) -> Figure:
+    """Stacked horizontal bars of firms: rows of ``counts`` are roles, columns size classes.
+
+    ``xlabel``, ``legend_title`` and ``number`` (how totals are written) let a caller speak its language.
+    """
     with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(8.5, 0.6 * len(counts) + 2.2), layout="constrained")
         ax = figure.subplots()
@@ -64,18 +94,20 @@ def district_structure(counts: pd.DataFrame, *, title: str = "") -> Figure:
             )
             left += values
         for y, total in enumerate(left):
-            ax.annotate(f"{total:,.0f}", (total, y), xytext=(4, 0), textcoords="offset points", va="center")
-        ax.set_xlabel("Firms (count)")
+            ax.annotate(number(total), (total, y), xytext=(4, 0), textcoords="offset points", va="center")
+        ax.set_xlabel(xlabel)
         ax.invert_yaxis()
         ax.set_xlim(0, max(left.max(), 1.0) * 1.15)
         ax.set_title(title)
-        ax.legend(title="size class", frameon=False, loc="lower right")
+        ax.legend(title=legend_title, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.grid(axis="x", alpha=0.3)
     return figure
 
 
-def rti_competence(competence: pd.Series, *, title: str = "") -> Figure:
-    """Horizontal bars of the RTI's competence m_k (0 to 1) per technology, labelled by technology."""
+def rti_competence(
+    competence: pd.Series, *, title: str = "", xlabel: str = "RTI competence (0 = none, 1 = full)"
+) -> Figure:
+    """Horizontal bars of the RTI's competence (0 to 1) per technology, labelled by technology."""
     with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(7.5, 0.45 * len(competence) + 1.8), layout="constrained")
         ax = figure.subplots()
@@ -83,30 +115,44 @@ def rti_competence(competence: pd.Series, *, title: str = "") -> Figure:
             [str(label) for label in competence.index], competence.to_numpy(dtype=float), color=PALETTE[0]
         )
         ax.set_xlim(0, 1)
-        ax.set_xlabel("RTI competence m_k (0 = none, 1 = full)")
+        ax.set_xlabel(xlabel)
         ax.invert_yaxis()
         ax.set_title(title)
         ax.grid(axis="x", alpha=0.3)
     return figure
 
 
-def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Figure:
-    """A knowledge network drawn with a spring layout (fixed ``seed``): actor types by colour and shape.
+def spring_positions(graph: nx.DiGraph, *, seed: int = 1) -> dict[object, np.ndarray]:
+    """Positions of a network picture: firms by a spring layout (fixed ``seed``), collectives above and below.
 
-    Firms are placed by a spring layout of their supply and peer ties; the RTI
-    sits above them and the association below. Marker area grows with the logarithm of employees; ties are drawn by kind
-    (supply solid grey, peer dotted, RTI/association membership thin red).
-    Meant for a sample of a district (:func:`districtlab.networks.network_sample`).
+    Firms are laid out by their own supply and peer ties (membership ties would
+    pull every member into one knot); the RTI sits above them and the
+    association below, their membership ties fanning out.
     """
-    collectives = [
-        node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")
-    ]
-    # Lay out the firms by their own ties (membership ties would pull every member into one knot),
-    # then put the RTI above them and the association below, their membership ties fanning out.
-    firms = graph.subgraph([node for node in graph.nodes if node not in set(collectives)]).to_undirected()
+    # The RTI first (above), then the association (below), whatever order the graph holds them in.
+    collectives = sorted(
+        (node for node, data in graph.nodes(data=True) if data.get("type") in ("rti", "association")),
+        key=lambda node: (graph.nodes[node]["type"] != "rti", str(node)),
+    )
+    firms = nx.Graph()  # built in the graph's node order (a subgraph view's order is a set's)
+    firms.add_nodes_from(node for node in graph.nodes if node not in set(collectives))
+    firms.add_edges_from((a, b) for a, b in graph.edges if a in firms and b in firms)
     positions = dict(nx.spring_layout(firms, seed=seed, k=1.6 / np.sqrt(max(firms.number_of_nodes(), 1))))
     for index, node in enumerate(collectives):
         positions[node] = np.array([0.0, 1.35 if index % 2 == 0 else -1.35])
+    return positions
+
+
+def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Figure:
+    """A knowledge network drawn with a spring layout (fixed ``seed``): model roles by colour and shape.
+
+    Firms are placed by :func:`spring_positions`. Marker area grows with the
+    logarithm of employees; ties are drawn by kind (supply solid grey, peer
+    dotted, RTI/association membership thin red). The legend counts the firms of
+    each model role in the picture, the same roles as the District page's table.
+    Meant for a sample of a district (:func:`districtlab.networks.network_sample`).
+    """
+    positions = spring_positions(graph, seed=seed)
     with mpl.rc_context(_STYLE):
         figure = Figure(figsize=(9.0, 7.5), layout="constrained")
         ax = figure.subplots()
@@ -124,8 +170,8 @@ def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Fig
                     )
                 )
         handles = []
-        for kind, (colour, marker) in ACTOR_STYLE.items():
-            nodes = [node for node, data in graph.nodes(data=True) if data.get("type") == kind]
+        for kind, (colour, marker) in ROLE_STYLE.items():
+            nodes = [node for node, data in graph.nodes(data=True) if data.get("role") == kind]
             if not nodes:
                 continue
             xy = np.array([positions[node] for node in nodes])
@@ -152,14 +198,14 @@ def network_picture(graph: nx.DiGraph, *, title: str = "", seed: int = 1) -> Fig
                     marker=marker,
                     linestyle="",
                     markersize=11,
-                    label=f"{ACTOR_LABELS.get(kind, kind)} ({len(nodes)})",
+                    label=f"{ROLE_LABELS.get(kind, kind)} ({len(nodes)})",
                 )
             )
         for node, data in graph.nodes(data=True):
             if data.get("type") in ("rti", "association"):
                 ax.annotate(
                     str(node),
-                    positions[node],
+                    (float(positions[node][0]), float(positions[node][1])),
                     xytext=(0, 14),
                     textcoords="offset points",
                     ha="center",

@@ -35,15 +35,22 @@ STYLE: Any = {
 
 
 def mean_band(
-    values: NDArray[np.float64], confidence: float = 0.95
+    values: NDArray[np.float64],
+    confidence: float = 0.95,
+    *,
+    bounds: tuple[float, float] = (-np.inf, np.inf),
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Mean over replications (axis 0) and the t interval of the mean, per step."""
+    """Mean over replications (axis 0) and the t interval of the mean, per step, within ``bounds``.
+
+    The interval is cut to the range the quantity can take (a share's [0, 1]):
+    the true mean lies there, so the cut keeps the coverage.
+    """
     mean = values.mean(axis=0)
     n = values.shape[0]
     if n < 2:
         return mean, mean, mean
     half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(axis=0, ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
+    return mean, np.clip(mean - half, *bounds), np.clip(mean + half, *bounds)
 
 
 def adoption_bands(
@@ -56,10 +63,13 @@ def adoption_bands(
     ax: Axes | None = None,
     xlabel: str = "Month",
     legend_title: str | None = None,
+    bounds: tuple[float, float] = (0.0, np.inf),
 ) -> Figure:
     """Mean curves with confidence bands; ``curves[label]`` is replications x steps.
 
-    ``xlabel`` and ``legend_title`` (default "mean, 95% CI (n=...)") let a report name them in its language.
+    Bands stay within ``bounds``: adoption shares are never below zero (pass the
+    top, 1 or 100, for shares). ``xlabel`` and ``legend_title`` (default "mean, 95% CI (n=...)")
+    let a report name them in its language.
     """
     with mpl.rc_context(STYLE):
         if ax is None:
@@ -67,7 +77,7 @@ def adoption_bands(
         figure = ax.get_figure(root=True)
         assert isinstance(figure, Figure)
         for index, (label, values) in enumerate(curves.items()):
-            mean, low, high = mean_band(np.asarray(values), confidence)
+            mean, low, high = mean_band(np.asarray(values), confidence, bounds=bounds)
             colour = PALETTE[index % len(PALETTE)]
             ax.plot(
                 months,
@@ -200,4 +210,77 @@ def size_class_adoption(
         ax.set_title(title)
         ax.legend(frameon=False)
         ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def sweep_effects(
+    points: pd.DataFrame,
+    parameters: list[str],
+    outcomes: list[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+    scales: Mapping[str, float] | None = None,
+    title: str = "",
+) -> Figure:
+    """Main effects of a sweep: each outcome against each parameter, every design point with its CI.
+
+    ``points`` has one row per design point, a column per parameter and, per
+    outcome, ``<outcome>``, ``<outcome>_ci_low`` and ``<outcome>_ci_high`` (as
+    ``districtlab sweep`` writes them to ``points.csv``). A panel shows the design
+    points (dots with their 95% intervals) at each value of its parameter and,
+    joined by a line, their mean at that value: the parameter's main effect,
+    averaged over the other parameters. Text-valued parameters are categories.
+    ``scales`` multiplies an outcome for display (100 shows a share as %).
+    """
+    labels = dict(labels or {})
+    scales = dict(scales or {})
+    with mpl.rc_context(STYLE):
+        figure = Figure(
+            figsize=(max(4.2 * len(parameters), 6.0), 3.4 * len(outcomes) + 0.8), layout="constrained"
+        )
+        axes = np.atleast_2d(figure.subplots(len(outcomes), len(parameters), squeeze=False))
+        for column, parameter in enumerate(parameters):
+            raw = points[parameter]
+            numeric = pd.api.types.is_numeric_dtype(raw)
+            levels = sorted(raw.unique()) if numeric else list(dict.fromkeys(raw.astype(str)))
+            position = {level: index for index, level in enumerate(levels)}
+            x = (
+                raw.to_numpy(dtype=float)
+                if numeric
+                else np.array([position[str(v)] for v in raw], dtype=float)
+            )
+            if not numeric:  # spread the points of one category a little, so that none hides another
+                offsets = points.groupby(raw.astype(str)).cumcount().to_numpy(dtype=float)
+                x = x + (offsets - offsets.mean()) * 0.04
+            for row, outcome in enumerate(outcomes):
+                ax = axes[row, column]
+                scale = scales.get(outcome, 1.0)
+                mean = points[outcome].to_numpy(dtype=float) * scale
+                low = points[f"{outcome}_ci_low"].to_numpy(dtype=float) * scale
+                high = points[f"{outcome}_ci_high"].to_numpy(dtype=float) * scale
+                errors = np.vstack([np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)])
+                ax.errorbar(
+                    x, mean, yerr=np.nan_to_num(errors), fmt="o", color=PALETTE[0], alpha=0.55, capsize=3
+                )
+                effect = (
+                    pd.Series(mean).groupby(raw.to_numpy() if numeric else raw.astype(str).to_numpy()).mean()
+                )
+                effect_x = (
+                    effect.index.to_numpy(dtype=float)
+                    if numeric
+                    else np.array([position[str(level)] for level in effect.index], dtype=float)
+                )
+                order = np.argsort(effect_x)
+                ax.plot(effect_x[order], effect.to_numpy()[order], color=PALETTE[1], linewidth=2.2)
+                if not numeric:
+                    ax.set_xticks(range(len(levels)), [textwrap.fill(str(level), 14) for level in levels])
+                elif np.nanmax(np.abs(x)) >= 1000:  # euros as 1,000,000, not an offset "1e6" under the axis
+                    ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+                    ax.tick_params(axis="x", labelrotation=20)
+                if row == len(outcomes) - 1:
+                    ax.set_xlabel(textwrap.fill(labels.get(parameter, parameter), 30))
+                if column == 0:
+                    ax.set_ylabel(textwrap.fill(labels.get(outcome, outcome), 24))
+                ax.grid(alpha=0.3)
+        figure.suptitle(title)
     return figure

@@ -18,7 +18,7 @@ from districtlab.experiments.analysis import (
     size_table,
 )
 from districtlab.experiments.verdict import ADOPTION_SOURCES, rank_designs
-from districtlab.i18n.labels import label
+from districtlab.i18n.labels import design_label, label
 from districtlab.i18n.numbers import format_amount
 from districtlab.i18n.translate import gettext_for
 from districtlab.viz import adoption_bands, size_class_adoption
@@ -59,13 +59,14 @@ if "compare_replications" not in st.session_state:
 chosen_names = st.multiselect(
     _("Designs"),
     options,
+    format_func=lambda name: design_label(name, language),
     key=designs_key,
     on_change=state.keep,
     args=(designs_key,),
     help=_(
         "Each is run with the same firms and networks in every replication (common random numbers); "
         "'{baseline}' is always run as the counterfactual."
-    ).format(baseline=state.BASELINE),
+    ).format(baseline=design_label(state.BASELINE, language)),
 )
 replications = st.slider(
     _("Replications"),
@@ -89,7 +90,14 @@ if result is None:
     st.stop()
 
 data = ExperimentData.of(result)
-verdict = rank_designs(data.runs, chosen_names, baseline=state.BASELINE, gettext=_, language=language)
+# From here on the designs are shown under their names in the workshop's language ("sin programa").
+shown = {name: design_label(name, language) for name in data.names}
+if len(set(shown.values())) != len(shown):  # a workshop design named like a translated one: keep names
+    shown = {name: name for name in data.names}
+data = data.renamed(shown)
+chosen_names = [shown[name] for name in chosen_names]
+baseline = shown[state.BASELINE]
+verdict = rank_designs(data.runs, chosen_names, baseline=baseline, gettext=_, language=language)
 
 st.subheader(_("Verdict over every design"))
 st.info("\n\n".join(verdict.sentences))
@@ -128,7 +136,7 @@ st.caption(
         "Paired differences over {baseline}; cost intervals are Fieller intervals of a ratio of means, "
         "shown only where the gain's interval lies above zero. Budget: what the design may spend by the horizon; "
         "realised spend: what firms' take-up made it spend."
-    ).format(baseline=state.BASELINE)
+    ).format(baseline=baseline)
 )
 
 st.subheader(_("Why: where adopting firms got their knowledge"))
@@ -151,7 +159,7 @@ st.subheader(
         month=f"{scenario.months:g}", n=replications
     )
 )
-st.table(readable_summary(data, language=state.language()).set_index(_("Design")))  # intervals never cut off
+st.table(readable_summary(data, language=language).set_index(_("Design")))  # intervals never cut off
 
 curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
 left, right = st.columns(2)
@@ -162,6 +170,7 @@ with left:
             data.months,
             title=_("Adoption over time"),
             ylabel=_("Adoption share, mean over technologies (%)"),
+            bounds=(0.0, 100.0),
         )
     )
 with right:
@@ -172,8 +181,8 @@ with right:
         )
     )
 
-st.subheader(_("Against {baseline}: additionality (paired, 95% CI)").format(baseline=state.BASELINE))
-differences = difference_table(data, baseline=state.BASELINE, outcomes=("new_adopters", "laggard_share"))
+st.subheader(_("Against {baseline}: additionality (paired, 95% CI)").format(baseline=baseline))
+differences = difference_table(data, baseline=baseline, outcomes=("new_adopters", "laggard_share"))
 rows = []
 for name in chosen_names:
     mine = differences[differences["scenario"] == name].set_index("outcome")

@@ -27,7 +27,7 @@ from districtlab.experiments.analysis import (
     format_cost,
     format_interval,
 )
-from districtlab.i18n.labels import label
+from districtlab.i18n.labels import design_label, label, technology_label
 from districtlab.i18n.numbers import format_amount
 from districtlab.i18n.translate import gettext_for
 
@@ -76,6 +76,7 @@ if not starting_points:
 start = st.selectbox(
     _("Start from"),
     list(starting_points),
+    format_func=lambda name: design_label(name, language),
     key="design_start",
     help=_(
         "The district's documented programmes (place-based: co-designed with the RTI and local firms; "
@@ -129,9 +130,9 @@ with targets:
         index=rules.index(initial.targeting),
         format_func=lambda rule: label(rule, language),
         key=prefix + "targeting",
-        help=Programme.model_fields["targeting"].description,
+        help=_(Programme.model_fields["targeting"].description or ""),
     )
-    labels = {technology.name: technology.label for technology in scenario.technologies}
+    labels = {technology.name: technology_label(technology, language) for technology in scenario.technologies}
     documented_priorities = prioritised(base)
     chosen = st.multiselect(
         _("Technology priorities"),

@@ -9,19 +9,23 @@ import streamlit as st
 from districtlab.dashboard import cache, state
 from districtlab.errors import InputError
 from districtlab.experiments.analysis import ExperimentData
+from districtlab.i18n.labels import design_label
 from districtlab.i18n.translate import gettext_for
 from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.io.toml_comments import dump_keeping_comments
 from districtlab.presets import list_presets, preset_text
 
-_ = gettext_for(state.language())
+language = state.language()
+_ = gettext_for(language)
 
 scenario = state.current_scenario()
 st.title(_("Export"))
 
 st.header(_("A design as a scenario file"))
 designs = state.designs(scenario)
-name = st.selectbox(_("Design"), list(designs), key="export_design")
+name = st.selectbox(
+    _("Design"), list(designs), format_func=lambda design: design_label(design, language), key="export_design"
+)
 # A design of a preset district keeps the preset's comments (sources, ASSUMPTION notes).
 text = dump_keeping_comments(
     designs[name], preset_text(scenario.name) if scenario.name in list_presets() else None

@@ -10,7 +10,7 @@ from districtlab.dashboard.progress import finished_or_run
 from districtlab.dashboard.screening import is_lever, label, screening_ranges
 from districtlab.errors import InputError
 from districtlab.experiments.sensitivity import analyse, morris_design
-from districtlab.i18n.labels import LABELS
+from districtlab.i18n.labels import LABELS, design_label
 from districtlab.i18n.labels import label as outcome_label
 from districtlab.i18n.translate import gettext_for
 from districtlab.viz import morris_scatter
@@ -32,7 +32,12 @@ st.markdown(
     )
 )
 available = {name: design for name, design in state.designs(scenario).items() if name != state.BASELINE}
-around = st.selectbox(_("Around the design"), list(available), key="sensitivity_design")
+around = st.selectbox(
+    _("Around the design"),
+    list(available),
+    format_func=lambda name: design_label(name, language),
+    key="sensitivity_design",
+)
 outcome = st.selectbox(
     _("Outcome"), OUTCOMES, format_func=lambda name: outcome_label(name, language), key="sensitivity_outcome"
 )
@@ -78,7 +83,13 @@ if result is None:
 indices = analyse(result, outcomes=[outcome], rng=state.seed()).scalar()
 levers = indices["parameter"].map(is_lever)
 indices = indices.assign(parameter=indices["parameter"].map(lambda key: _(label(key))))
-st.pyplot(morris_scatter(indices, outcome=outcome, title=f"{around}: {outcome_label(outcome, language)}"))
+st.pyplot(
+    morris_scatter(
+        indices,
+        outcome=outcome,
+        title=f"{design_label(around, language)}: {outcome_label(outcome, language)}",
+    )
+)
 table = indices.pivot(index="parameter", columns="index", values="value")[["mu_star", "sigma"]]
 conf = indices[indices["index"] == "mu_star"].set_index("parameter")["conf"]
 table.insert(1, "mu_star_half_width", conf)
