@@ -140,7 +140,7 @@ def _write_figures(result: ExperimentResult, baseline: str, out: Path) -> list[P
 
     return [
         write_figure(figure.figure, out / f"{figure.name}.png")
-        for figure in report_figures(ExperimentData.of(result), baseline=baseline)
+        for figure in report_figures(ExperimentData.of(result), baseline=baseline, language=chosen_language())
     ]
 
 

@@ -246,7 +246,7 @@ def _sweep_figure(
     from districtlab.outcomes import label, outcome
     from districtlab.viz.figures import sweep_effects
 
-    labels = {name: label(name, {t.name: t.label for t in base.technologies}) for name in outcomes}
+    labels = {name: _(label(name, {t.name: t.label for t in base.technologies})) for name in outcomes}
     scales = {name: outcome(name).scale for name in outcomes}
     return sweep_effects(
         points,
@@ -254,7 +254,9 @@ def _sweep_figure(
         list(outcomes),
         labels=labels,
         scales=scales,
-        title=f"{base.district}: {len(points)} design points, mean and 95% CI of each",
+        title=_("{district}: {points} design points, mean and 95% CI of each").format(
+            district=base.district, points=len(points)
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from districtlab.cli.common import _, chosen_language, console
 from districtlab.i18n.labels import LABELS, label
 from districtlab.i18n.numbers import format_amount, interval_separator
+from districtlab.i18n.translate import N_
 from districtlab.io.files import write_atomically
 from districtlab.io.spreadsheet import spreadsheet_csv
 
@@ -62,6 +63,10 @@ def number(value: float) -> str:
     return format_amount(float(f"{value:.3g}"), language, decimals=-1)
 
 
+#: Machine columns of the experiment tables, as a screen table heads them.
+COLUMNS = {"scenario": N_("Scenario"), "replication": N_("Replication")}
+
+
 def heading(name: str) -> str:
     """How a screen table names a column or row: plain words in the chosen language where the label or
     outcome catalogue knows ``name``, else the name as it is (a parameter path, a design name)."""
@@ -79,6 +84,8 @@ def shown(name: str, *, change: bool = False) -> tuple[str, float]:
         entry = outcome(name)
     except KeyError:
         entry = None
+    if name in COLUMNS:
+        return _(COLUMNS[name]), 1.0
     if name in LABELS:
         text = label(name, language)
     elif entry is not None:
