@@ -194,10 +194,10 @@ class RunResult:
         }
         result.update(self._speed(final))
         result.update(self._money(final))
-        shares = self.adoption_share()
-        for name in o.technology_names:
-            result[f"adoption_share.{name}"] = float(adopted_final[o.technology_names.index(name)] / n)
-            reached = np.flatnonzero(shares[name].to_numpy()[: final + 1] >= 0.5)
+        shares = self._adopted_by_technology[: final + 1] / n  # adoption_share()'s values, without a frame
+        for index, name in enumerate(o.technology_names):
+            result[f"adoption_share.{name}"] = float(adopted_final[index] / n)
+            reached = np.flatnonzero(shares[:, index] >= 0.5)
             result[f"months_to_half.{name}"] = (
                 float(self.months[reached[0]]) if reached.size else float("nan")
             )

@@ -115,6 +115,16 @@ def test_replications_make_a_replicator_model_of_means(base: Scenario) -> None:
     assert outcomes["new_adopters"][0] == pytest.approx(expected)
 
 
+def test_replication_r_of_an_experiment_is_replication_r_of_run_scenarios(base: Scenario) -> None:
+    model = as_ema_model(base, levers={"programme.budget_eur_per_year": (1e5, 1e6)}, replications=3, rng=4)
+    scenario = base.replace(programme={**base.programme.model_dump(), "budget_eur_per_year": 4e5})
+    runs = districtlab.run_scenarios([scenario], replications=3, rng=4).outcomes()
+    for replication in range(3):
+        outcomes = model.function(replication=replication, programme__budget_eur_per_year=4e5)
+        assert outcomes["new_adopters"] == runs["new_adopters"][replication]
+        assert outcomes["laggard_share"] == runs["laggard_share"][replication]
+
+
 def test_bad_parameters_are_input_errors(base: Scenario) -> None:
     with pytest.raises(InputError, match=r"programme.budget_eur: unknown parameter"):
         as_ema_model(base, levers={"programme.budget_eur": (1e5, 1e6)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 import distributed
 import numpy as np
@@ -114,6 +115,39 @@ def test_progress_counts_runs_up_to_the_total(scenarios: dict[str, Scenario]) ->
             progress=lambda d, t: calls.append((d, t)),
         )
     assert calls[-1] == (9, 9)
+
+
+def test_only_some_replications_run_each_with_the_seed_of_the_whole_experiment(
+    scenarios: dict[str, Scenario], serial: ExperimentResult, tmp_path: Path
+) -> None:
+    calls: list[tuple[int, int]] = []
+    part = run_scenarios(
+        scenarios,
+        replications=4,
+        rng=2026,
+        only_replications=[3, 1],
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    whole = serial.outcomes()
+    pd.testing.assert_frame_equal(
+        part.outcomes(), whole[whole["replication"].isin([1, 3])].reset_index(drop=True), check_exact=True
+    )
+    assert not part.complete
+    assert calls[-1] == (6, 6)
+    # an experiment directory keeps the runs made, and a later call runs only the rest
+    run_scenarios(scenarios, replications=4, rng=2026, store=tmp_path / "exp", only_replications=[0])
+    finished: list[int] = []
+    rest = run_scenarios(
+        scenarios,
+        replications=4,
+        rng=2026,
+        store=tmp_path / "exp",
+        on_run=lambda run: finished.append(run.done),
+    )
+    assert finished == list(range(4, 13))
+    assert_same_results(serial, rest)
+    with pytest.raises(ValueError, match="only_replications"):
+        run_scenarios(scenarios, replications=2, rng=1, only_replications=[2])
 
 
 def test_series_and_adoption_share_arrays(serial: ExperimentResult, scenarios: dict[str, Scenario]) -> None:

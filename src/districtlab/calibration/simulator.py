@@ -1,7 +1,7 @@
 """From parameters to the figures the targets describe: calendar, scenarios, summary statistics.
 
 Pure computation: no files, no printing. The calibration calls the public API only
-(:func:`districtlab.simulate`, :class:`districtlab.RunResult`, parameter paths).
+(:func:`districtlab.run_scenarios`, :class:`districtlab.RunResult`, parameter paths).
 
 Calendar
     Month 0 of a calibration run is January of ``start_year`` (2012 by default), two
@@ -38,8 +38,8 @@ from districtlab.calibration.priors import discrepancy_sd, scenario_changes
 from districtlab.calibration.targets import ALL_SIZES, RTI, Targets
 from districtlab.config import SIZE_CLASSES, Scenario
 from districtlab.experiments.parameters import scenario_with
+from districtlab.experiments.runner import FinishedRun, run_scenarios
 from districtlab.results import RunResult
-from districtlab.simulation import simulate
 
 #: Added to shares before taking logs: 0.5 percentage points, below every target but one.
 LOG_OFFSET = 0.005
@@ -129,10 +129,25 @@ def simulate_shares(
     seed: np.random.SeedSequence,
     replications: int,
 ) -> NDArray[np.float64]:
-    """Shares for ``rows`` averaged over ``replications`` runs (children of ``seed``)."""
+    """Shares for ``rows`` averaged over ``replications`` runs of ``scenario`` with root seed ``seed``.
+
+    The runs go through :func:`~districtlab.experiments.run_scenarios`, so replication
+    r has the seed of the experiments' one rule: ``SeedSequence(seed.entropy,
+    spawn_key=(*seed.spawn_key, r))`` (the r-th child ``seed.spawn`` gives a seed that
+    has spawned nothing; ``seed`` itself is not changed).
+    """
+    shares: dict[int, NDArray[np.float64]] = {}
+
+    def read_shares(run: FinishedRun) -> None:
+        assert run.result is not None
+        shares[run.summary.replication] = shares_at(run.result, rows, calendar)
+
+    run_scenarios(  # batches of one run: one whole result in memory at a time, as a plain loop holds
+        [scenario], replications=replications, rng=seed, batch_size=1, on_run=read_shares, keep_results=True
+    )
     total = np.zeros(len(rows))
-    for child in seed.spawn(replications):
-        total += shares_at(simulate(scenario, rng=child), rows, calendar)
+    for replication in range(replications):  # in replication order: the same sum however runs finish
+        total += shares[replication]
     return total / replications
 
 

@@ -13,6 +13,10 @@ A new command should:
   the messages are translated into the language chosen with ``--lang`` or
   ``$DISTRICTLAB_LANG`` (English by default; ``make catalogues`` extracts them).
   Column names of CSV and Parquet files stay machine names in every language.
+
+The experiment commands (``sweep``, ``compare``, ``sensitivity``) also share their
+base scenario (:func:`base_scenario`), their root seed and resume policy
+(:func:`root_seed`) and their run into an experiment directory (:func:`run_experiment`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 import typer.core
@@ -37,7 +41,15 @@ from districtlab.errors import InputError, from_validation_error
 from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGE_ENV, LANGUAGES, checked_language
 from districtlab.i18n.numbers import format_amount
 from districtlab.i18n.translate import N_, gettext_for
-from districtlab.workers import WORKER_DIED
+from districtlab.memory import district_bytes, require_memory
+from districtlab.presets import load_scenario
+from districtlab.workers import WORKER_DIED, executor_for
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from districtlab.config import Scenario
+    from districtlab.experiments import Design, ExperimentResult
 
 console = Console(highlight=False)
 if not console.is_terminal:  # logs and pipes: do not squeeze tables into 80 columns
@@ -315,11 +327,116 @@ class OneLineErrorsGroup(typer.core.TyperGroup):
             raise _one_line(error) from None
 
 
+# -- what the experiment commands (sweep, compare, sensitivity) share ----------------------
+
+
+def base_scenario(
+    source: str, programme: str | None, months: float | None, firms: int | None, workers: int = 1
+) -> Scenario:
+    """The scenario an experiment command starts from: ``source`` with its options, if ``workers`` fit in memory."""
+    scenario = _scenario(source, programme, months, firms)
+    require_memory(
+        district_bytes(scenario) * workers,
+        _("{workers} worker(s) each simulating {firms} firms").format(
+            workers=workers, firms=format_amount(scenario.n_firms, chosen_language())
+        ),
+    )
+    return scenario
+
+
+def _scenario(source: str, programme: str | None, months: float | None, firms: int | None) -> Scenario:
+    scenario = load_scenario(source)
+    if programme is not None:
+        scenario = with_programme(scenario, programme, source)
+    try:
+        if months is not None:
+            scenario = scenario.with_months(months)
+        if firms is not None:
+            scenario = scenario.with_firms(firms)
+    except InputError:
+        raise
+    except ValueError as error:
+        raise InputError(str(error).splitlines()[0], path=source) from None
+    return scenario
+
+
+def with_programme(scenario: Scenario, programme: str, source: str) -> Scenario:
+    """``scenario`` running ``programme``; an unknown programme is an :class:`InputError` naming ``source``."""
+    try:
+        return scenario.with_programme(programme)
+    except ValueError as error:
+        raise InputError(str(error).splitlines()[0], path=source) from None
+
+
+def root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSequence:
+    """The root seed: --seed, the stored one when resuming without --seed, or fresh entropy.
+
+    Refuses an existing experiment without --resume before anything runs.
+    """
+    import numpy as np
+
+    from districtlab.experiments.store import is_experiment, stored_seed
+
+    check_output_folder(out, resume=resume)  # the store decides what a non-empty --out may hold
+    if is_experiment(out):
+        if not resume:
+            raise InputError(
+                _("already holds an experiment: pass --resume to continue it, or choose another --out"),
+                path=out,
+            )
+        if seed is None:
+            return stored_seed(out)
+    return np.random.SeedSequence(seed)
+
+
+def run_experiment(
+    design: Design,
+    *,
+    replications: int,
+    root: np.random.SeedSequence,
+    out: Path,
+    workers: int,
+    scheduler: str | None,
+    batch_size: int | None,
+    description: str,
+) -> ExperimentResult:
+    """Run ``design`` into the experiment directory ``out`` with a progress bar, and say where it went."""
+    from districtlab.cli.progress import runs_progress  # the progress bars print through this module
+    from districtlab.experiments import run_scenarios
+    from districtlab.experiments.store import is_experiment
+
+    if is_experiment(out):
+        console.print(_("resuming the experiment in {folder}").format(folder=out))
+    with executor_for(workers, scheduler) as executor, runs_progress(description) as update:
+        result = run_scenarios(
+            design,
+            replications=replications,
+            rng=root,
+            executor=executor,
+            store=out,
+            batch_size=batch_size,
+            progress=update,
+        )
+    console.print(
+        _(
+            "seed {seed} ({scenarios} scenarios x {replications} replications = {runs} runs in {folder})"
+        ).format(
+            seed=result.entropy,
+            scenarios=len(result.names),
+            replications=replications,
+            runs=len(result.names) * replications,
+            folder=out,
+        )
+    )
+    return result
+
+
 __all__ = [
     "EXIT_BAD_INPUT",
     "MIN_FREE_BYTES",
     "OneLineErrorsGroup",
     "_",
+    "base_scenario",
     "check_output_file",
     "check_output_folder",
     "chosen_language",
@@ -329,7 +446,10 @@ __all__ = [
     "hoisted_language",
     "language_option",
     "os_error_message",
+    "root_seed",
+    "run_experiment",
     "translated",
     "use_language",
     "user_errors",
+    "with_programme",
 ]

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import _, chosen_language, console, user_errors
+from districtlab.cli.common import (
+    _,
+    base_scenario,
+    chosen_language,
+    console,
+    root_seed,
+    run_experiment,
+    user_errors,
+    with_programme,
+)
 from districtlab.cli.experiments import (
     BatchSize,
     Firms,
@@ -20,10 +29,6 @@ from districtlab.cli.experiments import (
     Seed,
     Source,
     Workers,
-    _base_scenario,
-    _root_seed,
-    _run,
-    _with_programme,
 )
 from districtlab.cli.progress import runs_progress
 from districtlab.cli.tables import interval, shown, write_figure, write_table
@@ -94,10 +99,10 @@ def compare_command(
                 )
             )
         targets = target_half_widths(target_half_width or [], outcomes)
-        base = _base_scenario(preset_or_file, None, months, firms, workers)
+        base = base_scenario(preset_or_file, None, months, firms, workers)
         check_outcomes(base, outcomes)
-        scenarios = {name: _with_programme(base, name, preset_or_file) for name in names}
-        root = _root_seed(out, seed, resume)
+        scenarios = {name: with_programme(base, name, preset_or_file) for name in names}
+        root = root_seed(out, seed, resume)
         matched = None
         if equal_spend is not None:
             scenarios, matched = _equal_spend(
@@ -108,7 +113,7 @@ def compare_command(
                 workers=workers,
                 scheduler=scheduler,
             )
-        result = _run(
+        result = run_experiment(
             Design.of(scenarios),
             replications=replications,
             root=root,

@@ -17,26 +17,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
-from districtlab.cli.progress import runs_progress
+from districtlab.cli.common import _, base_scenario, console, root_seed, run_experiment, user_errors
 from districtlab.cli.tables import print_frame, write_figure, write_table
 from districtlab.config import Scenario
-from districtlab.errors import InputError
 from districtlab.experiments.grammar import sweep_design
-from districtlab.i18n.numbers import format_amount
-from districtlab.memory import district_bytes, require_memory
-from districtlab.presets import load_scenario
-from districtlab.workers import executor_for
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from districtlab.experiments import (
-        Design,
-        ExperimentResult,
-    )
+    from districtlab.experiments import ExperimentResult
 
 
 SWEEP_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean")
@@ -76,103 +66,6 @@ BatchSize = Annotated[
 ]
 
 
-def _base_scenario(
-    source: str, programme: str | None, months: float | None, firms: int | None, workers: int = 1
-) -> Scenario:
-    scenario = _scenario(source, programme, months, firms)
-    require_memory(
-        district_bytes(scenario) * workers,
-        _("{workers} worker(s) each simulating {firms} firms").format(
-            workers=workers, firms=format_amount(scenario.n_firms, chosen_language())
-        ),
-    )
-    return scenario
-
-
-def _scenario(source: str, programme: str | None, months: float | None, firms: int | None) -> Scenario:
-    scenario = load_scenario(source)
-    if programme is not None:
-        scenario = _with_programme(scenario, programme, source)
-    try:
-        if months is not None:
-            scenario = scenario.with_months(months)
-        if firms is not None:
-            scenario = scenario.with_firms(firms)
-    except InputError:
-        raise
-    except ValueError as error:
-        raise InputError(str(error).splitlines()[0], path=source) from None
-    return scenario
-
-
-def _with_programme(scenario: Scenario, programme: str, source: str) -> Scenario:
-    try:
-        return scenario.with_programme(programme)
-    except ValueError as error:
-        raise InputError(str(error).splitlines()[0], path=source) from None
-
-
-def _root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSequence:
-    """The root seed: --seed, the stored one when resuming without --seed, or fresh entropy.
-
-    Refuses an existing experiment without --resume before anything runs.
-    """
-    import numpy as np
-
-    from districtlab.experiments.store import is_experiment, stored_seed
-
-    check_output_folder(out, resume=resume)  # the store decides what a non-empty --out may hold
-    if is_experiment(out):
-        if not resume:
-            raise InputError(
-                _("already holds an experiment: pass --resume to continue it, or choose another --out"),
-                path=out,
-            )
-        if seed is None:
-            return stored_seed(out)
-    return np.random.SeedSequence(seed)
-
-
-def _run(
-    design: Design,
-    *,
-    replications: int,
-    root: np.random.SeedSequence,
-    out: Path,
-    workers: int,
-    scheduler: str | None,
-    batch_size: int | None,
-    description: str,
-) -> ExperimentResult:
-    from districtlab.experiments import run_scenarios
-    from districtlab.experiments.store import is_experiment
-
-    if is_experiment(out):
-        console.print(_("resuming the experiment in {folder}").format(folder=out))
-    with executor_for(workers, scheduler) as executor, runs_progress(description) as update:
-        result = run_scenarios(
-            design,
-            replications=replications,
-            rng=root,
-            executor=executor,
-            store=out,
-            batch_size=batch_size,
-            progress=update,
-        )
-    console.print(
-        _(
-            "seed {seed} ({scenarios} scenarios x {replications} replications = {runs} runs in {folder})"
-        ).format(
-            seed=result.entropy,
-            scenarios=len(result.names),
-            replications=replications,
-            runs=len(result.names) * replications,
-            folder=out,
-        )
-    )
-    return result
-
-
 # -- sweep ---------------------------------------------------------------------------------
 
 
@@ -210,11 +103,11 @@ def sweep(
 
     with user_errors(preset_or_file):
         outcomes = list(outcome or SWEEP_OUTCOMES)
-        base = _base_scenario(preset_or_file, programme, months, firms, workers)
+        base = base_scenario(preset_or_file, programme, months, firms, workers)
         check_outcomes(base, outcomes)
-        root = _root_seed(out, seed, resume)
+        root = root_seed(out, seed, resume)
         chosen = sweep_design(base, param or [], design, samples, table, root, replications)
-        result = _run(
+        result = run_experiment(
             chosen,
             replications=replications,
             root=root,

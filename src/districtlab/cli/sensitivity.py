@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import _, chosen_language, console, user_errors
+from districtlab.cli.common import (
+    _,
+    base_scenario,
+    chosen_language,
+    console,
+    root_seed,
+    run_experiment,
+    user_errors,
+)
 from districtlab.cli.experiments import (
     SENSITIVITY_OUTCOMES,
     BatchSize,
@@ -22,9 +30,6 @@ from districtlab.cli.experiments import (
     Seed,
     Source,
     Workers,
-    _base_scenario,
-    _root_seed,
-    _run,
 )
 from districtlab.cli.tables import heading, number, write_figure, write_table
 from districtlab.errors import InputError
@@ -79,9 +84,9 @@ def sensitivity(
         if not param:
             raise InputError(_("sensitivity analysis needs at least one --param PATH=LOW:HIGH"))
         outcomes = list(outcome or SENSITIVITY_OUTCOMES)
-        base = _base_scenario(preset_or_file, programme, months, firms, workers)
+        base = base_scenario(preset_or_file, programme, months, firms, workers)
         check_outcomes(base, outcomes, series or [])
-        root = _root_seed(out, seed, resume)
+        root = root_seed(out, seed, resume)
         ranges = {key: parse_range(key, spec) for key, spec in split_params(param)}
         points = (
             (samples or 10) * (len(ranges) + 1)
@@ -98,7 +103,7 @@ def sensitivity(
             chosen = morris_design(base, ranges, trajectories=samples or 10, levels=levels, rng=root)
         else:
             chosen = saltelli_design(base, ranges, n=samples or 64, rng=root)
-        result = _run(
+        result = run_experiment(
             chosen,
             replications=replications,
             root=root,

@@ -120,7 +120,7 @@ class Design(Sequence[Scenario]):
         if not chosen:
             raise InputError("no scenario to run")
         base = chosen[0]
-        points = [scenario_changes(base, scenario) for scenario in chosen]
+        points = [{} if scenario is base else scenario_changes(base, scenario) for scenario in chosen]
         return cls(base, points, names=names, method="scenarios", _scenarios=chosen)
 
     # -- the Sequence protocol: design points as scenarios ----------------------------------

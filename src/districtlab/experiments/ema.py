@@ -19,8 +19,10 @@ EMA requires names that are Python identifiers: ``programme.budget_eur_per_year`
 is called ``programme__budget_eur_per_year`` there (:func:`ema_name`), and
 ``model.function.paths`` maps the names back.
 
-Seeds: the model records one root seed. Replication r of *every* experiment
-uses ``SeedSequence(entropy, spawn_key=(*spawn_key, r))``: common random numbers,
+Seeds: the model records one root seed, and every call runs through
+:func:`~districtlab.experiments.run_scenarios` under its seed rule
+(:mod:`districtlab.experiments.plan`): replication r of *every* experiment
+uses ``SeedSequence(entropy, spawn_key=(*spawn_key, r))``, common random numbers,
 so differences between experiments come from the parameters. With
 ``replications > 1`` the model is a ``ReplicatorModel`` and each outcome is the
 mean over replications. EMA's own samplers draw from numpy's global random
@@ -44,10 +46,9 @@ from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.parameters import check_range, check_value, scenario_with
-from districtlab.experiments.plan import run_seed
+from districtlab.experiments.runner import run_scenarios
 from districtlab.experiments.summary import check_outcomes
 from districtlab.io.values import python_value
-from districtlab.simulation import simulate
 
 DEFAULT_OUTCOMES = ("new_adopters", "laggard_share", "adoption_share_mean", "programme_spend_eur")
 ParameterSpec = tuple[float, float] | Sequence[Any]
@@ -111,9 +112,15 @@ class EmaFunction:
             raise TypeError(f"unexpected parameters {sorted(unknown)}")
         changes = {self.paths[name]: python_value(value) for name, value in values.items()}
         scenario = scenario_with(self.base, changes, label="EMA experiment")
-        seed = run_seed(self.entropy, int(replication), spawn_key=self.spawn_key)
-        results = simulate(scenario, rng=seed).outcomes()
-        return {name: results[outcome] for name, outcome in self.outcomes.items()}
+        replication = int(replication)
+        result = run_scenarios(
+            [scenario],
+            replications=replication + 1,
+            rng=np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key),
+            only_replications=(replication,),
+        )
+        (run,) = result.runs
+        return {name: run.outcomes[outcome] for name, outcome in self.outcomes.items()}
 
 
 def _parameter(ema: ModuleType, scenario: Scenario, key: str, spec: ParameterSpec) -> Any:

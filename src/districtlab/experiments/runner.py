@@ -418,7 +418,7 @@ class ExperimentResult:
 
     @property
     def complete(self) -> bool:
-        """Whether every run of the plan is there (always, for results of :func:`run_scenarios`)."""
+        """Whether every run of the plan is there (always, for :func:`run_scenarios` without ``only_replications``)."""
         return len(self._outcomes) == len(self.names) * self.replications
 
     # -- series --------------------------------------------------------------------------
@@ -493,6 +493,7 @@ def run_scenarios(
     on_run: OnRun | None = None,
     keep_results: bool = False,
     step_progress: Progress | None = None,
+    only_replications: Iterable[int] | None = None,
 ) -> ExperimentResult:
     """Run every scenario ``replications`` times.
 
@@ -533,6 +534,12 @@ def run_scenarios(
     step_progress
         Called as ``progress(steps_done, steps_total)`` after every step of a run
         made in this process (without an executor): a bar for one long run.
+    only_replications
+        Run only these replications of each scenario (indices below ``replications``),
+        each with the seed the plan gives it whatever else runs: EMA's replicated
+        model asks for one replication per call. The others count as not run (an
+        experiment directory keeps them for a later call); progress and ``on_run``
+        count only the runs asked for.
 
     Returns
     -------
@@ -554,6 +561,11 @@ def run_scenarios(
         raise ValueError(f"replications must be at least 1, got {replications}")
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    wanted = None if only_replications is None else frozenset(int(r) for r in only_replications)
+    if wanted is not None and not all(0 <= r < replications for r in wanted):
+        raise ValueError(
+            f"only_replications must be indices below replications={replications}, got {sorted(wanted)}"
+        )
     design = Design.of(scenarios)
     cache, directory = (
         (store, None) if isinstance(store, RunCache) else (None, None if store is None else Path(store))
@@ -572,10 +584,19 @@ def run_scenarios(
         opening = contextlib.nullcontext(MemoryStore(plan))
     with opening as opened:
         done = opened.completed()
-        pending = (spec for spec in plan.runs() if (spec.scenario, spec.replication) not in done)
+        total = plan.total
+        if wanted is not None:
+            done = {run for run in done if run[1] in wanted}
+            total = len(design) * len(wanted)
+        pending = (
+            spec
+            for spec in plan.runs()
+            if (spec.scenario, spec.replication) not in done
+            and (wanted is None or spec.replication in wanted)
+        )
         workers = parallelism(executor)
         size = batch_size or (
-            MAX_BATCH if executor is None else default_batch_size(plan.total - len(done), workers)
+            MAX_BATCH if executor is None else default_batch_size(total - len(done), workers)
         )
         tasks = _batches(pending, size, design, plan.entropy, keep_results=keep_results)
         ran = len(done)  # runs made (counted as each ends, for the progress bar)
@@ -585,10 +606,10 @@ def run_scenarios(
             nonlocal ran
             ran += 1
             if progress is not None:
-                progress(ran, plan.total)
+                progress(ran, total)
 
         if progress is not None:
-            progress(ran, plan.total)
+            progress(ran, total)
         if executor is None:
             batches: Iterator[BatchResult] = (run_batch(task, ran_one, step_progress) for task in tasks)
         else:
@@ -600,12 +621,12 @@ def run_scenarios(
             if executor is not None:
                 ran += len(batch.summaries)
                 if progress is not None:
-                    progress(ran, plan.total)
+                    progress(ran, total)
             for index, summary in enumerate(batch.summaries):
                 stored += 1
                 if on_run is not None:
                     result = None if batch.results is None else batch.results[index]
-                    on_run(FinishedRun(summary, stored, plan.total, result))
+                    on_run(FinishedRun(summary, stored, total, result))
 
         for batch in batches:
             stored_batch(batch)
