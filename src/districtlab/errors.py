@@ -4,13 +4,21 @@ Library code raises :class:`InputError` for anything a user can fix: a broken
 file, a wrong value, an unknown name, a hostile archive. Its message is one line
 that names the file and the field when there are any, and says what is wrong.
 The CLI prints it and exits with status 2 (:mod:`districtlab.cli.common`).
+
+A message may be a template with ``{name}`` fields and their ``values``; the
+template is kept (:attr:`InputError.template`) so that a front end can show it
+in the user's language: the CLI looks the template, or a plain message, up in
+the gettext catalogues (``N_()`` marks it for extraction where it is raised).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
+
+from districtlab.i18n.translate import N_
 
 
 class DistrictlabError(Exception):
@@ -20,12 +28,25 @@ class DistrictlabError(Exception):
 class InputError(DistrictlabError, ValueError):
     """Bad input a user can fix; ``str(error)`` is the one line to show them."""
 
-    def __init__(self, message: str, *, path: str | Path | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        field: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
         self.path = None if path is None else str(path)
         self.field = field
-        self.problem = message
-        parts = [part for part in (self.path, field) if part]
-        super().__init__(": ".join([*parts, message]))
+        self.template = message
+        self.values = dict(values or {})
+        self.problem = message.format(**self.values) if values is not None else message
+        super().__init__(self.shown(self.problem))
+
+    def shown(self, problem: str) -> str:
+        """The one line with ``problem`` (this error's, or its translation) after the path and the field."""
+        parts = [part for part in (self.path, self.field) if part]
+        return ": ".join([*parts, problem])
 
 
 def first_problem(error: ValidationError) -> tuple[str, str]:
@@ -34,9 +55,9 @@ def first_problem(error: ValidationError) -> tuple[str, str]:
     field = ".".join(str(part) for part in first["loc"]) or "(top level)"
     kind = first["type"]
     if kind == "extra_forbidden":
-        message = "unknown key"
+        message = N_("unknown key")
     elif kind == "missing":
-        message = "required key is missing"
+        message = N_("required key is missing")
     else:
         message = str(first["msg"]).splitlines()[0]
     more = error.error_count() - 1

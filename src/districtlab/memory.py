@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from districtlab.errors import InputError
+from districtlab.i18n.translate import N_
 
 if TYPE_CHECKING:
     from districtlab.config import Scenario
@@ -113,8 +114,16 @@ def require_memory(needed: float, what: str) -> None:
     available = available_memory()
     if available is not None and needed > available:
         raise InputError(
-            f"{what} needs about {format_bytes(needed)} of memory and {format_bytes(available)} is available; "
-            f"make it smaller, or set {MEMORY_LIMIT_VARIABLE}=off to try anyway"
+            N_(
+                "{what} needs about {needed} of memory and {available} is available; make it smaller, or set "
+                "{variable}=off to try anyway"
+            ),
+            values={
+                "what": what,
+                "needed": format_bytes(needed),
+                "available": format_bytes(available),
+                "variable": MEMORY_LIMIT_VARIABLE,
+            },
         )
 
 

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 import districtlab
@@ -18,17 +19,29 @@ from districtlab.i18n.translate import DOMAIN, LOCALE_DIR, gettext_for
 
 SOURCES = Path(districtlab.__file__).parent
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+#: Placeholders a translation must keep: str.format fields in the sources, %(name)s and %% in the templates.
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)s|%%")
+MAPPING = SOURCES / "i18n" / "babel.cfg"
 
 
 def _extracted() -> set[str]:
-    """Every message id the sources mark with ``_()`` or ``N_()`` (Babel's extractor, as ``make catalogues``)."""
-    keywords = {"_": None, "N_": None}
+    """Every message id the sources mark with ``_()`` or ``N_()`` and every ``{% trans %}`` block of the
+    report templates (Babel's extractors with the project's babel.cfg, as ``make catalogues``)."""
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    with MAPPING.open(encoding="utf-8") as file:
+        method_map, options_map = parse_mapping_cfg(file, filename=str(MAPPING))
     return {
         str(message)
-        for _, _, message, _, _ in extract_from_dir(str(SOURCES), keywords=keywords)
+        for _, _, message, _, _ in extract_from_dir(
+            str(SOURCES), method_map=method_map, options_map=options_map, keywords=keywords
+        )
         if isinstance(message, str)
     }
+
+
+def test_the_report_templates_are_extracted(extracted: set[str]) -> None:
+    assert "Outcomes at the horizon" in extracted  # experiment.html.j2
+    assert "Reproducibility" in extracted
 
 
 def _catalogue(language: str):  # type: ignore[no-untyped-def]

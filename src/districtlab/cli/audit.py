@@ -11,8 +11,9 @@ import typer
 from rich.table import Table
 
 from districtlab._version import __version__
-from districtlab.cli.common import check_output_folder, console, user_errors
+from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
 from districtlab.cli.progress import progress_bar
+from districtlab.i18n.numbers import format_amount
 from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import load_scenario
 from districtlab.workers import executor_for
@@ -57,18 +58,21 @@ def audit(
         check_output_folder(out, force=force)  # before hours of runs, not after
         require_memory(
             district_bytes(scenario) * workers,
-            f"{workers} worker{'s' if workers > 1 else ''} each simulating {scenario.n_firms:,} firms",
+            _("{workers} worker(s) each simulating {firms} firms").format(
+                workers=workers, firms=format_amount(scenario.n_firms, chosen_language())
+            ),
         )
         root = np.random.SeedSequence(seed)
         started = datetime.now(UTC)
-        with executor_for(workers) as executor, progress_bar("auditing", 1) as update:
+        with executor_for(workers) as executor, progress_bar(_("auditing"), 1) as update:
             result = run_audit(
                 scenario, replications=replications, rng=root, executor=executor, progress=update
             )
         elapsed = (datetime.now(UTC) - started).total_seconds()
+        language = chosen_language()
         for key, rows in headline(result).items():
             table = result.tables[key]
-            console.print(_rich_table(readable(rows), table.title))
+            console.print(_rich_table(readable(rows, language), _(table.title)))
             console.print(table.summary, markup=False)
             console.print()
         metadata = {
@@ -84,10 +88,11 @@ def audit(
             "workers": str(workers),
             "elapsed_seconds": f"{elapsed:.1f}",
         }
-        path = write_audit_report(result, out, metadata)
+        path = write_audit_report(result, out, metadata, language=language)
         console.print(
-            f"seed {result.entropy}; {result.runs} runs in {elapsed:.0f} s; wrote six tables (CSV) and {path} "
-            "(opens offline)"
+            _(
+                "seed {seed}; {runs} runs in {seconds} s; wrote six tables (CSV) and {page} (opens offline)"
+            ).format(seed=result.entropy, runs=result.runs, seconds=f"{elapsed:.0f}", page=path)
         )
 
 

@@ -12,7 +12,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from districtlab.cli.common import check_output_file, check_output_folder, console, error_console, user_errors
+from districtlab.cli.common import (
+    _,
+    check_output_file,
+    check_output_folder,
+    console,
+    error_console,
+    user_errors,
+)
 from districtlab.errors import InputError
 
 # calibration.abc's Settings and MIN_PARTICLES, repeated so that the CLI starts without importing
@@ -248,7 +255,7 @@ def predict_command(
             "against data, not a fitted figure.",
             markup=False,
         )
-    console.print(f"wrote {target}")
+    console.print(_("wrote {files}").format(files=target))
 
 
 def check_command(

@@ -8,7 +8,11 @@ A new command should:
 - call :func:`check_output_folder` (or :func:`check_output_file`) on every path it
   will write, *before* any simulation starts, and offer ``--force`` to replace a
   non-empty folder (``--resume`` where an experiment can be continued);
-- start local worker processes with :func:`districtlab.workers.worker_pool`.
+- start local worker processes with :func:`districtlab.workers.worker_pool`;
+- write what the user reads through :func:`_` (``_("wrote {files}").format(...)``):
+  the messages are translated into the language chosen with ``--lang`` or
+  ``$DISTRICTLAB_LANG`` (English by default; ``make catalogues`` extracts them).
+  Column names of CSV and Parquet files stay machine names in every language.
 
 The experiment commands (``sweep``, ``compare``, ``sensitivity``) also share their
 base scenario (:func:`base_scenario`), their root seed and resume policy
@@ -34,6 +38,9 @@ from rich.console import Console
 from typer._click.exceptions import UsageError  # Typer 0.29 vendors click: its errors, not click's
 
 from districtlab.errors import InputError, from_validation_error
+from districtlab.i18n import DEFAULT_LANGUAGE, LANGUAGE_ENV, LANGUAGES, checked_language
+from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import N_, gettext_for
 from districtlab.memory import district_bytes, require_memory
 from districtlab.presets import load_scenario
 from districtlab.workers import WORKER_DIED, executor_for
@@ -57,36 +64,116 @@ MIN_FREE_BYTES = 32 * 2**20
 
 #: What an OS error number means for the user, in a few words.
 _OS_PROBLEMS = {
-    errno.ENOSPC: "no space left on the disk",
-    errno.EDQUOT: "disk quota exceeded",
-    errno.EROFS: "read-only file system",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.ENOTDIR: "a part of this path is a file, not a folder",
-    errno.EISDIR: "is a folder, not a file",
-    errno.ENOENT: "no such file or folder",
-    errno.ENAMETOOLONG: "name too long",
-    errno.EEXIST: "already exists",
+    errno.ENOSPC: N_("no space left on the disk"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EROFS: N_("read-only file system"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.ENOTDIR: N_("a part of this path is a file, not a folder"),
+    errno.EISDIR: N_("is a folder, not a file"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENAMETOOLONG: N_("name too long"),
+    errno.EEXIST: N_("already exists"),
 }
+
+# -- the language of the messages ------------------------------------------------------------
+
+_chosen: list[str] = []  # the language of this invocation, once --lang or $DISTRICTLAB_LANG is read
+
+
+def chosen_language() -> str:
+    """The language of the command line's messages: ``--lang``, else ``$DISTRICTLAB_LANG``, else English."""
+    if _chosen:
+        return _chosen[-1]
+    from_environment = os.environ.get(LANGUAGE_ENV, "").strip().lower()
+    return from_environment if from_environment in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def use_language(language: str | None) -> None:
+    """Speak ``language`` from now on (``None``: back to ``$DISTRICTLAB_LANG`` or English)."""
+    _chosen.clear()
+    if language is not None:
+        _chosen.append(checked_language(language))
+
+
+def _(message: str) -> str:
+    """``message`` in the chosen language (the English message id is the key of the catalogues)."""
+    return gettext_for(chosen_language())(message)
+
+
+def language_option(value: str | None) -> str:
+    """Read ``--lang`` (or ``$DISTRICTLAB_LANG``, which Typer passes as its value); refuse others in one line."""
+    if value is None or not value.strip():
+        use_language(None)
+        return chosen_language()
+    try:
+        use_language(value.strip().lower())
+    except ValueError:
+        use_language(None)
+        source = "--lang" if os.environ.get(LANGUAGE_ENV) != value else f"${LANGUAGE_ENV}"
+        fail(
+            _("{option} {value}: choose one of {choices}").format(
+                option=source, value=repr(value), choices=", ".join(LANGUAGES)
+            )
+        )
+    return chosen_language()
+
+
+def hoisted_language(args: list[str]) -> list[str]:
+    """``args`` with every ``--lang X`` (or ``--lang=X``) moved to the front, where the main command reads it:
+    ``districtlab run PRESET --lang es`` means the same as ``districtlab --lang es run PRESET``."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            rest += args[index:]
+            break
+        if token == "--lang" and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        if token.startswith("--lang="):
+            front.append(token)
+        else:
+            rest.append(token)
+        index += 1
+    return front + rest
 
 
 def fail(message: str) -> NoReturn:
     """Print one line to stderr and exit with status 2."""
-    error_console.print(f"error: {' '.join(message.split())}", markup=False)
+    error_console.print(_("error: {message}").format(message=" ".join(message.split())), markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def os_error_message(error: OSError) -> str:
     """An OS error as one line that names the user's path (never a temporary file next to it)."""
-    problem = _OS_PROBLEMS.get(error.errno or -1) or (error.strerror or str(error)).splitlines()[0]
+    known = _OS_PROBLEMS.get(error.errno or -1)
+    problem = _(known) if known else (error.strerror or str(error)).splitlines()[0]
     name = error.filename
     if isinstance(name, str | bytes | os.PathLike):
         name = os.fsdecode(name)
         shown = Path(name)
         if shown.name.startswith(".") and ".tmp" in shown.name:  # our atomic writers' temporaries
-            return f"{shown.parent}: cannot write into this folder ({problem})"
+            return _("{folder}: cannot write into this folder ({problem})").format(
+                folder=shown.parent, problem=problem
+            )
         return f"{name}: {problem}"
     return problem
+
+
+def translated(error: InputError) -> str:
+    """The error's line in the chosen language, where the catalogues hold its message (library messages
+    marked with ``N_()``); as it was raised otherwise."""
+    problem = _(error.template)
+    if problem is error.template or problem == error.template:  # not in the catalogue (or English)
+        return str(error)
+    try:
+        return error.shown(problem.format(**error.values) if error.values else problem)
+    except (KeyError, IndexError, ValueError):  # a translation that does not fit its values
+        return str(error)
 
 
 @contextmanager
@@ -95,20 +182,22 @@ def user_errors(source: str | None = None) -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        fail(str(error))
+        fail(translated(error))
     except ValidationError as error:
-        fail(str(from_validation_error(error, source)))
+        fail(translated(from_validation_error(error, source)))
     except BrokenProcessPool:
         fail(WORKER_DIED)
     except MemoryError:
         fail(
-            "out of memory: use fewer firms, fewer design points or fewer --workers "
-            "(see the size guard in the README)"
+            _(
+                "out of memory: use fewer firms, fewer design points or fewer --workers "
+                "(see the size guard in the README)"
+            )
         )
     except OSError as error:  # a full disk, a read-only folder, a path under a file...
         fail(os_error_message(error))
     except KeyboardInterrupt:
-        error_console.print("interrupted", markup=False)
+        error_console.print(_("interrupted"), markup=False)
         sys.exit(130)
 
 
@@ -123,15 +212,28 @@ def _check_writable(folder: Path, target: Path, option: str) -> None:
     """``folder`` (``target`` itself or its folder) can be created and written; refuse in one line naming ``target``."""
     existing = _existing_ancestor(folder)
     if not existing.is_dir():
-        raise InputError(f"{option}: {existing} is a file, so nothing can be written under it", path=target)
+        raise InputError(
+            _("{option}: {path} is a file, so nothing can be written under it").format(
+                option=option, path=existing
+            ),
+            path=target,
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        problem = "read-only file system" if _read_only_file_system(existing) else "permission denied"
-        raise InputError(f"{option}: cannot write into {existing} ({problem})", path=target)
+        problem = _("read-only file system") if _read_only_file_system(existing) else _("permission denied")
+        raise InputError(
+            _("{option}: cannot write into {path} ({problem})").format(
+                option=option, path=existing, problem=problem
+            ),
+            path=target,
+        )
     free = shutil.disk_usage(existing).free
     if free < MIN_FREE_BYTES:
         raise InputError(
-            f"{option}: the disk is full or nearly ({free / 2**20:.1f} MiB free; at least "
-            f"{MIN_FREE_BYTES // 2**20} MiB needed)",
+            _("{option}: the disk is full or nearly ({free} MiB free; at least {needed} MiB needed)").format(
+                option=option,
+                free=format_amount(free / 2**20, chosen_language(), decimals=1),
+                needed=MIN_FREE_BYTES // 2**20,
+            ),
             path=target,
         )
 
@@ -156,11 +258,14 @@ def check_output_folder(
     experiment, continued with ``--resume``).
     """
     if out.exists() and not out.is_dir():
-        raise InputError(f"{option}: exists and is a file, not a folder", path=out)
+        raise InputError(_("{option}: exists and is a file, not a folder").format(option=option), path=out)
     _check_writable(out, out, option)
     if resume is None and not force and out.is_dir() and any(out.iterdir()):
         raise InputError(
-            f"{option}: the folder is not empty; choose another {option}, or pass --force to write over what it holds",
+            _(
+                "{option}: the folder is not empty; choose another {option}, or pass --force to write over "
+                "what it holds"
+            ).format(option=option),
             path=out,
         )
 
@@ -168,11 +273,14 @@ def check_output_folder(
 def check_output_file(path: Path, *, force: bool = False, option: str = "FILE") -> None:
     """Refuse, in one line, a file path that cannot be written, or an existing file unless ``force``."""
     if path.is_dir():
-        raise InputError(f"{option}: is a folder; give a file name", path=path)
+        raise InputError(_("{option}: is a folder; give a file name").format(option=option), path=path)
     _check_writable(path.parent, path, option)
     if path.exists() and not force:
         raise InputError(
-            f"{option}: the file exists; choose another name, or pass --force to replace it", path=path
+            _("{option}: the file exists; choose another name, or pass --force to replace it").format(
+                option=option
+            ),
+            path=path,
         )
 
 
@@ -181,7 +289,10 @@ class OneLineUsageError(UsageError):
 
     def show(self, file: Any = None) -> None:
         command = self.ctx.command_path if self.ctx is not None else "districtlab"
-        print(f"error: {self.format_message()} (see '{command} --help')", file=file or sys.stderr)
+        message = _("{message} (see '{command} --help')").format(
+            message=self.format_message(), command=command
+        )
+        print(_("error: {message}").format(message=message), file=file or sys.stderr)
 
 
 def _one_line(error: UsageError) -> OneLineUsageError:
@@ -191,7 +302,17 @@ def _one_line(error: UsageError) -> OneLineUsageError:
 
 
 class OneLineErrorsGroup(typer.core.TyperGroup):
-    """The top-level command group: every usage error, of any sub-command, in one line with exit status 2."""
+    """The top-level command group: every usage error, of any sub-command, in one line with exit status 2;
+    ``--lang`` read wherever it is given, and forgotten when the command ends."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            use_language(None)  # a test runner or a notebook that invokes again starts afresh
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoisted_language(args))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -216,7 +337,9 @@ def base_scenario(
     scenario = _scenario(source, programme, months, firms)
     require_memory(
         district_bytes(scenario) * workers,
-        f"{workers} worker{'s' if workers > 1 else ''} each simulating {scenario.n_firms:,} firms",
+        _("{workers} worker(s) each simulating {firms} firms").format(
+            workers=workers, firms=format_amount(scenario.n_firms, chosen_language())
+        ),
     )
     return scenario
 
@@ -258,7 +381,8 @@ def root_seed(out: Path, seed: int | None, resume: bool) -> np.random.SeedSequen
     if is_experiment(out):
         if not resume:
             raise InputError(
-                "already holds an experiment: pass --resume to continue it, or choose another --out", path=out
+                _("already holds an experiment: pass --resume to continue it, or choose another --out"),
+                path=out,
             )
         if seed is None:
             return stored_seed(out)
@@ -282,7 +406,7 @@ def run_experiment(
     from districtlab.experiments.store import is_experiment
 
     if is_experiment(out):
-        console.print(f"resuming the experiment in {out}")
+        console.print(_("resuming the experiment in {folder}").format(folder=out))
     with executor_for(workers, scheduler) as executor, runs_progress(description) as update:
         result = run_scenarios(
             design,
@@ -294,8 +418,15 @@ def run_experiment(
             progress=update,
         )
     console.print(
-        f"seed {result.entropy} ({len(result.names)} scenarios x {replications} replications = "
-        f"{len(result.names) * replications} runs in {out})"
+        _(
+            "seed {seed} ({scenarios} scenarios x {replications} replications = {runs} runs in {folder})"
+        ).format(
+            seed=result.entropy,
+            scenarios=len(result.names),
+            replications=replications,
+            runs=len(result.names) * replications,
+            folder=out,
+        )
     )
     return result
 
@@ -304,15 +435,21 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "MIN_FREE_BYTES",
     "OneLineErrorsGroup",
+    "_",
     "base_scenario",
     "check_output_file",
     "check_output_folder",
+    "chosen_language",
     "console",
     "error_console",
     "fail",
+    "hoisted_language",
+    "language_option",
     "os_error_message",
     "root_seed",
     "run_experiment",
+    "translated",
+    "use_language",
     "user_errors",
     "with_programme",
 ]

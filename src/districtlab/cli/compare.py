@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from districtlab.cli.common import (
+    _,
     base_scenario,
+    chosen_language,
     console,
     root_seed,
     run_experiment,
@@ -29,10 +31,11 @@ from districtlab.cli.experiments import (
     Workers,
 )
 from districtlab.cli.progress import runs_progress
-from districtlab.cli.tables import interval, write_figure, write_table
+from districtlab.cli.tables import interval, shown, write_figure, write_table
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.grammar import target_half_widths
+from districtlab.i18n.numbers import format_amount, format_money, format_percent
 from districtlab.workers import executor_for
 
 if TYPE_CHECKING:
@@ -83,10 +86,18 @@ def compare_command(
         outcomes = list(outcome or DEFAULT_OUTCOMES)
         names = [name.strip() for name in programmes.split(",") if name.strip()]
         if len(names) < 2 or len(set(names)) != len(names):
-            raise InputError(f"--programmes needs at least two different programmes, got {programmes!r}")
+            raise InputError(
+                _("--programmes needs at least two different programmes, got {programmes}").format(
+                    programmes=repr(programmes)
+                )
+            )
         baseline = baseline or names[0]
         if baseline not in names:
-            raise InputError(f"--baseline {baseline!r} is not one of --programmes ({', '.join(names)})")
+            raise InputError(
+                _("--baseline {baseline} is not one of --programmes ({names})").format(
+                    baseline=repr(baseline), names=", ".join(names)
+                )
+            )
         targets = target_half_widths(target_half_width or [], outcomes)
         base = base_scenario(preset_or_file, None, months, firms, workers)
         check_outcomes(base, outcomes)
@@ -110,7 +121,7 @@ def compare_command(
             workers=workers,
             scheduler=scheduler,
             batch_size=batch_size,
-            description="compare",
+            description=_("compare"),
         )
         comparison = compare(result, baseline=baseline, outcomes=outcomes, target_half_width=targets)
         written = write_table(comparison.means, out, "means") + write_table(
@@ -123,7 +134,7 @@ def compare_command(
         _print_comparison(
             comparison.means, comparison.differences, baseline, replications, targets is not None
         )
-        console.print("wrote " + ", ".join(map(str, written)))
+        console.print(_("wrote {files}").format(files=", ".join(map(str, written))))
 
 
 def _write_figures(result: ExperimentResult, baseline: str, out: Path) -> list[Path]:
@@ -134,7 +145,7 @@ def _write_figures(result: ExperimentResult, baseline: str, out: Path) -> list[P
 
     return [
         write_figure(figure.figure, out / f"{figure.name}.png")
-        for figure in report_figures(ExperimentData.of(result), baseline=baseline)
+        for figure in report_figures(ExperimentData.of(result), baseline=baseline, language=chosen_language())
     ]
 
 
@@ -153,12 +164,20 @@ def _equal_spend(
     from districtlab.experiments.spend import match_spend
 
     if reference not in scenarios:
-        raise InputError(f"--equal-spend {reference!r} is not one of --programmes ({', '.join(scenarios)})")
+        raise InputError(
+            _("--equal-spend {reference} is not one of --programmes ({names})").format(
+                reference=repr(reference), names=", ".join(scenarios)
+            )
+        )
     if not scenarios[reference].programme.is_active():
-        raise InputError(f"--equal-spend {reference!r} spends nothing: choose a programme with a budget")
+        raise InputError(
+            _("--equal-spend {reference} spends nothing: choose a programme with a budget").format(
+                reference=repr(reference)
+            )
+        )
     matched = dict(scenarios)
     rows = []
-    with executor_for(workers, scheduler) as executor, runs_progress("matching spend") as update:
+    with executor_for(workers, scheduler) as executor, runs_progress(_("matching spend")) as update:
         for name, scenario in scenarios.items():
             if name == reference or not scenario.programme.is_active():
                 continue
@@ -186,11 +205,21 @@ def _equal_spend(
             )
     table = pd.DataFrame(rows)
     for row in table.itertuples():
-        state = "matched" if row.matched else "NOT matched (closest budget kept)"
+        language = chosen_language()
+        state = _("matched") if row.matched else _("NOT matched (closest budget kept)")
         console.print(
-            f"equal spend: {row.programme} budget x{row.budget_factor:.2f} -> realised public spend "
-            f"EUR {row.public_spend_eur:,.0f} vs {reference} EUR {row.reference_public_spend_eur:,.0f} "
-            f"({row.spend_gap:.1%} apart, {state})",
+            _(
+                "equal spend: {programme} budget x{factor} -> realised public spend {spend} vs {reference} "
+                "{reference_spend} ({gap} apart, {state})"
+            ).format(
+                programme=row.programme,
+                factor=format_amount(row.budget_factor, language, decimals=2),
+                spend=format_money(row.public_spend_eur, language),
+                reference=reference,
+                reference_spend=format_money(row.reference_public_spend_eur, language),
+                gap=format_percent(row.spend_gap, language),
+                state=state,
+            ),
             markup=False,
         )
     return matched, table
@@ -199,40 +228,53 @@ def _equal_spend(
 def _print_comparison(
     means: pd.DataFrame, differences: pd.DataFrame, baseline: str, replications: int, targets: bool
 ) -> None:
-    table = Table(title=f"Means [95% CI], {replications} replications")
-    table.add_column("outcome")
+    table = Table(title=_("Means [95% CI], {n} replications").format(n=replications))
+    table.add_column(_("Outcome"))
     scenarios = list(dict.fromkeys(means["scenario"]))
     for scenario in scenarios:
         table.add_column(scenario, justify="right")
     for outcome, rows in means.groupby("outcome", sort=False):
         rows = rows.set_index("scenario")
+        text, scale = shown(str(outcome))
         table.add_row(
-            str(outcome),
+            text,
             *(
-                interval(rows.loc[s, "mean"], rows.loc[s, "ci_low"], rows.loc[s, "ci_high"])
+                interval(
+                    rows.loc[s, "mean"] * scale, rows.loc[s, "ci_low"] * scale, rows.loc[s, "ci_high"] * scale
+                )
                 for s in scenarios
             ),
         )
     console.print(table)
     paired = bool(differences["paired"].iloc[0]) if len(differences) else True
     table = Table(
-        title=f"Difference from {baseline} [95% CI], {'paired (common random numbers)' if paired else 'Welch'}"
+        title=(
+            _("Difference from {baseline} [95% CI], paired (common random numbers)")
+            if paired
+            else _("Difference from {baseline} [95% CI], Welch")
+        ).format(baseline=baseline)
     )
-    table.add_column("outcome")
+    table.add_column(_("Outcome"))
     others = list(dict.fromkeys(differences["scenario"]))
     for scenario in others:
         table.add_column(scenario, justify="right")
     if targets:
-        table.add_column("replications needed", justify="right")
+        table.add_column(_("replications needed"), justify="right")
     for outcome, rows in differences.groupby("outcome", sort=False):
         rows = rows.set_index("scenario")
+        text, scale = shown(str(outcome), change=True)
         cells = [
-            interval(rows.loc[s, "difference"], rows.loc[s, "ci_low"], rows.loc[s, "ci_high"]) for s in others
+            interval(
+                rows.loc[s, "difference"] * scale,
+                rows.loc[s, "ci_low"] * scale,
+                rows.loc[s, "ci_high"] * scale,
+            )
+            for s in others
         ]
         if targets:
             needed = rows["replications_needed"].dropna()
-            cells.append(str(int(needed.max())) if len(needed) else "n/a")
-        table.add_row(str(outcome), *cells)
+            cells.append(str(int(needed.max())) if len(needed) else _("n/a"))
+        table.add_row(text, *cells)
     console.print(table)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.table import Table
 
 from districtlab._version import __version__
-from districtlab.cli.common import console
+from districtlab.cli.common import _, chosen_language, console
 from districtlab.cli.posterior_policy import posterior_sections
 from districtlab.cli.progress import progress_bar
 from districtlab.experiments.analysis import additionality_summary, programme_verdict, readable_additionality
@@ -20,10 +20,12 @@ from districtlab.workers import executor_for
 
 
 def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
-    formatted = readable_additionality(summary)
+    formatted = readable_additionality(summary, language=chosen_language())
     table = Table(
-        title=f"Additionality over no programme (mean [95% CI], {replications} paired replications); "
-        "costs only where the effect is detectable"
+        title=_(
+            "Additionality over no programme (mean [95% CI], {n} paired replications); costs only where the "
+            "effect is detectable"
+        ).format(n=replications)
     )
     for index, column in enumerate(formatted.columns):
         # fold, never truncate: a cut-off interval bound ("1,272,724,…") misleads more than a tall row
@@ -37,14 +39,15 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int, posterior
     names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     scenarios = [(name, load_preset(name)) for name in names]
     total = len(scenarios) * len(PROGRAMMES) * replications
-    with executor_for(workers) as executor, progress_bar("simulating", total) as update:
+    with executor_for(workers) as executor, progress_bar(_("simulating"), total) as update:
         comparisons = compare_programmes(
             scenarios, replications=replications, rng=seed, executor=executor, progress=update
         )
     summary = additionality_summary(comparisons)
     contrast = pd.concat([c.place_based_vs_generic() for c in comparisons], ignore_index=True)
     console.print(additionality_table(summary, replications))
-    console.print(programme_verdict(comparisons), markup=False)
+    language = chosen_language()
+    console.print(programme_verdict(comparisons, language=language), markup=False)
     sections = posterior_sections(
         names, seed=seed, workers=workers, out=out, draws=posterior_draws, replications=replications
     )
@@ -60,6 +63,8 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int, posterior
         "common_random_numbers": "yes, within each district",
         "presets": ", ".join(names),
     }
-    path = write_demo_report(comparisons, summary, contrast, out, metadata, sections=sections)
-    console.print(f"report: {path} (opens offline)")
+    path = write_demo_report(
+        comparisons, summary, contrast, out, metadata, language=language, sections=sections
+    )
+    console.print(_("report: {page} (opens offline)").format(page=path))
     return path

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import console, error_console, user_errors
+from districtlab.cli.common import _, console, error_console, user_errors
 from districtlab.errors import InputError
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _warnings_as_lines() -> Iterator[None]:
         warnings.simplefilter("always")
         yield
     for warning in caught:
-        error_console.print(f"warning: {warning.message}", markup=False)
+        error_console.print(_("warning: {message}").format(message=warning.message), markup=False)
 
 
 def _load(path: Path, offsets: str = "auto", validate: bool = False) -> QdaProject:
@@ -131,14 +131,18 @@ def _writable_folder(out: Path) -> None:
     import os
 
     if out.exists() and not out.is_dir():
-        raise InputError("--out must be a folder, and this is a file", path=out)
+        raise InputError(_("--out must be a folder, and this is a file"), path=out)
     ancestor = out
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise InputError(f"--out cannot be created: {ancestor} is a file, not a folder", path=out)
+        raise InputError(
+            _("--out cannot be created: {path} is a file, not a folder").format(path=ancestor), path=out
+        )
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise InputError(f"--out cannot be written: no permission to write in {ancestor}", path=out)
+        raise InputError(
+            _("--out cannot be written: no permission to write in {path}").format(path=ancestor), path=out
+        )
 
 
 def _writable_file(out: Path, suffixes: tuple[str, ...]) -> None:
@@ -146,14 +150,20 @@ def _writable_file(out: Path, suffixes: tuple[str, ...]) -> None:
     import os
 
     if out.is_dir():
-        raise InputError("--out is a folder; give a file name", path=out)
+        raise InputError(_("{option}: is a folder; give a file name").format(option="--out"), path=out)
     if out.suffix.lower() not in suffixes:
-        raise InputError(f"--out must end in {' or '.join(suffixes)}", path=out)
+        raise InputError(
+            _("--out must end in {suffixes}").format(suffixes=_(" or ").join(suffixes)), path=out
+        )
     parent = out.parent
     if not parent.is_dir():
-        raise InputError(f"--out cannot be written: the folder {parent} does not exist", path=out)
+        raise InputError(
+            _("--out cannot be written: the folder {path} does not exist").format(path=parent), path=out
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"--out cannot be written: no permission to write in {parent}", path=out)
+        raise InputError(
+            _("--out cannot be written: no permission to write in {path}").format(path=parent), path=out
+        )
 
 
 def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
@@ -167,7 +177,7 @@ def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int 
         table.add_row(*("" if pd.isna(value) else _format(value) for value in row))
     console.print(table)
     if len(shown) > max_rows:
-        console.print(f"... {len(shown) - max_rows} more rows (use --out to write them all)")
+        console.print(_("... {n} more rows (use --out to write them all)").format(n=len(shown) - max_rows))
 
 
 def _format(value: object) -> str:
@@ -226,7 +236,7 @@ def import_project(
             }
             for name, frame in tables.items():
                 write_table(frame, out / f"{name}.{table_format}")
-            console.print(f"wrote {len(tables)} tables to {out}")
+            console.print(_("wrote {n} tables to {folder}").format(n=len(tables), folder=out))
 
 
 @evidence_app.command("matrix")
@@ -257,7 +267,7 @@ def matrix(
             _show(wide.T if cell != "excerpts" else tidy, f"{project.name}: {cell} by {by} x code")
         else:
             write_table(tidy, out, display=wide, title=f"{project.name}: meta-matrix ({cell} by {by})")
-            console.print(f"wrote {out}")
+            console.print(_("wrote {files}").format(files=out))
 
 
 @evidence_app.command("cooccurrence")
@@ -295,7 +305,7 @@ def cooccurrence_command(
                 title=f"{project.name}: code co-occurrence ({value})",
                 note=note,
             )
-            console.print(f"wrote {out}")
+            console.print(_("wrote {files}").format(files=out))
 
 
 @evidence_app.command("reliability")
@@ -327,7 +337,7 @@ def reliability(
             _show(table, f"{project.name}: inter-coder reliability ({unit}s, {level})", index=False)
         else:
             write_table(table, out, title=f"{project.name}: inter-coder reliability")
-            console.print(f"wrote {out}")
+            console.print(_("wrote {files}").format(files=out))
 
 
 @evidence_app.command("codebook")
@@ -360,7 +370,7 @@ def codebook(
             write_atomically(out, study_codebook_file("yaml").read_bytes())
         else:
             raise InputError("the codebook is exported as .qdc or .yaml", path=out)
-        console.print(f"wrote {out}")
+        console.print(_("wrote {files}").format(files=out))
 
 
 def _network(edges: Path, nodes: Path | None, semantics: str, *, require_types: bool = True) -> nx.DiGraph:
@@ -430,7 +440,7 @@ def roles(
                 f"{exact_max_nodes:,} nodes (--exact-max-nodes)",
                 markup=False,
             )
-        with progress_bar("shortest paths from sampled sources", pivots) as update:
+        with progress_bar(_("shortest paths from sampled sources"), pivots) as update:
             measures = centralities(
                 graph, pivots=pivots, exact_max_nodes=exact_max_nodes, seed=seed, progress=update
             )
@@ -467,7 +477,7 @@ def roles(
             _show(table[shown], f"{edges.name}: knowledge roles" + (f" within each {group}" if group else ""))
         else:
             write_table(table.reset_index(), out, title=f"{edges.name}: knowledge roles")
-            console.print(f"wrote {out}")
+            console.print(_("wrote {files}").format(files=out))
 
 
 @network_app.command("brokerage")
@@ -491,7 +501,7 @@ def brokerage(
         graph = _network(edges, nodes, semantics, require_types=False)
         from districtlab.cli.progress import progress_bar
 
-        with progress_bar("brokers", graph.number_of_nodes()) as update:
+        with progress_bar(_("brokers"), graph.number_of_nodes()) as update:
             table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit, progress=update)
         if out is None:
             _show(table, f"{edges.name}: brokerage by {group}")
@@ -501,7 +511,7 @@ def brokerage(
                 out,
                 title=f"{edges.name}: Gould-Fernandez brokerage by {group}",
             )
-            console.print(f"wrote {out}")
+            console.print(_("wrote {files}").format(files=out))
 
 
 @network_app.command("scenario")
@@ -527,6 +537,7 @@ def scenario(
         save_scenario(observed, out)
         assert observed.networks.observed is not None
         console.print(
-            f"wrote {out}: {observed.n_firms} observed firms, {len(observed.networks.observed.ties)} ties "
-            f"(run it: districtlab run {out})"
+            _("wrote {file}: {firms} observed firms, {ties} ties (run it: districtlab run {file})").format(
+                file=out, firms=observed.n_firms, ties=len(observed.networks.observed.ties)
+            )
         )

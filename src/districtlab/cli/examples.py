@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import check_output_folder, console, user_errors
+from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
+from districtlab.i18n.numbers import format_amount
 
 
 def examples(
@@ -34,13 +35,22 @@ def examples(
         if copy is not None:
             check_output_folder(copy, force=force, option="--copy")
             copied = samples.copy_to(copy, overwrite=force)
-            console.print(f"copied {len(copied)} sample files to {copy} (synthetic data; see README.txt)")
+            console.print(
+                _("copied {n} sample files to {folder} (synthetic data; see README.txt)").format(
+                    n=len(copied), folder=copy
+                )
+            )
             return
-        table = Table(title="Sample study: SYNTHETIC and illustrative, not real interview data")
-        table.add_column("file")
-        table.add_column("size", justify="right")
-        table.add_column("what it is")
+        table = Table(title=_("Sample study: SYNTHETIC and illustrative, not real interview data"))
+        table.add_column(_("file"))
+        table.add_column(_("size"), justify="right")
+        table.add_column(_("what it is"))
         for name in samples.names():
-            table.add_row(name, f"{samples.path(name).stat().st_size:,} B", samples.DESCRIPTIONS[name])
+            size = format_amount(samples.path(name).stat().st_size, chosen_language())
+            table.add_row(name, f"{size} B", samples.DESCRIPTIONS[name])
         console.print(table)
-        console.print(f"installed in {samples.DATA}; copy them with: districtlab examples --copy DIR")
+        console.print(
+            _("installed in {folder}; copy them with: districtlab examples --copy DIR").format(
+                folder=samples.DATA
+            )
+        )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from districtlab.cli.common import base_scenario, console, root_seed, run_experiment, user_errors
+from districtlab.cli.common import _, base_scenario, console, root_seed, run_experiment, user_errors
 from districtlab.cli.tables import print_frame, write_figure, write_table
 from districtlab.config import Scenario
 from districtlab.experiments.grammar import sweep_design
@@ -115,7 +115,7 @@ def sweep(
             workers=workers,
             scheduler=scheduler,
             batch_size=batch_size,
-            description="sweep",
+            description=_("sweep"),
         )
         points = _point_summary(result, outcomes)
         written = write_table(points, out, "points")
@@ -124,9 +124,12 @@ def sweep(
             written.append(write_figure(_sweep_figure(points, parameters, outcomes, base), out / "sweep.png"))
         view = points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]]
         print_frame(
-            view, f"{len(points)} design points, mean of {replications} replications (CIs in points.csv)"
+            view,
+            _("{points} design points, mean of {n} replications (CIs in points.csv)").format(
+                points=len(points), n=replications
+            ),
         )
-        console.print("wrote " + ", ".join(map(str, written)))
+        console.print(_("wrote {files}").format(files=", ".join(map(str, written))))
 
 
 def _sweep_figure(
@@ -136,7 +139,7 @@ def _sweep_figure(
     from districtlab.outcomes import label, outcome
     from districtlab.viz.figures import sweep_effects
 
-    labels = {name: label(name, {t.name: t.label for t in base.technologies}) for name in outcomes}
+    labels = {name: _(label(name, {t.name: t.label for t in base.technologies})) for name in outcomes}
     scales = {name: outcome(name).scale for name in outcomes}
     return sweep_effects(
         points,
@@ -144,7 +147,9 @@ def _sweep_figure(
         list(outcomes),
         labels=labels,
         scales=scales,
-        title=f"{base.district}: {len(points)} design points, mean and 95% CI of each",
+        title=_("{district}: {points} design points, mean and 95% CI of each").format(
+            district=base.district, points=len(points)
+        ),
     )
 
 

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from districtlab.cli.common import console, error_console, fail
-from districtlab.i18n import LANGUAGE_ENV, checked_language
+from districtlab.cli.common import _, chosen_language, console, error_console, fail
+from districtlab.i18n import LANGUAGE_ENV, LANGUAGES, checked_language
 
 #: Okabe-Ito blue, the palette's first colour, for the app's widgets (Streamlit's default is red).
 PRIMARY_COLOUR = "#0072B2"
@@ -55,7 +55,10 @@ def checked_address(address: str) -> str:
         return str(ipaddress.ip_address(text.strip("[]")))
     except ValueError:
         fail(
-            f"--address {address!r}: not an IP address (use 127.0.0.1 for this computer only, 0.0.0.0 for every interface)"
+            _(
+                "--address {address}: not an IP address (use 127.0.0.1 for this computer only, 0.0.0.0 for "
+                "every interface)"
+            ).format(address=repr(address))
         )
 
 
@@ -64,15 +67,15 @@ def exposure_warning(address: str) -> str | None:
     if address == "localhost" or ipaddress.ip_address(address).is_loopback:
         return None
     reach = (
-        "every network this computer is on"
+        _("every network this computer is on")
         if ipaddress.ip_address(address).is_unspecified
-        else f"anyone who can reach {address}"
+        else _("anyone who can reach {address}").format(address=address)
     )
-    return (
-        f"warning: the lab will be reachable from {reach}, with no authentication: anyone who reaches it can "
+    return _(
+        "warning: the lab will be reachable from {reach}, with no authentication: anyone who reaches it can "
         "run simulations on this computer and see the designs and evidence loaded in it. "
         "Use --address 127.0.0.1 unless you mean to share it on a trusted network."
-    )
+    ).format(reach=reach)
 
 
 def lab(
@@ -84,26 +87,33 @@ def lab(
         ),
     ] = "127.0.0.1",
     lang: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--lang",
-            help="Language the lab opens in: es (Español), ca (Valencià) or en (English); switchable in it.",
+            help="Language the lab opens in: es (Español), ca (Valencià) or en (English); switchable in it "
+            "(default: the command line's --lang or $DISTRICTLAB_LANG, else English).",
         ),
-    ] = "en",
+    ] = None,
 ) -> None:
     """Start the policy lab: explore a district, design a programme, compare designs (a local web app)."""
     address = checked_address(address)
-    try:
-        language = checked_language(lang.strip().lower())
-    except ValueError as error:
-        fail(f"--lang: {error}")
+    language = chosen_language()
+    if lang is not None:  # `districtlab lab --lang X` is read by the main command; this is a direct call
+        try:
+            language = checked_language(lang.strip().lower())
+        except ValueError:
+            fail(
+                _("{option} {value}: choose one of {choices}").format(
+                    option="--lang", value=repr(lang), choices=", ".join(LANGUAGES)
+                )
+            )
     if find_spec("streamlit") is None:
-        fail("the policy lab needs Streamlit: pip install -e '.[lab]' in a clone, or make lab")
+        fail(_("the policy lab needs Streamlit: pip install -e '.[lab]' in a clone, or make lab"))
     warning = exposure_warning(address)
     if warning is not None:
         error_console.print(warning, markup=False)
     shown = f"[{address}]" if ":" in address else address
-    console.print(f"policy lab: http://{shown}:{port} (Ctrl+C stops it)")
+    console.print(_("policy lab: {url} (Ctrl+C stops it)").format(url=f"http://{shown}:{port}"))
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     os.environ[LANGUAGE_ENV] = language
     command = streamlit_command(port, address)

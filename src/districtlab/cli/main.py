@@ -26,10 +26,13 @@ from districtlab.cli.calibrate import (
 )
 from districtlab.cli.common import (
     OneLineErrorsGroup,
+    _,
     check_output_file,
     check_output_folder,
+    chosen_language,
     console,
     fail,
+    language_option,
     user_errors,
 )
 from districtlab.cli.evidence import evidence_app, network_app
@@ -44,6 +47,10 @@ from districtlab.errors import InputError, from_validation_error
 from districtlab.experiments.designs import Design
 from districtlab.experiments.runner import FinishedRun, run_scenarios
 from districtlab.experiments.store import is_experiment
+from districtlab.i18n import LANGUAGE_ENV
+from districtlab.i18n.labels import technology_label
+from districtlab.i18n.numbers import format_amount, interval_separator
+from districtlab.i18n.translate import N_
 from districtlab.io.toml import save_scenario
 from districtlab.memory import district_bytes, require_memory, results_bytes
 from districtlab.presets import export_preset, list_presets, load_preset, load_scenario
@@ -78,6 +85,18 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar=LANGUAGE_ENV,
+            callback=language_option,
+            is_eager=True,
+            help="Language of messages, tables and reports: es (Español), ca (Valencià) or en (English); "
+            "also read from $DISTRICTLAB_LANG. Given anywhere on the line. CSV and Parquet column names "
+            "stay the same in every language.",
+        ),
+    ] = None,
 ) -> None:
     """districtlab: Industry 4.0 diffusion in industrial districts."""
 
@@ -102,22 +121,26 @@ def presets(
         if export is not None:
             name, path = export
             if name not in list_presets():
-                raise InputError(f"unknown preset {name!r}; presets: {', '.join(list_presets())}")
+                raise InputError(
+                    _("unknown preset {name} (known: {known})").format(
+                        name=repr(name), known=", ".join(list_presets())
+                    )
+                )
             if path.is_dir():
                 path = path / f"{name}.toml"
             check_output_file(path, force=force)
             written = export_preset(name, path)
-            console.print(f"wrote {written} (every number keeps its source comment)")
+            console.print(_("wrote {file} (every number keeps its source comment)").format(file=written))
             return
-        table = Table(title="District presets")
-        for column in ("name", "district", "firms", "RTI", "programmes"):
+        table = Table(title=_("District presets"))
+        for column in (_("name"), _("district"), _("firms"), _("RTI"), _("programmes")):
             table.add_column(column)
         for name in list_presets():
             scenario = load_preset(name)
             table.add_row(
                 name,
                 scenario.district,
-                f"{scenario.n_firms:,}",
+                format_amount(scenario.n_firms, chosen_language()),
                 scenario.rti.name,
                 ", ".join([NO_PROGRAMME, *scenario.programmes]),
             )
@@ -168,7 +191,7 @@ def _run_replications(
 
     design = Design.of({_design_name(scenario): scenario})
     if replications == 1:  # one run: a bar over its steps
-        with progress_bar("simulating", scenario.n_steps) as update:
+        with progress_bar(_("simulating"), scenario.n_steps) as update:
             run_scenarios(
                 design,
                 replications=1,
@@ -179,7 +202,7 @@ def _run_replications(
                 step_progress=update,
             )
     else:
-        with executor_for(workers) as executor, progress_bar("replications", replications) as update:
+        with executor_for(workers) as executor, progress_bar(_("replications"), replications) as update:
             run_scenarios(
                 design,
                 replications=replications,
@@ -197,57 +220,83 @@ def _run_replications(
 def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
     from districtlab.experiments.compare import mean_interval  # scipy.stats: imported when needed
 
+    language = chosen_language()
     outcomes = pd.DataFrame([result.outcomes() for result in results])
     n = len(results)
     table = Table(
-        title=f"{scenario.district}: {scenario.programme.name}, {scenario.n_firms:,} firms, {scenario.months:g} months, {n} replication{'s' if n > 1 else ''}"
+        title=_("{district}: {programme}, {firms} firms, {months} months, {n} replication(s)").format(
+            district=scenario.district,
+            programme=scenario.programme.name,
+            firms=format_amount(scenario.n_firms, language),
+            months=f"{scenario.months:g}",
+            n=n,
+        )
     )
-    table.add_column("outcome")
-    table.add_column("month 0", justify="right")
-    table.add_column("horizon" + (" (mean [95% CI])" if n > 1 else ""), justify="right")
+    table.add_column(_("outcome"))
+    table.add_column(_("month 0"), justify="right")
+    table.add_column(_("horizon (mean [95% CI])") if n > 1 else _("horizon"), justify="right")
+
+    def number(value: float, digits: int) -> str:
+        return format_amount(value, language, decimals=digits)
 
     def cell(values: np.ndarray, scale: float = 1.0, digits: int = 3) -> str:
-        mean, _, low, high = mean_interval(values * scale, 0.95)
-        return f"{mean:,.{digits}f}" + (f" [{low:,.{digits}f}, {high:,.{digits}f}]" if n > 1 else "")
+        mean, _spread, low, high = mean_interval(values * scale, 0.95)
+        separator = interval_separator(language)
+        return number(mean, digits) + (
+            f" [{number(low, digits)}{separator}{number(high, digits)}]" if n > 1 else ""
+        )
 
     start = np.array([r.adoption_share().iloc[0].to_numpy() for r in results]).mean(axis=0)
     for index, technology in enumerate(scenario.technologies):
         table.add_row(
-            f"adoption share: {technology.label}",
-            f"{start[index]:.3f}",
+            _("adoption share: {technology}").format(technology=technology_label(technology, language)),
+            number(start[index], 3),
             cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()),
         )
+    first = results[0].outcomes()
     table.add_row(
-        "firms adopting (at least one technology)",
-        f"{results[0].outcomes()['firms_adopting'] - results[0].outcomes().get('new_firms_adopting', 0.0):,.0f}"
+        _("firms adopting (at least one technology)"),
+        number(first["firms_adopting"] - first.get("new_firms_adopting", 0.0), 0)
         if "new_firms_adopting" in outcomes
         else "",
         cell(outcomes["firms_adopting"].to_numpy(), digits=0 if n == 1 else 1),
     )
     table.add_row(
-        "adopters (firm × technology)",
-        f"{results[0].outcomes()['adopters'] - results[0].outcomes()['new_adopters']:,.0f}",
+        _("adopters (firm × technology)"),
+        number(first["adopters"] - first["new_adopters"], 0),
         cell(outcomes["adopters"].to_numpy(), digits=0 if n == 1 else 1),
     )
     table.add_row(
-        "laggard share (no technology)",
-        f"{results[0].laggard_share()[0]:.3f}",
+        _("laggard share (no technology)"),
+        number(results[0].laggard_share()[0], 3),
         cell(outcomes["laggard_share"].to_numpy()),
     )
     if "budget_eur" in outcomes:
-        table.add_row("programme budget (EUR)", "", cell(outcomes["budget_eur"].to_numpy(), digits=0))
+        table.add_row(_("programme budget (EUR)"), "", cell(outcomes["budget_eur"].to_numpy(), digits=0))
     table.add_row(
-        "realised public spend (EUR)", "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0)
+        _("realised public spend (EUR)"), "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0)
     )
     if "unspent_budget_eur" in outcomes:
-        table.add_row("unspent budget (EUR)", "", cell(outcomes["unspent_budget_eur"].to_numpy(), digits=0))
-    for channel in ("supply_chain", "imitation", "rti_direct", "legitimacy", "grant"):
         table.add_row(
-            f"SME adoptions via {channel.replace('_', ' ')}",
+            _("unspent budget (EUR)"), "", cell(outcomes["unspent_budget_eur"].to_numpy(), digits=0)
+        )
+    for channel, words in SME_CHANNELS:
+        table.add_row(
+            _("share of SME adoptions via {channel}").format(channel=_(words)),
             "",
             cell(outcomes[f"sme_adoption_channel_share.{channel}"].to_numpy()),
         )
     return table
+
+
+#: The channels of SME adoptions the run's table shows, as it names them.
+SME_CHANNELS = (
+    ("supply_chain", N_("the supply chain")),
+    ("imitation", N_("imitation of peers")),
+    ("rti_direct", N_("direct contact with the RTI")),
+    ("legitimacy", N_("the legitimacy bonus")),
+    ("grant", N_("a grant")),
+)
 
 
 @app.command()
@@ -288,8 +337,13 @@ def run(
         parallel = min(workers, replications)
         require_memory(
             district_bytes(scenario) * parallel + results_bytes(scenario, replications),
-            f"{replications:,} replication{'s' if replications > 1 else ''} of {scenario.n_firms:,} firms "
-            f"({parallel} at once, every trajectory kept)",
+            _(
+                "{replications} replication(s) of {firms} firms ({parallel} at once, every trajectory kept)"
+            ).format(
+                replications=format_amount(replications, chosen_language()),
+                firms=format_amount(scenario.n_firms, chosen_language()),
+                parallel=parallel,
+            ),
         )
         experiment = out / RUN_EXPERIMENT
         results = _run_replications(scenario, experiment, replications, seed, workers, force=force)
@@ -305,11 +359,14 @@ def run(
         }
         from districtlab.report.run import write_run_outputs  # matplotlib: imported when needed
 
-        written = write_run_outputs(results, out, metadata)
+        written = write_run_outputs(results, out, metadata, language=chosen_language())
         save_scenario(scenario, out / "scenario.toml")
         written.append(experiment)
         console.print(
-            f"seed {results[0].seed.entropy}; wrote {', '.join(str(p) for p in [*written, out / 'scenario.toml'])}"
+            _("seed {seed}; wrote {files}").format(
+                seed=results[0].seed.entropy,
+                files=", ".join(str(p) for p in [*written, out / "scenario.toml"]),
+            )
         )
 
 

@@ -15,7 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from districtlab.cli.common import error_console
+from districtlab.cli.common import _, error_console
 
 
 @contextmanager
@@ -25,9 +25,9 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int, int], 
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("elapsed"),
+        TextColumn(_("elapsed")),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn(_("left")),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=error_console, transient=True, refresh_per_second=8) as bar:
@@ -51,11 +51,11 @@ def runs_progress(description: str) -> Iterator[Callable[[int, int], None]]:
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("runs done"),
+        TextColumn(_("runs done")),
         TimeElapsedColumn(),
-        TextColumn("elapsed,"),
+        TextColumn(_("elapsed,")),
         TimeRemainingColumn(),
-        TextColumn("left"),
+        TextColumn(_("left")),
     )
     with Progress(*columns, console=error_console, transient=True, refresh_per_second=8) as bar:
         task: list[Any] = []

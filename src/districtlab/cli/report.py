@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from districtlab.cli.common import check_output_folder, console, user_errors
+from districtlab.cli.common import _, check_output_folder, chosen_language, console, user_errors
 
 #: The experiment folder inside a `districtlab run --out DIR` folder.
 RUN_EXPERIMENT = "experiment"
@@ -53,13 +53,17 @@ def report(
         result = ExperimentResult.load(experiment_dir)
         if not result.complete:
             raise InputError(
-                f"the experiment is unfinished ({len(result.outcomes())} of {len(result.names) * result.replications} runs); "
-                "finish it by running it again with the same store",
+                _(
+                    "the experiment is unfinished ({done} of {total} runs); finish it by running it again "
+                    "with the same store"
+                ).format(done=len(result.outcomes()), total=len(result.names) * result.replications),
                 path=experiment_dir,
             )
         if baseline is not None and baseline not in result.names:
             raise InputError(
-                f"--baseline {baseline!r} is not a design of the experiment (designs: {', '.join(result.names)})"
+                _("--baseline {baseline} is not a design of the experiment (designs: {designs})").format(
+                    baseline=repr(baseline), designs=", ".join(result.names)
+                )
             )
         chosen = baseline or next((name for name in BASELINES if name in result.names), None)
         metadata = read_metadata(experiment_dir)
@@ -75,7 +79,10 @@ def report(
                 "created": str(metadata.get("created", "unknown")),
                 "experiment": str(experiment_dir),
             },
+            language=chosen_language(),
         )
         console.print(
-            f"report: {written[0]} (opens offline); figures: {target / 'figures'} ({len(written) - 1} files)"
+            _("report: {page} (opens offline); figures: {folder} ({n} files)").format(
+                page=written[0], folder=target / "figures", n=len(written) - 1
+            )
         )

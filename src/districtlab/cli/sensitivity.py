@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import base_scenario, console, root_seed, run_experiment, user_errors
+from districtlab.cli.common import (
+    _,
+    base_scenario,
+    chosen_language,
+    console,
+    root_seed,
+    run_experiment,
+    user_errors,
+)
 from districtlab.cli.experiments import (
     SENSITIVITY_OUTCOMES,
     BatchSize,
@@ -23,9 +31,10 @@ from districtlab.cli.experiments import (
     Source,
     Workers,
 )
-from districtlab.cli.tables import number, write_figure, write_table
+from districtlab.cli.tables import heading, number, write_figure, write_table
 from districtlab.errors import InputError
 from districtlab.experiments.grammar import parse_range, split_params
+from districtlab.i18n.numbers import format_amount
 from districtlab.memory import design_bytes, require_memory
 
 if TYPE_CHECKING:
@@ -71,9 +80,9 @@ def sensitivity(
 
     with user_errors(preset_or_file):
         if method not in ("morris", "sobol"):
-            raise InputError(f"unknown method {method!r}: morris or sobol")
+            raise InputError(_("unknown method {method}: morris or sobol").format(method=repr(method)))
         if not param:
-            raise InputError("sensitivity analysis needs at least one --param PATH=LOW:HIGH")
+            raise InputError(_("sensitivity analysis needs at least one --param PATH=LOW:HIGH"))
         outcomes = list(outcome or SENSITIVITY_OUTCOMES)
         base = base_scenario(preset_or_file, programme, months, firms, workers)
         check_outcomes(base, outcomes, series or [])
@@ -84,7 +93,12 @@ def sensitivity(
             if method == "morris"
             else (samples or 64) * (2 * len(ranges) + 2)
         )
-        require_memory(design_bytes(points, replications), f"a {method} design of {points:,} points")
+        require_memory(
+            design_bytes(points, replications),
+            _("a {method} design of {points} points").format(
+                method=method, points=format_amount(points, chosen_language())
+            ),
+        )
         if method == "morris":
             chosen = morris_design(base, ranges, trajectories=samples or 10, levels=levels, rng=root)
         else:
@@ -108,7 +122,7 @@ def sensitivity(
             figure = indices_over_steps(indices.indices, series=name, dt=base.dt)
             written.append(write_figure(figure, out / f"sensitivity_{name.replace('.', '_')}.png"))
         _print_indices(indices)
-        console.print("wrote " + ", ".join(map(str, written)))
+        console.print(_("wrote {files}").format(files=", ".join(map(str, written))))
 
 
 def _print_indices(indices: SensitivityResult) -> None:
@@ -118,12 +132,15 @@ def _print_indices(indices: SensitivityResult) -> None:
     shown = ("mu_star", "sigma") if indices.method == "morris" else ("S1", "ST")
     for outcome, rows in scalar.groupby("outcome", sort=False):
         table = Table(
-            title=f"{'Morris' if indices.method == 'morris' else 'Sobol'}: {outcome} "
-            f"(mean of {indices.replications} replications per point, 95% CI)"
+            title=_("{method}: {outcome} (mean of {n} replications per point, 95% CI)").format(
+                method="Morris" if indices.method == "morris" else "Sobol'",
+                outcome=heading(str(outcome)).removesuffix(" (%)"),  # indices are in the raw units
+                n=indices.replications,
+            )
         )
-        table.add_column("parameter")
+        table.add_column(_("Setting"))
         for index in shown:
-            table.add_column(index, justify="right")
+            table.add_column(heading(index), justify="right")
         wide = rows.set_index(["parameter", "index"])
         order = rows[rows["index"] == shown[-1 if indices.method == "sobol" else 0]].sort_values(
             "value", ascending=False

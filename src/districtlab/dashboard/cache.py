@@ -69,12 +69,14 @@ def district_run(scenario_json: str, seed: int) -> RunResult:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def report_html(comparison_key: str, _data: ExperimentData, title: str, baseline: str) -> str:
-    """The report of the comparison ``comparison_key`` (``_data`` is its content, not hashed)."""
+def report_html(
+    comparison_key: str, _data: ExperimentData, title: str, baseline: str, language: str = "en"
+) -> str:
+    """The report of the comparison ``comparison_key`` in ``language`` (``_data`` is its content, not hashed)."""
     from districtlab._version import __version__
 
     metadata = {"districtlab_version": __version__, "source": "districtlab lab (Compare page)"}
-    return render_report(_data, title=title, baseline=baseline, metadata=metadata)
+    return render_report(_data, title=title, baseline=baseline, metadata=metadata, language=language)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

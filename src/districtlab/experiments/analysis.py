@@ -39,6 +39,8 @@ from districtlab.experiments.compare import (
 from districtlab.experiments.programmes import BASELINE, PROGRAMMES, DistrictComparison
 from districtlab.experiments.spend import spend_clause
 from districtlab.experiments.verdict import rank_designs
+from districtlab.i18n.numbers import format_amount, format_signed, interval_separator
+from districtlab.i18n.translate import N_, gettext_for
 from districtlab.outcomes import label as outcome_label
 from districtlab.outcomes import outcome as catalogue_entry
 
@@ -107,28 +109,33 @@ class ExperimentData:
         return rows[outcome].to_numpy(dtype=float)
 
 
-def format_interval(mean: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1) -> str:
-    """'12.3 [10.1, 14.5]'; infinite bounds as ∞ and missing ones as n/a."""
+def format_interval(
+    mean: float, low: float, high: float, *, scale: float = 1.0, digits: int = 1, language: str = "en"
+) -> str:
+    """'12.3 [10.1, 14.5]' ('12,3 [10,1, 14,5]' in es and ca); infinite bounds as ∞ and missing ones as n/a."""
+
+    _ = gettext_for(language)
 
     def show(number: float) -> str:
         if math.isnan(number):
-            return "n/a"
+            return _("n/a")
         if math.isinf(number):
             return "−∞" if number < 0 else "∞"
-        return f"{number * scale:,.{digits}f}"
+        return format_amount(number * scale, language, decimals=digits)
 
-    return f"{show(mean)} [{show(low)}, {show(high)}]"
+    return f"{show(mean)} [{show(low)}{interval_separator(language)}{show(high)}]"
 
 
-def format_cost(ratio: float, low: float, high: float) -> str:
+def format_cost(ratio: float, low: float, high: float, *, language: str = "en") -> str:
     """EUR per additional adopter with its interval, or "no detectable effect" where there is no finite one.
 
     Fieller's interval is unbounded exactly when the gain's interval includes zero; a cost
     is then not a number anyone should read, so none is shown.
     """
     if math.isfinite(low) and math.isfinite(high) and ratio > 0:
-        return format_interval(ratio, low, high, digits=0)
-    return "no detectable effect"
+        return format_interval(ratio, low, high, digits=0, language=language)
+    _ = gettext_for(language)
+    return _("no detectable effect")
 
 
 def _reported(data: ExperimentData, outcomes: Sequence[str]) -> list[str]:
@@ -169,82 +176,152 @@ def size_table(data: ExperimentData) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.Index(SIZE_CLASSES, name="size class"))
 
 
-def readable_summary(data: ExperimentData) -> pd.DataFrame:
-    """The summary as people read it: one row per design, 'mean [95% CI]' per outcome."""
+def readable_summary(data: ExperimentData, *, language: str = "en") -> pd.DataFrame:
+    """The summary as people read it: one row per design, 'mean [95% CI]' per outcome, in ``language``."""
+    _ = gettext_for(language)
     table = summary_table(data)
     rows = []
     for name in data.names:
-        row: dict[str, str] = {"Design": name}
+        row: dict[str, str] = {_("Design"): name}
         for outcome, (label, scale, digits) in KEY_OUTCOMES.items():
             if outcome not in data.outcomes.columns:
                 continue
             cell = table[(table["scenario"] == name) & (table["outcome"] == outcome)].iloc[0]
-            row[label] = format_interval(
-                cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits
+            row[_(label)] = format_interval(
+                cell["mean"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits, language=language
             )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | None = None) -> str:
-    """Plain-language comparison of two designs that states its uncertainty.
+def verdict(
+    data: ExperimentData, first: str, second: str, *, baseline: str | None = None, language: str = "en"
+) -> str:
+    """Plain-language comparison of two designs that states its uncertainty, in ``language``.
 
     Compares new adopters and the laggard share of ``first`` and ``second``
     (paired when the runs share random numbers) and, when ``baseline`` (usually
     no programme) is among the designs, what each additional adopter costs.
     """
+    _ = gettext_for(language)
+
+    def number(value: float, digits: int = 1) -> str:
+        return format_amount(value, language, decimals=digits)
+
+    def signed(value: float, digits: int = 1) -> str:
+        return format_signed(value, language, decimals=digits)
+
     n = data.replications
-    kind = "paired " if data.common_random_numbers else ""
     differences = difference_table(data, baseline=second, outcomes=("new_adopters", "laggard_share"))
     differences = differences[differences["scenario"] == first].set_index("outcome")
     adopters = differences.loc["new_adopters"]
-    interval = f"95% CI {adopters['ci_low']:+,.1f} to {adopters['ci_high']:+,.1f}"
+    interval = _("95% CI {low} to {high}").format(
+        low=signed(adopters["ci_low"]), high=signed(adopters["ci_high"])
+    )
+    over = (
+        _("Over {n} paired replications").format(n=n)
+        if data.common_random_numbers
+        else _("Over {n} replications").format(n=n)
+    )
     if n < 2:
         sentences = [
-            f"With a single replication there is no interval: run at least 2 (better 20 or more) before reading a difference between {first} and {second}."
+            _(
+                "With a single replication there is no interval: run at least 2 (better 20 or more) before "
+                "reading a difference between {first} and {second}."
+            ).format(first=first, second=second)
         ]
     elif adopters["ci_low"] > 0:
         sentences = [
-            f"Over {n} {kind}replications, {first} brings {adopters['difference']:,.1f} more adopters than {second} ({interval}): {first} does better on adoption."
+            _(
+                "{over}, {first} brings {amount} more adopters than {second} ({interval}): {first} does "
+                "better on adoption."
+            ).format(
+                over=over,
+                first=first,
+                second=second,
+                amount=number(adopters["difference"]),
+                interval=interval,
+            )
         ]
     elif adopters["ci_high"] < 0:
         sentences = [
-            f"Over {n} {kind}replications, {first} brings {-adopters['difference']:,.1f} fewer adopters than {second} ({interval}): {second} does better on adoption."
+            _(
+                "{over}, {first} brings {amount} fewer adopters than {second} ({interval}): {second} does "
+                "better on adoption."
+            ).format(
+                over=over,
+                first=first,
+                second=second,
+                amount=number(-adopters["difference"]),
+                interval=interval,
+            )
         ]
     else:
         sentences = [
-            f"Over {n} {kind}replications, {first} and {second} cannot be told apart on adoption: the difference is "
-            f"{adopters['difference']:+,.1f} adopters ({interval}). More replications would narrow the interval."
+            _(
+                "{over}, {first} and {second} cannot be told apart on adoption: the difference is {amount} "
+                "adopters ({interval}). More replications would narrow the interval."
+            ).format(
+                over=over,
+                first=first,
+                second=second,
+                amount=signed(adopters["difference"]),
+                interval=interval,
+            )
         ]
     if n >= 2:
         laggards = differences.loc["laggard_share"]
+        laggard_interval = _("95% CI {low} to {high}").format(
+            low=signed(laggards["ci_low"] * 100), high=signed(laggards["ci_high"] * 100)
+        )
         if laggards["ci_high"] < 0 or laggards["ci_low"] > 0:
-            direction = "lower" if laggards["difference"] < 0 else "higher"
+            template = (
+                _(
+                    "The share of firms with no technology is {points} percentage points lower with {first} "
+                    "({interval})."
+                )
+                if laggards["difference"] < 0
+                else _(
+                    "The share of firms with no technology is {points} percentage points higher with {first} "
+                    "({interval})."
+                )
+            )
             sentences.append(
-                f"The share of firms with no technology is {abs(laggards['difference']) * 100:.1f} percentage points {direction} with {first} "
-                f"(95% CI {laggards['ci_low'] * 100:+.1f} to {laggards['ci_high'] * 100:+.1f})."
+                template.format(
+                    points=number(abs(laggards["difference"]) * 100), first=first, interval=laggard_interval
+                )
             )
         else:
             sentences.append(
-                f"The share of firms with no technology does not clearly differ "
-                f"({laggards['difference'] * 100:+.1f} percentage points, 95% CI {laggards['ci_low'] * 100:+.1f} to {laggards['ci_high'] * 100:+.1f})."
+                _(
+                    "The share of firms with no technology does not clearly differ ({points} percentage points, "
+                    "{interval})."
+                ).format(points=signed(laggards["difference"] * 100), interval=laggard_interval)
             )
     if n >= 2 and "firms_adopting" in data.outcomes.columns:
         firms = difference_table(data, baseline=second, outcomes=("firms_adopting",))
         firms = firms[firms["scenario"] == first].iloc[0]
         sentences.insert(
             0,
-            f"Adopting firms (at least one technology), {first} minus {second}: "
-            + describe(firms["difference"], firms["ci_low"], firms["ci_high"])
-            + ".",
+            _("Adopting firms (at least one technology), {first} minus {second}: {effect}.").format(
+                first=first,
+                second=second,
+                effect=describe(
+                    firms["difference"], firms["ci_low"], firms["ci_high"], _("firms"), language=language
+                ),
+            ),
         )
     if n >= 2 and "programme_spend_eur" in data.outcomes.columns:
         spends = [float(data.values(name, "programme_spend_eur").mean()) for name in (first, second)]
         if min(spends) > 0:
-            sentences.append(f"The two designs have {spend_clause(first, spends[0], second, spends[1])}.")
+            sentences.append(
+                _("The two designs have {money}.").format(
+                    money=spend_clause(first, spends[0], second, spends[1], language=language)
+                )
+            )
     if baseline is not None and baseline in data.names and n >= 2:
         costs = cost_table(data, baseline=baseline).set_index("scenario")
-        counterfactual = "no programme" if baseline == "none" else baseline
+        counterfactual = _("no programme") if baseline == "none" else baseline
         parts = []
         for name in (first, second):
             row = costs.loc[name]
@@ -254,11 +331,24 @@ def verdict(data: ExperimentData, first: str, second: str, *, baseline: str | No
                 and row["eur_per_additional_adopter"] > 0
             ):
                 parts.append(
-                    f"EUR {row['eur_per_additional_adopter']:,.0f} with {name} (95% CI {row['ci_low']:,.0f} to {row['ci_high']:,.0f})"
+                    _("EUR {cost} with {design} (95% CI {low} to {high})").format(
+                        cost=number(row["eur_per_additional_adopter"], 0),
+                        design=name,
+                        low=number(row["ci_low"], 0),
+                        high=number(row["ci_high"], 0),
+                    )
                 )
             else:
-                parts.append(f"no figure with {name} (no detectable effect over {counterfactual})")
-        sentences.append(f"Each additional adopter over {counterfactual} costs {' and '.join(parts)}.")
+                parts.append(
+                    _("no figure with {design} (no detectable effect over {baseline})").format(
+                        design=name, baseline=counterfactual
+                    )
+                )
+        sentences.append(
+            _("Each additional adopter over {baseline} costs {costs}.").format(
+                baseline=counterfactual, costs=_(" and ").join(parts)
+            )
+        )
     return " ".join(sentences)
 
 
@@ -329,53 +419,89 @@ def additionality_summary(
     return pd.DataFrame(rows)
 
 
-NO_EFFECT = "no detectable effect"
+NO_EFFECT = N_("no detectable effect")
+
+#: How reports name the demo's programmes (its scenario names are these keys).
+PROGRAMME_NAMES: Mapping[str, str] = {
+    "none": N_("no programme"),
+    "generic": N_("generic"),
+    "place-based": N_("place-based"),
+}
 
 
-def _cost_cell(value: float, low: float, high: float) -> str:
+def programme_names(language: str = "en") -> dict[str, str]:
+    """The demo's programme names as a reader of ``language`` reads them (English keeps its own keys)."""
+    if language == "en":
+        return {}
+    _ = gettext_for(language)
+    return {key: _(name) for key, name in PROGRAMME_NAMES.items()}
+
+
+def _cost_cell(value: float, low: float, high: float, language: str = "en") -> str:
     # additionality_summary leaves a cost out (NaN) where the effect's interval spans zero.
-    return NO_EFFECT if math.isnan(value) else format_interval(value, low, high, digits=0)
+    if math.isnan(value):
+        return gettext_for(language)(NO_EFFECT)
+    return format_interval(value, low, high, digits=0, language=language)
 
 
-def readable_additionality(summary: pd.DataFrame) -> pd.DataFrame:
-    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money."""
+def readable_additionality(summary: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
+    """The additionality table as people read it: adopting firms first, then adoptions, laggards and money,
+    headings, programme names and numbers in ``language``."""
+    _ = gettext_for(language)
+    names = programme_names(language)
     rows = list(summary.itertuples())
+
+    def money(value: float) -> str:
+        return format_amount(value, language)
+
     return pd.DataFrame(
         {
-            "District": summary["district"],
-            "Programme": summary["scenario"],
-            "Additional adopting firms": [
-                format_interval(r.additional_firms, r.additional_firms_low, r.additional_firms_high)
+            _("District"): summary["district"],
+            _("Programme"): [names.get(str(name), str(name)) for name in summary["scenario"]],
+            _("Additional adopting firms"): [
+                format_interval(
+                    r.additional_firms, r.additional_firms_low, r.additional_firms_high, language=language
+                )
                 for r in rows
             ],
-            "Additional adoptions (firm × technology)": [
-                format_interval(r.additional_adopters, r.additional_adopters_low, r.additional_adopters_high)
+            _("Additional adoptions (firm × technology)"): [
+                format_interval(
+                    r.additional_adopters,
+                    r.additional_adopters_low,
+                    r.additional_adopters_high,
+                    language=language,
+                )
                 for r in rows
             ],
-            "Laggard share change (pp)": [
+            _("Laggard share change (percentage points)"): [
                 format_interval(
                     r.laggard_share_change,
                     r.laggard_share_change_low,
                     r.laggard_share_change_high,
                     scale=100,
                     digits=2,
+                    language=language,
                 )
                 for r in rows
             ],
-            "Budget (EUR)": [f"{r.budget_eur:,.0f}" for r in rows],
-            "Realised public spend (EUR)": [f"{r.spend_eur:,.0f}" for r in rows],
-            "Unspent budget (EUR)": [f"{r.unspent_budget_eur:,.0f}" for r in rows],
-            "EUR per additional adopting firm": [
+            _("Budget (EUR)"): [money(r.budget_eur) for r in rows],
+            _("Realised public spend (EUR)"): [money(r.spend_eur) for r in rows],
+            _("Unspent budget (EUR)"): [money(r.unspent_budget_eur) for r in rows],
+            _("EUR per additional adopting firm"): [
                 _cost_cell(
-                    r.eur_per_additional_firm, r.eur_per_additional_firm_low, r.eur_per_additional_firm_high
+                    r.eur_per_additional_firm,
+                    r.eur_per_additional_firm_low,
+                    r.eur_per_additional_firm_high,
+                    language,
                 )
                 for r in rows
             ],
-            "EUR per additional adoption": [
+            _("EUR per additional adoption"): [
                 _cost_cell(
                     r.eur_per_additional_adopter,
                     r.eur_per_additional_adopter_low,
                     r.eur_per_additional_adopter_high,
+                    language,
                 )
                 for r in rows
             ],
@@ -383,19 +509,33 @@ def readable_additionality(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def programme_verdict(comparisons: Sequence[DistrictComparison], confidence: float = CONFIDENCE) -> str:
-    """The programmes of each district in words: ranked over no programme, every pair compared.
+def programme_verdict(
+    comparisons: Sequence[DistrictComparison], confidence: float = CONFIDENCE, *, language: str = "en"
+) -> str:
+    """The programmes of each district in words: ranked over no programme, every pair compared, in ``language``.
 
     The words are :func:`~districtlab.experiments.verdict.rank_designs`' (the verdict the
     lab and the reports give), district by district: a programme is said to bring more
     adopting firms than another only where the paired interval of their difference excludes zero.
     """
+    _ = gettext_for(language)
     sentences = []
     for comparison in comparisons:
-        ranked = rank_designs(comparison.experiment, PROGRAMMES[1:], baseline=BASELINE, confidence=confidence)
+        ranked = rank_designs(
+            comparison.experiment,
+            PROGRAMMES[1:],
+            baseline=BASELINE,
+            confidence=confidence,
+            gettext=_,
+            language=language,
+            names=programme_names(language),
+        )
         sentences.append(f"{comparison.district}: " + " ".join(ranked.sentences))
     sentences.append(
-        "Whether the difference comes from the design or from the money it spends, and which components carry "
-        "it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, transplants)."
+        _(
+            "Whether the difference comes from the design or from the money it spends, and which components "
+            "carry it, is what `districtlab audit PRESET` tests (equal-spend comparison, factorial split, "
+            "transplants)."
+        )
     )
     return " ".join(sentences)

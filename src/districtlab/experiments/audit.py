@@ -57,6 +57,8 @@ from districtlab.experiments.spend import (
     spend_clause,
     spend_gap,
 )
+from districtlab.i18n.numbers import format_signed
+from districtlab.i18n.translate import N_, gettext_for
 
 CONFIDENCE = 0.95
 PLACE_BASED = "place-based"
@@ -89,8 +91,12 @@ def detectable(low: float, high: float) -> bool:
     return math.isfinite(low) and math.isfinite(high) and (low > 0.0 or high < 0.0)
 
 
-def describe(estimate: float, low: float, high: float, unit: str = "firms", digits: int = 1) -> str:
+def describe(
+    estimate: float, low: float, high: float, unit: str = "firms", digits: int = 1, *, language: str = "en"
+) -> str:
     """An effect in words: the estimate with its interval, or "no detectable effect" when it spans zero.
+
+    ``unit`` is written as given (pass it translated); ``language`` translates the rest and writes the numbers.
 
     Examples
     --------
@@ -98,13 +104,21 @@ def describe(estimate: float, low: float, high: float, unit: str = "firms", digi
     '+12.0 firms (95% CI +5.0 to +19.1)'
     >>> describe(1.2, -3.0, 5.4)
     'no detectable effect (+1.2 firms, 95% CI -3.0 to +5.4)'
+    >>> describe(1.2, -3.0, 5.4, "empresas", language="es")
+    'sin efecto detectable (+1,2 empresas, IC 95 % de -3,0 a +5,4)'
     """
+    _ = gettext_for(language)
+    shown = format_signed(estimate, language, decimals=digits)
     if not (math.isfinite(low) and math.isfinite(high)):
-        return f"{estimate:+,.{digits}f} {unit} (no interval)"
-    interval = f"95% CI {low:+,.{digits}f} to {high:+,.{digits}f}"
+        return _("{estimate} {unit} (no interval)").format(estimate=shown, unit=unit)
+    interval = _("95% CI {low} to {high}").format(
+        low=format_signed(low, language, decimals=digits), high=format_signed(high, language, decimals=digits)
+    )
     if detectable(low, high):
-        return f"{estimate:+,.{digits}f} {unit} ({interval})"
-    return f"no detectable effect ({estimate:+,.{digits}f} {unit}, {interval})"
+        return f"{shown} {unit} ({interval})"
+    return _("no detectable effect ({estimate} {unit}, {interval})").format(
+        estimate=shown, unit=unit, interval=interval
+    )
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -636,10 +650,12 @@ def _factorial(scenario: Scenario, run: _Runner, confidence: float) -> tuple[Aud
         )
     table = AuditTable(
         "factorial",
-        "(a) Factorial split of the place-based design",
-        "Which of the four factors that define a place-based design (instrument mix, targeting, technology "
-        "priorities, co-design) carries its effect? Cells are named by the factors' settings in that order "
-        "(P place-based, G generic); effects are over no programme.",
+        N_("(a) Factorial split of the place-based design"),
+        N_(
+            "Which of the four factors that define a place-based design (instrument mix, targeting, technology "
+            "priorities, co-design) carries its effect? Cells are named by the factors' settings in that order "
+            "(P place-based, G generic); effects are over no programme."
+        ),
         frame,
         " ".join(parts),
     )
@@ -725,10 +741,12 @@ def _transplant(
     )
     return AuditTable(
         "transplant",
-        "(b) Transplant matrix and tailoring premium",
-        "Does a design tailored to its district do better there than the designs tailored to other districts? "
-        "Each district's place-based design runs on each district's structure with the host's budget and "
-        "calendar (a co-design phase, if any, runs in the host); effects are over no programme in the host.",
+        N_("(b) Transplant matrix and tailoring premium"),
+        N_(
+            "Does a design tailored to its district do better there than the designs tailored to other districts? "
+            "Each district's place-based design runs on each district's structure with the host's budget and "
+            "calendar (a co-design phase, if any, runs in the host); effects are over no programme in the host."
+        ),
         frame,
         " ".join(parts),
     )
@@ -844,11 +862,13 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
         parts.append(reopened_words)
     table = AuditTable(
         "equal_spend",
-        "(c) Equal-spend comparison",
-        "Is the difference between the designs a difference in what they do, or in how much public money "
-        "they manage to spend? Budgets are scaled until realised public spend matches (within 5%); "
-        "as a second option the design that spends less keeps its budget but its calls stay open until the "
-        "horizon (re-opened calls, no new money).",
+        N_("(c) Equal-spend comparison"),
+        N_(
+            "Is the difference between the designs a difference in what they do, or in how much public money "
+            "they manage to spend? Budgets are scaled until realised public spend matches (within 5%); "
+            "as a second option the design that spends less keeps its budget but its calls stay open until the "
+            "horizon (re-opened calls, no new money)."
+        ),
         frame,
         " ".join(parts),
     )
@@ -914,10 +934,12 @@ def _knowledge_generic(scenario: Scenario, run: _Runner, confidence: float) -> A
     )
     return AuditTable(
         "knowledge_generic",
-        "(d) A generic programme of knowledge instruments",
-        "Is the place-based advantage (if any) only that it buys knowledge instruments while the generic "
-        "programme buys grants? This generic programme keeps the open call, the generic priorities and no "
-        "co-design, but buys the place-based programme's knowledge instruments.",
+        N_("(d) A generic programme of knowledge instruments"),
+        N_(
+            "Is the place-based advantage (if any) only that it buys knowledge instruments while the generic "
+            "programme buys grants? This generic programme keeps the open call, the generic priorities and no "
+            "co-design, but buys the place-based programme's knowledge instruments."
+        ),
         pd.DataFrame(rows),
         summary,
     )
@@ -999,10 +1021,12 @@ def _knockouts(
         )
     return AuditTable(
         "knockouts",
-        "(e) Mechanism knock-outs, ranked by effect",
-        "Which mechanisms does the place-based effect rest on? Each mechanism is switched off (district "
-        "mechanisms in both the programme and the no-programme world; instruments in the programme only); "
-        "a contribution is the effect with everything on minus the effect without that mechanism.",
+        N_("(e) Mechanism knock-outs, ranked by effect"),
+        N_(
+            "Which mechanisms does the place-based effect rest on? Each mechanism is switched off (district "
+            "mechanisms in both the programme and the no-programme world; instruments in the programme only); "
+            "a contribution is the effect with everything on minus the effect without that mechanism."
+        ),
         frame,
         summary,
     )
@@ -1044,9 +1068,11 @@ def _horizons(scenario: Scenario, horizons: Sequence[float], run: _Runner, confi
         )
     return AuditTable(
         "horizons",
-        "(f) Horizon sweep",
-        "Does the answer depend on when it is read? Effects over no programme at each horizon (the programmes "
-        "run from their start month for their duration; spend is what was spent by the horizon).",
+        N_("(f) Horizon sweep"),
+        N_(
+            "Does the answer depend on when it is read? Effects over no programme at each horizon (the programmes "
+            "run from their start month for their duration; spend is what was spent by the horizon)."
+        ),
         pd.DataFrame(rows),
         "Additional adopting firms over no programme, " + "; ".join(parts) + ".",
     )

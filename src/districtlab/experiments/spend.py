@@ -29,6 +29,8 @@ from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.config import Scenario
 from districtlab.errors import InputError
 from districtlab.experiments.runner import ExperimentResult, Progress, run_scenarios
+from districtlab.i18n.numbers import format_amount, format_percent
+from districtlab.i18n.translate import gettext_for
 
 #: Realised public spend of two designs is "the same" when it differs by less than this share
 #: (of the larger spend); only then may a text say "same budget".
@@ -55,8 +57,10 @@ def spends_match(first: float, second: float, tolerance: float = SAME_SPEND_TOLE
     return spend_gap(first, second) < tolerance
 
 
-def spend_clause(first_name: str, first_spend: float, second_name: str, second_spend: float) -> str:
-    """How a text names the money behind a comparison of two designs.
+def spend_clause(
+    first_name: str, first_spend: float, second_name: str, second_spend: float, *, language: str = "en"
+) -> str:
+    """How a text names the money behind a comparison of two designs, in ``language``.
 
     "the same realised public spend (EUR a and EUR b)" only when the spends differ by
     less than 5 %; otherwise both figures, with the gap.
@@ -68,10 +72,17 @@ def spend_clause(first_name: str, first_spend: float, second_name: str, second_s
     >>> spend_clause("place-based", 1_000_000, "generic", 500_000)
     'different realised public spend (place-based EUR 1,000,000, generic EUR 500,000: 50% apart)'
     """
-    figures = f"{first_name} EUR {first_spend:,.0f}, {second_name} EUR {second_spend:,.0f}"
+    _ = gettext_for(language)
+
+    def euros(amount: float) -> str:
+        return _("EUR {amount}").format(amount=format_amount(amount, language))
+
+    figures = f"{first_name} {euros(first_spend)}, {second_name} {euros(second_spend)}"
     if spends_match(first_spend, second_spend):
-        return f"the same realised public spend ({figures})"
-    return f"different realised public spend ({figures}: {spend_gap(first_spend, second_spend):.0%} apart)"
+        return _("the same realised public spend ({figures})").format(figures=figures)
+    return _("different realised public spend ({figures}: {gap} apart)").format(
+        figures=figures, gap=format_percent(spend_gap(first_spend, second_spend), language, decimals=0)
+    )
 
 
 def with_budget_scaled(scenario: Scenario, factor: float) -> Scenario:

@@ -54,6 +54,7 @@ from districtlab.errors import InputError
 from districtlab.experiments.designs import Design
 from districtlab.experiments.plan import ExperimentPlan
 from districtlab.experiments.summary import ADOPTION_SHARE, RunSummary
+from districtlab.i18n.translate import N_
 from districtlab.io.files import write_atomically
 from districtlab.io.toml import dump_scenario, parse_scenario
 from districtlab.io.values import python_value
@@ -245,15 +246,17 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     """The metadata of an experiment directory, checked to be districtlab's, in this format."""
     path = directory / METADATA
     if not directory.is_dir():
-        raise InputError("no such experiment directory", path=directory)
+        raise InputError(N_("no such experiment directory"), path=directory)
     if not path.is_file():
-        raise InputError(f"not a districtlab experiment (no {METADATA})", path=directory)
+        raise InputError(
+            N_("not a districtlab experiment (no {file})"), path=directory, values={"file": METADATA}
+        )
     try:
         metadata = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError(f"corrupted experiment metadata ({error})", path=path) from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
-        raise InputError("not a districtlab experiment (unknown format)", path=path)
+        raise InputError(N_("not a districtlab experiment (unknown format)"), path=path)
     if metadata.get("format_version") != FORMAT_VERSION:
         raise InputError(
             f"experiment format version {metadata.get('format_version')!r}; this districtlab reads version {FORMAT_VERSION}",

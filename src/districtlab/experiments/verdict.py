@@ -13,7 +13,7 @@ workshop's language; the default leaves them in English.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,6 +90,7 @@ def rank_designs(
     confidence: float = 0.95,
     gettext: Callable[[str], str] = _identity,
     language: str = "en",
+    names: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Rank ``designs`` by their additional adopting firms over ``baseline`` and say what the numbers allow.
 
@@ -107,6 +108,9 @@ def rank_designs(
         Translates the sentences' templates.
     language
         How the sentences write numbers (2,000.5 in English, 2.000,5 in Spanish and Valencian).
+    names
+        How the sentences name designs and the baseline (e.g. "territorial" for "place-based" in a
+        Spanish report); a name not given is written as it is. The tables keep the designs' own names.
     """
     _ = gettext
     table = runs.outcomes()
@@ -182,7 +186,7 @@ def rank_designs(
     channels = pd.DataFrame.from_dict(channel_rows, orient="index")
     channels.index.name = "scenario"
 
-    sentences = _sentences(ranking, pairs, outcome, baseline, runs, _, language)
+    sentences = _sentences(ranking, pairs, outcome, baseline, runs, _, language, dict(names or {}))
     return Verdict(outcome=outcome, ranking=ranking, pairs=pairs, channels=channels, sentences=sentences)
 
 
@@ -198,13 +202,17 @@ def _sentences(
     runs: Outcomes,
     _: Callable[[str], str],
     language: str,
+    names: dict[str, str],
 ) -> tuple[str, ...]:
+    def shown(name: str) -> str:
+        return names.get(name, name)
+
     replications = int(runs.outcomes().groupby("scenario").size().min())
     what = _("adopting firms") if outcome == RANK_OUTCOME else _("adoptions (firm × technology)")
     listed = "; ".join(
         _("{rank}. {design}: {gain} [{low}, {high}]").format(
             rank=row.rank,
-            design=row.scenario,
+            design=shown(row.scenario),
             gain=_number(row.gain, language=language),
             low=_number(row.gain_low, language=language),
             high=_number(row.gain_high, language=language),
@@ -214,15 +222,15 @@ def _sentences(
     sentences = [
         _(
             "Over {n} paired replications, additional {what} compared with {baseline}, mean [95% CI]: {listed}."
-        ).format(n=replications, what=what, baseline=baseline, listed=listed)
+        ).format(n=replications, what=what, baseline=shown(baseline), listed=listed)
     ]
     overlapping = []
     for row in pairs.itertuples():
         if row.apart:
             sentences.append(
                 _("{first} brings more {what} than {second}: {difference} [{low}, {high}].").format(
-                    first=row.first,
-                    second=row.second,
+                    first=shown(row.first),
+                    second=shown(row.second),
                     what=what,
                     difference=_number(row.difference, language=language),
                     low=_number(row.ci_low, language=language),
@@ -230,22 +238,22 @@ def _sentences(
                 )
             )
         else:
-            overlapping.append(f"{row.first} – {row.second}")
+            overlapping.append(f"{shown(row.first)} – {shown(row.second)}")
     if overlapping:
         sentences.append(
             _(
                 "These pairs overlap (their difference could be zero; see the table of pairs): {pairs}."
             ).format(pairs="; ".join(overlapping))
         )
-    undetectable = [row.scenario for row in ranking.itertuples() if not row.detectable]
+    undetectable = [shown(row.scenario) for row in ranking.itertuples() if not row.detectable]
     if undetectable:
         sentences.append(
             _(
                 "No detectable effect over {baseline} for: {designs}; no cost per firm is given for them."
-            ).format(baseline=baseline, designs=", ".join(undetectable))
+            ).format(baseline=shown(baseline), designs=", ".join(undetectable))
         )
     unspent = [
-        row.scenario
+        shown(row.scenario)
         for row in ranking.itertuples()
         if math.isfinite(row.budget_eur) and row.budget_eur > 0 and row.unspent_eur > 0.05 * row.budget_eur
     ]

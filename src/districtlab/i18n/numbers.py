@@ -20,10 +20,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
-from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, parse_decimal
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_decimal_symbol,
+    get_minus_sign_symbol,
+    parse_decimal,
+)
+from babel.numbers import format_percent as format_percent_babel
 from num2words import num2words
 
 from districtlab.i18n import LANGUAGES
@@ -235,3 +246,38 @@ def format_amount(value: float | Decimal, language: str, *, decimals: int = 0) -
     pattern = "#,##0" + ("." + "#" * 6 if decimals < 0 else "." + "0" * decimals if decimals else "")
     # Spanish CLDR leaves four-digit numbers ungrouped (2000); a budget field reads better grouped throughout.
     return format_decimal(value, format=pattern, locale=language, group_separator=True)
+
+
+def format_signed(value: float, language: str, *, decimals: int = 1) -> str:
+    """``value`` with its sign always written, in ``language``'s digits (+1,234.5 / +1.234,5; -2.0)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(abs(value), format=pattern, locale=language, group_separator=True)
+    zero = format_decimal(0, format=pattern, locale=language)
+    return (get_minus_sign_symbol(language) if value < 0 and text != zero else "+") + text
+
+
+def format_percent(share: float, language: str, *, decimals: int = 1) -> str:
+    """A share (0–1) as a percentage the way ``language`` writes it (12.5% in English, 12,5 % in Spanish)."""
+    base = Locale.parse(language).percent_formats[None].pattern.split(";")[0]  # "#,##0 %" in es and ca
+    pattern = base.replace("#,##0", "#,##0" + ("." + "0" * decimals if decimals > 0 else ""), 1)
+    return format_percent_babel(share, format=pattern, locale=language)
+
+
+def format_money(value: float, language: str) -> str:
+    """Whole euros with the symbol where ``language`` puts it (€2,000,000; 2.000.000 €)."""
+    pattern = Locale.parse(language).currency_formats["standard"].pattern.split(";")[0]
+    whole = re.sub(r"\.0+", "", pattern)  # no cents: programme budgets are read in whole euros
+    return format_currency(round(value), "EUR", format=whole, locale=language, currency_digits=False)
+
+
+def format_moment(moment: datetime, language: str) -> str:
+    """A date and time of day as ``language`` writes them in prose (30 de noviembre de 2026, 05:50 UTC)."""
+    utc = moment.astimezone(UTC)
+    day = format_date(utc.date(), format="long", locale=language)
+    return f"{day}, {utc:%H:%M} UTC"
+
+
+def interval_separator(language: str) -> str:
+    """What separates an interval's bounds: ", " where the decimal mark is a point, "; " where it is a comma
+    (Spanish and Valencian write [1,5; 2,5], never the ambiguous [1,5, 2,5])."""
+    return "; " if get_decimal_symbol(language) == "," else ", "

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from districtlab.errors import InputError
+from districtlab.i18n.translate import N_
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +24,7 @@ def read_table_file(path: str | Path, *, what: str = "table") -> pd.DataFrame:
 
     path = Path(path)
     if not path.exists():
-        raise InputError("no such file", path=path)
+        raise InputError(N_("no such file"), path=path)
     if path.is_dir():
         raise InputError(f"is a folder, not a {what} file", path=path)
     try:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from districtlab.config import Scenario
 from districtlab.config.base import strict_type_problem
 from districtlab.errors import InputError, from_validation_error
+from districtlab.i18n.translate import N_
 from districtlab.io.files import write_atomically
 
 
@@ -48,13 +49,13 @@ def read_scenario_text(path: str | Path) -> str:
     """The text of a scenario TOML file; :class:`InputError` when it cannot be read as one."""
     path = Path(path)
     if not path.exists():
-        raise InputError("no such file", path=path)
+        raise InputError(N_("no such file"), path=path)
     if path.is_dir():
-        raise InputError("is a directory, not a scenario file", path=path)
+        raise InputError(N_("is a directory, not a scenario file"), path=path)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", path=path) from None
+        raise InputError(N_("not a UTF-8 text file"), path=path) from None
 
 
 def read_toml(text: str, *, source: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from districtlab.config import Scenario
 from districtlab.errors import InputError
+from districtlab.i18n.translate import N_
 from districtlab.io.files import write_atomically
 from districtlab.io.toml import read_scenario_text, read_toml, scenario_from_dict
 
@@ -96,7 +97,9 @@ def preset_text(name: str) -> str:
     user = user_preset_files()
     if name not in user:
         known = ", ".join(list_presets())
-        raise InputError(f"unknown preset {name!r} (known: {known})")
+        raise InputError(
+            N_("unknown preset {name} (known: {known})"), values={"name": repr(name), "known": known}
+        )
     try:
         return user[name].read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -198,7 +201,10 @@ def load_scenario(preset_name_or_path: str | Path) -> Scenario:
     path = Path(preset_name_or_path)
     if not path.exists() and path.suffix != _SUFFIX and isinstance(preset_name_or_path, str):
         known = ", ".join(list_presets())
-        raise InputError(f"unknown preset {preset_name_or_path!r} and no such file (presets: {known})")
+        raise InputError(
+            N_("unknown preset {name} and no such file (presets: {known})"),
+            values={"name": repr(preset_name_or_path), "known": known},
+        )
     return parse_scenario_text(read_scenario_text(path), source=str(path))
 
 

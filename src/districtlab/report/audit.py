@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,8 @@ from matplotlib.figure import Figure
 
 from districtlab.experiments.analysis import format_interval
 from districtlab.experiments.audit import TABLES, AuditResult
+from districtlab.i18n.numbers import format_amount, format_moment, format_percent
+from districtlab.i18n.translate import N_, gettext_for
 from districtlab.io.files import write_atomically
 from districtlab.io.spreadsheet import spreadsheet_csv
 from districtlab.report.embed import figure_png, png_data_uri
@@ -28,56 +31,58 @@ from districtlab.viz.audit import effect_forest
 
 #: Interval columns (prefix, then prefix_ci_low and prefix_ci_high) and how they are labelled.
 INTERVALS = {
-    "additional_firms": "Additional adopting firms",
-    "additional_adoptions": "Additional adoptions (firm × technology)",
-    "effect_without": "Effect without it (firms)",
-    "contribution_firms": "Contribution (firms)",
-    "contribution_adoptions": "Contribution (adoptions)",
-    "no_programme_change_firms": "Change with no programme (firms)",
+    "additional_firms": N_("Additional adopting firms"),
+    "additional_adoptions": N_("Additional adoptions (firm × technology)"),
+    "effect_without": N_("Effect without it (firms)"),
+    "contribution_firms": N_("Contribution (firms)"),
+    "contribution_adoptions": N_("Contribution (adoptions)"),
+    "no_programme_change_firms": N_("Change with no programme (firms)"),
 }
 MONEY = {
-    "budget_eur": "Budget (EUR)",
-    "public_spend_eur": "Realised public spend (EUR)",
-    "unspent_budget_eur": "Unspent budget (EUR)",
+    "budget_eur": N_("Budget (EUR)"),
+    "public_spend_eur": N_("Realised public spend (EUR)"),
+    "unspent_budget_eur": N_("Unspent budget (EUR)"),
 }
 LABELS = {
-    "row": "Row",
-    "cell": "Cell",
-    "instrument_mix": "Instrument mix",
-    "targeting": "Targeting",
-    "priorities": "Priorities",
-    "codesign": "Co-design",
-    "host": "Host structure",
-    "design": "Design",
-    "native": "Native",
-    "budget_factor": "Budget factor",
-    "spend_gap": "Spend gap",
-    "rank": "Rank",
-    "mechanism": "Mechanism",
-    "label": "What it is",
-    "scope": "Switched off in",
-    "months": "Month",
+    "row": N_("Row"),
+    "cell": N_("Cell"),
+    "instrument_mix": N_("Instrument mix"),
+    "targeting": N_("Targeting"),
+    "priorities": N_("Priorities"),
+    "codesign": N_("Co-design"),
+    "host": N_("Host structure"),
+    "design": N_("Design"),
+    "native": N_("Native"),
+    "budget_factor": N_("Budget factor"),
+    "spend_gap": N_("Spend gap"),
+    "rank": N_("Rank"),
+    "mechanism": N_("Mechanism"),
+    "label": N_("What it is"),
+    "scope": N_("Switched off in"),
+    "months": N_("Month"),
 }
-NO_EFFECT = "no detectable effect"
+NO_EFFECT = N_("no detectable effect")
 
 
-def _cost(row: pd.Series) -> str:
+def _cost(row: pd.Series, language: str = "en") -> str:
     if pd.isna(row.get("budget_eur")):
         return ""
     cost = row.get("eur_per_additional_firm")
     if cost is None or pd.isna(cost):
-        return NO_EFFECT
+        return gettext_for(language)(NO_EFFECT)
     return format_interval(
         float(cost),
         float(row["eur_per_additional_firm_ci_low"]),
         float(row["eur_per_additional_firm_ci_high"]),
         digits=0,
+        language=language,
     )
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
+def readable(frame: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     """An audit table as people read it: intervals as 'mean [low, high]', money in EUR, costs or
-    "no detectable effect"."""
+    "no detectable effect", headings and numbers in ``language``."""
+    _ = gettext_for(language)
     columns: dict[str, list[str]] = {}
     skip = {f"{prefix}_ci_{end}" for prefix in INTERVALS for end in ("low", "high")}
     skip |= {"eur_per_additional_firm", "eur_per_additional_firm_ci_low", "eur_per_additional_firm_ci_high"}
@@ -86,26 +91,38 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values = frame[name]
         if name in INTERVALS:
-            columns[INTERVALS[name]] = [
+            columns[_(INTERVALS[name])] = [
                 ""
                 if pd.isna(row[name])
                 else format_interval(
-                    float(row[name]), float(row[f"{name}_ci_low"]), float(row[f"{name}_ci_high"])
+                    float(row[name]),
+                    float(row[f"{name}_ci_low"]),
+                    float(row[f"{name}_ci_high"]),
+                    language=language,
                 )
-                for _, row in frame.iterrows()
+                for _row, row in frame.iterrows()
             ]
         elif name in MONEY:
-            columns[MONEY[name]] = ["" if pd.isna(v) else f"{float(v):,.0f}" for v in values]
+            columns[_(MONEY[name])] = [
+                "" if pd.isna(v) else format_amount(float(v), language) for v in values
+            ]
         elif name == "spend_gap":
-            columns[LABELS[name]] = ["" if pd.isna(v) else f"{float(v):.1%}" for v in values]
+            columns[_(LABELS[name])] = [
+                "" if pd.isna(v) else format_percent(float(v), language) for v in values
+            ]
         elif name == "budget_factor":
-            columns[LABELS[name]] = ["" if pd.isna(v) else f"×{float(v):.2f}" for v in values]
+            columns[_(LABELS[name])] = [
+                "" if pd.isna(v) else "×" + format_amount(float(v), language, decimals=2) for v in values
+            ]
         elif name == "months":
-            columns[LABELS[name]] = [f"{float(v):g}" for v in values]
+            columns[_(LABELS[name])] = [format_amount(float(v), language, decimals=-1) for v in values]
         else:
-            columns[LABELS.get(name, name)] = ["" if _missing(v) else str(v) for v in values]
+            heading = _(LABELS[name]) if name in LABELS else name
+            columns[heading] = ["" if _missing(v) else str(v) for v in values]
         if name == "unspent_budget_eur" and "eur_per_additional_firm" in frame.columns:
-            columns["EUR per additional adopting firm"] = [_cost(row) for _, row in frame.iterrows()]
+            columns[_("EUR per additional adopting firm")] = [
+                _cost(row, language) for _row, row in frame.iterrows()
+            ]
     return pd.DataFrame(columns)
 
 
@@ -183,17 +200,24 @@ def _table_html(frame: pd.DataFrame) -> Markup:
     return Markup(frame.to_html(index=False, border=0, escape=True, na_rep=""))
 
 
-def components_figure(result: AuditResult) -> Figure:
+def components_figure(result: AuditResult, language: str = "en") -> Figure:
     """What carries the effect: the factors' main effects and the knock-outs' contributions."""
+    _ = gettext_for(language)
     factorial = result.factorial
     main = factorial[factorial["row"] == "main effect"]
     knockouts = result.knockouts
-    labels = [str(cell).replace("main effect of ", "place-based ") for cell in main["cell"]]
+    labels = [
+        _("place-based {factor}").format(factor=_(FACTOR_NAMES.get(factor, factor)))
+        for factor in (str(cell).removeprefix("main effect of ") for cell in main["cell"])
+    ]
     estimates = [float(v) for v in main["additional_firms"]]
     lows = [float(v) for v in main["additional_firms_ci_low"]]
     highs = [float(v) for v in main["additional_firms_ci_high"]]
     if not knockouts.empty:
-        labels += [f"knock-out: {str(name).replace('_', ' ')}" for name in knockouts["mechanism"]]
+        labels += [
+            _("knock-out: {mechanism}").format(mechanism=str(name).replace("_", " "))
+            for name in knockouts["mechanism"]
+        ]
         estimates += [float(v) for v in knockouts["contribution_firms"]]
         lows += [float(v) for v in knockouts["contribution_firms_ci_low"]]
         highs += [float(v) for v in knockouts["contribution_firms_ci_high"]]
@@ -202,31 +226,46 @@ def components_figure(result: AuditResult) -> Figure:
         estimates,
         lows,
         highs,
-        title="What carries the place-based effect",
-        xlabel="Additional adopting firms it accounts for (95% CI)",
+        title=_("What carries the place-based effect"),
+        xlabel=_("Additional adopting firms it accounts for (95% CI)"),
     )
 
 
-def audit_section_html(result: AuditResult, *, heading_level: int = 2) -> Markup:
-    """The six tables with their questions and findings, as one HTML section (autoescaped)."""
+#: The factors of the factorial table as :data:`districtlab.experiments.audit.FACTOR_LABELS` names them.
+FACTOR_NAMES = {
+    "instrument mix": N_("instrument mix"),
+    "targeting": N_("targeting"),
+    "technology priorities": N_("technology priorities"),
+    "co-design": N_("co-design"),
+}
+
+
+def audit_section_html(result: AuditResult, *, heading_level: int = 2, language: str = "en") -> Markup:
+    """The six tables with their questions and findings, as one HTML section (autoescaped).
+
+    The section's own text, the tables' titles, questions, headings and numbers are in
+    ``language``; the findings (the summaries :mod:`districtlab.experiments.audit` writes
+    from the numbers) are in English.
+    """
+    _ = gettext_for(language)
     sections = [
         {
             "key": table.key,
-            "title": table.title,
-            "question": table.question,
+            "title": _(table.title),
+            "question": _(table.question),
             "summary": table.summary,
-            "table": _table_html(readable(table.frame)),
+            "table": _table_html(readable(table.frame, language)),
         }
         for table in result.tables.values()
     ]
-    figure = png_data_uri(figure_png(components_figure(result)))
-    caption = (
+    figure = png_data_uri(figure_png(components_figure(result, language)))
+    caption = _(
         "Main effects of the four factors (each switched from its generic to its place-based setting) and "
         "the contribution of each mechanism (the effect with it minus the effect without it); hollow grey "
         "points: no detectable effect."
     )
     html = (
-        environment()
+        environment(language)
         .get_template("audit_section.html.j2")
         .render(
             result=result,
@@ -235,6 +274,7 @@ def audit_section_html(result: AuditResult, *, heading_level: int = 2) -> Markup
             sublevel=heading_level + 1,
             figure=figure,
             caption=caption,
+            runs=format_amount(result.runs, language),
         )
     )
     return Markup(html)
@@ -254,18 +294,25 @@ def _csv(frame: pd.DataFrame) -> str:
     return spreadsheet_csv(frame)
 
 
-def write_audit_report(result: AuditResult, out: Path, metadata: Mapping[str, str]) -> Path:
-    """Write the CSVs, ``metadata.json`` and ``index.html`` (self-contained, offline) into ``out``."""
+def write_audit_report(
+    result: AuditResult, out: Path, metadata: Mapping[str, str], *, language: str = "en"
+) -> Path:
+    """Write the CSVs, ``metadata.json`` and ``index.html`` (self-contained, offline, in ``language``) into ``out``.
+
+    The CSVs keep machine column names and raw numbers whatever the language.
+    """
+    _ = gettext_for(language)
     write_audit_tables(result, out)
     write_atomically(out / "metadata.json", json.dumps(dict(metadata), indent=2) + "\n")
     html = (
-        environment()
+        environment(language)
         .get_template("audit.html.j2")
         .render(
-            title=f"districtlab audit: {result.district}",
+            title=_("districtlab audit: {district}").format(district=result.district),
             result=result,
-            section=audit_section_html(result),
+            section=audit_section_html(result, language=language),
             metadata=metadata,
+            written=format_moment(datetime.now(UTC), language),
         )
     )
     return write_atomically(out / "index.html", html)

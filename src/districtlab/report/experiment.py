@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -30,10 +31,14 @@ from districtlab.experiments.analysis import (
     verdict,
 )
 from districtlab.experiments.compare import cost_per_additional
+from districtlab.experiments.verdict import rank_designs
+from districtlab.i18n.labels import label
+from districtlab.i18n.numbers import format_amount, format_moment
+from districtlab.i18n.translate import N_, gettext_for
 from districtlab.io.files import write_atomically
 from districtlab.report.embed import figure_png, png_data_uri, save_figure
 from districtlab.report.jinja import environment
-from districtlab.report.odd import SUBMODELS
+from districtlab.report.odd import odd_summary_html
 from districtlab.viz import additionality_bars, adoption_bands, size_class_adoption
 
 #: Formats of the figures written for papers.
@@ -47,26 +52,36 @@ class ReportFigure:
     figure: Figure
 
 
-def report_figures(data: ExperimentData, *, baseline: str | None) -> list[ReportFigure]:
-    """The report's figures, in the order they appear."""
+def report_figures(data: ExperimentData, *, baseline: str | None, language: str = "en") -> list[ReportFigure]:
+    """The report's figures, in the order they appear, with captions and axes in ``language``."""
+    _ = gettext_for(language)
     curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
     district = data.scenarios[0].district
+    by_size = size_table(data)
+    by_size.index = [label(size, language) for size in by_size.index]
     figures = [
         ReportFigure(
             "adoption",
-            f"{district}: mean adoption share over the technologies, with 95% confidence bands ({data.replications} replications).",
+            _(
+                "{district}: mean adoption share over the technologies ({n} replications; shaded: 95% CI)."
+            ).format(district=district, n=data.replications),
             adoption_bands(
                 curves,
                 data.months,
                 title=district,
-                ylabel="Adoption share, mean over technologies (%)",
+                ylabel=_("Adoption share, mean over technologies (%)"),
+                xlabel=_("Month"),
+                legend_title=_("mean, 95% CI (n={n})").format(n=data.replications),
                 bounds=(0.0, 100.0),
             ),
         ),
         ReportFigure(
             "adoption_by_size",
-            f"{district}: adoption share at the horizon by size class (mean over technologies and replications).",
-            size_class_adoption(size_table(data), title=district, ylabel="Adoption share (0–1)"),
+            _(
+                "{district}: adoption share at the horizon by size class (mean over technologies and "
+                "replications)."
+            ).format(district=district),
+            size_class_adoption(by_size, title=district, ylabel=_("Adoption share (0–1)")),
         ),
     ]
     if baseline is not None and baseline in data.names and len(data.names) > 1:
@@ -76,12 +91,14 @@ def report_figures(data: ExperimentData, *, baseline: str | None) -> list[Report
         figures.append(
             ReportFigure(
                 "additional_adopters",
-                f"Additional adopters over {baseline} (paired 95% CI).",
+                _("Additional adoptions (firm × technology) over {baseline} (paired 95% CI).").format(
+                    baseline=baseline
+                ),
                 additionality_bars(
                     differences,
                     outcome="new_adopters",
-                    ylabel="Additional adopters (firm × technology)",
-                    title=f"Additionality over {baseline}",
+                    ylabel=_("Additional adoptions (firm × technology)"),
+                    title=_("Additionality over {baseline}").format(baseline=baseline),
                 ),
             )
         )
@@ -93,45 +110,59 @@ def report_figures(data: ExperimentData, *, baseline: str | None) -> list[Report
         figures.append(
             ReportFigure(
                 "laggard_share_change",
-                f"Change in the share of firms with no technology over {baseline} (paired 95% CI).",
+                _("Change in the share of firms with no technology over {baseline} (paired 95% CI).").format(
+                    baseline=baseline
+                ),
                 additionality_bars(
                     percent,
                     outcome="laggard_share",
-                    ylabel="Change in laggard share (percentage points)",
-                    title="Laggards",
+                    ylabel=_("Laggard share change (percentage points)"),
+                    title=_("Laggards"),
                 ),
             )
         )
     return figures
 
 
-def scenario_table(names: tuple[str, ...], scenarios: tuple[Scenario, ...]) -> pd.DataFrame:
-    """The parameters a reader needs to tell the designs apart, one row per design."""
+def scenario_table(
+    names: tuple[str, ...], scenarios: tuple[Scenario, ...], *, language: str = "en"
+) -> pd.DataFrame:
+    """The parameters a reader needs to tell the designs apart, one row per design, in ``language``."""
+    _ = gettext_for(language)
     rows = []
     for name, scenario in zip(names, scenarios, strict=True):
         programme = scenario.programme
         allocation = programme.allocation
+        active = programme.is_active()
         rows.append(
             {
-                "Design": name,
-                "District": scenario.district,
-                "Firms": f"{scenario.n_firms:,}",
-                "Months": f"{scenario.months:g}",
-                "Programme": f"{programme.name} ({programme.kind})",
-                "Budget (EUR/year)": f"{programme.budget_eur_per_year:,.0f}",
-                "Runs (months)": f"{programme.start_month}–{programme.start_month + programme.duration_months}"
-                if programme.is_active()
+                _("Design"): name,
+                _("District"): scenario.district,
+                _("Firms"): format_amount(scenario.n_firms, language),
+                _("Months"): format_amount(scenario.months, language, decimals=-1),
+                _(
+                    "Programme"
+                ): f"{programme.name} ({_(PROGRAMME_KINDS.get(programme.kind, programme.kind))})",
+                _("Budget (EUR a year)"): format_amount(programme.budget_eur_per_year, language),
+                _(
+                    "Runs (months)"
+                ): f"{programme.start_month:g}–{programme.start_month + programme.duration_months:g}"
+                if active
                 else "–",
-                "Instrument mix (%)": ", ".join(
-                    f"{key} {100 * getattr(allocation, key):.0f}"
+                _("Instrument mix (%)"): ", ".join(
+                    f"{label(key, language)} {format_amount(100 * getattr(allocation, key), language)}"
                     for key in INSTRUMENTS
                     if getattr(allocation, key) > 0
                 )
                 if allocation is not None
                 else "–",
-                "Targeting": programme.targeting.replace("_", " ") if programme.is_active() else "–",
-                "Focus": str(programme.focus_technologies) if programme.is_active() else "–",
-                "Co-design breadth": f"{programme.codesign.participation_breadth:.2f}"
+                _("Targeting"): label(programme.targeting, language) if active else "–",
+                _("Technologies the instruments address"): str(programme.focus_technologies)
+                if active
+                else "–",
+                _("Co-design breadth"): format_amount(
+                    programme.codesign.participation_breadth, language, decimals=2
+                )
                 if programme.codesign is not None
                 else "–",
             }
@@ -139,11 +170,19 @@ def scenario_table(names: tuple[str, ...], scenarios: tuple[Scenario, ...]) -> p
     return pd.DataFrame(rows)
 
 
+#: Programme kinds as a reader names them.
+PROGRAMME_KINDS = {
+    "none": N_("no programme"),
+    "generic": N_("generic"),
+    "place-based": N_("place-based"),
+    "core": N_("RTI core services"),
+}
+
 DIFFERENCE_OUTCOMES = (
-    ("firms_adopting", "Additional adopting firms", 1.0, 1),
-    ("new_adopters", "Additional adoptions (firm × technology)", 1.0, 1),
-    ("laggard_share", "Laggard share change (pp)", 100.0, 2),
-    ("adoption_share_mean", "Adoption share change (pp)", 100.0, 2),
+    ("firms_adopting", N_("Additional adopting firms"), 1.0, 1),
+    ("new_adopters", N_("Additional adoptions (firm × technology)"), 1.0, 1),
+    ("laggard_share", N_("Laggard share change (percentage points)"), 100.0, 2),
+    ("adoption_share_mean", N_("Adoption share change (percentage points)"), 100.0, 2),
 )
 
 
@@ -154,11 +193,12 @@ def _budget(data: ExperimentData, index: int, name: str) -> float:
     return programme.total_budget_eur if programme.is_active() else 0.0
 
 
-def _difference_view(data: ExperimentData, baseline: str) -> pd.DataFrame:
+def _difference_view(data: ExperimentData, baseline: str, language: str = "en") -> pd.DataFrame:
     """Each design over the baseline: adopting firms first, then adoptions, laggards, and the money.
 
     A cost is shown only where the effect's interval excludes zero ("no detectable effect" otherwise).
     """
+    _ = gettext_for(language)
     chosen = [spec for spec in DIFFERENCE_OUTCOMES if spec[0] in data.outcomes.columns]
     differences = difference_table(data, baseline=baseline, outcomes=tuple(spec[0] for spec in chosen))
     costs = cost_table(data, baseline=baseline).set_index("scenario")
@@ -173,42 +213,79 @@ def _difference_view(data: ExperimentData, baseline: str) -> pd.DataFrame:
     for index, name in enumerate(data.names):
         if name == baseline:
             continue
-        row = {"Design": name}
-        for outcome, label, scale, digits in chosen:
+        row = {_("Design"): name}
+        for outcome, heading, scale, digits in chosen:
             cell = differences[(differences["scenario"] == name) & (differences["outcome"] == outcome)].iloc[
                 0
             ]
-            row[label] = format_interval(
-                cell["difference"], cell["ci_low"], cell["ci_high"], scale=scale, digits=digits
+            row[_(heading)] = format_interval(
+                cell["difference"],
+                cell["ci_low"],
+                cell["ci_high"],
+                scale=scale,
+                digits=digits,
+                language=language,
             )
         spend = float(data.values(name, "programme_spend_eur").mean())
         budget = _budget(data, index, name)
-        row["Budget (EUR)"] = f"{budget:,.0f}"
-        row["Realised public spend (EUR)"] = f"{spend:,.0f}"
-        row["Unspent budget (EUR)"] = f"{budget - spend:,.0f}"
+        row[_("Budget (EUR)")] = format_amount(budget, language)
+        row[_("Realised spend (EUR)")] = format_amount(spend, language)
+        row[_("Unspent budget (EUR)")] = format_amount(budget - spend, language)
         if firm_costs is not None:
             cost = firm_costs.loc[name]
-            row["EUR per additional adopting firm"] = format_cost(
-                cost["eur_per_additional"], cost["ci_low"], cost["ci_high"]
+            row[_("EUR per additional adopting firm [95% CI]")] = format_cost(
+                cost["eur_per_additional"], cost["ci_low"], cost["ci_high"], language=language
             )
         cost = costs.loc[name]
-        row["EUR per additional adoption"] = format_cost(
-            cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]
+        row[_("EUR per additional adoption [95% CI]")] = format_cost(
+            cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"], language=language
         )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _seeds(data: ExperimentData) -> str:
+def _seeds(data: ExperimentData, language: str = "en") -> str:
+    _ = gettext_for(language)
     keys = sorted(set(data.outcomes["spawn_key"].astype(str))) if "spawn_key" in data.outcomes else []
     shown = ", ".join(f"({key.replace('/', ', ')},)" for key in keys[:3])
-    more = f", … ({len(keys)} in all)" if len(keys) > 3 else ""
+    more = _(", … ({n} in all)").format(n=len(keys)) if len(keys) > 3 else ""
     pairing = (
-        "shared by every design (common random numbers)"
+        _("shared by every design (common random numbers)")
         if data.common_random_numbers
-        else "one per design and replication"
+        else _("one per design and replication")
     )
-    return f"root entropy {data.entropy}; spawn keys {shown}{more}, {pairing}"
+    return _("root entropy {entropy}; spawn keys {keys}{more}, {pairing}").format(
+        entropy=data.entropy, keys=shown, more=more, pairing=pairing
+    )
+
+
+def _verdict(data: ExperimentData, baseline: str | None, language: str) -> str:
+    """Every design ranked over the baseline when there is one (as the lab's Compare page does);
+    otherwise the first two designs compared."""
+    comparable = [name for name in data.names if name != baseline]
+    if not comparable:
+        return ""
+    if baseline in data.names and data.replications >= 2:
+        ranked = rank_designs(
+            data.runs,
+            comparable,
+            baseline=str(baseline),
+            confidence=CONFIDENCE,
+            gettext=gettext_for(language),
+            language=language,
+        )
+        return " ".join(ranked.sentences)
+    if {"place-based", "generic"} <= set(comparable):  # the study's question first
+        comparable = [
+            "place-based",
+            "generic",
+            *(name for name in comparable if name not in ("place-based", "generic")),
+        ]
+    if len(comparable) >= 2:
+        return verdict(data, comparable[0], comparable[1], baseline=baseline, language=language)
+    if baseline in data.names:
+        return verdict(data, comparable[0], str(baseline), language=language)
+    return ""
 
 
 def _table_html(frame: pd.DataFrame) -> Markup:
@@ -222,55 +299,63 @@ def render_report(
     baseline: str | None,
     metadata: Mapping[str, str],
     figures: list[ReportFigure] | None = None,
+    language: str = "en",
 ) -> str:
-    """The report as one HTML document that needs nothing else to open."""
-    figures = report_figures(data, baseline=baseline) if figures is None else figures
+    """The report as one HTML document in ``language`` that needs nothing else to open.
+
+    Texts, table headings, figure captions and axes are in ``language`` and numbers
+    are written its way (2.000.000 in es and ca); design and district names, the
+    metadata's keys and values stay as they were given.
+    """
+    _ = gettext_for(language)
+    figures = report_figures(data, baseline=baseline, language=language) if figures is None else figures
     comparable = [name for name in data.names if name != baseline]
-    if {"place-based", "generic"} <= set(comparable):  # the study's question first
-        comparable = [
-            "place-based",
-            "generic",
-            *(name for name in comparable if name not in ("place-based", "generic")),
-        ]
-    text = (
-        verdict(data, comparable[0], comparable[1], baseline=baseline)
-        if len(comparable) >= 2
-        else verdict(data, comparable[0], baseline, baseline=None)
-        if comparable and baseline in data.names
-        else ""
-    )
-    templates = environment()
-    odd = Markup(templates.get_template("odd_summary.html.j2").render(submodels=SUBMODELS))
-    return templates.get_template("experiment.html.j2").render(
-        title=title,
-        lede=f"{data.scenarios[0].district}: {', '.join(data.names)}; {data.replications} replications each.",
-        verdict=text,
-        summary_table=_table_html(readable_summary(data)),
-        difference_table=_table_html(_difference_view(data, baseline))
-        if baseline in data.names and comparable
-        else None,
-        baseline=baseline,
-        figures=[{"caption": f.caption, "uri": png_data_uri(figure_png(f.figure))} for f in figures],
-        scenario_table=_table_html(scenario_table(data.names, data.scenarios)),
-        seeds=_seeds(data),
-        metadata=dict(metadata),
-        odd_summary=odd,
-        paired=data.common_random_numbers,
-        replications=data.replications,
+    return (
+        environment(language)
+        .get_template("experiment.html.j2")
+        .render(
+            title=title,
+            lede=_("{district}: {designs}; {n} replications each.").format(
+                district=data.scenarios[0].district, designs=", ".join(data.names), n=data.replications
+            ),
+            verdict=_verdict(data, baseline, language),
+            summary_table=_table_html(readable_summary(data, language=language)),
+            difference_table=_table_html(_difference_view(data, baseline, language))
+            if baseline in data.names and comparable
+            else None,
+            baseline=baseline,
+            figures=[{"caption": f.caption, "uri": png_data_uri(figure_png(f.figure))} for f in figures],
+            scenario_table=_table_html(scenario_table(data.names, data.scenarios, language=language)),
+            seeds=_seeds(data, language),
+            metadata=dict(metadata),
+            odd_summary=Markup(odd_summary_html(language)),
+            paired=data.common_random_numbers,
+            replications=data.replications,
+            written=format_moment(datetime.now(UTC), language),
+        )
     )
 
 
 def write_report(
-    data: ExperimentData, out: Path, *, title: str, baseline: str | None, metadata: Mapping[str, str]
+    data: ExperimentData,
+    out: Path,
+    *,
+    title: str,
+    baseline: str | None,
+    metadata: Mapping[str, str],
+    language: str = "en",
 ) -> list[Path]:
     """Write ``index.html`` and ``figures/<name>.png`` and ``.pdf`` into ``out``; returns the files."""
-    figures = report_figures(data, baseline=baseline)
+    figures = report_figures(data, baseline=baseline, language=language)
     written = []
     for figure in figures:
         written += save_figure(figure.figure, out / "figures" / figure.name, formats=PAPER_FORMATS, dpi=300)
     page = out / "index.html"
     write_atomically(
-        page, render_report(data, title=title, baseline=baseline, metadata=metadata, figures=figures)
+        page,
+        render_report(
+            data, title=title, baseline=baseline, metadata=metadata, figures=figures, language=language
+        ),
     )
     return [page, *written]
 

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from districtlab.i18n.labels import technology_label
+from districtlab.i18n.translate import gettext_for
 from districtlab.io.files import atomic_write, write_atomically
 from districtlab.results import RunResult
 from districtlab.viz import adoption_bands
@@ -35,8 +37,14 @@ def run_frames(results: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame
     return tidy, outcomes
 
 
-def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping[str, Any]) -> list[Path]:
-    """Write results.parquet, outcomes.parquet, adoption.png and metadata.json into ``out``."""
+def write_run_outputs(
+    results: Sequence[RunResult], out: Path, metadata: Mapping[str, Any], *, language: str = "en"
+) -> list[Path]:
+    """Write results.parquet, outcomes.parquet, adoption.png and metadata.json into ``out``.
+
+    The figure's axes are in ``language``; the tables keep their machine column names.
+    """
+    _ = gettext_for(language)
     out.mkdir(parents=True, exist_ok=True)
     tidy, outcomes = run_frames(results)
     written = []
@@ -44,12 +52,16 @@ def write_run_outputs(results: Sequence[RunResult], out: Path, metadata: Mapping
         written.append(atomic_write(out / name, partial(frame.to_parquet, index=False)))
     first = results[0]
     shares = np.array([r.adoption_share().to_numpy() for r in results])  # replications x steps x technologies
-    curves = {t.label: shares[:, :, i] for i, t in enumerate(first.scenario.technologies)}
+    curves = {
+        technology_label(t, language): shares[:, :, i] for i, t in enumerate(first.scenario.technologies)
+    }
     figure = adoption_bands(
         curves,
         first.months,
         title=f"{first.scenario.district}: {first.scenario.programme.name}",
-        ylabel="Share of firms that have adopted",
+        ylabel=_("Share of firms that have adopted"),
+        xlabel=_("Month"),
+        legend_title=_("mean, 95% CI (n={n})").format(n=len(results)),
         bounds=(0.0, 1.0),
     )
     figure.set_size_inches(9, 5.5)

@@ -61,12 +61,15 @@ def adoption_bands(
     ylabel: str = "Adoption share (mean over technologies)",
     confidence: float = 0.95,
     ax: Axes | None = None,
+    xlabel: str = "Month",
+    legend_title: str | None = None,
     bounds: tuple[float, float] = (0.0, np.inf),
 ) -> Figure:
     """Mean curves with confidence bands; ``curves[label]`` is replications x steps.
 
     Bands stay within ``bounds``: adoption shares are never below zero (pass the
-    top, 1 or 100, for shares).
+    top, 1 or 100, for shares). ``xlabel`` and ``legend_title`` (default "mean, 95% CI (n=...)")
+    let a report name them in its language.
     """
     with mpl.rc_context(STYLE):
         if ax is None:
@@ -85,12 +88,12 @@ def adoption_bands(
                 label=label,
             )
             ax.fill_between(months, low, high, color=colour, alpha=0.25, linewidth=0)
-        ax.set_xlabel("Month")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         ax.set_ylim(bottom=0)
         n = next(iter(curves.values())).shape[0] if curves else 0
-        ax.legend(title=f"mean, {confidence:.0%} CI (n={n})", frameon=False)
+        ax.legend(title=legend_title or f"mean, {confidence:.0%} CI (n={n})", frameon=False)
         ax.grid(alpha=0.3)
     return figure
 
@@ -146,10 +149,17 @@ def additionality_bars(
     return figure
 
 
-def channel_shares(shares: pd.DataFrame, *, title: str = "") -> Figure:
+def channel_shares(
+    shares: pd.DataFrame, *, title: str = "", xlabel: str = "Share of SME adoptions during the run"
+) -> Figure:
     """Stacked horizontal bars: share of adoptions by channel; rows are bars, columns channels."""
+    # The legend sits under the bars, three channels a row: room for its rows and their wrapped lines.
+    legend_rows = -(-len(shares.columns) // 3)
+    lines = max((str(channel).count("\n") + 1 for channel in shares.columns), default=1)
     with mpl.rc_context(STYLE):
-        figure = Figure(figsize=(8.5, 0.55 * len(shares) + 1.8), layout="constrained")
+        figure = Figure(
+            figsize=(8.5, 0.55 * len(shares) + 1.8 + 0.2 * legend_rows * lines), layout="constrained"
+        )
         ax = figure.subplots()
         left = np.zeros(len(shares))
         for index, channel in enumerate(shares.columns):
@@ -163,7 +173,7 @@ def channel_shares(shares: pd.DataFrame, *, title: str = "") -> Figure:
             )
             left += values
         ax.set_xlim(0, 1)
-        ax.set_xlabel("Share of SME adoptions during the run")
+        ax.set_xlabel(xlabel)
         ax.invert_yaxis()
         ax.set_title(title)
         ax.legend(

@@ -159,13 +159,7 @@ st.subheader(
         month=f"{scenario.months:g}", n=replications
     )
 )
-summary = readable_summary(data).set_index("Design")  # a table: intervals are never cut off
-outcome_of = {english: name for name, (english, _scale, _digits) in KEY_OUTCOMES.items()}
-summary.columns = [
-    label(outcome_of[column], language) if column in outcome_of else column for column in summary.columns
-]
-summary.index.name = _("Design")
-st.table(summary)
+st.table(readable_summary(data, language=language).set_index(_("Design")))  # intervals never cut off
 
 curves = {name: data.series["adoption_share_mean"][index] * 100 for index, name in enumerate(data.names)}
 left, right = st.columns(2)
@@ -197,10 +191,15 @@ for name in chosen_names:
         {
             _("Design"): name,
             _("Additional adoptions (firm × technology)"): format_interval(
-                adopters["difference"], adopters["ci_low"], adopters["ci_high"]
+                adopters["difference"], adopters["ci_low"], adopters["ci_high"], language=state.language()
             ),
             _("Laggard share change (percentage points)"): format_interval(
-                laggards["difference"], laggards["ci_low"], laggards["ci_high"], scale=100, digits=2
+                laggards["difference"],
+                laggards["ci_low"],
+                laggards["ci_high"],
+                scale=100,
+                digits=2,
+                language=state.language(),
             ),
         }
     )

@@ -285,12 +285,12 @@ if preview:
     columns = st.columns(3)
     columns[0].metric(
         _("Additional adoptions [95% CI]"),
-        format_interval(gain["difference"], gain["ci_low"], gain["ci_high"]),
+        format_interval(gain["difference"], gain["ci_low"], gain["ci_high"], language=language),
     )
     columns[1].metric(_("Programme spend (EUR)"), format_amount(spend, language))
     columns[2].metric(
         _("EUR per additional adoption [95% CI]"),
-        format_cost(cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"]),
+        format_cost(cost["eur_per_additional_adopter"], cost["ci_low"], cost["ci_high"], language=language),
     )
     st.caption(
         _("A preview with {n} replications: wide intervals. Use the Compare page for the answer.").format(

@@ -123,7 +123,9 @@ columns[1].download_button(
 )
 columns[2].download_button(
     _("Report (HTML, opens offline)"),
-    cache.report_html(key, data, f"districtlab policy lab: {scenario.district}", state.BASELINE),
+    cache.report_html(
+        key, data, f"districtlab policy lab: {scenario.district}", state.BASELINE, state.language()
+    ),
     file_name="report.html",
     mime="text/html",
     key="download_report",
