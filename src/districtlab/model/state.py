@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
+from districtlab.model.kernels import tally_adoptions
 from districtlab.model.population import Firms
 from districtlab.model.targeting import engagement
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
@@ -362,30 +363,23 @@ def pop_new_adoptions(
     pair = np.concatenate([queued[0] for queued in state.new_adoptions])
     channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
     state.new_adoptions.clear()
+    tally_adoptions(
+        pair,
+        channel,
+        k,
+        firms.size_class,
+        firms.role,
+        visible,
+        state.knowledge_channel_flat,
+        len(SIZE_CLASSES),
+        len(ROLES),
+        state.adopted_by_group.reshape(-1),
+        state.adoptions_by_channel.reshape(-1),
+        state.visible_adopters,
+        state.adoptions_by_knowledge.reshape(-1),
+        state.n_adopted,
+        state.firms_adopting_by_size,
+        state.maturity_histogram,
+    )
     firm = pair // k
-    tech = pair - firm * k
-    size = firms.size_class[firm].astype(np.int64)
-    n_sizes, n_roles = len(SIZE_CLASSES), len(ROLES)
-    group = (tech * n_sizes + size) * n_roles + firms.role[firm]
-    state.adopted_by_group += np.bincount(group, minlength=state.adopted_by_group.size).reshape(
-        state.adopted_by_group.shape
-    )
-    by_channel = (channel * k + tech) * n_sizes + size
-    state.adoptions_by_channel += np.bincount(by_channel, minlength=state.adoptions_by_channel.size).reshape(
-        state.adoptions_by_channel.shape
-    )
-    state.visible_adopters += np.bincount(tech, weights=visible[firm], minlength=k)
-    knowledge = state.knowledge_channel_flat[pair].astype(np.int64)
-    known = knowledge >= 0
-    state.adoptions_by_knowledge += np.bincount(
-        knowledge[known] * n_sizes + size[known], minlength=state.adoptions_by_knowledge.size
-    ).reshape(state.adoptions_by_knowledge.shape)
-    adopters, occurrences = unique_counts(firm)
-    before = state.n_adopted[adopters]
-    after = before + (1 if occurrences is None else occurrences)
-    state.n_adopted[adopters] = after
-    first = adopters[before == 0]
-    state.firms_adopting_by_size += np.bincount(firms.size_class[first], minlength=n_sizes)
-    state.maturity_histogram -= np.bincount(before, minlength=k + 1)
-    state.maturity_histogram += np.bincount(after, minlength=k + 1)
-    return firm, tech
+    return firm, pair - firm * k

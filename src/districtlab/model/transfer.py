@@ -25,11 +25,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams
+from districtlab.model.kernels import knowledge_terms, refresh_knowledge_clocks
 from districtlab.model.networks import Exposure
-from districtlab.model.pairs import Pairs
 from districtlab.model.state import (
     ADOPTED,
-    AWARE,
     CHANNEL,
     KNOWLEDGEABLE,
     UNAWARE,
@@ -86,40 +85,58 @@ def background_awareness(
 
 
 def knowledge_hazards(
-    data: RunData, state: DistrictState, exposure: Exposure, pairs: Pairs
+    data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The three hazard terms (vendor learning, imitation, two-step flow) of pairs not yet knowledgeable."""
-    technologies = data.technologies
-    gate = state.gate_flat[pairs.flat]
-    aware = state.stage_flat[pairs.flat] == AWARE
-    learning = technologies.learning_hazard[pairs.tech] * aware * gate
-    if data.mechanisms.peer_imitation:
-        imitation = (
-            technologies.imitation_strength[pairs.tech]
-            * exposure.exposure(pairs.flat, pairs.firm, pairs.tech)
-            * gate
-        )
-    else:
-        imitation = np.zeros(pairs.size)
-    if data.mechanisms.supply_chain_transfer:
-        supply = data.behaviour.supply_chain_hazard * exposure.pressure(pairs.flat) * gate
-    else:
-        supply = np.zeros(pairs.size)
-    return learning, imitation, supply
+    """The three hazard terms (vendor learning, imitation, two-step flow) of pairs not yet knowledgeable.
 
-
-def set_knowledge_rates(
-    data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
-) -> None:
-    """Bring the knowledge clocks of these (not yet knowledgeable) pairs up to date."""
-    if pair.size == 0:
-        return
-    learning, imitation, supply = knowledge_hazards(
-        data, state, exposure, Pairs.of(pair, data.technologies.k)
+    learning_k [aware] u_ik, q_k E_ik u_ik and h_sc P_ik u_ik, each 0 when its mechanism is off
+    (computed by :func:`districtlab.model.kernels.knowledge_terms`).
+    """
+    technologies, mechanisms = data.technologies, data.mechanisms
+    return knowledge_terms(
+        pair,
+        technologies.k,
+        state.stage_flat,
+        state.gate_flat,
+        technologies.learning_hazard,
+        technologies.imitation_strength,
+        data.behaviour.supply_chain_hazard,
+        mechanisms.peer_imitation,
+        mechanisms.supply_chain_transfer,
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
     )
-    learning += imitation
-    learning += supply
-    state.knowledge_clock.set_rates(pair, learning, now)
+
+
+def refresh_knowledge_rates(
+    data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
+) -> NDArray[np.int64]:
+    """Bring the knowledge clocks of the pairs not yet knowledgeable up to date; return the knowledgeable ones.
+
+    The rate is the sum of the three terms of :func:`knowledge_hazards`; adopted pairs are left alone.
+    """
+    technologies, mechanisms, clock = data.technologies, data.mechanisms, state.knowledge_clock
+    return refresh_knowledge_clocks(
+        pair,
+        now,
+        technologies.k,
+        state.stage_flat,
+        state.gate_flat,
+        technologies.learning_hazard,
+        technologies.imitation_strength,
+        data.behaviour.supply_chain_hazard,
+        mechanisms.peer_imitation,
+        mechanisms.supply_chain_transfer,
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
+        *clock.arrays(),
+    )
 
 
 def transfer_knowledge(
@@ -135,9 +152,7 @@ def transfer_knowledge(
     moving = clock.due_before(step.month + data.dt)
     if moving.size == 0:
         return
-    learning, imitation, supply = knowledge_hazards(
-        data, state, exposure, Pairs.of(moving, data.technologies.k)
-    )
+    learning, imitation, supply = knowledge_hazards(data, state, exposure, moving)
     still_open = state.stage_flat[moving] < KNOWLEDGEABLE
     learning *= still_open
     with_imitation = learning + imitation * still_open

@@ -1,0 +1,374 @@
+"""Compiled kernels (numba) that fuse the model's per-step bookkeeping into few calls.
+
+Why: at district size (a few hundred to a few thousand firms) a step costs a
+nearly fixed number of Python and numpy calls on small arrays, not work per
+firm (benchmarks/RESULTS.md §4). Each kernel here replaces a chain of a dozen
+or so numpy calls (gathers, masks, ``np.add.at``, ``np.bincount``,
+concatenations) by one compiled loop over the same pairs, in the same order,
+with the same floating-point operations in the same grouping, so the results
+are bit-identical to the numpy code they replace (checked by the regression
+trajectories and ``tests/perf``).
+
+What stays in numpy, on purpose:
+
+* transcendental functions (``tanh``, ``log1p``, ``expm1``, ``power``): numpy's
+  SIMD versions and the C library's, which numba calls, differ in the last bit
+  for some inputs, so the rules that use them (the absorptive gate, the
+  adoption hazard's logistic, subsidies, buyer requirements) keep their numpy
+  form and hand their results to the kernels;
+* random draws: every draw still comes from the run's named
+  ``numpy.random.Generator`` streams (:mod:`districtlab._rng`), drawn by numpy
+  with the same sizes and in the same order as before.
+
+Each kernel is a plain Python function when ``NUMBA_DISABLE_JIT=1``: it then
+runs as written (slowly) and gives the same results, which is how the loops can
+be read and stepped through as the rule they implement. Compiled code is
+cached on disk (``cache=True``: next to this file, or in the user's cache
+directory when the package is installed read-only), so worker processes and
+later runs load it instead of compiling it again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+#: Stage codes (as in :mod:`districtlab.model.state`; repeated here so that this module imports nothing).
+_KNOWLEDGEABLE, _ADOPTED = 2, 3
+
+
+# -- pending pairs (clocks.PendingPairs.take) ---------------------------------------------------
+
+
+@njit(cache=True)
+def distinct_marked(
+    marked: NDArray[np.int64], stamp: NDArray[np.int64], flags: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """Each pair in ``marked`` once (``PendingPairs.take``).
+
+    Most pairs marked (more than an eighth of all): one pass over a flag per
+    pair, in increasing order. Otherwise each marked pair is stamped with its
+    position, and a position keeps its pair if the stamp is still its own (the
+    last occurrence wins). ``stamp`` and ``flags`` are scratch arrays of one
+    entry per pair; ``flags`` is left all False.
+    """
+    size = flags.size
+    if marked.size > size // 8:
+        for pair in marked:
+            flags[pair] = True
+        n_distinct = 0
+        for pair in range(size):
+            if flags[pair]:
+                n_distinct += 1
+        distinct = np.empty(n_distinct, dtype=np.int64)
+        n_distinct = 0
+        for pair in range(size):
+            if flags[pair]:
+                distinct[n_distinct] = pair
+                n_distinct += 1
+                flags[pair] = False
+        return distinct
+    for position in range(marked.size):
+        stamp[marked[position]] = position
+    keep = np.empty(marked.size, dtype=np.bool_)
+    n_distinct = 0
+    for position in range(marked.size):
+        keep[position] = stamp[marked[position]] == position
+        n_distinct += keep[position]
+    distinct = np.empty(n_distinct, dtype=np.int64)
+    n_distinct = 0
+    for position in range(marked.size):
+        if keep[position]:
+            distinct[n_distinct] = marked[position]
+            n_distinct += 1
+    return distinct
+
+
+# -- transition clocks (clocks.TransitionClocks) ------------------------------------------------
+
+
+@njit(cache=True)
+def set_clock_rates(
+    pairs: NDArray[np.int64],
+    rates: NDArray[np.float64],
+    now: float,
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    n_technologies: int,
+) -> None:
+    """From ``now`` on, ``pairs`` run at ``rates`` (``TransitionClocks.set_rates``).
+
+    remaining <- remaining - old rate (now - since); due = now + remaining / rate
+    (infinite for a stopped clock); the firm's lower bound on its due times is
+    lowered to the new due time. A pair listed twice with the same rate ends as
+    if listed once (the second pass charges nothing: since = now).
+    """
+    for index in range(pairs.size):
+        pair = pairs[index]
+        left = remaining[pair] - rate[pair] * (now - since[pair])
+        remaining[pair] = left
+        since[pair] = now
+        new_rate = rates[index]
+        rate[pair] = new_rate
+        when = left / new_rate + now if new_rate > 0.0 else np.inf
+        due[pair] = when
+        firm = pair // n_technologies
+        if when < earliest[firm]:
+            earliest[firm] = when
+
+
+@njit(cache=True)
+def due_pairs(
+    time: float, due: NDArray[np.float64], earliest: NDArray[np.float64], n_technologies: int
+) -> NDArray[np.int64]:
+    """Pairs due before ``time``, in increasing order (``TransitionClocks.due_before``).
+
+    Only the rows of firms whose lower bound is below ``time`` are read; their
+    bound is made exact (the minimum of their row) on the way.
+    """
+    n_due = 0
+    found = np.empty(16, dtype=np.int64)
+    for firm in range(earliest.size):
+        if not earliest[firm] < time:
+            continue
+        start = firm * n_technologies
+        lowest = due[start]
+        for pair in range(start, start + n_technologies):
+            when = due[pair]
+            if when < lowest:
+                lowest = when
+            if when < time:
+                if n_due == found.size:
+                    grown = np.empty(2 * found.size, dtype=np.int64)
+                    grown[:n_due] = found
+                    found = grown
+                found[n_due] = pair
+                n_due += 1
+        earliest[firm] = lowest
+    return found[:n_due].copy()
+
+
+# -- knowledge hazards (transfer.knowledge_hazards, transfer.set_knowledge_rates) ----------------
+
+
+@njit(cache=True)
+def knowledge_terms(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The three knowledge hazard terms of ``pairs`` (see :mod:`districtlab.model.transfer`).
+
+    learning_k [aware] u_ik,  q_k E_ik u_ik  and  h_sc P_ik u_ik, where on the
+    complete graph (``numerator`` empty) E_ik = A_k / (n - 1) and otherwise
+    E_ik = numerator_ik / sum_j w_ij. A term whose mechanism is off is 0.
+    """
+    learning = np.empty(pairs.size)
+    imitation = np.zeros(pairs.size)
+    supply = np.zeros(pairs.size)
+    complete = numerator.size == 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        u = gate[pair]
+        aware = 1.0 if stage[pair] == 1 else 0.0
+        learning[index] = learning_hazard[tech] * aware * u
+        if peer_imitation:
+            if complete:
+                exposure = adopters[tech] / complete_divisor
+            else:
+                exposure = numerator[pair] * inverse_weight[firm]
+            imitation[index] = imitation_strength[tech] * exposure * u
+        if supply_chain_transfer:
+            supply[index] = supply_chain_hazard * pressure[pair] * u
+    return learning, imitation, supply
+
+
+@njit(cache=True)
+def refresh_knowledge_clocks(
+    pairs: NDArray[np.int64],
+    now: float,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Refresh the knowledge clocks of the pairs below knowledgeable; return the knowledgeable ones.
+
+    Fuses ``schedule.refresh_hazards``' split by stage, ``knowledge_terms`` and
+    ``set_clock_rates``: the rate is (learning + imitation) + supply, summed in
+    that order as the numpy code did. Adopted pairs are left alone.
+    """
+    n_open = 0
+    n_knowing = 0
+    for pair in pairs:
+        level = stage[pair]
+        if level < _KNOWLEDGEABLE:
+            n_open += 1
+        elif level == _KNOWLEDGEABLE:
+            n_knowing += 1
+    open_pairs = np.empty(n_open, dtype=np.int64)
+    knowing = np.empty(n_knowing, dtype=np.int64)
+    n_open = 0
+    n_knowing = 0
+    for pair in pairs:
+        level = stage[pair]
+        if level < _KNOWLEDGEABLE:
+            open_pairs[n_open] = pair
+            n_open += 1
+        elif level == _KNOWLEDGEABLE:
+            knowing[n_knowing] = pair
+            n_knowing += 1
+    if n_open:
+        learning, imitation, supply = knowledge_terms(
+            open_pairs,
+            n_technologies,
+            stage,
+            gate,
+            learning_hazard,
+            imitation_strength,
+            supply_chain_hazard,
+            peer_imitation,
+            supply_chain_transfer,
+            numerator,
+            inverse_weight,
+            adopters,
+            complete_divisor,
+            pressure,
+        )
+        for index in range(n_open):
+            learning[index] = learning[index] + imitation[index] + supply[index]
+        set_clock_rates(open_pairs, learning, now, remaining, rate, since, due, earliest, n_technologies)
+    return knowing
+
+
+# -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) ---
+
+
+@njit(cache=True)
+def tally_adoptions(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int64],
+    n_technologies: int,
+    size_class: NDArray[np.int8],
+    role: NDArray[np.int8],
+    visible: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    n_sizes: int,
+    n_roles: int,
+    adopted_by_group: NDArray[np.int64],
+    adoptions_by_channel: NDArray[np.int64],
+    visible_adopters: NDArray[np.float64],
+    adoptions_by_knowledge: NDArray[np.int64],
+    n_adopted: NDArray[np.int16],
+    firms_adopting_by_size: NDArray[np.int64],
+    maturity_histogram: NDArray[np.int64],
+) -> None:
+    """Add a step's adoptions (new, distinct pairs) to the running tallies (flat views).
+
+    Adoptions by technology x size x role and by channel x technology x size;
+    the visibility-weighted adopters of each technology (summed per technology
+    first, then added, as ``np.bincount`` with weights did); adoptions by the
+    channel that gave the knowledge; technologies per firm, firms with at least
+    one technology by size, and the maturity histogram.
+    """
+    weighted = np.zeros(n_technologies)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        size = np.int64(size_class[firm])
+        adopted_by_group[(tech * n_sizes + size) * n_roles + role[firm]] += 1
+        adoptions_by_channel[(channels[index] * n_technologies + tech) * n_sizes + size] += 1
+        weighted[tech] += visible[firm]
+        knowledge = np.int64(knowledge_channel[pair])
+        if knowledge >= 0:
+            adoptions_by_knowledge[knowledge * n_sizes + size] += 1
+        before = np.int64(n_adopted[firm])
+        if before == 0:
+            firms_adopting_by_size[size] += 1
+        maturity_histogram[before] -= 1
+        maturity_histogram[before + 1] += 1
+        n_adopted[firm] = before + 1
+    for tech in range(n_technologies):
+        visible_adopters[tech] += weighted[tech]
+
+
+@njit(cache=True)
+def spread_adoptions(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    indptr: NDArray[np.int64],
+    columns: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    sells: NDArray[np.bool_],
+    sells_mode: int,
+    numerator: NDArray[np.float64],
+    pressure: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Push adoptions along one set of CSR rows; return the (neighbour, technology) pairs touched.
+
+    For adoption (j, k) and every entry (j, i) of row j, in order: the exposure
+    numerator of (i, k) gains w_ji (when ``weight`` is not empty), and the
+    supply pressure of (i, k) gains 1 when the entry is a supply tie
+    (``sells_mode`` 1: every entry; 2: entries flagged in ``sells``; 0: none).
+    The order of the additions is that of ``np.add.at`` over the gathered entries.
+    """
+    n_touched = 0
+    for pair in pairs:
+        firm = pair // n_technologies
+        n_touched += indptr[firm + 1] - indptr[firm]
+    touched = np.empty(n_touched, dtype=np.int64)
+    position = 0
+    for pair in pairs:
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        for entry in range(indptr[firm], indptr[firm + 1]):
+            touched[position] = columns[entry] * n_technologies + tech
+            position += 1
+    if weight.size:
+        position = 0
+        for pair in pairs:
+            firm = pair // n_technologies
+            for entry in range(indptr[firm], indptr[firm + 1]):
+                numerator[touched[position]] += weight[entry]
+                position += 1
+    if sells_mode != 0:
+        position = 0
+        for pair in pairs:
+            firm = pair // n_technologies
+            for entry in range(indptr[firm], indptr[firm + 1]):
+                if sells_mode == 1 or sells[entry]:
+                    pressure[touched[position]] += 1.0
+                position += 1
+    return touched
