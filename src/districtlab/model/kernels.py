@@ -372,3 +372,171 @@ def spread_adoptions(
                     pressure[touched[position]] += 1.0
                 position += 1
     return touched
+
+
+# -- the stage ladder (state.make_aware, make_knowledgeable, adopt) ------------------------------
+
+
+@njit(cache=True)
+def raise_stage(
+    pairs: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Raise distinct pairs below ``level`` to it; return those that moved, in the order given.
+
+    ``stage_counts`` (4 x technologies, flat) moves each pair from its old stage
+    to the new one at once, so the counts are always current.
+    """
+    moved = np.empty(pairs.size, dtype=np.int64)
+    n_moved = 0
+    for pair in pairs:
+        old = stage[pair]
+        if old < level:
+            stage[pair] = level
+            tech = pair - pair // n_technologies * n_technologies
+            stage_counts[level * n_technologies + tech] += 1
+            stage_counts[old * n_technologies + tech] -= 1
+            moved[n_moved] = pair
+            n_moved += 1
+    return moved[:n_moved]
+
+
+@njit(cache=True)
+def raise_to_knowledgeable(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Raise distinct pairs below knowledgeable to it, by ``channels``; return those that moved.
+
+    ``channels`` has one entry per pair, or a single entry for all of them. Each
+    pair that moves records its channel, and the tally of pairs made
+    knowledgeable by channel x size class (flat) counts it.
+    """
+    moved = np.empty(pairs.size, dtype=np.int64)
+    n_moved = 0
+    shared = channels.size == 1
+    for index in range(pairs.size):
+        pair = pairs[index]
+        old = stage[pair]
+        if old < _KNOWLEDGEABLE:
+            channel = channels[0] if shared else channels[index]
+            stage[pair] = _KNOWLEDGEABLE
+            firm = pair // n_technologies
+            tech = pair - firm * n_technologies
+            stage_counts[_KNOWLEDGEABLE * n_technologies + tech] += 1
+            stage_counts[old * n_technologies + tech] -= 1
+            knowledge_channel[pair] = channel
+            knowledge_by_channel[np.int64(channel) * n_sizes + size_class[firm]] += 1
+            moved[n_moved] = pair
+            n_moved += 1
+    return moved[:n_moved]
+
+
+@njit(cache=True)
+def raise_to_adopted(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    n_technologies: int,
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int8]]:
+    """Adopt distinct pairs not yet adopted: (which were new, the new pairs, their channels).
+
+    A pair adopted before it was knowledgeable (an initial adopter) records the
+    adoption channel as its knowledge channel.
+    """
+    new = np.empty(pairs.size, dtype=np.bool_)
+    adopted = np.empty(pairs.size, dtype=np.int64)
+    adopted_channel = np.empty(pairs.size, dtype=np.int8)
+    n_new = 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        old = stage[pair]
+        new[index] = old < _ADOPTED
+        if old < _ADOPTED:
+            if old < _KNOWLEDGEABLE:
+                knowledge_channel[pair] = channels[index]
+            stage[pair] = _ADOPTED
+            tech = pair - pair // n_technologies * n_technologies
+            stage_counts[_ADOPTED * n_technologies + tech] += 1
+            stage_counts[old * n_technologies + tech] -= 1
+            adopted[n_new] = pair
+            adopted_channel[n_new] = channels[index]
+            n_new += 1
+    return new, adopted[:n_new], adopted_channel[:n_new]
+
+
+# -- knowledge transfer: which channel moved a pair (transfer.transfer_knowledge) ----------------
+
+
+@njit(cache=True)
+def knowledge_channels(
+    moving: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    learning: NDArray[np.float64],
+    imitation: NDArray[np.float64],
+    supply: NDArray[np.float64],
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    knowledge_channel: NDArray[np.int8],
+    is_lead: NDArray[np.bool_],
+    is_rti_channel: NDArray[np.bool_],
+    buyers_indptr: NDArray[np.int64],
+    buyers: NDArray[np.int64],
+    pressure: NDArray[np.float64],
+    channel_of_term: NDArray[np.int8],
+    two_step_channel: int,
+    lead_firm_channel: int,
+) -> NDArray[np.int8]:
+    """The channel that made each moving pair knowledgeable (see :mod:`districtlab.model.transfer`).
+
+    A pair already knowledgeable counts every term as 0. The draw u (learning +
+    imitation + supply) picks the first term whose running sum exceeds it. A
+    supply-chain transfer is then credited to a lead-firm buyer whose knowledge
+    came from the RTI (two-step flow), to another lead-firm buyer, or to another
+    buyer, in proportion to the seller's adopting buyers of each kind.
+    """
+    channel = np.empty(moving.size, dtype=np.int8)
+    for index in range(moving.size):
+        pair = moving[index]
+        still_open = 1.0 if stage[pair] < _KNOWLEDGEABLE else 0.0
+        first = learning[index] * still_open
+        with_imitation = first + imitation[index] * still_open
+        total = with_imitation + supply[index] * still_open
+        draw = uniforms[index] * total
+        term = (1 if draw >= first else 0) + (1 if draw >= with_imitation else 0)
+        channel[index] = channel_of_term[term]
+        if term != 2:
+            continue
+        seller = pair // n_technologies
+        tech = pair - seller * n_technologies
+        lead = 0
+        two_step = 0
+        for entry in range(buyers_indptr[seller], buyers_indptr[seller + 1]):
+            buyer = buyers[entry]
+            buyer_pair = buyer * n_technologies + tech
+            if stage[buyer_pair] == _ADOPTED and is_lead[buyer]:
+                lead += 1
+                source = knowledge_channel[buyer_pair]
+                if source >= 0 and is_rti_channel[source]:
+                    two_step += 1
+        supply_term = total - with_imitation
+        if supply_term < 1e-300:  # as np.maximum(supply_term, 1e-300), NaN included
+            supply_term = 1e-300
+        position = (draw - with_imitation) / supply_term * pressure[pair]
+        if position < two_step:
+            channel[index] = two_step_channel
+        elif position < lead:
+            channel[index] = lead_firm_channel
+    return channel

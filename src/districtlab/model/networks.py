@@ -264,24 +264,14 @@ class Exposure:
         return float(max(self._n - 1, 1))
 
     @property
+    def buyers_of_sellers(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Each seller's buyers (the supply matrix transposed, CSR): (indptr, buyer indices)."""
+        return self._buyers_indptr, self._buyers
+
+    @property
     def pressure_flat(self) -> NDArray[np.float64]:
         """P_ik per pair: how many of the firm's buyers have adopted."""
         return self._pressure
-
-    def buyer_pairs(self, pair: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """The (buyer, technology) pairs of each pair's buyers, and the position in ``pair`` each belongs to.
-
-        Used only for the few pairs that a supply-chain transfer moves in a step (to credit it to a
-        kind of buyer), so it costs O(their buyers) and nothing is kept up to date between steps.
-        """
-        k = self._k
-        seller = pair // k
-        tech = pair - seller * k
-        starts = self._buyers_indptr[seller]
-        lengths = self._buyers_indptr[seller + 1] - starts
-        owner = np.repeat(np.arange(pair.size), lengths)
-        position = np.arange(owner.size) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        return self._buyers[position] * k + tech[owner], owner
 
     def exposure(
         self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]

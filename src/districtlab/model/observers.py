@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
-from districtlab.model.state import CHANNELS, DistrictState, count_new_knowledge
+from districtlab.model.state import CHANNELS, DistrictState
 
 #: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
 PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
@@ -101,7 +101,6 @@ class Recorder:
         o.maturity_histogram[row] = state.maturity_histogram
         o.adoptions_by_channel[row] = state.adoptions_by_channel
         o.rti_competence[row] = state.rti_competence
-        count_new_knowledge(state, self._data.firms.size_class)
         o.firms_adopting[row] = state.firms_adopting_by_size
         o.adoptions_by_knowledge[row] = state.adoptions_by_knowledge
         o.knowledge_by_channel[row] = state.knowledge_by_channel

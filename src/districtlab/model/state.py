@@ -7,9 +7,10 @@ observers read (so a step never recounts the whole firms x technologies array).
 
 Pairs are addressed by their flat index ``firm * K + technology``; the
 ``*_flat`` attributes are one-dimensional views of the firms x technologies
-arrays for that purpose. Tallies that only the observers and the next step read
-are brought up to date in batches: stage counts when :meth:`DistrictState.at_least`
-is called, adoption tallies in :func:`pop_new_adoptions` at the end of a step.
+arrays for that purpose. Stage counts and the pairs made knowledgeable by channel
+are tallied as pairs move (in the compiled kernels of :mod:`districtlab.model.kernels`);
+the adoption tallies that only the observers and the next step read are brought
+up to date in :func:`pop_new_adoptions` at the end of a step.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
-from districtlab.model.kernels import tally_adoptions
+from districtlab.model.kernels import (
+    raise_stage,
+    raise_to_adopted,
+    raise_to_knowledgeable,
+    tally_adoptions,
+)
 from districtlab.model.population import Firms
 from districtlab.model.targeting import engagement
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
@@ -64,14 +70,11 @@ SOURCE_OF_CHANNEL: dict[str, str] = {
     "lead_firm": "lead_firm",
     "two_step": "lead_firm",
 }
-# lookup by channel code; the extra last entry answers for -1 (no knowledge channel yet)
-_IS_RTI = np.zeros(len(CHANNELS) + 1, dtype=bool)
-_IS_RTI[[CHANNEL[name] for name in RTI_CHANNELS]] = True
-
-
-def rti_sourced(channel: NDArray[np.int8]) -> NDArray[np.bool_]:
-    """Is a knowledge channel one in which the RTI itself passed the knowledge on?"""
-    return _IS_RTI[channel]
+#: Per channel code: is it one in which the RTI itself passed the knowledge on? (read by the kernels)
+RTI_CHANNEL_FLAGS = np.zeros(len(CHANNELS), dtype=bool)
+RTI_CHANNEL_FLAGS[[CHANNEL[name] for name in RTI_CHANNELS]] = True
+# one channel for every pair of a call, as the one-entry array the kernels take
+_ONE_CHANNEL = tuple(np.array([code], dtype=np.int8) for code in range(len(CHANNELS)))
 
 
 @dataclass
@@ -141,11 +144,9 @@ class DistrictState:
     firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     knowledge_by_channel: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    new_knowledge: list[tuple[NDArray[np.int64], NDArray[np.int8] | np.int8]] = field(default_factory=list)
     # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
     new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
-    # stage moves not yet counted in stage_counts: (pairs, new stage * 4 + old stage)
-    moves: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
+    size_class: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))  # per firm
 
     def __post_init__(self) -> None:
         self.n_technologies = int(self.stage.shape[1])
@@ -154,6 +155,7 @@ class DistrictState:
         self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
         self.gate_flat = self.gate.reshape(-1)
         self.grant_rate_flat = self.grant_rate.reshape(-1)
+        self.stage_counts_flat = self.stage_counts.reshape(-1)
         n_sizes, n_channels = len(SIZE_CLASSES), len(CHANNELS)
         if self.firms_adopting_by_size.size == 0:
             self.firms_adopting_by_size = np.zeros(n_sizes, dtype=np.int64)
@@ -177,21 +179,7 @@ class DistrictState:
 
     def at_least(self) -> NDArray[np.int64]:
         """4 x technologies: pairs at stage >= level."""
-        self._count_moves()
         return np.cumsum(self.stage_counts[::-1], axis=0)[::-1]
-
-    def _count_moves(self) -> None:
-        if not self.moves:
-            return
-        k = self.n_technologies
-        pairs, codes = zip(*self.moves, strict=True)
-        self.moves.clear()
-        pair = np.concatenate(pairs)
-        tech = pair - pair // k * k
-        code = np.concatenate(codes).astype(np.intp) * k + tech
-        moved = np.bincount(code, minlength=_N_STAGES * _N_STAGES * k).reshape(_N_STAGES, _N_STAGES, k)
-        self.stage_counts += moved.sum(axis=1)  # axis 0 is the new stage
-        self.stage_counts -= moved.sum(axis=0)  # axis 1 the old one
 
 
 def initial_state(
@@ -225,74 +213,44 @@ def initial_state(
         visible_adopters=np.zeros(k),
         grant_rate=np.zeros((n, k)),
         legitimacy_applied=np.full(k, -1.0),
+        size_class=firms.size_class,
     )
     state.stage_counts[UNAWARE] = n
     state.maturity_histogram[0] = n
     return state
 
 
-def _raise(state: DistrictState, pair: NDArray[np.int64], level: int) -> NDArray[np.bool_] | None:
-    """Raise pairs (unique flat indices) to ``level``.
-
-    Returns which of them moved, or None when all of them did (the common case,
-    which then costs no masking).
-    """
-    old = state.stage_flat[pair]
-    moved = old < level
-    n_moved = np.count_nonzero(moved)  # cheaper than moved.all() and moved.any() on small arrays
-    if n_moved == moved.size:
-        mask = None
-    elif n_moved:
-        mask, pair, old = moved, pair[moved], old[moved]
-    else:
-        return moved
-    state.stage_flat[pair] = level
-    state.changed.add(pair)
-    state.moves.append((pair, old + np.int8(level * _N_STAGES)))
-    return mask
-
-
 def make_aware(state: DistrictState, pair: NDArray[np.int64]) -> None:
     """Raise unique pairs (flat indices) to aware."""
     if pair.size:
-        _raise(state, pair, AWARE)
+        state.changed.add(
+            raise_stage(pair, AWARE, state.stage_flat, state.stage_counts_flat, state.n_technologies)
+        )
 
 
 def make_knowledgeable(
     state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | np.int8
 ) -> None:
-    """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel."""
+    """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel.
+
+    ``channel`` is one per pair or one for all; the pairs made knowledgeable are
+    tallied by channel and size class at once (``knowledge_by_channel``).
+    """
     if pair.size == 0:
         return
-    moved = _raise(state, pair, KNOWLEDGEABLE)
-    if moved is None:
-        state.knowledge_channel_flat[pair] = channel
-        state.new_knowledge.append((pair, channel))
-    else:
-        channel = channel[moved] if isinstance(channel, np.ndarray) else channel
-        state.knowledge_channel_flat[pair[moved]] = channel
-        state.new_knowledge.append((pair[moved], channel))
-
-
-def count_new_knowledge(state: DistrictState, size_class: NDArray[np.int8]) -> None:
-    """Tally the pairs made knowledgeable since the last call by channel and size class."""
-    if not state.new_knowledge:
-        return
-    k = state.n_technologies
-    pair = np.concatenate([queued[0] for queued in state.new_knowledge])
-    # a scalar channel (one instrument) is repeated; np.full costs less than np.broadcast_to here
-    channel = np.concatenate(
-        [
-            queued[1] if isinstance(queued[1], np.ndarray) else np.full(queued[0].size, queued[1], np.int64)
-            for queued in state.new_knowledge
-        ]
-    ).astype(np.int64, copy=False)
-    state.new_knowledge.clear()
-    size = size_class[pair // k].astype(np.int64)
-    code = channel * len(SIZE_CLASSES) + size
-    state.knowledge_by_channel += np.bincount(code, minlength=state.knowledge_by_channel.size).reshape(
-        state.knowledge_by_channel.shape
+    channels = channel if isinstance(channel, np.ndarray) else _ONE_CHANNEL[int(channel)]
+    moved = raise_to_knowledgeable(
+        pair,
+        channels,
+        state.stage_flat,
+        state.stage_counts_flat,
+        state.knowledge_channel_flat,
+        state.knowledge_by_channel.reshape(-1),
+        state.size_class,
+        len(SIZE_CLASSES),
+        state.n_technologies,
     )
+    state.changed.add(moved)
 
 
 def adopt(
@@ -313,19 +271,15 @@ def adopt(
     end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
     accepted for the callers' convenience; the tallies read them from there.
     """
-    pair = firm * state.n_technologies + tech
-    stage = state.stage_flat[pair]
-    new = stage < ADOPTED
-    if np.count_nonzero(new) < new.size:
-        pair, firm, channel, stage = pair[new], firm[new], channel[new], stage[new]
+    k = state.n_technologies
+    new, pair, channel = raise_to_adopted(
+        firm * k + tech, channel, state.stage_flat, state.stage_counts_flat, state.knowledge_channel_flat, k
+    )
     if pair.size == 0:
         return new
-    unknown = stage < KNOWLEDGEABLE  # initial adopters know what they adopted
-    if np.count_nonzero(unknown):
-        state.knowledge_channel_flat[pair[unknown]] = channel[unknown]
-    _raise(state, pair, ADOPTED)
+    state.changed.add(pair)
     if adoption_learning > 0.0:
-        raise_absorptive_capacity(state, firm, adoption_learning, complexity, gate_scale)
+        raise_absorptive_capacity(state, pair // k, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
     return new
 

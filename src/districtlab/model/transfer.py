@@ -25,24 +25,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams
-from districtlab.model.kernels import knowledge_terms, refresh_knowledge_clocks
+from districtlab.model.kernels import knowledge_channels, knowledge_terms, refresh_knowledge_clocks
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
-    ADOPTED,
     CHANNEL,
-    KNOWLEDGEABLE,
+    RTI_CHANNEL_FLAGS,
     UNAWARE,
     DistrictState,
     make_aware,
     make_knowledgeable,
-    rti_sourced,
 )
 
 _CHANNEL_OF_TERM = np.array(
     [CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8
-)
-_TWO_STEP, _LEAD_FIRM, _SUPPLY = (
-    np.int8(CHANNEL[name]) for name in ("two_step", "lead_firm", "supply_chain")
 )
 
 
@@ -153,31 +148,26 @@ def transfer_knowledge(
     if moving.size == 0:
         return
     learning, imitation, supply = knowledge_hazards(data, state, exposure, moving)
-    still_open = state.stage_flat[moving] < KNOWLEDGEABLE
-    learning *= still_open
-    with_imitation = learning + imitation * still_open
-    total = with_imitation + supply * still_open
-    draw = streams.attribution.random(moving.size) * total
-    # the first term whose cumulative hazard exceeds the draw; a draw past the last stays with the last
-    term = (draw >= learning).astype(np.intp) + (draw >= with_imitation)
-    channel = _CHANNEL_OF_TERM[term]
-    by_supply = (term == 2).nonzero()[0]
-    if by_supply.size:
-        # which kind of buyer passed it on, in proportion to the adopting buyers of each kind
-        supplied = moving[by_supply]
-        pressure = exposure.pressure(supplied)
-        # adoptions enter P at the end of the step that made them, and no adoption happens before
-        # this sub-step, so the buyers adopted now are exactly those counted in P
-        buyer_pair, owner = exposure.buyer_pairs(supplied)
-        from_lead = (state.stage_flat[buyer_pair] == ADOPTED) & data.is_lead[
-            buyer_pair // data.technologies.k
-        ]
-        from_rti_lead = from_lead & rti_sourced(state.knowledge_channel_flat[buyer_pair])
-        lead = np.bincount(owner[from_lead], minlength=supplied.size)
-        two_step = np.bincount(owner[from_rti_lead], minlength=supplied.size)
-        supply_term = np.maximum(total[by_supply] - with_imitation[by_supply], 1e-300)
-        position = (draw[by_supply] - with_imitation[by_supply]) / supply_term * pressure
-        kind = np.where(position < two_step, _TWO_STEP, np.where(position < lead, _LEAD_FIRM, _SUPPLY))
-        channel[by_supply] = kind
+    # adoptions enter P at the end of the step that made them, and no adoption happens before
+    # this sub-step, so the buyers adopted now are exactly those counted in P
+    buyers_indptr, buyers = exposure.buyers_of_sellers
+    channel = knowledge_channels(
+        moving,
+        streams.attribution.random(moving.size),
+        learning,
+        imitation,
+        supply,
+        data.technologies.k,
+        state.stage_flat,
+        state.knowledge_channel_flat,
+        data.is_lead,
+        RTI_CHANNEL_FLAGS,
+        buyers_indptr,
+        buyers,
+        exposure.pressure_flat,
+        _CHANNEL_OF_TERM,
+        CHANNEL["two_step"],
+        CHANNEL["lead_firm"],
+    )
     make_knowledgeable(state, moving, channel)
     clock.stop(moving)
