@@ -540,3 +540,74 @@ def knowledge_channels(
         elif position < lead:
             channel[index] = lead_firm_channel
     return channel
+
+
+# -- absorptive capacity (state.raise_absorptive_capacity) --------------------------------------
+
+
+@njit(cache=True)
+def distinct_with_counts(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
+    """The distinct values in increasing order, how often each occurs, and the largest count.
+
+    As ``np.unique(values, return_counts=True)``, with the largest count as well.
+    """
+    ordered = np.sort(values)
+    distinct = np.empty(ordered.size, dtype=np.int64)
+    counts = np.zeros(ordered.size, dtype=np.int64)
+    n_distinct = 0
+    largest = 0
+    for index in range(ordered.size):
+        if index == 0 or ordered[index] != ordered[index - 1]:
+            distinct[n_distinct] = ordered[index]
+            n_distinct += 1
+        counts[n_distinct - 1] += 1
+        if counts[n_distinct - 1] > largest:
+            largest = counts[n_distinct - 1]
+    return distinct[:n_distinct], counts[:n_distinct], largest
+
+
+@njit(cache=True)
+def gain_capacity(
+    firms: NDArray[np.int64],
+    factors: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    affinity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+    complexity: NDArray[np.float64],
+    scale: float,
+) -> NDArray[np.float64]:
+    """a <- 1 - (1 - a) factor for distinct firms; refresh r a and sqrt(r a); return the gate's argument.
+
+    ``factors`` is one per firm, or one for all. Returns 0.5 (a - c_k) / s for
+    each firm (rows) and technology: the caller takes its tanh in numpy (see the
+    module docstring) and hands it to :func:`set_gate_rows`.
+    """
+    shared = factors.size == 1
+    half_z = np.empty((firms.size, complexity.size))
+    for index in range(firms.size):
+        firm = firms[index]
+        factor = factors[0] if shared else factors[index]
+        raised = 1.0 - (1.0 - capacity[firm]) * factor
+        capacity[firm] = raised
+        engaged = affinity[firm] * raised
+        engagement[firm] = engaged
+        light_engagement[firm] = np.sqrt(engaged)
+        for tech in range(complexity.size):
+            half_z[index, tech] = 0.5 * ((raised - complexity[tech]) / scale)
+    return half_z
+
+
+@njit(cache=True)
+def set_gate_rows(
+    firms: NDArray[np.int64], tanh_half_z: NDArray[np.float64], gate: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """u(a, c) = 0.5 (1 + tanh(0.5 (a - c) / s)) into the firms' rows of the gate (flat); return their pairs."""
+    k = tanh_half_z.shape[1]
+    pairs = np.empty(firms.size * k, dtype=np.int64)
+    for index in range(firms.size):
+        for tech in range(k):
+            pair = firms[index] * k + tech
+            gate[pair] = 0.5 * (1.0 + tanh_half_z[index, tech])
+            pairs[index * k + tech] = pair
+    return pairs

@@ -21,12 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
-from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.kernels import (
+    distinct_with_counts,
+    gain_capacity,
     raise_stage,
     raise_to_adopted,
     raise_to_knowledgeable,
+    set_gate_rows,
     tally_adoptions,
 )
 from districtlab.model.population import Firms
@@ -70,6 +72,8 @@ SOURCE_OF_CHANNEL: dict[str, str] = {
     "lead_firm": "lead_firm",
     "two_step": "lead_firm",
 }
+
+
 #: Per channel code: is it one in which the RTI itself passed the knowledge on? (read by the kernels)
 RTI_CHANNEL_FLAGS = np.zeros(len(CHANNELS), dtype=bool)
 RTI_CHANNEL_FLAGS[[CHANNEL[name] for name in RTI_CHANNELS]] = True
@@ -291,16 +295,27 @@ def raise_absorptive_capacity(
     complexity: NDArray[np.float64],
     gate_scale: float,
 ) -> None:
-    """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows."""
-    firm, occurrences = unique_counts(firm)
+    """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows.
+
+    The gate u(a, c) = 0.5 (1 + tanh(0.5 (a - c) / s)) (:func:`absorptive_gate`) takes its
+    tanh in numpy, between two compiled kernels (see :mod:`districtlab.model.kernels`).
+    """
+    firm, occurrences, largest = distinct_with_counts(firm)
     # x ** 1 == x exactly, so firms that occur once need no power
-    factor = (1.0 - gain) if occurrences is None else (1.0 - gain) ** occurrences
-    capacity = 1.0 - (1.0 - state.absorptive_capacity[firm]) * factor
-    state.absorptive_capacity[firm] = capacity
-    state.engagement[firm] = engaged = state.rti_affinity[firm] * capacity
-    state.light_engagement[firm] = np.sqrt(engaged)
-    state.gate[firm] = absorptive_gate(capacity, complexity, gate_scale)
-    state.mark_firms_changed(firm)
+    factor: NDArray[np.float64] = (
+        np.full(1, 1.0 - gain) if largest <= 1 else np.power(1.0 - gain, occurrences, dtype=np.float64)
+    )
+    half_z = gain_capacity(
+        firm,
+        factor,
+        state.absorptive_capacity,
+        state.rti_affinity,
+        state.engagement,
+        state.light_engagement,
+        complexity,
+        gate_scale,
+    )
+    state.changed.add(set_gate_rows(firm, np.tanh(half_z), state.gate_flat))
 
 
 def pop_new_adoptions(
