@@ -52,6 +52,24 @@ class RunData:
         )
         return np.maximum(cost, 1.0).reshape(-1)
 
+    @cached_property
+    def requirement_by_pressure(self) -> NDArray[np.float64]:
+        """The buyers' requirement term of the utility by number P of adopting buyers (0 to the most buyers).
+
+        bonus * (1 - (1 - share)^P), the chance that at least one of P adopting buyers requires
+        the technology; empty when the mechanism is off. Tabled once per run in numpy (it takes
+        ``expm1``; see :mod:`districtlab.model.kernels`).
+        """
+        behaviour = self.behaviour
+        if not (self.mechanisms.buyer_requirements and behaviour.buyer_requirement_share > 0.0):
+            return np.zeros(0)
+        most_buyers = int(np.bincount(self.networks.supply.indices, minlength=1).max())
+        never = np.log1p(
+            -min(behaviour.buyer_requirement_share, 1.0 - 1e-12)
+        )  # log P(a buyer does not require)
+        pressure = np.arange(most_buyers + 1, dtype=np.float64)
+        return behaviour.buyer_requirement_bonus * -np.expm1(pressure * never)
+
 
 @dataclass
 class Step:

@@ -156,6 +156,23 @@ def due_pairs(
 
 
 @njit(cache=True)
+def _exposure(
+    pair: int,
+    firm: int,
+    tech: int,
+    complete: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+) -> float:
+    """E_ik = sum_j w_ij [j adopted k] / sum_j w_ij, or A_k / (n - 1) on the complete graph."""
+    if complete:
+        return adopters[tech] / complete_divisor
+    return numerator[pair] * inverse_weight[firm]
+
+
+@njit(cache=True)
 def knowledge_terms(
     pairs: NDArray[np.int64],
     n_technologies: int,
@@ -190,10 +207,9 @@ def knowledge_terms(
         aware = 1.0 if stage[pair] == 1 else 0.0
         learning[index] = learning_hazard[tech] * aware * u
         if peer_imitation:
-            if complete:
-                exposure = adopters[tech] / complete_divisor
-            else:
-                exposure = numerator[pair] * inverse_weight[firm]
+            exposure = _exposure(
+                pair, firm, tech, complete, numerator, inverse_weight, adopters, complete_divisor
+            )
             imitation[index] = imitation_strength[tech] * exposure * u
         if supply_chain_transfer:
             supply[index] = supply_chain_hazard * pressure[pair] * u
@@ -611,3 +627,119 @@ def set_gate_rows(
             gate[pair] = 0.5 * (1.0 + tanh_half_z[index, tech])
             pairs[index * k + tech] = pair
     return pairs
+
+
+# -- adoption utility and rates (adoption.utility_terms, adoption.set_adoption_rates) ------------
+
+
+@njit(cache=True)
+def adoption_utility(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    log_benefit_cost: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    demonstration_risk_reduction: float,
+    seen_demonstration: NDArray[np.bool_],
+    exposure_risk_reduction: float,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    requirement: NDArray[np.float64],
+    legitimacy_threshold: NDArray[np.float64],
+    legitimacy: NDArray[np.float64],
+    legitimacy_bonus: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(log B - log C - risk + requirement, legitimacy bonus) per pair (see :mod:`districtlab.model.adoption`).
+
+    risk_ik = risk_k (1 - d [seen a demonstration]) (1 - e E_ik). ``requirement``
+    is the buyers' requirement term by number of adopting buyers P (computed in
+    numpy, since it takes ``expm1``; empty when the mechanism is off): a pair with
+    P > 0 adds ``requirement[P]``. The bonus is ``legitimacy_bonus`` where the
+    firm's threshold is at most L_k (``legitimacy`` empty: the mechanism is off).
+    """
+    base = np.empty(pairs.size)
+    bonus = np.zeros(pairs.size)
+    complete = numerator.size == 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        seen = 1.0 if seen_demonstration[pair] else 0.0
+        exposure = _exposure(
+            pair, firm, tech, complete, numerator, inverse_weight, adopters, complete_divisor
+        )
+        pair_risk = (
+            risk[tech]
+            * (1.0 - demonstration_risk_reduction * seen)
+            * (1.0 - exposure_risk_reduction * exposure)
+        )
+        utility = log_benefit_cost[pair] - pair_risk
+        if requirement.size and pressure[pair] != 0.0:
+            utility += requirement[np.int64(pressure[pair])]
+        base[index] = utility
+        if legitimacy.size and legitimacy_threshold[firm] <= legitimacy[tech]:
+            bonus[index] = legitimacy_bonus
+    return base, bonus
+
+
+@njit(cache=True)
+def set_adoption_clock_rates(
+    pairs: NDArray[np.int64],
+    gate: NDArray[np.float64],
+    one_plus_tanh: NDArray[np.float64],
+    adoption_hazard: float,
+    postponed_until: NDArray[np.float64],
+    now: float,
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    n_technologies: int,
+) -> None:
+    """Adoption clocks run at h u(a, c) 0.5 (1 + tanh(.)) from ``now``; 0 while postponed.
+
+    ``postponed_until`` is empty when no decision has been postponed in the run.
+    """
+    rates = np.empty(pairs.size)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        hazard = adoption_hazard * gate[pair] * 0.5 * one_plus_tanh[index]
+        if postponed_until.size and postponed_until[pair] > now:
+            hazard = 0.0  # still postponed: the clock waits
+        rates[index] = hazard
+    set_clock_rates(pairs, rates, now, remaining, rate, since, due, earliest, n_technologies)
+
+
+@njit(cache=True)
+def adoption_channels(
+    pairs: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    hazard: NDArray[np.float64],
+    without_grant: NDArray[np.float64],
+    without_either: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    grant_rate: NDArray[np.float64],
+    grants_held: bool,
+    legitimacy_channel: int,
+    grant_channel: int,
+) -> NDArray[np.int8]:
+    """The channel each adoption is credited to (incremental attribution, :mod:`districtlab.model.adoption`).
+
+    The draw u h falls below the hazard without the legitimacy bonus and the
+    grant: the knowledge channel; between that and the hazard without the
+    grant: legitimacy; above it: the grant, if the pair holds one (project
+    support keeps the knowledge channel).
+    """
+    channel = np.empty(pairs.size, dtype=np.int8)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        draw = uniforms[index] * hazard[index]
+        channel[index] = knowledge_channel[pair]
+        if draw >= without_either[index] and draw < without_grant[index]:
+            channel[index] = legitimacy_channel
+        if grants_held and draw >= without_grant[index] and grant_rate[pair] > 0.0:
+            channel[index] = grant_channel
+    return channel
