@@ -53,6 +53,11 @@ class RunData:
         return np.maximum(cost, 1.0).reshape(-1)
 
     @cached_property
+    def all_technologies(self) -> NDArray[np.int64]:
+        """0, 1, ..., K - 1."""
+        return np.arange(self.technologies.k, dtype=np.int64)
+
+    @cached_property
     def requirement_by_pressure(self) -> NDArray[np.float64]:
         """The buyers' requirement term of the utility by number P of adopting buyers (0 to the most buyers).
 

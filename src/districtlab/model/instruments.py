@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.config import ROLES
+from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
+from districtlab.model.kernels import any_stage_below, diagnostic_choices, knowledge_trial
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -35,6 +36,7 @@ from districtlab.model.state import (
     ADOPTED,
     CHANNEL,
     KNOWLEDGEABLE,
+    ONE_CHANNEL,
     DistrictState,
     make_aware,
     make_knowledgeable,
@@ -81,9 +83,21 @@ def _knowledge_trial(
     channel: str,
 ) -> None:
     """Pairs (flat indices) become knowledgeable with probability ``success``; the others at least aware."""
-    hit = rng.random(pair.size) < success
-    make_knowledgeable(state, pair[hit], np.int8(CHANNEL[channel]))
-    make_aware(state, pair[~hit])
+    state.changed.add(
+        knowledge_trial(
+            pair,
+            rng.random(pair.size),
+            success,
+            ONE_CHANNEL[CHANNEL[channel]],
+            state.stage_flat,
+            state.stage_counts_flat,
+            state.knowledge_channel_flat,
+            state.knowledge_by_channel.reshape(-1),
+            state.size_class,
+            len(SIZE_CLASSES),
+            state.n_technologies,
+        )
+    )
 
 
 def deliver_events(
@@ -131,26 +145,24 @@ def deliver_diagnostics(
     if n == 0:
         return
     acceptance = state.engagement
+    k = data.technologies.k
 
     def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return np.asarray((state.stage[candidates] < KNOWLEDGEABLE).any(axis=1))
+        return any_stage_below(candidates, data.all_technologies, KNOWLEDGEABLE, state.stage_flat, k)
 
     firms = programme.outreach_of("diagnostics", data.tiers).select(
         n, acceptance, streams.programmes[index], has_something_to_learn
     )
     if firms.size == 0:
         return
-    technologies = data.technologies
-    depth = min(design.diagnostic_depth, technologies.k)
-    fit = technologies.relevance[None, :] * state.gate[firms]
-    fit[state.stage[firms] >= KNOWLEDGEABLE] = -1.0
-    best = np.argsort(-fit, axis=1, kind="stable")[:, :depth]
-    firm = np.repeat(firms, depth)
-    tech = best.reshape(-1)
-    useful = fit[np.repeat(np.arange(firms.size), depth), tech] >= 0.0
-    firm, tech = firm[useful], tech[useful]
-    pair = firm * technologies.k + tech
-    success = state.rti_competence[tech] * state.gate_flat[pair]
+    pair, success = diagnostic_choices(
+        firms,
+        min(design.diagnostic_depth, k),
+        data.technologies.relevance,
+        state.gate_flat,
+        state.stage_flat,
+        state.rti_competence,
+    )
     _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic")
     mark_engaged(state, step, firms)
     _charge(
@@ -276,7 +288,7 @@ def receive_visitors(
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
     def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return np.asarray((state.stage[candidates][:, shown] < ADOPTED).any(axis=1))
+        return any_stage_below(candidates, shown, ADOPTED, state.stage_flat, data.technologies.k)
 
     acceptance = state.light_engagement
     rng = streams.programmes[index]

@@ -743,3 +743,162 @@ def adoption_channels(
         if grants_held and draw >= without_grant[index] and grant_rate[pair] > 0.0:
             channel[index] = grant_channel
     return channel
+
+
+# -- observation (observers.Recorder.record) -----------------------------------------------------
+
+
+@njit(cache=True)
+def _copy_row(target: NDArray[np.int64], row: int, source: NDArray[np.int64]) -> None:
+    for index in range(source.size):
+        target[row, index] = source[index]
+
+
+@njit(cache=True, error_model="numpy")
+def record_levels(
+    row: int,
+    adopted: NDArray[np.int64],
+    adopted_by_group: NDArray[np.int64],
+    at_least: NDArray[np.int64],
+    stage_counts: NDArray[np.int64],
+    maturity: NDArray[np.int64],
+    maturity_histogram: NDArray[np.int64],
+    by_channel: NDArray[np.int64],
+    adoptions_by_channel: NDArray[np.int64],
+    firms_adopting: NDArray[np.int64],
+    firms_adopting_by_size: NDArray[np.int64],
+    by_knowledge: NDArray[np.int64],
+    adoptions_by_knowledge: NDArray[np.int64],
+    knowledge: NDArray[np.int64],
+    knowledge_by_channel: NDArray[np.int64],
+    competence: NDArray[np.float64],
+    rti_competence: NDArray[np.float64],
+    capacity_by_size: NDArray[np.float64],
+    absorptive_capacity: NDArray[np.float64],
+    size_class: NDArray[np.int8],
+    firms_per_size: NDArray[np.float64],
+) -> None:
+    """Write row ``row`` of the level observations (each target is steps+1 x the flat tally).
+
+    ``at_least`` is the stage counts summed from the top stage down (pairs at
+    stage >= level); the mean absorptive capacity by size class sums the firms
+    in order before dividing (as ``np.bincount`` with weights did; 0 / 0 is NaN).
+    """
+    _copy_row(adopted, row, adopted_by_group)
+    k = stage_counts.size // 4
+    for tech in range(k):
+        running = 0
+        for level in range(3, -1, -1):
+            running += stage_counts[level * k + tech]
+            at_least[row, level * k + tech] = running
+    _copy_row(maturity, row, maturity_histogram)
+    _copy_row(by_channel, row, adoptions_by_channel)
+    _copy_row(firms_adopting, row, firms_adopting_by_size)
+    _copy_row(by_knowledge, row, adoptions_by_knowledge)
+    _copy_row(knowledge, row, knowledge_by_channel)
+    for tech in range(rti_competence.size):
+        competence[row, tech] = rti_competence[tech]
+    total = np.zeros(firms_per_size.size)
+    for firm in range(size_class.size):
+        total[size_class[firm]] += absorptive_capacity[firm]
+    for size in range(firms_per_size.size):
+        capacity_by_size[row, size] = total[size] / firms_per_size[size]
+
+
+# -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
+
+
+@njit(cache=True)
+def knowledge_trial(
+    pairs: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    success: NDArray[np.float64],
+    channel: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Distinct pairs become knowledgeable by ``channel`` where u < success, the others at least aware.
+
+    Returns the pairs that moved: those made knowledgeable first, then those made aware.
+    """
+    hit = uniforms < success
+    learned = raise_to_knowledgeable(
+        pairs[hit],
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+    )
+    aware = raise_stage(pairs[~hit], 1, stage, stage_counts, n_technologies)
+    moved = np.empty(learned.size + aware.size, dtype=np.int64)
+    moved[: learned.size] = learned
+    moved[learned.size :] = aware
+    return moved
+
+
+@njit(cache=True)
+def diagnostic_choices(
+    firms: NDArray[np.int64],
+    depth: int,
+    relevance: NDArray[np.float64],
+    gate: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    competence: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The pairs a diagnostic covers and the chance that each is learned.
+
+    For each firm, the ``depth`` technologies that fit it best (relevance_k
+    u_ik, highest first, the lower index first among equals, as a stable sort),
+    leaving out those it already knows; the chance is competence_k u_ik.
+    """
+    k = relevance.size
+    pairs = np.empty(firms.size * depth, dtype=np.int64)
+    success = np.empty(firms.size * depth)
+    fit = np.empty(k)
+    taken = np.zeros(k, dtype=np.bool_)
+    n_pairs = 0
+    for firm in firms:
+        for tech in range(k):
+            pair = firm * k + tech
+            fit[tech] = -1.0 if stage[pair] >= _KNOWLEDGEABLE else relevance[tech] * gate[pair]
+            taken[tech] = False
+        for _ in range(depth):
+            best = -1
+            for tech in range(k):
+                if not taken[tech] and (best < 0 or fit[tech] > fit[best]):
+                    best = tech
+            taken[best] = True
+            if fit[best] >= 0.0:
+                pair = firm * k + best
+                pairs[n_pairs] = pair
+                success[n_pairs] = competence[best] * gate[pair]
+                n_pairs += 1
+    return pairs[:n_pairs], success[:n_pairs]
+
+
+@njit(cache=True)
+def any_stage_below(
+    candidates: NDArray[np.int64],
+    technologies: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> NDArray[np.bool_]:
+    """For each candidate firm: is it below ``level`` in at least one of ``technologies``?"""
+    below = np.zeros(candidates.size, dtype=np.bool_)
+    for index in range(candidates.size):
+        start = candidates[index] * n_technologies
+        for tech in technologies:
+            if stage[start + tech] < level:
+                below[index] = True
+                break
+    return below

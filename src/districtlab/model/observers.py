@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
+from districtlab.model.kernels import record_levels
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
 from districtlab.model.state import CHANNELS, DistrictState
 
@@ -93,27 +94,49 @@ class Recorder:
             private_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
             post_programme_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
         )
+        o = self.observations
+        # steps+1 x flat views of the many-dimensional tallies, for the compiled recorder
+        self._flat_rows = {
+            name: getattr(o, name).reshape(rows, -1)
+            for name in (
+                "adopted",
+                "at_least",
+                "adoptions_by_channel",
+                "adoptions_by_knowledge",
+                "knowledge_by_channel",
+            )
+        }
 
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
+        """Row ``row``: the levels of ``state`` and, after a step, the step's flows."""
         o = self.observations
-        o.adopted[row] = state.adopted_by_group
-        o.at_least[row] = state.at_least()
-        o.maturity_histogram[row] = state.maturity_histogram
-        o.adoptions_by_channel[row] = state.adoptions_by_channel
-        o.rti_competence[row] = state.rti_competence
-        o.firms_adopting[row] = state.firms_adopting_by_size
-        o.adoptions_by_knowledge[row] = state.adoptions_by_knowledge
-        o.knowledge_by_channel[row] = state.knowledge_by_channel
-        sizes = self._size_class
-        with np.errstate(invalid="ignore", divide="ignore"):
-            o.absorptive_capacity[row] = (
-                np.bincount(sizes, weights=state.absorptive_capacity, minlength=self._firms_per_size.size)
-                / self._firms_per_size
-            )
+        record_levels(
+            row,
+            self._flat_rows["adopted"],
+            state.adopted_by_group.reshape(-1),
+            self._flat_rows["at_least"],
+            state.stage_counts_flat,
+            o.maturity_histogram,
+            state.maturity_histogram,
+            self._flat_rows["adoptions_by_channel"],
+            state.adoptions_by_channel.reshape(-1),
+            o.firms_adopting,
+            state.firms_adopting_by_size,
+            self._flat_rows["adoptions_by_knowledge"],
+            state.adoptions_by_knowledge.reshape(-1),
+            self._flat_rows["knowledge_by_channel"],
+            state.knowledge_by_channel.reshape(-1),
+            o.rti_competence,
+            state.rti_competence,
+            o.absorptive_capacity,
+            state.absorptive_capacity,
+            self._data.firms.size_class,
+            self._firms_per_size,
+        )
         if step is not None:
             if step.newly_engaged:
                 firms = np.concatenate(step.newly_engaged)
-                self._engaged += np.bincount(sizes[firms], minlength=self._engaged.size)
+                self._engaged += np.bincount(self._size_class[firms], minlength=self._engaged.size)
             o.legitimacy[row] = step.legitimacy
             o.released[row] = step.released
             o.spend[row] = step.spend
