@@ -28,7 +28,7 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
-from districtlab.model.kernels import any_stage_below, diagnostic_choices, knowledge_trial
+from districtlab.model.kernels import diagnostic_choices, knowledge_trial
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -42,6 +42,7 @@ from districtlab.model.state import (
     make_knowledgeable,
     raise_absorptive_capacity,
 )
+from districtlab.model.targeting import Eligibility
 
 _PRODUCER = ROLES.index("producer")
 
@@ -146,9 +147,7 @@ def deliver_diagnostics(
         return
     acceptance = state.engagement
     k = data.technologies.k
-
-    def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return any_stage_below(candidates, data.all_technologies, KNOWLEDGEABLE, state.stage_flat, k)
+    has_something_to_learn = Eligibility(data.all_technologies, KNOWLEDGEABLE, state.stage_flat, k)
 
     firms = programme.outreach_of("diagnostics", data.tiers).select(
         n, acceptance, streams.programmes[index], has_something_to_learn
@@ -287,8 +286,7 @@ def receive_visitors(
         return
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
-    def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return any_stage_below(candidates, shown, ADOPTED, state.stage_flat, data.technologies.k)
+    has_something_to_see = Eligibility(shown, ADOPTED, state.stage_flat, data.technologies.k)
 
     acceptance = state.light_engagement
     rng = streams.programmes[index]
@@ -362,10 +360,9 @@ def deliver_projects(
     acceptance = state.engagement
     topics = programme.draw_topics(n_projects, streams.programmes[index])
     for tech in topics:
-
-        def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
-            return state.stage[candidates, tech] < ADOPTED
-
+        has_not_adopted = Eligibility(
+            np.array([tech], dtype=np.int64), ADOPTED, state.stage_flat, data.technologies.k
+        )
         rng = streams.programmes[index]
         routed = programme.routed_projects
         members, programme.routed_projects = take_routed(

@@ -902,3 +902,52 @@ def any_stage_below(
                 below[index] = True
                 break
     return below
+
+
+# -- targeting (targeting.Outreach.select) -------------------------------------------------------
+
+
+@njit(cache=True)
+def outreach_batch(
+    order: NDArray[np.int64],
+    cursor: int,
+    size: int,
+    uniforms: NDArray[np.float64],
+    acceptance: NDArray[np.float64],
+    missing: int,
+    filtered: bool,
+    technologies: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], int]:
+    """One batch of an outreach: (firms taken, in the order approached; firms approached).
+
+    The ``size`` firms of the tier's order from ``cursor`` on (wrapping around)
+    are approached; firm j takes up the offer when u_j < its acceptance and,
+    when ``filtered``, it is below ``level`` in one of ``technologies``. The
+    batch stops just after the ``missing``-th firm taken, so that the next batch
+    starts with the next firm.
+    """
+    taken = np.empty(min(size, missing), dtype=np.int64)
+    n_taken = 0
+    used = size
+    for position in range(size):
+        firm = order[(cursor + position) % order.size]
+        if not uniforms[position] < acceptance[firm]:
+            continue
+        if filtered:
+            eligible = False
+            start = firm * n_technologies
+            for tech in technologies:
+                if stage[start + tech] < level:
+                    eligible = True
+                    break
+            if not eligible:
+                continue
+        taken[n_taken] = firm
+        n_taken += 1
+        if n_taken == missing:
+            used = position + 1
+            break
+    return taken[:n_taken], used
