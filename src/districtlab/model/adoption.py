@@ -39,7 +39,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
-from districtlab.model.kernels import adoption_channels, adoption_utility, set_adoption_clock_rates
+from districtlab.model.kernels import (
+    adoption_arguments,
+    adoption_channels,
+    adoption_utility,
+    legitimacy_reached,
+    set_adoption_clock_rates,
+)
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
@@ -100,18 +106,6 @@ def utility_terms(
     )
 
 
-def adoption_hazard(
-    data: RunData, gate: NDArray[np.float64], utility: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """h u(a, c) logistic(beta utility)."""
-    return _gated_hazard(data, gate) * _one_plus_tanh(data, utility)
-
-
-def _gated_hazard(data: RunData, gate: NDArray[np.float64]) -> NDArray[np.float64]:
-    # h * gate * 0.5, grouped as in h * gate * 0.5 * (1 + tanh(.)) so that the product is the same to the bit
-    return data.behaviour.adoption_hazard * gate * 0.5
-
-
 def _one_plus_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
     return 1.0 + np.tanh(0.5 * data.behaviour.utility_slope * utility)  # 2 logistic(beta u), without overflow
 
@@ -133,6 +127,19 @@ def _with_grants(
     if state.support.pair.size and state.support_rate is not None:
         utility = utility + _subsidy_term(state.support_rate.reshape(-1)[pair])
     return utility
+
+
+def _subsidy_terms(
+    state: DistrictState, pair: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The grant's and the project support's subsidy terms -log(1 - rate) per pair; empty where none is held."""
+    grant = _subsidy_term(state.grant_rate_flat[pair]) if state.grants.pair.size else _NONE
+    support = (
+        _subsidy_term(state.support_rate.reshape(-1)[pair])
+        if state.support.pair.size and state.support_rate is not None
+        else _NONE
+    )
+    return grant, support
 
 
 def _support_flat(state: DistrictState) -> NDArray[np.float64]:
@@ -300,19 +307,12 @@ def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) ->
     Only knowledgeable pairs are marked: the bonus enters the adoption hazard
     alone, and a pair that becomes knowledgeable later reads it then.
     """
-    k = data.technologies.k
     order, sorted_thresholds = data.legitimacy_order
-    rose = (step.legitimacy > state.legitimacy_applied).nonzero()[0]
-    if rose.size == 0:
-        return
-    low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[rose], side="right")
-    high = np.searchsorted(sorted_thresholds, step.legitimacy[rose], side="right")
-    # the firms whose thresholds lie in (old L_k, new L_k], for every technology k that rose, in one gather
-    counts = high - low
-    position = np.arange(counts.sum()) + np.repeat(low - (counts.cumsum() - counts), counts)
-    pair = order[position] * k + np.repeat(rose, counts)
-    state.mark_changed(pair[state.stage_flat[pair] == KNOWLEDGEABLE])
-    state.legitimacy_applied = np.maximum(state.legitimacy_applied, step.legitimacy)
+    state.mark_changed(
+        legitimacy_reached(
+            step.legitimacy, state.legitimacy_applied, order, sorted_thresholds, state.stage_flat
+        )
+    )
 
 
 def prepare_adoption(
@@ -381,21 +381,14 @@ def decide_adoption(
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
     base, bonus = utility_terms(data, state, step, exposure, pair)
-    gated = _gated_hazard(data, state.gate_flat[pair])
-    with_bonus = base + bonus
-    without_grant = gated * _one_plus_tanh(data, with_bonus)
-    has_grant = state.grants.pair.size > 0 or state.support.pair.size > 0
-    hazard = (
-        gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
-    )
-    # base + 0.0 == base, so without any bonus the hazard without either is the one without grant
-    without_either = gated * _one_plus_tanh(data, base) if np.count_nonzero(bonus) else without_grant
+    grant_term, support_term = _subsidy_terms(state, pair)
+    tanh_arguments = adoption_arguments(base, bonus, grant_term, support_term, 0.5 * behaviour.utility_slope)
     channel = adoption_channels(
         pair,
         streams.attribution.random(pair.size),
-        hazard,
-        without_grant,
-        without_either,
+        np.tanh(tanh_arguments, out=tanh_arguments),
+        state.gate_flat,
+        behaviour.adoption_hazard,
         state.knowledge_channel_flat,
         state.grant_rate_flat,
         state.grants.pair.size > 0,

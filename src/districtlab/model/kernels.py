@@ -714,12 +714,42 @@ def set_adoption_clock_rates(
 
 
 @njit(cache=True)
+def adoption_arguments(
+    base: NDArray[np.float64],
+    bonus: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_term: NDArray[np.float64],
+    half_slope: float,
+) -> NDArray[np.float64]:
+    """0.5 beta x for the three utilities x of the attribution (3 x pairs), for numpy's tanh.
+
+    Rows: the utility with the legitimacy bonus (no subsidy), with the bonus and
+    the subsidies the pairs hold (``grant_term`` and ``support_term``,
+    -log(1 - rate) from numpy, or empty: none held), and the base alone.
+    Adding a subsidy of -0.0 leaves a utility unchanged, so a pair without a
+    grant gets the same number in the first two rows.
+    """
+    arguments = np.empty((3, base.size))
+    for index in range(base.size):
+        with_bonus = base[index] + bonus[index]
+        with_grants = with_bonus
+        if grant_term.size:
+            with_grants = with_grants + grant_term[index]
+        if support_term.size:
+            with_grants = with_grants + support_term[index]
+        arguments[0, index] = half_slope * with_bonus
+        arguments[1, index] = half_slope * with_grants
+        arguments[2, index] = half_slope * base[index]
+    return arguments
+
+
+@njit(cache=True)
 def adoption_channels(
     pairs: NDArray[np.int64],
     uniforms: NDArray[np.float64],
-    hazard: NDArray[np.float64],
-    without_grant: NDArray[np.float64],
-    without_either: NDArray[np.float64],
+    tanh_arguments: NDArray[np.float64],
+    gate: NDArray[np.float64],
+    adoption_hazard: float,
     knowledge_channel: NDArray[np.int8],
     grant_rate: NDArray[np.float64],
     grants_held: bool,
@@ -728,7 +758,8 @@ def adoption_channels(
 ) -> NDArray[np.int8]:
     """The channel each adoption is credited to (incremental attribution, :mod:`districtlab.model.adoption`).
 
-    The draw u h falls below the hazard without the legitimacy bonus and the
+    With h u 0.5 (1 + tanh(.)) of the rows of :func:`adoption_arguments`: the
+    draw u h falls below the hazard without the legitimacy bonus and the
     grant: the knowledge channel; between that and the hazard without the
     grant: legitimacy; above it: the grant, if the pair holds one (project
     support keeps the knowledge channel).
@@ -736,11 +767,15 @@ def adoption_channels(
     channel = np.empty(pairs.size, dtype=np.int8)
     for index in range(pairs.size):
         pair = pairs[index]
-        draw = uniforms[index] * hazard[index]
+        gated = adoption_hazard * gate[pair] * 0.5
+        without_grant = gated * (1.0 + tanh_arguments[0, index])
+        hazard = gated * (1.0 + tanh_arguments[1, index])
+        without_either = gated * (1.0 + tanh_arguments[2, index])
+        draw = uniforms[index] * hazard
         channel[index] = knowledge_channel[pair]
-        if draw >= without_either[index] and draw < without_grant[index]:
+        if draw >= without_either and draw < without_grant:
             channel[index] = legitimacy_channel
-        if grants_held and draw >= without_grant[index] and grant_rate[pair] > 0.0:
+        if grants_held and draw >= without_grant and grant_rate[pair] > 0.0:
             channel[index] = grant_channel
     return channel
 
@@ -951,3 +986,42 @@ def outreach_batch(
             used = position + 1
             break
     return taken[:n_taken], used
+
+
+# -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
+
+
+@njit(cache=True)
+def legitimacy_reached(
+    legitimacy: NDArray[np.float64],
+    applied: NDArray[np.float64],
+    order: NDArray[np.int64],
+    sorted_thresholds: NDArray[np.float64],
+    stage: NDArray[np.int8],
+) -> NDArray[np.int64]:
+    """Knowledgeable pairs whose firm's threshold L_k has just reached: in (applied_k, L_k].
+
+    For every technology whose L_k rose, the firms with thresholds in that
+    interval (``order`` sorts firms by threshold) in threshold order; ``applied``
+    is raised to L_k.
+    """
+    k = legitimacy.size
+    n_found = 0
+    found = np.empty(16, dtype=np.int64)
+    for tech in range(k):
+        if not legitimacy[tech] > applied[tech]:
+            continue
+        low = np.searchsorted(sorted_thresholds, applied[tech], side="right")
+        high = np.searchsorted(sorted_thresholds, legitimacy[tech], side="right")
+        for position in range(low, high):
+            pair = order[position] * k + tech
+            if stage[pair] != _KNOWLEDGEABLE:
+                continue
+            if n_found == found.size:
+                grown = np.empty(2 * found.size, dtype=np.int64)
+                grown[:n_found] = found
+                found = grown
+            found[n_found] = pair
+            n_found += 1
+        applied[tech] = legitimacy[tech]
+    return found[:n_found].copy()
