@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.model.kernels import distinct_marked, due_pairs, set_clock_rates
+from districtlab.model.kernels import distinct_marked, due_pairs, set_clock_rates, stop_clocks
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -85,8 +85,7 @@ class TransitionClocks:
 
     def stop(self, pairs: NDArray[np.int64]) -> None:
         """Pairs that have moved on: their clock no longer runs (their firms' bounds stay valid, if low)."""
-        self.rate[pairs] = 0.0
-        self.due[pairs] = np.inf
+        stop_clocks(pairs, self.rate, self.due)
 
 
 class PendingPairs:

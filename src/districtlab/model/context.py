@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import Behaviour, DistrictMechanisms
+from districtlab.model.kernels import engage
 from districtlab.model.networks import FirmNetworks
 from districtlab.model.population import Firms
 from districtlab.model.state import DistrictState
@@ -87,7 +88,6 @@ class Step:
     released: NDArray[np.float64]  # programmes: budget made available in this step
     spend: NDArray[np.float64]  # programmes x spend lines, this step
     units: NDArray[np.float64]  # programmes x unit lines, this step
-    newly_engaged: list[NDArray[np.int64]]
     private: NDArray[np.float64]  # programmes: firms' own spending on supported adoptions and co-funding
     post_programme: NDArray[np.float64]  # programmes: running costs the RTI pays after the programme
 
@@ -104,6 +104,4 @@ class Streams:
 
 def mark_engaged(state: DistrictState, step: Step, firm: NDArray[np.int64]) -> None:
     """Record that firms dealt with the RTI (for engagement by size class)."""
-    new = firm[~state.engaged[firm]]
-    state.engaged[new] = True
-    step.newly_engaged.append(new)
+    engage(firm, state.engaged, state.size_class, state.engaged_by_size)

@@ -28,7 +28,7 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
-from districtlab.model.kernels import diagnostic_choices, knowledge_trial
+from districtlab.model.kernels import diagnostic_choices, knowledge_trial, union_sorted
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -302,7 +302,7 @@ def receive_visitors(
         more = programme.outreach_of("demonstrator", data.tiers).select(
             n - visitors.size, acceptance, rng, has_something_to_see
         )
-        visitors = unique_sorted(np.concatenate([visitors, more])) if visitors.size else more
+        visitors = union_sorted(visitors, more) if visitors.size else more
     if visitors.size == 0:
         return
     tech = shown[rng.integers(0, shown.size, size=visitors.size)]
@@ -376,7 +376,7 @@ def deliver_projects(
             more = programme.outreach_of("projects", data.tiers).select(
                 design.project_size - members.size, acceptance, rng, has_not_adopted
             )
-            members = unique_sorted(np.concatenate([members, more]))
+            members = union_sorted(members, more)
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
@@ -452,7 +452,7 @@ def deliver_training(
     )
     if trainees.size < n:
         more = programme.outreach_of("training", data.tiers).select(n - trainees.size, acceptance, rng)
-        trainees = unique_sorted(np.concatenate([trainees, more]))
+        trainees = union_sorted(trainees, more)
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)

@@ -1025,3 +1025,49 @@ def legitimacy_reached(
             n_found += 1
         applied[tech] = legitimacy[tech]
     return found[:n_found].copy()
+
+
+# -- small helpers of the instruments ------------------------------------------------------------
+
+
+@njit(cache=True)
+def engage(
+    firms: NDArray[np.int64],
+    engaged: NDArray[np.bool_],
+    size_class: NDArray[np.int8],
+    engaged_by_size: NDArray[np.int64],
+) -> None:
+    """Firms dealt with the RTI: those not engaged before count once in ``engaged_by_size``.
+
+    Whether a firm is new is read for all of them before any is marked (as a
+    numpy gather then scatter would), so a firm listed twice counts twice.
+    """
+    new = np.empty(firms.size, dtype=np.bool_)
+    for index in range(firms.size):
+        new[index] = not engaged[firms[index]]
+    for index in range(firms.size):
+        if new[index]:
+            firm = firms[index]
+            engaged[firm] = True
+            engaged_by_size[size_class[firm]] += 1
+
+
+@njit(cache=True)
+def union_sorted(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct values of both arrays in increasing order (``np.unique(np.concatenate(...))``)."""
+    ordered = np.sort(np.concatenate((first, second)))
+    distinct = np.empty(ordered.size, dtype=np.int64)
+    n_distinct = 0
+    for index in range(ordered.size):
+        if index == 0 or ordered[index] != ordered[index - 1]:
+            distinct[n_distinct] = ordered[index]
+            n_distinct += 1
+    return distinct[:n_distinct]
+
+
+@njit(cache=True)
+def stop_clocks(pairs: NDArray[np.int64], rate: NDArray[np.float64], due: NDArray[np.float64]) -> None:
+    """Pairs that have moved on: their clock no longer runs (``TransitionClocks.stop``)."""
+    for pair in pairs:
+        rate[pair] = 0.0
+        due[pair] = np.inf

@@ -66,9 +66,7 @@ class Recorder:
         rows = n_steps + 1
         self._data = data
         firms = data.firms
-        self._size_class = firms.size_class.astype(np.intp)  # bincount would convert it on every call
-        self._firms_per_size = np.bincount(self._size_class, minlength=s).astype(np.float64)
-        self._engaged = np.zeros(s, dtype=np.int64)
+        self._firms_per_size = np.bincount(firms.size_class, minlength=s).astype(np.float64)
         group = np.zeros((s, r), dtype=np.int64)
         np.add.at(group, (firms.size_class, firms.role), 1)
         self.observations = Observations(
@@ -134,13 +132,10 @@ class Recorder:
             self._firms_per_size,
         )
         if step is not None:
-            if step.newly_engaged:
-                firms = np.concatenate(step.newly_engaged)
-                self._engaged += np.bincount(self._size_class[firms], minlength=self._engaged.size)
             o.legitimacy[row] = step.legitimacy
             o.released[row] = step.released
             o.spend[row] = step.spend
             o.units[row] = step.units
             o.private_spend[row] = step.private
             o.post_programme_spend[row] = step.post_programme
-        o.engaged[row] = self._engaged
+        o.engaged[row] = state.engaged_by_size

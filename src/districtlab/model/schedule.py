@@ -43,7 +43,6 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
         released=np.zeros(len(PROGRAMME_SLOTS)),
         spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
         units=np.zeros((len(PROGRAMME_SLOTS), len(UNIT_LINES))),
-        newly_engaged=[],
         private=np.zeros(len(PROGRAMME_SLOTS)),
         post_programme=np.zeros(len(PROGRAMME_SLOTS)),
     )

@@ -105,11 +105,14 @@ class GrantBook:
     def take(self, keep: NDArray[np.bool_]) -> GrantBook:
         """Remove the grants not kept and return them."""
         if np.count_nonzero(keep) == keep.size:  # the common case: nothing ends (saves eight gathers)
-            return GrantBook.empty()
+            return _NOTHING_TAKEN
         taken = GrantBook(self.pair[~keep], self.slot[~keep], self.amount[~keep], self.expiry_month[~keep])
         self.pair, self.slot = self.pair[keep], self.slot[keep]
         self.amount, self.expiry_month = self.amount[keep], self.expiry_month[keep]
         return taken
+
+
+_NOTHING_TAKEN = GrantBook.empty()  # what take returns when every grant is kept (read, never changed)
 
 
 @dataclass
@@ -153,6 +156,7 @@ class DistrictState:
     # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
     new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
     size_class: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))  # per firm
+    engaged_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # firms engaged
 
     def __post_init__(self) -> None:
         self.n_technologies = int(self.stage.shape[1])
@@ -165,6 +169,7 @@ class DistrictState:
         n_sizes, n_channels = len(SIZE_CLASSES), len(CHANNELS)
         if self.firms_adopting_by_size.size == 0:
             self.firms_adopting_by_size = np.zeros(n_sizes, dtype=np.int64)
+            self.engaged_by_size = np.zeros(n_sizes, dtype=np.int64)
             self.adoptions_by_knowledge = np.zeros((n_channels, n_sizes), dtype=np.int64)
             self.knowledge_by_channel = np.zeros((n_channels, n_sizes), dtype=np.int64)
         self._scratch = np.zeros(
