@@ -25,14 +25,39 @@ runs as written (slowly) and gives the same results, which is how the loops can
 be read and stepped through as the rule they implement. Compiled code is
 cached on disk (``cache=True``: next to this file, or in the user's cache
 directory when the package is installed read-only), so worker processes and
-later runs load it instead of compiling it again.
+later runs load it instead of compiling it again; where nothing can be written
+the kernels are compiled in memory in each process (see :func:`njit`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numba
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def njit(*, cache: bool = True, **options: Any) -> Callable[[_Function], _Function]:
+    """``numba.njit``, caching compiled code on disk where a cache location can be written.
+
+    numba looks for a writable ``__pycache__`` next to this file, then the
+    user's cache directory (or ``NUMBA_CACHE_DIR``). When none is writable (a
+    read-only install without a writable home) it refuses to cache: the kernel
+    is then compiled in memory, once per process, and gives the same results.
+    """
+
+    def decorate(function: _Function) -> _Function:
+        try:
+            return numba.njit(cache=cache, **options)(function)
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return numba.njit(**options)(function)
+
+    return decorate
+
 
 #: Stage codes (as in :mod:`districtlab.model.state`; repeated here so that this module imports nothing).
 _KNOWLEDGEABLE, _ADOPTED = 2, 3
