@@ -865,6 +865,35 @@ def record_levels(
         capacity_by_size[row, size] = total[size] / firms_per_size[size]
 
 
+@njit(cache=True)
+def record_flows(
+    row: int,
+    legitimacy: NDArray[np.float64],
+    step_legitimacy: NDArray[np.float64],
+    released: NDArray[np.float64],
+    step_released: NDArray[np.float64],
+    spend: NDArray[np.float64],
+    step_spend: NDArray[np.float64],
+    units: NDArray[np.float64],
+    step_units: NDArray[np.float64],
+    private: NDArray[np.float64],
+    step_private: NDArray[np.float64],
+    post_programme: NDArray[np.float64],
+    step_post_programme: NDArray[np.float64],
+) -> None:
+    """Write row ``row`` of what a step used and spent (each target is steps+1 x the flat per-step array)."""
+    for target, source in (
+        (legitimacy, step_legitimacy),
+        (released, step_released),
+        (spend, step_spend),
+        (units, step_units),
+        (private, step_private),
+        (post_programme, step_post_programme),
+    ):
+        for index in range(source.size):
+            target[row, index] = source[index]
+
+
 # -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
 
 

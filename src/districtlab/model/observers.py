@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
-from districtlab.model.kernels import record_levels
+from districtlab.model.kernels import record_flows, record_levels
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
 from districtlab.model.state import CHANNELS, DistrictState
 
@@ -102,6 +102,8 @@ class Recorder:
                 "adoptions_by_channel",
                 "adoptions_by_knowledge",
                 "knowledge_by_channel",
+                "spend",
+                "units",
             )
         }
 
@@ -132,10 +134,20 @@ class Recorder:
             self._firms_per_size,
         )
         if step is not None:
-            o.legitimacy[row] = step.legitimacy
-            o.released[row] = step.released
-            o.spend[row] = step.spend
-            o.units[row] = step.units
-            o.private_spend[row] = step.private
-            o.post_programme_spend[row] = step.post_programme
+            flows = self._flat_rows
+            record_flows(
+                row,
+                o.legitimacy,
+                step.legitimacy,
+                o.released,
+                step.released,
+                flows["spend"],
+                step.spend.reshape(-1),
+                flows["units"],
+                step.units.reshape(-1),
+                o.private_spend,
+                step.private,
+                o.post_programme_spend,
+                step.post_programme,
+            )
         o.engaged[row] = state.engaged_by_size
