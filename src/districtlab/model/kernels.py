@@ -1125,3 +1125,92 @@ def stop_clocks(pairs: NDArray[np.int64], rate: NDArray[np.float64], due: NDArra
     for pair in pairs:
         rate[pair] = 0.0
         due[pair] = np.inf
+
+
+# -- fused sub-steps -----------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def transfer_due_knowledge(
+    moving: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    is_lead: NDArray[np.bool_],
+    is_rti_channel: NDArray[np.bool_],
+    buyers_indptr: NDArray[np.int64],
+    buyers: NDArray[np.int64],
+    channel_of_term: NDArray[np.int8],
+    two_step_channel: int,
+    lead_firm_channel: int,
+    stage_counts: NDArray[np.int64],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    rate: NDArray[np.float64],
+    due: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Pairs whose knowledge clock ran out become knowledgeable by the channel drawn; return those that moved.
+
+    :func:`knowledge_terms`, then :func:`knowledge_channels`, then
+    :func:`raise_to_knowledgeable`, then the clocks stop (``transfer.transfer_knowledge``).
+    """
+    learning, imitation, supply = knowledge_terms(
+        moving,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+    )
+    channel = knowledge_channels(
+        moving,
+        uniforms,
+        learning,
+        imitation,
+        supply,
+        n_technologies,
+        stage,
+        knowledge_channel,
+        is_lead,
+        is_rti_channel,
+        buyers_indptr,
+        buyers,
+        pressure,
+        channel_of_term,
+        two_step_channel,
+        lead_firm_channel,
+    )
+    moved = raise_to_knowledgeable(
+        moving,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+    )
+    stop_clocks(moving, rate, due)
+    return moved

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from districtlab.config import SIZE_CLASSES
 from districtlab.model.context import RunData, Step, Streams
-from districtlab.model.kernels import knowledge_channels, knowledge_terms, refresh_knowledge_clocks
+from districtlab.model.kernels import refresh_knowledge_clocks, transfer_due_knowledge
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
     CHANNEL,
@@ -33,7 +34,6 @@ from districtlab.model.state import (
     UNAWARE,
     DistrictState,
     make_aware,
-    make_knowledgeable,
 )
 
 _CHANNEL_OF_TERM = np.array(
@@ -79,39 +79,13 @@ def background_awareness(
     make_aware(state, schedule.due(step.month + data.dt))
 
 
-def knowledge_hazards(
-    data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The three hazard terms (vendor learning, imitation, two-step flow) of pairs not yet knowledgeable.
-
-    learning_k [aware] u_ik, q_k E_ik u_ik and h_sc P_ik u_ik, each 0 when its mechanism is off
-    (computed by :func:`districtlab.model.kernels.knowledge_terms`).
-    """
-    technologies, mechanisms = data.technologies, data.mechanisms
-    return knowledge_terms(
-        pair,
-        technologies.k,
-        state.stage_flat,
-        state.gate_flat,
-        technologies.learning_hazard,
-        technologies.imitation_strength,
-        data.behaviour.supply_chain_hazard,
-        mechanisms.peer_imitation,
-        mechanisms.supply_chain_transfer,
-        exposure.numerator,
-        exposure.inverse_weight,
-        exposure.adopters,
-        exposure.complete_divisor,
-        exposure.pressure_flat,
-    )
-
-
 def refresh_knowledge_rates(
     data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
 ) -> NDArray[np.int64]:
     """Bring the knowledge clocks of the pairs not yet knowledgeable up to date; return the knowledgeable ones.
 
-    The rate is the sum of the three terms of :func:`knowledge_hazards`; adopted pairs are left alone.
+    The rate is the sum of the three terms (:func:`districtlab.model.kernels.knowledge_terms`); adopted
+    pairs are left alone.
     """
     technologies, mechanisms, clock = data.technologies, data.mechanisms, state.knowledge_clock
     return refresh_knowledge_clocks(
@@ -147,27 +121,39 @@ def transfer_knowledge(
     moving = clock.due_before(step.month + data.dt)
     if moving.size == 0:
         return
-    learning, imitation, supply = knowledge_hazards(data, state, exposure, moving)
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
+    technologies, mechanisms = data.technologies, data.mechanisms
     buyers_indptr, buyers = exposure.buyers_of_sellers
-    channel = knowledge_channels(
+    moved = transfer_due_knowledge(
         moving,
         streams.attribution.random(moving.size),
-        learning,
-        imitation,
-        supply,
-        data.technologies.k,
+        technologies.k,
         state.stage_flat,
+        state.gate_flat,
+        technologies.learning_hazard,
+        technologies.imitation_strength,
+        data.behaviour.supply_chain_hazard,
+        mechanisms.peer_imitation,
+        mechanisms.supply_chain_transfer,
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
         state.knowledge_channel_flat,
         data.is_lead,
         RTI_CHANNEL_FLAGS,
         buyers_indptr,
         buyers,
-        exposure.pressure_flat,
         _CHANNEL_OF_TERM,
         CHANNEL["two_step"],
         CHANNEL["lead_firm"],
+        state.stage_counts_flat,
+        state.knowledge_by_channel.reshape(-1),
+        state.size_class,
+        len(SIZE_CLASSES),
+        clock.rate,
+        clock.due,
     )
-    make_knowledgeable(state, moving, channel)
-    clock.stop(moving)
+    state.changed.add(moved)
