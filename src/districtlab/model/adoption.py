@@ -54,7 +54,7 @@ from districtlab.model.state import (
     CHANNEL,
     KNOWLEDGEABLE,
     DistrictState,
-    adopt,
+    adopt_pairs,
     make_knowledgeable,
 )
 from districtlab.model.technologies import TechnologyArrays
@@ -357,17 +357,12 @@ def decide_adoption(
     exposure: Exposure,
 ) -> None:
     """Knowledgeable pairs whose adoption clock runs out this step adopt (MODEL.md §3.5)."""
-    k = data.technologies.k
     behaviour = data.behaviour
     if behaviour.immediate_adoption:
         pair = state.pairs_at(KNOWLEDGEABLE)
-        firm = pair // k
-        adopt(
+        adopt_pairs(
             state,
-            data.firms,
-            data.visible,
-            firm,
-            pair - firm * k,
+            pair,
             state.knowledge_channel_flat[pair],
             behaviour.adoption_learning,
             data.technologies.complexity,
@@ -403,17 +398,8 @@ def decide_adoption(
             _postpone(data, state, step, streams, pair[says_no])
             keep = ~says_no
             pair, channel = pair[keep], channel[keep]
-    firm = pair // k
-    adopt(
-        state,
-        data.firms,
-        data.visible,
-        firm,
-        pair - firm * k,
-        channel,
-        behaviour.adoption_learning,
-        data.technologies.complexity,
-        behaviour.gate_scale,
+    adopt_pairs(
+        state, pair, channel, behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale
     )
     clock.stop(pair)
     pay_grants(data, state, step, len(programmes))

@@ -282,9 +282,23 @@ def adopt(
     end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
     accepted for the callers' convenience; the tallies read them from there.
     """
+    return adopt_pairs(
+        state, firm * state.n_technologies + tech, channel, adoption_learning, complexity, gate_scale
+    )
+
+
+def adopt_pairs(
+    state: DistrictState,
+    pair: NDArray[np.int64],
+    channel: NDArray[np.int8],
+    adoption_learning: float,
+    complexity: NDArray[np.float64],
+    gate_scale: float,
+) -> NDArray[np.bool_]:
+    """:func:`adopt` for pairs given by their flat index ``firm * K + technology``."""
     k = state.n_technologies
     new, pair, channel = raise_to_adopted(
-        firm * k + tech, channel, state.stage_flat, state.stage_counts_flat, state.knowledge_channel_flat, k
+        pair, channel, state.stage_flat, state.stage_counts_flat, state.knowledge_channel_flat, k
     )
     if pair.size == 0:
         return new
