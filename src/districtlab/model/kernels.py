@@ -640,6 +640,34 @@ def gain_capacity(
 
 
 @njit(cache=True)
+def gain_capacity_once(
+    firms: NDArray[np.int64],
+    factor: float,
+    capacity: NDArray[np.float64],
+    affinity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+    complexity: NDArray[np.float64],
+    scale: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]]:
+    """:func:`distinct_with_counts` then, if no firm occurs twice, :func:`gain_capacity` with one factor.
+
+    Returns (distinct firms, their counts, the largest count, the gate's argument).
+    When a firm occurs more than once nothing is changed and the argument is
+    empty: the caller raises x ** count in numpy (see the module docstring) and
+    calls :func:`gain_capacity` itself.
+    """
+    distinct, counts, largest = distinct_with_counts(firms)
+    if largest > 1:
+        return distinct, counts, largest, np.empty((0, complexity.size))
+    factors = np.full(1, factor)
+    half_z = gain_capacity(
+        distinct, factors, capacity, affinity, engagement, light_engagement, complexity, scale
+    )
+    return distinct, counts, largest, half_z
+
+
+@njit(cache=True)
 def set_gate_rows(
     firms: NDArray[np.int64], tanh_half_z: NDArray[np.float64], gate: NDArray[np.float64]
 ) -> NDArray[np.int64]:

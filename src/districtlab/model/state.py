@@ -23,8 +23,8 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.kernels import (
-    distinct_with_counts,
     gain_capacity,
+    gain_capacity_once,
     raise_stage,
     raise_to_adopted,
     raise_to_knowledgeable,
@@ -321,14 +321,9 @@ def raise_absorptive_capacity(
     The gate u(a, c) = 0.5 (1 + tanh(0.5 (a - c) / s)) (:func:`absorptive_gate`) takes its
     tanh in numpy, between two compiled kernels (see :mod:`districtlab.model.kernels`).
     """
-    firm, occurrences, largest = distinct_with_counts(firm)
-    # x ** 1 == x exactly, so firms that occur once need no power
-    factor: NDArray[np.float64] = (
-        np.full(1, 1.0 - gain) if largest <= 1 else np.power(1.0 - gain, occurrences, dtype=np.float64)
-    )
-    half_z = gain_capacity(
+    firm, occurrences, largest, half_z = gain_capacity_once(
         firm,
-        factor,
+        1.0 - gain,
         state.absorptive_capacity,
         state.rti_affinity,
         state.engagement,
@@ -336,6 +331,17 @@ def raise_absorptive_capacity(
         complexity,
         gate_scale,
     )
+    if largest > 1:  # a firm gains more than once: (1 - gain) ** count, in numpy
+        half_z = gain_capacity(
+            firm,
+            np.power(1.0 - gain, occurrences, dtype=np.float64),
+            state.absorptive_capacity,
+            state.rti_affinity,
+            state.engagement,
+            state.light_engagement,
+            complexity,
+            gate_scale,
+        )
     state.changed.add(set_gate_rows(firm, np.tanh(half_z), state.gate_flat))
 
 
