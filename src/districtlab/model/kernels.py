@@ -27,6 +27,11 @@ cached on disk (``cache=True``: next to this file, or in the user's cache
 directory when the package is installed read-only), so worker processes and
 later runs load it instead of compiling it again; where nothing can be written
 the kernels are compiled in memory in each process (see :func:`njit`).
+
+All kernels live in this one module on purpose: numba invalidates a cached
+function when the file that defines it changes, not when a kernel it calls
+(and compiles into itself) changes in another file. With one file, any edit
+recompiles every kernel, so a stale cache can never mix old and new rules.
 """
 
 from __future__ import annotations
@@ -177,7 +182,7 @@ def due_pairs(
     return found[:n_due].copy()
 
 
-# -- knowledge hazards (transfer.knowledge_hazards, transfer.set_knowledge_rates) ----------------
+# -- knowledge hazards (transfer.refresh_knowledge_rates, schedule.refresh_hazards) --------------
 
 
 @njit(cache=True)
@@ -313,7 +318,7 @@ def refresh_knowledge_clocks(
     return knowing
 
 
-# -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) ---
+# -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) --
 
 
 @njit(cache=True)
@@ -1193,7 +1198,7 @@ def transfer_due_knowledge(
     """Pairs whose knowledge clock ran out become knowledgeable by the channel drawn; return those that moved.
 
     :func:`knowledge_terms`, then :func:`knowledge_channels`, then
-    :func:`raise_to_knowledgeable`, then the clocks stop (``transfer.transfer_knowledge``).
+    :func:`raise_to_knowledgeable`, then the clocks stop (``transfer.transfer_knowledge``), in one call.
     """
     learning, imitation, supply = knowledge_terms(
         moving,
