@@ -54,7 +54,7 @@ from districtlab.model.state import (
     CHANNEL,
     KNOWLEDGEABLE,
     DistrictState,
-    adopt_pairs,
+    adopt,
     make_knowledgeable,
 )
 from districtlab.model.technologies import TechnologyArrays
@@ -357,12 +357,17 @@ def decide_adoption(
     exposure: Exposure,
 ) -> None:
     """Knowledgeable pairs whose adoption clock runs out this step adopt (MODEL.md §3.5)."""
+    k = data.technologies.k
     behaviour = data.behaviour
     if behaviour.immediate_adoption:
         pair = state.pairs_at(KNOWLEDGEABLE)
-        adopt_pairs(
+        firm = pair // k
+        adopt(
             state,
-            pair,
+            data.firms,
+            data.visible,
+            firm,
+            pair - firm * k,
             state.knowledge_channel_flat[pair],
             behaviour.adoption_learning,
             data.technologies.complexity,
@@ -398,8 +403,17 @@ def decide_adoption(
             _postpone(data, state, step, streams, pair[says_no])
             keep = ~says_no
             pair, channel = pair[keep], channel[keep]
-    adopt_pairs(
-        state, pair, channel, behaviour.adoption_learning, data.technologies.complexity, behaviour.gate_scale
+    firm = pair // k
+    adopt(  # through ``adopt``, the one entry point that tests/property records
+        state,
+        data.firms,
+        data.visible,
+        firm,
+        pair - firm * k,
+        channel,
+        behaviour.adoption_learning,
+        data.technologies.complexity,
+        behaviour.gate_scale,
     )
     clock.stop(pair)
     pay_grants(data, state, step, len(programmes))
