@@ -73,7 +73,13 @@ def policy() -> DemoPolicy:
                 }
             )
     result = PolicyUnderPosterior(pd.DataFrame(rows), "firms_adopting", replications=3)
-    header = {"draws": "200", "sample_seed": "7", "created": "2026-11-30", "particles": "60"}
+    header = {
+        "draws": "200",
+        "sample_seed": "7",
+        "created": "2026-11-30T05:26:15Z",
+        "particles": "100",
+        "effective_sample_size": "51.7",
+    }
     return DemoPolicy(
         result,
         {"toy-valley": header},
@@ -126,6 +132,9 @@ def test_the_posterior_section_speaks_the_chosen_language(
     # the shipped reference, Sobol' and plateau parts are in the language too
     assert ("Ejecución de referencia" if language == "es" else "Execució de referència") in text
     assert ("Desajuste" if language == "es" else "Desajust") in text
+    # provenance: dates and figures of the headers written the local way
+    assert ("30 de noviembre de 2026" if language == "es" else "30 de novembre del 2026") in text
+    assert "51,7" in text
     assert "<script>x" not in page
     # the figure: axis and comparison names translated
     (figure,) = drawn

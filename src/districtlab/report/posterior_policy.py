@@ -9,6 +9,8 @@ Every text, table heading, number and figure label is written in the report's la
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,13 @@ from districtlab.calibration.policy import (
     policy_sentences,
     sobol_reading,
 )
-from districtlab.i18n.numbers import format_amount, format_percent, format_signed, interval_separator
+from districtlab.i18n.numbers import (
+    format_amount,
+    format_moment,
+    format_percent,
+    format_signed,
+    interval_separator,
+)
 from districtlab.i18n.translate import N_, gettext_for
 from districtlab.report.embed import figure_png, png_data_uri
 from districtlab.report.jinja import environment
@@ -112,6 +120,24 @@ def formatted_sobol(indices: pd.DataFrame, language: str = "en") -> pd.DataFrame
     )
 
 
+def _header_readers(language: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """How the section writes a header's dates and figures in ``language`` (text that is neither: as it is)."""
+
+    def moment(text: str) -> str:
+        try:
+            return format_moment(datetime.fromisoformat(text), language)
+        except (TypeError, ValueError):
+            return text
+
+    def figure(text: str) -> str:
+        try:
+            return format_amount(float(text), language, decimals=-1)
+        except (TypeError, ValueError):
+            return text
+
+    return moment, figure
+
+
 def _html(frame: pd.DataFrame) -> Markup:
     return Markup(frame.to_html(index=False, border=0, escape=True))
 
@@ -149,6 +175,8 @@ def posterior_policy_section(
     def table(frame: pd.DataFrame) -> Markup:
         return _html(formatted_policy(frame, language))
 
+    moment, figure = _header_readers(language)
+
     return Markup(
         environment(language)
         .get_template("posterior_policy_section.html.j2")
@@ -157,6 +185,8 @@ def posterior_policy_section(
             table=table(summary) if len(summary) else None,
             sentences=policy_sentences(summary, language=language) if len(summary) else [],
             figure=figure_uri,
+            moment=moment,
+            header_figure=figure,
             noise_level=format_percent(NOISE_CONFIDENCE, language, decimals=0),
             draw_level=format_percent(DRAW_INTERVAL, language, decimals=0),
             bootstrap_level=format_percent(SOBOL_CONFIDENCE, language, decimals=0),
