@@ -97,7 +97,8 @@ def policy_draws(
         ax.set_xticks(range(len(comparisons)))
         ax.set_xticklabels([tick(c) for c in comparisons], fontsize=8)
         ax.set_title(district, fontsize=10)
-        ax.set_ylabel(ylabel if ylabel is not None else f"difference ({unit})")
+        # wrapped: a translated label is longer than the 3.4-inch panel is tall
+        ax.set_ylabel(textwrap.fill(ylabel if ylabel is not None else f"difference ({unit})", 30))
     if title:
         figure.suptitle(title, fontsize=11)
     return figure
