@@ -207,7 +207,8 @@ class Posterior:
         indicator's bias (:mod:`districtlab.calibration.bias`: a log-scale offset per
         indicator and size class, estimated *after* the fit from the same fitted figures,
         with its uncertainty over draws and fitted years), the year-to-year residual
-        discrepancy and, after the last fitted year, the drift.
+        discrepancy and, after the indicator's own last fitted figure, the drift
+        (:data:`~districtlab.calibration.priors.DRIFT_PER_YEAR` per year).
 
         ``indicator``: predict that indicator's figure (it must target ``technology``);
         rows for size classes it has no figure for have NaN mean/low/high and
@@ -278,7 +279,9 @@ class Posterior:
                 share = simulated[:, j]
                 by_indicator: dict[str, np.ndarray] = {}
                 for key in shown:
-                    samples = official_samples(share, biases[key], size, beyond, generator)
+                    # drift from the indicator's own last figure: its bias says nothing about later years
+                    since = max(0, year - biases[key].last_year)
+                    samples = official_samples(share, biases[key], size, since, generator)
                     if samples is not None:
                         by_indicator[key] = samples
                 common = {
@@ -307,7 +310,7 @@ class Posterior:
                     sds = [
                         math.hypot(
                             biases[k].shrunk_sd()[0] * math.sqrt(1 + 1 / biases[k].years[size]),
-                            DRIFT_PER_YEAR * beyond,
+                            DRIFT_PER_YEAR * max(0, year - biases[k].last_year),
                         )
                         for k in covering
                     ]
