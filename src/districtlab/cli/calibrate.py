@@ -158,6 +158,50 @@ def _years(text: str) -> list[int]:
     return years
 
 
+def _prediction_table(table: Any, title: str) -> Table:
+    shown = Table(title=title)
+    for column in (
+        "district",
+        "year",
+        "size class",
+        "indicator",
+        "mean",
+        "90% interval",
+        "district share (parameters + noise)",
+        "fitted?",
+    ):
+        shown.add_column(
+            column,
+            justify="left" if column in ("district", "size class", "indicator") else "right",
+            overflow="fold",
+        )
+    for row in table.itertuples():
+        if row.in_fit:
+            fitted = "yes"
+        elif row.extrapolated:
+            fitted = f"no: extrapolated {row.years_beyond_fit} yr beyond {row.last_fitted_year}"
+        else:
+            fitted = "no (within the fitted years)"
+        if row.indicator == "any mapped":
+            label = (
+                f"any: {row.indicators.replace('|', ', ')}" if row.indicators else "none (prior discrepancy)"
+            )
+        else:
+            label = str(row.indicator)
+        covered = row.basis != "not covered"
+        shown.add_row(
+            str(row.district),
+            str(row.year),
+            str(row.size_class),
+            label,
+            f"{row.mean:.1%}" if covered else "-",
+            f"[{row.low:.1%}, {row.high:.1%}]" if covered else "no figure for this size class",
+            f"[{row.parameter_low:.1%}, {row.parameter_high:.1%}]",
+            fitted,
+        )
+    return shown
+
+
 def predict_command(
     posterior_dir: Annotated[
         Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
@@ -167,6 +211,13 @@ def predict_command(
         str, typer.Option(help="Calendar year of the prediction (January), or a range such as 2021..2023.")
     ],
     by: Annotated[str, typer.Option(help="size_class (one row per size class) or all.")] = "size_class",
+    indicator: Annotated[
+        str | None,
+        typer.Option(
+            help="Predict this official indicator's figure (one fitted to the technology); "
+            "default: an interval that holds for any indicator mapped to it, plus one row per indicator."
+        ),
+    ] = None,
     draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
     out: Annotated[
@@ -191,54 +242,43 @@ def predict_command(
         posterior = load_posterior(posterior_dir)
         try:
             table = pd.concat(
-                [posterior.predict(technology, y, by=by, draws=draws, rng=seed) for y in years],
+                [
+                    posterior.predict(
+                        technology, y, by=by, draws=draws, rng=seed, indicator=indicator, per_indicator=True
+                    )
+                    for y in years
+                ],
                 ignore_index=True,
             )
         except ValueError as error:
             raise InputError(str(error)) from None
         target = out or posterior_dir / f"predict-{technology}-{year.replace('..', '-')}.csv"
         write_atomically(target, table.to_csv(index=False, float_format="%.6g"))
-    shown = Table(title=f"{technology}, January {year}: adoption share, mean and 90% predictive interval")
-    for column in (
-        "district",
-        "year",
-        "size class",
-        "mean",
-        "90% interval",
-        "parameters + noise only",
-        "fitted?",
-    ):
-        shown.add_column(
-            column, justify="left" if column in ("district", "size class") else "right", overflow="fold"
+    mixed = table[table.indicator == "any mapped"] if indicator is None else table
+    console.print(
+        _prediction_table(
+            mixed, f"{technology}, January {year}: official figure, mean and 90% predictive interval"
         )
-    for row in table.itertuples():
-        if row.in_fit:
-            fitted = "yes"
-        elif row.extrapolated:
-            fitted = f"no: extrapolated {row.years_beyond_fit} yr beyond {row.last_fitted_year}"
-        else:
-            fitted = "no (within the fitted years)"
-        shown.add_row(
-            str(row.district),
-            str(row.year),
-            str(row.size_class),
-            f"{row.mean:.1%}",
-            f"[{row.low:.1%}, {row.high:.1%}]",
-            f"[{row.parameter_low:.1%}, {row.parameter_high:.1%}]",
-            fitted,
-        )
-    console.print(shown)
+    )
+    per_indicator = table[table.indicator != "any mapped"] if indicator is None else table.iloc[:0]
+    if len(per_indicator):
+        console.print(_prediction_table(per_indicator, "The same, per indicator"))
+    console.print(
+        "Each indicator's figure is the district share times that indicator's bias, estimated after the fit from "
+        "the same fitted figures (per size class, with its uncertainty over draws and years), plus the year-to-year "
+        "discrepancy; 'any' rows mix the indicators that cover the size class, so their interval holds for any of them.",
+        markup=False,
+    )
     console.print(
         "The 90% interval combines parameter uncertainty (posterior draws), simulation noise and the "
-        "proxy discrepancy (national figure vs district share); 'parameters + noise only' leaves the "
-        "discrepancy out.",
+        "discrepancy (official figure vs district share); the district share column leaves the discrepancy out.",
         markup=False,
     )
     fitted = posterior.problem.targets.frame
     fitted = fitted[fitted.technology == technology]
     if len(fitted):
         console.print(
-            "Fitted to (national proxies of different levels; the interval spans what the fit compromised between): "
+            "Indicators fitted to this technology (national proxies at different levels, each with its own bias): "
             + "; ".join(
                 f"{indicator} ({', '.join(map(str, sorted(group.year.unique())))})"
                 for indicator, group in fitted.groupby("indicator")
@@ -295,6 +335,25 @@ def check_command(
     sentence = trend_sentence(trend_misfit(check))
     if sentence:
         console.print(sentence, markup=False)
+    from districtlab.calibration.checks import time_split
+
+    with user_errors():
+        split = time_split(posterior, draws=draws, rng=seed)
+        write_atomically(posterior_dir / "time_split.csv", split.to_csv(index=False, float_format="%.6g"))
+    if len(split):
+        year = int(split.year.iloc[0])
+        console.print(
+            f"Time split (indicator bias fitted on the years before {year}, {year} predicted as unseen; the "
+            f"parameters saw every year): 90% coverage {split.covered.mean():.0%} of {len(split)} figures "
+            f"(prior discrepancy without bias: {split.prior_covered.mean():.0%}); wrote time_split.csv",
+            markup=False,
+        )
+        for row in split[~split.covered].itertuples():
+            console.print(
+                f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
+                f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]",
+                markup=False,
+            )
 
 
 def policy_command(
