@@ -35,6 +35,8 @@ of i's adopting buyers requires k of it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -85,20 +87,31 @@ def utility_terms(
     risk_ik = risk_k (1 - d [seen a demonstration]) (1 - e E_ik); the requirement and
     the bonus are as in the module docstring (:func:`districtlab.model.kernels.adoption_utility`).
     """
-    technologies, behaviour = data.technologies, data.behaviour
-    return adoption_utility(
-        pair,
-        technologies.k,
-        data.log_benefit_cost,
-        technologies.risk,
-        behaviour.demonstration_risk_reduction,
-        state.seen_demonstration_flat,
-        behaviour.exposure_risk_reduction,
+    exposure_arrays = (
         exposure.numerator,
         exposure.inverse_weight,
         exposure.adopters,
         exposure.complete_divisor,
         exposure.pressure_flat,
+    )
+    arguments = utility_arguments(data, state, step)
+    return adoption_utility(pair, data.technologies.k, *arguments[:5], *exposure_arrays, *arguments[5:])
+
+
+def utility_arguments(data: RunData, state: DistrictState, step: Step) -> tuple[Any, ...]:
+    """What the utility kernels take besides the pairs, the number of technologies and the exposure arrays.
+
+    In the order of :func:`districtlab.model.kernels.refresh_marked_clocks_and_utility`'s last
+    nine arguments (:func:`districtlab.model.kernels.adoption_utility` takes the first five
+    before the exposure arrays and the last four after them).
+    """
+    technologies, behaviour = data.technologies, data.behaviour
+    return (
+        data.log_benefit_cost,
+        technologies.risk,
+        behaviour.demonstration_risk_reduction,
+        state.seen_demonstration_flat,
+        behaviour.exposure_risk_reduction,
         data.requirement_by_pressure,
         data.firms.legitimacy_threshold,
         step.legitimacy if data.mechanisms.legitimacy else _NONE,
@@ -329,12 +342,20 @@ def prepare_adoption(
 
 
 def set_adoption_rates(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure, pair: NDArray[np.int64]
+    data: RunData,
+    state: DistrictState,
+    step: Step,
+    pair: NDArray[np.int64],
+    base: NDArray[np.float64],
+    bonus: NDArray[np.float64],
 ) -> None:
-    """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed)."""
+    """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed).
+
+    ``base`` and ``bonus`` are the pairs' :func:`utility_terms` (computed with the knowledge
+    clocks' refresh, in one kernel call: ``schedule.refresh_hazards``).
+    """
     if pair.size == 0:
         return
-    base, bonus = utility_terms(data, state, step, exposure, pair)
     base += bonus
     set_adoption_clock_rates(
         pair,

@@ -318,6 +318,61 @@ def refresh_knowledge_clocks(
     return knowing
 
 
+@njit(cache=True)
+def refresh_marked_knowledge_clocks(
+    marked: NDArray[np.int64],
+    stamp: NDArray[np.int64],
+    flags: NDArray[np.bool_],
+    now: float,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """The pairs marked since the last refresh, each once; their knowledge clocks refreshed; the knowledgeable ones.
+
+    Fuses :func:`distinct_marked` (``PendingPairs.take``) and
+    :func:`refresh_knowledge_clocks` (``schedule.refresh_hazards`` before
+    knowledge transfer): one call instead of two, the same pairs in the same order.
+    """
+    return refresh_knowledge_clocks(
+        distinct_marked(marked, stamp, flags),
+        now,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        remaining,
+        rate,
+        since,
+        due,
+        earliest,
+    )
+
+
 # -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) --
 
 
@@ -740,6 +795,92 @@ def adoption_utility(
         if legitimacy.size and legitimacy_threshold[firm] <= legitimacy[tech]:
             bonus[index] = legitimacy_bonus
     return base, bonus
+
+
+@njit(cache=True)
+def refresh_marked_clocks_and_utility(
+    marked: NDArray[np.int64],
+    stamp: NDArray[np.int64],
+    flags: NDArray[np.bool_],
+    now: float,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    log_benefit_cost: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    demonstration_risk_reduction: float,
+    seen_demonstration: NDArray[np.bool_],
+    exposure_risk_reduction: float,
+    requirement: NDArray[np.float64],
+    legitimacy_threshold: NDArray[np.float64],
+    legitimacy: NDArray[np.float64],
+    legitimacy_bonus: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """(knowledgeable pairs, their base utility, their legitimacy bonus) after refreshing the marked pairs' knowledge clocks.
+
+    Fuses :func:`distinct_marked`, :func:`refresh_knowledge_clocks` and
+    :func:`adoption_utility` (``schedule.refresh_hazards`` before the adoption
+    decision, up to the numpy ``tanh``): one call instead of three, the same
+    pairs in the same order and the same operations.
+    """
+    knowing = refresh_marked_knowledge_clocks(
+        marked,
+        stamp,
+        flags,
+        now,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        remaining,
+        rate,
+        since,
+        due,
+        earliest,
+    )
+    base, bonus = adoption_utility(
+        knowing,
+        n_technologies,
+        log_benefit_cost,
+        risk,
+        demonstration_risk_reduction,
+        seen_demonstration,
+        exposure_risk_reduction,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        requirement,
+        legitimacy_threshold,
+        legitimacy,
+        legitimacy_bonus,
+    )
+    return knowing, base, bonus
 
 
 @njit(cache=True)
