@@ -87,23 +87,32 @@ def utility_terms(
     risk_ik = risk_k (1 - d [seen a demonstration]) (1 - e E_ik); the requirement and
     the bonus are as in the module docstring (:func:`districtlab.model.kernels.adoption_utility`).
     """
-    exposure_arrays = (
+    technologies, behaviour = data.technologies, data.behaviour
+    return adoption_utility(
+        pair,
+        technologies.k,
+        data.log_benefit_cost,
+        technologies.risk,
+        behaviour.demonstration_risk_reduction,
+        state.seen_demonstration_flat,
+        behaviour.exposure_risk_reduction,
         exposure.numerator,
         exposure.inverse_weight,
         exposure.adopters,
         exposure.complete_divisor,
         exposure.pressure_flat,
+        data.requirement_by_pressure,
+        data.firms.legitimacy_threshold,
+        step.legitimacy if data.mechanisms.legitimacy else _NONE,
+        behaviour.legitimacy_bonus,
     )
-    arguments = utility_arguments(data, state, step)
-    return adoption_utility(pair, data.technologies.k, *arguments[:5], *exposure_arrays, *arguments[5:])
 
 
 def utility_arguments(data: RunData, state: DistrictState, step: Step) -> tuple[Any, ...]:
     """What the utility kernels take besides the pairs, the number of technologies and the exposure arrays.
 
     In the order of :func:`districtlab.model.kernels.refresh_marked_clocks_and_utility`'s last
-    nine arguments (:func:`districtlab.model.kernels.adoption_utility` takes the first five
-    before the exposure arrays and the last four after them).
+    nine arguments (the same values :func:`utility_terms` passes).
     """
     technologies, behaviour = data.technologies, data.behaviour
     return (
