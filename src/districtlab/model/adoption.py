@@ -45,6 +45,7 @@ from districtlab.model.kernels import (
     adoption_arguments,
     adoption_channels,
     adoption_utility,
+    due_adoptions_and_utility,
     legitimacy_reached,
     set_adoption_clock_rates,
 )
@@ -405,12 +406,22 @@ def decide_adoption(
         )
         return
     clock = state.adoption_clock
-    pair = clock.due_before(step.month + data.dt)
+    _, _, _, due, earliest = clock.arrays()
+    # one kernel call: the pairs due (clock.due_before) and their utility_terms
+    arguments = utility_arguments(data, state, step)
+    exposure_arrays = (
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
+    )
+    kernel_arguments = (*arguments[:5], *exposure_arrays, *arguments[5:])
+    pair, base, bonus = due_adoptions_and_utility(step.month + data.dt, due, earliest, k, *kernel_arguments)
     if pair.size == 0:
         return
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
-    base, bonus = utility_terms(data, state, step, exposure, pair)
     grant_term, support_term = _subsidy_terms(state, pair)
     tanh_arguments = adoption_arguments(base, bonus, grant_term, support_term, 0.5 * behaviour.utility_slope)
     channel = adoption_channels(

@@ -884,6 +884,55 @@ def refresh_marked_clocks_and_utility(
 
 
 @njit(cache=True)
+def due_adoptions_and_utility(
+    time: float,
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    n_technologies: int,
+    log_benefit_cost: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    demonstration_risk_reduction: float,
+    seen_demonstration: NDArray[np.bool_],
+    exposure_risk_reduction: float,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    requirement: NDArray[np.float64],
+    legitimacy_threshold: NDArray[np.float64],
+    legitimacy: NDArray[np.float64],
+    legitimacy_bonus: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """(pairs whose adoption clock runs out before ``time``, their base utility, their legitimacy bonus).
+
+    Fuses :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption clock)
+    and :func:`adoption_utility` (``adoption.utility_terms``) at the start of the
+    adoption decision: one call instead of two, the same pairs in the same order.
+    """
+    pairs = due_pairs(time, due, earliest, n_technologies)
+    base, bonus = adoption_utility(
+        pairs,
+        n_technologies,
+        log_benefit_cost,
+        risk,
+        demonstration_risk_reduction,
+        seen_demonstration,
+        exposure_risk_reduction,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        requirement,
+        legitimacy_threshold,
+        legitimacy,
+        legitimacy_bonus,
+    )
+    return pairs, base, bonus
+
+
+@njit(cache=True)
 def set_adoption_clock_rates(
     pairs: NDArray[np.int64],
     gate: NDArray[np.float64],
