@@ -391,9 +391,9 @@ def deliver_projects(
         )
         mark_engaged(state, step, members)
         commit(data, state, programme, members)
-        programme.project_end = np.concatenate(
-            [programme.project_end, np.full(members.size, step.month + design.project_months)]
-        )
+        end_month = step.month + design.project_months
+        programme.project_end = np.concatenate([programme.project_end, np.full(members.size, end_month)])
+        programme.first_project_end = min(programme.first_project_end, end_month)
         programme.project_firm = np.concatenate([programme.project_firm, members])
         programme.project_tech = np.concatenate([programme.project_tech, techs])
         _charge(
@@ -416,16 +416,15 @@ def complete_projects(
     Participants do not adopt here: the project's share of the cost keeps lowering
     their cost (their adoption hazard) for ``project_support_months`` (issue 9).
     """
-    if programme.project_end.size == 0:
+    if step.month < programme.first_project_end:  # no project ends this step (none at all: inf)
         return
     due = programme.project_end <= step.month
-    if not np.count_nonzero(due):
-        return
     firm, tech = programme.project_firm[due], programme.project_tech[due]
     end = programme.project_end[due]
     programme.project_end = programme.project_end[~due]
     programme.project_firm = programme.project_firm[~due]
     programme.project_tech = programme.project_tech[~due]
+    programme.first_project_end = float(programme.project_end.min()) if programme.project_end.size else np.inf
     _learn(data, state, firm, programme.design.training_gain)
     # each distinct (end month, technology) is one project; RTI competence grows per project
     projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most

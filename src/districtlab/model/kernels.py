@@ -1350,6 +1350,28 @@ def stop_clocks(pairs: NDArray[np.int64], rate: NDArray[np.float64], due: NDArra
         due[pair] = np.inf
 
 
+# -- programme accounts (programmes.ProgrammeRun.fund) -------------------------------------------
+
+
+@njit(cache=True)
+def flow_into_accounts(
+    accounts: NDArray[np.float64],
+    inflow_since_review: NDArray[np.float64],
+    shares: NDArray[np.float64],
+    inflow: float,
+) -> None:
+    """This step's inflow enters each account by its share, and the inflow since the last review.
+
+    Fuses ``accounts += shares * inflow`` and ``inflow_since_review += shares * inflow``
+    (two numpy products, two additions and two temporaries on six entries): the same
+    product, added to each.
+    """
+    for index in range(shares.size):
+        amount = shares[index] * inflow
+        accounts[index] += amount
+        inflow_since_review[index] += amount
+
+
 # -- fused sub-steps -----------------------------------------------------------------------------
 
 
