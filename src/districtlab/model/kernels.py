@@ -1158,6 +1158,73 @@ def knowledge_trial(
 
 
 @njit(cache=True)
+def attend_events(
+    attendees: NDArray[np.int64],
+    topics: NDArray[np.int64],
+    attendees_per_event: int,
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    n_technologies: int,
+    engaged: NDArray[np.bool_],
+    size_class: NDArray[np.int8],
+    engaged_by_size: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Event attendees become aware of their event's technology and count as engaged; return the pairs that moved.
+
+    Fuses ``instruments.deliver_events``' pairing of attendees with topics
+    (``np.repeat(topics, attendees_per_event)[:n] + attendees * K``),
+    :func:`raise_stage` to aware (``state.make_aware``) and :func:`engage`
+    (``context.mark_engaged``): attendee i went to event i // attendees_per_event.
+    """
+    pairs = np.empty(attendees.size, dtype=np.int64)
+    for index in range(attendees.size):
+        pairs[index] = attendees[index] * n_technologies + topics[index // attendees_per_event]
+    moved = raise_stage(pairs, 1, stage, stage_counts, n_technologies)
+    engage(attendees, engaged, size_class, engaged_by_size)
+    return moved
+
+
+@njit(cache=True)
+def knowledge_trial_and_engage(
+    pairs: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    success: NDArray[np.float64],
+    channel: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+    firms: NDArray[np.int64],
+    engaged: NDArray[np.bool_],
+    engaged_by_size: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """:func:`knowledge_trial` of ``pairs``, then :func:`engage` of ``firms``: one call instead of two.
+
+    What an instrument does last for the firms it dealt with (a diagnostic, a
+    demonstrator visit: ``instruments._knowledge_trial`` then ``context.mark_engaged``).
+    The two touch different arrays; they run in that order all the same.
+    """
+    moved = knowledge_trial(
+        pairs,
+        uniforms,
+        success,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+    )
+    engage(firms, engaged, size_class, engaged_by_size)
+    return moved
+
+
+@njit(cache=True)
 def diagnostic_choices(
     firms: NDArray[np.int64],
     depth: int,
