@@ -35,6 +35,8 @@ of i's adopting buyers requires k of it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -43,6 +45,7 @@ from districtlab.model.kernels import (
     adoption_arguments,
     adoption_channels,
     adoption_utility,
+    due_adoptions_and_utility,
     legitimacy_reached,
     set_adoption_clock_rates,
 )
@@ -99,6 +102,26 @@ def utility_terms(
         exposure.adopters,
         exposure.complete_divisor,
         exposure.pressure_flat,
+        data.requirement_by_pressure,
+        data.firms.legitimacy_threshold,
+        step.legitimacy if data.mechanisms.legitimacy else _NONE,
+        behaviour.legitimacy_bonus,
+    )
+
+
+def utility_arguments(data: RunData, state: DistrictState, step: Step) -> tuple[Any, ...]:
+    """What the utility kernels take besides the pairs, the number of technologies and the exposure arrays.
+
+    In the order of :func:`districtlab.model.kernels.refresh_marked_clocks_and_utility`'s last
+    nine arguments (the same values :func:`utility_terms` passes).
+    """
+    technologies, behaviour = data.technologies, data.behaviour
+    return (
+        data.log_benefit_cost,
+        technologies.risk,
+        behaviour.demonstration_risk_reduction,
+        state.seen_demonstration_flat,
+        behaviour.exposure_risk_reduction,
         data.requirement_by_pressure,
         data.firms.legitimacy_threshold,
         step.legitimacy if data.mechanisms.legitimacy else _NONE,
@@ -329,12 +352,20 @@ def prepare_adoption(
 
 
 def set_adoption_rates(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure, pair: NDArray[np.int64]
+    data: RunData,
+    state: DistrictState,
+    step: Step,
+    pair: NDArray[np.int64],
+    base: NDArray[np.float64],
+    bonus: NDArray[np.float64],
 ) -> None:
-    """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed)."""
+    """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed).
+
+    ``base`` and ``bonus`` are the pairs' :func:`utility_terms` (computed with the knowledge
+    clocks' refresh, in one kernel call: ``schedule.refresh_hazards``).
+    """
     if pair.size == 0:
         return
-    base, bonus = utility_terms(data, state, step, exposure, pair)
     base += bonus
     set_adoption_clock_rates(
         pair,
@@ -375,12 +406,22 @@ def decide_adoption(
         )
         return
     clock = state.adoption_clock
-    pair = clock.due_before(step.month + data.dt)
+    _, _, _, due, earliest = clock.arrays()
+    # one kernel call: the pairs due (clock.due_before) and their utility_terms
+    arguments = utility_arguments(data, state, step)
+    exposure_arrays = (
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
+    )
+    kernel_arguments = (*arguments[:5], *exposure_arrays, *arguments[5:])
+    pair, base, bonus = due_adoptions_and_utility(step.month + data.dt, due, earliest, k, *kernel_arguments)
     if pair.size == 0:
         return
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
-    base, bonus = utility_terms(data, state, step, exposure, pair)
     grant_term, support_term = _subsidy_terms(state, pair)
     tanh_arguments = adoption_arguments(base, bonus, grant_term, support_term, 0.5 * behaviour.utility_slope)
     channel = adoption_channels(

@@ -125,8 +125,23 @@ class PendingPairs:
 
     def take(self) -> NDArray[np.int64]:
         """The distinct pairs marked since the last call; the marks are cleared."""
-        if not self._batches:
+        marked = self.take_marked()
+        if marked is None:
             return _EMPTY
+        return distinct_marked(marked, *self.scratch())
+
+    def take_marked(self) -> NDArray[np.int64] | None:
+        """The pairs marked since the last call, duplicates included (None if none); the marks are cleared.
+
+        For kernels that remove the duplicates themselves (:func:`distinct_marked`
+        with :meth:`scratch`) and go on with the pairs in the same call.
+        """
+        if not self._batches:
+            return None
         marked = np.concatenate(self._batches) if len(self._batches) > 1 else self._batches[0]
         self._batches = []
-        return distinct_marked(marked, self._stamp, self._flags)
+        return marked
+
+    def scratch(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """(stamp, flags): the scratch arrays :func:`distinct_marked` takes."""
+        return self._stamp, self._flags

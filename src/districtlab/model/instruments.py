@@ -28,7 +28,12 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
-from districtlab.model.kernels import diagnostic_choices, knowledge_trial, union_sorted
+from districtlab.model.kernels import (
+    attend_events,
+    diagnostic_choices,
+    knowledge_trial_and_engage,
+    union_sorted,
+)
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -38,7 +43,6 @@ from districtlab.model.state import (
     KNOWLEDGEABLE,
     ONE_CHANNEL,
     DistrictState,
-    make_aware,
     make_knowledgeable,
     raise_absorptive_capacity,
 )
@@ -82,10 +86,13 @@ def _knowledge_trial(
     pair: NDArray[np.int64],
     success: NDArray[np.float64],
     channel: str,
+    engaged: NDArray[np.int64],
 ) -> None:
-    """Pairs (flat indices) become knowledgeable with probability ``success``; the others at least aware."""
+    """Pairs (flat indices) become knowledgeable with probability ``success``, the others at least aware;
+    then the ``engaged`` firms are marked as having dealt with the RTI (:func:`mark_engaged`), in the same call.
+    """
     state.changed.add(
-        knowledge_trial(
+        knowledge_trial_and_engage(
             pair,
             rng.random(pair.size),
             success,
@@ -97,6 +104,9 @@ def _knowledge_trial(
             state.size_class,
             len(SIZE_CLASSES),
             state.n_technologies,
+            engaged,
+            state.engaged,
+            state.engaged_by_size,
         )
     )
 
@@ -119,9 +129,20 @@ def deliver_events(
         n_events * attendees_per_event, acceptance, streams.programmes[index]
     )
     topics = programme.draw_topics(n_events, streams.programmes[index])
-    topic_of_attendee = np.repeat(topics, attendees_per_event)[: attendees.size]
-    make_aware(state, attendees * data.technologies.k + topic_of_attendee)
-    mark_engaged(state, step, attendees)
+    # attendees made aware of their event's topic and marked engaged (make_aware, mark_engaged), in one call
+    state.changed.add(
+        attend_events(
+            attendees,
+            topics,
+            attendees_per_event,
+            state.stage_flat,
+            state.stage_counts_flat,
+            data.technologies.k,
+            state.engaged,
+            state.size_class,
+            state.engaged_by_size,
+        )
+    )
     _charge(
         programme,
         step,
@@ -162,8 +183,7 @@ def deliver_diagnostics(
         state.stage_flat,
         state.rti_competence,
     )
-    _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic")
-    mark_engaged(state, step, firms)
+    _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic", firms)
     _charge(
         programme,
         step,
@@ -309,8 +329,8 @@ def receive_visitors(
     pair = visitors * data.technologies.k + tech
     state.seen_demonstration_flat[pair] = True
     state.mark_changed(pair)
-    _knowledge_trial(state, rng, pair, state.gate_flat[pair], "living_lab" if living_lab else "demonstrator")
-    mark_engaged(state, step, visitors)
+    channel = "living_lab" if living_lab else "demonstrator"
+    _knowledge_trial(state, rng, pair, state.gate_flat[pair], channel, visitors)
     step.staff_days_left -= visitors.size * design.staff_days_per_visit
     cost = visitors.size * visit_cost
     if delivering:
@@ -391,9 +411,9 @@ def deliver_projects(
         )
         mark_engaged(state, step, members)
         commit(data, state, programme, members)
-        programme.project_end = np.concatenate(
-            [programme.project_end, np.full(members.size, step.month + design.project_months)]
-        )
+        end_month = step.month + design.project_months
+        programme.project_end = np.concatenate([programme.project_end, np.full(members.size, end_month)])
+        programme.first_project_end = min(programme.first_project_end, end_month)
         programme.project_firm = np.concatenate([programme.project_firm, members])
         programme.project_tech = np.concatenate([programme.project_tech, techs])
         _charge(
@@ -416,16 +436,15 @@ def complete_projects(
     Participants do not adopt here: the project's share of the cost keeps lowering
     their cost (their adoption hazard) for ``project_support_months`` (issue 9).
     """
-    if programme.project_end.size == 0:
+    if step.month < programme.first_project_end:  # no project ends this step (none at all: inf)
         return
     due = programme.project_end <= step.month
-    if not np.count_nonzero(due):
-        return
     firm, tech = programme.project_firm[due], programme.project_tech[due]
     end = programme.project_end[due]
     programme.project_end = programme.project_end[~due]
     programme.project_firm = programme.project_firm[~due]
     programme.project_tech = programme.project_tech[~due]
+    programme.first_project_end = float(programme.project_end.min()) if programme.project_end.size else np.inf
     _learn(data, state, firm, programme.design.training_gain)
     # each distinct (end month, technology) is one project; RTI competence grows per project
     projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most

@@ -318,6 +318,61 @@ def refresh_knowledge_clocks(
     return knowing
 
 
+@njit(cache=True)
+def refresh_marked_knowledge_clocks(
+    marked: NDArray[np.int64],
+    stamp: NDArray[np.int64],
+    flags: NDArray[np.bool_],
+    now: float,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """The pairs marked since the last refresh, each once; their knowledge clocks refreshed; the knowledgeable ones.
+
+    Fuses :func:`distinct_marked` (``PendingPairs.take``) and
+    :func:`refresh_knowledge_clocks` (``schedule.refresh_hazards`` before
+    knowledge transfer): one call instead of two, the same pairs in the same order.
+    """
+    return refresh_knowledge_clocks(
+        distinct_marked(marked, stamp, flags),
+        now,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        remaining,
+        rate,
+        since,
+        due,
+        earliest,
+    )
+
+
 # -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) --
 
 
@@ -743,6 +798,141 @@ def adoption_utility(
 
 
 @njit(cache=True)
+def refresh_marked_clocks_and_utility(
+    marked: NDArray[np.int64],
+    stamp: NDArray[np.int64],
+    flags: NDArray[np.bool_],
+    now: float,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    log_benefit_cost: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    demonstration_risk_reduction: float,
+    seen_demonstration: NDArray[np.bool_],
+    exposure_risk_reduction: float,
+    requirement: NDArray[np.float64],
+    legitimacy_threshold: NDArray[np.float64],
+    legitimacy: NDArray[np.float64],
+    legitimacy_bonus: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """(knowledgeable pairs, their base utility, their legitimacy bonus) after refreshing the marked pairs' knowledge clocks.
+
+    Fuses :func:`distinct_marked`, :func:`refresh_knowledge_clocks` and
+    :func:`adoption_utility` (``schedule.refresh_hazards`` before the adoption
+    decision, up to the numpy ``tanh``): one call instead of three, the same
+    pairs in the same order and the same operations.
+    """
+    knowing = refresh_marked_knowledge_clocks(
+        marked,
+        stamp,
+        flags,
+        now,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        remaining,
+        rate,
+        since,
+        due,
+        earliest,
+    )
+    base, bonus = adoption_utility(
+        knowing,
+        n_technologies,
+        log_benefit_cost,
+        risk,
+        demonstration_risk_reduction,
+        seen_demonstration,
+        exposure_risk_reduction,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        requirement,
+        legitimacy_threshold,
+        legitimacy,
+        legitimacy_bonus,
+    )
+    return knowing, base, bonus
+
+
+@njit(cache=True)
+def due_adoptions_and_utility(
+    time: float,
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    n_technologies: int,
+    log_benefit_cost: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    demonstration_risk_reduction: float,
+    seen_demonstration: NDArray[np.bool_],
+    exposure_risk_reduction: float,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    requirement: NDArray[np.float64],
+    legitimacy_threshold: NDArray[np.float64],
+    legitimacy: NDArray[np.float64],
+    legitimacy_bonus: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """(pairs whose adoption clock runs out before ``time``, their base utility, their legitimacy bonus).
+
+    Fuses :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption clock)
+    and :func:`adoption_utility` (``adoption.utility_terms``) at the start of the
+    adoption decision: one call instead of two, the same pairs in the same order.
+    """
+    pairs = due_pairs(time, due, earliest, n_technologies)
+    base, bonus = adoption_utility(
+        pairs,
+        n_technologies,
+        log_benefit_cost,
+        risk,
+        demonstration_risk_reduction,
+        seen_demonstration,
+        exposure_risk_reduction,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        requirement,
+        legitimacy_threshold,
+        legitimacy,
+        legitimacy_bonus,
+    )
+    return pairs, base, bonus
+
+
+@njit(cache=True)
 def set_adoption_clock_rates(
     pairs: NDArray[np.int64],
     gate: NDArray[np.float64],
@@ -968,6 +1158,73 @@ def knowledge_trial(
 
 
 @njit(cache=True)
+def attend_events(
+    attendees: NDArray[np.int64],
+    topics: NDArray[np.int64],
+    attendees_per_event: int,
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    n_technologies: int,
+    engaged: NDArray[np.bool_],
+    size_class: NDArray[np.int8],
+    engaged_by_size: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Event attendees become aware of their event's technology and count as engaged; return the pairs that moved.
+
+    Fuses ``instruments.deliver_events``' pairing of attendees with topics
+    (``np.repeat(topics, attendees_per_event)[:n] + attendees * K``),
+    :func:`raise_stage` to aware (``state.make_aware``) and :func:`engage`
+    (``context.mark_engaged``): attendee i went to event i // attendees_per_event.
+    """
+    pairs = np.empty(attendees.size, dtype=np.int64)
+    for index in range(attendees.size):
+        pairs[index] = attendees[index] * n_technologies + topics[index // attendees_per_event]
+    moved = raise_stage(pairs, 1, stage, stage_counts, n_technologies)
+    engage(attendees, engaged, size_class, engaged_by_size)
+    return moved
+
+
+@njit(cache=True)
+def knowledge_trial_and_engage(
+    pairs: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    success: NDArray[np.float64],
+    channel: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+    firms: NDArray[np.int64],
+    engaged: NDArray[np.bool_],
+    engaged_by_size: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """:func:`knowledge_trial` of ``pairs``, then :func:`engage` of ``firms``: one call instead of two.
+
+    What an instrument does last for the firms it dealt with (a diagnostic, a
+    demonstrator visit: ``instruments._knowledge_trial`` then ``context.mark_engaged``).
+    The two touch different arrays; they run in that order all the same.
+    """
+    moved = knowledge_trial(
+        pairs,
+        uniforms,
+        success,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+    )
+    engage(firms, engaged, size_class, engaged_by_size)
+    return moved
+
+
+@njit(cache=True)
 def diagnostic_choices(
     firms: NDArray[np.int64],
     depth: int,
@@ -1158,6 +1415,28 @@ def stop_clocks(pairs: NDArray[np.int64], rate: NDArray[np.float64], due: NDArra
     for pair in pairs:
         rate[pair] = 0.0
         due[pair] = np.inf
+
+
+# -- programme accounts (programmes.ProgrammeRun.fund) -------------------------------------------
+
+
+@njit(cache=True)
+def flow_into_accounts(
+    accounts: NDArray[np.float64],
+    inflow_since_review: NDArray[np.float64],
+    shares: NDArray[np.float64],
+    inflow: float,
+) -> None:
+    """This step's inflow enters each account by its share, and the inflow since the last review.
+
+    Fuses ``accounts += shares * inflow`` and ``inflow_since_review += shares * inflow``
+    (two numpy products, two additions and two temporaries on six entries): the same
+    product, added to each.
+    """
+    for index in range(shares.size):
+        amount = shares[index] * inflow
+        accounts[index] += amount
+        inflow_since_review[index] += amount
 
 
 # -- fused sub-steps -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from districtlab.config import (
     Programme,
     ProgrammeMechanisms,
 )
+from districtlab.model.kernels import flow_into_accounts
 from districtlab.model.targeting import Outreach, Tiers
 from districtlab.model.technologies import TechnologyArrays
 
@@ -112,6 +113,9 @@ class ProgrammeRun:
     codesign_spent: float = 0.0
     demonstrators: list[int] = field(default_factory=list)
     project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    first_project_end: float = (
+        np.inf
+    )  # min(project_end), so that a month with no project due costs one comparison
     project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _in_focus_pairs: NDArray[np.bool_] | None = field(default=None, repr=False)
@@ -213,8 +217,7 @@ class ProgrammeRun:
         inflow = min(flowing_budget * dt / months, flowing_budget - self.inflow_so_far)
         self.inflow_so_far += inflow
         if flowing_budget > 0.0:
-            self.accounts += flowing_share * inflow
-            self.inflow_since_review += flowing_share * inflow
+            flow_into_accounts(self.accounts, self.inflow_since_review, flowing_share, inflow)
         return released + inflow, 0.0
 
     def set_priorities(self, priorities: NDArray[np.float64], n_focus: int) -> None:

@@ -17,9 +17,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.model.adoption import decide_adoption, prepare_adoption, set_adoption_rates
+from districtlab.model.adoption import (
+    decide_adoption,
+    prepare_adoption,
+    set_adoption_rates,
+    utility_arguments,
+)
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.instruments import deliver_programmes
+from districtlab.model.kernels import refresh_marked_clocks_and_utility
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
@@ -27,6 +33,7 @@ from districtlab.model.state import DistrictState, pop_new_adoptions
 from districtlab.model.transfer import (
     AwarenessSchedule,
     background_awareness,
+    knowledge_clock_arguments,
     refresh_knowledge_rates,
     transfer_knowledge,
 )
@@ -97,13 +104,20 @@ def refresh_hazards(
     clock twice at the same time gives exactly the clock refreshed once with
     the later rate, so this saves work without changing any result.
     """
-    pair = state.changed.take()
-    if pair.size == 0:
+    marked = state.changed.take_marked()
+    if marked is None:
         return
-    knowledgeable = refresh_knowledge_rates(data, state, exposure, pair, step.month)
-    if data.behaviour.immediate_adoption:
+    if adoption and not data.behaviour.immediate_adoption:
+        # one kernel call: the marked pairs made distinct, their knowledge clocks, the utility
+        knowledgeable, base, bonus = refresh_marked_clocks_and_utility(
+            marked,
+            *state.changed.scratch(),
+            step.month,
+            *knowledge_clock_arguments(data, state, exposure),
+            *utility_arguments(data, state, step),
+        )
+        set_adoption_rates(data, state, step, knowledgeable, base, bonus)
         return
-    if adoption:
-        set_adoption_rates(data, state, step, exposure, knowledgeable)
-    else:
+    knowledgeable = refresh_knowledge_rates(data, state, exposure, marked, step.month)
+    if not data.behaviour.immediate_adoption:
         state.mark_changed(knowledgeable)

@@ -356,8 +356,11 @@ def pop_new_adoptions(
     if not state.new_adoptions:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    pair = np.concatenate([queued[0] for queued in state.new_adoptions])
-    channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
+    if len(state.new_adoptions) == 1:  # the common case: one batch, nothing to join
+        pair, channel = state.new_adoptions[0][0], state.new_adoptions[0][1].astype(np.int64)
+    else:
+        pair = np.concatenate([queued[0] for queued in state.new_adoptions])
+        channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
     state.new_adoptions.clear()
     tally_adoptions(
         pair,

@@ -101,6 +101,12 @@ class Outreach:
         """
         chosen: list[NDArray[np.int64]] = []
         missing = n_needed
+        # the eligibility filter as the kernel takes it, read once per call rather than once per batch
+        if eligible is None:
+            filtered, technologies, level, stage, n_technologies = False, _NO_TECHNOLOGIES, 0, _NO_STAGES, 0
+        else:
+            filtered, technologies, level = True, eligible.technologies, eligible.level
+            stage, n_technologies = eligible.stage, eligible.n_technologies
         for index, tier in enumerate(self._tiers):
             order = self._orders[index]
             if order is None:
@@ -116,11 +122,11 @@ class Outreach:
                     rng.random(size),
                     acceptance,
                     missing,
-                    eligible is not None,
-                    _NO_TECHNOLOGIES if eligible is None else eligible.technologies,
-                    0 if eligible is None else eligible.level,
-                    _NO_STAGES if eligible is None else eligible.stage,
-                    0 if eligible is None else eligible.n_technologies,
+                    filtered,
+                    technologies,
+                    level,
+                    stage,
+                    n_technologies,
                 )
                 chosen.append(hits)
                 missing -= hits.size

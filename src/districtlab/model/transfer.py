@@ -20,13 +20,14 @@ terms.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
 from districtlab.model.context import RunData, Step, Streams
-from districtlab.model.kernels import refresh_knowledge_clocks, transfer_due_knowledge
+from districtlab.model.kernels import refresh_marked_knowledge_clocks, transfer_due_knowledge
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
     CHANNEL,
@@ -80,17 +81,27 @@ def background_awareness(
 
 
 def refresh_knowledge_rates(
-    data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
+    data: RunData, state: DistrictState, exposure: Exposure, marked: NDArray[np.int64], now: float
 ) -> NDArray[np.int64]:
-    """Bring the knowledge clocks of the pairs not yet knowledgeable up to date; return the knowledgeable ones.
+    """Bring the knowledge clocks of the marked pairs not yet knowledgeable up to date; return the knowledgeable ones.
 
-    The rate is the sum of the three terms (:func:`districtlab.model.kernels.knowledge_terms`); adopted
-    pairs are left alone.
+    ``marked`` are the pairs taken from ``state.changed`` (:meth:`PendingPairs.take_marked`),
+    duplicates included: the kernel removes them first. The rate is the sum of the three
+    terms (:func:`districtlab.model.kernels.knowledge_terms`); adopted pairs are left alone.
     """
-    technologies, mechanisms, clock = data.technologies, data.mechanisms, state.knowledge_clock
-    return refresh_knowledge_clocks(
-        pair,
-        now,
+    return refresh_marked_knowledge_clocks(
+        marked, *state.changed.scratch(), now, *knowledge_clock_arguments(data, state, exposure)
+    )
+
+
+def knowledge_clock_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
+    """What the knowledge-clock kernels take after the pairs and the time, in their order.
+
+    Every entry is an array updated in place or a constant of the run, so the tuple
+    could be kept; it is rebuilt per call because ``exposure.complete_divisor`` is a float.
+    """
+    technologies, mechanisms = data.technologies, data.mechanisms
+    return (
         technologies.k,
         state.stage_flat,
         state.gate_flat,
@@ -104,7 +115,7 @@ def refresh_knowledge_rates(
         exposure.adopters,
         exposure.complete_divisor,
         exposure.pressure_flat,
-        *clock.arrays(),
+        *state.knowledge_clock.arrays(),
     )
 
 
