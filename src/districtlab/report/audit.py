@@ -243,9 +243,8 @@ FACTOR_NAMES = {
 def audit_section_html(result: AuditResult, *, heading_level: int = 2, language: str = "en") -> Markup:
     """The six tables with their questions and findings, as one HTML section (autoescaped).
 
-    The section's own text, the tables' titles, questions, headings and numbers are in
-    ``language``; the findings (the summaries :mod:`districtlab.experiments.audit` writes
-    from the numbers) are in English.
+    The section's own text, the tables' titles, questions, headings, numbers and findings (the
+    summaries :mod:`districtlab.experiments.audit` writes from the numbers) are in ``language``.
     """
     _ = gettext_for(language)
     sections = [
@@ -253,7 +252,7 @@ def audit_section_html(result: AuditResult, *, heading_level: int = 2, language:
             "key": table.key,
             "title": _(table.title),
             "question": _(table.question),
-            "summary": table.summary,
+            "summary": table.summary_in(language),
             "table": _table_html(readable(table.frame, language)),
         }
         for table in result.tables.values()
@@ -274,6 +273,7 @@ def audit_section_html(result: AuditResult, *, heading_level: int = 2, language:
             sublevel=heading_level + 1,
             figure=figure,
             caption=caption,
+            overall=result.summary_in(language),
             runs=format_amount(result.runs, language),
         )
     )
