@@ -44,8 +44,12 @@ def test_predict_gives_one_row_per_size_class_wider_after_the_data(tiny_posterio
     assert (fitted.low <= fitted["mean"]).all()
     assert (fitted["mean"] <= fitted.high).all()
     assert fitted.in_fit.all()
+    assert not fitted.extrapolated.any()
     later = tiny_posterior.predict("robotics", 2024, draws=20, rng=3)
     assert not later.in_fit.any()
+    assert later.extrapolated.all()
+    assert (later.years_beyond_fit == 4).all()
+    assert (later.last_fitted_year == 2020).all()
     assert later.discrepancy_sd.iloc[0] == pytest.approx(
         np.hypot(fitted.discrepancy_sd.iloc[0], 4 * DRIFT_PER_YEAR)
     )

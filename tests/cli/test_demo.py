@@ -13,7 +13,9 @@ from districtlab.cli.main import app
 
 def test_demo_prints_additionality_and_writes_an_offline_report(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--replications", "2", "--workers", "1", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["demo", "--replications", "2", "--workers", "1", "--posterior-draws", "2", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Additionality over no programme" in result.output
     summary = pd.read_csv(out / "additionality.csv")
@@ -25,8 +27,11 @@ def test_demo_prints_additionality_and_writes_an_offline_report(tmp_path: Path) 
     assert not re.search(r"(src|href)=\"https?://", page), "opens offline"
     for district in ("Castellón", "Vinalopó", "Toy Valley"):
         assert district in page
-    assert page.count("data:image/png;base64,") == 12
-    assert len(list((out / "figures").glob("*.png"))) == 12
+    assert page.count("data:image/png;base64,") == 13  # 12 + the policy under the posterior
+    assert len(list((out / "figures").glob("*.png"))) == 13
+    assert "under the calibrated posterior" in page
+    assert "Simulation noise" in page
+    assert "Parameter uncertainty" in page
     # Firms lead, money is stated, and a cost appears only where its effect is detectable.
     for column in (
         "additional_firms",

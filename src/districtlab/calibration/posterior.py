@@ -175,7 +175,10 @@ class Posterior:
         per district. Columns: district, technology, year, size_class, mean, low, high
         (shares 0-1), parameter_low/high (the 90% interval of the district share from
         parameter uncertainty and simulation noise only), discrepancy_sd, in_fit (whether
-        the targets had that technology and year).
+        the targets had that technology and year), last_fitted_year (the targets' last
+        year), years_beyond_fit and extrapolated (the year is after every fitted year: no
+        data constrained it, and the interval carries the drift term on top of the proxy
+        discrepancy).
         """
         if by not in ("size_class", "all"):
             raise ValueError(f"by must be 'size_class' or 'all', got {by!r}")
@@ -225,6 +228,9 @@ class Posterior:
                         "parameter_high": float(np.nanquantile(simulated[:, j], 1 - tail)),
                         "discrepancy_sd": sd,
                         "in_fit": in_fit,
+                        "last_fitted_year": self.problem.targets.last_year,
+                        "years_beyond_fit": max(0, year - self.problem.targets.last_year),
+                        "extrapolated": year > self.problem.targets.last_year,
                     }
                 )
         return pd.DataFrame(out)

@@ -146,12 +146,26 @@ def calibrate_command(
     )
 
 
+def _years(text: str) -> list[int]:
+    """``2021`` or a range ``2021..2023`` (inclusive)."""
+    first, sep, last = text.partition("..")
+    try:
+        years = list(range(int(first), int(last) + 1)) if sep else [int(first)]
+    except ValueError:
+        raise InputError(f"--year must be a year or a range such as 2021..2023, got {text!r}") from None
+    if not years or len(years) > 50:
+        raise InputError(f"--year range {text!r} must hold between 1 and 50 years")
+    return years
+
+
 def predict_command(
     posterior_dir: Annotated[
         Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
     ],
     technology: Annotated[str, typer.Option(help="A technology of the model (robotics, cloud_erp, ...).")],
-    year: Annotated[int, typer.Option(help="Calendar year of the prediction (January).")],
+    year: Annotated[
+        str, typer.Option(help="Calendar year of the prediction (January), or a range such as 2021..2023.")
+    ],
     by: Annotated[str, typer.Option(help="size_class (one row per size class) or all.")] = "size_class",
     draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
@@ -160,40 +174,87 @@ def predict_command(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
 ) -> None:
-    """Predicted adoption share with its 90% predictive interval (parameters, simulation noise, proxy discrepancy)."""
+    """Predicted adoption share with its 90% predictive interval (parameters, simulation noise, proxy discrepancy).
+
+    Years after the last fitted year are flagged as extrapolated; their interval also carries a
+    drift term that grows with each year beyond the fit.
+    """
+    import pandas as pd
+
     from districtlab.calibration import load_posterior
     from districtlab.io.files import write_atomically
 
     with user_errors():
+        years = _years(year)
         if out is not None:  # the default lives in the calibration directory, rewritten by each run
             check_output_file(out, force=force, option="--out")
         posterior = load_posterior(posterior_dir)
         try:
-            table = posterior.predict(technology, year, by=by, draws=draws, rng=seed)
+            table = pd.concat(
+                [posterior.predict(technology, y, by=by, draws=draws, rng=seed) for y in years],
+                ignore_index=True,
+            )
         except ValueError as error:
             raise InputError(str(error)) from None
-        target = out or posterior_dir / f"predict-{technology}-{year}.csv"
+        target = out or posterior_dir / f"predict-{technology}-{year.replace('..', '-')}.csv"
         write_atomically(target, table.to_csv(index=False, float_format="%.6g"))
     shown = Table(title=f"{technology}, January {year}: adoption share, mean and 90% predictive interval")
     for column in (
         "district",
+        "year",
         "size class",
         "mean",
         "90% interval",
         "parameters + noise only",
-        "fitted year",
+        "fitted?",
     ):
-        shown.add_column(column, justify="left" if column in ("district", "size class") else "right")
+        shown.add_column(
+            column, justify="left" if column in ("district", "size class") else "right", overflow="fold"
+        )
     for row in table.itertuples():
+        if row.in_fit:
+            fitted = "yes"
+        elif row.extrapolated:
+            fitted = f"no: extrapolated {row.years_beyond_fit} yr beyond {row.last_fitted_year}"
+        else:
+            fitted = "no (within the fitted years)"
         shown.add_row(
             str(row.district),
+            str(row.year),
             str(row.size_class),
             f"{row.mean:.1%}",
             f"[{row.low:.1%}, {row.high:.1%}]",
             f"[{row.parameter_low:.1%}, {row.parameter_high:.1%}]",
-            "yes" if row.in_fit else "no: extrapolated",
+            fitted,
         )
     console.print(shown)
+    console.print(
+        "The 90% interval combines parameter uncertainty (posterior draws), simulation noise and the "
+        "proxy discrepancy (national figure vs district share); 'parameters + noise only' leaves the "
+        "discrepancy out.",
+        markup=False,
+    )
+    fitted = posterior.problem.targets.frame
+    fitted = fitted[fitted.technology == technology]
+    if len(fitted):
+        console.print(
+            "Fitted to (national proxies of different levels; the interval spans what the fit compromised between): "
+            + "; ".join(
+                f"{indicator} ({', '.join(map(str, sorted(group.year.unique())))})"
+                for indicator, group in fitted.groupby("indicator")
+            ),
+            markup=False,
+        )
+    if table.extrapolated.any():
+        last = int(table.last_fitted_year.iloc[0])
+        from districtlab.calibration.priors import DRIFT_PER_YEAR
+
+        console.print(
+            f"Extrapolated: no target after {last} constrained these years. Their interval adds a drift of "
+            f"{DRIFT_PER_YEAR:g} log-sd per year beyond the fit to the discrepancy; it is a model projection to be checked "
+            "against data, not a fitted figure.",
+            markup=False,
+        )
     console.print(_("wrote {files}").format(files=target))
 
 
@@ -229,6 +290,11 @@ def check_command(
             f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
             f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]"
         )
+    from districtlab.calibration.checks import trend_misfit, trend_sentence
+
+    sentence = trend_sentence(trend_misfit(check))
+    if sentence:
+        console.print(sentence, markup=False)
 
 
 def policy_command(
@@ -244,17 +310,34 @@ def policy_command(
         str, typer.Option(help="Comma-separated: place_based_minus_generic, equal_spend, tailoring_premium.")
     ] = "place_based_minus_generic,equal_spend,tailoring_premium",
     sobol: Annotated[
-        int, typer.Option(min=0, help="Sobol' base samples (0: skip; costs N (2D + 2) comparisons).")
+        int,
+        typer.Option(
+            min=0,
+            help="Sobol' base samples N, a power of two (0: skip); runs N (D + 2) paired comparisons per district.",
+        ),
     ] = 0,
+    sobol_replications: Annotated[int, typer.Option(min=2, help="Paired replications per Sobol' point.")] = 2,
     seed: Annotated[int, typer.Option(min=0, help="Seed.")] = 0,
 ) -> None:
     """The policy result under the posterior: P(place-based beats generic), noise vs parameter uncertainty."""
+    import pandas as pd
+
     from districtlab.calibration import load_posterior
-    from districtlab.calibration.policy import policy_under_posterior, sobol_indices
+    from districtlab.calibration.policy import (
+        policy_sentences,
+        policy_under_posterior,
+        sobol_cost,
+        sobol_indices,
+        sobol_reading,
+    )
+    from districtlab.cli.progress import progress_bar
     from districtlab.io.files import write_atomically
 
     wanted = tuple(c.strip() for c in comparisons.split(",") if c.strip())
+    started = time.perf_counter()
     with user_errors():
+        if sobol and sobol & (sobol - 1):
+            raise InputError(f"--sobol must be a power of two (Sobol' sequences need it), got {sobol}")
         posterior = load_posterior(posterior_dir)
         if outcome not in (
             "firms_adopting",
@@ -267,14 +350,16 @@ def policy_command(
                 f"--outcome {outcome!r} is not one of firms_adopting, new_adopters, adopters, laggard_share, adoption_share_mean"
             )
         try:
-            result = policy_under_posterior(
-                posterior,
-                draws=draws,
-                replications=replications,
-                outcome=outcome,
-                comparisons=wanted,
-                rng=seed,
-            )
+            with progress_bar("posterior draws", draws * len(posterior.districts)) as update:
+                result = policy_under_posterior(
+                    posterior,
+                    draws=draws,
+                    replications=replications,
+                    outcome=outcome,
+                    comparisons=wanted,
+                    rng=seed,
+                    progress=update,
+                )
         except ValueError as error:
             raise InputError(str(error)) from None
         summary = result.summary()
@@ -282,10 +367,25 @@ def policy_command(
             posterior_dir / "policy_draws.csv", result.draws.to_csv(index=False, float_format="%.6g")
         )
         write_atomically(posterior_dir / "policy.csv", summary.to_csv(index=False, float_format="%.6g"))
-        indices = None
-        if sobol:
-            indices = sobol_indices(posterior, base_samples=sobol, outcome=outcome, rng=seed)
-            write_atomically(posterior_dir / "sobol.csv", indices.to_csv(index=False, float_format="%.6g"))
+        indices = []
+        for district in posterior.districts if sobol else ():
+            with progress_bar(f"Sobol' points, {district}", sobol_cost(posterior, sobol)) as update:
+                indices.append(
+                    sobol_indices(
+                        posterior,
+                        district=district,
+                        base_samples=sobol,
+                        replications=sobol_replications,
+                        outcome=outcome,
+                        rng=seed,
+                        progress=update,
+                    )
+                )
+        if indices:
+            write_atomically(
+                posterior_dir / "sobol.csv",
+                pd.concat(indices, ignore_index=True).to_csv(index=False, float_format="%.6g"),
+            )
     table = Table(title=f"{outcome} under the posterior (difference per posterior draw, paired replications)")
     for column in (
         "district",
@@ -293,9 +393,11 @@ def policy_command(
         "mean",
         "90% over draws (parameters)",
         "± noise (95%, one draw)",
-        "P(> 0)",
+        "P(> 0) [90%]",
     ):
-        table.add_column(column, justify="left" if column in ("district", "comparison") else "right")
+        table.add_column(
+            column, justify="left" if column in ("district", "comparison") else "right", overflow="fold"
+        )
     for row in summary.itertuples():
         table.add_row(
             str(row.district),
@@ -303,16 +405,65 @@ def policy_command(
             f"{row.mean_difference:+.2f}",
             f"[{row.parameter_low:+.2f}, {row.parameter_high:+.2f}]",
             f"±{row.noise_half_width:.2f}",
-            f"{row.probability_positive:.0%}",
+            f"{row.probability_positive:.0%} [{row.probability_low:.0%}, {row.probability_high:.0%}]",
         )
     console.print(table)
     console.print(
-        f"{draws} posterior draws × {replications} paired replications. The interval over draws is parameter "
-        "uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). P(> 0) is the "
-        "share of draws whose paired mean difference is positive: for 'place based minus generic' and "
-        "'equal spend' that is P(place-based beats generic); for 'tailoring premium', P(the district's own "
-        "design beats the best transplanted one)."
+        f"{draws} posterior draws × {replications} paired replications (seed {seed}). The interval over draws is "
+        "parameter uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). "
+        "P(> 0) is the share of draws whose paired mean difference is positive, with a 90% interval for having "
+        "run only so many draws: for 'place based minus generic' and 'equal spend' that is P(place-based beats "
+        "generic); for 'tailoring premium', P(the district's own design beats the best transplanted one).",
+        markup=False,
     )
-    if indices is not None:
-        console.print("Sobol' indices of place-based minus generic over the posterior 90% box:")
-        console.print(indices.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    for sentence in policy_sentences(summary, unit=outcome.replace("_", " ")):
+        console.print(f"- {sentence}", markup=False)
+    for frame in indices:
+        console.print(
+            f"Sobol' indices of place-based minus generic, {frame.district.iloc[0]}, over the posterior 90% box "
+            "(± is SALib's 95% bootstrap half-width):",
+            markup=False,
+        )
+        console.print(
+            frame[["parameter", "S1", "S1_conf", "ST", "ST_conf"]].to_string(
+                index=False, float_format=lambda v: f"{v:.2f}"
+            ),
+            markup=False,
+        )
+        console.print(sobol_reading(frame), markup=False)
+    console.print(
+        f"wrote {posterior_dir / 'policy.csv'} in {time.perf_counter() - started:.0f} s", markup=False
+    )
+
+
+def sample_command(
+    posterior_dir: Annotated[
+        Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
+    ],
+    out: Annotated[Path, typer.Option(help="CSV to write (a posterior sample with its provenance header).")],
+    draws: Annotated[int, typer.Option(min=2, help="Draws resampled by weight.")] = 60,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the resampling.")] = 0,
+    district: Annotated[
+        str | None, typer.Option(help="District of a joint calibration (default: the first).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
+) -> None:
+    """Write a small posterior sample of one district (what the demo ships instead of a calibration)."""
+    from districtlab.calibration import load_posterior
+    from districtlab.calibration.sample import sample_csv
+    from districtlab.io.files import write_atomically
+
+    with user_errors():
+        check_output_file(out, force=force, option="--out")
+        posterior = load_posterior(posterior_dir)
+        command = (
+            f"districtlab calibration-sample {posterior_dir} --draws {draws} --seed {seed}"
+            + (f" --district {district}" if district else "")
+            + f" --out {out}"
+        )
+        try:
+            text = sample_csv(posterior, draws, seed, district=district, command=command, seed=seed)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        write_atomically(out, text)
+    console.print(f"wrote {draws} draws to {out}", markup=False)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from districtlab._version import __version__
 from districtlab.cli.common import _, chosen_language, console
+from districtlab.cli.posterior_policy import posterior_sections
 from districtlab.cli.progress import progress_bar
 from districtlab.experiments.analysis import additionality_summary, programme_verdict, readable_additionality
 from districtlab.experiments.programmes import PROGRAMMES, compare_programmes
@@ -34,7 +35,7 @@ def additionality_table(summary: pd.DataFrame, replications: int) -> Table:
     return table
 
 
-def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
+def run_demo(*, out: Path, replications: int, seed: int, workers: int, posterior_draws: int = 3) -> Path:
     names = districts()  # the study's three, then any user preset (DISTRICTLAB_PRESETS)
     scenarios = [(name, load_preset(name)) for name in names]
     total = len(scenarios) * len(PROGRAMMES) * replications
@@ -47,6 +48,9 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
     console.print(additionality_table(summary, replications))
     language = chosen_language()
     console.print(programme_verdict(comparisons, language=language), markup=False)
+    sections = posterior_sections(
+        names, seed=seed, workers=workers, out=out, draws=posterior_draws, replications=replications
+    )
     metadata = {
         "districtlab_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -59,6 +63,8 @@ def run_demo(*, out: Path, replications: int, seed: int, workers: int) -> Path:
         "common_random_numbers": "yes, within each district",
         "presets": ", ".join(names),
     }
-    path = write_demo_report(comparisons, summary, contrast, out, metadata, language=language)
+    path = write_demo_report(
+        comparisons, summary, contrast, out, metadata, language=language, sections=sections
+    )
     console.print(_("report: {page} (opens offline)").format(page=path))
     return path

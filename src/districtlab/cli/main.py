@@ -17,7 +17,13 @@ from rich.table import Table
 
 from districtlab._version import __version__
 from districtlab.cli.audit import audit as audit_command
-from districtlab.cli.calibrate import calibrate_command, check_command, policy_command, predict_command
+from districtlab.cli.calibrate import (
+    calibrate_command,
+    check_command,
+    policy_command,
+    predict_command,
+    sample_command,
+)
 from districtlab.cli.common import (
     OneLineErrorsGroup,
     _,
@@ -382,13 +388,21 @@ def demo(
     force: Annotated[
         bool, typer.Option("--force", help="Write into --out even if it is not empty (replacing its files).")
     ] = False,
+    posterior_draws: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Posterior draws per district for the policy result under the calibration (0: skip)."
+        ),
+    ] = 3,
 ) -> None:
     """The three districts × {none, generic, place-based}: additionality with 95% CIs and an offline HTML report."""
     from districtlab.cli.demo import run_demo  # the demo pulls in the report stack
 
     with user_errors():
         check_output_folder(out, force=force)
-        run_demo(out=out, replications=replications, seed=seed, workers=workers)
+        run_demo(
+            out=out, replications=replications, seed=seed, workers=workers, posterior_draws=posterior_draws
+        )
 
 
 app.add_typer(evidence_app, name="evidence")
@@ -400,6 +414,7 @@ app.command(name="calibrate")(calibrate_command)
 app.command(name="predict")(predict_command)
 app.command(name="calibration-check")(check_command)
 app.command(name="calibration-policy")(policy_command)
+app.command(name="calibration-sample")(sample_command)
 app.command(name="audit")(audit_command)
 register_experiment_commands(app)
 

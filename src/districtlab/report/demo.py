@@ -127,10 +127,12 @@ def write_demo_report(
     metadata: Mapping[str, str],
     *,
     language: str = "en",
+    sections: Sequence[Markup] = (),
 ) -> Path:
     """Write ``index.html`` (in ``language``), the figures as PNG, and the tables as CSV into ``out``.
 
     The CSV tables keep machine column names and raw numbers whatever the language.
+    ``sections``: further HTML sections (already escaped) placed before the scenarios.
     """
     _ = gettext_for(language)
     names = {key: _(name) for key, name in PROGRAMME_LABELS.items()}
@@ -265,6 +267,7 @@ def write_demo_report(
             scenario_table=Markup(_table_html(_scenario_rows(comparisons, language))),
             metadata=metadata,
             written=format_moment(datetime.now(UTC), language),
+            sections=sections,
         )
     )
     path = out / "index.html"

@@ -50,3 +50,37 @@ def predictive_check(check: pd.DataFrame, *, title: str = "") -> Figure:
 
 
 __all__ = ["predictive_check"]
+
+
+def policy_draws(draws: pd.DataFrame, *, unit: str = "adopting firms", title: str = "") -> Figure:
+    """One panel per district: each posterior draw's paired mean difference with its noise interval.
+
+    ``draws`` has the columns of :attr:`districtlab.calibration.policy.PolicyUnderPosterior.draws`
+    (district, comparison, draw, difference, noise_low, noise_high). The spread of the points
+    across draws is parameter uncertainty; each point's vertical bar is simulation noise.
+    """
+    if draws.empty:
+        raise ValueError("nothing to draw: no posterior draws")
+    districts = list(dict.fromkeys(draws.district))
+    comparisons = list(dict.fromkeys(draws.comparison))
+    figure = Figure(figsize=(4.4 * len(districts), 3.4), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, len(districts), squeeze=False)).ravel()
+    for ax, district in zip(axes, districts, strict=True):
+        panel = draws[draws.district == district]
+        for i, comparison in enumerate(comparisons):
+            part = panel[panel.comparison == comparison].sort_values("draw")
+            n = len(part)
+            x = i + (np.arange(n) - (n - 1) / 2) * (0.6 / max(1, n))
+            colour = PALETTE[i % len(PALETTE)]
+            ax.vlines(x, part.noise_low, part.noise_high, color=colour, linewidth=1.2, alpha=0.6)
+            ax.plot(x, part.difference, "o", color=colour, markersize=4)
+        ax.axhline(0.0, color="#555555", linewidth=0.8)
+        ax.set_xticks(range(len(comparisons)))
+        ax.set_xticklabels(
+            [c.replace("_", " ").replace("place based", "place-based") for c in comparisons], fontsize=8
+        )
+        ax.set_title(district, fontsize=10)
+        ax.set_ylabel(f"difference ({unit})")
+    if title:
+        figure.suptitle(title, fontsize=11)
+    return figure
