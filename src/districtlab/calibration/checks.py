@@ -21,6 +21,9 @@ from districtlab.calibration.priors import DRIFT_PER_YEAR, discrepancy_sd
 from districtlab.calibration.simulator import scenario_for, simulate_shares
 from districtlab.calibration.targets import Targets
 from districtlab.config import Scenario
+from districtlab.i18n.labels import LABELS
+from districtlab.i18n.numbers import format_signed
+from districtlab.i18n.translate import gettext_for
 
 
 def predictive(
@@ -182,25 +185,44 @@ def trend_misfit(
     return pd.DataFrame(rows)
 
 
-def trend_sentence(misfit: pd.DataFrame, first: int = 2018, last: int = 2020) -> str:
-    """The misfit in one sentence, with its figures."""
+def trend_sentence(misfit: pd.DataFrame, first: int = 2018, last: int = 2020, *, language: str = "en") -> str:
+    """The misfit in one sentence, with its figures, in ``language``."""
     if misfit.empty:
         return ""
+    _ = gettext_for(language)
+
+    def size(name: object) -> str:
+        return _(LABELS[str(name)]).lower() if language != "en" and str(name) in LABELS else str(name)
+
+    def change(value: float) -> str:
+        return format_signed(value, language, decimals=1)
+
     observed = ", ".join(
-        f"{r.size_class} {r.observed_change:+.1f}" for r in misfit.drop_duplicates("size_class").itertuples()
+        f"{size(r.size_class)} {change(r.observed_change)}"
+        for r in misfit.drop_duplicates("size_class").itertuples()
     )
     predicted = "; ".join(
-        f"{district}: " + ", ".join(f"{r.size_class} {r.predicted_change:+.1f}" for r in group.itertuples())
+        f"{district}: "
+        + ", ".join(f"{size(r.size_class)} {change(r.predicted_change)}" for r in group.itertuples())
         for district, group in misfit.groupby("district", sort=False)
     )
     covered = int(misfit.covered_last.sum())
     rising = int((misfit.predicted_change > 0).sum())
-    return (
-        f"Misfit: {misfit.indicator.iloc[0]} was flat or fell from {first} to {last} (observed change, "
-        f"percentage points: {observed}), while the calibrated model's predictive mean rises in {rising} of "
-        f"{len(misfit)} district × size rows ({predicted}): the model has no abandonment of an adopted "
-        f"technology and cannot produce the plateau. {covered} of {len(misfit)} {last} figures still fall "
-        "inside their 90% predictive intervals, only because the proxy discrepancy makes those intervals wide."
+    return _(
+        "Misfit: {indicator} was flat or fell from {first} to {last} (observed change, percentage points: "
+        "{observed}), while the calibrated model's predictive mean rises in {rising} of {rows} district × size "
+        "rows ({predicted}): the model has no abandonment of an adopted technology and cannot produce the "
+        "plateau. {covered} of {rows} {last} figures still fall inside their 90% predictive intervals, only "
+        "because the proxy discrepancy makes those intervals wide."
+    ).format(
+        indicator=misfit.indicator.iloc[0],
+        first=first,
+        last=last,
+        observed=observed,
+        rising=rising,
+        rows=len(misfit),
+        predicted=predicted,
+        covered=covered,
     )
 
 

@@ -49,6 +49,8 @@ from scipy import stats
 from districtlab._rng import RNGLike
 from districtlab.calibration.posterior import Posterior, _generator
 from districtlab.config import Programme, Scenario
+from districtlab.i18n.numbers import format_amount, format_percent, format_signed
+from districtlab.i18n.translate import N_, gettext_for
 
 #: Programmes compared: the difference is first minus second.
 PLACE_BASED, GENERIC = "place-based", "generic"
@@ -61,17 +63,17 @@ DRAW_INTERVAL = 0.90
 
 #: The comparisons made under the posterior, each a paired difference per draw.
 COMPARISONS = ("place_based_minus_generic", "equal_spend", "tailoring_premium")
-#: How each comparison is named in texts.
+#: How each comparison is named in texts (English message ids, translated where shown).
 COMPARISON_NAMES = {
-    "place_based_minus_generic": "place-based minus generic",
-    "equal_spend": "place-based minus generic at equal spend",
-    "tailoring_premium": "tailoring premium",
+    "place_based_minus_generic": N_("place-based minus generic"),
+    "equal_spend": N_("place-based minus generic at equal spend"),
+    "tailoring_premium": N_("tailoring premium"),
 }
 #: How each comparison's P(> 0) reads.
 PROBABILITY_MEANING = {
-    "place_based_minus_generic": "P(place-based beats generic)",
-    "equal_spend": "P(place-based beats generic at equal spend)",
-    "tailoring_premium": "P(own design beats the best transplanted one)",
+    "place_based_minus_generic": N_("P(place-based beats generic)"),
+    "equal_spend": N_("P(place-based beats generic at equal spend)"),
+    "tailoring_premium": N_("P(own design beats the best transplanted one)"),
 }
 
 
@@ -306,50 +308,74 @@ def policy_under_posterior(
     return PolicyUnderPosterior(pd.DataFrame(rows), outcome, replications)
 
 
-def _percent(value: float) -> str:
-    return f"{100 * value:.0f}%"
+def _percent(value: float, language: str = "en") -> str:
+    return format_percent(value, language, decimals=0)
 
 
-def _parameter_share(share: float) -> str:
+def _parameter_share(share: float, language: str = "en") -> str:
     if not math.isfinite(share):
         return ""
-    return (
-        f" (about {_percent(share)} of the variance across draws is parameters, the rest the noise left in "
-        "each draw's mean)"
-    )
+    _ = gettext_for(language)
+    return " " + _(
+        "(about {share} of the variance across draws is parameters, the rest the noise left in each draw's mean)"
+    ).format(share=_percent(share, language))
 
 
-def policy_sentences(summary: pd.DataFrame, unit: str = "adopting firms") -> list[str]:
-    """One sentence per district and comparison, naming each kind of uncertainty.
+def policy_sentences(
+    summary: pd.DataFrame, unit: str = "adopting firms", *, language: str = "en"
+) -> list[str]:
+    """One sentence per district and comparison, naming each kind of uncertainty, in ``language``
+    (``unit`` is written as given: pass it translated).
 
     Never says which programme kind wins: it states the probability with its interval and
     whether the interval leaves one half, and how wide simulation noise is beside it.
     """
+    _ = gettext_for(language)
+
+    def signed(value: float) -> str:
+        return format_signed(value, language, decimals=2)
+
     sentences = []
     for row in summary.itertuples():
-        meaning = PROBABILITY_MEANING.get(str(row.comparison), "P(> 0)")
+        comparison = str(row.comparison)
+        meaning = _(PROBABILITY_MEANING[comparison]) if comparison in PROBABILITY_MEANING else "P(> 0)"
         decided = row.draws_above_zero + row.draws_below_zero
         if row.probability_low <= 0.5 <= row.probability_high:
-            reading = "its interval contains 1/2: the posterior does not separate the two"
+            reading = _("its interval contains 1/2: the posterior does not separate the two")
         elif decided < 0.5:
-            reading = (
+            reading = _(
                 "its interval leaves 1/2, but in most draws the noise interval straddles zero, so the sign of "
                 "each draw's mean is itself uncertain: more replications per draw are needed before this "
                 "probability can be read"
             )
         else:
-            reading = "its interval leaves 1/2 and most draws' noise intervals are clear of zero"
+            reading = _("its interval leaves 1/2 and most draws' noise intervals are clear of zero")
         sentences.append(
-            f"{row.district}, {COMPARISON_NAMES.get(str(row.comparison), str(row.comparison))}: "
-            f"mean {row.mean_difference:+.2f} {unit}; "
-            f"parameter uncertainty (90% of {row.draws} posterior draws) [{row.parameter_low:+.2f}, "
-            f"{row.parameter_high:+.2f}]{_parameter_share(row.parameter_share_of_variance)}; simulation noise "
-            f"within one draw ±{row.noise_half_width:.2f} "
-            f"(95%, {row.replications_per_draw} paired replications). {meaning} = "
-            f"{_percent(row.probability_positive)} (90% interval {_percent(row.probability_low)}-"
-            f"{_percent(row.probability_high)}, from the number of draws); {reading}. Noise interval wholly "
-            f"above zero in {_percent(row.draws_above_zero)} of draws, wholly below in "
-            f"{_percent(row.draws_below_zero)}."
+            _(
+                "{district}, {comparison}: mean {mean} {unit}; parameter uncertainty (90% of {draws} posterior "
+                "draws) [{low}, {high}]{share}; simulation noise within one draw ±{noise} (95%, {replications} "
+                "paired replications). {meaning} = {probability} (90% interval {probability_low}-"
+                "{probability_high}, from the number of draws); {reading}. Noise interval wholly above zero in "
+                "{above} of draws, wholly below in {below}."
+            ).format(
+                district=row.district,
+                comparison=_(COMPARISON_NAMES[comparison]) if comparison in COMPARISON_NAMES else comparison,
+                mean=signed(row.mean_difference),
+                unit=unit,
+                draws=row.draws,
+                low=signed(row.parameter_low),
+                high=signed(row.parameter_high),
+                share=_parameter_share(row.parameter_share_of_variance, language),
+                noise=format_amount(row.noise_half_width, language, decimals=2),
+                replications=row.replications_per_draw,
+                meaning=meaning,
+                probability=_percent(row.probability_positive, language),
+                probability_low=_percent(row.probability_low, language),
+                probability_high=_percent(row.probability_high, language),
+                reading=reading,
+                above=_percent(row.draws_above_zero, language),
+                below=_percent(row.draws_below_zero, language),
+            )
         )
     return sentences
 
@@ -443,8 +469,8 @@ def sobol_indices(
     )
 
 
-def sobol_reading(indices: pd.DataFrame) -> str:
-    """What the indices allow one to say, given their intervals (and when N is too small to rank).
+def sobol_reading(indices: pd.DataFrame, *, language: str = "en") -> str:
+    """What the indices allow one to say, given their intervals (and when N is too small to rank), in ``language``.
 
     A parameter *matters* when its total index's 95% interval excludes zero; the ranking of
     the top parameter is *settled* only when its ST interval lies wholly above the next one's.
@@ -456,33 +482,58 @@ def sobol_reading(indices: pd.DataFrame) -> str:
     n = int(ordered.base_samples.iloc[0])
     noise = float(ordered.noise_share.iloc[0])
     first_order = float(ordered.S1.sum())
+    _ = gettext_for(language)
     parts = [
-        f"N = {n} base samples ({n * (len(ordered) + 2)} points, {int(ordered.replications.iloc[0])} paired "
-        f"replications each); simulation noise is about {_percent(noise)} of the output variance (an "
-        "estimate; 100% or more means the outputs are all noise) and is explained by no parameter."
+        _(
+            "N = {n} base samples ({points} points, {replications} paired replications each); simulation noise "
+            "is about {noise} of the output variance (an estimate; 100% or more means the outputs are all "
+            "noise) and is explained by no parameter."
+        ).format(
+            n=n,
+            points=n * (len(ordered) + 2),
+            replications=int(ordered.replications.iloc[0]),
+            noise=_percent(noise, language),
+        )
     ]
     if first_order > 1.0:
         parts.append(
-            f"The first-order indices add up to {first_order:.2f}, more than the 1 they can sum to: "
-            "the estimates are dominated by sampling error."
+            _(
+                "The first-order indices add up to {total}, more than the 1 they can sum to: the estimates are "
+                "dominated by sampling error."
+            ).format(total=format_amount(first_order, language, decimals=2))
         )
     if noise >= 0.5:
         parts.append(
-            "Noise dominates: it inflates every total index towards the noise share, so an interval clear of "
-            "zero identifies no parameter here"
-            + (f" ({', '.join(matters)} only look so)" if matters else "")
-            + "; no parameter can be said to matter at this N and number of replications."
+            _(
+                "Noise dominates: it inflates every total index towards the noise share, so an interval clear "
+                "of zero identifies no parameter here ({parameters} only look so); no parameter can be said to "
+                "matter at this N and number of replications."
+            ).format(parameters=", ".join(matters))
+            if matters
+            else _(
+                "Noise dominates: it inflates every total index towards the noise share, so an interval clear "
+                "of zero identifies no parameter here; no parameter can be said to matter at this N and number "
+                "of replications."
+            )
         )
     elif matters:
-        parts.append("Total index interval above zero: " + ", ".join(matters) + ".")
+        parts.append(
+            _("Total index interval above zero: {parameters}.").format(parameters=", ".join(matters))
+        )
     else:
-        parts.append("No parameter's total-index interval excludes zero.")
+        parts.append(_("No parameter's total-index interval excludes zero."))
     if len(ordered) > 1 and low.iloc[0] > high.iloc[1]:
-        parts.append(f"{ordered.parameter.iloc[0]} ranks first, its interval clear of the second's.")
+        parts.append(
+            _("{parameter} ranks first, its interval clear of the second's.").format(
+                parameter=ordered.parameter.iloc[0]
+            )
+        )
     else:
         parts.append(
-            "The intervals overlap: N is too small to rank the parameters (the order of the point "
-            "estimates is not a finding)."
+            _(
+                "The intervals overlap: N is too small to rank the parameters (the order of the point "
+                "estimates is not a finding)."
+            )
         )
     return " ".join(parts)
 

@@ -382,7 +382,7 @@ def check_command(
         )
     from districtlab.calibration.checks import trend_misfit, trend_sentence
 
-    sentence = trend_sentence(trend_misfit(check))
+    sentence = trend_sentence(trend_misfit(check), language=language)
     if sentence:
         console.print(sentence, markup=False)
 
@@ -522,7 +522,10 @@ def policy_command(
         ).format(draws=draws, replications=replications, seed=seed),
         markup=False,
     )
-    for sentence in policy_sentences(summary, unit=outcome.replace("_", " ")):
+    unit = outcome.replace("_", " ")
+    if language != "en" and outcome in LABELS:
+        unit = _(LABELS[outcome]).lower()  # the outcome in words, as the sentences' unit
+    for sentence in policy_sentences(summary, unit=unit, language=language):
         console.print(f"- {sentence}", markup=False)
     for frame in indices:
         console.print(
@@ -538,7 +541,7 @@ def policy_command(
             ),
             markup=False,
         )
-        console.print(sobol_reading(frame), markup=False)
+        console.print(sobol_reading(frame, language=language), markup=False)
     console.print(
         _("wrote {file} in {seconds} s").format(
             file=posterior_dir / "policy.csv", seconds=format_amount(time.perf_counter() - started, language)
