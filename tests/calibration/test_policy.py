@@ -202,14 +202,6 @@ def test_demo_section_names_both_kinds_of_uncertainty(tmp_path: Path) -> None:
     assert "P(place-based beats generic)" in html
     assert "<script>x" not in html
     assert (tmp_path / "posterior_policy.png").read_bytes().startswith(b"\x89PNG")
-    spanish = str(posterior_policy_section(policy, figures_dir=tmp_path, language="es"))
-    assert "ruido de simulación" in spanish
-    assert "incertidumbre de los parámetros" in spanish
-    assert "P(el territorial supera al genérico)" in spanish
-    assert "90\xa0%" in spanish  # the level written the Spanish way, from outside the message ids
-    assert "<script>x" not in spanish
-    valencian = str(posterior_policy_section(policy, language="ca"))
-    assert "incertesa dels paràmetres" in valencian
 
 
 def test_sample_and_predict_commands(tiny_posterior: Posterior, tmp_path: Path) -> None:

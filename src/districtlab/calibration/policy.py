@@ -352,9 +352,9 @@ def policy_sentences(
             reading = _("its interval leaves 1/2 and most draws' noise intervals are clear of zero")
         sentences.append(
             _(
-                "{district}, {comparison}: mean {mean} {unit}; parameter uncertainty ({level} of {draws} posterior "
+                "{district}, {comparison}: mean {mean} {unit}; parameter uncertainty (90% of {draws} posterior "
                 "draws) [{low}, {high}]{share}; simulation noise within one draw ±{noise} (95%, {replications} "
-                "paired replications). {meaning} = {probability} ({level} interval {probability_low}-"
+                "paired replications). {meaning} = {probability} (90% interval {probability_low}-"
                 "{probability_high}, from the number of draws); {reading}. Noise interval wholly above zero in "
                 "{above} of draws, wholly below in {below}."
             ).format(
@@ -363,7 +363,6 @@ def policy_sentences(
                 mean=signed(row.mean_difference),
                 unit=unit,
                 draws=row.draws,
-                level=_percent(0.9, language),
                 low=signed(row.parameter_low),
                 high=signed(row.parameter_high),
                 share=_parameter_share(row.parameter_share_of_variance, language),

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 from rich.table import Table
 
-from districtlab.cli.common import _, chosen_language, console
+from districtlab.cli.common import console
 from districtlab.cli.progress import progress_bar
 
 
@@ -36,43 +36,36 @@ def demo_posterior_policy(
     from districtlab.calibration.policy import policy_sentences
     from districtlab.report.posterior_policy import formatted_policy, posterior_policy_section
 
-    language = chosen_language()
-    with progress_bar(_("posterior draws"), draws * len(districts)) as update:
+    with progress_bar("posterior draws", draws * len(districts)) as update:
         policy = demo_policy(
             districts, draws=draws, replications=replications, rng=seed, executor=executor, progress=update
         )
     summary = policy.summary()
     if policy.changed:
         console.print(
-            _(
-                "Note: the presets of {presets} changed since their calibration; their posterior samples "
-                "describe the earlier presets."
-            ).format(presets=", ".join(policy.changed)),
+            f"Note: the presets of {', '.join(policy.changed)} changed since their calibration; their posterior "
+            "samples describe the earlier presets.",
             markup=False,
         )
     if len(summary):
         console.print(
             policy_table(
-                formatted_policy(summary, language),
-                _(
-                    "Under the calibrated posterior ({draws} draws per district): parameter uncertainty "
-                    "(spread over draws) next to simulation noise (± within a draw)"
-                ).format(draws=policy.draws),
+                formatted_policy(summary),
+                f"Under the calibrated posterior ({policy.draws} draws per district): parameter uncertainty "
+                "(spread over draws) next to simulation noise (± within a draw)",
             )
         )
-        for sentence in policy_sentences(summary, unit=_("adopting firms"), language=language):
+        for sentence in policy_sentences(summary):
             console.print(f"- {sentence}", markup=False)
     if policy.reference is not None:
         console.print(
             policy_table(
-                formatted_policy(policy.reference.frame, language),
-                _("Reference run, not recomputed: {command}").format(
-                    command=policy.reference.header.get("command", "?")
-                ),
+                formatted_policy(policy.reference.frame),
+                f"Reference run, not recomputed: {policy.reference.header.get('command', '?')}",
             ),
             markup=False,
         )
-    return posterior_policy_section(policy, figures_dir=figures_dir, language=chosen_language())
+    return posterior_policy_section(policy, figures_dir=figures_dir)
 
 
 def posterior_sections(
