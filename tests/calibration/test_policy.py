@@ -288,31 +288,3 @@ def test_shipped_reference_tables_cover_the_three_districts() -> None:
     plateau = reference_table("reference-plateau")
     assert plateau is not None
     assert set(plateau.frame.district) == set(districts()[:3])
-
-
-def test_policy_sentences_read_in_spanish_and_valencian_without_a_winner() -> None:
-    import pandas as pd
-
-    from districtlab.calibration.policy import policy_sentences
-
-    summary = pd.DataFrame(
-        [
-            {
-                "district": "Toy Valley", "comparison": "place_based_minus_generic", "mean_difference": 3.25,
-                "draws": 20, "parameter_low": -1.5, "parameter_high": 8.0, "parameter_share_of_variance": 0.4,
-                "noise_half_width": 2.5, "replications_per_draw": 3, "probability_positive": 0.7,
-                "probability_low": 0.5, "probability_high": 0.85, "draws_above_zero": 0.3, "draws_below_zero": 0.05,
-            }
-        ]
-    )  # fmt: skip
-    english = policy_sentences(summary)[0]
-    assert "P(place-based beats generic) = 70%" in english
-    spanish = policy_sentences(summary, "empresas adoptantes", language="es")[0]
-    assert "territorial menos genérico: media +3,25 empresas adoptantes" in spanish
-    assert "[-1,50; +8,00]" in spanish.replace("\u2212", "-")
-    assert "no separa los dos" in spanish
-    valencian = policy_sentences(summary, "empreses adoptants", language="ca")[0]
-    assert "P(el territorial supera el genèric) = 70\xa0%" in valencian
-    for text in (spanish, valencian):
-        for claim in ("gana", "guanya", "es mejor", "és millor"):
-            assert claim not in text

@@ -85,7 +85,7 @@ def test_predict_command_speaks_spanish_and_keeps_the_files_machine_readable(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "enero de 2018" in result.output
-    assert "intervalo del 90 %" in result.output
+    assert "intervalo del 90 %" in result.output.replace("\xa0", " ")
     assert "Mediana" in result.output  # size classes in words
     assert list(pd.read_csv(target).size_class) == list(SIZE_CLASSES)
 

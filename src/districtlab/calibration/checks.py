@@ -21,9 +21,6 @@ from districtlab.calibration.priors import DRIFT_PER_YEAR, discrepancy_sd
 from districtlab.calibration.simulator import scenario_for, simulate_shares
 from districtlab.calibration.targets import Targets
 from districtlab.config import Scenario
-from districtlab.i18n.labels import LABELS
-from districtlab.i18n.numbers import format_signed
-from districtlab.i18n.translate import gettext_for
 
 
 def predictive(
@@ -185,44 +182,47 @@ def trend_misfit(
     return pd.DataFrame(rows)
 
 
-def trend_sentence(misfit: pd.DataFrame, first: int = 2018, last: int = 2020, *, language: str = "en") -> str:
-    """The misfit in one sentence, with its figures, in ``language``."""
+def trend_sentence(misfit: pd.DataFrame, first: int = 2018, last: int = 2020, language: str = "en") -> str:
+    """The misfit in one sentence, with its figures, in ``language`` (size classes as the label catalogue
+    names them; the indicator keeps its data set's code)."""
+    from districtlab.i18n.labels import label
+    from districtlab.i18n.numbers import format_percent, format_signed
+    from districtlab.i18n.translate import gettext_for
+
     if misfit.empty:
         return ""
     _ = gettext_for(language)
 
-    def size(name: object) -> str:
-        return _(LABELS[str(name)]).lower() if language != "en" and str(name) in LABELS else str(name)
-
-    def change(value: float) -> str:
-        return format_signed(value, language, decimals=1)
+    def size(name: str) -> str:
+        return _("all sizes") if name == "all" else label(name, language).lower()
 
     observed = ", ".join(
-        f"{size(r.size_class)} {change(r.observed_change)}"
+        f"{size(r.size_class)} {format_signed(r.observed_change, language)}"
         for r in misfit.drop_duplicates("size_class").itertuples()
     )
     predicted = "; ".join(
         f"{district}: "
-        + ", ".join(f"{size(r.size_class)} {change(r.predicted_change)}" for r in group.itertuples())
+        + ", ".join(
+            f"{size(r.size_class)} {format_signed(r.predicted_change, language)}" for r in group.itertuples()
+        )
         for district, group in misfit.groupby("district", sort=False)
     )
-    covered = int(misfit.covered_last.sum())
-    rising = int((misfit.predicted_change > 0).sum())
     return _(
         "Misfit: {indicator} was flat or fell from {first} to {last} (observed change, percentage points: "
         "{observed}), while the calibrated model's predictive mean rises in {rising} of {rows} district × size "
         "rows ({predicted}): the model has no abandonment of an adopted technology and cannot produce the "
-        "plateau. {covered} of {rows} {last} figures still fall inside their 90% predictive intervals, only "
+        "plateau. {covered} of {rows} {last} figures still fall inside their {level} predictive intervals, only "
         "because the proxy discrepancy makes those intervals wide."
     ).format(
         indicator=misfit.indicator.iloc[0],
         first=first,
         last=last,
         observed=observed,
-        rising=rising,
+        rising=int((misfit.predicted_change > 0).sum()),
         rows=len(misfit),
         predicted=predicted,
-        covered=covered,
+        covered=int(misfit.covered_last.sum()),
+        level=format_percent(INTERVAL, language, decimals=0),
     )
 
 

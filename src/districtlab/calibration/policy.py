@@ -49,7 +49,7 @@ from scipy import stats
 from districtlab._rng import RNGLike
 from districtlab.calibration.posterior import Posterior, _generator
 from districtlab.config import Programme, Scenario
-from districtlab.i18n.numbers import format_amount, format_percent, format_signed
+from districtlab.i18n.numbers import format_amount, format_percent, format_signed, interval_separator
 from districtlab.i18n.translate import N_, gettext_for
 
 #: Programmes compared: the difference is first minus second.
@@ -63,13 +63,13 @@ DRAW_INTERVAL = 0.90
 
 #: The comparisons made under the posterior, each a paired difference per draw.
 COMPARISONS = ("place_based_minus_generic", "equal_spend", "tailoring_premium")
-#: How each comparison is named in texts (English message ids, translated where shown).
+#: How each comparison is named in texts (message ids: translate with ``gettext_for(language)``).
 COMPARISON_NAMES = {
     "place_based_minus_generic": N_("place-based minus generic"),
     "equal_spend": N_("place-based minus generic at equal spend"),
     "tailoring_premium": N_("tailoring premium"),
 }
-#: How each comparison's P(> 0) reads.
+#: How each comparison's P(> 0) reads (message ids).
 PROBABILITY_MEANING = {
     "place_based_minus_generic": N_("P(place-based beats generic)"),
     "equal_spend": N_("P(place-based beats generic at equal spend)"),
@@ -312,33 +312,23 @@ def _percent(value: float, language: str = "en") -> str:
     return format_percent(value, language, decimals=0)
 
 
-def _parameter_share(share: float, language: str = "en") -> str:
-    if not math.isfinite(share):
-        return ""
-    _ = gettext_for(language)
-    return " " + _(
-        "(about {share} of the variance across draws is parameters, the rest the noise left in each draw's mean)"
-    ).format(share=_percent(share, language))
+def _signed_interval(low: float, high: float, language: str) -> str:
+    """'[-1.25, +3.50]' ('[-1,25; +3,50]' in es and ca: the comma is their decimal mark)."""
+    return f"[{format_signed(low, language, decimals=2)}{interval_separator(language)}{format_signed(high, language, decimals=2)}]"
 
 
-def policy_sentences(
-    summary: pd.DataFrame, unit: str = "adopting firms", *, language: str = "en"
-) -> list[str]:
-    """One sentence per district and comparison, naming each kind of uncertainty, in ``language``
-    (``unit`` is written as given: pass it translated).
+def policy_sentences(summary: pd.DataFrame, unit: str | None = None, language: str = "en") -> list[str]:
+    """One sentence per district and comparison, naming each kind of uncertainty, in ``language``.
 
     Never says which programme kind wins: it states the probability with its interval and
     whether the interval leaves one half, and how wide simulation noise is beside it.
+    ``unit`` names the outcome (translated "adopting firms" when not given).
     """
     _ = gettext_for(language)
-
-    def signed(value: float) -> str:
-        return format_signed(value, language, decimals=2)
-
+    unit = _("adopting firms") if unit is None else unit
     sentences = []
     for row in summary.itertuples():
-        comparison = str(row.comparison)
-        meaning = _(PROBABILITY_MEANING[comparison]) if comparison in PROBABILITY_MEANING else "P(> 0)"
+        meaning = _(PROBABILITY_MEANING.get(str(row.comparison), "P(> 0)"))
         decided = row.draws_above_zero + row.draws_below_zero
         if row.probability_low <= 0.5 <= row.probability_high:
             reading = _("its interval contains 1/2: the posterior does not separate the two")
@@ -350,24 +340,35 @@ def policy_sentences(
             )
         else:
             reading = _("its interval leaves 1/2 and most draws' noise intervals are clear of zero")
+        share = row.parameter_share_of_variance
+        parameter_share = (
+            _(
+                " (about {share} of the variance across draws is parameters, the rest the noise left in "
+                "each draw's mean)"
+            ).format(share=_percent(share, language))
+            if math.isfinite(share)
+            else ""
+        )
+        comparison = str(row.comparison)
         sentences.append(
             _(
-                "{district}, {comparison}: mean {mean} {unit}; parameter uncertainty (90% of {draws} posterior "
-                "draws) [{low}, {high}]{share}; simulation noise within one draw ±{noise} (95%, {replications} "
-                "paired replications). {meaning} = {probability} (90% interval {probability_low}-"
-                "{probability_high}, from the number of draws); {reading}. Noise interval wholly above zero in "
-                "{above} of draws, wholly below in {below}."
+                "{district}, {comparison}: mean {mean} {unit}; parameter uncertainty ({draw_level} of {draws} posterior "
+                "draws) {parameter_interval}{parameter_share}; simulation noise within one draw ±{noise} "
+                "({noise_level}, {replications} paired replications). {meaning} = {probability} ({draw_level} interval "
+                "{probability_low}–{probability_high}, from the number of draws); {reading}. Noise interval "
+                "wholly above zero in {above} of draws, wholly below in {below}."
             ).format(
                 district=row.district,
                 comparison=_(COMPARISON_NAMES[comparison]) if comparison in COMPARISON_NAMES else comparison,
-                mean=signed(row.mean_difference),
+                mean=format_signed(row.mean_difference, language, decimals=2),
                 unit=unit,
-                draws=row.draws,
-                low=signed(row.parameter_low),
-                high=signed(row.parameter_high),
-                share=_parameter_share(row.parameter_share_of_variance, language),
+                draw_level=_percent(DRAW_INTERVAL, language),
+                noise_level=_percent(NOISE_CONFIDENCE, language),
+                draws=format_amount(row.draws, language),
+                parameter_interval=_signed_interval(row.parameter_low, row.parameter_high, language),
+                parameter_share=parameter_share,
                 noise=format_amount(row.noise_half_width, language, decimals=2),
-                replications=row.replications_per_draw,
+                replications=format_amount(row.replications_per_draw, language),
                 meaning=meaning,
                 probability=_percent(row.probability_positive, language),
                 probability_low=_percent(row.probability_low, language),
@@ -469,12 +470,14 @@ def sobol_indices(
     )
 
 
-def sobol_reading(indices: pd.DataFrame, *, language: str = "en") -> str:
-    """What the indices allow one to say, given their intervals (and when N is too small to rank), in ``language``.
+def sobol_reading(indices: pd.DataFrame, language: str = "en") -> str:
+    """What the indices allow one to say, given their intervals (and when N is too small to rank).
 
     A parameter *matters* when its total index's 95% interval excludes zero; the ranking of
     the top parameter is *settled* only when its ST interval lies wholly above the next one's.
+    Written in ``language`` (parameter names stay the model's own).
     """
+    _ = gettext_for(language)
     ordered = indices.sort_values("ST", ascending=False).reset_index(drop=True)
     low = ordered.ST - ordered.ST_conf
     high = ordered.ST + ordered.ST_conf
@@ -482,17 +485,17 @@ def sobol_reading(indices: pd.DataFrame, *, language: str = "en") -> str:
     n = int(ordered.base_samples.iloc[0])
     noise = float(ordered.noise_share.iloc[0])
     first_order = float(ordered.S1.sum())
-    _ = gettext_for(language)
     parts = [
         _(
-            "N = {n} base samples ({points} points, {replications} paired replications each); simulation noise "
-            "is about {noise} of the output variance (an estimate; 100% or more means the outputs are all "
-            "noise) and is explained by no parameter."
+            "N = {n} base samples ({points} points, {replications} paired replications each); simulation "
+            "noise is about {noise} of the output variance (an estimate; {everything} or more means the outputs "
+            "are all noise) and is explained by no parameter."
         ).format(
-            n=n,
-            points=n * (len(ordered) + 2),
-            replications=int(ordered.replications.iloc[0]),
+            n=format_amount(n, language),
+            points=format_amount(n * (len(ordered) + 2), language),
+            replications=format_amount(int(ordered.replications.iloc[0]), language),
             noise=_percent(noise, language),
+            everything=_percent(1.0, language),
         )
     ]
     if first_order > 1.0:
@@ -503,19 +506,22 @@ def sobol_reading(indices: pd.DataFrame, *, language: str = "en") -> str:
             ).format(total=format_amount(first_order, language, decimals=2))
         )
     if noise >= 0.5:
-        parts.append(
-            _(
-                "Noise dominates: it inflates every total index towards the noise share, so an interval clear "
-                "of zero identifies no parameter here ({parameters} only look so); no parameter can be said to "
-                "matter at this N and number of replications."
-            ).format(parameters=", ".join(matters))
-            if matters
-            else _(
-                "Noise dominates: it inflates every total index towards the noise share, so an interval clear "
-                "of zero identifies no parameter here; no parameter can be said to matter at this N and number "
-                "of replications."
+        if matters:
+            parts.append(
+                _(
+                    "Noise dominates: it inflates every total index towards the noise share, so an interval clear "
+                    "of zero identifies no parameter here ({parameters} only look so); no parameter can be said "
+                    "to matter at this N and number of replications."
+                ).format(parameters=", ".join(matters))
             )
-        )
+        else:
+            parts.append(
+                _(
+                    "Noise dominates: it inflates every total index towards the noise share, so an interval clear "
+                    "of zero identifies no parameter here; no parameter can be said to matter at this N and "
+                    "number of replications."
+                )
+            )
     elif matters:
         parts.append(
             _("Total index interval above zero: {parameters}.").format(parameters=", ".join(matters))
@@ -540,6 +546,7 @@ def sobol_reading(indices: pd.DataFrame, *, language: str = "en") -> str:
 
 __all__ = [
     "COMPARISONS",
+    "COMPARISON_NAMES",
     "PROBABILITY_MEANING",
     "PolicyUnderPosterior",
     "policy_sentences",

@@ -36,6 +36,11 @@ def _interval(low: str, high: str, language: str) -> str:
     return f"[{low}{interval_separator(language)}{high}]"
 
 
+def _NINETY(language: str) -> str:  # noqa: N802 - reads as the constant it writes
+    """90% as the language writes it (kept out of message ids: "90% i" reads as a %-format there)."""
+    return format_percent(0.9, language, decimals=0)
+
+
 def _size_class(name: str) -> str:
     return _(LABELS[name]) if name in LABELS else name
 
@@ -161,7 +166,8 @@ def calibrate_command(
     elapsed = time.perf_counter() - started
     summary = posterior.summary()
     table = Table(
-        title=_("Posterior ({particles} particles, effective sample size {ess}, 90% intervals)").format(
+        title=_("Posterior ({particles} particles, effective sample size {ess}, {level} intervals)").format(
+            level=_NINETY(language),
             particles=format_amount(len(posterior.weights), language),
             ess=format_amount(posterior.effective_sample_size, language),
         )
@@ -171,9 +177,9 @@ def calibrate_command(
         (N_("level"), True),
         (N_("prior"), True),
         (N_("median"), False),
-        (N_("90% interval"), False),
+        (N_("{level} interval"), False),
     ):
-        table.add_column(_(column), justify="left" if left else "right")
+        table.add_column(_(column).format(level=_NINETY(language)), justify="left" if left else "right")
     for row in summary.itertuples():
         table.add_row(
             str(row.parameter),
@@ -261,11 +267,13 @@ def predict_command(
         (N_("year"), False),
         (N_("size class"), True),
         (N_("mean"), False),
-        (N_("90% interval"), False),
+        (N_("{level} interval"), False),
         (N_("parameters + noise only"), False),
         (N_("fitted?"), False),
     ):
-        shown.add_column(_(column), justify="left" if left else "right", overflow="fold")
+        shown.add_column(
+            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
+        )
     for row in table.itertuples():
         if row.in_fit:
             fitted = _("yes")
@@ -287,10 +295,10 @@ def predict_command(
     console.print(shown)
     console.print(
         _(
-            "The 90% interval combines parameter uncertainty (posterior draws), simulation noise and the "
+            "The {level} interval combines parameter uncertainty (posterior draws), simulation noise and the "
             "proxy discrepancy (national figure vs district share); 'parameters + noise only' leaves the "
             "discrepancy out."
-        ),
+        ).format(level=_NINETY(language)),
         markup=False,
     )
     fitted = posterior.problem.targets.frame
@@ -330,7 +338,7 @@ def check_command(
     draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
 ) -> None:
-    """Posterior predictive check of every target: ppc.csv, ppc.png and the coverage of the 90% intervals."""
+    """Posterior predictive check of every target: ppc.csv, ppc.png and the coverage of their 90% predictive intervals."""
     from districtlab.calibration import load_posterior
     from districtlab.calibration.checks import posterior_predictive_check
     from districtlab.io.files import atomic_write, write_atomically
@@ -493,11 +501,13 @@ def policy_command(
         (N_("district"), True),
         (N_("comparison"), True),
         (N_("mean"), False),
-        (N_("90% over draws (parameters)"), False),
+        (N_("{level} over draws (parameters)"), False),
         (N_("± noise (95%, one draw)"), False),
         (N_("P(> 0) [90%]"), False),
     ):
-        table.add_column(_(column), justify="left" if left else "right", overflow="fold")
+        table.add_column(
+            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
+        )
     for row in summary.itertuples():
         comparison = str(row.comparison)
         table.add_row(
@@ -515,11 +525,11 @@ def policy_command(
         _(
             "{draws} posterior draws × {replications} paired replications (seed {seed}). The interval over draws "
             "is parameter uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). "
-            "P(> 0) is the share of draws whose paired mean difference is positive, with a 90% interval for "
+            "P(> 0) is the share of draws whose paired mean difference is positive, with a {level} interval for "
             "having run only so many draws: in the two place-based minus generic rows that is P(place-based "
             "beats generic); in the tailoring premium's, P(the district's own design beats the best transplanted "
             "one)."
-        ).format(draws=draws, replications=replications, seed=seed),
+        ).format(draws=draws, replications=replications, seed=seed, level=_NINETY(language)),
         markup=False,
     )
     unit = outcome.replace("_", " ")

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 from rich.table import Table
 
-from districtlab.cli.common import console
+from districtlab.cli.common import _, chosen_language, console
 from districtlab.cli.progress import progress_bar
 
 
@@ -31,41 +31,50 @@ def demo_posterior_policy(
     draws: int = 3,
     replications: int = 3,
 ) -> Markup:
-    """Run the small posterior comparison, print it with both kinds of uncertainty named, return its HTML."""
+    """Run the small posterior comparison, print it with both kinds of uncertainty named, return its HTML.
+
+    Both the terminal and the HTML speak the command line's language (``--lang``)."""
     from districtlab.calibration.demo import demo_policy
     from districtlab.calibration.policy import policy_sentences
     from districtlab.report.posterior_policy import formatted_policy, posterior_policy_section
 
-    with progress_bar("posterior draws", draws * len(districts)) as update:
+    language = chosen_language()
+    with progress_bar(_("posterior draws"), draws * len(districts)) as update:
         policy = demo_policy(
             districts, draws=draws, replications=replications, rng=seed, executor=executor, progress=update
         )
     summary = policy.summary()
     if policy.changed:
         console.print(
-            f"Note: the presets of {', '.join(policy.changed)} changed since their calibration; their posterior "
-            "samples describe the earlier presets.",
+            _(
+                "Note: the presets of {districts} changed since their calibration; their posterior samples "
+                "describe the earlier presets."
+            ).format(districts=", ".join(policy.changed)),
             markup=False,
         )
     if len(summary):
         console.print(
             policy_table(
-                formatted_policy(summary),
-                f"Under the calibrated posterior ({policy.draws} draws per district): parameter uncertainty "
-                "(spread over draws) next to simulation noise (± within a draw)",
+                formatted_policy(summary, language),
+                _(
+                    "Under the calibrated posterior ({draws} draws per district): parameter uncertainty "
+                    "(spread over draws) next to simulation noise (± within a draw)"
+                ).format(draws=policy.draws),
             )
         )
-        for sentence in policy_sentences(summary):
+        for sentence in policy_sentences(summary, language=language):
             console.print(f"- {sentence}", markup=False)
     if policy.reference is not None:
         console.print(
             policy_table(
-                formatted_policy(policy.reference.frame),
-                f"Reference run, not recomputed: {policy.reference.header.get('command', '?')}",
+                formatted_policy(policy.reference.frame, language),
+                _("Reference run, not recomputed: {command}").format(
+                    command=policy.reference.header.get("command", "?")
+                ),
             ),
             markup=False,
         )
-    return posterior_policy_section(policy, figures_dir=figures_dir)
+    return posterior_policy_section(policy, figures_dir=figures_dir, language=language)
 
 
 def posterior_sections(

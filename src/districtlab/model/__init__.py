@@ -1,7 +1,8 @@
-"""The agent-based model: pure, vectorised, numpy and scipy only.
+"""The agent-based model: pure, numpy and scipy, with numba-compiled kernels for the per-step bookkeeping.
 
 Firms are rows of arrays (firms x technologies for stages); networks are
-scipy.sparse matrices; no Python loop runs over firms inside a step. Nothing in
+scipy.sparse matrices; no interpreted Python loop runs over firms inside a step
+(compiled loops over the pairs that change do, :mod:`districtlab.model.kernels`). Nothing in
 this package reads files, prints or plots: :func:`run_model` takes a scenario
 and a SeedSequence and returns :class:`Observations`.
 """

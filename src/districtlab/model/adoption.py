@@ -39,8 +39,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
+from districtlab.model.kernels import (
+    adoption_arguments,
+    adoption_channels,
+    adoption_utility,
+    legitimacy_reached,
+    set_adoption_clock_rates,
+)
 from districtlab.model.networks import Exposure
-from districtlab.model.pairs import Pairs
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
     ADOPTED,
@@ -53,8 +59,7 @@ from districtlab.model.state import (
 )
 from districtlab.model.technologies import TechnologyArrays
 
-_GRANT = np.int8(CHANNEL["grant"])
-_LEGITIMACY = np.int8(CHANNEL["legitimacy"])
+_NONE = np.zeros(0)
 
 
 def log_benefit_over_cost(
@@ -73,41 +78,32 @@ def log_benefit_over_cost(
 
 
 def utility_terms(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure, pairs: Pairs
+    data: RunData, state: DistrictState, step: Step, exposure: Exposure, pair: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(log B - log C - risk, legitimacy bonus) per pair."""
+    """(log B - log C - risk + buyers' requirement, legitimacy bonus) per pair.
+
+    risk_ik = risk_k (1 - d [seen a demonstration]) (1 - e E_ik); the requirement and
+    the bonus are as in the module docstring (:func:`districtlab.model.kernels.adoption_utility`).
+    """
     technologies, behaviour = data.technologies, data.behaviour
-    risk = (
-        technologies.risk[pairs.tech]
-        * (1.0 - behaviour.demonstration_risk_reduction * state.seen_demonstration_flat[pairs.flat])
-        * (1.0 - behaviour.exposure_risk_reduction * exposure.exposure(pairs.flat, pairs.firm, pairs.tech))
+    return adoption_utility(
+        pair,
+        technologies.k,
+        data.log_benefit_cost,
+        technologies.risk,
+        behaviour.demonstration_risk_reduction,
+        state.seen_demonstration_flat,
+        behaviour.exposure_risk_reduction,
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
+        data.requirement_by_pressure,
+        data.firms.legitimacy_threshold,
+        step.legitimacy if data.mechanisms.legitimacy else _NONE,
+        behaviour.legitimacy_bonus,
     )
-    base = data.log_benefit_cost[pairs.flat] - risk
-    if data.mechanisms.buyer_requirements and behaviour.buyer_requirement_share > 0.0:
-        pressure = exposure.pressure(pairs.flat)
-        pressed = pressure.nonzero()[0]
-        if pressed.size:
-            never = np.log1p(
-                -min(behaviour.buyer_requirement_share, 1.0 - 1e-12)
-            )  # log P(a buyer does not require)
-            base[pressed] += behaviour.buyer_requirement_bonus * -np.expm1(pressure[pressed] * never)
-    if not data.mechanisms.legitimacy:
-        return base, np.zeros(pairs.size)
-    legitimate = data.firms.legitimacy_threshold[pairs.firm] <= step.legitimacy[pairs.tech]
-    bonus = np.where(legitimate, behaviour.legitimacy_bonus, 0.0)
-    return base, bonus
-
-
-def adoption_hazard(
-    data: RunData, gate: NDArray[np.float64], utility: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """h u(a, c) logistic(beta utility)."""
-    return _gated_hazard(data, gate) * _one_plus_tanh(data, utility)
-
-
-def _gated_hazard(data: RunData, gate: NDArray[np.float64]) -> NDArray[np.float64]:
-    # h * gate * 0.5, grouped as in h * gate * 0.5 * (1 + tanh(.)) so that the product is the same to the bit
-    return data.behaviour.adoption_hazard * gate * 0.5
 
 
 def _one_plus_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -131,6 +127,19 @@ def _with_grants(
     if state.support.pair.size and state.support_rate is not None:
         utility = utility + _subsidy_term(state.support_rate.reshape(-1)[pair])
     return utility
+
+
+def _subsidy_terms(
+    state: DistrictState, pair: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The grant's and the project support's subsidy terms -log(1 - rate) per pair; empty where none is held."""
+    grant = _subsidy_term(state.grant_rate_flat[pair]) if state.grants.pair.size else _NONE
+    support = (
+        _subsidy_term(state.support_rate.reshape(-1)[pair])
+        if state.support.pair.size and state.support_rate is not None
+        else _NONE
+    )
+    return grant, support
 
 
 def _support_flat(state: DistrictState) -> NDArray[np.float64]:
@@ -298,19 +307,12 @@ def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) ->
     Only knowledgeable pairs are marked: the bonus enters the adoption hazard
     alone, and a pair that becomes knowledgeable later reads it then.
     """
-    k = data.technologies.k
     order, sorted_thresholds = data.legitimacy_order
-    rose = (step.legitimacy > state.legitimacy_applied).nonzero()[0]
-    if rose.size == 0:
-        return
-    low = np.searchsorted(sorted_thresholds, state.legitimacy_applied[rose], side="right")
-    high = np.searchsorted(sorted_thresholds, step.legitimacy[rose], side="right")
-    # the firms whose thresholds lie in (old L_k, new L_k], for every technology k that rose, in one gather
-    counts = high - low
-    position = np.arange(counts.sum()) + np.repeat(low - (counts.cumsum() - counts), counts)
-    pair = order[position] * k + np.repeat(rose, counts)
-    state.mark_changed(pair[state.stage_flat[pair] == KNOWLEDGEABLE])
-    state.legitimacy_applied = np.maximum(state.legitimacy_applied, step.legitimacy)
+    state.mark_changed(
+        legitimacy_reached(
+            step.legitimacy, state.legitimacy_applied, order, sorted_thresholds, state.stage_flat
+        )
+    )
 
 
 def prepare_adoption(
@@ -329,15 +331,21 @@ def prepare_adoption(
 def set_adoption_rates(
     data: RunData, state: DistrictState, step: Step, exposure: Exposure, pair: NDArray[np.int64]
 ) -> None:
-    """Bring the adoption clocks of these knowledgeable pairs up to date."""
+    """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed)."""
     if pair.size == 0:
         return
-    base, bonus = utility_terms(data, state, step, exposure, Pairs.of(pair, data.technologies.k))
-    utility = _with_grants(state, pair, base + bonus)
-    rate = adoption_hazard(data, state.gate_flat[pair], utility)
-    if state.postponed_until is not None:
-        rate[state.postponed_until[pair] > step.month] = 0.0  # still postponed: the clock waits
-    state.adoption_clock.set_rates(pair, rate, step.month)
+    base, bonus = utility_terms(data, state, step, exposure, pair)
+    base += bonus
+    set_adoption_clock_rates(
+        pair,
+        state.gate_flat,
+        _one_plus_tanh(data, _with_grants(state, pair, base)),
+        data.behaviour.adoption_hazard,
+        _NONE if state.postponed_until is None else state.postponed_until,
+        step.month,
+        *state.adoption_clock.arrays(),
+        data.technologies.k,
+    )
 
 
 def decide_adoption(
@@ -370,25 +378,23 @@ def decide_adoption(
     pair = clock.due_before(step.month + data.dt)
     if pair.size == 0:
         return
-    pairs = Pairs.of(pair, k)
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
-    base, bonus = utility_terms(data, state, step, exposure, pairs)
-    gated = _gated_hazard(data, state.gate_flat[pair])
-    with_bonus = base + bonus
-    without_grant = gated * _one_plus_tanh(data, with_bonus)
-    has_grant = state.grants.pair.size > 0 or state.support.pair.size > 0
-    hazard = (
-        gated * _one_plus_tanh(data, _with_grants(state, pair, with_bonus)) if has_grant else without_grant
+    base, bonus = utility_terms(data, state, step, exposure, pair)
+    grant_term, support_term = _subsidy_terms(state, pair)
+    tanh_arguments = adoption_arguments(base, bonus, grant_term, support_term, 0.5 * behaviour.utility_slope)
+    channel = adoption_channels(
+        pair,
+        streams.attribution.random(pair.size),
+        np.tanh(tanh_arguments, out=tanh_arguments),
+        state.gate_flat,
+        behaviour.adoption_hazard,
+        state.knowledge_channel_flat,
+        state.grant_rate_flat,
+        state.grants.pair.size > 0,
+        CHANNEL["legitimacy"],
+        CHANNEL["grant"],
     )
-    # base + 0.0 == base, so without any bonus the hazard without either is the one without grant
-    without_either = gated * _one_plus_tanh(data, base) if np.count_nonzero(bonus) else without_grant
-    draw = streams.attribution.random(pair.size) * hazard
-    channel = state.knowledge_channel_flat[pair]
-    channel[(draw >= without_either) & (draw < without_grant)] = _LEGITIMACY
-    granted = draw >= without_grant
-    if state.grants.pair.size:
-        channel[granted & (state.grant_rate_flat[pair] > 0.0)] = _GRANT  # project support keeps "project"
     # rejection or postponement: the firm says no for now and reconsiders later
     rejection = behaviour.rejection_probability
     if rejection > 0.0:
@@ -397,13 +403,13 @@ def decide_adoption(
             _postpone(data, state, step, streams, pair[says_no])
             keep = ~says_no
             pair, channel = pair[keep], channel[keep]
-            pairs = Pairs.of(pair, k)
-    adopt(
+    firm = pair // k
+    adopt(  # through ``adopt``, the one entry point that tests/property records
         state,
         data.firms,
         data.visible,
-        pairs.firm,
-        pairs.tech,
+        firm,
+        pair - firm * k,
         channel,
         behaviour.adoption_learning,
         data.technologies.complexity,

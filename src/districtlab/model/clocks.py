@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from districtlab.model.kernels import distinct_marked, due_pairs, set_clock_rates, stop_clocks
+
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -44,40 +46,35 @@ class TransitionClocks:
         self.rate = np.zeros(size)
         self.since = np.zeros(size)
         self.due = np.full(size, np.inf)
-        self._due_rows = self.due.reshape(-1, n_technologies)
         self._earliest = np.full(size // n_technologies, np.inf)  # per firm: <= min of its row of due
-        self._may_be_due = np.zeros(self._earliest.size, dtype=bool)  # reused: no per-step allocation
 
     def set_rates(self, pairs: NDArray[np.int64], rates: NDArray[np.float64], now: float) -> None:
         """From time ``now`` on, the given pairs run at ``rates``.
 
-        A pair may be listed more than once with the same rate: fancy indexing
-        reads every copy before writing, so the copies all write the same values.
+        A pair may be listed more than once with the same rate: the later copies
+        charge nothing (since = now) and write the same values.
         """
         if pairs.size == 0:
             return
-        remaining = self.remaining[pairs]
-        remaining -= self.rate[pairs] * (now - self.since[pairs])
-        self.remaining[pairs] = remaining
-        self.since[pairs] = now
-        self.rate[pairs] = rates
-        running = rates > 0.0
-        due = np.full(pairs.size, np.inf)
-        np.divide(remaining, rates, out=due, where=running)
-        due[running] += now
-        self.due[pairs] = due
-        np.minimum.at(self._earliest, pairs // self._k, due)
+        set_clock_rates(
+            pairs, rates, now, self.remaining, self.rate, self.since, self.due, self._earliest, self._k
+        )
+
+    def arrays(
+        self,
+    ) -> tuple[
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+    ]:
+        """(remaining, rate, since, due, per-firm lower bound on due): the arrays the kernels update."""
+        return self.remaining, self.rate, self.since, self.due, self._earliest
 
     def due_before(self, time: float) -> NDArray[np.int64]:
         """Pairs whose integrated hazard passes the threshold before ``time``, in increasing order."""
-        np.less(self._earliest, time, out=self._may_be_due)
-        firms = self._may_be_due.nonzero()[0]
-        if firms.size == 0:
-            return _EMPTY
-        rows = self._due_rows[firms]
-        self._earliest[firms] = rows.min(axis=1)
-        row, column = (rows < time).nonzero()
-        return firms[row] * self._k + column
+        return due_pairs(time, self.due, self._earliest, self._k)
 
     def restart(self, pairs: NDArray[np.int64], thresholds: NDArray[np.float64], now: float) -> None:
         """Give pairs a fresh threshold and a stopped clock (a decision postponed; set_rates resumes it)."""
@@ -88,8 +85,7 @@ class TransitionClocks:
 
     def stop(self, pairs: NDArray[np.int64]) -> None:
         """Pairs that have moved on: their clock no longer runs (their firms' bounds stay valid, if low)."""
-        self.rate[pairs] = 0.0
-        self.due[pairs] = np.inf
+        stop_clocks(pairs, self.rate, self.due)
 
 
 class PendingPairs:
@@ -133,11 +129,4 @@ class PendingPairs:
             return _EMPTY
         marked = np.concatenate(self._batches) if len(self._batches) > 1 else self._batches[0]
         self._batches = []
-        if marked.size > self._size // 8:  # most pairs: one scan of a flag per pair
-            self._flags[marked] = True
-            pairs = self._flags.nonzero()[0]
-            self._flags[pairs] = False
-            return pairs
-        position = np.arange(marked.size)
-        self._stamp[marked] = position
-        return marked[self._stamp[marked] == position]
+        return distinct_marked(marked, self._stamp, self._flags)

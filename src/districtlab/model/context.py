@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import Behaviour, DistrictMechanisms
+from districtlab.model.kernels import engage
 from districtlab.model.networks import FirmNetworks
 from districtlab.model.population import Firms
 from districtlab.model.state import DistrictState
@@ -52,6 +53,29 @@ class RunData:
         )
         return np.maximum(cost, 1.0).reshape(-1)
 
+    @cached_property
+    def all_technologies(self) -> NDArray[np.int64]:
+        """0, 1, ..., K - 1."""
+        return np.arange(self.technologies.k, dtype=np.int64)
+
+    @cached_property
+    def requirement_by_pressure(self) -> NDArray[np.float64]:
+        """The buyers' requirement term of the utility by number P of adopting buyers (0 to the most buyers).
+
+        bonus * (1 - (1 - share)^P), the chance that at least one of P adopting buyers requires
+        the technology; empty when the mechanism is off. Tabled once per run in numpy (it takes
+        ``expm1``; see :mod:`districtlab.model.kernels`).
+        """
+        behaviour = self.behaviour
+        if not (self.mechanisms.buyer_requirements and behaviour.buyer_requirement_share > 0.0):
+            return np.zeros(0)
+        most_buyers = int(np.bincount(self.networks.supply.indices, minlength=1).max())
+        never = np.log1p(
+            -min(behaviour.buyer_requirement_share, 1.0 - 1e-12)
+        )  # log P(a buyer does not require)
+        pressure = np.arange(most_buyers + 1, dtype=np.float64)
+        return behaviour.buyer_requirement_bonus * -np.expm1(pressure * never)
+
 
 @dataclass
 class Step:
@@ -64,7 +88,6 @@ class Step:
     released: NDArray[np.float64]  # programmes: budget made available in this step
     spend: NDArray[np.float64]  # programmes x spend lines, this step
     units: NDArray[np.float64]  # programmes x unit lines, this step
-    newly_engaged: list[NDArray[np.int64]]
     private: NDArray[np.float64]  # programmes: firms' own spending on supported adoptions and co-funding
     post_programme: NDArray[np.float64]  # programmes: running costs the RTI pays after the programme
 
@@ -81,6 +104,4 @@ class Streams:
 
 def mark_engaged(state: DistrictState, step: Step, firm: NDArray[np.int64]) -> None:
     """Record that firms dealt with the RTI (for engagement by size class)."""
-    new = firm[~state.engaged[firm]]
-    state.engaged[new] = True
-    step.newly_engaged.append(new)
+    engage(firm, state.engaged, state.size_class, state.engaged_by_size)

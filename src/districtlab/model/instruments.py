@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.config import ROLES
+from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
+from districtlab.model.kernels import diagnostic_choices, knowledge_trial, union_sorted
 from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -35,11 +36,13 @@ from districtlab.model.state import (
     ADOPTED,
     CHANNEL,
     KNOWLEDGEABLE,
+    ONE_CHANNEL,
     DistrictState,
     make_aware,
     make_knowledgeable,
     raise_absorptive_capacity,
 )
+from districtlab.model.targeting import Eligibility
 
 _PRODUCER = ROLES.index("producer")
 
@@ -81,9 +84,21 @@ def _knowledge_trial(
     channel: str,
 ) -> None:
     """Pairs (flat indices) become knowledgeable with probability ``success``; the others at least aware."""
-    hit = rng.random(pair.size) < success
-    make_knowledgeable(state, pair[hit], np.int8(CHANNEL[channel]))
-    make_aware(state, pair[~hit])
+    state.changed.add(
+        knowledge_trial(
+            pair,
+            rng.random(pair.size),
+            success,
+            ONE_CHANNEL[CHANNEL[channel]],
+            state.stage_flat,
+            state.stage_counts_flat,
+            state.knowledge_channel_flat,
+            state.knowledge_by_channel.reshape(-1),
+            state.size_class,
+            len(SIZE_CLASSES),
+            state.n_technologies,
+        )
+    )
 
 
 def deliver_events(
@@ -131,26 +146,22 @@ def deliver_diagnostics(
     if n == 0:
         return
     acceptance = state.engagement
-
-    def has_something_to_learn(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return np.asarray((state.stage[candidates] < KNOWLEDGEABLE).any(axis=1))
+    k = data.technologies.k
+    has_something_to_learn = Eligibility(data.all_technologies, KNOWLEDGEABLE, state.stage_flat, k)
 
     firms = programme.outreach_of("diagnostics", data.tiers).select(
         n, acceptance, streams.programmes[index], has_something_to_learn
     )
     if firms.size == 0:
         return
-    technologies = data.technologies
-    depth = min(design.diagnostic_depth, technologies.k)
-    fit = technologies.relevance[None, :] * state.gate[firms]
-    fit[state.stage[firms] >= KNOWLEDGEABLE] = -1.0
-    best = np.argsort(-fit, axis=1, kind="stable")[:, :depth]
-    firm = np.repeat(firms, depth)
-    tech = best.reshape(-1)
-    useful = fit[np.repeat(np.arange(firms.size), depth), tech] >= 0.0
-    firm, tech = firm[useful], tech[useful]
-    pair = firm * technologies.k + tech
-    success = state.rti_competence[tech] * state.gate_flat[pair]
+    pair, success = diagnostic_choices(
+        firms,
+        min(design.diagnostic_depth, k),
+        data.technologies.relevance,
+        state.gate_flat,
+        state.stage_flat,
+        state.rti_competence,
+    )
     _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic")
     mark_engaged(state, step, firms)
     _charge(
@@ -275,8 +286,7 @@ def receive_visitors(
         return
     shown = np.asarray(programme.demonstrators, dtype=np.int64)
 
-    def has_something_to_see(candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return np.asarray((state.stage[candidates][:, shown] < ADOPTED).any(axis=1))
+    has_something_to_see = Eligibility(shown, ADOPTED, state.stage_flat, data.technologies.k)
 
     acceptance = state.light_engagement
     rng = streams.programmes[index]
@@ -292,7 +302,7 @@ def receive_visitors(
         more = programme.outreach_of("demonstrator", data.tiers).select(
             n - visitors.size, acceptance, rng, has_something_to_see
         )
-        visitors = unique_sorted(np.concatenate([visitors, more])) if visitors.size else more
+        visitors = union_sorted(visitors, more) if visitors.size else more
     if visitors.size == 0:
         return
     tech = shown[rng.integers(0, shown.size, size=visitors.size)]
@@ -350,10 +360,9 @@ def deliver_projects(
     acceptance = state.engagement
     topics = programme.draw_topics(n_projects, streams.programmes[index])
     for tech in topics:
-
-        def has_not_adopted(candidates: NDArray[np.int64], tech: np.int64 = tech) -> NDArray[np.bool_]:
-            return state.stage[candidates, tech] < ADOPTED
-
+        has_not_adopted = Eligibility(
+            np.array([tech], dtype=np.int64), ADOPTED, state.stage_flat, data.technologies.k
+        )
         rng = streams.programmes[index]
         routed = programme.routed_projects
         members, programme.routed_projects = take_routed(
@@ -367,7 +376,7 @@ def deliver_projects(
             more = programme.outreach_of("projects", data.tiers).select(
                 design.project_size - members.size, acceptance, rng, has_not_adopted
             )
-            members = unique_sorted(np.concatenate([members, more]))
+            members = union_sorted(members, more)
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
@@ -443,7 +452,7 @@ def deliver_training(
     )
     if trainees.size < n:
         more = programme.outreach_of("training", data.tiers).select(n - trainees.size, acceptance, rng)
-        trainees = unique_sorted(np.concatenate([trainees, more]))
+        trainees = union_sorted(trainees, more)
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, Networks, ObservedNetwork
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.model.clocks import PendingPairs
+from districtlab.model.kernels import spread_adoptions
 from districtlab.model.population import Firms
 
 
@@ -130,6 +131,10 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
     )
 
 
+_NO_WEIGHTS = np.zeros(0)
+_NO_FLAGS = np.zeros(0, dtype=bool)
+
+
 @dataclass(frozen=True)
 class _Rows:
     """A CSR matrix's rows ready for gathering: int64 column indices, and what each entry carries.
@@ -227,34 +232,46 @@ class Exposure:
         self.adopters += np.bincount(technology, minlength=self._k)
         if self._numerator is None:  # complete graph: every firm's exposure to these technologies moved
             changed.add_technologies(np.flatnonzero(np.bincount(technology, minlength=self._k)))
+        pairs = firm * self._k + technology
         for rows in self._rows:
-            position, owner = rows.gather(firm)
-            if position.size == 0:
-                continue
-            pair = rows.columns[position] * self._k + technology[owner]
-            if rows.weight is not None:
-                assert self._numerator is not None
-                np.add.at(self._numerator, pair, rows.weight[position])
-            if rows.sells is True:  # supply[b, s]: s feels buyer b
-                np.add.at(self._pressure, pair, 1.0)
-            elif rows.sells is not False:
-                np.add.at(self._pressure, pair[rows.sells[position]], 1.0)
-            changed.add(pair)
+            changed.add(
+                spread_adoptions(
+                    pairs,
+                    self._k,
+                    rows.indptr,
+                    rows.columns,
+                    _NO_WEIGHTS if rows.weight is None else rows.weight,
+                    rows.sells if isinstance(rows.sells, np.ndarray) else _NO_FLAGS,
+                    2 if isinstance(rows.sells, np.ndarray) else int(rows.sells),
+                    self.numerator,
+                    self._pressure,
+                )
+            )
 
-    def buyer_pairs(self, pair: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """The (buyer, technology) pairs of each pair's buyers, and the position in ``pair`` each belongs to.
+    @property
+    def numerator(self) -> NDArray[np.float64]:
+        """sum_j w_ij [j adopted k] per pair; empty on the complete graph (where E_ik = A_k / (n - 1))."""
+        return _NO_WEIGHTS if self._numerator is None else self._numerator
 
-        Used only for the few pairs that a supply-chain transfer moves in a step (to credit it to a
-        kind of buyer), so it costs O(their buyers) and nothing is kept up to date between steps.
-        """
-        k = self._k
-        seller = pair // k
-        tech = pair - seller * k
-        starts = self._buyers_indptr[seller]
-        lengths = self._buyers_indptr[seller + 1] - starts
-        owner = np.repeat(np.arange(pair.size), lengths)
-        position = np.arange(owner.size) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        return self._buyers[position] * k + tech[owner], owner
+    @property
+    def inverse_weight(self) -> NDArray[np.float64]:
+        """1 / sum_j w_ij per firm (0 for a firm without ties); empty on the complete graph."""
+        return self._inverse_weight
+
+    @property
+    def complete_divisor(self) -> float:
+        """n - 1 (at least 1): the denominator of E_ik on the complete graph."""
+        return float(max(self._n - 1, 1))
+
+    @property
+    def buyers_of_sellers(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Each seller's buyers (the supply matrix transposed, CSR): (indptr, buyer indices)."""
+        return self._buyers_indptr, self._buyers
+
+    @property
+    def pressure_flat(self) -> NDArray[np.float64]:
+        """P_ik per pair: how many of the firm's buyers have adopted."""
+        return self._pressure
 
     def exposure(
         self, pair: NDArray[np.int64], firm: NDArray[np.int64], technology: NDArray[np.int64]

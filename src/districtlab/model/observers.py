@@ -13,8 +13,9 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
+from districtlab.model.kernels import record_flows, record_levels
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
-from districtlab.model.state import CHANNELS, DistrictState, count_new_knowledge
+from districtlab.model.state import CHANNELS, DistrictState
 
 #: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
 PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
@@ -65,9 +66,7 @@ class Recorder:
         rows = n_steps + 1
         self._data = data
         firms = data.firms
-        self._size_class = firms.size_class.astype(np.intp)  # bincount would convert it on every call
-        self._firms_per_size = np.bincount(self._size_class, minlength=s).astype(np.float64)
-        self._engaged = np.zeros(s, dtype=np.int64)
+        self._firms_per_size = np.bincount(firms.size_class, minlength=s).astype(np.float64)
         group = np.zeros((s, r), dtype=np.int64)
         np.add.at(group, (firms.size_class, firms.role), 1)
         self.observations = Observations(
@@ -93,32 +92,62 @@ class Recorder:
             private_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
             post_programme_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
         )
+        o = self.observations
+        # steps+1 x flat views of the many-dimensional tallies, for the compiled recorder
+        self._flat_rows = {
+            name: getattr(o, name).reshape(rows, -1)
+            for name in (
+                "adopted",
+                "at_least",
+                "adoptions_by_channel",
+                "adoptions_by_knowledge",
+                "knowledge_by_channel",
+                "spend",
+                "units",
+            )
+        }
 
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
+        """Row ``row``: the levels of ``state`` and, after a step, the step's flows."""
         o = self.observations
-        o.adopted[row] = state.adopted_by_group
-        o.at_least[row] = state.at_least()
-        o.maturity_histogram[row] = state.maturity_histogram
-        o.adoptions_by_channel[row] = state.adoptions_by_channel
-        o.rti_competence[row] = state.rti_competence
-        count_new_knowledge(state, self._data.firms.size_class)
-        o.firms_adopting[row] = state.firms_adopting_by_size
-        o.adoptions_by_knowledge[row] = state.adoptions_by_knowledge
-        o.knowledge_by_channel[row] = state.knowledge_by_channel
-        sizes = self._size_class
-        with np.errstate(invalid="ignore", divide="ignore"):
-            o.absorptive_capacity[row] = (
-                np.bincount(sizes, weights=state.absorptive_capacity, minlength=self._firms_per_size.size)
-                / self._firms_per_size
-            )
+        record_levels(
+            row,
+            self._flat_rows["adopted"],
+            state.adopted_by_group.reshape(-1),
+            self._flat_rows["at_least"],
+            state.stage_counts_flat,
+            o.maturity_histogram,
+            state.maturity_histogram,
+            self._flat_rows["adoptions_by_channel"],
+            state.adoptions_by_channel.reshape(-1),
+            o.firms_adopting,
+            state.firms_adopting_by_size,
+            self._flat_rows["adoptions_by_knowledge"],
+            state.adoptions_by_knowledge.reshape(-1),
+            self._flat_rows["knowledge_by_channel"],
+            state.knowledge_by_channel.reshape(-1),
+            o.rti_competence,
+            state.rti_competence,
+            o.absorptive_capacity,
+            state.absorptive_capacity,
+            self._data.firms.size_class,
+            self._firms_per_size,
+        )
         if step is not None:
-            if step.newly_engaged:
-                firms = np.concatenate(step.newly_engaged)
-                self._engaged += np.bincount(sizes[firms], minlength=self._engaged.size)
-            o.legitimacy[row] = step.legitimacy
-            o.released[row] = step.released
-            o.spend[row] = step.spend
-            o.units[row] = step.units
-            o.private_spend[row] = step.private
-            o.post_programme_spend[row] = step.post_programme
-        o.engaged[row] = self._engaged
+            flows = self._flat_rows
+            record_flows(
+                row,
+                o.legitimacy,
+                step.legitimacy,
+                o.released,
+                step.released,
+                flows["spend"],
+                step.spend.reshape(-1),
+                flows["units"],
+                step.units.reshape(-1),
+                o.private_spend,
+                step.private,
+                o.post_programme_spend,
+                step.post_programme,
+            )
+        o.engaged[row] = state.engaged_by_size

@@ -23,11 +23,11 @@ from districtlab.model.instruments import deliver_programmes
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
-from districtlab.model.state import KNOWLEDGEABLE, DistrictState, pop_new_adoptions
+from districtlab.model.state import DistrictState, pop_new_adoptions
 from districtlab.model.transfer import (
     AwarenessSchedule,
     background_awareness,
-    set_knowledge_rates,
+    refresh_knowledge_rates,
     transfer_knowledge,
 )
 
@@ -43,7 +43,6 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
         released=np.zeros(len(PROGRAMME_SLOTS)),
         spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
         units=np.zeros((len(PROGRAMME_SLOTS), len(UNIT_LINES))),
-        newly_engaged=[],
         private=np.zeros(len(PROGRAMME_SLOTS)),
         post_programme=np.zeros(len(PROGRAMME_SLOTS)),
     )
@@ -101,11 +100,9 @@ def refresh_hazards(
     pair = state.changed.take()
     if pair.size == 0:
         return
-    stage = state.stage_flat[pair]
-    set_knowledge_rates(data, state, exposure, pair[stage < KNOWLEDGEABLE], step.month)
+    knowledgeable = refresh_knowledge_rates(data, state, exposure, pair, step.month)
     if data.behaviour.immediate_adoption:
         return
-    knowledgeable = pair[stage == KNOWLEDGEABLE]
     if adoption:
         set_adoption_rates(data, state, step, exposure, knowledgeable)
     else:

@@ -7,9 +7,10 @@ observers read (so a step never recounts the whole firms x technologies array).
 
 Pairs are addressed by their flat index ``firm * K + technology``; the
 ``*_flat`` attributes are one-dimensional views of the firms x technologies
-arrays for that purpose. Tallies that only the observers and the next step read
-are brought up to date in batches: stage counts when :meth:`DistrictState.at_least`
-is called, adoption tallies in :func:`pop_new_adoptions` at the end of a step.
+arrays for that purpose. Stage counts and the pairs made knowledgeable by channel
+are tallied as pairs move (in the compiled kernels of :mod:`districtlab.model.kernels`);
+the adoption tallies that only the observers and the next step read are brought
+up to date in :func:`pop_new_adoptions` at the end of a step.
 """
 
 from __future__ import annotations
@@ -20,8 +21,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
-from districtlab.model.arrays import unique_counts
 from districtlab.model.clocks import PendingPairs, TransitionClocks
+from districtlab.model.kernels import (
+    gain_capacity,
+    gain_capacity_once,
+    raise_stage,
+    raise_to_adopted,
+    raise_to_knowledgeable,
+    set_gate_rows,
+    tally_adoptions,
+)
 from districtlab.model.population import Firms
 from districtlab.model.targeting import engagement
 from districtlab.model.technologies import TechnologyArrays, absorptive_gate
@@ -63,14 +72,13 @@ SOURCE_OF_CHANNEL: dict[str, str] = {
     "lead_firm": "lead_firm",
     "two_step": "lead_firm",
 }
-# lookup by channel code; the extra last entry answers for -1 (no knowledge channel yet)
-_IS_RTI = np.zeros(len(CHANNELS) + 1, dtype=bool)
-_IS_RTI[[CHANNEL[name] for name in RTI_CHANNELS]] = True
 
 
-def rti_sourced(channel: NDArray[np.int8]) -> NDArray[np.bool_]:
-    """Is a knowledge channel one in which the RTI itself passed the knowledge on?"""
-    return _IS_RTI[channel]
+#: Per channel code: is it one in which the RTI itself passed the knowledge on? (read by the kernels)
+RTI_CHANNEL_FLAGS = np.zeros(len(CHANNELS), dtype=bool)
+RTI_CHANNEL_FLAGS[[CHANNEL[name] for name in RTI_CHANNELS]] = True
+#: One channel for every pair of a call, as the one-entry array the kernels take (by channel code).
+ONE_CHANNEL = tuple(np.array([code], dtype=np.int8) for code in range(len(CHANNELS)))
 
 
 @dataclass
@@ -96,10 +104,15 @@ class GrantBook:
 
     def take(self, keep: NDArray[np.bool_]) -> GrantBook:
         """Remove the grants not kept and return them."""
+        if np.count_nonzero(keep) == keep.size:  # the common case: nothing ends (saves eight gathers)
+            return _NOTHING_TAKEN
         taken = GrantBook(self.pair[~keep], self.slot[~keep], self.amount[~keep], self.expiry_month[~keep])
         self.pair, self.slot = self.pair[keep], self.slot[keep]
         self.amount, self.expiry_month = self.amount[keep], self.expiry_month[keep]
         return taken
+
+
+_NOTHING_TAKEN = GrantBook.empty()  # what take returns when every grant is kept (read, never changed)
 
 
 @dataclass
@@ -140,11 +153,10 @@ class DistrictState:
     firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     knowledge_by_channel: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    new_knowledge: list[tuple[NDArray[np.int64], NDArray[np.int8] | np.int8]] = field(default_factory=list)
     # adoptions not yet passed to the exposure and the adoption tallies: (pairs, channels)
     new_adoptions: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
-    # stage moves not yet counted in stage_counts: (pairs, new stage * 4 + old stage)
-    moves: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = field(default_factory=list)
+    size_class: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))  # per firm
+    engaged_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # firms engaged
 
     def __post_init__(self) -> None:
         self.n_technologies = int(self.stage.shape[1])
@@ -153,9 +165,11 @@ class DistrictState:
         self.seen_demonstration_flat = self.seen_demonstration.reshape(-1)
         self.gate_flat = self.gate.reshape(-1)
         self.grant_rate_flat = self.grant_rate.reshape(-1)
+        self.stage_counts_flat = self.stage_counts.reshape(-1)
         n_sizes, n_channels = len(SIZE_CLASSES), len(CHANNELS)
         if self.firms_adopting_by_size.size == 0:
             self.firms_adopting_by_size = np.zeros(n_sizes, dtype=np.int64)
+            self.engaged_by_size = np.zeros(n_sizes, dtype=np.int64)
             self.adoptions_by_knowledge = np.zeros((n_channels, n_sizes), dtype=np.int64)
             self.knowledge_by_channel = np.zeros((n_channels, n_sizes), dtype=np.int64)
         self._scratch = np.zeros(
@@ -176,21 +190,7 @@ class DistrictState:
 
     def at_least(self) -> NDArray[np.int64]:
         """4 x technologies: pairs at stage >= level."""
-        self._count_moves()
         return np.cumsum(self.stage_counts[::-1], axis=0)[::-1]
-
-    def _count_moves(self) -> None:
-        if not self.moves:
-            return
-        k = self.n_technologies
-        pairs, codes = zip(*self.moves, strict=True)
-        self.moves.clear()
-        pair = np.concatenate(pairs)
-        tech = pair - pair // k * k
-        code = np.concatenate(codes).astype(np.intp) * k + tech
-        moved = np.bincount(code, minlength=_N_STAGES * _N_STAGES * k).reshape(_N_STAGES, _N_STAGES, k)
-        self.stage_counts += moved.sum(axis=1)  # axis 0 is the new stage
-        self.stage_counts -= moved.sum(axis=0)  # axis 1 the old one
 
 
 def initial_state(
@@ -224,74 +224,44 @@ def initial_state(
         visible_adopters=np.zeros(k),
         grant_rate=np.zeros((n, k)),
         legitimacy_applied=np.full(k, -1.0),
+        size_class=firms.size_class,
     )
     state.stage_counts[UNAWARE] = n
     state.maturity_histogram[0] = n
     return state
 
 
-def _raise(state: DistrictState, pair: NDArray[np.int64], level: int) -> NDArray[np.bool_] | None:
-    """Raise pairs (unique flat indices) to ``level``.
-
-    Returns which of them moved, or None when all of them did (the common case,
-    which then costs no masking).
-    """
-    old = state.stage_flat[pair]
-    moved = old < level
-    n_moved = np.count_nonzero(moved)  # cheaper than moved.all() and moved.any() on small arrays
-    if n_moved == moved.size:
-        mask = None
-    elif n_moved:
-        mask, pair, old = moved, pair[moved], old[moved]
-    else:
-        return moved
-    state.stage_flat[pair] = level
-    state.changed.add(pair)
-    state.moves.append((pair, old + np.int8(level * _N_STAGES)))
-    return mask
-
-
 def make_aware(state: DistrictState, pair: NDArray[np.int64]) -> None:
     """Raise unique pairs (flat indices) to aware."""
     if pair.size:
-        _raise(state, pair, AWARE)
+        state.changed.add(
+            raise_stage(pair, AWARE, state.stage_flat, state.stage_counts_flat, state.n_technologies)
+        )
 
 
 def make_knowledgeable(
     state: DistrictState, pair: NDArray[np.int64], channel: NDArray[np.int8] | np.int8
 ) -> None:
-    """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel."""
+    """Raise unique pairs (flat indices) to knowledgeable, recording each pair's channel.
+
+    ``channel`` is one per pair or one for all; the pairs made knowledgeable are
+    tallied by channel and size class at once (``knowledge_by_channel``).
+    """
     if pair.size == 0:
         return
-    moved = _raise(state, pair, KNOWLEDGEABLE)
-    if moved is None:
-        state.knowledge_channel_flat[pair] = channel
-        state.new_knowledge.append((pair, channel))
-    else:
-        channel = channel[moved] if isinstance(channel, np.ndarray) else channel
-        state.knowledge_channel_flat[pair[moved]] = channel
-        state.new_knowledge.append((pair[moved], channel))
-
-
-def count_new_knowledge(state: DistrictState, size_class: NDArray[np.int8]) -> None:
-    """Tally the pairs made knowledgeable since the last call by channel and size class."""
-    if not state.new_knowledge:
-        return
-    k = state.n_technologies
-    pair = np.concatenate([queued[0] for queued in state.new_knowledge])
-    # a scalar channel (one instrument) is repeated; np.full costs less than np.broadcast_to here
-    channel = np.concatenate(
-        [
-            queued[1] if isinstance(queued[1], np.ndarray) else np.full(queued[0].size, queued[1], np.int64)
-            for queued in state.new_knowledge
-        ]
-    ).astype(np.int64, copy=False)
-    state.new_knowledge.clear()
-    size = size_class[pair // k].astype(np.int64)
-    code = channel * len(SIZE_CLASSES) + size
-    state.knowledge_by_channel += np.bincount(code, minlength=state.knowledge_by_channel.size).reshape(
-        state.knowledge_by_channel.shape
+    channels = channel if isinstance(channel, np.ndarray) else ONE_CHANNEL[int(channel)]
+    moved = raise_to_knowledgeable(
+        pair,
+        channels,
+        state.stage_flat,
+        state.stage_counts_flat,
+        state.knowledge_channel_flat,
+        state.knowledge_by_channel.reshape(-1),
+        state.size_class,
+        len(SIZE_CLASSES),
+        state.n_technologies,
     )
+    state.changed.add(moved)
 
 
 def adopt(
@@ -312,19 +282,29 @@ def adopt(
     end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
     accepted for the callers' convenience; the tallies read them from there.
     """
-    pair = firm * state.n_technologies + tech
-    stage = state.stage_flat[pair]
-    new = stage < ADOPTED
-    if np.count_nonzero(new) < new.size:
-        pair, firm, channel, stage = pair[new], firm[new], channel[new], stage[new]
+    return adopt_pairs(
+        state, firm * state.n_technologies + tech, channel, adoption_learning, complexity, gate_scale
+    )
+
+
+def adopt_pairs(
+    state: DistrictState,
+    pair: NDArray[np.int64],
+    channel: NDArray[np.int8],
+    adoption_learning: float,
+    complexity: NDArray[np.float64],
+    gate_scale: float,
+) -> NDArray[np.bool_]:
+    """:func:`adopt` for pairs given by their flat index ``firm * K + technology``."""
+    k = state.n_technologies
+    new, pair, channel = raise_to_adopted(
+        pair, channel, state.stage_flat, state.stage_counts_flat, state.knowledge_channel_flat, k
+    )
     if pair.size == 0:
         return new
-    unknown = stage < KNOWLEDGEABLE  # initial adopters know what they adopted
-    if np.count_nonzero(unknown):
-        state.knowledge_channel_flat[pair[unknown]] = channel[unknown]
-    _raise(state, pair, ADOPTED)
+    state.changed.add(pair)
     if adoption_learning > 0.0:
-        raise_absorptive_capacity(state, firm, adoption_learning, complexity, gate_scale)
+        raise_absorptive_capacity(state, pair // k, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
     return new
 
@@ -336,16 +316,33 @@ def raise_absorptive_capacity(
     complexity: NDArray[np.float64],
     gate_scale: float,
 ) -> None:
-    """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows."""
-    firm, occurrences = unique_counts(firm)
-    # x ** 1 == x exactly, so firms that occur once need no power
-    factor = (1.0 - gain) if occurrences is None else (1.0 - gain) ** occurrences
-    capacity = 1.0 - (1.0 - state.absorptive_capacity[firm]) * factor
-    state.absorptive_capacity[firm] = capacity
-    state.engagement[firm] = engaged = state.rti_affinity[firm] * capacity
-    state.light_engagement[firm] = np.sqrt(engaged)
-    state.gate[firm] = absorptive_gate(capacity, complexity, gate_scale)
-    state.mark_firms_changed(firm)
+    """a <- a + gain (1 - a) once per occurrence of a firm in ``firm``; refresh the gate rows.
+
+    The gate u(a, c) = 0.5 (1 + tanh(0.5 (a - c) / s)) (:func:`absorptive_gate`) takes its
+    tanh in numpy, between two compiled kernels (see :mod:`districtlab.model.kernels`).
+    """
+    firm, occurrences, largest, half_z = gain_capacity_once(
+        firm,
+        1.0 - gain,
+        state.absorptive_capacity,
+        state.rti_affinity,
+        state.engagement,
+        state.light_engagement,
+        complexity,
+        gate_scale,
+    )
+    if largest > 1:  # a firm gains more than once: (1 - gain) ** count, in numpy
+        half_z = gain_capacity(
+            firm,
+            np.power(1.0 - gain, occurrences, dtype=np.float64),
+            state.absorptive_capacity,
+            state.rti_affinity,
+            state.engagement,
+            state.light_engagement,
+            complexity,
+            gate_scale,
+        )
+    state.changed.add(set_gate_rows(firm, np.tanh(half_z), state.gate_flat))
 
 
 def pop_new_adoptions(
@@ -362,30 +359,23 @@ def pop_new_adoptions(
     pair = np.concatenate([queued[0] for queued in state.new_adoptions])
     channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
     state.new_adoptions.clear()
+    tally_adoptions(
+        pair,
+        channel,
+        k,
+        firms.size_class,
+        firms.role,
+        visible,
+        state.knowledge_channel_flat,
+        len(SIZE_CLASSES),
+        len(ROLES),
+        state.adopted_by_group.reshape(-1),
+        state.adoptions_by_channel.reshape(-1),
+        state.visible_adopters,
+        state.adoptions_by_knowledge.reshape(-1),
+        state.n_adopted,
+        state.firms_adopting_by_size,
+        state.maturity_histogram,
+    )
     firm = pair // k
-    tech = pair - firm * k
-    size = firms.size_class[firm].astype(np.int64)
-    n_sizes, n_roles = len(SIZE_CLASSES), len(ROLES)
-    group = (tech * n_sizes + size) * n_roles + firms.role[firm]
-    state.adopted_by_group += np.bincount(group, minlength=state.adopted_by_group.size).reshape(
-        state.adopted_by_group.shape
-    )
-    by_channel = (channel * k + tech) * n_sizes + size
-    state.adoptions_by_channel += np.bincount(by_channel, minlength=state.adoptions_by_channel.size).reshape(
-        state.adoptions_by_channel.shape
-    )
-    state.visible_adopters += np.bincount(tech, weights=visible[firm], minlength=k)
-    knowledge = state.knowledge_channel_flat[pair].astype(np.int64)
-    known = knowledge >= 0
-    state.adoptions_by_knowledge += np.bincount(
-        knowledge[known] * n_sizes + size[known], minlength=state.adoptions_by_knowledge.size
-    ).reshape(state.adoptions_by_knowledge.shape)
-    adopters, occurrences = unique_counts(firm)
-    before = state.n_adopted[adopters]
-    after = before + (1 if occurrences is None else occurrences)
-    state.n_adopted[adopters] = after
-    first = adopters[before == 0]
-    state.firms_adopting_by_size += np.bincount(firms.size_class[first], minlength=n_sizes)
-    state.maturity_histogram -= np.bincount(before, minlength=k + 1)
-    state.maturity_histogram += np.bincount(after, minlength=k + 1)
-    return firm, tech
+    return firm, pair - firm * k

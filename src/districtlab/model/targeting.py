@@ -14,18 +14,35 @@ order within each tier.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.model.kernels import any_stage_below, outreach_batch
 from districtlab.model.population import Firms
 
-Eligibility = Callable[[NDArray[np.int64]], NDArray[np.bool_]]
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Firms below ``level`` in at least one of ``technologies`` (for example, with something left to learn).
+
+    ``stage`` is the flat firms x technologies stage array of the run (read when firms are approached).
+    """
+
+    technologies: NDArray[np.int64]
+    level: int
+    stage: NDArray[np.int8]
+    n_technologies: int
+
+    def __call__(self, candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
+        return any_stage_below(candidates, self.technologies, self.level, self.stage, self.n_technologies)
+
 
 _SME = (SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small"))
+_NO_TECHNOLOGIES = np.zeros(0, dtype=np.int64)
+_NO_STAGES = np.zeros(0, dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -92,17 +109,20 @@ class Outreach:
             batch = 4 * missing + 8
             while missing > 0 and approached < tier.size:
                 size = min(batch, tier.size - approached)
-                candidates = _wrapped_slice(order, self._cursors[index], size)
-                hits = (rng.random(size) < acceptance[candidates]).nonzero()[0]
-                if eligible is not None and hits.size:
-                    hits = hits[eligible(candidates[hits])]
-                # stop just after the last firm taken, so the next call starts with the next firm
-                if hits.size < missing:
-                    used = size
-                else:
-                    hits = hits[:missing]
-                    used = int(hits[-1]) + 1
-                chosen.append(candidates[hits])
+                hits, used = outreach_batch(
+                    order,
+                    self._cursors[index],
+                    size,
+                    rng.random(size),
+                    acceptance,
+                    missing,
+                    eligible is not None,
+                    _NO_TECHNOLOGIES if eligible is None else eligible.technologies,
+                    0 if eligible is None else eligible.level,
+                    _NO_STAGES if eligible is None else eligible.stage,
+                    0 if eligible is None else eligible.n_technologies,
+                )
+                chosen.append(hits)
                 missing -= hits.size
                 approached += used
                 self._cursors[index] = (self._cursors[index] + used) % tier.size
@@ -112,14 +132,6 @@ class Outreach:
         if len(chosen) == 1:
             return chosen[0]
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
-
-
-def _wrapped_slice(values: NDArray[np.int64], start: int, size: int) -> NDArray[np.int64]:
-    """values[(start + arange(size)) % len(values)], for size <= len(values), without the index arithmetic."""
-    end = start + size
-    if end <= values.size:
-        return values[start:end]
-    return np.concatenate((values[start:], values[: end - values.size]))
 
 
 def engagement(

@@ -24,26 +24,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from districtlab.config import SIZE_CLASSES
 from districtlab.model.context import RunData, Step, Streams
+from districtlab.model.kernels import refresh_knowledge_clocks, transfer_due_knowledge
 from districtlab.model.networks import Exposure
-from districtlab.model.pairs import Pairs
 from districtlab.model.state import (
-    ADOPTED,
-    AWARE,
     CHANNEL,
-    KNOWLEDGEABLE,
+    RTI_CHANNEL_FLAGS,
     UNAWARE,
     DistrictState,
     make_aware,
-    make_knowledgeable,
-    rti_sourced,
 )
 
 _CHANNEL_OF_TERM = np.array(
     [CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8
-)
-_TWO_STEP, _LEAD_FIRM, _SUPPLY = (
-    np.int8(CHANNEL[name]) for name in ("two_step", "lead_firm", "supply_chain")
 )
 
 
@@ -85,41 +79,33 @@ def background_awareness(
     make_aware(state, schedule.due(step.month + data.dt))
 
 
-def knowledge_hazards(
-    data: RunData, state: DistrictState, exposure: Exposure, pairs: Pairs
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The three hazard terms (vendor learning, imitation, two-step flow) of pairs not yet knowledgeable."""
-    technologies = data.technologies
-    gate = state.gate_flat[pairs.flat]
-    aware = state.stage_flat[pairs.flat] == AWARE
-    learning = technologies.learning_hazard[pairs.tech] * aware * gate
-    if data.mechanisms.peer_imitation:
-        imitation = (
-            technologies.imitation_strength[pairs.tech]
-            * exposure.exposure(pairs.flat, pairs.firm, pairs.tech)
-            * gate
-        )
-    else:
-        imitation = np.zeros(pairs.size)
-    if data.mechanisms.supply_chain_transfer:
-        supply = data.behaviour.supply_chain_hazard * exposure.pressure(pairs.flat) * gate
-    else:
-        supply = np.zeros(pairs.size)
-    return learning, imitation, supply
-
-
-def set_knowledge_rates(
+def refresh_knowledge_rates(
     data: RunData, state: DistrictState, exposure: Exposure, pair: NDArray[np.int64], now: float
-) -> None:
-    """Bring the knowledge clocks of these (not yet knowledgeable) pairs up to date."""
-    if pair.size == 0:
-        return
-    learning, imitation, supply = knowledge_hazards(
-        data, state, exposure, Pairs.of(pair, data.technologies.k)
+) -> NDArray[np.int64]:
+    """Bring the knowledge clocks of the pairs not yet knowledgeable up to date; return the knowledgeable ones.
+
+    The rate is the sum of the three terms (:func:`districtlab.model.kernels.knowledge_terms`); adopted
+    pairs are left alone.
+    """
+    technologies, mechanisms, clock = data.technologies, data.mechanisms, state.knowledge_clock
+    return refresh_knowledge_clocks(
+        pair,
+        now,
+        technologies.k,
+        state.stage_flat,
+        state.gate_flat,
+        technologies.learning_hazard,
+        technologies.imitation_strength,
+        data.behaviour.supply_chain_hazard,
+        mechanisms.peer_imitation,
+        mechanisms.supply_chain_transfer,
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
+        *clock.arrays(),
     )
-    learning += imitation
-    learning += supply
-    state.knowledge_clock.set_rates(pair, learning, now)
 
 
 def transfer_knowledge(
@@ -135,34 +121,39 @@ def transfer_knowledge(
     moving = clock.due_before(step.month + data.dt)
     if moving.size == 0:
         return
-    learning, imitation, supply = knowledge_hazards(
-        data, state, exposure, Pairs.of(moving, data.technologies.k)
+    # adoptions enter P at the end of the step that made them, and no adoption happens before
+    # this sub-step, so the buyers adopted now are exactly those counted in P
+    technologies, mechanisms = data.technologies, data.mechanisms
+    buyers_indptr, buyers = exposure.buyers_of_sellers
+    moved = transfer_due_knowledge(
+        moving,
+        streams.attribution.random(moving.size),
+        technologies.k,
+        state.stage_flat,
+        state.gate_flat,
+        technologies.learning_hazard,
+        technologies.imitation_strength,
+        data.behaviour.supply_chain_hazard,
+        mechanisms.peer_imitation,
+        mechanisms.supply_chain_transfer,
+        exposure.numerator,
+        exposure.inverse_weight,
+        exposure.adopters,
+        exposure.complete_divisor,
+        exposure.pressure_flat,
+        state.knowledge_channel_flat,
+        data.is_lead,
+        RTI_CHANNEL_FLAGS,
+        buyers_indptr,
+        buyers,
+        _CHANNEL_OF_TERM,
+        CHANNEL["two_step"],
+        CHANNEL["lead_firm"],
+        state.stage_counts_flat,
+        state.knowledge_by_channel.reshape(-1),
+        state.size_class,
+        len(SIZE_CLASSES),
+        clock.rate,
+        clock.due,
     )
-    still_open = state.stage_flat[moving] < KNOWLEDGEABLE
-    learning *= still_open
-    with_imitation = learning + imitation * still_open
-    total = with_imitation + supply * still_open
-    draw = streams.attribution.random(moving.size) * total
-    # the first term whose cumulative hazard exceeds the draw; a draw past the last stays with the last
-    term = (draw >= learning).astype(np.intp) + (draw >= with_imitation)
-    channel = _CHANNEL_OF_TERM[term]
-    by_supply = (term == 2).nonzero()[0]
-    if by_supply.size:
-        # which kind of buyer passed it on, in proportion to the adopting buyers of each kind
-        supplied = moving[by_supply]
-        pressure = exposure.pressure(supplied)
-        # adoptions enter P at the end of the step that made them, and no adoption happens before
-        # this sub-step, so the buyers adopted now are exactly those counted in P
-        buyer_pair, owner = exposure.buyer_pairs(supplied)
-        from_lead = (state.stage_flat[buyer_pair] == ADOPTED) & data.is_lead[
-            buyer_pair // data.technologies.k
-        ]
-        from_rti_lead = from_lead & rti_sourced(state.knowledge_channel_flat[buyer_pair])
-        lead = np.bincount(owner[from_lead], minlength=supplied.size)
-        two_step = np.bincount(owner[from_rti_lead], minlength=supplied.size)
-        supply_term = np.maximum(total[by_supply] - with_imitation[by_supply], 1e-300)
-        position = (draw[by_supply] - with_imitation[by_supply]) / supply_term * pressure
-        kind = np.where(position < two_step, _TWO_STEP, np.where(position < lead, _LEAD_FIRM, _SUPPLY))
-        channel[by_supply] = kind
-    make_knowledgeable(state, moving, channel)
-    clock.stop(moving)
+    state.changed.add(moved)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -52,17 +55,33 @@ def predictive_check(check: pd.DataFrame, *, title: str = "") -> Figure:
 __all__ = ["predictive_check"]
 
 
-def policy_draws(draws: pd.DataFrame, *, unit: str = "adopting firms", title: str = "") -> Figure:
+def policy_draws(
+    draws: pd.DataFrame,
+    *,
+    unit: str = "adopting firms",
+    title: str = "",
+    ylabel: str | None = None,
+    comparison_labels: Mapping[str, str] | None = None,
+) -> Figure:
     """One panel per district: each posterior draw's paired mean difference with its noise interval.
 
     ``draws`` has the columns of :attr:`districtlab.calibration.policy.PolicyUnderPosterior.draws`
     (district, comparison, draw, difference, noise_low, noise_high). The spread of the points
     across draws is parameter uncertainty; each point's vertical bar is simulation noise.
+    ``ylabel`` (default "difference (<unit>)") and ``comparison_labels`` (comparison -> tick label;
+    default the comparison's name in words) are the caller's, already in the report's language.
     """
     if draws.empty:
         raise ValueError("nothing to draw: no posterior draws")
     districts = list(dict.fromkeys(draws.district))
     comparisons = list(dict.fromkeys(draws.comparison))
+
+    def tick(comparison: str) -> str:
+        if comparison_labels is not None and comparison in comparison_labels:
+            # wrapped: three comparison names side by side in a 4.4-inch panel
+            return textwrap.fill(comparison_labels[comparison], 18)
+        return comparison.replace("_", " ").replace("place based", "place-based")
+
     figure = Figure(figsize=(4.4 * len(districts), 3.4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(districts), squeeze=False)).ravel()
     for ax, district in zip(axes, districts, strict=True):
@@ -76,11 +95,10 @@ def policy_draws(draws: pd.DataFrame, *, unit: str = "adopting firms", title: st
             ax.plot(x, part.difference, "o", color=colour, markersize=4)
         ax.axhline(0.0, color="#555555", linewidth=0.8)
         ax.set_xticks(range(len(comparisons)))
-        ax.set_xticklabels(
-            [c.replace("_", " ").replace("place based", "place-based") for c in comparisons], fontsize=8
-        )
+        ax.set_xticklabels([tick(c) for c in comparisons], fontsize=8)
         ax.set_title(district, fontsize=10)
-        ax.set_ylabel(f"difference ({unit})")
+        # wrapped: a translated label is longer than the 3.4-inch panel is tall
+        ax.set_ylabel(textwrap.fill(ylabel if ylabel is not None else f"difference ({unit})", 30))
     if title:
         figure.suptitle(title, fontsize=11)
     return figure

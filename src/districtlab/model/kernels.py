@@ -1,0 +1,1249 @@
+"""Compiled kernels (numba) that fuse the model's per-step bookkeeping into few calls.
+
+Why: at district size (a few hundred to a few thousand firms) a step costs a
+nearly fixed number of Python and numpy calls on small arrays, not work per
+firm (benchmarks/RESULTS.md §4). Each kernel here replaces a chain of a dozen
+or so numpy calls (gathers, masks, ``np.add.at``, ``np.bincount``,
+concatenations) by one compiled loop over the same pairs, in the same order,
+with the same floating-point operations in the same grouping, so the results
+are bit-identical to the numpy code they replace (checked by the regression
+trajectories and ``tests/perf``).
+
+What stays in numpy, on purpose:
+
+* transcendental functions (``tanh``, ``log1p``, ``expm1``, ``power``): numpy's
+  SIMD versions and the C library's, which numba calls, differ in the last bit
+  for some inputs, so the rules that use them (the absorptive gate, the
+  adoption hazard's logistic, subsidies, buyer requirements) keep their numpy
+  form and hand their results to the kernels;
+* random draws: every draw still comes from the run's named
+  ``numpy.random.Generator`` streams (:mod:`districtlab._rng`), drawn by numpy
+  with the same sizes and in the same order as before.
+
+Each kernel is a plain Python function when ``NUMBA_DISABLE_JIT=1``: it then
+runs as written (slowly) and gives the same results, which is how the loops can
+be read and stepped through as the rule they implement. Compiled code is
+cached on disk (``cache=True``: next to this file, or in the user's cache
+directory when the package is installed read-only), so worker processes and
+later runs load it instead of compiling it again; where nothing can be written
+the kernels are compiled in memory in each process (see :func:`njit`).
+
+All kernels live in this one module on purpose: numba invalidates a cached
+function when the file that defines it changes, not when a kernel it calls
+(and compiles into itself) changes in another file. With one file, any edit
+recompiles every kernel, so a stale cache can never mix old and new rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def njit(*, cache: bool = True, **options: Any) -> Callable[[_Function], _Function]:
+    """``numba.njit``, caching compiled code on disk where a cache location can be written.
+
+    numba looks for a writable ``__pycache__`` next to this file, then the
+    user's cache directory (or ``NUMBA_CACHE_DIR``). When none is writable (a
+    read-only install without a writable home) it refuses to cache: the kernel
+    is then compiled in memory, once per process, and gives the same results.
+    """
+
+    def decorate(function: _Function) -> _Function:
+        try:
+            return numba.njit(cache=cache, **options)(function)
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return numba.njit(**options)(function)
+
+    return decorate
+
+
+#: Stage codes (as in :mod:`districtlab.model.state`; repeated here so that this module imports nothing).
+_KNOWLEDGEABLE, _ADOPTED = 2, 3
+
+
+# -- pending pairs (clocks.PendingPairs.take) ---------------------------------------------------
+
+
+@njit(cache=True)
+def distinct_marked(
+    marked: NDArray[np.int64], stamp: NDArray[np.int64], flags: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """Each pair in ``marked`` once (``PendingPairs.take``).
+
+    Most pairs marked (more than an eighth of all): one pass over a flag per
+    pair, in increasing order. Otherwise each marked pair is stamped with its
+    position, and a position keeps its pair if the stamp is still its own (the
+    last occurrence wins). ``stamp`` and ``flags`` are scratch arrays of one
+    entry per pair; ``flags`` is left all False.
+    """
+    size = flags.size
+    if marked.size > size // 8:
+        for pair in marked:
+            flags[pair] = True
+        n_distinct = 0
+        for pair in range(size):
+            if flags[pair]:
+                n_distinct += 1
+        distinct = np.empty(n_distinct, dtype=np.int64)
+        n_distinct = 0
+        for pair in range(size):
+            if flags[pair]:
+                distinct[n_distinct] = pair
+                n_distinct += 1
+                flags[pair] = False
+        return distinct
+    for position in range(marked.size):
+        stamp[marked[position]] = position
+    keep = np.empty(marked.size, dtype=np.bool_)
+    n_distinct = 0
+    for position in range(marked.size):
+        keep[position] = stamp[marked[position]] == position
+        n_distinct += keep[position]
+    distinct = np.empty(n_distinct, dtype=np.int64)
+    n_distinct = 0
+    for position in range(marked.size):
+        if keep[position]:
+            distinct[n_distinct] = marked[position]
+            n_distinct += 1
+    return distinct
+
+
+# -- transition clocks (clocks.TransitionClocks) ------------------------------------------------
+
+
+@njit(cache=True)
+def set_clock_rates(
+    pairs: NDArray[np.int64],
+    rates: NDArray[np.float64],
+    now: float,
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    n_technologies: int,
+) -> None:
+    """From ``now`` on, ``pairs`` run at ``rates`` (``TransitionClocks.set_rates``).
+
+    remaining <- remaining - old rate (now - since); due = now + remaining / rate
+    (infinite for a stopped clock); the firm's lower bound on its due times is
+    lowered to the new due time. A pair listed twice with the same rate ends as
+    if listed once (the second pass charges nothing: since = now).
+    """
+    for index in range(pairs.size):
+        pair = pairs[index]
+        left = remaining[pair] - rate[pair] * (now - since[pair])
+        remaining[pair] = left
+        since[pair] = now
+        new_rate = rates[index]
+        rate[pair] = new_rate
+        when = left / new_rate + now if new_rate > 0.0 else np.inf
+        due[pair] = when
+        firm = pair // n_technologies
+        if when < earliest[firm]:
+            earliest[firm] = when
+
+
+@njit(cache=True)
+def due_pairs(
+    time: float, due: NDArray[np.float64], earliest: NDArray[np.float64], n_technologies: int
+) -> NDArray[np.int64]:
+    """Pairs due before ``time``, in increasing order (``TransitionClocks.due_before``).
+
+    Only the rows of firms whose lower bound is below ``time`` are read; their
+    bound is made exact (the minimum of their row) on the way.
+    """
+    n_due = 0
+    found = np.empty(16, dtype=np.int64)
+    for firm in range(earliest.size):
+        if not earliest[firm] < time:
+            continue
+        start = firm * n_technologies
+        lowest = due[start]
+        for pair in range(start, start + n_technologies):
+            when = due[pair]
+            if when < lowest:
+                lowest = when
+            if when < time:
+                if n_due == found.size:
+                    grown = np.empty(2 * found.size, dtype=np.int64)
+                    grown[:n_due] = found
+                    found = grown
+                found[n_due] = pair
+                n_due += 1
+        earliest[firm] = lowest
+    return found[:n_due].copy()
+
+
+# -- knowledge hazards (transfer.refresh_knowledge_rates, schedule.refresh_hazards) --------------
+
+
+@njit(cache=True)
+def _exposure(
+    pair: int,
+    firm: int,
+    tech: int,
+    complete: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+) -> float:
+    """E_ik = sum_j w_ij [j adopted k] / sum_j w_ij, or A_k / (n - 1) on the complete graph."""
+    if complete:
+        return adopters[tech] / complete_divisor
+    return numerator[pair] * inverse_weight[firm]
+
+
+@njit(cache=True)
+def knowledge_terms(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The three knowledge hazard terms of ``pairs`` (see :mod:`districtlab.model.transfer`).
+
+    learning_k [aware] u_ik,  q_k E_ik u_ik  and  h_sc P_ik u_ik, where on the
+    complete graph (``numerator`` empty) E_ik = A_k / (n - 1) and otherwise
+    E_ik = numerator_ik / sum_j w_ij. A term whose mechanism is off is 0.
+    """
+    learning = np.empty(pairs.size)
+    imitation = np.zeros(pairs.size)
+    supply = np.zeros(pairs.size)
+    complete = numerator.size == 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        u = gate[pair]
+        aware = 1.0 if stage[pair] == 1 else 0.0
+        learning[index] = learning_hazard[tech] * aware * u
+        if peer_imitation:
+            exposure = _exposure(
+                pair, firm, tech, complete, numerator, inverse_weight, adopters, complete_divisor
+            )
+            imitation[index] = imitation_strength[tech] * exposure * u
+        if supply_chain_transfer:
+            supply[index] = supply_chain_hazard * pressure[pair] * u
+    return learning, imitation, supply
+
+
+@njit(cache=True)
+def refresh_knowledge_clocks(
+    pairs: NDArray[np.int64],
+    now: float,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Refresh the knowledge clocks of the pairs below knowledgeable; return the knowledgeable ones.
+
+    Fuses ``schedule.refresh_hazards``' split by stage, ``knowledge_terms`` and
+    ``set_clock_rates``: the rate is (learning + imitation) + supply, summed in
+    that order as the numpy code did. Adopted pairs are left alone.
+    """
+    n_open = 0
+    n_knowing = 0
+    for pair in pairs:
+        level = stage[pair]
+        if level < _KNOWLEDGEABLE:
+            n_open += 1
+        elif level == _KNOWLEDGEABLE:
+            n_knowing += 1
+    open_pairs = np.empty(n_open, dtype=np.int64)
+    knowing = np.empty(n_knowing, dtype=np.int64)
+    n_open = 0
+    n_knowing = 0
+    for pair in pairs:
+        level = stage[pair]
+        if level < _KNOWLEDGEABLE:
+            open_pairs[n_open] = pair
+            n_open += 1
+        elif level == _KNOWLEDGEABLE:
+            knowing[n_knowing] = pair
+            n_knowing += 1
+    if n_open:
+        learning, imitation, supply = knowledge_terms(
+            open_pairs,
+            n_technologies,
+            stage,
+            gate,
+            learning_hazard,
+            imitation_strength,
+            supply_chain_hazard,
+            peer_imitation,
+            supply_chain_transfer,
+            numerator,
+            inverse_weight,
+            adopters,
+            complete_divisor,
+            pressure,
+        )
+        for index in range(n_open):
+            learning[index] = learning[index] + imitation[index] + supply[index]
+        set_clock_rates(open_pairs, learning, now, remaining, rate, since, due, earliest, n_technologies)
+    return knowing
+
+
+# -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) --
+
+
+@njit(cache=True)
+def tally_adoptions(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int64],
+    n_technologies: int,
+    size_class: NDArray[np.int8],
+    role: NDArray[np.int8],
+    visible: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    n_sizes: int,
+    n_roles: int,
+    adopted_by_group: NDArray[np.int64],
+    adoptions_by_channel: NDArray[np.int64],
+    visible_adopters: NDArray[np.float64],
+    adoptions_by_knowledge: NDArray[np.int64],
+    n_adopted: NDArray[np.int16],
+    firms_adopting_by_size: NDArray[np.int64],
+    maturity_histogram: NDArray[np.int64],
+) -> None:
+    """Add a step's adoptions (new, distinct pairs) to the running tallies (flat views).
+
+    Adoptions by technology x size x role and by channel x technology x size;
+    the visibility-weighted adopters of each technology (summed per technology
+    first, then added, as ``np.bincount`` with weights did); adoptions by the
+    channel that gave the knowledge; technologies per firm, firms with at least
+    one technology by size, and the maturity histogram.
+    """
+    weighted = np.zeros(n_technologies)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        size = np.int64(size_class[firm])
+        adopted_by_group[(tech * n_sizes + size) * n_roles + role[firm]] += 1
+        adoptions_by_channel[(channels[index] * n_technologies + tech) * n_sizes + size] += 1
+        weighted[tech] += visible[firm]
+        knowledge = np.int64(knowledge_channel[pair])
+        if knowledge >= 0:
+            adoptions_by_knowledge[knowledge * n_sizes + size] += 1
+        before = np.int64(n_adopted[firm])
+        if before == 0:
+            firms_adopting_by_size[size] += 1
+        maturity_histogram[before] -= 1
+        maturity_histogram[before + 1] += 1
+        n_adopted[firm] = before + 1
+    for tech in range(n_technologies):
+        visible_adopters[tech] += weighted[tech]
+
+
+@njit(cache=True)
+def spread_adoptions(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    indptr: NDArray[np.int64],
+    columns: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    sells: NDArray[np.bool_],
+    sells_mode: int,
+    numerator: NDArray[np.float64],
+    pressure: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Push adoptions along one set of CSR rows; return the (neighbour, technology) pairs touched.
+
+    For adoption (j, k) and every entry (j, i) of row j, in order: the exposure
+    numerator of (i, k) gains w_ji (when ``weight`` is not empty), and the
+    supply pressure of (i, k) gains 1 when the entry is a supply tie
+    (``sells_mode`` 1: every entry; 2: entries flagged in ``sells``; 0: none).
+    The order of the additions is that of ``np.add.at`` over the gathered entries.
+    """
+    n_touched = 0
+    for pair in pairs:
+        firm = pair // n_technologies
+        n_touched += indptr[firm + 1] - indptr[firm]
+    touched = np.empty(n_touched, dtype=np.int64)
+    position = 0
+    for pair in pairs:
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        for entry in range(indptr[firm], indptr[firm + 1]):
+            touched[position] = columns[entry] * n_technologies + tech
+            position += 1
+    if weight.size:
+        position = 0
+        for pair in pairs:
+            firm = pair // n_technologies
+            for entry in range(indptr[firm], indptr[firm + 1]):
+                numerator[touched[position]] += weight[entry]
+                position += 1
+    if sells_mode != 0:
+        position = 0
+        for pair in pairs:
+            firm = pair // n_technologies
+            for entry in range(indptr[firm], indptr[firm + 1]):
+                if sells_mode == 1 or sells[entry]:
+                    pressure[touched[position]] += 1.0
+                position += 1
+    return touched
+
+
+# -- the stage ladder (state.make_aware, make_knowledgeable, adopt) ------------------------------
+
+
+@njit(cache=True)
+def raise_stage(
+    pairs: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Raise distinct pairs below ``level`` to it; return those that moved, in the order given.
+
+    ``stage_counts`` (4 x technologies, flat) moves each pair from its old stage
+    to the new one at once, so the counts are always current.
+    """
+    moved = np.empty(pairs.size, dtype=np.int64)
+    n_moved = 0
+    for pair in pairs:
+        old = stage[pair]
+        if old < level:
+            stage[pair] = level
+            tech = pair - pair // n_technologies * n_technologies
+            stage_counts[level * n_technologies + tech] += 1
+            stage_counts[old * n_technologies + tech] -= 1
+            moved[n_moved] = pair
+            n_moved += 1
+    return moved[:n_moved]
+
+
+@njit(cache=True)
+def raise_to_knowledgeable(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Raise distinct pairs below knowledgeable to it, by ``channels``; return those that moved.
+
+    ``channels`` has one entry per pair, or a single entry for all of them. Each
+    pair that moves records its channel, and the tally of pairs made
+    knowledgeable by channel x size class (flat) counts it.
+    """
+    moved = np.empty(pairs.size, dtype=np.int64)
+    n_moved = 0
+    shared = channels.size == 1
+    for index in range(pairs.size):
+        pair = pairs[index]
+        old = stage[pair]
+        if old < _KNOWLEDGEABLE:
+            channel = channels[0] if shared else channels[index]
+            stage[pair] = _KNOWLEDGEABLE
+            firm = pair // n_technologies
+            tech = pair - firm * n_technologies
+            stage_counts[_KNOWLEDGEABLE * n_technologies + tech] += 1
+            stage_counts[old * n_technologies + tech] -= 1
+            knowledge_channel[pair] = channel
+            knowledge_by_channel[np.int64(channel) * n_sizes + size_class[firm]] += 1
+            moved[n_moved] = pair
+            n_moved += 1
+    return moved[:n_moved]
+
+
+@njit(cache=True)
+def raise_to_adopted(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    n_technologies: int,
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int8]]:
+    """Adopt distinct pairs not yet adopted: (which were new, the new pairs, their channels).
+
+    A pair adopted before it was knowledgeable (an initial adopter) records the
+    adoption channel as its knowledge channel.
+    """
+    new = np.empty(pairs.size, dtype=np.bool_)
+    adopted = np.empty(pairs.size, dtype=np.int64)
+    adopted_channel = np.empty(pairs.size, dtype=np.int8)
+    n_new = 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        old = stage[pair]
+        new[index] = old < _ADOPTED
+        if old < _ADOPTED:
+            if old < _KNOWLEDGEABLE:
+                knowledge_channel[pair] = channels[index]
+            stage[pair] = _ADOPTED
+            tech = pair - pair // n_technologies * n_technologies
+            stage_counts[_ADOPTED * n_technologies + tech] += 1
+            stage_counts[old * n_technologies + tech] -= 1
+            adopted[n_new] = pair
+            adopted_channel[n_new] = channels[index]
+            n_new += 1
+    return new, adopted[:n_new], adopted_channel[:n_new]
+
+
+# -- knowledge transfer: which channel moved a pair (transfer.transfer_knowledge) ----------------
+
+
+@njit(cache=True)
+def knowledge_channels(
+    moving: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    learning: NDArray[np.float64],
+    imitation: NDArray[np.float64],
+    supply: NDArray[np.float64],
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    knowledge_channel: NDArray[np.int8],
+    is_lead: NDArray[np.bool_],
+    is_rti_channel: NDArray[np.bool_],
+    buyers_indptr: NDArray[np.int64],
+    buyers: NDArray[np.int64],
+    pressure: NDArray[np.float64],
+    channel_of_term: NDArray[np.int8],
+    two_step_channel: int,
+    lead_firm_channel: int,
+) -> NDArray[np.int8]:
+    """The channel that made each moving pair knowledgeable (see :mod:`districtlab.model.transfer`).
+
+    A pair already knowledgeable counts every term as 0. The draw u (learning +
+    imitation + supply) picks the first term whose running sum exceeds it. A
+    supply-chain transfer is then credited to a lead-firm buyer whose knowledge
+    came from the RTI (two-step flow), to another lead-firm buyer, or to another
+    buyer, in proportion to the seller's adopting buyers of each kind.
+    """
+    channel = np.empty(moving.size, dtype=np.int8)
+    for index in range(moving.size):
+        pair = moving[index]
+        still_open = 1.0 if stage[pair] < _KNOWLEDGEABLE else 0.0
+        first = learning[index] * still_open
+        with_imitation = first + imitation[index] * still_open
+        total = with_imitation + supply[index] * still_open
+        draw = uniforms[index] * total
+        term = (1 if draw >= first else 0) + (1 if draw >= with_imitation else 0)
+        channel[index] = channel_of_term[term]
+        if term != 2:
+            continue
+        seller = pair // n_technologies
+        tech = pair - seller * n_technologies
+        lead = 0
+        two_step = 0
+        for entry in range(buyers_indptr[seller], buyers_indptr[seller + 1]):
+            buyer = buyers[entry]
+            buyer_pair = buyer * n_technologies + tech
+            if stage[buyer_pair] == _ADOPTED and is_lead[buyer]:
+                lead += 1
+                source = knowledge_channel[buyer_pair]
+                if source >= 0 and is_rti_channel[source]:
+                    two_step += 1
+        supply_term = total - with_imitation
+        if supply_term < 1e-300:  # as np.maximum(supply_term, 1e-300), NaN included
+            supply_term = 1e-300
+        position = (draw - with_imitation) / supply_term * pressure[pair]
+        if position < two_step:
+            channel[index] = two_step_channel
+        elif position < lead:
+            channel[index] = lead_firm_channel
+    return channel
+
+
+# -- absorptive capacity (state.raise_absorptive_capacity) --------------------------------------
+
+
+@njit(cache=True)
+def distinct_with_counts(values: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
+    """The distinct values in increasing order, how often each occurs, and the largest count.
+
+    As ``np.unique(values, return_counts=True)``, with the largest count as well.
+    """
+    ordered = np.sort(values)
+    distinct = np.empty(ordered.size, dtype=np.int64)
+    counts = np.zeros(ordered.size, dtype=np.int64)
+    n_distinct = 0
+    largest = 0
+    for index in range(ordered.size):
+        if index == 0 or ordered[index] != ordered[index - 1]:
+            distinct[n_distinct] = ordered[index]
+            n_distinct += 1
+        counts[n_distinct - 1] += 1
+        if counts[n_distinct - 1] > largest:
+            largest = counts[n_distinct - 1]
+    return distinct[:n_distinct], counts[:n_distinct], largest
+
+
+@njit(cache=True)
+def gain_capacity(
+    firms: NDArray[np.int64],
+    factors: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    affinity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+    complexity: NDArray[np.float64],
+    scale: float,
+) -> NDArray[np.float64]:
+    """a <- 1 - (1 - a) factor for distinct firms; refresh r a and sqrt(r a); return the gate's argument.
+
+    ``factors`` is one per firm, or one for all. Returns 0.5 (a - c_k) / s for
+    each firm (rows) and technology: the caller takes its tanh in numpy (see the
+    module docstring) and hands it to :func:`set_gate_rows`.
+    """
+    shared = factors.size == 1
+    half_z = np.empty((firms.size, complexity.size))
+    for index in range(firms.size):
+        firm = firms[index]
+        factor = factors[0] if shared else factors[index]
+        raised = 1.0 - (1.0 - capacity[firm]) * factor
+        capacity[firm] = raised
+        engaged = affinity[firm] * raised
+        engagement[firm] = engaged
+        light_engagement[firm] = np.sqrt(engaged)
+        for tech in range(complexity.size):
+            half_z[index, tech] = 0.5 * ((raised - complexity[tech]) / scale)
+    return half_z
+
+
+@njit(cache=True)
+def gain_capacity_once(
+    firms: NDArray[np.int64],
+    factor: float,
+    capacity: NDArray[np.float64],
+    affinity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+    complexity: NDArray[np.float64],
+    scale: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]]:
+    """:func:`distinct_with_counts` then, if no firm occurs twice, :func:`gain_capacity` with one factor.
+
+    Returns (distinct firms, their counts, the largest count, the gate's argument).
+    When a firm occurs more than once nothing is changed and the argument is
+    empty: the caller raises x ** count in numpy (see the module docstring) and
+    calls :func:`gain_capacity` itself.
+    """
+    distinct, counts, largest = distinct_with_counts(firms)
+    if largest > 1:
+        return distinct, counts, largest, np.empty((0, complexity.size))
+    factors = np.full(1, factor)
+    half_z = gain_capacity(
+        distinct, factors, capacity, affinity, engagement, light_engagement, complexity, scale
+    )
+    return distinct, counts, largest, half_z
+
+
+@njit(cache=True)
+def set_gate_rows(
+    firms: NDArray[np.int64], tanh_half_z: NDArray[np.float64], gate: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """u(a, c) = 0.5 (1 + tanh(0.5 (a - c) / s)) into the firms' rows of the gate (flat); return their pairs."""
+    k = tanh_half_z.shape[1]
+    pairs = np.empty(firms.size * k, dtype=np.int64)
+    for index in range(firms.size):
+        for tech in range(k):
+            pair = firms[index] * k + tech
+            gate[pair] = 0.5 * (1.0 + tanh_half_z[index, tech])
+            pairs[index * k + tech] = pair
+    return pairs
+
+
+# -- adoption utility and rates (adoption.utility_terms, adoption.set_adoption_rates) ------------
+
+
+@njit(cache=True)
+def adoption_utility(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    log_benefit_cost: NDArray[np.float64],
+    risk: NDArray[np.float64],
+    demonstration_risk_reduction: float,
+    seen_demonstration: NDArray[np.bool_],
+    exposure_risk_reduction: float,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    requirement: NDArray[np.float64],
+    legitimacy_threshold: NDArray[np.float64],
+    legitimacy: NDArray[np.float64],
+    legitimacy_bonus: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(log B - log C - risk + requirement, legitimacy bonus) per pair (see :mod:`districtlab.model.adoption`).
+
+    risk_ik = risk_k (1 - d [seen a demonstration]) (1 - e E_ik). ``requirement``
+    is the buyers' requirement term by number of adopting buyers P (computed in
+    numpy, since it takes ``expm1``; empty when the mechanism is off): a pair with
+    P > 0 adds ``requirement[P]``. The bonus is ``legitimacy_bonus`` where the
+    firm's threshold is at most L_k (``legitimacy`` empty: the mechanism is off).
+    """
+    base = np.empty(pairs.size)
+    bonus = np.zeros(pairs.size)
+    complete = numerator.size == 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        seen = 1.0 if seen_demonstration[pair] else 0.0
+        exposure = _exposure(
+            pair, firm, tech, complete, numerator, inverse_weight, adopters, complete_divisor
+        )
+        pair_risk = (
+            risk[tech]
+            * (1.0 - demonstration_risk_reduction * seen)
+            * (1.0 - exposure_risk_reduction * exposure)
+        )
+        utility = log_benefit_cost[pair] - pair_risk
+        if requirement.size and pressure[pair] != 0.0:
+            utility += requirement[np.int64(pressure[pair])]
+        base[index] = utility
+        if legitimacy.size and legitimacy_threshold[firm] <= legitimacy[tech]:
+            bonus[index] = legitimacy_bonus
+    return base, bonus
+
+
+@njit(cache=True)
+def set_adoption_clock_rates(
+    pairs: NDArray[np.int64],
+    gate: NDArray[np.float64],
+    one_plus_tanh: NDArray[np.float64],
+    adoption_hazard: float,
+    postponed_until: NDArray[np.float64],
+    now: float,
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    n_technologies: int,
+) -> None:
+    """Adoption clocks run at h u(a, c) 0.5 (1 + tanh(.)) from ``now``; 0 while postponed.
+
+    ``postponed_until`` is empty when no decision has been postponed in the run.
+    """
+    rates = np.empty(pairs.size)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        hazard = adoption_hazard * gate[pair] * 0.5 * one_plus_tanh[index]
+        if postponed_until.size and postponed_until[pair] > now:
+            hazard = 0.0  # still postponed: the clock waits
+        rates[index] = hazard
+    set_clock_rates(pairs, rates, now, remaining, rate, since, due, earliest, n_technologies)
+
+
+@njit(cache=True)
+def adoption_arguments(
+    base: NDArray[np.float64],
+    bonus: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_term: NDArray[np.float64],
+    half_slope: float,
+) -> NDArray[np.float64]:
+    """0.5 beta x for the three utilities x of the attribution (3 x pairs), for numpy's tanh.
+
+    Rows: the utility with the legitimacy bonus (no subsidy), with the bonus and
+    the subsidies the pairs hold (``grant_term`` and ``support_term``,
+    -log(1 - rate) from numpy, or empty: none held), and the base alone.
+    Adding a subsidy of -0.0 leaves a utility unchanged, so a pair without a
+    grant gets the same number in the first two rows.
+    """
+    arguments = np.empty((3, base.size))
+    for index in range(base.size):
+        with_bonus = base[index] + bonus[index]
+        with_grants = with_bonus
+        if grant_term.size:
+            with_grants = with_grants + grant_term[index]
+        if support_term.size:
+            with_grants = with_grants + support_term[index]
+        arguments[0, index] = half_slope * with_bonus
+        arguments[1, index] = half_slope * with_grants
+        arguments[2, index] = half_slope * base[index]
+    return arguments
+
+
+@njit(cache=True)
+def adoption_channels(
+    pairs: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    tanh_arguments: NDArray[np.float64],
+    gate: NDArray[np.float64],
+    adoption_hazard: float,
+    knowledge_channel: NDArray[np.int8],
+    grant_rate: NDArray[np.float64],
+    grants_held: bool,
+    legitimacy_channel: int,
+    grant_channel: int,
+) -> NDArray[np.int8]:
+    """The channel each adoption is credited to (incremental attribution, :mod:`districtlab.model.adoption`).
+
+    With h u 0.5 (1 + tanh(.)) of the rows of :func:`adoption_arguments`: the
+    draw u h falls below the hazard without the legitimacy bonus and the
+    grant: the knowledge channel; between that and the hazard without the
+    grant: legitimacy; above it: the grant, if the pair holds one (project
+    support keeps the knowledge channel).
+    """
+    channel = np.empty(pairs.size, dtype=np.int8)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        gated = adoption_hazard * gate[pair] * 0.5
+        without_grant = gated * (1.0 + tanh_arguments[0, index])
+        hazard = gated * (1.0 + tanh_arguments[1, index])
+        without_either = gated * (1.0 + tanh_arguments[2, index])
+        draw = uniforms[index] * hazard
+        channel[index] = knowledge_channel[pair]
+        if draw >= without_either and draw < without_grant:
+            channel[index] = legitimacy_channel
+        if grants_held and draw >= without_grant and grant_rate[pair] > 0.0:
+            channel[index] = grant_channel
+    return channel
+
+
+# -- observation (observers.Recorder.record) -----------------------------------------------------
+
+
+@njit(cache=True)
+def _copy_row(target: NDArray[np.int64], row: int, source: NDArray[np.int64]) -> None:
+    for index in range(source.size):
+        target[row, index] = source[index]
+
+
+@njit(cache=True, error_model="numpy")
+def record_levels(
+    row: int,
+    adopted: NDArray[np.int64],
+    adopted_by_group: NDArray[np.int64],
+    at_least: NDArray[np.int64],
+    stage_counts: NDArray[np.int64],
+    maturity: NDArray[np.int64],
+    maturity_histogram: NDArray[np.int64],
+    by_channel: NDArray[np.int64],
+    adoptions_by_channel: NDArray[np.int64],
+    firms_adopting: NDArray[np.int64],
+    firms_adopting_by_size: NDArray[np.int64],
+    by_knowledge: NDArray[np.int64],
+    adoptions_by_knowledge: NDArray[np.int64],
+    knowledge: NDArray[np.int64],
+    knowledge_by_channel: NDArray[np.int64],
+    competence: NDArray[np.float64],
+    rti_competence: NDArray[np.float64],
+    capacity_by_size: NDArray[np.float64],
+    absorptive_capacity: NDArray[np.float64],
+    size_class: NDArray[np.int8],
+    firms_per_size: NDArray[np.float64],
+) -> None:
+    """Write row ``row`` of the level observations (each target is steps+1 x the flat tally).
+
+    ``at_least`` is the stage counts summed from the top stage down (pairs at
+    stage >= level); the mean absorptive capacity by size class sums the firms
+    in order before dividing (as ``np.bincount`` with weights did; 0 / 0 is NaN).
+    """
+    _copy_row(adopted, row, adopted_by_group)
+    k = stage_counts.size // 4
+    for tech in range(k):
+        running = 0
+        for level in range(3, -1, -1):
+            running += stage_counts[level * k + tech]
+            at_least[row, level * k + tech] = running
+    _copy_row(maturity, row, maturity_histogram)
+    _copy_row(by_channel, row, adoptions_by_channel)
+    _copy_row(firms_adopting, row, firms_adopting_by_size)
+    _copy_row(by_knowledge, row, adoptions_by_knowledge)
+    _copy_row(knowledge, row, knowledge_by_channel)
+    for tech in range(rti_competence.size):
+        competence[row, tech] = rti_competence[tech]
+    total = np.zeros(firms_per_size.size)
+    for firm in range(size_class.size):
+        total[size_class[firm]] += absorptive_capacity[firm]
+    for size in range(firms_per_size.size):
+        capacity_by_size[row, size] = total[size] / firms_per_size[size]
+
+
+@njit(cache=True)
+def record_flows(
+    row: int,
+    legitimacy: NDArray[np.float64],
+    step_legitimacy: NDArray[np.float64],
+    released: NDArray[np.float64],
+    step_released: NDArray[np.float64],
+    spend: NDArray[np.float64],
+    step_spend: NDArray[np.float64],
+    units: NDArray[np.float64],
+    step_units: NDArray[np.float64],
+    private: NDArray[np.float64],
+    step_private: NDArray[np.float64],
+    post_programme: NDArray[np.float64],
+    step_post_programme: NDArray[np.float64],
+) -> None:
+    """Write row ``row`` of what a step used and spent (each target is steps+1 x the flat per-step array)."""
+    for target, source in (
+        (legitimacy, step_legitimacy),
+        (released, step_released),
+        (spend, step_spend),
+        (units, step_units),
+        (private, step_private),
+        (post_programme, step_post_programme),
+    ):
+        for index in range(source.size):
+            target[row, index] = source[index]
+
+
+# -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
+
+
+@njit(cache=True)
+def knowledge_trial(
+    pairs: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    success: NDArray[np.float64],
+    channel: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Distinct pairs become knowledgeable by ``channel`` where u < success, the others at least aware.
+
+    Returns the pairs that moved: those made knowledgeable first, then those made aware.
+    """
+    hit = uniforms < success
+    learned = raise_to_knowledgeable(
+        pairs[hit],
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+    )
+    aware = raise_stage(pairs[~hit], 1, stage, stage_counts, n_technologies)
+    moved = np.empty(learned.size + aware.size, dtype=np.int64)
+    moved[: learned.size] = learned
+    moved[learned.size :] = aware
+    return moved
+
+
+@njit(cache=True)
+def diagnostic_choices(
+    firms: NDArray[np.int64],
+    depth: int,
+    relevance: NDArray[np.float64],
+    gate: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    competence: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The pairs a diagnostic covers and the chance that each is learned.
+
+    For each firm, the ``depth`` technologies that fit it best (relevance_k
+    u_ik, highest first, the lower index first among equals, as a stable sort),
+    leaving out those it already knows; the chance is competence_k u_ik.
+    """
+    k = relevance.size
+    pairs = np.empty(firms.size * depth, dtype=np.int64)
+    success = np.empty(firms.size * depth)
+    fit = np.empty(k)
+    taken = np.zeros(k, dtype=np.bool_)
+    n_pairs = 0
+    for firm in firms:
+        for tech in range(k):
+            pair = firm * k + tech
+            fit[tech] = -1.0 if stage[pair] >= _KNOWLEDGEABLE else relevance[tech] * gate[pair]
+            taken[tech] = False
+        for _ in range(depth):
+            best = -1
+            for tech in range(k):
+                if not taken[tech] and (best < 0 or fit[tech] > fit[best]):
+                    best = tech
+            taken[best] = True
+            if fit[best] >= 0.0:
+                pair = firm * k + best
+                pairs[n_pairs] = pair
+                success[n_pairs] = competence[best] * gate[pair]
+                n_pairs += 1
+    return pairs[:n_pairs], success[:n_pairs]
+
+
+@njit(cache=True)
+def any_stage_below(
+    candidates: NDArray[np.int64],
+    technologies: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> NDArray[np.bool_]:
+    """For each candidate firm: is it below ``level`` in at least one of ``technologies``?"""
+    below = np.zeros(candidates.size, dtype=np.bool_)
+    for index in range(candidates.size):
+        start = candidates[index] * n_technologies
+        for tech in technologies:
+            if stage[start + tech] < level:
+                below[index] = True
+                break
+    return below
+
+
+# -- targeting (targeting.Outreach.select) -------------------------------------------------------
+
+
+@njit(cache=True)
+def outreach_batch(
+    order: NDArray[np.int64],
+    cursor: int,
+    size: int,
+    uniforms: NDArray[np.float64],
+    acceptance: NDArray[np.float64],
+    missing: int,
+    filtered: bool,
+    technologies: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], int]:
+    """One batch of an outreach: (firms taken, in the order approached; firms approached).
+
+    The ``size`` firms of the tier's order from ``cursor`` on (wrapping around)
+    are approached; firm j takes up the offer when u_j < its acceptance and,
+    when ``filtered``, it is below ``level`` in one of ``technologies``. The
+    batch stops just after the ``missing``-th firm taken, so that the next batch
+    starts with the next firm.
+    """
+    taken = np.empty(min(size, missing), dtype=np.int64)
+    n_taken = 0
+    used = size
+    for position in range(size):
+        firm = order[(cursor + position) % order.size]
+        if not uniforms[position] < acceptance[firm]:
+            continue
+        if filtered:
+            eligible = False
+            start = firm * n_technologies
+            for tech in technologies:
+                if stage[start + tech] < level:
+                    eligible = True
+                    break
+            if not eligible:
+                continue
+        taken[n_taken] = firm
+        n_taken += 1
+        if n_taken == missing:
+            used = position + 1
+            break
+    return taken[:n_taken], used
+
+
+# -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
+
+
+@njit(cache=True)
+def legitimacy_reached(
+    legitimacy: NDArray[np.float64],
+    applied: NDArray[np.float64],
+    order: NDArray[np.int64],
+    sorted_thresholds: NDArray[np.float64],
+    stage: NDArray[np.int8],
+) -> NDArray[np.int64]:
+    """Knowledgeable pairs whose firm's threshold L_k has just reached: in (applied_k, L_k].
+
+    For every technology whose L_k rose, the firms with thresholds in that
+    interval (``order`` sorts firms by threshold) in threshold order; ``applied``
+    is raised to L_k.
+    """
+    k = legitimacy.size
+    n_found = 0
+    found = np.empty(16, dtype=np.int64)
+    for tech in range(k):
+        if not legitimacy[tech] > applied[tech]:
+            continue
+        low = np.searchsorted(sorted_thresholds, applied[tech], side="right")
+        high = np.searchsorted(sorted_thresholds, legitimacy[tech], side="right")
+        for position in range(low, high):
+            pair = order[position] * k + tech
+            if stage[pair] != _KNOWLEDGEABLE:
+                continue
+            if n_found == found.size:
+                grown = np.empty(2 * found.size, dtype=np.int64)
+                grown[:n_found] = found
+                found = grown
+            found[n_found] = pair
+            n_found += 1
+        applied[tech] = legitimacy[tech]
+    return found[:n_found].copy()
+
+
+# -- small helpers of the instruments ------------------------------------------------------------
+
+
+@njit(cache=True)
+def engage(
+    firms: NDArray[np.int64],
+    engaged: NDArray[np.bool_],
+    size_class: NDArray[np.int8],
+    engaged_by_size: NDArray[np.int64],
+) -> None:
+    """Firms dealt with the RTI: those not engaged before count once in ``engaged_by_size``.
+
+    Whether a firm is new is read for all of them before any is marked (as a
+    numpy gather then scatter would), so a firm listed twice counts twice.
+    """
+    new = np.empty(firms.size, dtype=np.bool_)
+    for index in range(firms.size):
+        new[index] = not engaged[firms[index]]
+    for index in range(firms.size):
+        if new[index]:
+            firm = firms[index]
+            engaged[firm] = True
+            engaged_by_size[size_class[firm]] += 1
+
+
+@njit(cache=True)
+def union_sorted(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct values of both arrays in increasing order (``np.unique(np.concatenate(...))``)."""
+    ordered = np.sort(np.concatenate((first, second)))
+    distinct = np.empty(ordered.size, dtype=np.int64)
+    n_distinct = 0
+    for index in range(ordered.size):
+        if index == 0 or ordered[index] != ordered[index - 1]:
+            distinct[n_distinct] = ordered[index]
+            n_distinct += 1
+    return distinct[:n_distinct]
+
+
+@njit(cache=True)
+def stop_clocks(pairs: NDArray[np.int64], rate: NDArray[np.float64], due: NDArray[np.float64]) -> None:
+    """Pairs that have moved on: their clock no longer runs (``TransitionClocks.stop``)."""
+    for pair in pairs:
+        rate[pair] = 0.0
+        due[pair] = np.inf
+
+
+# -- fused sub-steps -----------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def transfer_due_knowledge(
+    moving: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    is_lead: NDArray[np.bool_],
+    is_rti_channel: NDArray[np.bool_],
+    buyers_indptr: NDArray[np.int64],
+    buyers: NDArray[np.int64],
+    channel_of_term: NDArray[np.int8],
+    two_step_channel: int,
+    lead_firm_channel: int,
+    stage_counts: NDArray[np.int64],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    rate: NDArray[np.float64],
+    due: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Pairs whose knowledge clock ran out become knowledgeable by the channel drawn; return those that moved.
+
+    :func:`knowledge_terms`, then :func:`knowledge_channels`, then
+    :func:`raise_to_knowledgeable`, then the clocks stop (``transfer.transfer_knowledge``), in one call.
+    """
+    learning, imitation, supply = knowledge_terms(
+        moving,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+    )
+    channel = knowledge_channels(
+        moving,
+        uniforms,
+        learning,
+        imitation,
+        supply,
+        n_technologies,
+        stage,
+        knowledge_channel,
+        is_lead,
+        is_rti_channel,
+        buyers_indptr,
+        buyers,
+        pressure,
+        channel_of_term,
+        two_step_channel,
+        lead_firm_channel,
+    )
+    moved = raise_to_knowledgeable(
+        moving,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+    )
+    stop_clocks(moving, rate, due)
+    return moved

@@ -1,0 +1,90 @@
+"""The compiled kernels (:mod:`districtlab.model.kernels`) change nothing but speed.
+
+* With ``NUMBA_DISABLE_JIT=1`` the kernels run as the plain Python they are
+  written in; a short run must give every observation bit-identical to the
+  compiled run (the loops are the readable statement of each rule).
+* Where numba finds no writable cache location (a read-only install without a
+  writable home) the kernels are compiled in memory instead of failing; the run
+  is again bit-identical.
+
+Both run in a fresh interpreter: numba reads its configuration at import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from districtlab.model import Observations, run_model
+from districtlab.presets import load_scenario
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parents[1] / "src"
+
+#: Short runs that reach every kernel: the place-based programme on Toy Valley (living lab,
+#: projects, grants) and the generic programme on Castellón (complete-graph-free supply chains).
+CASES = (("toy-valley", "place-based", 9.0, 5), ("castellon-ceramics", "generic", 6.0, 6))
+
+
+def digest(observations: Observations) -> str:
+    """A hash of every array and field of one run's observations."""
+    hashed = hashlib.sha256()
+    for field in fields(observations):
+        value = getattr(observations, field.name)
+        hashed.update(field.name.encode())
+        if isinstance(value, np.ndarray):
+            hashed.update(str(value.dtype).encode())
+            hashed.update(np.ascontiguousarray(value).tobytes())
+        else:
+            hashed.update(repr(value).encode())
+    return hashed.hexdigest()
+
+
+def digests_here() -> list[str]:
+    return [
+        digest(
+            run_model(
+                load_scenario(preset).with_programme(programme).with_months(months),
+                np.random.SeedSequence(seed),
+            )
+        )
+        for preset, programme, months, seed in CASES
+    ]
+
+
+def cache_kind() -> str:
+    """How the kernels keep compiled code: "FunctionCache" on disk, "NullCache" in memory, "python" (no JIT)."""
+    from districtlab.model import kernels
+
+    cache = getattr(kernels.due_pairs, "_cache", None)
+    return "python" if cache is None else type(cache).__name__
+
+
+def digests_in_fresh_process(environment: dict[str, str]) -> list[str]:
+    """[cache kind, digest of each case] from a fresh interpreter run with ``environment``."""
+    command = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path[:0] = [{str(HERE)!r}]; import test_kernels as t; print(t.cache_kind(), *t.digests_here())",
+    ]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SOURCE), str(HERE)]), **environment)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.split()
+
+
+def test_the_kernels_read_as_python_give_the_same_runs() -> None:
+    assert digests_in_fresh_process({"NUMBA_DISABLE_JIT": "1"}) == ["python", *digests_here()]
+
+
+@pytest.mark.slow
+def test_without_a_cache_location_the_kernels_compile_in_memory() -> None:
+    environment = {"NUMBA_CACHE_LOCATOR_CLASSES": "nowhere_cache.NowhereLocator", "NUMBA_DISABLE_JIT": "0"}
+    assert digests_in_fresh_process(environment) == ["NullCache", *digests_here()]
