@@ -55,6 +55,17 @@ def test_predict_gives_one_row_per_size_class_wider_after_the_data(tiny_posterio
     )
     all_firms = tiny_posterior.predict("cloud_erp", 2016, by="all", draws=10)
     assert list(all_firms.size_class) == ["all"]
+    # per indicator: the Eurostat figure for small and large only (the tiny targets have no other)
+    eurostat = tiny_posterior.predict("robotics", 2022, draws=20, rng=3, indicator="eurostat_e_rbt")
+    assert list(eurostat.indicator.unique()) == ["eurostat_e_rbt"]
+    covered = eurostat.set_index("size_class")
+    assert list(covered.basis[["small", "large"]]) == ["indicator bias"] * 2
+    assert list(covered.basis[["micro", "medium"]]) == ["not covered"] * 2
+    assert covered.loc[["micro", "medium"], "mean"].isna().all()
+    assert (covered.loc[["small", "large"], "low"] <= covered.loc[["small", "large"], "high"]).all()
+    assert (later.set_index("size_class").basis[["micro", "medium"]] == "prior discrepancy").all()
+    with pytest.raises(ValueError, match="not fitted to robotics"):
+        tiny_posterior.predict("robotics", 2018, indicator="eurostat_e_cc")
     with pytest.raises(ValueError, match="unknown technology"):
         tiny_posterior.predict("teleport", 2018)
     with pytest.raises(ValueError, match="not after"):
@@ -110,6 +121,7 @@ def test_predict_command_prints_and_writes_the_table(tiny_posterior: Posterior, 
         ],
     )
     assert result.exit_code == 0, result.output
+    assert "eurostat_e_rbt" in result.output
     table = pd.read_csv(target)
     assert list(table.size_class) == list(SIZE_CLASSES)
     from districtlab.i18n.labels import LABELS
@@ -140,6 +152,12 @@ def test_check_and_policy_commands_write_their_tables(tiny_posterior: Posterior)
     check = CliRunner().invoke(app, ["calibration-check", str(directory), "--draws", "10"])
     assert check.exit_code == 0, check.output
     assert "90% predictive coverage" in check.output
+    assert "Time split" in check.output
+    split = pd.read_csv(directory / "time_split.csv")
+    assert set(split.indicator) == {"eurostat_e_rbt"}  # the only series with a figure before 2020 and in 2020
+    assert set(split.size_class) == {"small", "large"}
+    assert (split.trained_until == 2018).all()
+    assert split.covered.dtype == bool
     assert (directory / "ppc.png").read_bytes().startswith(b"\x89PNG")
     assert len(pd.read_csv(directory / "ppc.csv")) == len(tiny_posterior.problem.targets.frame)
     policy = CliRunner().invoke(

@@ -24,6 +24,7 @@ import pandas as pd
 
 from districtlab._rng import RNGLike, as_seed_sequence
 from districtlab.calibration.abc import PopulationRecord, Problem, Settings
+from districtlab.calibration.bias import IndicatorBias, estimate_bias, official_samples, prior_samples
 from districtlab.calibration.priors import DRIFT_PER_YEAR, discrepancy_sd
 from districtlab.calibration.simulator import scenario_for, simulate_shares
 from districtlab.calibration.targets import ALL_SIZES, RTI
@@ -159,6 +160,34 @@ class Posterior:
         beyond = max(0, year - self.problem.targets.last_year)
         return math.hypot(base, DRIFT_PER_YEAR * beyond)
 
+    def simulate_rows(
+        self,
+        rows: pd.DataFrame,
+        *,
+        draws: int,
+        generator: np.random.Generator,
+        district: str,
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """District shares of target-like ``rows`` (technology, year, size_class) for ``draws`` posterior draws.
+
+        Returns the parameter draws and a (draws, len(rows)) array; each draw is one run
+        with its own seed, so the columns of a row are paired across rows.
+        """
+        parameter_draws = self.sample(draws, generator)
+        horizon = max(int(rows.year.max()), self.problem.targets.last_year)
+        simulated = np.empty((draws, len(rows)))
+        for i, values in enumerate(parameter_draws.to_dict("records")):
+            scenario = self.scenario(values, district=district, until_year=horizon)
+            seed = np.random.SeedSequence(int(generator.integers(2**63)))
+            simulated[i] = simulate_shares(scenario, rows, self.problem.calendar, seed, 1)
+        return parameter_draws, simulated
+
+    def fitted_rows(self, technology: str) -> pd.DataFrame:
+        """The fitted figures (weight > 0) of ``technology``: what the per-indicator bias is estimated from."""
+        frame = self.problem.targets.frame
+        rows = frame[(frame.technology == technology) & (frame.weight > 0)]
+        return rows[["technology", "indicator", "year", "size_class", "value"]].reset_index(drop=True)
+
     def predict(
         self,
         technology: str,
@@ -168,17 +197,37 @@ class Posterior:
         draws: int = 100,
         rng: RNGLike | np.random.Generator = 0,
         district: str | None = None,
+        indicator: str | None = None,
+        per_indicator: bool = False,
     ) -> pd.DataFrame:
-        """Predicted adoption share of ``technology`` in ``year``: mean and 90% predictive interval.
+        """Predicted official figure of ``technology`` in ``year``: mean and 90% predictive interval.
+
+        The district share of each posterior draw (parameter uncertainty and simulation
+        noise) is turned into the figure an official indicator would report with the
+        indicator's bias (:mod:`districtlab.calibration.bias`: a log-scale offset per
+        indicator and size class, estimated *after* the fit from the same fitted figures,
+        with its uncertainty over draws and fitted years), the year-to-year residual
+        discrepancy and, after the indicator's own last fitted figure, the drift
+        (:data:`~districtlab.calibration.priors.DRIFT_PER_YEAR` per year).
+
+        ``indicator``: predict that indicator's figure (it must target ``technology``);
+        rows for size classes it has no figure for have NaN mean/low/high and
+        ``basis = "not covered"``. Without one, each row is the equal-weight *mixture*
+        of the predictive distributions of every indicator mapped to ``technology`` that
+        covers the row's size class, so the interval is honest for any of them (the
+        ``indicators`` column lists them); a row no indicator covers (or a technology
+        without targets) falls back to the district share with the prior proxy
+        discrepancy (``basis = "prior discrepancy"``). ``per_indicator``: also return
+        one row per indicator and size class (from the same draws) after the mixture rows.
 
         One row per size class (``by="size_class"``) or one for all firms (``by="all"``),
-        per district. Columns: district, technology, year, size_class, mean, low, high
-        (shares 0-1), parameter_low/high (the 90% interval of the district share from
-        parameter uncertainty and simulation noise only), discrepancy_sd, in_fit (whether
-        the targets had that technology and year), last_fitted_year (the targets' last
-        year), years_beyond_fit and extrapolated (the year is after every fitted year: no
-        data constrained it, and the interval carries the drift term on top of the proxy
-        discrepancy).
+        per district. Columns: district, technology, indicator (``"any mapped"`` for a
+        mixture), indicators, basis, year, size_class, mean, low, high (shares 0-1),
+        share_mean, parameter_low/high (the district share's 90% interval from parameter
+        uncertainty and simulation noise only), bias_factor (exp of the mean log bias),
+        discrepancy_sd (log-scale sd added to the share: residual and drift), in_fit
+        (the targets had that technology, indicator and year), last_fitted_year,
+        years_beyond_fit and extrapolated.
         """
         if by not in ("size_class", "all"):
             raise ValueError(f"by must be 'size_class' or 'all', got {by!r}")
@@ -196,44 +245,160 @@ class Posterior:
             raise ValueError(
                 f"unknown technology {technology!r} (known: {', '.join(first.technology_names)})"
             )
+        fitted = self.fitted_rows(technology)
+        mapped = tuple(sorted(set(fitted.indicator)))
+        if indicator is not None and indicator not in mapped:
+            raise ValueError(
+                f"indicator {indicator!r} is not fitted to {technology} "
+                f"(fitted: {', '.join(mapped) or 'none'})"
+            )
         sizes = list(SIZE_CLASSES) if by == "size_class" else [ALL_SIZES]
-        rows = pd.DataFrame({"technology": technology, "year": year, "size_class": sizes})
+        wanted = pd.DataFrame({"technology": technology, "year": year, "size_class": sizes})
+        rows = pd.concat([wanted, fitted[["technology", "year", "size_class"]]], ignore_index=True)
         generator = _generator(rng)
-        parameter_draws = self.sample(draws, generator)
-        sd = self.discrepancy(technology, year)
-        fitted = self.problem.targets.frame
-        in_fit = bool(((fitted.technology == technology) & (fitted.year == year)).any())
+        last = self.problem.targets.last_year
+        beyond = max(0, year - last)
+        prior_sd = self.discrepancy(technology, year)
         tail = (1 - INTERVAL) / 2
+        shown = [indicator] if indicator else list(mapped)
+
+        def in_fit_years(indicators: tuple[str, ...]) -> set[int]:
+            frame = self.problem.targets.frame
+            chosen = frame[(frame.technology == technology) & frame.indicator.isin(indicators)]
+            return (
+                {int(y) for y in chosen.year}
+                if indicators
+                else {int(y) for y in frame.year[frame.technology == technology]}
+            )
+
         out = []
         for name in districts:
-            simulated = np.empty((draws, len(sizes)))
-            for i, values in enumerate(parameter_draws.to_dict("records")):
-                scenario = self.scenario(
-                    values, district=name, until_year=max(year, self.problem.targets.last_year)
-                )
-                seed = np.random.SeedSequence(int(generator.integers(2**63)))
-                simulated[i] = simulate_shares(scenario, rows, self.problem.calendar, seed, 1)
-            predictive = np.clip(simulated * np.exp(generator.normal(0.0, sd, simulated.shape)), 0.0, 1.0)
+            _, simulated = self.simulate_rows(rows, draws=draws, generator=generator, district=name)
+            biases = estimate_bias(fitted, simulated[:, len(sizes) :]) if len(fitted) else {}
             for j, size in enumerate(sizes):
-                out.append(
-                    {
-                        "district": name,
-                        "technology": technology,
-                        "year": year,
-                        "size_class": size,
-                        "mean": float(np.nanmean(predictive[:, j])),
-                        "low": float(np.nanquantile(predictive[:, j], tail)),
-                        "high": float(np.nanquantile(predictive[:, j], 1 - tail)),
-                        "parameter_low": float(np.nanquantile(simulated[:, j], tail)),
-                        "parameter_high": float(np.nanquantile(simulated[:, j], 1 - tail)),
-                        "discrepancy_sd": sd,
-                        "in_fit": in_fit,
-                        "last_fitted_year": self.problem.targets.last_year,
-                        "years_beyond_fit": max(0, year - self.problem.targets.last_year),
-                        "extrapolated": year > self.problem.targets.last_year,
+                share = simulated[:, j]
+                by_indicator: dict[str, np.ndarray] = {}
+                for key in shown:
+                    # drift from the indicator's own last figure: its bias says nothing about later years
+                    since = max(0, year - biases[key].last_year)
+                    samples = official_samples(share, biases[key], size, since, generator)
+                    if samples is not None:
+                        by_indicator[key] = samples
+                common = {
+                    "district": name,
+                    "technology": technology,
+                    "year": year,
+                    "size_class": size,
+                    "share_mean": float(np.nanmean(share)),
+                    "parameter_low": float(np.nanquantile(share, tail)),
+                    "parameter_high": float(np.nanquantile(share, 1 - tail)),
+                    "last_fitted_year": last,
+                    "years_beyond_fit": beyond,
+                    "extrapolated": year > last,
+                }
+
+                def row(
+                    label: str,
+                    covering: list[str],
+                    basis: str,
+                    samples: np.ndarray | None,
+                    common: dict[str, object] = common,
+                    biases: dict[str, IndicatorBias] = biases,
+                    size: str = size,
+                ) -> dict[str, object]:
+                    about = mapped if label == ANY_INDICATOR else (label,)
+                    sds = [
+                        math.hypot(
+                            biases[k].shrunk_sd()[0] * math.sqrt(1 + 1 / biases[k].years[size]),
+                            DRIFT_PER_YEAR * max(0, year - biases[k].last_year),
+                        )
+                        for k in covering
+                    ]
+                    factors = [float(np.exp(np.mean(biases[k].bias[size]))) for k in covering]
+                    nan = math.nan
+                    return {
+                        **common,
+                        "indicator": label,
+                        "indicators": "|".join(covering),
+                        "basis": basis,
+                        "mean": float(np.nanmean(samples)) if samples is not None else nan,
+                        "low": float(np.nanquantile(samples, tail)) if samples is not None else nan,
+                        "high": float(np.nanquantile(samples, 1 - tail)) if samples is not None else nan,
+                        "bias_factor": factors[0] if len(factors) == 1 else nan,
+                        "discrepancy_sd": max(sds) if sds else (prior_sd if basis == PRIOR_BASIS else nan),
+                        "in_fit": year in in_fit_years(about),
                     }
-                )
-        return pd.DataFrame(out)
+
+                def single(key: str, by_indicator: dict[str, np.ndarray] = by_indicator) -> dict[str, object]:
+                    samples = by_indicator.get(key)
+                    if samples is None:
+                        return row(key, [], NOT_COVERED, None)
+                    return row(key, [key], BIAS_BASIS, samples)
+
+                if indicator is not None:
+                    out.append(single(indicator))
+                    continue
+                if by_indicator:
+                    mixture = np.concatenate(list(by_indicator.values()))
+                    basis = BIAS_BASIS if len(by_indicator) == 1 else MIXTURE_BASIS
+                    out.append(row(ANY_INDICATOR, list(by_indicator), basis, mixture))
+                else:
+                    out.append(row(ANY_INDICATOR, [], PRIOR_BASIS, prior_samples(share, prior_sd, generator)))
+                if per_indicator and len(shown) > 1:
+                    out.extend(single(key) for key in shown)
+        columns = [
+            "district",
+            "technology",
+            "indicator",
+            "indicators",
+            "basis",
+            "year",
+            "size_class",
+            "mean",
+            "low",
+            "high",
+            "share_mean",
+            "parameter_low",
+            "parameter_high",
+            "bias_factor",
+            "discrepancy_sd",
+            "in_fit",
+            "last_fitted_year",
+            "years_beyond_fit",
+            "extrapolated",
+        ]
+        return pd.DataFrame(out)[columns]
+
+    def indicator_bias(
+        self,
+        technology: str,
+        *,
+        draws: int = 100,
+        rng: RNGLike | np.random.Generator = 0,
+        district: str | None = None,
+    ) -> pd.DataFrame:
+        """The estimated bias of every indicator fitted to ``technology`` (see :mod:`districtlab.calibration.bias`)."""
+        fitted = self.fitted_rows(technology)
+        if fitted.empty:
+            return pd.DataFrame()
+        generator = _generator(rng)
+        frames = []
+        for name in [district] if district else list(self.districts):
+            _, simulated = self.simulate_rows(fitted, draws=draws, generator=generator, district=name)
+            for bias in estimate_bias(fitted, simulated).values():
+                frame = bias.summary()
+                frame.insert(0, "district", name)
+                frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
 
 
-__all__ = ["INTERVAL", "Posterior"]
+#: ``indicator`` of a row that mixes every indicator mapped to the technology.
+ANY_INDICATOR = "any mapped"
+#: ``basis`` values of a prediction row.
+BIAS_BASIS = "indicator bias"
+MIXTURE_BASIS = "mixture of indicators"
+PRIOR_BASIS = "prior discrepancy"
+NOT_COVERED = "not covered"
+
+
+__all__ = ["ANY_INDICATOR", "INTERVAL", "Posterior"]

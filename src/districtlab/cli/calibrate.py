@@ -212,6 +212,60 @@ def _years(text: str) -> list[int]:
     return years
 
 
+def _prediction_table(table: Any, title: str) -> Table:
+    """The prediction's rows on screen, in the chosen language (the CSV keeps the data's names)."""
+    language = chosen_language()
+
+    def percent(value: float) -> str:
+        return format_percent(value, language)
+
+    shown = Table(title=title)
+    for column, left in (
+        (N_("district"), True),
+        (N_("year"), False),
+        (N_("size class"), True),
+        (N_("indicator"), True),
+        (N_("mean"), False),
+        (N_("{level} interval"), False),
+        (N_("district share (parameters + noise)"), False),
+        (N_("fitted?"), False),
+    ):
+        shown.add_column(
+            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
+        )
+    for row in table.itertuples():
+        if row.in_fit:
+            fitted = _("yes")
+        elif row.extrapolated:
+            fitted = _("no: extrapolated {years} yr beyond {year}").format(
+                years=row.years_beyond_fit, year=row.last_fitted_year
+            )
+        else:
+            fitted = _("no (within the fitted years)")
+        if row.indicator == "any mapped":
+            label = (
+                _("any: {indicators}").format(indicators=row.indicators.replace("|", ", "))
+                if row.indicators
+                else _("none (prior discrepancy)")
+            )
+        else:
+            label = str(row.indicator)
+        covered = row.basis != "not covered"
+        shown.add_row(
+            str(row.district),
+            str(row.year),
+            _size_class(str(row.size_class)),
+            label,
+            percent(row.mean) if covered else "-",
+            _interval(percent(row.low), percent(row.high), language)
+            if covered
+            else _("no figure for this size class"),
+            _interval(percent(row.parameter_low), percent(row.parameter_high), language),
+            fitted,
+        )
+    return shown
+
+
 def predict_command(
     posterior_dir: Annotated[
         Path, typer.Argument(help="A calibration directory (districtlab calibrate --out).")
@@ -221,6 +275,13 @@ def predict_command(
         str, typer.Option(help="Calendar year of the prediction (January), or a range such as 2021..2023.")
     ],
     by: Annotated[str, typer.Option(help="size_class (one row per size class) or all.")] = "size_class",
+    indicator: Annotated[
+        str | None,
+        typer.Option(
+            help="Predict this official indicator's figure (one fitted to the technology); "
+            "default: an interval that holds for any indicator mapped to it, plus one row per indicator."
+        ),
+    ] = None,
     draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
     out: Annotated[
@@ -245,7 +306,12 @@ def predict_command(
         posterior = load_posterior(posterior_dir)
         try:
             table = pd.concat(
-                [posterior.predict(technology, y, by=by, draws=draws, rng=seed) for y in years],
+                [
+                    posterior.predict(
+                        technology, y, by=by, draws=draws, rng=seed, indicator=indicator, per_indicator=True
+                    )
+                    for y in years
+                ],
                 ignore_index=True,
             )
         except ValueError as error:
@@ -253,51 +319,32 @@ def predict_command(
         target = out or posterior_dir / f"predict-{technology}-{year.replace('..', '-')}.csv"
         write_atomically(target, table.to_csv(index=False, float_format="%.6g"))
     language = chosen_language()
-
-    def percent(value: float) -> str:
-        return format_percent(value, language)
-
-    shown = Table(
-        title=_("{technology}, January {year}: adoption share, mean and 90% predictive interval").format(
-            technology=technology, year=year
+    mixed = table[table.indicator == "any mapped"] if indicator is None else table
+    console.print(
+        _prediction_table(
+            mixed,
+            _("{technology}, January {year}: official figure, mean and {level} predictive interval").format(
+                technology=technology, year=year, level=_NINETY(language)
+            ),
         )
     )
-    for column, left in (
-        (N_("district"), True),
-        (N_("year"), False),
-        (N_("size class"), True),
-        (N_("mean"), False),
-        (N_("{level} interval"), False),
-        (N_("parameters + noise only"), False),
-        (N_("fitted?"), False),
-    ):
-        shown.add_column(
-            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
-        )
-    for row in table.itertuples():
-        if row.in_fit:
-            fitted = _("yes")
-        elif row.extrapolated:
-            fitted = _("no: extrapolated {years} yr beyond {year}").format(
-                years=row.years_beyond_fit, year=row.last_fitted_year
-            )
-        else:
-            fitted = _("no (within the fitted years)")
-        shown.add_row(
-            str(row.district),
-            str(row.year),
-            _size_class(str(row.size_class)),
-            percent(row.mean),
-            _interval(percent(row.low), percent(row.high), language),
-            _interval(percent(row.parameter_low), percent(row.parameter_high), language),
-            fitted,
-        )
-    console.print(shown)
+    per_indicator = table[table.indicator != "any mapped"] if indicator is None else table.iloc[:0]
+    if len(per_indicator):
+        console.print(_prediction_table(per_indicator, _("The same, per indicator")))
+    console.print(
+        _(
+            "Each indicator's figure is the district share times that indicator's bias, estimated after the fit "
+            "from the same fitted figures (per size class, with its uncertainty over draws and years), plus the "
+            "year-to-year discrepancy; 'any' rows mix the indicators that cover the size class, so their interval "
+            "holds for any of them."
+        ),
+        markup=False,
+    )
     console.print(
         _(
             "The {level} interval combines parameter uncertainty (posterior draws), simulation noise and the "
-            "proxy discrepancy (national figure vs district share); 'parameters + noise only' leaves the "
-            "discrepancy out."
+            "discrepancy (official figure vs district share); the district share column leaves the discrepancy "
+            "out."
         ).format(level=_NINETY(language)),
         markup=False,
     )
@@ -306,8 +353,8 @@ def predict_command(
     if len(fitted):
         console.print(
             _(
-                "Fitted to (national proxies of different levels; the interval spans what the fit compromised "
-                "between): {targets}"
+                "Indicators fitted to this technology (national proxies at different levels, each with its own "
+                "bias): {targets}"
             ).format(
                 targets="; ".join(
                     f"{indicator} ({', '.join(map(str, sorted(group.year.unique())))})"
@@ -393,6 +440,46 @@ def check_command(
     sentence = trend_sentence(trend_misfit(check), language=language)
     if sentence:
         console.print(sentence, markup=False)
+    from districtlab.calibration.checks import time_split
+
+    with user_errors():
+        split = time_split(posterior, draws=draws, rng=seed)
+        write_atomically(posterior_dir / "time_split.csv", split.to_csv(index=False, float_format="%.6g"))
+    if len(split):
+        year = int(split.year.iloc[0])
+        console.print(
+            _(
+                "Time split (indicator bias fitted on the years before {year}, {year} predicted as unseen; the "
+                "parameters saw every year): {level} coverage {share} of {figures} figures (prior discrepancy "
+                "without bias: {prior}); wrote time_split.csv"
+            ).format(
+                year=year,
+                level=_NINETY(language),
+                share=format_percent(split.covered.mean(), language, decimals=0),
+                figures=len(split),
+                prior=format_percent(split.prior_covered.mean(), language, decimals=0),
+            ),
+            markup=False,
+        )
+        for row in split[~split.covered].itertuples():
+            console.print(
+                "  "
+                + _(
+                    "outside: {district} {indicator} {year} {size_class}: observed {observed}, predicted {predicted}"
+                ).format(
+                    district=row.district,
+                    indicator=row.indicator,
+                    year=row.year,
+                    size_class=_size_class(str(row.size_class)),
+                    observed=format_percent(row.value, language),
+                    predicted=format_percent(row.mean, language)
+                    + " "
+                    + _interval(
+                        format_percent(row.low, language), format_percent(row.high, language), language
+                    ),
+                ),
+                markup=False,
+            )
 
 
 def policy_command(
