@@ -58,12 +58,14 @@ docs: $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet --strict --site-dir site
 
 # Message catalogues of the lab, the reports and the command line: extract the English ids (Python
-# sources and the report templates, as babel.cfg says), merge them into the es and ca catalogues
+# sources and the report templates, as babel.cfg says; the commands' --help texts from the built command
+# tree, which Babel cannot see: districtlab/cli/help.py), merge them into the es and ca catalogues
 # (translations are written by people in the .po files), compile the .mo files. The update keeps the
 # .po headers (plural forms) and the committed 100-column wrapping, so it changes only what changed.
 LOCALE := src/districtlab/i18n/locale
 catalogues: $(VENV)/.installed
 	$(BIN)/pybabel extract -F src/districtlab/i18n/babel.cfg -k N_ --no-location --sort-output --omit-header -w 100 -o $(LOCALE)/districtlab.pot src/districtlab
+	$(BIN)/python -m districtlab.cli.help $(LOCALE)/districtlab.pot
 	$(BIN)/pybabel update -i $(LOCALE)/districtlab.pot -d $(LOCALE) -D districtlab --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D districtlab --statistics
 

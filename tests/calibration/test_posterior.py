@@ -83,6 +83,24 @@ def test_summary_and_predictive_check(tiny_posterior: Posterior) -> None:
     assert len([ax for ax in figure.axes if ax.get_visible()]) == check.indicator.nunique()
 
 
+def test_predict_command_speaks_spanish_and_keeps_the_files_machine_readable(
+    tiny_posterior: Posterior, tmp_path: Path
+) -> None:
+    assert tiny_posterior.directory is not None
+    target = tmp_path / "robots.csv"
+    result = CliRunner().invoke(
+        app,
+        ["predict", str(tiny_posterior.directory), "--technology", "robotics", "--year", "2018", "--draws", "10",
+         "--out", str(target), "--lang", "es"],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "enero de 2018" in result.output
+    assert "intervalo del 90 %" in result.output.replace("\xa0", " ")
+    assert "Mediana" in result.output  # size classes in words
+    assert list(pd.read_csv(target).size_class) == list(SIZE_CLASSES)
+
+
 def test_predict_command_prints_and_writes_the_table(tiny_posterior: Posterior, tmp_path: Path) -> None:
     assert tiny_posterior.directory is not None
     directory = Path(tiny_posterior.directory)
@@ -106,8 +124,12 @@ def test_predict_command_prints_and_writes_the_table(tiny_posterior: Posterior, 
     assert "eurostat_e_rbt" in result.output
     table = pd.read_csv(target)
     assert list(table.size_class) == list(SIZE_CLASSES)
+    from districtlab.i18n.labels import LABELS
+
     for size in SIZE_CLASSES:
-        assert size in result.output
+        assert (
+            LABELS[size] in result.output
+        )  # on screen in words (Micro, Small, ...); the CSV keeps the names
     reloaded = load_posterior(directory)
     pd.testing.assert_frame_equal(reloaded.to_frame(), tiny_posterior.to_frame())
     bad = CliRunner().invoke(app, ["predict", str(tmp_path), "--technology", "robotics", "--year", "2018"])

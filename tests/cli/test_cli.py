@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,16 @@ def test_run_writes_an_experiment_that_report_renders(tmp_path: Path) -> None:
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
     assert "Toy Valley" in page
     assert "<script" not in page, "opens offline"
+
+
+def test_runs_intervals_of_shares_and_counts_stay_within_their_bounds(tmp_path: Path) -> None:
+    # Two years of a small district: few SME adoptions, so several channel shares are 0 in most
+    # replications and their t intervals would reach below zero if they were not cut to [0, 1].
+    result = invoke(
+        "run", "toy-valley", "--firms", "120", "--months", "24", "--replications", "3", "--seed", "4",
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lows = [float(low) for low in re.findall(r"\[\s*(-?[\d.,]+)", result.output.replace(",", ""))]
+    assert lows, result.output
+    assert min(lows) >= 0.0, result.output

@@ -162,3 +162,40 @@ def test_presets_and_run_speak_valencian(tmp_path: Path) -> None:
     assert "llavor 3; fitxers escrits:" in result.output
     outcomes = pd.read_parquet(out / "outcomes.parquet")
     assert {"replication", "firms_adopting", "laggard_share"} <= set(outcomes.columns)
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "expected"),
+    [
+        (["run", "--help", "--lang", "es"], {}, "Simula un distrito y escribe sus resultados."),
+        (["--lang=ca", "run", "--help"], {}, "Simula un districte i n'escriu els resultats."),
+        (["run", "--help"], {LANGUAGE_ENV: "es"}, "Réplicas independientes."),
+        (["--help"], {LANGUAGE_ENV: "ca"}, "Mostra la versió."),
+        (["run", "--help"], {LANGUAGE_ENV: "es", "COLUMNS": "200"}, "Reescala la población"),
+        (["run", "--help"], {}, "Simulate a district and write its results."),
+    ],
+)
+def test_help_texts_speak_the_language_of_the_line(
+    args: list[str], environment: dict[str, str], expected: str
+) -> None:
+    from districtlab.cli.main import app
+
+    result = runner.invoke(app, args, env={LANGUAGE_ENV: "", **environment})
+    assert result.exit_code == 0, result.output
+    assert expected in " ".join(result.output.split())
+
+
+def test_a_command_tree_invoked_again_is_translated_from_english() -> None:
+    import typer
+
+    from districtlab.cli.help import help_texts, translate_help
+    from districtlab.cli.main import app
+    from districtlab.i18n.translate import gettext_for
+
+    tree = typer.main.get_command(app)
+    english = help_texts(tree)
+    translate_help(tree, gettext_for("es"))
+    translate_help(tree, gettext_for("ca"))
+    assert "Simula un districte i n'escriu els resultats." in help_texts(tree)
+    translate_help(tree, gettext_for("en"))
+    assert help_texts(tree) == english

@@ -232,3 +232,34 @@ def test_network_bad_input_is_exit_2(network, tmp_path: Path) -> None:
         "line 2",
         "bank",
     )
+
+
+def test_tables_on_screen_speak_the_chosen_language(qdpx: Path, network, tmp_path: Path) -> None:
+    from districtlab.cli.main import app
+
+    shown = runner.invoke(app, ["--lang", "es", "evidence", "reliability", str(qdpx)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "fiabilidad entre codificadores" in shown.output
+    assert "Alfa de Krippendorff" in shown.output
+    assert "alpha" not in shown.output
+    assert "0,7143" in shown.output  # the decimal comma
+    edges, nodes = network
+    roles = runner.invoke(
+        app,
+        ["--lang", "ca", "network", "roles", str(edges), "--nodes", str(nodes), "--semantics", "nomination"],
+        env={"COLUMNS": "200"},
+    )
+    assert roles.exit_code == 0, roles.output
+    assert "Rol cognitiu" in roles.output
+    assert "estrella" in roles.output
+    assert "external_star" not in roles.output
+    assert "True" not in roles.output
+    # Files keep the data's own column names whatever the language.
+    out = tmp_path / "roles.csv"
+    written = runner.invoke(
+        app,
+        ["--lang", "ca", "network", "roles", str(edges), "--nodes", str(nodes), "--semantics", "nomination",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert {"cognitive_role", "in_degree"} <= set(pd.read_csv(out).columns)

@@ -363,3 +363,40 @@ def test_progress_counts_every_run_and_ends_at_its_total(scenario: Scenario) -> 
     assert calls[-1] == (result.runs, result.runs)
     assert all(done <= total for done, total in calls)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+@pytest.mark.parametrize(
+    ("language", "uncertainty", "claims"),
+    [
+        ("es", ("IC 95 %", "sin efecto detectable"), ("gana", "supera", "es mejor", "funciona mejor")),
+        ("ca", ("IC 95 %", "sense efecte detectable"), ("guanya", "supera", "és millor", "funciona millor")),
+    ],
+)
+def test_the_findings_read_in_spanish_and_valencian(
+    result: AuditResult, language: str, uncertainty: tuple[str, ...], claims: tuple[str, ...]
+) -> None:
+    texts = [result.summary_in(language), *(t.summary_in(language) for t in result.tables.values())]
+    for english, text in zip(
+        [result.summary, *(t.summary for t in result.tables.values())], texts, strict=True
+    ):
+        assert text != english
+        assert any(word in text for word in uncertainty)
+        for claim in claims:
+            assert claim not in text
+        for template_word in (" over no programme", " minus ", "place-based", "{", "}"):
+            assert template_word not in text, (template_word, text)
+
+
+def test_every_mechanism_switch_has_a_translatable_label() -> None:
+    from districtlab.config import DISTRICT_MECHANISMS, PROGRAMME_MECHANISMS
+    from districtlab.config.programme import ProgrammeMechanisms
+    from districtlab.config.scenario import DistrictMechanisms
+    from districtlab.experiments.audit import MECHANISM_LABELS, MECHANISM_NAMES
+
+    for model, names in (
+        (DistrictMechanisms, DISTRICT_MECHANISMS),
+        (ProgrammeMechanisms, PROGRAMME_MECHANISMS),
+    ):
+        for name in names:
+            assert model.model_fields[name].description in MECHANISM_LABELS, name
+            assert name in MECHANISM_NAMES, name

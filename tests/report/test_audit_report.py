@@ -86,3 +86,20 @@ def test_the_forest_plot_has_one_row_per_effect_and_marks_zero() -> None:
     assert [label.get_text() for label in ax.get_yticklabels()] == ["a", "b", "c"]
     assert list(ax.get_yticks()) == [2, 1, 0]  # the first effect on top
     assert any(tuple(line.get_xdata()) == (0.0, 0.0) for line in ax.get_lines())
+
+
+def test_row_names_read_in_the_reports_language_and_user_names_stay() -> None:
+    from districtlab.report.audit import row_words
+
+    assert (
+        row_words("place-based minus generic, equal spend", "es") == "territorial menos genérico, mismo gasto"
+    )
+    assert row_words("main effect of co-design", "ca") == "efecte principal de codisseny"
+    assert row_words("tailoring premium (native minus toy-valley)", "es") == (
+        "prima de adaptación (diseño propio menos toy-valley)"
+    )
+    assert row_words("the programme's training (share 20% spread over the others)", "es").replace(
+        "\xa0", " "
+    ) == ("formación del programa (su parte, un 20 %, repartida entre los demás)")
+    for name in ("PPGG", "my design", "=HYPERLINK(1)"):
+        assert row_words(name, "es") == name

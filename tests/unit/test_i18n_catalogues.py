@@ -25,8 +25,14 @@ MAPPING = SOURCES / "i18n" / "babel.cfg"
 
 
 def _extracted() -> set[str]:
-    """Every message id the sources mark with ``_()`` or ``N_()`` and every ``{% trans %}`` block of the
-    report templates (Babel's extractors with the project's babel.cfg, as ``make catalogues``)."""
+    """Every message id the sources mark with ``_()`` or ``N_()``, every ``{% trans %}`` block of the
+    report templates (Babel's extractors with the project's babel.cfg, as ``make catalogues``) and every
+    ``--help`` text of the command line (read from the built command tree, as ``make catalogues``)."""
+    import typer
+
+    from districtlab.cli.help import help_texts
+    from districtlab.cli.main import app
+
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
     with MAPPING.open(encoding="utf-8") as file:
         method_map, options_map = parse_mapping_cfg(file, filename=str(MAPPING))
@@ -36,7 +42,7 @@ def _extracted() -> set[str]:
             str(SOURCES), method_map=method_map, options_map=options_map, keywords=keywords
         )
         if isinstance(message, str)
-    }
+    } | set(help_texts(typer.main.get_command(app)))
 
 
 def test_the_report_templates_are_extracted(extracted: set[str]) -> None:

@@ -73,7 +73,7 @@ def audit(
         for key, rows in headline(result).items():
             table = result.tables[key]
             console.print(_rich_table(readable(rows, language), _(table.title)))
-            console.print(table.summary, markup=False)
+            console.print(table.summary_in(language), markup=False)
             console.print()
         metadata = {
             "districtlab_version": __version__,

@@ -16,11 +16,42 @@ from districtlab.cli.common import (
     _,
     check_output_file,
     check_output_folder,
+    chosen_language,
     console,
     error_console,
     user_errors,
 )
 from districtlab.errors import InputError
+from districtlab.i18n.labels import LABELS
+from districtlab.i18n.numbers import format_amount, format_percent, format_signed, interval_separator
+from districtlab.i18n.translate import N_
+
+
+def _significant(value: float, language: str, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits, written the language's way (0,0123 in Spanish)."""
+    return format_amount(float(f"{value:.{digits}g}"), language, decimals=-1)
+
+
+def _interval(low: str, high: str, language: str) -> str:
+    return f"[{low}{interval_separator(language)}{high}]"
+
+
+def _NINETY(language: str) -> str:  # noqa: N802 - reads as the constant it writes
+    """90% as the language writes it (kept out of message ids: "90% i" reads as a %-format there)."""
+    return format_percent(0.9, language, decimals=0)
+
+
+def _size_class(name: str) -> str:
+    return _(LABELS[name]) if name in LABELS else name
+
+
+#: The policy comparisons as the table names them (calibration.policy.COMPARISON_NAMES, translated).
+COMPARISONS = {
+    "place_based_minus_generic": N_("place-based minus generic"),
+    "equal_spend": N_("place-based minus generic at equal spend"),
+    "tailoring_premium": N_("tailoring premium"),
+}
+
 
 # calibration.abc's Settings and MIN_PARTICLES, repeated so that the CLI starts without importing
 # pyabc (a test keeps them equal).
@@ -96,17 +127,26 @@ def calibrate_command(
         TimeElapsedColumn(),
     )
     with user_errors(), _client(scheduler) as client, Progress(*columns, console=error_console) as bar:
-        task = bar.add_task("population", total=populations, status="")
+        language = chosen_language()
+        task = bar.add_task(_("population"), total=populations, status="")
 
         def on_population(record: Any) -> None:
             bar.update(
                 task,
                 completed=record.population + 1,
-                status=f"ε {record.epsilon:.3g}  acceptance {record.acceptance_rate:.1%}",
+                status=_("ε {epsilon}  acceptance {rate}").format(
+                    epsilon=_significant(record.epsilon, language),
+                    rate=format_percent(record.acceptance_rate, language),
+                ),
             )
 
         def on_evaluations(population: int, accepted: int) -> None:
-            bar.update(task, description=f"population {population + 1}: {accepted}/{particles} accepted")
+            bar.update(
+                task,
+                description=_("population {n}: {accepted}/{particles} accepted").format(
+                    n=population + 1, accepted=accepted, particles=particles
+                ),
+            )
 
         posterior = calibrate(
             list(problem.districts.values()),
@@ -126,23 +166,37 @@ def calibrate_command(
     elapsed = time.perf_counter() - started
     summary = posterior.summary()
     table = Table(
-        title=f"Posterior ({len(posterior.weights)} particles, effective sample size "
-        f"{posterior.effective_sample_size:.0f}, 90% intervals)"
+        title=_("Posterior ({particles} particles, effective sample size {ess}, {level} intervals)").format(
+            level=_NINETY(language),
+            particles=format_amount(len(posterior.weights), language),
+            ess=format_amount(posterior.effective_sample_size, language),
+        )
     )
-    for column in ("parameter", "level", "prior", "median", "90% interval"):
-        table.add_column(column, justify="left" if column in ("parameter", "level", "prior") else "right")
+    for column, left in (
+        (N_("parameter"), True),
+        (N_("level"), True),
+        (N_("prior"), True),
+        (N_("median"), False),
+        (N_("{level} interval"), False),
+    ):
+        table.add_column(_(column).format(level=_NINETY(language)), justify="left" if left else "right")
     for row in summary.itertuples():
         table.add_row(
             str(row.parameter),
             str(row.level),
-            f"[{row.prior_low:.3g}, {row.prior_high:.3g}]",
-            f"{row.median:.3g}",
-            f"[{row.low:.3g}, {row.high:.3g}]",
+            _interval(
+                _significant(row.prior_low, language), _significant(row.prior_high, language), language
+            ),
+            _significant(row.median, language),
+            _interval(_significant(row.low, language), _significant(row.high, language), language),
         )
     console.print(table)
     summary.to_csv(out / "posterior_summary.csv", index=False)
     console.print(
-        f"wrote {out} in {elapsed:.0f} s (seed {seed}); predict with: districtlab predict {out} --technology T --year Y"
+        _(
+            "wrote {out} in {seconds} s (seed {seed}); predict with: districtlab predict {out} --technology T --year Y"
+        ).format(out=out, seconds=format_amount(elapsed, language), seed=seed),
+        markup=False,
     )
 
 
@@ -159,32 +213,40 @@ def _years(text: str) -> list[int]:
 
 
 def _prediction_table(table: Any, title: str) -> Table:
+    """The prediction's rows on screen, in the chosen language (the CSV keeps the data's names)."""
+    language = chosen_language()
+
+    def percent(value: float) -> str:
+        return format_percent(value, language)
+
     shown = Table(title=title)
-    for column in (
-        "district",
-        "year",
-        "size class",
-        "indicator",
-        "mean",
-        "90% interval",
-        "district share (parameters + noise)",
-        "fitted?",
+    for column, left in (
+        (N_("district"), True),
+        (N_("year"), False),
+        (N_("size class"), True),
+        (N_("indicator"), True),
+        (N_("mean"), False),
+        (N_("{level} interval"), False),
+        (N_("district share (parameters + noise)"), False),
+        (N_("fitted?"), False),
     ):
         shown.add_column(
-            column,
-            justify="left" if column in ("district", "size class", "indicator") else "right",
-            overflow="fold",
+            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
         )
     for row in table.itertuples():
         if row.in_fit:
-            fitted = "yes"
+            fitted = _("yes")
         elif row.extrapolated:
-            fitted = f"no: extrapolated {row.years_beyond_fit} yr beyond {row.last_fitted_year}"
+            fitted = _("no: extrapolated {years} yr beyond {year}").format(
+                years=row.years_beyond_fit, year=row.last_fitted_year
+            )
         else:
-            fitted = "no (within the fitted years)"
+            fitted = _("no (within the fitted years)")
         if row.indicator == "any mapped":
             label = (
-                f"any: {row.indicators.replace('|', ', ')}" if row.indicators else "none (prior discrepancy)"
+                _("any: {indicators}").format(indicators=row.indicators.replace("|", ", "))
+                if row.indicators
+                else _("none (prior discrepancy)")
             )
         else:
             label = str(row.indicator)
@@ -192,11 +254,13 @@ def _prediction_table(table: Any, title: str) -> Table:
         shown.add_row(
             str(row.district),
             str(row.year),
-            str(row.size_class),
+            _size_class(str(row.size_class)),
             label,
-            f"{row.mean:.1%}" if covered else "-",
-            f"[{row.low:.1%}, {row.high:.1%}]" if covered else "no figure for this size class",
-            f"[{row.parameter_low:.1%}, {row.parameter_high:.1%}]",
+            percent(row.mean) if covered else "-",
+            _interval(percent(row.low), percent(row.high), language)
+            if covered
+            else _("no figure for this size class"),
+            _interval(percent(row.parameter_low), percent(row.parameter_high), language),
             fitted,
         )
     return shown
@@ -254,34 +318,48 @@ def predict_command(
             raise InputError(str(error)) from None
         target = out or posterior_dir / f"predict-{technology}-{year.replace('..', '-')}.csv"
         write_atomically(target, table.to_csv(index=False, float_format="%.6g"))
+    language = chosen_language()
     mixed = table[table.indicator == "any mapped"] if indicator is None else table
     console.print(
         _prediction_table(
-            mixed, f"{technology}, January {year}: official figure, mean and 90% predictive interval"
+            mixed,
+            _("{technology}, January {year}: official figure, mean and {level} predictive interval").format(
+                technology=technology, year=year, level=_NINETY(language)
+            ),
         )
     )
     per_indicator = table[table.indicator != "any mapped"] if indicator is None else table.iloc[:0]
     if len(per_indicator):
-        console.print(_prediction_table(per_indicator, "The same, per indicator"))
+        console.print(_prediction_table(per_indicator, _("The same, per indicator")))
     console.print(
-        "Each indicator's figure is the district share times that indicator's bias, estimated after the fit from "
-        "the same fitted figures (per size class, with its uncertainty over draws and years), plus the year-to-year "
-        "discrepancy; 'any' rows mix the indicators that cover the size class, so their interval holds for any of them.",
+        _(
+            "Each indicator's figure is the district share times that indicator's bias, estimated after the fit "
+            "from the same fitted figures (per size class, with its uncertainty over draws and years), plus the "
+            "year-to-year discrepancy; 'any' rows mix the indicators that cover the size class, so their interval "
+            "holds for any of them."
+        ),
         markup=False,
     )
     console.print(
-        "The 90% interval combines parameter uncertainty (posterior draws), simulation noise and the "
-        "discrepancy (official figure vs district share); the district share column leaves the discrepancy out.",
+        _(
+            "The {level} interval combines parameter uncertainty (posterior draws), simulation noise and the "
+            "discrepancy (official figure vs district share); the district share column leaves the discrepancy "
+            "out."
+        ).format(level=_NINETY(language)),
         markup=False,
     )
     fitted = posterior.problem.targets.frame
     fitted = fitted[fitted.technology == technology]
     if len(fitted):
         console.print(
-            "Indicators fitted to this technology (national proxies at different levels, each with its own bias): "
-            + "; ".join(
-                f"{indicator} ({', '.join(map(str, sorted(group.year.unique())))})"
-                for indicator, group in fitted.groupby("indicator")
+            _(
+                "Indicators fitted to this technology (national proxies at different levels, each with its own "
+                "bias): {targets}"
+            ).format(
+                targets="; ".join(
+                    f"{indicator} ({', '.join(map(str, sorted(group.year.unique())))})"
+                    for indicator, group in fitted.groupby("indicator")
+                )
             ),
             markup=False,
         )
@@ -290,9 +368,11 @@ def predict_command(
         from districtlab.calibration.priors import DRIFT_PER_YEAR
 
         console.print(
-            f"Extrapolated: no target after {last} constrained these years. Their interval adds a drift of "
-            f"{DRIFT_PER_YEAR:g} log-sd per year beyond the fit to the discrepancy; it is a model projection to be checked "
-            "against data, not a fitted figure.",
+            _(
+                "Extrapolated: no target after {last} constrained these years. Their interval adds a drift of "
+                "{drift} log-sd per year beyond the fit to the discrepancy; it is a model projection to be "
+                "checked against data, not a fitted figure."
+            ).format(last=last, drift=format_amount(DRIFT_PER_YEAR, language, decimals=-1)),
             markup=False,
         )
     console.print(_("wrote {files}").format(files=target))
@@ -305,7 +385,7 @@ def check_command(
     draws: Annotated[int, typer.Option(min=10, help="Posterior draws simulated.")] = 100,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws.")] = 0,
 ) -> None:
-    """Posterior predictive check of every target: ppc.csv, ppc.png and the coverage of the 90% intervals."""
+    """Posterior predictive check of every target: ppc.csv, ppc.png and the coverage of their 90% predictive intervals."""
     from districtlab.calibration import load_posterior
     from districtlab.calibration.checks import posterior_predictive_check
     from districtlab.io.files import atomic_write, write_atomically
@@ -316,23 +396,48 @@ def check_command(
         check = posterior_predictive_check(posterior, draws=draws, rng=seed)
         write_atomically(posterior_dir / "ppc.csv", check.to_csv(index=False, float_format="%.6g"))
         figure = predictive_check(
-            check, title=f"{', '.join(posterior.districts)}: observed vs 90% predictive"
+            check,
+            title=_("{districts}: observed vs 90% predictive").format(
+                districts=", ".join(posterior.districts)
+            ),
         )
         atomic_write(posterior_dir / "ppc.png", lambda path: figure.savefig(path, dpi=150, format="png"))
+    language = chosen_language()
     fitted = check[check.weight > 0]
     console.print(
-        f"90% predictive coverage: {fitted.covered.mean():.0%} of {len(fitted)} fitted targets"
-        f" ({check.covered.mean():.0%} of all {len(check)}); wrote {posterior_dir / 'ppc.csv'} and ppc.png"
+        _(
+            "90% predictive coverage: {fitted_share} of {fitted} fitted targets ({share} of all {targets}); "
+            "wrote {csv} and ppc.png"
+        ).format(
+            fitted_share=format_percent(fitted.covered.mean(), language, decimals=0),
+            fitted=len(fitted),
+            share=format_percent(check.covered.mean(), language, decimals=0),
+            targets=len(check),
+            csv=posterior_dir / "ppc.csv",
+        ),
+        markup=False,
     )
     missed = check[~check.covered]
     for row in missed.itertuples():
         console.print(
-            f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
-            f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]"
+            "  "
+            + _(
+                "outside: {district} {indicator} {year} {size_class}: observed {observed}, predicted {predicted}"
+            ).format(
+                district=row.district,
+                indicator=row.indicator,
+                year=row.year,
+                size_class=_size_class(str(row.size_class)),
+                observed=format_percent(row.value, language),
+                predicted=format_percent(row.mean, language)
+                + " "
+                + _interval(format_percent(row.low, language), format_percent(row.high, language), language),
+            ),
+            markup=False,
         )
     from districtlab.calibration.checks import trend_misfit, trend_sentence
 
-    sentence = trend_sentence(trend_misfit(check))
+    sentence = trend_sentence(trend_misfit(check), language=language)
     if sentence:
         console.print(sentence, markup=False)
     from districtlab.calibration.checks import time_split
@@ -343,15 +448,36 @@ def check_command(
     if len(split):
         year = int(split.year.iloc[0])
         console.print(
-            f"Time split (indicator bias fitted on the years before {year}, {year} predicted as unseen; the "
-            f"parameters saw every year): 90% coverage {split.covered.mean():.0%} of {len(split)} figures "
-            f"(prior discrepancy without bias: {split.prior_covered.mean():.0%}); wrote time_split.csv",
+            _(
+                "Time split (indicator bias fitted on the years before {year}, {year} predicted as unseen; the "
+                "parameters saw every year): {level} coverage {share} of {figures} figures (prior discrepancy "
+                "without bias: {prior}); wrote time_split.csv"
+            ).format(
+                year=year,
+                level=_NINETY(language),
+                share=format_percent(split.covered.mean(), language, decimals=0),
+                figures=len(split),
+                prior=format_percent(split.prior_covered.mean(), language, decimals=0),
+            ),
             markup=False,
         )
         for row in split[~split.covered].itertuples():
             console.print(
-                f"  outside: {row.district} {row.indicator} {row.year} {row.size_class}: observed {row.value:.1%},"
-                f" predicted {row.mean:.1%} [{row.low:.1%}, {row.high:.1%}]",
+                "  "
+                + _(
+                    "outside: {district} {indicator} {year} {size_class}: observed {observed}, predicted {predicted}"
+                ).format(
+                    district=row.district,
+                    indicator=row.indicator,
+                    year=row.year,
+                    size_class=_size_class(str(row.size_class)),
+                    observed=format_percent(row.value, language),
+                    predicted=format_percent(row.mean, language)
+                    + " "
+                    + _interval(
+                        format_percent(row.low, language), format_percent(row.high, language), language
+                    ),
+                ),
                 markup=False,
             )
 
@@ -445,42 +571,65 @@ def policy_command(
                 posterior_dir / "sobol.csv",
                 pd.concat(indices, ignore_index=True).to_csv(index=False, float_format="%.6g"),
             )
-    table = Table(title=f"{outcome} under the posterior (difference per posterior draw, paired replications)")
-    for column in (
-        "district",
-        "comparison",
-        "mean",
-        "90% over draws (parameters)",
-        "± noise (95%, one draw)",
-        "P(> 0) [90%]",
+    language = chosen_language()
+
+    def signed(value: float) -> str:
+        return format_signed(value, language, decimals=2)
+
+    def share(value: float) -> str:
+        return format_percent(value, language, decimals=0)
+
+    table = Table(
+        title=_("{outcome} under the posterior (difference per posterior draw, paired replications)").format(
+            outcome=outcome
+        )
+    )
+    for column, left in (
+        (N_("district"), True),
+        (N_("comparison"), True),
+        (N_("mean"), False),
+        (N_("{level} over draws (parameters)"), False),
+        (N_("± noise (95%, one draw)"), False),
+        (N_("P(> 0) [90%]"), False),
     ):
         table.add_column(
-            column, justify="left" if column in ("district", "comparison") else "right", overflow="fold"
+            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
         )
     for row in summary.itertuples():
+        comparison = str(row.comparison)
         table.add_row(
             str(row.district),
-            str(row.comparison).replace("_", " "),
-            f"{row.mean_difference:+.2f}",
-            f"[{row.parameter_low:+.2f}, {row.parameter_high:+.2f}]",
-            f"±{row.noise_half_width:.2f}",
-            f"{row.probability_positive:.0%} [{row.probability_low:.0%}, {row.probability_high:.0%}]",
+            _(COMPARISONS[comparison]) if comparison in COMPARISONS else comparison.replace("_", " "),
+            signed(row.mean_difference),
+            _interval(signed(row.parameter_low), signed(row.parameter_high), language),
+            "±" + format_amount(row.noise_half_width, language, decimals=2),
+            share(row.probability_positive)
+            + " "
+            + _interval(share(row.probability_low), share(row.probability_high), language),
         )
     console.print(table)
     console.print(
-        f"{draws} posterior draws × {replications} paired replications (seed {seed}). The interval over draws is "
-        "parameter uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). "
-        "P(> 0) is the share of draws whose paired mean difference is positive, with a 90% interval for having "
-        "run only so many draws: for 'place based minus generic' and 'equal spend' that is P(place-based beats "
-        "generic); for 'tailoring premium', P(the district's own design beats the best transplanted one).",
+        _(
+            "{draws} posterior draws × {replications} paired replications (seed {seed}). The interval over draws "
+            "is parameter uncertainty; the ± is the simulation noise of one draw's mean (what ordinary CIs show). "
+            "P(> 0) is the share of draws whose paired mean difference is positive, with a {level} interval for "
+            "having run only so many draws: in the two place-based minus generic rows that is P(place-based "
+            "beats generic); in the tailoring premium's, P(the district's own design beats the best transplanted "
+            "one)."
+        ).format(draws=draws, replications=replications, seed=seed, level=_NINETY(language)),
         markup=False,
     )
-    for sentence in policy_sentences(summary, unit=outcome.replace("_", " ")):
+    unit = outcome.replace("_", " ")
+    if language != "en" and outcome in LABELS:
+        unit = _(LABELS[outcome]).lower()  # the outcome in words, as the sentences' unit
+    for sentence in policy_sentences(summary, unit=unit, language=language):
         console.print(f"- {sentence}", markup=False)
     for frame in indices:
         console.print(
-            f"Sobol' indices of place-based minus generic, {frame.district.iloc[0]}, over the posterior 90% box "
-            "(± is SALib's 95% bootstrap half-width):",
+            _(
+                "Sobol' indices of place-based minus generic, {district}, over the posterior 90% box "
+                "(± is SALib's 95% bootstrap half-width):"
+            ).format(district=frame.district.iloc[0]),
             markup=False,
         )
         console.print(
@@ -489,9 +638,12 @@ def policy_command(
             ),
             markup=False,
         )
-        console.print(sobol_reading(frame), markup=False)
+        console.print(sobol_reading(frame, language=language), markup=False)
     console.print(
-        f"wrote {posterior_dir / 'policy.csv'} in {time.perf_counter() - started:.0f} s", markup=False
+        _("wrote {file} in {seconds} s").format(
+            file=posterior_dir / "policy.csv", seconds=format_amount(time.perf_counter() - started, language)
+        ),
+        markup=False,
     )
 
 
@@ -525,4 +677,4 @@ def sample_command(
         except ValueError as error:
             raise InputError(str(error)) from None
         write_atomically(out, text)
-    console.print(f"wrote {draws} draws to {out}", markup=False)
+    console.print(_("wrote {draws} draws to {file}").format(draws=draws, file=out), markup=False)

@@ -306,6 +306,13 @@ class OneLineErrorsGroup(typer.core.TyperGroup):
     ``--lang`` read wherever it is given, and forgotten when the command ends."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        from districtlab.cli.help import language_of, translate_help
+
+        given = kwargs.get("args", args[0] if args else None)
+        words = [str(word) for word in (sys.argv[1:] if given is None else given)]
+        # --help is answered while the line is parsed, before --lang's callback runs: the help texts are
+        # translated here, from the line as given, in the language --lang or $DISTRICTLAB_LANG names.
+        translate_help(self, gettext_for(language_of(words, os.environ.get(LANGUAGE_ENV))))
         try:
             return super().main(*args, **kwargs)
         finally:

@@ -11,14 +11,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import typer
 from rich.table import Table
 
-from districtlab.cli.common import _, console, error_console, user_errors
+from districtlab.cli.common import _, chosen_language, console, error_console, user_errors
 from districtlab.errors import InputError
+from districtlab.i18n.labels import LABELS
+from districtlab.i18n.numbers import format_amount
+from districtlab.i18n.translate import N_
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -166,24 +171,125 @@ def _writable_file(out: Path, suffixes: tuple[str, ...]) -> None:
         )
 
 
+#: Screen headings of the evidence tables' columns (and of the import summary's rows), in plain words.
+#: Files written with --out keep the data's own column names; a column this does not name (a code, a
+#: case variable, a user's node attribute) is shown as the data names it.
+HEADINGS = {
+    "count": N_("Count"),
+    "coders": N_("Coders"),
+    # matrix, co-occurrence, reliability, codebook
+    "code": N_("Code"),
+    "code_a": N_("Code A"),
+    "code_b": N_("Code B"),
+    "n_a": N_("A (n)"),
+    "n_b": N_("B (n)"),
+    "n_ab": N_("A and B (n)"),
+    "c_coefficient": N_("C coefficient"),
+    "share_of_a": N_("Share of A's with B"),
+    "share_of_b": N_("Share of B's with A"),
+    "units": N_("Units"),
+    "prevalence": N_("Prevalence"),
+    "agreement": N_("Agreement"),
+    "alpha": N_("Krippendorff's alpha"),
+    "cohen_kappa": N_("Cohen's kappa"),
+    "fleiss_kappa": N_("Fleiss' kappa"),
+    "path": N_("Code"),
+    "is_codable": N_("Codable"),
+    "description": N_("Description"),
+    # network roles and brokerage
+    "node": N_("Node"),
+    "type": N_("Type"),
+    "group": N_("Group"),
+    "in_degree": N_("In-degree"),
+    "out_degree": N_("Out-degree"),
+    "betweenness": N_("Betweenness"),
+    "openness": N_("Openness"),
+    "cognitive_role": N_("Cognitive role"),
+    "receives_external": N_("Receives from outside"),
+    "diffuses_internally": N_("Passes on inside"),
+    "gatekeeper": N_("Gatekeeper"),
+    "total": N_("Total"),
+}
+#: Values the tables' cells take that are words of the model (Giuliani and Bell's cognitive roles).
+VALUES = {
+    "technological_gatekeeper": N_("technological gatekeeper"),
+    "active_mutual_exchanger": N_("active mutual exchanger"),
+    "external_star": N_("external star"),
+    "weakly_connected": N_("weakly connected"),
+    "isolated": N_("isolated"),
+}
+#: The words of the options that titles repeat.
+CELLS = {"count": N_("count"), "presence": N_("presence"), "excerpts": N_("excerpts")}
+SCOPES = {"overlap": N_("overlapping passages"), "source": N_("same source")}
+UNITS = {"paragraph": N_("paragraph"), "source": N_("source")}
+LEVELS = {
+    "nominal": N_("nominal"),
+    "ordinal": N_("ordinal"),
+    "interval": N_("interval"),
+    "ratio": N_("ratio"),
+}
+#: Gould-Fernandez roles: counts under their names, z-scores as "z: <role>".
+_BROKERAGE = ("coordinator", "itinerant", "representative", "liaison")
+
+
+def _heading(column: object) -> str:
+    name = str(column)
+    if name in HEADINGS:
+        return _(HEADINGS[name])
+    if name in _BROKERAGE:
+        return _capitalised(_(LABELS[name]))
+    if name.startswith("z_") and name[2:] in (*_BROKERAGE, "gatekeeper", "total"):
+        role = name[2:]
+        return _("z: {role}").format(role=_(HEADINGS[role]) if role in HEADINGS else _(LABELS[role]))
+    return name
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _show(frame: pd.DataFrame, title: str, *, index: bool = True, max_rows: int = 60) -> None:
+    """A table on screen: headings in plain words and numbers written the chosen language's way."""
     import pandas as pd
 
     table = Table(title=title, show_lines=False)
     shown = frame.reset_index() if index else frame
     for column in shown.columns:
-        table.add_column(str(column), overflow="fold")
+        table.add_column(_heading(column), overflow="fold")
+    language = chosen_language()
     for row in shown.head(max_rows).itertuples(index=False):
-        table.add_row(*("" if pd.isna(value) else _format(value) for value in row))
+        table.add_row(*("" if pd.isna(value) else _format(value, language) for value in row))
     console.print(table)
     if len(shown) > max_rows:
         console.print(_("... {n} more rows (use --out to write them all)").format(n=len(shown) - max_rows))
 
 
-def _format(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+def _format(value: object, language: str = "en") -> str:
+    if isinstance(value, bool | np.bool_):
+        return _("yes") if value else _("no")
+    if isinstance(value, Integral):
+        return format_amount(int(value), language)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if number != 0.0 and abs(number) < 1e-4:
+            return f"{number:.4g}"  # too small for four significant digits as a plain decimal
+        return format_amount(float(f"{number:.4g}"), language, decimals=-1)
+    text = str(value)
+    return _(VALUES[text]) if text in VALUES else (_(_IMPORT_ROWS[text]) if text in _IMPORT_ROWS else text)
+
+
+#: The import summary's row names (its index), translated on screen.
+_IMPORT_ROWS = {
+    "users": N_("users"),
+    "codes": N_("codes"),
+    "sources": N_("sources"),
+    "text sources": N_("text sources"),
+    "sources with missing text": N_("sources with missing text"),
+    "coded segments": N_("coded segments"),
+    "coders": N_("coders"),
+    "cases": N_("cases"),
+    "variables": N_("variables"),
+}
 
 
 @evidence_app.command("import")
@@ -264,7 +370,12 @@ def matrix(
         )
         wide = meta_matrix_wide(tidy)
         if out is None:
-            _show(wide.T if cell != "excerpts" else tidy, f"{project.name}: {cell} by {by} x code")
+            _show(
+                wide.T if cell != "excerpts" else tidy,
+                _("{project}: {cell} by {by} × code").format(
+                    project=project.name, cell=_(CELLS.get(cell, cell)), by=by
+                ),
+            )
         else:
             write_table(tidy, out, display=wide, title=f"{project.name}: meta-matrix ({cell} by {by})")
             console.print(_("wrote {files}").format(files=out))
@@ -293,7 +404,9 @@ def cooccurrence_command(
         if out is None:
             _show(
                 table[table["n_ab"] > 0],
-                f"{project.name}: co-occurring codes ({scope})",
+                _("{project}: co-occurring codes ({scope})").format(
+                    project=project.name, scope=_(SCOPES.get(scope, scope))
+                ),
                 index=False,
             )
         else:
@@ -334,7 +447,13 @@ def reliability(
             units = _read_units(units_file)
         table = reliability_by_code(project, units=units, level=level, coders=coder)
         if out is None:
-            _show(table, f"{project.name}: inter-coder reliability ({unit}s, {level})", index=False)
+            _show(
+                table,
+                _("{project}: inter-coder reliability (unit: {unit}; level: {level})").format(
+                    project=project.name, unit=_(UNITS.get(unit, unit)), level=_(LEVELS.get(level, level))
+                ),
+                index=False,
+            )
         else:
             write_table(table, out, title=f"{project.name}: inter-coder reliability")
             console.print(_("wrote {files}").format(files=out))
@@ -357,7 +476,7 @@ def codebook(
         if out is None:
             _show(
                 codes[["path", "is_codable", "description"]],
-                "districtlab study codebook",
+                _("districtlab study codebook"),
                 index=False,
             )
             return
@@ -474,7 +593,12 @@ def roles(
                 "diffuses_internally",
                 "gatekeeper",
             ]
-            _show(table[shown], f"{edges.name}: knowledge roles" + (f" within each {group}" if group else ""))
+            _show(
+                table[shown],
+                _("{network}: knowledge roles within each {group}").format(network=edges.name, group=group)
+                if group
+                else _("{network}: knowledge roles").format(network=edges.name),
+            )
         else:
             write_table(table.reset_index(), out, title=f"{edges.name}: knowledge roles")
             console.print(_("wrote {files}").format(files=out))
@@ -504,7 +628,7 @@ def brokerage(
         with progress_bar(_("brokers"), graph.number_of_nodes()) as update:
             table = brokerage_roles(graph, group, edge_semantics="flow", credit=credit, progress=update)
         if out is None:
-            _show(table, f"{edges.name}: brokerage by {group}")
+            _show(table, _("{network}: brokerage by {group}").format(network=edges.name, group=group))
         else:
             write_table(
                 table.reset_index(),

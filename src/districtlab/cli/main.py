@@ -218,7 +218,11 @@ def _run_replications(
 
 
 def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
-    from districtlab.experiments.compare import mean_interval  # scipy.stats: imported when needed
+    from districtlab.experiments.compare import (
+        mean_interval,
+        within_bounds,
+    )  # scipy.stats: imported when needed
+    from districtlab.outcomes import bounds
 
     language = chosen_language()
     outcomes = pd.DataFrame([result.outcomes() for result in results])
@@ -239,8 +243,10 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
     def number(value: float, digits: int) -> str:
         return format_amount(value, language, decimals=digits)
 
-    def cell(values: np.ndarray, scale: float = 1.0, digits: int = 3) -> str:
-        mean, _spread, low, high = mean_interval(values * scale, 0.95)
+    def cell(name: str, digits: int = 3) -> str:
+        # A share's interval stays in [0, 1] and a count's or an amount's above 0, as everywhere else.
+        mean, _spread, low, high = mean_interval(outcomes[name].to_numpy(dtype=float), 0.95)
+        low, high = within_bounds(low, high, bounds(name))
         separator = interval_separator(language)
         return number(mean, digits) + (
             f" [{number(low, digits)}{separator}{number(high, digits)}]" if n > 1 else ""
@@ -251,7 +257,7 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
         table.add_row(
             _("adoption share: {technology}").format(technology=technology_label(technology, language)),
             number(start[index], 3),
-            cell(outcomes[f"adoption_share.{technology.name}"].to_numpy()),
+            cell(f"adoption_share.{technology.name}"),
         )
     first = results[0].outcomes()
     table.add_row(
@@ -259,32 +265,28 @@ def _summary_table(scenario: Scenario, results: list[RunResult]) -> Table:
         number(first["firms_adopting"] - first.get("new_firms_adopting", 0.0), 0)
         if "new_firms_adopting" in outcomes
         else "",
-        cell(outcomes["firms_adopting"].to_numpy(), digits=0 if n == 1 else 1),
+        cell("firms_adopting", digits=0 if n == 1 else 1),
     )
     table.add_row(
         _("adopters (firm × technology)"),
         number(first["adopters"] - first["new_adopters"], 0),
-        cell(outcomes["adopters"].to_numpy(), digits=0 if n == 1 else 1),
+        cell("adopters", digits=0 if n == 1 else 1),
     )
     table.add_row(
         _("laggard share (no technology)"),
         number(results[0].laggard_share()[0], 3),
-        cell(outcomes["laggard_share"].to_numpy()),
+        cell("laggard_share"),
     )
     if "budget_eur" in outcomes:
-        table.add_row(_("programme budget (EUR)"), "", cell(outcomes["budget_eur"].to_numpy(), digits=0))
-    table.add_row(
-        _("realised public spend (EUR)"), "0", cell(outcomes["programme_spend_eur"].to_numpy(), digits=0)
-    )
+        table.add_row(_("programme budget (EUR)"), "", cell("budget_eur", digits=0))
+    table.add_row(_("realised public spend (EUR)"), "0", cell("programme_spend_eur", digits=0))
     if "unspent_budget_eur" in outcomes:
-        table.add_row(
-            _("unspent budget (EUR)"), "", cell(outcomes["unspent_budget_eur"].to_numpy(), digits=0)
-        )
+        table.add_row(_("unspent budget (EUR)"), "", cell("unspent_budget_eur", digits=0))
     for channel, words in SME_CHANNELS:
         table.add_row(
             _("share of SME adoptions via {channel}").format(channel=_(words)),
             "",
-            cell(outcomes[f"sme_adoption_channel_share.{channel}"].to_numpy()),
+            cell(f"sme_adoption_channel_share.{channel}"),
         )
     return table
 

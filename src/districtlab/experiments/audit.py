@@ -57,7 +57,8 @@ from districtlab.experiments.spend import (
     spend_clause,
     spend_gap,
 )
-from districtlab.i18n.numbers import format_signed
+from districtlab.i18n.labels import LABELS
+from districtlab.i18n.numbers import format_amount, format_percent, format_signed
 from districtlab.i18n.translate import N_, gettext_for
 
 CONFIDENCE = 0.95
@@ -70,10 +71,10 @@ ADOPTIONS = "new_adopters"
 #: The factors that define a place-based design, in the order of the factorial table.
 FACTORS = ("instrument_mix", "targeting", "priorities", "codesign")
 FACTOR_LABELS = {
-    "instrument_mix": "instrument mix",
-    "targeting": "targeting",
-    "priorities": "technology priorities",
-    "codesign": "co-design",
+    "instrument_mix": N_("instrument mix"),
+    "targeting": N_("targeting"),
+    "priorities": N_("technology priorities"),
+    "codesign": N_("co-design"),
 }
 #: The instruments a knowledge-based generic programme buys instead of grants.
 KNOWLEDGE_INSTRUMENTS = ("events", "diagnostics", "projects", "training")
@@ -121,6 +122,111 @@ def describe(
     )
 
 
+# -- findings in words, written in the reader's language ---------------------------------------
+#
+# The tables' findings are built while the audit runs but read later, in the language of the report or
+# the command line. They are therefore kept as English message ids (marked with N_ for extraction)
+# with named placeholders and the numbers themselves; :meth:`Phrase.render` translates the template
+# and writes the numbers (effects through :func:`describe`, percentages and factors through
+# :mod:`districtlab.i18n.numbers`) only when a language is chosen.
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or name from the catalogues (an English message id), translated when read."""
+
+    msgid: str
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Additional adopting firms with their interval, written by :func:`describe`."""
+
+    estimate: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share (0–1) written as a percentage."""
+
+    share: float
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
+class Number:
+    """A plain number (a budget factor, a month) written with the language's decimal mark."""
+
+    value: float
+    decimals: int = -1
+
+
+@dataclass(frozen=True)
+class Spend:
+    """The realised public spend behind a place-based–generic comparison (:func:`spend_clause`)."""
+
+    place_based: float
+    generic: float
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Parts joined by a separator ("; " between findings, ", " between names)."""
+
+    items: tuple[Part, ...]
+    separator: str = "; "
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A translatable template (an English message id with named placeholders) and its values."""
+
+    template: str
+    values: Mapping[str, Part] = field(default_factory=dict)
+
+    def render(self, language: str = "en") -> str:
+        """The phrase in ``language``: template translated, values written for that language."""
+        _ = gettext_for(language)
+        return _(self.template).format(
+            **{name: _render(value, language) for name, value in self.values.items()}
+        )
+
+
+Part = str | Term | Effect | Percent | Number | Spend | Listing | Phrase
+
+
+def _render(part: Part, language: str) -> str:
+    _ = gettext_for(language)
+    if isinstance(part, str):  # a name the user or a preset gave (a district, a design, a cell): as it is
+        return part
+    if isinstance(part, Term):
+        return _(part.msgid)
+    if isinstance(part, Effect):
+        return describe(part.estimate, part.low, part.high, _("firms"), language=language)
+    if isinstance(part, Percent):
+        return format_percent(part.share, language, decimals=part.decimals)
+    if isinstance(part, Number):
+        return format_amount(part.value, language, decimals=part.decimals)
+    if isinstance(part, Spend):
+        return spend_clause(_(PLACE_BASED), part.place_based, _(GENERIC), part.generic, language=language)
+    if isinstance(part, Listing):
+        return part.separator.join(_render(item, language) for item in part.items)
+    return part.render(language)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a table (or the whole audit) finds: sentences, rendered in the reader's language."""
+
+    sentences: tuple[Phrase, ...]
+
+    def render(self, language: str = "en") -> str:
+        """The sentences in ``language``, one after the other."""
+        return " ".join(sentence.render(language) for sentence in self.sentences)
+
+
 # -- results ----------------------------------------------------------------------------------
 
 
@@ -132,7 +238,16 @@ class AuditTable:
     title: str
     question: str
     frame: pd.DataFrame = field(repr=False)
-    summary: str
+    findings: Findings
+
+    @property
+    def summary(self) -> str:
+        """What the table finds, in English (:meth:`summary_in` for another language)."""
+        return self.findings.render()
+
+    def summary_in(self, language: str) -> str:
+        """What the table finds, in ``language``."""
+        return self.findings.render(language)
 
 
 @dataclass(frozen=True)
@@ -151,8 +266,9 @@ class AuditResult:
     tables
         The tables keyed ``factorial``, ``transplant``, ``equal_spend``,
         ``knowledge_generic``, ``knockouts``, ``horizons`` (see :data:`TABLES`).
-    summary
-        Which components carry the effect, in words, written from the numbers.
+    findings
+        Which components carry the effect, in words, written from the numbers
+        (:attr:`summary` in English, :meth:`summary_in` in another language).
     runs
         Simulation runs made.
     """
@@ -163,8 +279,17 @@ class AuditResult:
     entropy: int
     spawn_key: tuple[int, ...]
     tables: Mapping[str, AuditTable] = field(repr=False)
-    summary: str
+    findings: Findings
     runs: int
+
+    @property
+    def summary(self) -> str:
+        """Which components carry the effect, in English."""
+        return self.findings.render()
+
+    def summary_in(self, language: str) -> str:
+        """Which components carry the effect, in ``language``."""
+        return self.findings.render(language)
 
     def table(self, key: str) -> pd.DataFrame:
         """One table's rows (a copy)."""
@@ -281,9 +406,9 @@ class _Effects:
         }
         return row
 
-    def words(self, confidence: float) -> str:
-        mean, low, high = _interval(self.firms, confidence)
-        return describe(mean, low, high)
+    def words(self, confidence: float) -> Effect:
+        """Additional adopting firms with their interval, to be written in the reader's language."""
+        return Effect(*_interval(self.firms, confidence))
 
 
 class _Runner:
@@ -471,6 +596,38 @@ class Knockout:
     label: str
     scope: str  # "district": applied with and without the programme; "programme": to the design only
     apply: Callable[[Scenario], Scenario]
+    #: How the findings name it in the reader's language (default: the label, from the catalogue if it is there).
+    phrase: Part | None = None
+
+    @property
+    def words(self) -> Part:
+        """The mechanism's name as the findings write it."""
+        if self.phrase is not None:
+            return self.phrase
+        return Term(self.label) if self.label in MECHANISM_LABELS else self.label
+
+
+#: The mechanisms' labels (the config fields' descriptions and the knock-outs' own), marked for translation;
+#: a test checks that every switch's description is here.
+MECHANISM_LABELS = frozenset(
+    {
+        N_("firms learn from adopters they are tied to"),
+        N_("visible adoption legitimises (isomorphism)"),
+        N_("the association makes members' adoptions more visible"),
+        N_("buyers that adopted pass knowledge to their suppliers (two-step flow)"),
+        N_("buyers can require a technology of suppliers"),
+        N_("a partner-hosted demonstrator works as a living lab, not an RTI showroom"),
+        N_("co-design learns priorities and instrument mix from participants' needs"),
+        N_("participants and their partners gain RTI affinity (trust)"),
+        N_("diagnostics route firms to the instrument that fits their capacity"),
+        N_("monitoring moves idle money to instruments that are taken up"),
+        N_("the business association"),
+        N_("the risk a demonstration removes"),
+        N_("supply-chain transfer (two-step flow)"),
+        N_("imitation of adopting neighbours"),
+        N_("the legitimacy bonus"),
+    }
+)
 
 
 def _changed(path: Sequence[str], value: Any) -> Callable[[Scenario], Scenario]:
@@ -581,6 +738,10 @@ def mechanism_switches(scenario: Scenario) -> list[Knockout]:
                         f"the programme's {instrument} (share {share:.0%} spread over the others)",
                         "programme",
                         _without_instrument(instrument),
+                        Phrase(
+                            N_("the programme's {instrument} (share {share} spread over the others)"),
+                            {"instrument": Term(LABELS[instrument]), "share": Percent(share)},
+                        ),
                     )
                 )
     return knockouts
@@ -628,25 +789,55 @@ def _factorial(scenario: Scenario, run: _Runner, confidence: float) -> tuple[Aud
     best = frame[frame["row"] == "cell"].sort_values("additional_firms", ascending=False).iloc[0]
     best_minus_documented = effects[str(best["cell"])] - effects[all_place]
     parts = [
-        f"The documented place-based design (cell {all_place}) adds {effects[all_place].words(confidence)} "
-        f"over no programme; with every factor generic (cell {all_generic}) the programme adds "
-        f"{effects[all_generic].words(confidence)}."
+        Phrase(
+            N_(
+                "The documented place-based design (cell {place_cell}) adds {place_effect} over no programme; "
+                "with every factor generic (cell {generic_cell}) the programme adds {generic_effect}."
+            ),
+            {
+                "place_cell": all_place,
+                "place_effect": effects[all_place].words(confidence),
+                "generic_cell": all_generic,
+                "generic_effect": effects[all_generic].words(confidence),
+            },
+        )
     ]
-    carriers = [FACTOR_LABELS[f] for f in FACTORS if detectable(main[f][1], main[f][2])]
-    effects_text = "; ".join(f"{FACTOR_LABELS[f]} {describe(*main[f])}" for f in FACTORS)
-    parts.append(
-        "Switching one factor from its generic to its place-based setting, averaged over the other three "
-        f"(main effects, additional adopting firms): {effects_text}."
+    carriers = tuple(Term(FACTOR_LABELS[f]) for f in FACTORS if detectable(main[f][1], main[f][2]))
+    factor_effects = Listing(
+        tuple(
+            Phrase(N_("{factor} {effect}"), {"factor": Term(FACTOR_LABELS[f]), "effect": Effect(*main[f])})
+            for f in FACTORS
+        )
     )
     parts.append(
-        f"Factors whose main effect is detectable: {', '.join(carriers)}."
+        Phrase(
+            N_(
+                "Switching one factor from its generic to its place-based setting, averaged over the other "
+                "three (main effects, additional adopting firms): {effects}."
+            ),
+            {"effects": factor_effects},
+        )
+    )
+    parts.append(
+        Phrase(
+            N_("Factors whose main effect is detectable: {factors}."), {"factors": Listing(carriers, ", ")}
+        )
         if carriers
-        else "No factor has a detectable main effect."
+        else Phrase(N_("No factor has a detectable main effect."))
     )
     if best["cell"] != all_place:
         parts.append(
-            f"The best cell is {best['cell']} ({describe(*_interval(effects[str(best['cell'])].firms, confidence))}); "
-            f"its difference from the documented design is {best_minus_documented.words(confidence)}."
+            Phrase(
+                N_(
+                    "The cell with the largest mean is {cell} ({effect}); its difference from the documented "
+                    "design is {difference}."
+                ),
+                {
+                    "cell": str(best["cell"]),
+                    "effect": effects[str(best["cell"])].words(confidence),
+                    "difference": best_minus_documented.words(confidence),
+                },
+            )
         )
     table = AuditTable(
         "factorial",
@@ -657,7 +848,7 @@ def _factorial(scenario: Scenario, run: _Runner, confidence: float) -> tuple[Aud
             "(P place-based, G generic); effects are over no programme."
         ),
         frame,
-        " ".join(parts),
+        Findings(tuple(parts)),
     )
     return table, result
 
@@ -701,7 +892,7 @@ def _transplant(
 ) -> AuditTable:
     designs = {name: documented_designs(host)[0] for name, host in structures.items()}
     rows: list[dict[str, Any]] = []
-    premiums: dict[str, str] = {}
+    premiums: dict[str, Phrase] = {}
     for host_name, host in structures.items():
         host_place = designs[host_name]
         scenarios = {NO_PROGRAMME: host.with_programme(NO_PROGRAMME)}
@@ -722,22 +913,31 @@ def _transplant(
             {"host": host_name, "design": f"tailoring premium (native minus {best})", "native": pd.NA}
             | premium.row(confidence, costs=False)
         )
-        premiums[host_name] = (
-            f"{host.district}: native design minus best foreign design ({best}) {premium.words(confidence)}"
+        premiums[host_name] = Phrase(
+            N_("{district}: native design minus best foreign design ({best}) {effect}"),
+            {"district": host.district, "best": best, "effect": premium.words(confidence)},
         )
     frame = pd.DataFrame(rows)
     own = scenario.name if scenario.name in premiums else next(iter(premiums), None)
     parts = []
     if own is not None:
-        parts.append(f"Tailoring premium in the audited district, {premiums[own]}.")
-        others = [text for name, text in premiums.items() if name != own]
+        parts.append(
+            Phrase(N_("Tailoring premium in the audited district, {premium}."), {"premium": premiums[own]})
+        )
+        others = tuple(text for name, text in premiums.items() if name != own)
         if others:
-            parts.append("Elsewhere: " + "; ".join(others) + ".")
+            parts.append(Phrase(N_("Elsewhere: {premiums}."), {"premiums": Listing(others)}))
     else:
-        parts.append("With a single district structure there is no foreign design to compare with.")
+        parts.append(
+            Phrase(N_("With a single district structure there is no foreign design to compare with."))
+        )
     parts.append(
-        "The best foreign design is chosen by its mean, so the premium's interval is, if anything, "
-        "tilted against the native design."
+        Phrase(
+            N_(
+                "The best foreign design is chosen by its mean, so the premium's interval is, if anything, "
+                "tilted against the native design."
+            )
+        )
     )
     return AuditTable(
         "transplant",
@@ -748,7 +948,7 @@ def _transplant(
             "calendar (a co-design phase, if any, runs in the host); effects are over no programme in the host."
         ),
         frame,
-        " ".join(parts),
+        Findings(tuple(parts)),
     )
 
 
@@ -814,7 +1014,7 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
         | at_equal.row(confidence, costs=False)
         | {"spend_gap": spend_gap(spend[matched_names[0]], spend[matched_names[1]])}
     )
-    reopened_words = ""
+    reopened_words: Phrase | None = None
     if reopened is not None:
         name = reopened[0]
         pair = (
@@ -829,36 +1029,64 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
             | {"spend_gap": spend_gap(spend[pair[0]], spend[pair[1]])}
         )
         months = reopened[1].programme.extension_months
-        reopened_words = (
-            f"Keeping the {name.split(' (')[0]} programme's calls open {months} more months with no new "
-            f"money instead gives {spend_clause('place-based', spend[pair[0]], 'generic', spend[pair[1]])}; "
-            f"there, place-based minus generic: {contrast.words(confidence)}."
+        reopened_words = Phrase(
+            N_(
+                "Keeping the place-based programme's calls open {months} more months with no new money "
+                "instead gives {spend}; there, place-based minus generic: {difference}."
+            )
+            if name.startswith(PLACE_BASED)
+            else N_(
+                "Keeping the generic programme's calls open {months} more months with no new money "
+                "instead gives {spend}; there, place-based minus generic: {difference}."
+            ),
+            {
+                "months": Number(months),
+                "spend": Spend(spend[pair[0]], spend[pair[1]]),
+                "difference": contrast.words(confidence),
+            },
         )
     frame = pd.DataFrame(rows)
     parts = [
-        "At their documented budgets ("
-        + spend_clause(
-            "place-based",
-            spend["place-based (documented budget)"],
-            "generic",
-            spend["generic (documented budget)"],
+        Phrase(
+            N_("At their documented budgets ({spend}), place-based minus generic: {difference}."),
+            {
+                "spend": Spend(
+                    spend["place-based (documented budget)"], spend["generic (documented budget)"]
+                ),
+                "difference": documented.words(confidence),
+            },
         )
-        + f"), place-based minus generic: {documented.words(confidence)}."
     ]
     if match.scaled == "none":
-        parts.append("Their realised spends already match, so no budget was rescaled.")
+        parts.append(Phrase(N_("Their realised spends already match, so no budget was rescaled.")))
     else:
-        which = "place-based" if match.scaled == "first" else "generic"
         parts.append(
-            f"Scaling the {which} budget by {match.factor:.2f} gives "
-            + spend_clause("place-based", spend[matched_names[0]], "generic", spend[matched_names[1]])
-            + f"; there, place-based minus generic: {at_equal.words(confidence)}."
+            Phrase(
+                N_(
+                    "Scaling the place-based budget by {factor} gives {spend}; there, place-based minus generic: {difference}."
+                )
+                if match.scaled == "first"
+                else N_(
+                    "Scaling the generic budget by {factor} gives {spend}; there, place-based minus generic: {difference}."
+                ),
+                {
+                    "factor": Number(match.factor, 2),
+                    "spend": Spend(spend[matched_names[0]], spend[matched_names[1]]),
+                    "difference": at_equal.words(confidence),
+                },
+            )
         )
         if not match.matched:
             parts.append(
-                "The spends could not be brought within 5% of each other, so this is not an equal-spend comparison."
+                Phrase(
+                    N_(
+                        "The spends could not be brought within {tolerance} of each other, so this is not an "
+                        "equal-spend comparison."
+                    ),
+                    {"tolerance": Percent(SAME_SPEND_TOLERANCE)},
+                )
             )
-    if reopened_words:
+    if reopened_words is not None:
         parts.append(reopened_words)
     table = AuditTable(
         "equal_spend",
@@ -870,7 +1098,7 @@ def _equal_spend(scenario: Scenario, run: _Runner, confidence: float) -> tuple[A
             "horizon (re-opened calls, no new money)."
         ),
         frame,
-        " ".join(parts),
+        Findings(tuple(parts)),
     )
     return table, match
 
@@ -923,14 +1151,30 @@ def _knowledge_generic(scenario: Scenario, run: _Runner, confidence: float) -> A
         {"row": "place-based minus knowledge-instrument generic"} | versus_place.row(confidence, costs=False)
     )
     spend = {name: float(e.spend.mean()) for name, e in effects.items()}
-    summary = (
-        f"A generic programme that buys events, diagnostics, projects and training instead of grants adds "
-        f"{effects['generic (knowledge instruments)'].words(confidence)} over no programme, against "
-        f"{effects['generic (grants)'].words(confidence)} for the grant-based generic programme "
-        f"(difference {versus_grants.words(confidence)}). Place-based minus this knowledge-instrument generic "
-        f"programme: {versus_place.words(confidence)}, with "
-        + spend_clause("place-based", spend[PLACE_BASED], "generic", spend["generic (knowledge instruments)"])
-        + "."
+    summary = Findings(
+        (
+            Phrase(
+                N_(
+                    "A generic programme that buys events, diagnostics, projects and training instead of grants "
+                    "adds {knowledge} over no programme, against {grants} for the grant-based generic programme "
+                    "(difference {difference})."
+                ),
+                {
+                    "knowledge": effects["generic (knowledge instruments)"].words(confidence),
+                    "grants": effects["generic (grants)"].words(confidence),
+                    "difference": versus_grants.words(confidence),
+                },
+            ),
+            Phrase(
+                N_(
+                    "Place-based minus this knowledge-instrument generic programme: {difference}, with {spend}."
+                ),
+                {
+                    "difference": versus_place.words(confidence),
+                    "spend": Spend(spend[PLACE_BASED], spend["generic (knowledge instruments)"]),
+                },
+            ),
+        )
     )
     return AuditTable(
         "knowledge_generic",
@@ -991,34 +1235,56 @@ def _knockouts(
         frame.insert(0, "rank", range(1, len(frame) + 1))
         frame = frame.reset_index(drop=True)
     mean, low, high = _interval(full.firms, confidence)
-    carriers = [
-        f"{row.label} ({describe(row.contribution_firms, row.contribution_firms_ci_low, row.contribution_firms_ci_high)})"
+    words = {knockout.name: knockout.words for knockout in knockouts}
+    carriers = tuple(
+        Phrase(
+            N_("{mechanism} ({effect})"),
+            {
+                "mechanism": words[row.mechanism],
+                "effect": Effect(
+                    row.contribution_firms, row.contribution_firms_ci_low, row.contribution_firms_ci_high
+                ),
+            },
+        )
         for row in frame.itertuples()
         if detectable(row.contribution_firms_ci_low, row.contribution_firms_ci_high)
+    )
+    sentences = [
+        Phrase(
+            N_("The place-based programme adds {effect} over no programme with every mechanism on."),
+            {"effect": Effect(mean, low, high)},
+        )
     ]
-    summary = f"The place-based programme adds {describe(mean, low, high)} over no programme with every mechanism on. "
     if carriers:
-        summary += (
-            "Mechanisms whose knock-out changes it detectably, largest first (the effect with the mechanism minus "
-            "the effect without it; negative: the programme does better without it): "
-            + "; ".join(carriers[:5])
-            + "."
+        sentences.append(
+            Phrase(
+                N_(
+                    "Mechanisms whose knock-out changes it detectably, largest first (the effect with the mechanism "
+                    "minus the effect without it; negative: the programme does better without it): {mechanisms}."
+                ),
+                {"mechanisms": Listing(carriers[:5])},
+            )
         )
     else:
-        summary += "No single mechanism's knock-out changes it detectably."
-    raised = [
-        row.label
+        sentences.append(Phrase(N_("No single mechanism's knock-out changes it detectably.")))
+    raised = tuple(
+        words[row.mechanism]
         for row in frame.itertuples()
         if row.scope == "district"
         and detectable(row.no_programme_change_firms_ci_low, row.no_programme_change_firms_ci_high)
         and row.no_programme_change_firms > 0
-    ]
+    )
     if raised:
-        summary += (
-            " Without a programme, switching off "
-            + ", ".join(raised)
-            + " raises adoption: check these mechanisms' specification."
+        sentences.append(
+            Phrase(
+                N_(
+                    "Without a programme, switching off {mechanisms} raises adoption: check these mechanisms' "
+                    "specification."
+                ),
+                {"mechanisms": Listing(raised, ", ")},
+            )
         )
+    summary = Findings(tuple(sentences))
     return AuditTable(
         "knockouts",
         N_("(e) Mechanism knock-outs, ranked by effect"),
@@ -1063,8 +1329,15 @@ def _horizons(scenario: Scenario, horizons: Sequence[float], run: _Runner, confi
             {"months": months, "row": "place-based minus generic"} | contrast.row(confidence, costs=False)
         )
         parts.append(
-            f"month {months:g}: place-based {effects[PLACE_BASED].words(confidence)}, generic "
-            f"{effects[GENERIC].words(confidence)}, difference {contrast.words(confidence)}"
+            Phrase(
+                N_("month {month}: place-based {place_based}, generic {generic}, difference {difference}"),
+                {
+                    "month": Number(months),
+                    "place_based": effects[PLACE_BASED].words(confidence),
+                    "generic": effects[GENERIC].words(confidence),
+                    "difference": contrast.words(confidence),
+                },
+            )
         )
     return AuditTable(
         "horizons",
@@ -1074,7 +1347,14 @@ def _horizons(scenario: Scenario, horizons: Sequence[float], run: _Runner, confi
             "run from their start month for their duration; spend is what was spent by the horizon)."
         ),
         pd.DataFrame(rows),
-        "Additional adopting firms over no programme, " + "; ".join(parts) + ".",
+        Findings(
+            (
+                Phrase(
+                    N_("Additional adopting firms over no programme, {horizons}."),
+                    {"horizons": Listing(tuple(parts))},
+                ),
+            )
+        ),
     )
 
 
@@ -1189,23 +1469,45 @@ def audit(
         entropy=int(seed.entropy),
         spawn_key=tuple(int(k) for k in seed.spawn_key),
         tables=tables,
-        summary=overall_summary(scenario, tables),
+        findings=overall_findings(scenario, tables),
         runs=run.done,
     )
 
 
-def _short_name(mechanism: str) -> str:
-    """'instrument_projects' -> "the programme's projects"; 'peer_imitation' -> 'peer imitation'."""
+#: Short names of the mechanisms for the overall summary (the knock-outs' names in words).
+MECHANISM_NAMES = {
+    "peer_imitation": N_("peer imitation"),
+    "legitimacy": N_("legitimacy"),
+    "association_visibility": N_("association visibility"),
+    "supply_chain_transfer": N_("supply chain transfer"),
+    "buyer_requirements": N_("buyer requirements"),
+    "living_lab": N_("living lab"),
+    "codesign_information": N_("codesign information"),
+    "participation_commitment": N_("participation commitment"),
+    "diagnostic_routing": N_("diagnostic routing"),
+    "adaptive_reallocation": N_("adaptive reallocation"),
+    "association": N_("association"),
+    "demonstration_risk_reduction": N_("demonstration risk reduction"),
+}
+
+
+def _short_name(mechanism: str) -> Part:
+    """'instrument_projects' -> "the programme's collaborative projects"; 'peer_imitation' -> 'peer imitation'."""
     if mechanism.startswith("instrument_"):
-        return f"the programme's {mechanism.removeprefix('instrument_')}"
+        instrument = mechanism.removeprefix("instrument_")
+        return Phrase(
+            N_("the programme's {instrument}"), {"instrument": Term(LABELS.get(instrument, instrument))}
+        )
+    if mechanism in MECHANISM_NAMES:
+        return Term(MECHANISM_NAMES[mechanism])
     return mechanism.replace("_", " ")
 
 
-def _row_words(row: pd.Series, prefix: str = "additional_firms") -> str:
-    return describe(float(row[prefix]), float(row[f"{prefix}_ci_low"]), float(row[f"{prefix}_ci_high"]))
+def _row_words(row: pd.Series, prefix: str = "additional_firms") -> Effect:
+    return Effect(float(row[prefix]), float(row[f"{prefix}_ci_low"]), float(row[f"{prefix}_ci_high"]))
 
 
-def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str:
+def overall_findings(scenario: Scenario, tables: Mapping[str, AuditTable]) -> Findings:
     """Which components carry the effect, written from the tables' numbers.
 
     A component *carries* the effect when switching it to its place-based setting (a
@@ -1216,12 +1518,12 @@ def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str
     factorial = tables["factorial"].frame
     cells = factorial.set_index("cell")
     documented = _row_words(cells.loc["PPPP"])
-    components: list[tuple[str, float, float, float]] = []
+    components: list[tuple[Part, float, float, float]] = []
     for factor in FACTORS:
         row = cells.loc[f"main effect of {FACTOR_LABELS[factor]}"]
         components.append(
             (
-                f"the place-based {FACTOR_LABELS[factor]}",
+                Phrase(N_("the place-based {factor}"), {"factor": Term(FACTOR_LABELS[factor])}),
                 float(row["additional_firms"]),
                 float(row["additional_firms_ci_low"]),
                 float(row["additional_firms_ci_high"]),
@@ -1243,21 +1545,38 @@ def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str
     carry.sort(key=lambda c: -c[1])
     against.sort(key=lambda c: c[1])
 
-    def listing(items: list[tuple[str, float, float, float]]) -> str:
-        return "; ".join(f"{name} ({describe(mean, low, high)})" for name, mean, low, high in items)
+    def listing(items: list[tuple[Part, float, float, float]]) -> Listing:
+        return Listing(
+            tuple(
+                Phrase(N_("{mechanism} ({effect})"), {"mechanism": name, "effect": Effect(mean, low, high)})
+                for name, mean, low, high in items
+            )
+        )
 
     sentences = [
-        f"{scenario.district}: the documented place-based programme adds {documented} over no programme."
+        Phrase(
+            N_("{district}: the documented place-based programme adds {effect} over no programme."),
+            {"district": scenario.district, "effect": documented},
+        )
     ]
     sentences.append(
-        f"Components that carry the effect: {listing(carry)}."
+        Phrase(N_("Components that carry the effect: {components}."), {"components": listing(carry)})
         if carry
-        else "No component carries a detectable share of the effect."
+        else Phrase(N_("No component carries a detectable share of the effect."))
     )
     if against:
-        sentences.append(f"Components the effect is larger without: {listing(against)}.")
+        sentences.append(
+            Phrase(
+                N_("Components the effect is larger without: {components}."), {"components": listing(against)}
+            )
+        )
     if silent:
-        sentences.append("No detectable effect: " + ", ".join(c[0] for c in silent) + ".")
+        sentences.append(
+            Phrase(
+                N_("No detectable effect: {components}."),
+                {"components": Listing(tuple(c[0] for c in silent), ", ")},
+            )
+        )
     transplant = tables["transplant"].frame
     premium = transplant[
         (transplant["host"] == scenario.name)
@@ -1265,32 +1584,53 @@ def overall_summary(scenario: Scenario, tables: Mapping[str, AuditTable]) -> str
     ]
     if not premium.empty:
         row = premium.iloc[0]
-        label = str(row["design"])
-        sentences.append(f"{label[0].upper()}{label[1:]}: {_row_words(row)}.")
+        best = str(row["design"]).removeprefix("tailoring premium (native minus ").removesuffix(")")
+        sentences.append(
+            Phrase(
+                N_("Tailoring premium (native minus {best}): {effect}."),
+                {"best": best, "effect": _row_words(row)},
+            )
+        )
     equal = tables["equal_spend"].frame.set_index("row")
     at_equal = equal.loc["place-based minus generic, equal spend"]
-    matched = float(at_equal["spend_gap"]) < SAME_SPEND_TOLERANCE
+    gap = float(at_equal["spend_gap"])
     sentences.append(
-        (
-            "At equal realised public spend"
-            if matched
-            else f"At the closest spends found ({float(at_equal['spend_gap']):.0%} apart)"
+        Phrase(
+            N_("At equal realised public spend, place-based minus generic: {effect}."),
+            {"effect": _row_words(at_equal)},
         )
-        + f", place-based minus generic: {_row_words(at_equal)}."
+        if gap < SAME_SPEND_TOLERANCE
+        else Phrase(
+            N_("At the closest spends found ({gap} apart), place-based minus generic: {effect}."),
+            {"gap": Percent(gap), "effect": _row_words(at_equal)},
+        )
     )
     knowledge = tables["knowledge_generic"].frame.set_index("row")
     sentences.append(
-        "Place-based minus a generic programme of the same knowledge instruments: "
-        f"{_row_words(knowledge.loc['place-based minus knowledge-instrument generic'])}."
+        Phrase(
+            N_("Place-based minus a generic programme of the same knowledge instruments: {effect}."),
+            {"effect": _row_words(knowledge.loc["place-based minus knowledge-instrument generic"])},
+        )
     )
     horizons = tables["horizons"].frame
     contrasts = horizons[horizons["row"] == "place-based minus generic"]
     sentences.append(
-        "Place-based minus generic by horizon: "
-        + "; ".join(f"month {float(r['months']):g} {_row_words(r)}" for _, r in contrasts.iterrows())
-        + "."
+        Phrase(
+            N_("Place-based minus generic by horizon: {horizons}."),
+            {
+                "horizons": Listing(
+                    tuple(
+                        Phrase(
+                            N_("month {month} {effect}"),
+                            {"month": Number(float(r["months"])), "effect": _row_words(r)},
+                        )
+                        for _, r in contrasts.iterrows()
+                    )
+                )
+            },
+        )
     )
-    return " ".join(sentences)
+    return Findings(tuple(sentences))
 
 
 __all__ = [
@@ -1301,7 +1641,9 @@ __all__ = [
     "TABLES",
     "AuditResult",
     "AuditTable",
+    "Findings",
     "Knockout",
+    "Phrase",
     "audit",
     "cell_name",
     "default_structures",

@@ -11,6 +11,7 @@ CSVs and a standalone page that opens offline.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,8 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from districtlab.experiments.analysis import format_interval
-from districtlab.experiments.audit import TABLES, AuditResult
+from districtlab.experiments.audit import MECHANISM_LABELS, TABLES, AuditResult
+from districtlab.i18n.labels import LABELS as OUTCOME_LABELS
 from districtlab.i18n.numbers import format_amount, format_moment, format_percent
 from districtlab.i18n.translate import N_, gettext_for
 from districtlab.io.files import write_atomically
@@ -118,12 +120,64 @@ def readable(frame: pd.DataFrame, language: str = "en") -> pd.DataFrame:
             columns[_(LABELS[name])] = [format_amount(float(v), language, decimals=-1) for v in values]
         else:
             heading = _(LABELS[name]) if name in LABELS else name
-            columns[heading] = ["" if _missing(v) else str(v) for v in values]
+            columns[heading] = ["" if _missing(v) else row_words(str(v), language) for v in values]
         if name == "unspent_budget_eur" and "eur_per_additional_firm" in frame.columns:
             columns[_("EUR per additional adopting firm")] = [
                 _cost(row, language) for _row, row in frame.iterrows()
             ]
     return pd.DataFrame(columns)
+
+
+#: The rows' names in the audit's tables (the CSVs keep them as they are), as people read them.
+ROW_WORDS = {
+    "cell": N_("cell"),
+    "main effect": N_("main effect"),
+    "place-based": N_("place-based"),
+    "generic": N_("generic"),
+    "place-based (documented budget)": N_("place-based (documented budget)"),
+    "generic (documented budget)": N_("generic (documented budget)"),
+    "place-based (equal spend)": N_("place-based (equal spend)"),
+    "generic (equal spend)": N_("generic (equal spend)"),
+    "place-based (calls re-opened)": N_("place-based (calls re-opened)"),
+    "generic (calls re-opened)": N_("generic (calls re-opened)"),
+    "place-based minus generic": N_("place-based minus generic"),
+    "place-based minus generic, documented budgets": N_("place-based minus generic, documented budgets"),
+    "place-based minus generic, equal spend": N_("place-based minus generic, equal spend"),
+    "place-based minus generic, calls re-opened": N_("place-based minus generic, calls re-opened"),
+    "generic (grants)": N_("generic (grants)"),
+    "generic (knowledge instruments)": N_("generic (knowledge instruments)"),
+    "knowledge-instrument generic minus grant generic": N_(
+        "knowledge-instrument generic minus grant generic"
+    ),
+    "place-based minus knowledge-instrument generic": N_("place-based minus knowledge-instrument generic"),
+    "district": N_("district"),
+    "programme": N_("programme"),
+}
+_INSTRUMENT_KNOCKOUT = re.compile(r"the programme's (\w+) \(share (\d+)% spread over the others\)")
+
+
+def row_words(value: str, language: str = "en") -> str:
+    """A row's name in an audit table in ``language``: the fixed names, "main effect of <factor>",
+    "tailoring premium (native minus <design>)" and the mechanisms' labels; anything else (a cell such
+    as PPGG, a district or a design the user named) as it is."""
+    _ = gettext_for(language)
+    if value in ROW_WORDS:
+        return _(ROW_WORDS[value])
+    if value.startswith("main effect of "):
+        factor = value.removeprefix("main effect of ")
+        return _("main effect of {factor}").format(factor=_(FACTOR_NAMES.get(factor, factor)))
+    if value.startswith("tailoring premium (native minus ") and value.endswith(")"):
+        best = value.removeprefix("tailoring premium (native minus ").removesuffix(")")
+        return _("tailoring premium (native minus {best})").format(best=best)
+    if value in MECHANISM_LABELS:
+        return _(value)
+    if match := _INSTRUMENT_KNOCKOUT.fullmatch(value):
+        instrument, share = match.groups()
+        return _("the programme's {instrument} (share {share} spread over the others)").format(
+            instrument=_(OUTCOME_LABELS.get(instrument, instrument)),
+            share=format_percent(int(share) / 100, language, decimals=0),
+        )
+    return value
 
 
 def _missing(value: object) -> bool:
@@ -243,9 +297,8 @@ FACTOR_NAMES = {
 def audit_section_html(result: AuditResult, *, heading_level: int = 2, language: str = "en") -> Markup:
     """The six tables with their questions and findings, as one HTML section (autoescaped).
 
-    The section's own text, the tables' titles, questions, headings and numbers are in
-    ``language``; the findings (the summaries :mod:`districtlab.experiments.audit` writes
-    from the numbers) are in English.
+    The section's own text, the tables' titles, questions, headings, numbers and findings (the
+    summaries :mod:`districtlab.experiments.audit` writes from the numbers) are in ``language``.
     """
     _ = gettext_for(language)
     sections = [
@@ -253,7 +306,7 @@ def audit_section_html(result: AuditResult, *, heading_level: int = 2, language:
             "key": table.key,
             "title": _(table.title),
             "question": _(table.question),
-            "summary": table.summary,
+            "summary": table.summary_in(language),
             "table": _table_html(readable(table.frame, language)),
         }
         for table in result.tables.values()
@@ -274,6 +327,7 @@ def audit_section_html(result: AuditResult, *, heading_level: int = 2, language:
             sublevel=heading_level + 1,
             figure=figure,
             caption=caption,
+            overall=result.summary_in(language),
             runs=format_amount(result.runs, language),
         )
     )
@@ -323,6 +377,7 @@ __all__ = [
     "components_figure",
     "headline",
     "readable",
+    "row_words",
     "write_audit_report",
     "write_audit_tables",
 ]
