@@ -95,7 +95,13 @@ def refresh_knowledge_rates(
 
 
 def knowledge_clock_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
-    """What the knowledge-clock kernels take after the pairs and the time, in their order.
+    """What the knowledge-clock kernels take after the pairs and the time, in their order:
+    the hazard's terms, then the clock's arrays."""
+    return (*knowledge_hazard_arguments(data, state, exposure), *state.knowledge_clock.arrays())
+
+
+def knowledge_hazard_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
+    """What every knowledge kernel takes to compute the three terms of the hazard, in their order.
 
     Every entry is an array updated in place or a constant of the run, so the tuple
     could be kept; it is rebuilt per call because ``exposure.complete_divisor`` is a float.
@@ -115,7 +121,6 @@ def knowledge_clock_arguments(data: RunData, state: DistrictState, exposure: Exp
         exposure.adopters,
         exposure.complete_divisor,
         exposure.pressure_flat,
-        *state.knowledge_clock.arrays(),
     )
 
 
@@ -134,24 +139,11 @@ def transfer_knowledge(
         return
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
-    technologies, mechanisms = data.technologies, data.mechanisms
     buyers_indptr, buyers = exposure.buyers_of_sellers
     moved = transfer_due_knowledge(
         moving,
         streams.attribution.random(moving.size),
-        technologies.k,
-        state.stage_flat,
-        state.gate_flat,
-        technologies.learning_hazard,
-        technologies.imitation_strength,
-        data.behaviour.supply_chain_hazard,
-        mechanisms.peer_imitation,
-        mechanisms.supply_chain_transfer,
-        exposure.numerator,
-        exposure.inverse_weight,
-        exposure.adopters,
-        exposure.complete_divisor,
-        exposure.pressure_flat,
+        *knowledge_hazard_arguments(data, state, exposure),
         state.knowledge_channel_flat,
         data.is_lead,
         RTI_CHANNEL_FLAGS,
