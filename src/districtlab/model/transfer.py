@@ -140,10 +140,7 @@ def transfer_knowledge(
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
     buyers_indptr, buyers = exposure.buyers_of_sellers
-    moved = transfer_due_knowledge(
-        moving,
-        streams.attribution.random(moving.size),
-        *knowledge_hazard_arguments(data, state, exposure),
+    attribution_and_tallies: tuple[Any, ...] = (
         state.knowledge_channel_flat,
         data.is_lead,
         RTI_CHANNEL_FLAGS,
@@ -158,5 +155,11 @@ def transfer_knowledge(
         len(SIZE_CLASSES),
         clock.rate,
         clock.due,
+    )
+    moved = transfer_due_knowledge(
+        moving,
+        streams.attribution.random(moving.size),
+        *knowledge_hazard_arguments(data, state, exposure),
+        *attribution_and_tallies,
     )
     state.changed.add(moved)
