@@ -41,6 +41,16 @@ def _NINETY(language: str) -> str:  # noqa: N802 - reads as the constant it writ
     return format_percent(0.9, language, decimals=0)
 
 
+def _add_columns(table: Table, language: str, *columns: tuple[str, bool], fold: bool = True) -> None:
+    """Add ``(message id, left-aligned)`` columns to ``table`` in ``language``; long cells fold."""
+    for column, left in columns:
+        table.add_column(
+            _(column).format(level=_NINETY(language)),
+            justify="left" if left else "right",
+            overflow="fold" if fold else "ellipsis",
+        )
+
+
 def _size_class(name: str) -> str:
     return _(LABELS[name]) if name in LABELS else name
 
@@ -172,14 +182,16 @@ def calibrate_command(
             ess=format_amount(posterior.effective_sample_size, language),
         )
     )
-    for column, left in (
+    _add_columns(
+        table,
+        language,
         (N_("parameter"), True),
         (N_("level"), True),
         (N_("prior"), True),
         (N_("median"), False),
         (N_("{level} interval"), False),
-    ):
-        table.add_column(_(column).format(level=_NINETY(language)), justify="left" if left else "right")
+        fold=False,
+    )
     for row in summary.itertuples():
         table.add_row(
             str(row.parameter),
@@ -220,7 +232,9 @@ def _prediction_table(table: Any, title: str) -> Table:
         return format_percent(value, language)
 
     shown = Table(title=title)
-    for column, left in (
+    _add_columns(
+        shown,
+        language,
         (N_("district"), True),
         (N_("year"), False),
         (N_("size class"), True),
@@ -229,10 +243,7 @@ def _prediction_table(table: Any, title: str) -> Table:
         (N_("{level} interval"), False),
         (N_("district share (parameters + noise)"), False),
         (N_("fitted?"), False),
-    ):
-        shown.add_column(
-            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
-        )
+    )
     for row in table.itertuples():
         if row.in_fit:
             fitted = _("yes")
@@ -584,17 +595,16 @@ def policy_command(
             outcome=outcome
         )
     )
-    for column, left in (
+    _add_columns(
+        table,
+        language,
         (N_("district"), True),
         (N_("comparison"), True),
         (N_("mean"), False),
         (N_("{level} over draws (parameters)"), False),
         (N_("± noise (95%, one draw)"), False),
         (N_("P(> 0) [90%]"), False),
-    ):
-        table.add_column(
-            _(column).format(level=_NINETY(language)), justify="left" if left else "right", overflow="fold"
-        )
+    )
     for row in summary.itertuples():
         comparison = str(row.comparison)
         table.add_row(
