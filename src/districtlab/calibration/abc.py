@@ -59,11 +59,16 @@ def evaluation_seed(entropy: int, population: int, particle: int) -> np.random.S
 
 
 def _evaluate(simulate_one: Callable[[], Any], entropy: int, population: int, particle: int) -> Any:
-    # pyabc draws parameters from numpy's global state, so that state is seeded from this
-    # evaluation's own seed (and left so: the next evaluation seeds it again). This is the one
+    # pyabc 0.13 draws parameters (its transitions' and priors' rvs) from numpy's global
+    # state and takes no Generator, so that state is seeded from this evaluation's own seed and
+    # put back as it was afterwards: a caller's global state is left untouched. This is the one
     # place districtlab touches numpy's global state, and only inside a calibration.
+    saved = np.random.get_state()  # noqa: NPY002
     np.random.seed(evaluation_seed(entropy, population, particle).generate_state(4))  # noqa: NPY002, TID251
-    return simulate_one()
+    try:
+        return simulate_one()
+    finally:
+        np.random.set_state(saved)  # noqa: NPY002
 
 
 _FORKED: dict[str, Any] = {}
