@@ -19,10 +19,12 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 
 from districtlab.model import Observations, run_model
+from districtlab.model.kernels import RandomStream, random_stream
 from districtlab.presets import load_scenario
 
 HERE = Path(__file__).resolve().parent
@@ -88,3 +90,26 @@ def test_the_kernels_read_as_python_give_the_same_runs() -> None:
 def test_without_a_cache_location_the_kernels_compile_in_memory() -> None:
     environment = {"NUMBA_CACHE_LOCATOR_CLASSES": "nowhere_cache.NowhereLocator", "NUMBA_DISABLE_JIT": "0"}
     assert digests_in_fresh_process(environment) == ["NullCache", *digests_here()]
+
+
+@numba.njit(cache=False)
+def _draws_in_a_kernel(stream: RandomStream, tier: np.ndarray, n: int, k: int) -> tuple:
+    return (
+        stream.rng.permutation(tier),
+        stream.rng.random(n),
+        stream.rng.integers(0, k, size=n),
+        stream.rng.random(),
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 40])
+def test_a_kernel_draws_what_numpy_would_and_moves_the_stream_on_alike(n: int) -> None:
+    """A kernel's draws from a RandomStream are numpy's draws, and the Generator goes on from where they left it."""
+    in_kernel, in_numpy = np.random.default_rng(20261130), np.random.default_rng(20261130)
+    tier = np.array([3, 9, 12, 40, 41, 77, 100, 5, 6], dtype=np.int64)
+    order, uniforms, integers, one = _draws_in_a_kernel(random_stream(in_kernel), tier, n, 4)
+    np.testing.assert_array_equal(order, in_numpy.permutation(tier))
+    np.testing.assert_array_equal(uniforms, in_numpy.random(n))
+    np.testing.assert_array_equal(integers, in_numpy.integers(0, 4, size=n))
+    assert one == in_numpy.random()
+    np.testing.assert_array_equal(in_kernel.random(5), in_numpy.random(5))

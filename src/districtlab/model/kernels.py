@@ -17,8 +17,13 @@ What stays in numpy, on purpose:
   adoption hazard's logistic, subsidies, buyer requirements) keep their numpy
   form and hand their results to the kernels;
 * random draws: every draw still comes from the run's named
-  ``numpy.random.Generator`` streams (:mod:`districtlab._rng`), drawn by numpy
-  with the same sizes and in the same order as before.
+  ``numpy.random.Generator`` streams (:mod:`districtlab._rng`), with the same
+  sizes and in the same order as before. A kernel may draw itself from a
+  :class:`RandomStream` (a handle on one of those generators): numba's
+  ``Generator`` methods use numpy's algorithms on the same bit generator and
+  state, so a draw inside a kernel is the draw numpy would have made, and the
+  generator's state moves on exactly as it would have (tested in
+  ``tests/perf/test_kernels.py``).
 
 Each kernel is a plain Python function when ``NUMBA_DISABLE_JIT=1``: it then
 runs as written (slowly) and gives the same results, which is how the loops can
@@ -41,6 +46,8 @@ from typing import Any, TypeVar
 
 import numba
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 from numpy.typing import NDArray
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
@@ -62,6 +69,47 @@ def njit(*, cache: bool = True, **options: Any) -> Callable[[_Function], _Functi
             return numba.njit(**options)(function)
 
     return decorate
+
+
+# -- random streams in kernels ------------------------------------------------------------------
+#
+# Passing a numpy Generator to a kernel costs about 6 us per call (numba unboxes its bit generator
+# through ctypes each time); a RandomStream is unboxed once, when it is made for a run, and then
+# crosses into kernels like any other argument (about 0.4 us more than an integer). It is a numba structref, not a
+# jitclass, because numba can cache kernels that take a structref but recompiles, in every process,
+# those that take a jitclass.
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class RandomStream:
+        """A run's random stream as kernels take it; ``rng`` is the numpy Generator itself."""
+
+        def __init__(self, rng: np.random.Generator) -> None:
+            self.rng = rng
+
+    def random_stream(rng: np.random.Generator) -> RandomStream:
+        """A :class:`RandomStream` drawing from ``rng`` (its draws move ``rng`` on)."""
+        return RandomStream(rng)
+
+else:
+
+    @structref.register
+    class _RandomStreamType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class RandomStream(structref.StructRefProxy):  # type: ignore[no-redef]
+        """A run's random stream as kernels take it: a handle on one numpy Generator, shared with it."""
+
+    structref.define_boxing(_RandomStreamType, RandomStream)
+    _RANDOM_STREAM = _RandomStreamType([("rng", numba.typeof(np.random.default_rng(0)))])
+
+    @njit(cache=True)
+    def random_stream(rng: np.random.Generator) -> RandomStream:
+        """A :class:`RandomStream` drawing from ``rng`` (its draws move ``rng`` on)."""
+        stream: RandomStream = structref.new(_RANDOM_STREAM)  # type: ignore[call-arg]
+        stream.rng = rng
+        return stream
 
 
 #: Stage codes (as in :mod:`districtlab.model.state`; repeated here so that this module imports nothing).
