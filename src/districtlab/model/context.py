@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import Behaviour, DistrictMechanisms
-from districtlab.model.kernels import engage
+from districtlab.model.kernels import RandomStream, engage, random_stream
 from districtlab.model.networks import FirmNetworks
 from districtlab.model.population import Firms
 from districtlab.model.state import DistrictState
@@ -95,11 +95,28 @@ class Step:
 @dataclass
 class Streams:
     """Random streams of the dynamics: one per programme slot (so that the RTI's core services
-    draw the same numbers whatever programme runs beside them), and one for attributing channels."""
+    draw the same numbers whatever programme runs beside them), and one for attributing channels.
+
+    Each stream is also given as a :class:`~districtlab.model.kernels.RandomStream`, the handle a
+    compiled kernel draws from (``*_in_kernels``, made on first use): the same generator, so draws made by numpy and by
+    kernels follow one another in one sequence.
+    """
 
     programmes: tuple[np.random.Generator, ...]
     attribution: np.random.Generator
     decisions: np.random.Generator  # rejection and postponement
+
+    @cached_property
+    def programmes_in_kernels(self) -> tuple[RandomStream, ...]:
+        return tuple(random_stream(rng) for rng in self.programmes)
+
+    @cached_property
+    def attribution_in_kernels(self) -> RandomStream:
+        return random_stream(self.attribution)
+
+    @cached_property
+    def decisions_in_kernels(self) -> RandomStream:
+        return random_stream(self.decisions)
 
 
 def mark_engaged(state: DistrictState, step: Step, firm: NDArray[np.int64]) -> None:
