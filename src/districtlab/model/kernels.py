@@ -1076,6 +1076,121 @@ def adoption_channels(
     return channel
 
 
+# -- fused sub-steps of the schedule (schedule.step, around the programmes' delivery) ------------
+#
+# Each kernel here runs one or more whole sub-steps of ``schedule.step`` in one call, drawing its
+# random numbers itself from a RandomStream (the same draws, in the same order, from the same
+# stream, as the numpy code it replaces). They stop where a rule needs numpy's tanh or log1p.
+
+
+@njit(cache=True)
+def refresh_and_transfer_knowledge(
+    marked: NDArray[np.int64],
+    stamp: NDArray[np.int64],
+    flags: NDArray[np.bool_],
+    now: float,
+    until: float,
+    attribution: RandomStream,
+    n_technologies: int,
+    stage: NDArray[np.int8],
+    gate: NDArray[np.float64],
+    learning_hazard: NDArray[np.float64],
+    imitation_strength: NDArray[np.float64],
+    supply_chain_hazard: float,
+    peer_imitation: bool,
+    supply_chain_transfer: bool,
+    numerator: NDArray[np.float64],
+    inverse_weight: NDArray[np.float64],
+    adopters: NDArray[np.float64],
+    complete_divisor: float,
+    pressure: NDArray[np.float64],
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    earliest: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    is_lead: NDArray[np.bool_],
+    is_rti_channel: NDArray[np.bool_],
+    buyers_indptr: NDArray[np.int64],
+    buyers: NDArray[np.int64],
+    channel_of_term: NDArray[np.int8],
+    two_step_channel: int,
+    lead_firm_channel: int,
+    stage_counts: NDArray[np.int64],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Knowledge transfer (``transfer.transfer_knowledge``): (the knowledgeable pairs marked, the pairs that moved).
+
+    First the knowledge clocks of the pairs marked since the last refresh
+    (``marked``, duplicates included; may be empty) are brought up to date from
+    ``now`` (:func:`refresh_marked_knowledge_clocks`); then the pairs whose clock
+    runs out before ``until`` draw one uniform each from ``attribution`` (none
+    when no pair is due) and move by the channel drawn (:func:`transfer_due_knowledge`).
+    """
+    knowing = refresh_marked_knowledge_clocks(
+        marked,
+        stamp,
+        flags,
+        now,
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        remaining,
+        rate,
+        since,
+        due,
+        earliest,
+    )
+    moving = due_pairs(until, due, earliest, n_technologies)
+    if moving.size == 0:
+        return knowing, moving
+    moved = transfer_due_knowledge(
+        moving,
+        attribution.rng.random(moving.size),
+        n_technologies,
+        stage,
+        gate,
+        learning_hazard,
+        imitation_strength,
+        supply_chain_hazard,
+        peer_imitation,
+        supply_chain_transfer,
+        numerator,
+        inverse_weight,
+        adopters,
+        complete_divisor,
+        pressure,
+        knowledge_channel,
+        is_lead,
+        is_rti_channel,
+        buyers_indptr,
+        buyers,
+        channel_of_term,
+        two_step_channel,
+        lead_firm_channel,
+        stage_counts,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        rate,
+        due,
+    )
+    return knowing, moved
+
+
 # -- observation (observers.Recorder.record) -----------------------------------------------------
 
 

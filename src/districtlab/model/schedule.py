@@ -74,7 +74,6 @@ def step(
     current = start_step(data, state, exposure, index)
     background_awareness(data, state, current, awareness)
     deliver_programmes(data, state, current, streams, programmes, exposure)
-    refresh_hazards(data, state, current, exposure, adoption=False)
     transfer_knowledge(data, state, current, streams, exposure)
     prepare_adoption(data, state, current, streams, programmes)
     refresh_hazards(data, state, current, exposure, adoption=True)

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
 from districtlab.model.context import RunData, Step, Streams
-from districtlab.model.kernels import refresh_marked_knowledge_clocks, transfer_due_knowledge
+from districtlab.model.kernels import refresh_and_transfer_knowledge, refresh_marked_knowledge_clocks
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
     CHANNEL,
@@ -40,6 +40,7 @@ from districtlab.model.state import (
 _CHANNEL_OF_TERM = np.array(
     [CHANNEL["background"], CHANNEL["imitation"], CHANNEL["supply_chain"]], dtype=np.int8
 )
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -127,20 +128,31 @@ def knowledge_hazard_arguments(data: RunData, state: DistrictState, exposure: Ex
 def transfer_knowledge(
     data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure
 ) -> None:
-    """Pairs whose knowledge clock runs out this step become knowledgeable, by the channel drawn.
+    """Refresh the knowledge clocks of the pairs marked; those whose clock runs out this step become knowledgeable.
+
+    Rates are set from the start of the step (``schedule.refresh_hazards``).
+    Only the knowledge clocks are brought up to date here: the adoption clocks
+    are not read until the adoption decision, so marked pairs that are
+    knowledgeable are marked again and refreshed once, then, with everything
+    the grants and legitimacy changed in between (refreshing a clock twice at
+    the same time gives exactly the clock refreshed once with the later rate).
 
     A pair that an instrument made knowledgeable earlier keeps its old clock
     until it runs out here; it then draws a channel like any other pair and is
-    left as it is (all its terms count as 0).
+    left as it is (all its terms count as 0). One kernel call does it all
+    (:func:`districtlab.model.kernels.refresh_and_transfer_knowledge`).
     """
-    clock = state.knowledge_clock
-    moving = clock.due_before(step.month + data.dt)
-    if moving.size == 0:
-        return
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
+    marked = state.changed.take_marked()
     buyers_indptr, buyers = exposure.buyers_of_sellers
-    attribution_and_tallies: tuple[Any, ...] = (
+    knowing, moved = refresh_and_transfer_knowledge(
+        _NO_PAIRS if marked is None else marked,
+        *state.changed.scratch(),
+        step.month,
+        step.month + data.dt,
+        streams.attribution_in_kernels,
+        *knowledge_clock_arguments(data, state, exposure),
         state.knowledge_channel_flat,
         data.is_lead,
         RTI_CHANNEL_FLAGS,
@@ -153,13 +165,7 @@ def transfer_knowledge(
         state.knowledge_by_channel.reshape(-1),
         state.size_class,
         len(SIZE_CLASSES),
-        clock.rate,
-        clock.due,
     )
-    moved = transfer_due_knowledge(
-        moving,
-        streams.attribution.random(moving.size),
-        *knowledge_hazard_arguments(data, state, exposure),
-        *attribution_and_tallies,
-    )
+    if not data.behaviour.immediate_adoption:
+        state.changed.add(knowing)
     state.changed.add(moved)
