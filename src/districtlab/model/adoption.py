@@ -43,8 +43,8 @@ from numpy.typing import NDArray
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     adoption_arguments,
-    adoption_channels,
     adoption_utility,
+    decide_due_adoptions,
     due_adoptions_and_utility,
     legitimacy_reached,
     set_adoption_clock_rates,
@@ -424,10 +424,18 @@ def decide_adoption(
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
     grant_term, support_term = _subsidy_terms(state, pair)
     tanh_arguments = adoption_arguments(base, bonus, grant_term, support_term, 0.5 * behaviour.utility_slope)
-    channel = adoption_channels(
+    # rejection or postponement: the firm says no for now and reconsiders later
+    rejection = behaviour.rejection_probability
+    if rejection > 0.0 and state.postponed_until is None:
+        state.postponed_until = np.zeros(state.stage_flat.size)
+    until = step.month + data.dt + behaviour.postponement_months
+    # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
+    # with fresh thresholds, and the adopting pairs' clocks stopped
+    firm, tech, channel, postponed = decide_due_adoptions(
         pair,
-        streams.attribution.random(pair.size),
         np.tanh(tanh_arguments, out=tanh_arguments),
+        streams.attribution_in_kernels,
+        streams.decisions_in_kernels,
         state.gate_flat,
         behaviour.adoption_hazard,
         state.knowledge_channel_flat,
@@ -435,38 +443,24 @@ def decide_adoption(
         state.grants.pair.size > 0,
         CHANNEL["legitimacy"],
         CHANNEL["grant"],
+        rejection,
+        step.month,
+        _NONE if state.postponed_until is None else state.postponed_until,
+        until,
+        *state.adoption_clock.arrays()[:4],
+        k,
     )
-    # rejection or postponement: the firm says no for now and reconsiders later
-    rejection = behaviour.rejection_probability
-    if rejection > 0.0:
-        says_no = streams.decisions.random(pair.size) < rejection
-        if np.count_nonzero(says_no):
-            _postpone(data, state, step, streams, pair[says_no])
-            keep = ~says_no
-            pair, channel = pair[keep], channel[keep]
-    firm = pair // k
+    if postponed.size:
+        state.postponed.add(postponed, 0, np.zeros(postponed.size), until)
     adopt(  # through ``adopt``, the one entry point that tests/property records
         state,
         data.firms,
         data.visible,
         firm,
-        pair - firm * k,
+        tech,
         channel,
         behaviour.adoption_learning,
         data.technologies.complexity,
         behaviour.gate_scale,
     )
-    clock.stop(pair)
     pay_grants(data, state, step, len(programmes))
-
-
-def _postpone(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, pair: NDArray[np.int64]
-) -> None:
-    """The firm says no: its adoption clock restarts with a fresh threshold after the postponement."""
-    if state.postponed_until is None:
-        state.postponed_until = np.zeros(state.stage_flat.size)
-    until = step.month + data.dt + data.behaviour.postponement_months
-    state.postponed_until[pair] = until
-    state.postponed.add(pair, 0, np.zeros(pair.size), until)
-    state.adoption_clock.restart(pair, streams.decisions.standard_exponential(pair.size), step.month)

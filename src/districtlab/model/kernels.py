@@ -421,7 +421,7 @@ def refresh_marked_knowledge_clocks(
     )
 
 
-# -- adoptions: tallies and exposure (state.pop_new_adoptions, networks.Exposure.add_adoptions) --
+# -- adoptions: tallies and exposure (schedule.push_adoptions, networks.Exposure.add_adoptions) --
 
 
 @njit(cache=True)
@@ -521,6 +521,119 @@ def spread_adoptions(
                     pressure[touched[position]] += 1.0
                 position += 1
     return touched
+
+
+@njit(cache=True)
+def spread_new_adoptions(
+    pairs: NDArray[np.int64],
+    n_technologies: int,
+    adopters: NDArray[np.float64],
+    complete: bool,
+    n_firms: int,
+    indptr: NDArray[np.int64],
+    columns: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    sells: NDArray[np.bool_],
+    sells_mode: int,
+    numerator: NDArray[np.float64],
+    pressure: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """New adoptions (distinct pairs) enter the exposure (``networks.Exposure.add_adoption_pairs``).
+
+    The adopters of each technology A_k gain their count (added once per
+    technology, as ``np.bincount`` then ``+=`` did), then the adoptions are
+    pushed along one set of rows (:func:`spread_adoptions`). Returns the pairs
+    whose E or P moved: on the complete graph every firm's pairs of the
+    technologies adopted (firm by firm, technologies in increasing order), then
+    the pairs the rows touched.
+    """
+    counts = np.zeros(n_technologies, dtype=np.int64)
+    for pair in pairs:
+        counts[pair - pair // n_technologies * n_technologies] += 1
+    n_adopted_technologies = 0
+    for tech in range(n_technologies):
+        adopters[tech] += counts[tech]
+        if counts[tech]:
+            n_adopted_technologies += 1
+    marks = np.empty(n_firms * n_adopted_technologies if complete else 0, dtype=np.int64)
+    if complete:
+        position = 0
+        for firm in range(n_firms):
+            for tech in range(n_technologies):
+                if counts[tech]:
+                    marks[position] = firm * n_technologies + tech
+                    position += 1
+    touched = spread_adoptions(
+        pairs, n_technologies, indptr, columns, weight, sells, sells_mode, numerator, pressure
+    )
+    return marks, touched
+
+
+@njit(cache=True)
+def tally_and_spread_adoptions(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int8],
+    n_technologies: int,
+    size_class: NDArray[np.int8],
+    role: NDArray[np.int8],
+    visible: NDArray[np.float64],
+    knowledge_channel: NDArray[np.int8],
+    n_sizes: int,
+    n_roles: int,
+    adopted_by_group: NDArray[np.int64],
+    adoptions_by_channel: NDArray[np.int64],
+    visible_adopters: NDArray[np.float64],
+    adoptions_by_knowledge: NDArray[np.int64],
+    n_adopted: NDArray[np.int16],
+    firms_adopting_by_size: NDArray[np.int64],
+    maturity_histogram: NDArray[np.int64],
+    adopters: NDArray[np.float64],
+    complete: bool,
+    n_firms: int,
+    indptr: NDArray[np.int64],
+    columns: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    sells: NDArray[np.bool_],
+    sells_mode: int,
+    numerator: NDArray[np.float64],
+    pressure: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """A step's adoptions to the tallies (:func:`tally_adoptions`), then to the exposure (:func:`spread_new_adoptions`).
+
+    ``schedule.push_adoptions`` in one call; returns what :func:`spread_new_adoptions` returns.
+    """
+    tally_adoptions(
+        pairs,
+        channels.astype(np.int64),
+        n_technologies,
+        size_class,
+        role,
+        visible,
+        knowledge_channel,
+        n_sizes,
+        n_roles,
+        adopted_by_group,
+        adoptions_by_channel,
+        visible_adopters,
+        adoptions_by_knowledge,
+        n_adopted,
+        firms_adopting_by_size,
+        maturity_histogram,
+    )
+    return spread_new_adoptions(
+        pairs,
+        n_technologies,
+        adopters,
+        complete,
+        n_firms,
+        indptr,
+        columns,
+        weight,
+        sells,
+        sells_mode,
+        numerator,
+        pressure,
+    )
 
 
 # -- the stage ladder (state.make_aware, make_knowledgeable, adopt) ------------------------------
@@ -1189,6 +1302,139 @@ def refresh_and_transfer_knowledge(
         due,
     )
     return knowing, moved
+
+
+@njit(cache=True)
+def decide_due_adoptions(
+    pairs: NDArray[np.int64],
+    tanh_arguments: NDArray[np.float64],
+    attribution: RandomStream,
+    decisions: RandomStream,
+    gate: NDArray[np.float64],
+    adoption_hazard: float,
+    knowledge_channel: NDArray[np.int8],
+    grant_rate: NDArray[np.float64],
+    grants_held: bool,
+    legitimacy_channel: int,
+    grant_channel: int,
+    rejection_probability: float,
+    now: float,
+    postponed_until: NDArray[np.float64],
+    until: float,
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
+    due: NDArray[np.float64],
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
+    """The adoption decision of the pairs due (``adoption.decide_adoption``): (firms, technologies, channels, pairs postponed).
+
+    Each pair draws one uniform from ``attribution`` for its channel
+    (:func:`adoption_channels`, with the tanh of :func:`adoption_arguments`
+    from numpy); then, when ``rejection_probability`` > 0, one uniform each
+    from ``decisions``: the pairs drawing below it say no for now. Their
+    clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
+    order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
+    The others are returned, split into firm and technology, for ``state.adopt``;
+    their adoption clocks are stopped.
+    """
+    channel = adoption_channels(
+        pairs,
+        attribution.rng.random(pairs.size),
+        tanh_arguments,
+        gate,
+        adoption_hazard,
+        knowledge_channel,
+        grant_rate,
+        grants_held,
+        legitimacy_channel,
+        grant_channel,
+    )
+    says_no = np.zeros(pairs.size, dtype=np.bool_)
+    n_no = 0
+    if rejection_probability > 0.0:
+        uniforms = decisions.rng.random(pairs.size)
+        for index in range(pairs.size):
+            if uniforms[index] < rejection_probability:
+                says_no[index] = True
+                n_no += 1
+    postponed = np.empty(n_no, dtype=np.int64)
+    n_adopting = pairs.size - n_no
+    firm = np.empty(n_adopting, dtype=np.int64)
+    tech = np.empty(n_adopting, dtype=np.int64)
+    adopting_channel = np.empty(n_adopting, dtype=np.int8)
+    n_no = 0
+    n_adopting = 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        if says_no[index]:
+            postponed[n_no] = pair
+            n_no += 1
+        else:
+            owner = pair // n_technologies
+            firm[n_adopting] = owner
+            tech[n_adopting] = pair - owner * n_technologies
+            adopting_channel[n_adopting] = channel[index]
+            n_adopting += 1
+            rate[pair] = 0.0  # the clock stops (TransitionClocks.stop)
+            due[pair] = np.inf
+    if n_no:
+        thresholds = decisions.rng.standard_exponential(n_no)
+        for index in range(n_no):
+            pair = postponed[index]
+            postponed_until[pair] = until
+            remaining[pair] = thresholds[index]
+            since[pair] = now
+            rate[pair] = 0.0
+            due[pair] = np.inf
+    return firm, tech, adopting_channel, postponed
+
+
+@njit(cache=True)
+def adopt_and_learn(
+    pairs: NDArray[np.int64],
+    channels: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    n_technologies: int,
+    learning: bool,
+    factor: float,
+    capacity: NDArray[np.float64],
+    affinity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+    complexity: NDArray[np.float64],
+    scale: float,
+) -> tuple[
+    NDArray[np.bool_],
+    NDArray[np.int64],
+    NDArray[np.int8],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    int,
+    NDArray[np.float64],
+]:
+    """Adoption (``state.adopt_pairs``): :func:`raise_to_adopted`, then, when ``learning``, :func:`gain_capacity_once`.
+
+    Returns (which pairs were new, the new pairs, their channels, then what
+    :func:`gain_capacity_once` returns for the firms of the new pairs: distinct
+    firms, their counts, the largest count, the gate's argument). Without
+    learning, or without a new pair, the last four are empty (largest count 0).
+    """
+    new, adopted, adopted_channel = raise_to_adopted(
+        pairs, channels, stage, stage_counts, knowledge_channel, n_technologies
+    )
+    if not learning or adopted.size == 0:
+        none = np.empty(0, dtype=np.int64)
+        return new, adopted, adopted_channel, none, none, 0, np.empty((0, complexity.size))
+    firms = np.empty(adopted.size, dtype=np.int64)
+    for index in range(adopted.size):
+        firms[index] = adopted[index] // n_technologies
+    distinct, counts, largest, half_z = gain_capacity_once(
+        firms, factor, capacity, affinity, engagement, light_engagement, complexity, scale
+    )
+    return new, adopted, adopted_channel, distinct, counts, largest, half_z
 
 
 # -- observation (observers.Recorder.record) -----------------------------------------------------

@@ -14,6 +14,7 @@ O(new adoptions x degree), not O(ties x technologies).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,7 +23,7 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, Networks, ObservedNetwork
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.model.clocks import PendingPairs
-from districtlab.model.kernels import spread_adoptions
+from districtlab.model.kernels import spread_adoptions, spread_new_adoptions, tally_and_spread_adoptions
 from districtlab.model.population import Firms
 
 
@@ -169,6 +170,17 @@ class _Rows:
         return np.arange(owner.size) + shift[owner], owner
 
 
+def _spread_arguments(rows: _Rows) -> tuple[Any, ...]:
+    """(indptr, columns, weight, sells, sells mode) of a set of rows, as :func:`~districtlab.model.kernels.spread_adoptions` takes them."""
+    return (
+        rows.indptr,
+        rows.columns,
+        _NO_WEIGHTS if rows.weight is None else rows.weight,
+        rows.sells if isinstance(rows.sells, np.ndarray) else _NO_FLAGS,
+        2 if isinstance(rows.sells, np.ndarray) else int(rows.sells),
+    )
+
+
 def _exposure_rows(networks: FirmNetworks) -> tuple[_Rows, ...]:
     """The rows that new adoptions are pushed along, fused into one matrix where possible.
 
@@ -222,6 +234,15 @@ class Exposure:
                 1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0
             )
             self._numerator = np.zeros(n_firms * n_technologies)
+        # what spread_new_adoptions takes after the pairs and K (arrays updated in place)
+        self._first_rows = (
+            self.adopters,
+            networks.complete,
+            n_firms,
+            *_spread_arguments(self._rows[0]),
+            self.numerator,
+            self._pressure,
+        )
 
     def add_adoptions(
         self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs
@@ -229,23 +250,26 @@ class Exposure:
         """Account for new adoptions (each pair new, at most once); mark the pairs whose E or P changed."""
         if firm.size == 0:
             return
-        self.adopters += np.bincount(technology, minlength=self._k)
-        if self._numerator is None:  # complete graph: every firm's exposure to these technologies moved
-            changed.add_technologies(np.flatnonzero(np.bincount(technology, minlength=self._k)))
-        pairs = firm * self._k + technology
-        for rows in self._rows:
+        self.add_adoption_pairs(firm * self._k + technology, changed)
+
+    def add_adoption_pairs(
+        self, pairs: NDArray[np.int64], changed: PendingPairs, tallies: tuple[Any, ...] = ()
+    ) -> None:
+        """:meth:`add_adoptions` for new adoptions given by flat pair (not empty).
+
+        ``tallies`` (the channels of the pairs, then ``state.adoption_tally_arguments``)
+        brings the adoption tallies up to date in the same kernel call
+        (:func:`~districtlab.model.kernels.tally_and_spread_adoptions`).
+        """
+        if tallies:
+            marks, touched = tally_and_spread_adoptions(pairs, *tallies, *self._first_rows)
+        else:
+            marks, touched = spread_new_adoptions(pairs, self._k, *self._first_rows)
+        changed.add(marks)
+        changed.add(touched)
+        for rows in self._rows[1:]:
             changed.add(
-                spread_adoptions(
-                    pairs,
-                    self._k,
-                    rows.indptr,
-                    rows.columns,
-                    _NO_WEIGHTS if rows.weight is None else rows.weight,
-                    rows.sells if isinstance(rows.sells, np.ndarray) else _NO_FLAGS,
-                    2 if isinstance(rows.sells, np.ndarray) else int(rows.sells),
-                    self.numerator,
-                    self._pressure,
-                )
+                spread_adoptions(pairs, self._k, *_spread_arguments(rows), self.numerator, self._pressure)
             )
 
     @property

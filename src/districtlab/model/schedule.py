@@ -29,7 +29,7 @@ from districtlab.model.kernels import refresh_marked_clocks_and_utility
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
-from districtlab.model.state import DistrictState, pop_new_adoptions
+from districtlab.model.state import DistrictState, adoption_tally_arguments, take_new_adoptions
 from districtlab.model.transfer import (
     AwarenessSchedule,
     background_awareness,
@@ -83,8 +83,13 @@ def step(
 
 
 def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> None:
-    """Pass this step's adoptions to the tallies and to the exposure (for the next step)."""
-    exposure.add_adoptions(*pop_new_adoptions(state, data.firms, data.visible), state.changed)
+    """Pass this step's adoptions to the tallies and to the exposure (for the next step), in one kernel call."""
+    new = take_new_adoptions(state)
+    if new is None:
+        return
+    pairs, channels = new
+    tallies = (channels, *adoption_tally_arguments(state, data.firms, data.visible))
+    exposure.add_adoption_pairs(pairs, state.changed, tallies)
 
 
 def refresh_hazards(

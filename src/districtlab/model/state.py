@@ -10,12 +10,13 @@ Pairs are addressed by their flat index ``firm * K + technology``; the
 arrays for that purpose. Stage counts and the pairs made knowledgeable by channel
 are tallied as pairs move (in the compiled kernels of :mod:`districtlab.model.kernels`);
 the adoption tallies that only the observers and the next step read are brought
-up to date in :func:`pop_new_adoptions` at the end of a step.
+up to date at the end of a step (:func:`take_new_adoptions`, ``schedule.push_adoptions``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,13 +24,12 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.kernels import (
+    adopt_and_learn,
     gain_capacity,
     gain_capacity_once,
     raise_stage,
-    raise_to_adopted,
     raise_to_knowledgeable,
     set_gate_rows,
-    tally_adoptions,
 )
 from districtlab.model.population import Firms
 from districtlab.model.targeting import engagement
@@ -279,7 +279,7 @@ def adopt(
 
     Raises absorptive capacity (learning by adopting, ODD.md §II.iii) at once, and
     queues the adoptions for the exposure update and the adoption tallies at the
-    end of the step (:func:`pop_new_adoptions`). ``firms`` and ``visible`` are
+    end of the step (:func:`take_new_adoptions`). ``firms`` and ``visible`` are
     accepted for the callers' convenience; the tallies read them from there.
     """
     return adopt_pairs(
@@ -296,15 +296,29 @@ def adopt_pairs(
     gate_scale: float,
 ) -> NDArray[np.bool_]:
     """:func:`adopt` for pairs given by their flat index ``firm * K + technology``."""
-    k = state.n_technologies
-    new, pair, channel = raise_to_adopted(
-        pair, channel, state.stage_flat, state.stage_counts_flat, state.knowledge_channel_flat, k
+    learning = adoption_learning > 0.0
+    # one kernel call: the stages raised and, with learning by adopting, the capacity gained
+    new, pair, channel, firm, occurrences, largest, half_z = adopt_and_learn(
+        pair,
+        channel,
+        state.stage_flat,
+        state.stage_counts_flat,
+        state.knowledge_channel_flat,
+        state.n_technologies,
+        learning,
+        1.0 - adoption_learning,
+        state.absorptive_capacity,
+        state.rti_affinity,
+        state.engagement,
+        state.light_engagement,
+        complexity,
+        gate_scale,
     )
     if pair.size == 0:
         return new
     state.changed.add(pair)
-    if adoption_learning > 0.0:
-        raise_absorptive_capacity(state, pair // k, adoption_learning, complexity, gate_scale)
+    if learning:
+        _refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
     return new
 
@@ -331,7 +345,25 @@ def raise_absorptive_capacity(
         complexity,
         gate_scale,
     )
-    if largest > 1:  # a firm gains more than once: (1 - gain) ** count, in numpy
+    _refresh_gate(state, firm, occurrences, largest, half_z, gain, complexity, gate_scale)
+
+
+def _refresh_gate(
+    state: DistrictState,
+    firm: NDArray[np.int64],
+    occurrences: NDArray[np.int64],
+    largest: int,
+    half_z: NDArray[np.float64],
+    gain: float,
+    complexity: NDArray[np.float64],
+    gate_scale: float,
+) -> None:
+    """After :func:`~districtlab.model.kernels.gain_capacity_once`: the gate rows of the distinct ``firm``.
+
+    When a firm gained more than once (``largest`` > 1) nothing was changed yet:
+    the capacity gains (1 - gain) ** count, raised in numpy.
+    """
+    if largest > 1:
         half_z = gain_capacity(
             firm,
             np.power(1.0 - gain, occurrences, dtype=np.float64),
@@ -345,27 +377,33 @@ def raise_absorptive_capacity(
     state.changed.add(set_gate_rows(firm, np.tanh(half_z), state.gate_flat))
 
 
-def pop_new_adoptions(
+def take_new_adoptions(state: DistrictState) -> tuple[NDArray[np.int64], NDArray[np.int8]] | None:
+    """The adoptions queued since the last call, as (flat pairs, channels); None if there are none.
+
+    The caller passes them on to the adoption tallies (:func:`adoption_tally_arguments`)
+    and to the exposure (``schedule.push_adoptions``).
+    """
+    queued = state.new_adoptions
+    if not queued:
+        return None
+    if len(queued) == 1:  # the common case: one batch, nothing to join
+        pair, channel = queued[0]
+    else:
+        pair = np.concatenate([batch[0] for batch in queued])
+        channel = np.concatenate([batch[1] for batch in queued])
+    queued.clear()
+    return pair, channel
+
+
+def adoption_tally_arguments(
     state: DistrictState, firms: Firms, visible: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The adoptions (firm, technology) queued since the last call; the adoption tallies are brought up to date.
+) -> tuple[Any, ...]:
+    """What :func:`~districtlab.model.kernels.tally_adoptions` takes after the pairs and their channels.
 
     ``visible`` is each firm's weight in the legitimacy numerator (visibility).
     """
-    k = state.n_technologies
-    if not state.new_adoptions:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    if len(state.new_adoptions) == 1:  # the common case: one batch, nothing to join
-        pair, channel = state.new_adoptions[0][0], state.new_adoptions[0][1].astype(np.int64)
-    else:
-        pair = np.concatenate([queued[0] for queued in state.new_adoptions])
-        channel = np.concatenate([queued[1] for queued in state.new_adoptions]).astype(np.int64)
-    state.new_adoptions.clear()
-    tally_adoptions(
-        pair,
-        channel,
-        k,
+    return (
+        state.n_technologies,
         firms.size_class,
         firms.role,
         visible,
@@ -380,5 +418,3 @@ def pop_new_adoptions(
         state.firms_adopting_by_size,
         state.maturity_histogram,
     )
-    firm = pair // k
-    return firm, pair - firm * k
