@@ -170,7 +170,9 @@ class _Rows:
         return np.arange(owner.size) + shift[owner], owner
 
 
-def _spread_arguments(rows: _Rows) -> tuple[Any, ...]:
+def _spread_arguments(
+    rows: _Rows,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_], int]:
     """(indptr, columns, weight, sells, sells mode) of a set of rows, as :func:`~districtlab.model.kernels.spread_adoptions` takes them."""
     return (
         rows.indptr,
@@ -235,7 +237,7 @@ class Exposure:
             )
             self._numerator = np.zeros(n_firms * n_technologies)
         # what spread_new_adoptions takes after the pairs and K (arrays updated in place)
-        self._first_rows = (
+        self._first_rows: tuple[Any, ...] = (
             self.adopters,
             networks.complete,
             n_firms,

@@ -146,13 +146,7 @@ def transfer_knowledge(
     # this sub-step, so the buyers adopted now are exactly those counted in P
     marked = state.changed.take_marked()
     buyers_indptr, buyers = exposure.buyers_of_sellers
-    knowing, moved = refresh_and_transfer_knowledge(
-        _NO_PAIRS if marked is None else marked,
-        *state.changed.scratch(),
-        step.month,
-        step.month + data.dt,
-        streams.attribution_in_kernels,
-        *knowledge_clock_arguments(data, state, exposure),
+    attribution_and_tallies: tuple[Any, ...] = (
         state.knowledge_channel_flat,
         data.is_lead,
         RTI_CHANNEL_FLAGS,
@@ -165,6 +159,15 @@ def transfer_knowledge(
         state.knowledge_by_channel.reshape(-1),
         state.size_class,
         len(SIZE_CLASSES),
+    )
+    knowing, moved = refresh_and_transfer_knowledge(
+        _NO_PAIRS if marked is None else marked,
+        *state.changed.scratch(),
+        step.month,
+        step.month + data.dt,
+        streams.attribution_in_kernels,
+        *knowledge_clock_arguments(data, state, exposure),
+        *attribution_and_tallies,
     )
     if not data.behaviour.immediate_adoption:
         state.changed.add(knowing)
