@@ -42,10 +42,8 @@ from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
-    adoption_arguments,
-    adoption_utility,
     decide_due_adoptions,
-    due_adoptions_and_utility,
+    due_adoption_arguments,
     legitimacy_reached,
     set_adoption_clock_rates,
 )
@@ -80,57 +78,36 @@ def log_benefit_over_cost(
         return np.log(benefit) - np.log(np.maximum(cost, 1.0))  # even a free technology costs some effort
 
 
-def utility_terms(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure, pair: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(log B - log C - risk + buyers' requirement, legitimacy bonus) per pair.
+def utility_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
+    """What :func:`~districtlab.model.kernels.adoption_utility` takes after the pairs and K, but the step's L_k.
 
-    risk_ik = risk_k (1 - d [seen a demonstration]) (1 - e E_ik); the requirement and
-    the bonus are as in the module docstring (:func:`districtlab.model.kernels.adoption_utility`).
+    Every entry is an array updated in place or a constant of the run, so the
+    tuple is built once per run (``state.kernel_arguments``).
     """
-    technologies, behaviour = data.technologies, data.behaviour
-    return adoption_utility(
-        pair,
-        technologies.k,
-        data.log_benefit_cost,
-        technologies.risk,
-        behaviour.demonstration_risk_reduction,
-        state.seen_demonstration_flat,
-        behaviour.exposure_risk_reduction,
-        exposure.numerator,
-        exposure.inverse_weight,
-        exposure.adopters,
-        exposure.complete_divisor,
-        exposure.pressure_flat,
-        data.requirement_by_pressure,
-        data.firms.legitimacy_threshold,
-        step.legitimacy if data.mechanisms.legitimacy else _NONE,
-        behaviour.legitimacy_bonus,
-    )
+    cached = state.kernel_arguments.get("utility")
+    if cached is None:
+        technologies, behaviour = data.technologies, data.behaviour
+        cached = state.kernel_arguments["utility"] = (
+            data.log_benefit_cost,
+            technologies.risk,
+            behaviour.demonstration_risk_reduction,
+            state.seen_demonstration_flat,
+            behaviour.exposure_risk_reduction,
+            exposure.numerator,
+            exposure.inverse_weight,
+            exposure.adopters,
+            exposure.complete_divisor,
+            exposure.pressure_flat,
+            data.requirement_by_pressure,
+            data.firms.legitimacy_threshold,
+            behaviour.legitimacy_bonus,
+        )
+    return cached
 
 
-def utility_arguments(data: RunData, state: DistrictState, step: Step) -> tuple[Any, ...]:
-    """What the utility kernels take besides the pairs, the number of technologies and the exposure arrays.
-
-    In the order of :func:`districtlab.model.kernels.refresh_marked_clocks_and_utility`'s last
-    nine arguments (the same values :func:`utility_terms` passes).
-    """
-    technologies, behaviour = data.technologies, data.behaviour
-    return (
-        data.log_benefit_cost,
-        technologies.risk,
-        behaviour.demonstration_risk_reduction,
-        state.seen_demonstration_flat,
-        behaviour.exposure_risk_reduction,
-        data.requirement_by_pressure,
-        data.firms.legitimacy_threshold,
-        step.legitimacy if data.mechanisms.legitimacy else _NONE,
-        behaviour.legitimacy_bonus,
-    )
-
-
-def _one_plus_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
-    return 1.0 + np.tanh(0.5 * data.behaviour.utility_slope * utility)  # 2 logistic(beta u), without overflow
+def step_legitimacy(data: RunData, step: Step) -> NDArray[np.float64]:
+    """L_k as the utility kernels read it: empty when the legitimacy mechanism is off."""
+    return step.legitimacy if data.mechanisms.legitimacy else _NONE
 
 
 def _subsidy_term(rate: NDArray[np.float64] | float) -> NDArray[np.float64]:
@@ -356,21 +333,22 @@ def set_adoption_rates(
     state: DistrictState,
     step: Step,
     pair: NDArray[np.int64],
-    base: NDArray[np.float64],
-    bonus: NDArray[np.float64],
+    utility: NDArray[np.float64],
 ) -> None:
     """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed).
 
-    ``base`` and ``bonus`` are the pairs' :func:`utility_terms` (computed with the knowledge
-    clocks' refresh, in one kernel call: ``schedule.refresh_hazards``).
+    ``utility`` is the pairs' base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`,
+    computed with the knowledge clocks' refresh in one kernel call: ``schedule.refresh_hazards``);
+    the subsidies the pairs hold are added here. The rate is h u(a, c) logistic(beta x) =
+    h u 0.5 (1 + tanh(0.5 beta x)), without overflow; the tanh is numpy's.
     """
     if pair.size == 0:
         return
-    base += bonus
+    half_slope = 0.5 * data.behaviour.utility_slope
     set_adoption_clock_rates(
         pair,
         state.gate_flat,
-        _one_plus_tanh(data, _with_grants(state, pair, base)),
+        np.tanh(half_slope * _with_grants(state, pair, utility)),
         data.behaviour.adoption_hazard,
         _NONE if state.postponed_until is None else state.postponed_until,
         step.month,
@@ -405,25 +383,31 @@ def decide_adoption(
             behaviour.gate_scale,
         )
         return
-    clock = state.adoption_clock
-    _, _, _, due, earliest = clock.arrays()
-    # one kernel call: the pairs due (clock.due_before) and their utility_terms
-    arguments = utility_arguments(data, state, step)
-    exposure_arrays = (
-        exposure.numerator,
-        exposure.inverse_weight,
-        exposure.adopters,
-        exposure.complete_divisor,
-        exposure.pressure_flat,
+    # one kernel call: the pairs due (clock.due_before), their utility (adoption_utility) and the tanh
+    # arguments of the attribution (adoption_arguments) as if no pair held a subsidy
+    _, _, _, due, earliest = state.adoption_clock.arrays()
+    half_slope = 0.5 * behaviour.utility_slope
+    pair, tanh_arguments, with_bonus = due_adoption_arguments(
+        step.month + data.dt,
+        step_legitimacy(data, step),
+        half_slope,
+        due,
+        earliest,
+        k,
+        *utility_arguments(data, state, exposure),
     )
-    kernel_arguments = (*arguments[:5], *exposure_arrays, *arguments[5:])
-    pair, base, bonus = due_adoptions_and_utility(step.month + data.dt, due, earliest, k, *kernel_arguments)
     if pair.size == 0:
         return
     # Credit each adoption to the knowledge channel, unless the extra hazard that the
     # legitimacy bonus, then the grant, added explains it (incremental attribution).
-    grant_term, support_term = _subsidy_terms(state, pair)
-    tanh_arguments = adoption_arguments(base, bonus, grant_term, support_term, 0.5 * behaviour.utility_slope)
+    if state.grants.pair.size or state.support.pair.size:
+        grant_term, support_term = _subsidy_terms(state, pair)
+        with_grants = with_bonus
+        if grant_term.size:
+            with_grants = with_grants + grant_term
+        if support_term.size:
+            with_grants = with_grants + support_term
+        np.multiply(half_slope, with_grants, out=tanh_arguments[1])
     # rejection or postponement: the firm says no for now and reconsiders later
     rejection = behaviour.rejection_probability
     if rejection > 0.0 and state.postponed_until is None:

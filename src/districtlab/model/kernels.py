@@ -114,6 +114,8 @@ else:
 
 #: Stage codes (as in :mod:`districtlab.model.state`; repeated here so that this module imports nothing).
 _KNOWLEDGEABLE, _ADOPTED = 2, 3
+#: No subsidy terms (:func:`adoption_arguments`).
+_NO_TERMS = np.zeros(0)
 
 
 # -- pending pairs (clocks.PendingPairs.take) ---------------------------------------------------
@@ -903,7 +905,7 @@ def set_gate_rows(
     return pairs
 
 
-# -- adoption utility and rates (adoption.utility_terms, adoption.set_adoption_rates) ------------
+# -- adoption utility and rates (adoption.utility_arguments, adoption.set_adoption_rates) --------
 
 
 @njit(cache=True)
@@ -922,8 +924,8 @@ def adoption_utility(
     pressure: NDArray[np.float64],
     requirement: NDArray[np.float64],
     legitimacy_threshold: NDArray[np.float64],
-    legitimacy: NDArray[np.float64],
     legitimacy_bonus: float,
+    legitimacy: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(log B - log C - risk + requirement, legitimacy bonus) per pair (see :mod:`districtlab.model.adoption`).
 
@@ -964,6 +966,7 @@ def refresh_marked_clocks_and_utility(
     stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
+    legitimacy: NDArray[np.float64],
     n_technologies: int,
     stage: NDArray[np.int8],
     gate: NDArray[np.float64],
@@ -989,15 +992,15 @@ def refresh_marked_clocks_and_utility(
     exposure_risk_reduction: float,
     requirement: NDArray[np.float64],
     legitimacy_threshold: NDArray[np.float64],
-    legitimacy: NDArray[np.float64],
     legitimacy_bonus: float,
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """(knowledgeable pairs, their base utility, their legitimacy bonus) after refreshing the marked pairs' knowledge clocks.
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """(knowledgeable pairs, their utility with the legitimacy bonus) after refreshing the marked pairs' knowledge clocks.
 
     Fuses :func:`distinct_marked`, :func:`refresh_knowledge_clocks` and
     :func:`adoption_utility` (``schedule.refresh_hazards`` before the adoption
-    decision, up to the numpy ``tanh``): one call instead of three, the same
-    pairs in the same order and the same operations.
+    decision, up to the subsidies and numpy's ``tanh``): one call instead of
+    three, the same pairs in the same order and the same operations (the
+    utility is base + bonus, as ``base += bonus`` was).
     """
     knowing = refresh_marked_knowledge_clocks(
         marked,
@@ -1023,7 +1026,7 @@ def refresh_marked_clocks_and_utility(
         due,
         earliest,
     )
-    base, bonus = adoption_utility(
+    utility, bonus = adoption_utility(
         knowing,
         n_technologies,
         log_benefit_cost,
@@ -1038,15 +1041,19 @@ def refresh_marked_clocks_and_utility(
         pressure,
         requirement,
         legitimacy_threshold,
-        legitimacy,
         legitimacy_bonus,
+        legitimacy,
     )
-    return knowing, base, bonus
+    for index in range(knowing.size):
+        utility[index] = utility[index] + bonus[index]
+    return knowing, utility
 
 
 @njit(cache=True)
-def due_adoptions_and_utility(
+def due_adoption_arguments(
     time: float,
+    legitimacy: NDArray[np.float64],
+    half_slope: float,
     due: NDArray[np.float64],
     earliest: NDArray[np.float64],
     n_technologies: int,
@@ -1062,14 +1069,16 @@ def due_adoptions_and_utility(
     pressure: NDArray[np.float64],
     requirement: NDArray[np.float64],
     legitimacy_threshold: NDArray[np.float64],
-    legitimacy: NDArray[np.float64],
     legitimacy_bonus: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """(pairs whose adoption clock runs out before ``time``, their base utility, their legitimacy bonus).
+    """(pairs whose adoption clock runs out before ``time``, the tanh arguments of their attribution, their utility with the bonus).
 
-    Fuses :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption clock)
-    and :func:`adoption_utility` (``adoption.utility_terms``) at the start of the
-    adoption decision: one call instead of two, the same pairs in the same order.
+    Fuses :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption
+    clock), :func:`adoption_utility` and :func:`adoption_arguments` without
+    subsidies at the start of the adoption decision: one call instead of three,
+    the same pairs in the same order. The caller recomputes the second row
+    from the utility with the bonus where pairs hold a grant or project support
+    (their subsidy terms take numpy's ``log1p``).
     """
     pairs = due_pairs(time, due, earliest, n_technologies)
     base, bonus = adoption_utility(
@@ -1087,17 +1096,20 @@ def due_adoptions_and_utility(
         pressure,
         requirement,
         legitimacy_threshold,
-        legitimacy,
         legitimacy_bonus,
+        legitimacy,
     )
-    return pairs, base, bonus
+    arguments = adoption_arguments(base, bonus, _NO_TERMS, _NO_TERMS, half_slope)
+    for index in range(pairs.size):
+        bonus[index] = base[index] + bonus[index]
+    return pairs, arguments, bonus
 
 
 @njit(cache=True)
 def set_adoption_clock_rates(
     pairs: NDArray[np.int64],
     gate: NDArray[np.float64],
-    one_plus_tanh: NDArray[np.float64],
+    tanh_half_beta_u: NDArray[np.float64],
     adoption_hazard: float,
     postponed_until: NDArray[np.float64],
     now: float,
@@ -1115,7 +1127,7 @@ def set_adoption_clock_rates(
     rates = np.empty(pairs.size)
     for index in range(pairs.size):
         pair = pairs[index]
-        hazard = adoption_hazard * gate[pair] * 0.5 * one_plus_tanh[index]
+        hazard = adoption_hazard * gate[pair] * 0.5 * (1.0 + tanh_half_beta_u[index])
         if postponed_until.size and postponed_until[pair] > now:
             hazard = 0.0  # still postponed: the clock waits
         rates[index] = hazard

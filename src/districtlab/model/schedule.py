@@ -14,6 +14,8 @@ and a firm that becomes knowledgeable can adopt in the same step.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -21,6 +23,7 @@ from districtlab.model.adoption import (
     decide_adoption,
     prepare_adoption,
     set_adoption_rates,
+    step_legitimacy,
     utility_arguments,
 )
 from districtlab.model.context import RunData, Step, Streams
@@ -76,7 +79,7 @@ def step(
     deliver_programmes(data, state, current, streams, programmes, exposure)
     transfer_knowledge(data, state, current, streams, exposure)
     prepare_adoption(data, state, current, streams, programmes)
-    refresh_hazards(data, state, current, exposure, adoption=True)
+    refresh_hazards(data, state, current, exposure)
     decide_adoption(data, state, current, streams, programmes, exposure)
     push_adoptions(data, state, exposure)
     return current
@@ -92,36 +95,40 @@ def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> N
     exposure.add_adoption_pairs(pairs, state.changed, tallies)
 
 
-def refresh_hazards(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure, *, adoption: bool
-) -> None:
-    """Recompute the hazard of every pair whose inputs changed, on the clock its stage runs.
+def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: Exposure) -> None:
+    """Recompute the hazard of every pair whose inputs changed, before the adoption decision.
 
     Rates are set from the start of the step: a change made by an earlier
     sub-step counts for the whole of this step. Adopted pairs' clocks were
-    stopped when they moved, so they need nothing.
-
-    Before knowledge transfer (``adoption=False``) only the knowledge clocks are
-    brought up to date: the adoption clocks are not read until the adoption
-    decision, so knowledgeable pairs stay marked and are refreshed once, with
-    everything the grants and legitimacy changed in between. Refreshing a
-    clock twice at the same time gives exactly the clock refreshed once with
-    the later rate, so this saves work without changing any result.
+    stopped when they moved, so they need nothing. The knowledge clocks of the
+    pairs marked were brought up to date before knowledge transfer
+    (:func:`~districtlab.model.transfer.transfer_knowledge`); the pairs marked
+    since, and the knowledgeable ones marked then, are refreshed now, with
+    everything the grants and legitimacy changed in between.
     """
     marked = state.changed.take_marked()
     if marked is None:
         return
-    if adoption and not data.behaviour.immediate_adoption:
-        # one kernel call: the marked pairs made distinct, their knowledge clocks, the utility
-        knowledgeable, base, bonus = refresh_marked_clocks_and_utility(
-            marked,
-            *state.changed.scratch(),
-            step.month,
-            *knowledge_clock_arguments(data, state, exposure),
-            *utility_arguments(data, state, step),
-        )
-        set_adoption_rates(data, state, step, knowledgeable, base, bonus)
+    if data.behaviour.immediate_adoption:
+        refresh_knowledge_rates(data, state, exposure, marked, step.month)
         return
-    knowledgeable = refresh_knowledge_rates(data, state, exposure, marked, step.month)
-    if not data.behaviour.immediate_adoption:
-        state.mark_changed(knowledgeable)
+    # one kernel call: the marked pairs made distinct, their knowledge clocks, the utility
+    knowledgeable, utility = refresh_marked_clocks_and_utility(
+        marked,
+        *state.changed.scratch(),
+        step.month,
+        step_legitimacy(data, step),
+        *knowledge_clock_arguments(data, state, exposure),
+        *_utility_only_arguments(data, state, exposure),
+    )
+    set_adoption_rates(data, state, step, knowledgeable, utility)
+
+
+def _utility_only_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
+    """:func:`~districtlab.model.adoption.utility_arguments` without the exposure arrays (which the
+    knowledge clocks' arguments give), as :func:`~districtlab.model.kernels.refresh_marked_clocks_and_utility` takes them."""
+    cached = state.kernel_arguments.get("utility_only")
+    if cached is None:
+        utility = utility_arguments(data, state, exposure)
+        cached = state.kernel_arguments["utility_only"] = utility[:5] + utility[10:]
+    return cached

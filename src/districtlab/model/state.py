@@ -175,6 +175,9 @@ class DistrictState:
         self._scratch = np.zeros(
             self.stage_flat.size, dtype=bool
         )  # reused by pairs_at: no per-step allocation
+        # the argument tuples of the compiled kernels that hold only arrays updated in place and
+        # constants of the run, built on first use (adoption.utility_arguments, transfer)
+        self.kernel_arguments: dict[str, tuple[Any, ...]] = {}
 
     def pairs_at(self, level: int) -> NDArray[np.int64]:
         """Pairs (flat indices) at exactly this stage, in increasing order: a scan of every pair."""

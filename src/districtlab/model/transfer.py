@@ -97,15 +97,21 @@ def refresh_knowledge_rates(
 
 def knowledge_clock_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
     """What the knowledge-clock kernels take after the pairs and the time, in their order:
-    the hazard's terms, then the clock's arrays."""
-    return (*knowledge_hazard_arguments(data, state, exposure), *state.knowledge_clock.arrays())
+    the hazard's terms, then the clock's arrays (built once per run: ``state.kernel_arguments``)."""
+    cached = state.kernel_arguments.get("knowledge_clock")
+    if cached is None:
+        cached = state.kernel_arguments["knowledge_clock"] = (
+            *knowledge_hazard_arguments(data, state, exposure),
+            *state.knowledge_clock.arrays(),
+        )
+    return cached
 
 
 def knowledge_hazard_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
     """What every knowledge kernel takes to compute the three terms of the hazard, in their order.
 
-    Every entry is an array updated in place or a constant of the run, so the tuple
-    could be kept; it is rebuilt per call because ``exposure.complete_divisor`` is a float.
+    Every entry is an array updated in place or a constant of the run, so the kernels'
+    argument tuples that start with it are kept for the run (:func:`knowledge_clock_arguments`).
     """
     technologies, mechanisms = data.technologies, data.mechanisms
     return (
@@ -145,30 +151,42 @@ def transfer_knowledge(
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
     marked = state.changed.take_marked()
-    buyers_indptr, buyers = exposure.buyers_of_sellers
-    attribution_and_tallies: tuple[Any, ...] = (
-        state.knowledge_channel_flat,
-        data.is_lead,
-        RTI_CHANNEL_FLAGS,
-        buyers_indptr,
-        buyers,
-        _CHANNEL_OF_TERM,
-        CHANNEL["two_step"],
-        CHANNEL["lead_firm"],
-        state.stage_counts_flat,
-        state.knowledge_by_channel.reshape(-1),
-        state.size_class,
-        len(SIZE_CLASSES),
-    )
     knowing, moved = refresh_and_transfer_knowledge(
         _NO_PAIRS if marked is None else marked,
         *state.changed.scratch(),
         step.month,
         step.month + data.dt,
         streams.attribution_in_kernels,
-        *knowledge_clock_arguments(data, state, exposure),
-        *attribution_and_tallies,
+        *_transfer_arguments(data, state, exposure),
     )
     if not data.behaviour.immediate_adoption:
         state.changed.add(knowing)
     state.changed.add(moved)
+
+
+def _transfer_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
+    """What :func:`~districtlab.model.kernels.refresh_and_transfer_knowledge` takes after the stream.
+
+    The knowledge clocks' arguments, then what the attribution of a channel and the tallies
+    read; every entry is an array updated in place or a constant of the run, so the tuple is
+    built once per run (``state.kernel_arguments``).
+    """
+    cached = state.kernel_arguments.get("transfer")
+    if cached is None:
+        buyers_indptr, buyers = exposure.buyers_of_sellers
+        cached = state.kernel_arguments["transfer"] = (
+            *knowledge_clock_arguments(data, state, exposure),
+            state.knowledge_channel_flat,
+            data.is_lead,
+            RTI_CHANNEL_FLAGS,
+            buyers_indptr,
+            buyers,
+            _CHANNEL_OF_TERM,
+            CHANNEL["two_step"],
+            CHANNEL["lead_firm"],
+            state.stage_counts_flat,
+            state.knowledge_by_channel.reshape(-1),
+            state.size_class,
+            len(SIZE_CLASSES),
+        )
+    return cached
