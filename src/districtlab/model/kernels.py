@@ -1209,6 +1209,42 @@ def adoption_channels(
 
 
 @njit(cache=True)
+def legitimacy_shares(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
+    """L_k = min(1, weighted adopters of k / total visibility); 0 when ``total`` is not positive.
+
+    As ``np.minimum(weighted_adopters / total, 1.0)``, NaN included (``schedule.legitimacy_exposure``).
+    """
+    legitimacy = np.zeros(weighted_adopters.size)
+    if total <= 0.0:
+        return legitimacy
+    for tech in range(weighted_adopters.size):
+        share = weighted_adopters[tech] / total
+        legitimacy[tech] = 1.0 if share > 1.0 else share
+    return legitimacy
+
+
+@njit(cache=True)
+def become_aware_until(
+    until: float,
+    times: NDArray[np.float64],
+    flat_pairs: NDArray[np.int64],
+    cursor: int,
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], int]:
+    """Background awareness (``transfer.background_awareness``): (the pairs that moved, the new cursor).
+
+    The pairs of the schedule from ``cursor`` whose time is before ``until``
+    (``times`` sorted, as ``np.searchsorted(..., side="left")``) are raised to
+    aware (:func:`raise_stage`).
+    """
+    end = np.searchsorted(times, until, side="left")
+    moved = raise_stage(flat_pairs[cursor:end], 1, stage, stage_counts, n_technologies)
+    return moved, int(end)
+
+
+@njit(cache=True)
 def refresh_and_transfer_knowledge(
     marked: NDArray[np.int64],
     stamp: NDArray[np.int64],
@@ -1536,6 +1572,91 @@ def record_flows(
     ):
         for index in range(source.size):
             target[row, index] = source[index]
+
+
+@njit(cache=True, error_model="numpy")
+def record_row(
+    row: int,
+    rti_competence: NDArray[np.float64],
+    step_legitimacy: NDArray[np.float64],
+    step_released: NDArray[np.float64],
+    step_spend: NDArray[np.float64],
+    step_units: NDArray[np.float64],
+    step_private: NDArray[np.float64],
+    step_post_programme: NDArray[np.float64],
+    adopted: NDArray[np.int64],
+    adopted_by_group: NDArray[np.int64],
+    at_least: NDArray[np.int64],
+    stage_counts: NDArray[np.int64],
+    maturity: NDArray[np.int64],
+    maturity_histogram: NDArray[np.int64],
+    by_channel: NDArray[np.int64],
+    adoptions_by_channel: NDArray[np.int64],
+    firms_adopting: NDArray[np.int64],
+    firms_adopting_by_size: NDArray[np.int64],
+    by_knowledge: NDArray[np.int64],
+    adoptions_by_knowledge: NDArray[np.int64],
+    knowledge: NDArray[np.int64],
+    knowledge_by_channel: NDArray[np.int64],
+    competence: NDArray[np.float64],
+    capacity_by_size: NDArray[np.float64],
+    absorptive_capacity: NDArray[np.float64],
+    size_class: NDArray[np.int8],
+    firms_per_size: NDArray[np.float64],
+    engaged: NDArray[np.int64],
+    engaged_by_size: NDArray[np.int64],
+    legitimacy: NDArray[np.float64],
+    released: NDArray[np.float64],
+    spend: NDArray[np.float64],
+    units: NDArray[np.float64],
+    private: NDArray[np.float64],
+    post_programme: NDArray[np.float64],
+) -> None:
+    """Row ``row`` of the observations in one call (``observers.Recorder.record``).
+
+    :func:`record_levels`, the firms engaged by size class, then, after a step,
+    :func:`record_flows` (the ``step_*`` arrays; empty for month 0, when
+    nothing is written for them).
+    """
+    record_levels(
+        row,
+        adopted,
+        adopted_by_group,
+        at_least,
+        stage_counts,
+        maturity,
+        maturity_histogram,
+        by_channel,
+        adoptions_by_channel,
+        firms_adopting,
+        firms_adopting_by_size,
+        by_knowledge,
+        adoptions_by_knowledge,
+        knowledge,
+        knowledge_by_channel,
+        competence,
+        rti_competence,
+        capacity_by_size,
+        absorptive_capacity,
+        size_class,
+        firms_per_size,
+    )
+    _copy_row(engaged, row, engaged_by_size)
+    record_flows(
+        row,
+        legitimacy,
+        step_legitimacy,
+        released,
+        step_released,
+        spend,
+        step_spend,
+        units,
+        step_units,
+        private,
+        step_private,
+        post_programme,
+        step_post_programme,
+    )
 
 
 # -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------

@@ -7,18 +7,20 @@ Row 0 is the state at month 0; row t + 1 the state at the end of step t. Flows
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
-from districtlab.model.kernels import record_flows, record_levels
+from districtlab.model.kernels import record_row
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
 from districtlab.model.state import CHANNELS, DistrictState
 
 #: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
 PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
+_NOTHING = np.zeros(0)  # the flows recorded at month 0, before any step
 
 
 @dataclass(frozen=True)
@@ -108,46 +110,56 @@ class Recorder:
         }
 
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
-        """Row ``row``: the levels of ``state`` and, after a step, the step's flows."""
-        o = self.observations
-        record_levels(
-            row,
-            self._flat_rows["adopted"],
-            state.adopted_by_group.reshape(-1),
-            self._flat_rows["at_least"],
-            state.stage_counts_flat,
-            o.maturity_histogram,
-            state.maturity_histogram,
-            self._flat_rows["adoptions_by_channel"],
-            state.adoptions_by_channel.reshape(-1),
-            o.firms_adopting,
-            state.firms_adopting_by_size,
-            self._flat_rows["adoptions_by_knowledge"],
-            state.adoptions_by_knowledge.reshape(-1),
-            self._flat_rows["knowledge_by_channel"],
-            state.knowledge_by_channel.reshape(-1),
-            o.rti_competence,
-            state.rti_competence,
-            o.absorptive_capacity,
-            state.absorptive_capacity,
-            self._data.firms.size_class,
-            self._firms_per_size,
-        )
-        if step is not None:
-            flows = self._flat_rows
-            record_flows(
-                row,
-                o.legitimacy,
+        """Row ``row``: the levels of ``state`` and, after a step, the step's flows (one kernel call)."""
+        if step is None:
+            flows: tuple[Any, ...] = (_NOTHING,) * 6
+        else:
+            flows = (
                 step.legitimacy,
-                o.released,
                 step.released,
-                flows["spend"],
                 step.spend.reshape(-1),
-                flows["units"],
                 step.units.reshape(-1),
-                o.private_spend,
                 step.private,
-                o.post_programme_spend,
                 step.post_programme,
             )
-        o.engaged[row] = state.engaged_by_size
+        record_row(row, state.rti_competence, *flows, *self._row_arguments(state))
+
+    def _row_arguments(self, state: DistrictState) -> tuple[Any, ...]:
+        """What :func:`~districtlab.model.kernels.record_row` takes after the step's flows.
+
+        Every entry is an array of the observations or of ``state`` updated in
+        place, so the tuple is built once for the state of the run.
+        """
+        if getattr(self, "_row_state", None) is not state:
+            o, rows = self.observations, self._flat_rows
+            self._row_state = state
+            self._row_tuple: tuple[Any, ...] = (
+                rows["adopted"],
+                state.adopted_by_group.reshape(-1),
+                rows["at_least"],
+                state.stage_counts_flat,
+                o.maturity_histogram,
+                state.maturity_histogram,
+                rows["adoptions_by_channel"],
+                state.adoptions_by_channel.reshape(-1),
+                o.firms_adopting,
+                state.firms_adopting_by_size,
+                rows["adoptions_by_knowledge"],
+                state.adoptions_by_knowledge.reshape(-1),
+                rows["knowledge_by_channel"],
+                state.knowledge_by_channel.reshape(-1),
+                o.rti_competence,
+                o.absorptive_capacity,
+                state.absorptive_capacity,
+                self._data.firms.size_class,
+                self._firms_per_size,
+                o.engaged,
+                state.engaged_by_size,
+                o.legitimacy,
+                o.released,
+                rows["spend"],
+                rows["units"],
+                o.private_spend,
+                o.post_programme_spend,
+            )
+        return self._row_tuple

@@ -28,7 +28,7 @@ from districtlab.model.adoption import (
 )
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.instruments import deliver_programmes
-from districtlab.model.kernels import refresh_marked_clocks_and_utility
+from districtlab.model.kernels import legitimacy_shares, refresh_marked_clocks_and_utility
 from districtlab.model.networks import Exposure
 from districtlab.model.observers import PROGRAMME_SLOTS
 from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
@@ -44,11 +44,10 @@ from districtlab.model.transfer import (
 
 def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: int) -> Step:
     """Snapshot what the sub-steps read at the start of step ``index``."""
-    legitimacy = legitimacy_exposure(state.visible_adopters, data.visibility_total)
     return Step(
         index=index,
         month=index * data.dt,
-        legitimacy=legitimacy,
+        legitimacy=legitimacy_exposure(state.visible_adopters, data.visibility_total),
         staff_days_left=data.staff_days_per_month * data.dt if data.rti_enabled else 0.0,
         released=np.zeros(len(PROGRAMME_SLOTS)),
         spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
@@ -59,10 +58,8 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
 
 
 def legitimacy_exposure(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
-    """L_k = min(1, visibility-weighted adopters of k / total visibility); 0 with no visible firm."""
-    if total <= 0.0:
-        return np.zeros_like(weighted_adopters, dtype=np.float64)
-    return np.minimum(np.asarray(weighted_adopters, dtype=np.float64) / total, 1.0)
+    """L_k = min(1, visibility-weighted adopters of k / total visibility); 0 with no visible firm (one kernel call)."""
+    return legitimacy_shares(np.asarray(weighted_adopters, dtype=np.float64), total)
 
 
 def step(

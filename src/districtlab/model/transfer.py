@@ -27,14 +27,17 @@ from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
 from districtlab.model.context import RunData, Step, Streams
-from districtlab.model.kernels import refresh_and_transfer_knowledge, refresh_marked_knowledge_clocks
+from districtlab.model.kernels import (
+    become_aware_until,
+    refresh_and_transfer_knowledge,
+    refresh_marked_knowledge_clocks,
+)
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
     CHANNEL,
     RTI_CHANNEL_FLAGS,
     UNAWARE,
     DistrictState,
-    make_aware,
 )
 
 _CHANNEL_OF_TERM = np.array(
@@ -78,7 +81,17 @@ class AwarenessSchedule:
 def background_awareness(
     data: RunData, state: DistrictState, step: Step, schedule: AwarenessSchedule
 ) -> None:
-    make_aware(state, schedule.due(step.month + data.dt))
+    """Pairs whose background awareness time falls before the end of the step become aware (one kernel call)."""
+    moved, schedule.cursor = become_aware_until(
+        step.month + data.dt,
+        schedule.times,
+        schedule.flat_pairs,
+        schedule.cursor,
+        state.stage_flat,
+        state.stage_counts_flat,
+        state.n_technologies,
+    )
+    state.changed.add(moved)
 
 
 def refresh_knowledge_rates(
