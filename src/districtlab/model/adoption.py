@@ -164,14 +164,14 @@ def end_postponements(state: DistrictState, step: Step) -> None:
     """Pairs whose postponement ends this step reconsider: their adoption clocks run again."""
     if state.postponed.pair.size == 0:
         return
-    ended = state.postponed.take(state.postponed.expiry_month > step.month)
+    ended = state.postponed.take_expired(step.month)
     state.mark_changed(ended.pair)
 
 
 def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRun | None]) -> None:
     """Grants past their validity lapse; their money goes back to a programme still delivering."""
     if state.support.pair.size:
-        ended = state.support.take(state.support.expiry_month > step.month)
+        ended = state.support.take_expired(step.month)
         if ended.pair.size:
             support = _support_flat(state)
             # a pair supported by two projects keeps the support of the one still running
@@ -182,7 +182,7 @@ def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRu
             state.mark_changed(gone)
     if state.grants.pair.size == 0:
         return
-    lapsed = state.grants.take(state.grants.expiry_month > step.month)
+    lapsed = state.grants.take_expired(step.month)
     if lapsed.pair.size == 0:
         return
     state.grant_rate_flat[lapsed.pair] = 0.0

@@ -94,6 +94,10 @@ class GrantBook:
     def empty(cls) -> GrantBook:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
+    def __post_init__(self) -> None:
+        # no entry expires before this month (kept as entries come and go, to skip the scan)
+        self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
+
     def add(
         self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float
     ) -> None:
@@ -101,6 +105,8 @@ class GrantBook:
         self.slot = np.concatenate([self.slot, np.full(pair.size, slot, dtype=np.int64)])
         self.amount = np.concatenate([self.amount, amount])
         self.expiry_month = np.concatenate([self.expiry_month, np.full(pair.size, expiry_month)])
+        if pair.size:
+            self.earliest_expiry = min(self.earliest_expiry, float(expiry_month))
 
     def take(self, keep: NDArray[np.bool_]) -> GrantBook:
         """Remove the grants not kept and return them."""
@@ -109,7 +115,17 @@ class GrantBook:
         taken = GrantBook(self.pair[~keep], self.slot[~keep], self.amount[~keep], self.expiry_month[~keep])
         self.pair, self.slot = self.pair[keep], self.slot[keep]
         self.amount, self.expiry_month = self.amount[keep], self.expiry_month[keep]
+        self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
         return taken
+
+    def take_expired(self, month: float) -> GrantBook:
+        """Remove the entries whose expiry month is not after ``month`` and return them.
+
+        ``take(expiry_month > month)``, without the scan when no entry can have expired.
+        """
+        if not self.earliest_expiry <= month:
+            return _NOTHING_TAKEN
+        return self.take(self.expiry_month > month)
 
 
 _NOTHING_TAKEN = GrantBook.empty()  # what take returns when every grant is kept (read, never changed)
