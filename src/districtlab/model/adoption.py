@@ -281,7 +281,7 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
     the project does not cover) is recorded as private spend of the programme.
     """
     if state.grants.pair.size:
-        paid = state.grants.take(state.stage_flat[state.grants.pair] < ADOPTED)
+        paid = state.grants.take_reached(state.stage_flat, ADOPTED)
         if paid.pair.size:
             own = data.adoption_cost[paid.pair] * (1.0 - state.grant_rate_flat[paid.pair])
             if state.support_rate is not None:
@@ -291,7 +291,7 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
             step.units[:, UNIT["grants"]] += np.bincount(paid.slot, minlength=n_slots)
             step.private += np.bincount(paid.slot, weights=own, minlength=n_slots)
     if state.support.pair.size:
-        settled = state.support.take(state.stage_flat[state.support.pair] < ADOPTED)
+        settled = state.support.take_reached(state.stage_flat, ADOPTED)
         if settled.pair.size:
             support = _support_flat(state)
             _, first = np.unique(settled.pair, return_index=True)  # a pair counts once

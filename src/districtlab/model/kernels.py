@@ -1209,6 +1209,15 @@ def adoption_channels(
 
 
 @njit(cache=True)
+def any_stage_at_least(pairs: NDArray[np.int64], level: int, stage: NDArray[np.int8]) -> bool:
+    """Has any of ``pairs`` reached ``level``? (``GrantBook.take_reached``, before it gathers anything)."""
+    for pair in pairs:  # noqa: SIM110 (a loop numba compiles; any() of a generator it does not)
+        if stage[pair] >= level:
+            return True
+    return False
+
+
+@njit(cache=True)
 def legitimacy_shares(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
     """L_k = min(1, weighted adopters of k / total visibility); 0 when ``total`` is not positive.
 

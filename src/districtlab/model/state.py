@@ -25,6 +25,7 @@ from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.kernels import (
     adopt_and_learn,
+    any_stage_at_least,
     gain_capacity,
     gain_capacity_once,
     raise_stage,
@@ -97,16 +98,21 @@ class GrantBook:
     def __post_init__(self) -> None:
         # no entry expires before this month (kept as entries come and go, to skip the scan)
         self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
+        # entries in order of expiry (as when each batch added expires no earlier than the last)
+        self.in_expiry_order = self.expiry_month.size <= 1
 
     def add(
         self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float
     ) -> None:
+        if pair.size:
+            self.in_expiry_order = self.in_expiry_order and (
+                self.expiry_month.size == 0 or expiry_month >= self.expiry_month[-1]
+            )
+            self.earliest_expiry = min(self.earliest_expiry, float(expiry_month))
         self.pair = np.concatenate([self.pair, pair])
         self.slot = np.concatenate([self.slot, np.full(pair.size, slot, dtype=np.int64)])
         self.amount = np.concatenate([self.amount, amount])
         self.expiry_month = np.concatenate([self.expiry_month, np.full(pair.size, expiry_month)])
-        if pair.size:
-            self.earliest_expiry = min(self.earliest_expiry, float(expiry_month))
 
     def take(self, keep: NDArray[np.bool_]) -> GrantBook:
         """Remove the grants not kept and return them."""
@@ -115,7 +121,7 @@ class GrantBook:
         taken = GrantBook(self.pair[~keep], self.slot[~keep], self.amount[~keep], self.expiry_month[~keep])
         self.pair, self.slot = self.pair[keep], self.slot[keep]
         self.amount, self.expiry_month = self.amount[keep], self.expiry_month[keep]
-        self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
+        self._after_take()
         return taken
 
     def take_expired(self, month: float) -> GrantBook:
@@ -125,7 +131,33 @@ class GrantBook:
         """
         if not self.earliest_expiry <= month:
             return _NOTHING_TAKEN
-        return self.take(self.expiry_month > month)
+        if not self.in_expiry_order:
+            return self.take(self.expiry_month > month)
+        # in order of expiry, those that expire are the first ones: slices instead of gathers
+        end = int(np.searchsorted(self.expiry_month, month, side="right"))
+        taken = GrantBook(self.pair[:end], self.slot[:end], self.amount[:end], self.expiry_month[:end])
+        self.pair, self.slot = self.pair[end:], self.slot[end:]
+        self.amount, self.expiry_month = self.amount[end:], self.expiry_month[end:]
+        self._after_take()
+        return taken
+
+    def _after_take(self) -> None:
+        """Entries were removed (in order): the earliest expiry again; an empty book is in order."""
+        if self.expiry_month.size == 0:
+            self.earliest_expiry, self.in_expiry_order = np.inf, True
+        elif self.in_expiry_order:
+            self.earliest_expiry = float(self.expiry_month[0])
+        else:
+            self.earliest_expiry = float(self.expiry_month.min())
+
+    def take_reached(self, stage: NDArray[np.int8], level: int) -> GrantBook:
+        """Remove the entries whose pair has reached stage ``level`` and return them.
+
+        ``take(stage[pair] < level)``, with one compiled pass instead of the gathers when none has.
+        """
+        if not any_stage_at_least(self.pair, level, stage):
+            return _NOTHING_TAKEN
+        return self.take(stage[self.pair] < level)
 
 
 _NOTHING_TAKEN = GrantBook.empty()  # what take returns when every grant is kept (read, never changed)
