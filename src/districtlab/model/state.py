@@ -224,7 +224,7 @@ class DistrictState:
             self.stage_flat.size, dtype=bool
         )  # reused by pairs_at: no per-step allocation
         # the argument tuples of the compiled kernels that hold only arrays updated in place and
-        # constants of the run, built on first use (adoption.utility_arguments, transfer)
+        # constants of the run, built on first use (e.g. adoption.utility_arguments)
         self.kernel_arguments: dict[str, tuple[Any, ...]] = {}
 
     def pairs_at(self, level: int) -> NDArray[np.int64]:
@@ -451,21 +451,25 @@ def adoption_tally_arguments(
 ) -> tuple[Any, ...]:
     """What :func:`~districtlab.model.kernels.tally_adoptions` takes after the pairs and their channels.
 
-    ``visible`` is each firm's weight in the legitimacy numerator (visibility).
+    ``visible`` is each firm's weight in the legitimacy numerator (visibility). Every entry is
+    an array updated in place or a constant of the run, so the tuple is built once per run.
     """
-    return (
-        state.n_technologies,
-        firms.size_class,
-        firms.role,
-        visible,
-        state.knowledge_channel_flat,
-        len(SIZE_CLASSES),
-        len(ROLES),
-        state.adopted_by_group.reshape(-1),
-        state.adoptions_by_channel.reshape(-1),
-        state.visible_adopters,
-        state.adoptions_by_knowledge.reshape(-1),
-        state.n_adopted,
-        state.firms_adopting_by_size,
-        state.maturity_histogram,
-    )
+    cached = state.kernel_arguments.get("adoption_tallies")
+    if cached is None:
+        cached = state.kernel_arguments["adoption_tallies"] = (
+            state.n_technologies,
+            firms.size_class,
+            firms.role,
+            visible,
+            state.knowledge_channel_flat,
+            len(SIZE_CLASSES),
+            len(ROLES),
+            state.adopted_by_group.reshape(-1),
+            state.adoptions_by_channel.reshape(-1),
+            state.visible_adopters,
+            state.adoptions_by_knowledge.reshape(-1),
+            state.n_adopted,
+            state.firms_adopting_by_size,
+            state.maturity_histogram,
+        )
+    return cached
