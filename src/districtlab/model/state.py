@@ -26,6 +26,7 @@ from districtlab.model.clocks import PendingPairs, TransitionClocks
 from districtlab.model.kernels import (
     adopt_and_learn,
     any_stage_at_least,
+    append_to_book,
     gain_capacity,
     gain_capacity_once,
     raise_stage,
@@ -109,10 +110,9 @@ class GrantBook:
                 self.expiry_month.size == 0 or expiry_month >= self.expiry_month[-1]
             )
             self.earliest_expiry = min(self.earliest_expiry, float(expiry_month))
-        self.pair = np.concatenate([self.pair, pair])
-        self.slot = np.concatenate([self.slot, np.full(pair.size, slot, dtype=np.int64)])
-        self.amount = np.concatenate([self.amount, amount])
-        self.expiry_month = np.concatenate([self.expiry_month, np.full(pair.size, expiry_month)])
+        self.pair, self.slot, self.amount, self.expiry_month = append_to_book(
+            self.pair, self.slot, self.amount, self.expiry_month, pair, slot, amount, expiry_month
+        )
 
     def take(self, keep: NDArray[np.bool_]) -> GrantBook:
         """Remove the grants not kept and return them."""
