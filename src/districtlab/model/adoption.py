@@ -385,16 +385,9 @@ def decide_adoption(
         return
     # one kernel call: the pairs due (clock.due_before), their utility (adoption_utility) and the tanh
     # arguments of the attribution (adoption_arguments) as if no pair held a subsidy
-    _, _, _, due, earliest = state.adoption_clock.arrays()
     half_slope = 0.5 * behaviour.utility_slope
     pair, tanh_arguments, with_bonus = due_adoption_arguments(
-        step.month + data.dt,
-        step_legitimacy(data, step),
-        half_slope,
-        due,
-        earliest,
-        k,
-        *utility_arguments(data, state, exposure),
+        step.month + data.dt, step_legitimacy(data, step), half_slope, *_due_arguments(data, state, exposure)
     )
     if pair.size == 0:
         return
@@ -409,30 +402,21 @@ def decide_adoption(
             with_grants = with_grants + support_term
         np.multiply(half_slope, with_grants, out=tanh_arguments[1])
     # rejection or postponement: the firm says no for now and reconsiders later
-    rejection = behaviour.rejection_probability
-    if rejection > 0.0 and state.postponed_until is None:
+    if behaviour.rejection_probability > 0.0 and state.postponed_until is None:
         state.postponed_until = np.zeros(state.stage_flat.size)
     until = step.month + data.dt + behaviour.postponement_months
     # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
     # with fresh thresholds, and the adopting pairs' clocks stopped
-    firm, tech, channel, postponed = decide_due_adoptions(
+    pair, firm, tech, channel, postponed = decide_due_adoptions(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
         streams.decisions_in_kernels,
-        state.gate_flat,
-        behaviour.adoption_hazard,
-        state.knowledge_channel_flat,
-        state.grant_rate_flat,
         state.grants.pair.size > 0,
-        CHANNEL["legitimacy"],
-        CHANNEL["grant"],
-        rejection,
         step.month,
-        _NONE if state.postponed_until is None else state.postponed_until,
         until,
-        *state.adoption_clock.arrays()[:4],
-        k,
+        _NONE if state.postponed_until is None else state.postponed_until,
+        *_decision_arguments(data, state),
     )
     if postponed.size:
         state.postponed.add(postponed, 0, np.zeros(postponed.size), until)
@@ -446,5 +430,39 @@ def decide_adoption(
         behaviour.adoption_learning,
         data.technologies.complexity,
         behaviour.gate_scale,
+        pair=pair,
     )
     pay_grants(data, state, step, len(programmes))
+
+
+def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
+    """What :func:`~districtlab.model.kernels.due_adoption_arguments` takes after the half slope (once per run)."""
+    cached = state.kernel_arguments.get("due_adoption")
+    if cached is None:
+        _, _, _, due, earliest = state.adoption_clock.arrays()
+        cached = state.kernel_arguments["due_adoption"] = (
+            due,
+            earliest,
+            data.technologies.k,
+            *utility_arguments(data, state, exposure),
+        )
+    return cached
+
+
+def _decision_arguments(data: RunData, state: DistrictState) -> tuple[Any, ...]:
+    """What :func:`~districtlab.model.kernels.decide_due_adoptions` takes after the postponements (once per run)."""
+    cached = state.kernel_arguments.get("decision")
+    if cached is None:
+        behaviour = data.behaviour
+        cached = state.kernel_arguments["decision"] = (
+            state.gate_flat,
+            behaviour.adoption_hazard,
+            state.knowledge_channel_flat,
+            state.grant_rate_flat,
+            CHANNEL["legitimacy"],
+            CHANNEL["grant"],
+            behaviour.rejection_probability,
+            *state.adoption_clock.arrays()[:4],
+            data.technologies.k,
+        )
+    return cached

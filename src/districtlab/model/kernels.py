@@ -1398,24 +1398,24 @@ def decide_due_adoptions(
     tanh_arguments: NDArray[np.float64],
     attribution: RandomStream,
     decisions: RandomStream,
+    grants_held: bool,
+    now: float,
+    until: float,
+    postponed_until: NDArray[np.float64],
     gate: NDArray[np.float64],
     adoption_hazard: float,
     knowledge_channel: NDArray[np.int8],
     grant_rate: NDArray[np.float64],
-    grants_held: bool,
     legitimacy_channel: int,
     grant_channel: int,
     rejection_probability: float,
-    now: float,
-    postponed_until: NDArray[np.float64],
-    until: float,
     remaining: NDArray[np.float64],
     rate: NDArray[np.float64],
     since: NDArray[np.float64],
     due: NDArray[np.float64],
     n_technologies: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
-    """The adoption decision of the pairs due (``adoption.decide_adoption``): (firms, technologies, channels, pairs postponed).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
+    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, pairs postponed).
 
     Each pair draws one uniform from ``attribution`` for its channel
     (:func:`adoption_channels`, with the tanh of :func:`adoption_arguments`
@@ -1423,7 +1423,7 @@ def decide_due_adoptions(
     from ``decisions``: the pairs drawing below it say no for now. Their
     clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
     order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
-    The others are returned, split into firm and technology, for ``state.adopt``;
+    The others are returned, and split into firm and technology, for ``state.adopt``;
     their adoption clocks are stopped.
     """
     channel = adoption_channels(
@@ -1448,6 +1448,7 @@ def decide_due_adoptions(
                 n_no += 1
     postponed = np.empty(n_no, dtype=np.int64)
     n_adopting = pairs.size - n_no
+    adopting = np.empty(n_adopting, dtype=np.int64)
     firm = np.empty(n_adopting, dtype=np.int64)
     tech = np.empty(n_adopting, dtype=np.int64)
     adopting_channel = np.empty(n_adopting, dtype=np.int8)
@@ -1460,6 +1461,7 @@ def decide_due_adoptions(
             n_no += 1
         else:
             owner = pair // n_technologies
+            adopting[n_adopting] = pair
             firm[n_adopting] = owner
             tech[n_adopting] = pair - owner * n_technologies
             adopting_channel[n_adopting] = channel[index]
@@ -1475,7 +1477,7 @@ def decide_due_adoptions(
             since[pair] = now
             rate[pair] = 0.0
             due[pair] = np.inf
-    return firm, tech, adopting_channel, postponed
+    return adopting, firm, tech, adopting_channel, postponed
 
 
 @njit(cache=True)

@@ -325,6 +325,8 @@ def adopt(
     adoption_learning: float,
     complexity: NDArray[np.float64],
     gate_scale: float,
+    *,
+    pair: NDArray[np.int64] | None = None,
 ) -> NDArray[np.bool_]:
     """Adopt unique pairs, crediting each adoption to ``channel``; return which were new.
 
@@ -332,10 +334,11 @@ def adopt(
     queues the adoptions for the exposure update and the adoption tallies at the
     end of the step (:func:`take_new_adoptions`). ``firms`` and ``visible`` are
     accepted for the callers' convenience; the tallies read them from there.
+    ``pair``, when given, is ``firm * K + tech`` already computed.
     """
-    return adopt_pairs(
-        state, firm * state.n_technologies + tech, channel, adoption_learning, complexity, gate_scale
-    )
+    if pair is None:
+        pair = firm * state.n_technologies + tech
+    return adopt_pairs(state, pair, channel, adoption_learning, complexity, gate_scale)
 
 
 def adopt_pairs(
