@@ -1536,6 +1536,37 @@ def _copy_row(target: NDArray[np.int64], row: int, source: NDArray[np.int64]) ->
         target[row, index] = source[index]
 
 
+@njit(cache=True)
+def _sum_by_class(
+    values: NDArray[np.float64], classes: NDArray[np.int8], n_classes: int
+) -> NDArray[np.float64]:
+    """The sum of ``values`` per class, each summed in order from 0.0 (as ``np.bincount`` with weights).
+
+    With four classes (the size classes) the running sums are kept in four
+    variables rather than in an array: the same additions in the same order,
+    without the wait on memory between two firms of one class (firms come
+    sorted by size class), about four times faster.
+    """
+    total = np.zeros(n_classes)
+    if n_classes == 4:
+        first = second = third = fourth = 0.0
+        for index in range(values.size):
+            kind = classes[index]
+            if kind == 0:
+                first += values[index]
+            elif kind == 1:
+                second += values[index]
+            elif kind == 2:
+                third += values[index]
+            else:
+                fourth += values[index]
+        total[0], total[1], total[2], total[3] = first, second, third, fourth
+        return total
+    for index in range(values.size):
+        total[classes[index]] += values[index]
+    return total
+
+
 @njit(cache=True, error_model="numpy")
 def record_levels(
     row: int,
@@ -1580,9 +1611,7 @@ def record_levels(
     _copy_row(knowledge, row, knowledge_by_channel)
     for tech in range(rti_competence.size):
         competence[row, tech] = rti_competence[tech]
-    total = np.zeros(firms_per_size.size)
-    for firm in range(size_class.size):
-        total[size_class[firm]] += absorptive_capacity[firm]
+    total = _sum_by_class(absorptive_capacity, size_class, firms_per_size.size)
     for size in range(firms_per_size.size):
         capacity_by_size[row, size] = total[size] / firms_per_size[size]
 
