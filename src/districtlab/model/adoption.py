@@ -114,38 +114,46 @@ def _subsidy_term(rate: NDArray[np.float64] | float) -> NDArray[np.float64]:
     return -np.log1p(-np.asarray(rate))  # log C - log C (1 - s)
 
 
-def _with_grants(
-    state: DistrictState, pair: NDArray[np.int64], utility: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Utility with the subsidy of the grants the pairs hold.
+def subsidy_term_tables(state: DistrictState) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The subsidy terms -log(1 - rate) of the grants and of the project support, per pair, as the kernels add them.
 
-    Without grants outstanding every subsidy term is -log1p(-0) = -0.0, which
-    leaves a sum unchanged, so the lookup is skipped.
+    Each is empty while no grant (no project support) is held: the kernels then
+    add nothing, as the sum of a subsidy term -log1p(-0) = 0.0 would leave
+    every utility unchanged but -0.0. The terms are kept per pair as the
+    rates change (:func:`_set_grant_rate`, :func:`_set_support_rate`), each
+    computed by numpy's ``log1p`` (whose result does not depend on where an
+    element sits in an array), so a kernel reads the number numpy would give.
     """
-    if state.grants.pair.size:
-        utility = utility + _subsidy_term(state.grant_rate_flat[pair])
-    if state.support.pair.size and state.support_rate is not None:
-        utility = utility + _subsidy_term(state.support_rate.reshape(-1)[pair])
-    return utility
-
-
-def _subsidy_terms(
-    state: DistrictState, pair: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The grant's and the project support's subsidy terms -log(1 - rate) per pair; empty where none is held."""
-    grant = _subsidy_term(state.grant_rate_flat[pair]) if state.grants.pair.size else _NONE
+    grant = state.grant_term_flat if state.grants.pair.size and state.grant_term_flat is not None else _NONE
     support = (
-        _subsidy_term(state.support_rate.reshape(-1)[pair])
-        if state.support.pair.size and state.support_rate is not None
-        else _NONE
+        state.support_term_flat if state.support.pair.size and state.support_term_flat is not None else _NONE
     )
     return grant, support
+
+
+def _set_grant_rate(state: DistrictState, pair: NDArray[np.int64], rate: float) -> None:
+    """The grant subsidy rate of these pairs, and its term, from now on."""
+    state.grant_rate_flat[pair] = rate
+    if state.grant_term_flat is None:
+        state.grant_term_flat = np.zeros(state.grant_rate_flat.size)
+    state.grant_term_flat[pair] = _subsidy_term(state.grant_rate_flat[pair])
 
 
 def _support_flat(state: DistrictState) -> NDArray[np.float64]:
     if state.support_rate is None:
         state.support_rate = np.zeros(state.stage.shape)
+        state.support_term_flat = np.zeros(state.stage_flat.size)
     return state.support_rate.reshape(-1)
+
+
+def _set_support_rate(
+    state: DistrictState, pair: NDArray[np.int64], rate: NDArray[np.float64] | float
+) -> None:
+    """The project support rate of these pairs, and its term, from now on."""
+    support = _support_flat(state)
+    support[pair] = rate
+    assert state.support_term_flat is not None
+    state.support_term_flat[pair] = _subsidy_term(support[pair])
 
 
 def support_projects(
@@ -155,7 +163,7 @@ def support_projects(
     if pair.size == 0 or rate <= 0.0:
         return
     support = _support_flat(state)
-    support[pair] = np.maximum(support[pair], rate)
+    _set_support_rate(state, pair, np.maximum(support[pair], rate))
     state.support.add(pair, slot, np.zeros(pair.size), expiry_month)
     state.mark_changed(pair)
 
@@ -178,14 +186,14 @@ def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRu
             still = np.zeros(support.size, dtype=bool)
             still[state.support.pair] = True
             gone = ended.pair[~still[ended.pair]]
-            support[gone] = 0.0
+            _set_support_rate(state, gone, 0.0)
             state.mark_changed(gone)
     if state.grants.pair.size == 0:
         return
     lapsed = state.grants.take_expired(step.month)
     if lapsed.pair.size == 0:
         return
-    state.grant_rate_flat[lapsed.pair] = 0.0
+    _set_grant_rate(state, lapsed.pair, 0.0)
     state.mark_changed(lapsed.pair)
     for slot, programme in enumerate(programmes):
         mine = lapsed.slot == slot
@@ -268,7 +276,7 @@ def award_grants(
         if candidates.size == 0:
             continue
         programme.spend("grants", float(amount.sum()))  # committed; recorded as spend when paid
-        state.grant_rate_flat[candidates] = design.grant_rate
+        _set_grant_rate(state, candidates, design.grant_rate)
         state.grants.add(candidates, slot, amount, step.month + design.grant_validity_months)
         state.mark_changed(candidates)
 
@@ -286,7 +294,7 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
             own = data.adoption_cost[paid.pair] * (1.0 - state.grant_rate_flat[paid.pair])
             if state.support_rate is not None:
                 own *= 1.0 - state.support_rate.reshape(-1)[paid.pair]
-            state.grant_rate_flat[paid.pair] = 0.0
+            _set_grant_rate(state, paid.pair, 0.0)
             step.spend[:, SPEND["grants"]] += np.bincount(paid.slot, weights=paid.amount, minlength=n_slots)
             step.units[:, UNIT["grants"]] += np.bincount(paid.slot, minlength=n_slots)
             step.private += np.bincount(paid.slot, weights=own, minlength=n_slots)
@@ -298,7 +306,7 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
             pair, slot = settled.pair[first], settled.slot[first]
             own = data.adoption_cost[pair] * (1.0 - support[pair])
             step.private += np.bincount(slot, weights=own, minlength=n_slots)
-            support[pair] = 0.0
+            _set_support_rate(state, pair, 0.0)
 
 
 def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) -> None:
@@ -337,9 +345,9 @@ def set_adoption_rates(
 ) -> None:
     """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed).
 
-    ``utility`` is the pairs' base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`,
-    computed with the knowledge clocks' refresh in one kernel call: ``schedule.refresh_hazards``);
-    the subsidies the pairs hold are added here. The rate is h u(a, c) logistic(beta x) =
+    ``utility`` is the pairs' base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
+    plus the subsidies they hold (:func:`subsidy_term_tables`), computed with the knowledge
+    clocks' refresh in one kernel call (``schedule.refresh_hazards``). The rate is h u(a, c) logistic(beta x) =
     h u 0.5 (1 + tanh(0.5 beta x)), without overflow; the tanh is numpy's.
     """
     if pair.size == 0:
@@ -348,7 +356,7 @@ def set_adoption_rates(
     set_adoption_clock_rates(
         pair,
         state.gate_flat,
-        np.tanh(half_slope * _with_grants(state, pair, utility)),
+        np.tanh(half_slope * utility),
         data.behaviour.adoption_hazard,
         _NONE if state.postponed_until is None else state.postponed_until,
         step.month,
@@ -383,24 +391,19 @@ def decide_adoption(
             behaviour.gate_scale,
         )
         return
-    # one kernel call: the pairs due (clock.due_before), their utility (adoption_utility) and the tanh
-    # arguments of the attribution (adoption_arguments) as if no pair held a subsidy
-    half_slope = 0.5 * behaviour.utility_slope
-    pair, tanh_arguments, with_bonus = due_adoption_arguments(
-        step.month + data.dt, step_legitimacy(data, step), half_slope, *_due_arguments(data, state, exposure)
+    # one kernel call: the pairs due (clock.due_before), their utility (adoption_utility) and the
+    # tanh arguments of the attribution (adoption_arguments), subsidies included. Each adoption is
+    # credited to the knowledge channel, unless the extra hazard that the legitimacy bonus, then
+    # the grant, added explains it (incremental attribution).
+    pair, tanh_arguments = due_adoption_arguments(
+        step.month + data.dt,
+        step_legitimacy(data, step),
+        *subsidy_term_tables(state),
+        0.5 * behaviour.utility_slope,
+        *_due_arguments(data, state, exposure),
     )
     if pair.size == 0:
         return
-    # Credit each adoption to the knowledge channel, unless the extra hazard that the
-    # legitimacy bonus, then the grant, added explains it (incremental attribution).
-    if state.grants.pair.size or state.support.pair.size:
-        grant_term, support_term = _subsidy_terms(state, pair)
-        with_grants = with_bonus
-        if grant_term.size:
-            with_grants = with_grants + grant_term
-        if support_term.size:
-            with_grants = with_grants + support_term
-        np.multiply(half_slope, with_grants, out=tanh_arguments[1])
     # rejection or postponement: the firm says no for now and reconsiders later
     if behaviour.rejection_probability > 0.0 and state.postponed_until is None:
         state.postponed_until = np.zeros(state.stage_flat.size)

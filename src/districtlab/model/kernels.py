@@ -114,8 +114,6 @@ else:
 
 #: Stage codes (as in :mod:`districtlab.model.state`; repeated here so that this module imports nothing).
 _KNOWLEDGEABLE, _ADOPTED = 2, 3
-#: No subsidy terms (:func:`adoption_arguments`).
-_NO_TERMS = np.zeros(0)
 
 
 # -- pending pairs (clocks.PendingPairs.take) ---------------------------------------------------
@@ -967,6 +965,8 @@ def refresh_marked_clocks_and_utility(
     flags: NDArray[np.bool_],
     now: float,
     legitimacy: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_term: NDArray[np.float64],
     n_technologies: int,
     stage: NDArray[np.int8],
     gate: NDArray[np.float64],
@@ -994,13 +994,15 @@ def refresh_marked_clocks_and_utility(
     legitimacy_threshold: NDArray[np.float64],
     legitimacy_bonus: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """(knowledgeable pairs, their utility with the legitimacy bonus) after refreshing the marked pairs' knowledge clocks.
+    """(knowledgeable pairs, their utility with the legitimacy bonus and subsidies) after refreshing the marked pairs' knowledge clocks.
 
     Fuses :func:`distinct_marked`, :func:`refresh_knowledge_clocks` and
     :func:`adoption_utility` (``schedule.refresh_hazards`` before the adoption
-    decision, up to the subsidies and numpy's ``tanh``): one call instead of
-    three, the same pairs in the same order and the same operations (the
-    utility is base + bonus, as ``base += bonus`` was).
+    decision, up to numpy's ``tanh``): one call instead of three, the same pairs
+    in the same order and the same operations. The utility is base + bonus, then
+    + the grant's subsidy term, then + the project support's (``grant_term`` and
+    ``support_term`` per pair, from numpy's ``log1p``; each empty when none is
+    held, when nothing is added).
     """
     knowing = refresh_marked_knowledge_clocks(
         marked,
@@ -1045,7 +1047,13 @@ def refresh_marked_clocks_and_utility(
         legitimacy,
     )
     for index in range(knowing.size):
-        utility[index] = utility[index] + bonus[index]
+        pair = knowing[index]
+        with_bonus = utility[index] + bonus[index]
+        if grant_term.size:
+            with_bonus = with_bonus + grant_term[pair]
+        if support_term.size:
+            with_bonus = with_bonus + support_term[pair]
+        utility[index] = with_bonus
     return knowing, utility
 
 
@@ -1053,6 +1061,8 @@ def refresh_marked_clocks_and_utility(
 def due_adoption_arguments(
     time: float,
     legitimacy: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_term: NDArray[np.float64],
     half_slope: float,
     due: NDArray[np.float64],
     earliest: NDArray[np.float64],
@@ -1070,15 +1080,14 @@ def due_adoption_arguments(
     requirement: NDArray[np.float64],
     legitimacy_threshold: NDArray[np.float64],
     legitimacy_bonus: float,
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """(pairs whose adoption clock runs out before ``time``, the tanh arguments of their attribution, their utility with the bonus).
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """(pairs whose adoption clock runs out before ``time``, the tanh arguments of their attribution).
 
     Fuses :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption
-    clock), :func:`adoption_utility` and :func:`adoption_arguments` without
-    subsidies at the start of the adoption decision: one call instead of three,
-    the same pairs in the same order. The caller recomputes the second row
-    from the utility with the bonus where pairs hold a grant or project support
-    (their subsidy terms take numpy's ``log1p``).
+    clock), :func:`adoption_utility` and :func:`adoption_arguments` at the start
+    of the adoption decision: one call instead of three, the same pairs in the
+    same order. ``grant_term`` and ``support_term`` are the subsidy terms per
+    pair (from numpy's ``log1p``), each empty when none is held.
     """
     pairs = due_pairs(time, due, earliest, n_technologies)
     base, bonus = adoption_utility(
@@ -1099,10 +1108,9 @@ def due_adoption_arguments(
         legitimacy_bonus,
         legitimacy,
     )
-    arguments = adoption_arguments(base, bonus, _NO_TERMS, _NO_TERMS, half_slope)
-    for index in range(pairs.size):
-        bonus[index] = base[index] + bonus[index]
-    return pairs, arguments, bonus
+    grants = grant_term[pairs] if grant_term.size else np.empty(0)
+    supports = support_term[pairs] if support_term.size else np.empty(0)
+    return pairs, adoption_arguments(base, bonus, grants, supports, half_slope)
 
 
 @njit(cache=True)

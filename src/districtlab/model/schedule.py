@@ -24,6 +24,7 @@ from districtlab.model.adoption import (
     prepare_adoption,
     set_adoption_rates,
     step_legitimacy,
+    subsidy_term_tables,
     utility_arguments,
 )
 from districtlab.model.context import RunData, Step, Streams
@@ -109,12 +110,13 @@ def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: E
     if data.behaviour.immediate_adoption:
         refresh_knowledge_rates(data, state, exposure, marked, step.month)
         return
-    # one kernel call: the marked pairs made distinct, their knowledge clocks, the utility
+    # one kernel call: the marked pairs made distinct, their knowledge clocks, the utility with subsidies
     knowledgeable, utility = refresh_marked_clocks_and_utility(
         marked,
         *state.changed.scratch(),
         step.month,
         step_legitimacy(data, step),
+        *subsidy_term_tables(state),
         *knowledge_clock_arguments(data, state, exposure),
         *_utility_only_arguments(data, state, exposure),
     )

@@ -195,6 +195,10 @@ class DistrictState:
     # project support: the project's share of the adoption cost, while it lasts (amount unused)
     support_rate: NDArray[np.float64] | None = None  # firms x technologies, allocated on first use
     support: GrantBook = field(default_factory=lambda: GrantBook.empty())
+    # per pair: the subsidy terms -log(1 - rate) of the grant and of the project support held
+    # (adoption.subsidy_term_tables), allocated with the first grant and the first project support
+    grant_term_flat: NDArray[np.float64] | None = None
+    support_term_flat: NDArray[np.float64] | None = None
     # rejection and postponement: month until which a pair's adoption clock is paused
     postponed_until: NDArray[np.float64] | None = None  # flat pairs, allocated on first rejection
     postponed: GrantBook = field(default_factory=lambda: GrantBook.empty())  # pairs, expiry = end of pause
