@@ -46,6 +46,7 @@ from districtlab.model.kernels import (
     due_adoption_arguments,
     legitimacy_reached,
     set_adoption_clock_rates,
+    settle_paid_grants,
 )
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -291,13 +292,21 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
     if state.grants.pair.size:
         paid = state.grants.take_reached(state.stage_flat, ADOPTED)
         if paid.pair.size:
-            own = data.adoption_cost[paid.pair] * (1.0 - state.grant_rate_flat[paid.pair])
-            if state.support_rate is not None:
-                own *= 1.0 - state.support_rate.reshape(-1)[paid.pair]
-            _set_grant_rate(state, paid.pair, 0.0)
-            step.spend[:, SPEND["grants"]] += np.bincount(paid.slot, weights=paid.amount, minlength=n_slots)
-            step.units[:, UNIT["grants"]] += np.bincount(paid.slot, minlength=n_slots)
-            step.private += np.bincount(paid.slot, weights=own, minlength=n_slots)
+            assert state.grant_term_flat is not None  # allocated with the first grant
+            settle_paid_grants(  # one kernel call: the spend, the units, the own shares; rates to 0
+                paid.pair,
+                paid.slot,
+                paid.amount,
+                data.adoption_cost,
+                state.grant_rate_flat,
+                state.grant_term_flat,
+                _NONE if state.support_rate is None else state.support_rate.reshape(-1),
+                step.spend,
+                step.units,
+                step.private,
+                SPEND["grants"],
+                UNIT["grants"],
+            )
     if state.support.pair.size:
         settled = state.support.take_reached(state.stage_flat, ADOPTED)
         if settled.pair.size:

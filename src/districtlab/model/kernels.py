@@ -1248,6 +1248,54 @@ def append_to_book(
 
 
 @njit(cache=True)
+def settle_paid_grants(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    adoption_cost: NDArray[np.float64],
+    grant_rate: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_rate: NDArray[np.float64],
+    spend: NDArray[np.float64],
+    units: NDArray[np.float64],
+    private: NDArray[np.float64],
+    grants_line: int,
+    units_line: int,
+) -> None:
+    """Grants paid on adoption (``adoption.pay_grants``): the programme's spend, units and the firms' own share.
+
+    own = C (1 - grant rate) (1 - support rate) per grant (``support_rate``
+    empty: no project support in the run), read before the grant rates (and
+    their subsidy terms) are set to 0. The grants' amounts, their number and
+    the own shares are summed per programme slot in order from 0.0 and then
+    added to the step's ``spend[:, grants_line]``, ``units[:, units_line]`` and
+    ``private`` (as ``+= np.bincount(...)`` did).
+    """
+    n_slots = private.size
+    own = np.empty(pairs.size)
+    for index in range(pairs.size):
+        pair = pairs[index]
+        own[index] = adoption_cost[pair] * (1.0 - grant_rate[pair])
+        if support_rate.size:
+            own[index] = own[index] * (1.0 - support_rate[pair])
+    for pair in pairs:
+        grant_rate[pair] = 0.0
+        grant_term[pair] = 0.0  # -log1p(-0.0)
+    paid = np.zeros(n_slots)
+    count = np.zeros(n_slots, dtype=np.int64)
+    own_by_slot = np.zeros(n_slots)
+    for index in range(pairs.size):
+        slot = slots[index]
+        paid[slot] += amounts[index]
+        count[slot] += 1
+        own_by_slot[slot] += own[index]
+    for slot in range(n_slots):
+        spend[slot, grants_line] += paid[slot]
+        units[slot, units_line] += count[slot]
+        private[slot] += own_by_slot[slot]
+
+
+@njit(cache=True)
 def any_stage_at_least(pairs: NDArray[np.int64], level: int, stage: NDArray[np.int8]) -> bool:
     """Has any of ``pairs`` reached ``level``? (``GrantBook.take_reached``, before it gathers anything)."""
     for pair in pairs:  # noqa: SIM110 (a loop numba compiles; any() of a generator it does not)
