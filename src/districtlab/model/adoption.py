@@ -44,7 +44,6 @@ from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     decide_due_adoptions,
     due_adoption_arguments,
-    legitimacy_reached,
     set_adoption_clock_rates,
     settle_paid_grants,
 )
@@ -318,31 +317,22 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
             _set_support_rate(state, pair, 0.0)
 
 
-def _mark_legitimacy_changes(data: RunData, state: DistrictState, step: Step) -> None:
-    """Firms whose threshold the visible adoption share has just reached get the bonus from now on.
-
-    Only knowledgeable pairs are marked: the bonus enters the adoption hazard
-    alone, and a pair that becomes knowledgeable later reads it then.
-    """
-    order, sorted_thresholds = data.legitimacy_order
-    state.mark_changed(
-        legitimacy_reached(
-            step.legitimacy, state.legitimacy_applied, order, sorted_thresholds, state.stage_flat
-        )
-    )
-
-
 def prepare_adoption(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programmes: list[ProgrammeRun | None]
 ) -> None:
-    """Before firms decide: lapse and award grants, and note who now sees the technology as legitimate."""
+    """Before firms decide: lapse and award grants.
+
+    Firms whose threshold the visible adoption share has just reached get the
+    legitimacy bonus from then on; only their knowledgeable pairs are marked (the
+    bonus enters the adoption hazard alone, and a pair that becomes knowledgeable
+    later reads it then). That is noted right after, in the kernel call that
+    refreshes the hazards (``schedule.refresh_hazards``, :func:`~districtlab.model.kernels.legitimacy_reached`).
+    """
     if data.behaviour.immediate_adoption:
         return
     expire_grants(state, step, programmes)
     end_postponements(state, step)
     award_grants(data, state, step, streams, programmes)
-    if data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy:
-        _mark_legitimacy_changes(data, state, step)
 
 
 def set_adoption_rates(

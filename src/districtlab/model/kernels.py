@@ -967,6 +967,10 @@ def refresh_marked_clocks_and_utility(
     legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
+    mark_legitimacy: bool,
+    legitimacy_applied: NDArray[np.float64],
+    firms_by_threshold: NDArray[np.int64],
+    sorted_thresholds: NDArray[np.float64],
     n_technologies: int,
     stage: NDArray[np.int8],
     gate: NDArray[np.float64],
@@ -1003,7 +1007,17 @@ def refresh_marked_clocks_and_utility(
     + the grant's subsidy term, then + the project support's (``grant_term`` and
     ``support_term`` per pair, from numpy's ``log1p``; each empty when none is
     held, when nothing is added).
+
+    With ``mark_legitimacy``, the knowledgeable pairs whose firm's threshold
+    L_k has just reached (:func:`legitimacy_reached`, ``adoption.prepare_adoption``)
+    are marked first, after the pairs already marked.
     """
+    if mark_legitimacy:
+        reached = legitimacy_reached(
+            legitimacy, legitimacy_applied, firms_by_threshold, sorted_thresholds, stage
+        )
+        if reached.size:
+            marked = np.concatenate((marked, reached))
     knowing = refresh_marked_knowledge_clocks(
         marked,
         stamp,
@@ -2001,7 +2015,7 @@ def outreach_batch(
     return taken[:n_taken], used
 
 
-# -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
+# -- legitimacy (schedule.refresh_hazards, on behalf of adoption.prepare_adoption) ----------------
 
 
 @njit(cache=True)

@@ -93,6 +93,9 @@ def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> N
     exposure.add_adoption_pairs(pairs, state.changed, tallies)
 
 
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
+
+
 def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: Exposure) -> None:
     """Recompute the hazard of every pair whose inputs changed, before the adoption decision.
 
@@ -102,21 +105,29 @@ def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: E
     pairs marked were brought up to date before knowledge transfer
     (:func:`~districtlab.model.transfer.transfer_knowledge`); the pairs marked
     since, and the knowledgeable ones marked then, are refreshed now, with
-    everything the grants and legitimacy changed in between.
+    everything the grants and legitimacy changed in between (the pairs whose
+    firm now sees a technology as legitimate are marked here, in the same
+    kernel call; see :func:`~districtlab.model.adoption.prepare_adoption`).
     """
     marked = state.changed.take_marked()
-    if marked is None:
-        return
     if data.behaviour.immediate_adoption:
-        refresh_knowledge_rates(data, state, exposure, marked, step.month)
+        if marked is not None:
+            refresh_knowledge_rates(data, state, exposure, marked, step.month)
         return
-    # one kernel call: the marked pairs made distinct, their knowledge clocks, the utility with subsidies
+    # one kernel call: the pairs whose firm now sees a technology as legitimate marked too
+    # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
+    # utility with subsidies
+    order, sorted_thresholds = data.legitimacy_order
     knowledgeable, utility = refresh_marked_clocks_and_utility(
-        marked,
+        _NO_PAIRS if marked is None else marked,
         *state.changed.scratch(),
         step.month,
         step_legitimacy(data, step),
         *subsidy_term_tables(state),
+        data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
+        state.legitimacy_applied,
+        order,
+        sorted_thresholds,
         *knowledge_clock_arguments(data, state, exposure),
         *_utility_only_arguments(data, state, exposure),
     )
