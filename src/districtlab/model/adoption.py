@@ -44,7 +44,6 @@ from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     decide_due_adoptions,
     due_adoption_arguments,
-    set_adoption_clock_rates,
     settle_paid_grants,
 )
 from districtlab.model.networks import Exposure
@@ -61,6 +60,7 @@ from districtlab.model.state import (
 from districtlab.model.technologies import TechnologyArrays
 
 _NONE = np.zeros(0)
+_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 def log_benefit_over_cost(
@@ -335,33 +335,17 @@ def prepare_adoption(
     award_grants(data, state, step, streams, programmes)
 
 
-def set_adoption_rates(
-    data: RunData,
-    state: DistrictState,
-    step: Step,
-    pair: NDArray[np.int64],
-    utility: NDArray[np.float64],
-) -> None:
-    """Bring the adoption clocks of these knowledgeable pairs up to date (0 while a decision is postponed).
+def adoption_hazard_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
+    """tanh(0.5 beta x) of the pairs' utility x: their adoption hazard is h u(a, c) 0.5 (1 + tanh(0.5 beta x)).
 
-    ``utility`` is the pairs' base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
-    plus the subsidies they hold (:func:`subsidy_term_tables`), computed with the knowledge
-    clocks' refresh in one kernel call (``schedule.refresh_hazards``). The rate is h u(a, c) logistic(beta x) =
-    h u 0.5 (1 + tanh(0.5 beta x)), without overflow; the tanh is numpy's.
+    That is h u logistic(beta x), without overflow; the tanh is numpy's. ``utility``
+    is the base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
+    plus the subsidies held (:func:`subsidy_term_tables`), computed with the knowledge clocks'
+    refresh (``schedule.refresh_hazards``). The adoption clocks run at these rates from the
+    start of the step (0 while a decision is postponed); :func:`decide_adoption` sets them in
+    the kernel call that finds the pairs due.
     """
-    if pair.size == 0:
-        return
-    half_slope = 0.5 * data.behaviour.utility_slope
-    set_adoption_clock_rates(
-        pair,
-        state.gate_flat,
-        np.tanh(half_slope * utility),
-        data.behaviour.adoption_hazard,
-        _NONE if state.postponed_until is None else state.postponed_until,
-        step.month,
-        *state.adoption_clock.arrays(),
-        data.technologies.k,
-    )
+    return np.tanh(0.5 * data.behaviour.utility_slope * utility)
 
 
 def decide_adoption(
@@ -371,8 +355,14 @@ def decide_adoption(
     streams: Streams,
     programmes: list[ProgrammeRun | None],
     exposure: Exposure,
+    refreshed: tuple[NDArray[np.int64], NDArray[np.float64]] = (_NO_PAIRS, _NONE),
 ) -> None:
-    """Knowledgeable pairs whose adoption clock runs out this step adopt (ODD.md §II.ii and §I.iii, steps 5 and 6)."""
+    """Knowledgeable pairs whose adoption clock runs out this step adopt (ODD.md §II.ii and §I.iii, steps 5 and 6).
+
+    ``refreshed`` are the knowledgeable pairs whose hazard was recomputed before the
+    decision and their :func:`adoption_hazard_tanh` (``schedule.refresh_hazards``):
+    their adoption clocks are set first.
+    """
     k = data.technologies.k
     behaviour = data.behaviour
     if behaviour.immediate_adoption:
@@ -399,6 +389,9 @@ def decide_adoption(
         step_legitimacy(data, step),
         *subsidy_term_tables(state),
         0.5 * behaviour.utility_slope,
+        *refreshed,
+        step.month,
+        _NONE if state.postponed_until is None else state.postponed_until,
         *_due_arguments(data, state, exposure),
     )
     if pair.size == 0:
@@ -438,13 +431,13 @@ def decide_adoption(
 
 
 def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
-    """What :func:`~districtlab.model.kernels.due_adoption_arguments` takes after the half slope (once per run)."""
+    """What :func:`~districtlab.model.kernels.due_adoption_arguments` takes after the postponements (once per run)."""
     cached = state.kernel_arguments.get("due_adoption")
     if cached is None:
-        _, _, _, due, earliest = state.adoption_clock.arrays()
         cached = state.kernel_arguments["due_adoption"] = (
-            due,
-            earliest,
+            state.gate_flat,
+            data.behaviour.adoption_hazard,
+            *state.adoption_clock.arrays(),
             data.technologies.k,
             *utility_arguments(data, state, exposure),
         )

@@ -1078,6 +1078,15 @@ def due_adoption_arguments(
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
     half_slope: float,
+    refreshed: NDArray[np.int64],
+    refreshed_tanh: NDArray[np.float64],
+    now: float,
+    postponed_until: NDArray[np.float64],
+    gate: NDArray[np.float64],
+    adoption_hazard: float,
+    remaining: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    since: NDArray[np.float64],
     due: NDArray[np.float64],
     earliest: NDArray[np.float64],
     n_technologies: int,
@@ -1097,12 +1106,29 @@ def due_adoption_arguments(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """(pairs whose adoption clock runs out before ``time``, the tanh arguments of their attribution).
 
-    Fuses :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption
-    clock), :func:`adoption_utility` and :func:`adoption_arguments` at the start
-    of the adoption decision: one call instead of three, the same pairs in the
-    same order. ``grant_term`` and ``support_term`` are the subsidy terms per
-    pair (from numpy's ``log1p``), each empty when none is held.
+    First the adoption clocks of the pairs ``refreshed`` before the decision
+    run from ``now`` at the rates their ``refreshed_tanh`` give
+    (:func:`set_adoption_clock_rates`, ``schedule.refresh_hazards``); then
+    :func:`due_pairs` (``TransitionClocks.due_before`` on the adoption clock),
+    :func:`adoption_utility` and :func:`adoption_arguments` at the start of the
+    adoption decision: one call instead of four, the same pairs in the same
+    order. ``grant_term`` and ``support_term`` are the subsidy terms per pair
+    (from numpy's ``log1p``), each empty when none is held.
     """
+    set_adoption_clock_rates(
+        refreshed,
+        gate,
+        refreshed_tanh,
+        adoption_hazard,
+        postponed_until,
+        now,
+        remaining,
+        rate,
+        since,
+        due,
+        earliest,
+        n_technologies,
+    )
     pairs = due_pairs(time, due, earliest, n_technologies)
     base, bonus = adoption_utility(
         pairs,

@@ -20,9 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.model.adoption import (
+    adoption_hazard_tanh,
     decide_adoption,
     prepare_adoption,
-    set_adoption_rates,
     step_legitimacy,
     subsidy_term_tables,
     utility_arguments,
@@ -77,8 +77,8 @@ def step(
     deliver_programmes(data, state, current, streams, programmes, exposure)
     transfer_knowledge(data, state, current, streams, exposure)
     prepare_adoption(data, state, current, streams, programmes)
-    refresh_hazards(data, state, current, exposure)
-    decide_adoption(data, state, current, streams, programmes, exposure)
+    refreshed = refresh_hazards(data, state, current, exposure)
+    decide_adoption(data, state, current, streams, programmes, exposure, refreshed)
     push_adoptions(data, state, exposure)
     return current
 
@@ -94,9 +94,12 @@ def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> N
 
 
 _NO_PAIRS = np.zeros(0, dtype=np.int64)
+_NO_RATES = np.zeros(0)
 
 
-def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: Exposure) -> None:
+def refresh_hazards(
+    data: RunData, state: DistrictState, step: Step, exposure: Exposure
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Recompute the hazard of every pair whose inputs changed, before the adoption decision.
 
     Rates are set from the start of the step: a change made by an earlier
@@ -108,12 +111,17 @@ def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: E
     everything the grants and legitimacy changed in between (the pairs whose
     firm now sees a technology as legitimate are marked here, in the same
     kernel call; see :func:`~districtlab.model.adoption.prepare_adoption`).
+
+    Returns the knowledgeable pairs refreshed and their
+    :func:`~districtlab.model.adoption.adoption_hazard_tanh`: the adoption
+    decision sets their adoption clocks from the start of the step, in its
+    first kernel call, before it looks for the pairs due.
     """
     marked = state.changed.take_marked()
     if data.behaviour.immediate_adoption:
         if marked is not None:
             refresh_knowledge_rates(data, state, exposure, marked, step.month)
-        return
+        return _NO_PAIRS, _NO_RATES
     # one kernel call: the pairs whose firm now sees a technology as legitimate marked too
     # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
     # utility with subsidies
@@ -131,7 +139,7 @@ def refresh_hazards(data: RunData, state: DistrictState, step: Step, exposure: E
         *knowledge_clock_arguments(data, state, exposure),
         *_utility_only_arguments(data, state, exposure),
     )
-    set_adoption_rates(data, state, step, knowledgeable, utility)
+    return knowledgeable, adoption_hazard_tanh(data, utility)
 
 
 def _utility_only_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
