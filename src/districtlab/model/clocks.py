@@ -42,10 +42,13 @@ class TransitionClocks:
     def __init__(self, thresholds: NDArray[np.float64], n_technologies: int) -> None:
         size = thresholds.size
         self._k = n_technologies
-        self.remaining = thresholds.reshape(-1).astype(np.float64)
-        self.rate = np.zeros(size)
-        self.since = np.zeros(size)
-        self.due = np.full(size, np.inf)
+        # One row of four numbers per pair (remaining, rate, since, due): refreshing a clock reads
+        # and writes one cache line rather than four, which matters when the clocks of a few
+        # hundred scattered pairs are refreshed each step. The four are strided views of it.
+        fields = np.zeros((size, 4))
+        self.remaining, self.rate, self.since, self.due = fields.T
+        self.remaining[:] = thresholds.reshape(-1)
+        self.due[:] = np.inf
         self._earliest = np.full(size // n_technologies, np.inf)  # per firm: <= min of its row of due
 
     def set_rates(self, pairs: NDArray[np.int64], rates: NDArray[np.float64], now: float) -> None:
