@@ -117,9 +117,9 @@ def _subsidy_term(rate: NDArray[np.float64] | float) -> NDArray[np.float64]:
 def subsidy_term_tables(state: DistrictState) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The subsidy terms -log(1 - rate) of the grants and of the project support, per pair, as the kernels add them.
 
-    Each is empty while no grant (no project support) is held: the kernels then
-    add nothing, as the sum of a subsidy term -log1p(-0) = 0.0 would leave
-    every utility unchanged but -0.0. The terms are kept per pair as the
+    Each is empty while no grant (no project support) is held, and the kernels
+    then add nothing, as the numpy code did (adding -log1p(-0) = 0.0 would turn
+    a utility of -0.0 into 0.0). The terms are kept per pair as the
     rates change (:func:`_set_grant_rate`, :func:`_set_support_rate`), each
     computed by numpy's ``log1p`` (whose result does not depend on where an
     element sits in an array), so a kernel reads the number numpy would give.
