@@ -903,7 +903,7 @@ def set_gate_rows(
     return pairs
 
 
-# -- adoption utility and rates (adoption.utility_arguments, adoption.set_adoption_rates) --------
+# -- adoption utility and rates (adoption.utility_arguments, schedule.refresh_hazards, decide) ---
 
 
 @njit(cache=True)
