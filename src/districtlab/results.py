@@ -128,10 +128,14 @@ class RunResult:
     def _adopted_by_technology(self) -> NDArray[np.int64]:
         return self.observations.adopted.sum(axis=(2, 3))  # steps x technologies
 
+    def adoption_share_values(self) -> NDArray[np.float64]:
+        """steps x technologies: the values of :meth:`adoption_share`, without the frame."""
+        return self._adopted_by_technology / self.n_firms
+
     def adoption_share(self) -> pd.DataFrame:
         """Share of all firms that have adopted each technology, indexed by step."""
         frame = pd.DataFrame(
-            self._adopted_by_technology / self.n_firms,
+            self.adoption_share_values(),
             index=pd.Index(self.steps, name="step"),
             columns=pd.Index(self.observations.technology_names, name="technology"),
         )

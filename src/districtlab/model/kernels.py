@@ -1165,6 +1165,170 @@ def record_flows(
             target[row, index] = source[index]
 
 
+# -- networks, built once per run (networks.build_networks, networks.Exposure) -----------------
+#
+# scipy.sparse builds the drawn networks in a dozen conversions and additions (COO to CSR,
+# transposes, sums, sorts), each costing tens of microseconds of checks at district size:
+# about half of a run's set-up. These kernels build the same CSR arrays directly: sorted,
+# distinct column indices in int64 (what scipy gives for int64 input), and the same values.
+
+
+@njit(cache=True)
+def _sort_in_place(values: NDArray[np.int64], start: int, end: int) -> None:
+    """Sort values[start:end] in place: insertion sort for the few ties of a firm, numpy's sort beyond."""
+    if end - start > 32:
+        values[start:end].sort()
+        return
+    for position in range(start + 1, end):
+        value = values[position]
+        before = position - 1
+        while before >= start and values[before] > value:
+            values[before + 1] = values[before]
+            before -= 1
+        values[before + 1] = value
+
+
+@njit(cache=True)
+def csr_pattern(
+    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e]).
+
+    Entries given twice are one entry; each row's columns are sorted (as
+    ``coo_array((ones, (rows, columns))).tocsr()`` with its data set to 1).
+    """
+    start = np.zeros(n + 1, dtype=np.int64)
+    for entry in range(rows.size):
+        start[rows[entry] + 1] += 1
+    for row in range(n):
+        start[row + 1] += start[row]
+    fill = start[:-1].copy()
+    bucket = np.empty(rows.size, dtype=np.int64)
+    for entry in range(rows.size):
+        row = rows[entry]
+        bucket[fill[row]] = columns[entry]
+        fill[row] += 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indices = np.empty(rows.size, dtype=np.int64)
+    written = 0
+    for row in range(n):
+        _sort_in_place(bucket, start[row], start[row + 1])
+        for position in range(start[row], start[row + 1]):
+            if position == start[row] or bucket[position] != bucket[position - 1]:
+                indices[written] = bucket[position]
+                written += 1
+        indptr[row + 1] = written
+    return indptr, indices[:written].copy()
+
+
+@njit(cache=True)
+def csr_transpose_pattern(
+    n: int, indptr: NDArray[np.int64], indices: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(indptr, indices) of the transpose of an n x n CSR pattern; columns sorted in each row."""
+    start = np.zeros(n + 1, dtype=np.int64)
+    for entry in range(indices.size):
+        start[indices[entry] + 1] += 1
+    for row in range(n):
+        start[row + 1] += start[row]
+    fill = start[:-1].copy()
+    transposed = np.empty(indices.size, dtype=np.int64)
+    for row in range(n):  # rows in increasing order: each transposed row comes out sorted
+        for entry in range(indptr[row], indptr[row + 1]):
+            column = indices[entry]
+            transposed[fill[column]] = row
+            fill[column] += 1
+    return start, transposed
+
+
+@njit(cache=True)
+def exposure_weights(
+    n: int,
+    supply_indptr: NDArray[np.int64],
+    supply_indices: NDArray[np.int64],
+    peer_indptr: NDArray[np.int64],
+    peer_indices: NDArray[np.int64],
+    supply_weight: float,
+    peer_weight: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply) and P (peer, symmetric).
+
+    The values are those scipy's sparse arithmetic gives: an entry in both terms
+    is ``supply_weight * s + peer_weight * 1.0`` with s = S_ij + S_ji, an entry in
+    one term is that term, and entries that come to exactly 0 are not stored.
+    """
+    transposed_indptr, transposed = csr_transpose_pattern(n, supply_indptr, supply_indices)
+    supply_count = np.zeros(n)  # s for the columns of the current row
+    in_peer = np.zeros(n, dtype=np.bool_)
+    most = supply_indices.size * 2 + peer_indices.size
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indices = np.empty(most, dtype=np.int64)
+    data = np.empty(most)
+    candidates = np.empty(most, dtype=np.int64)
+    written = 0
+    for row in range(n):
+        found = 0
+        for entry in range(supply_indptr[row], supply_indptr[row + 1]):
+            column = supply_indices[entry]
+            supply_count[column] += 1.0
+            candidates[found] = column
+            found += 1
+        for entry in range(transposed_indptr[row], transposed_indptr[row + 1]):
+            column = transposed[entry]
+            supply_count[column] += 1.0
+            candidates[found] = column
+            found += 1
+        for entry in range(peer_indptr[row], peer_indptr[row + 1]):
+            column = peer_indices[entry]
+            in_peer[column] = True
+            candidates[found] = column
+            found += 1
+        _sort_in_place(candidates, 0, found)
+        for position in range(found):
+            column = candidates[position]
+            if position > 0 and column == candidates[position - 1]:
+                continue
+            count = supply_count[column]
+            if count > 0.0 and in_peer[column]:
+                value = supply_weight * count + peer_weight * 1.0
+            elif count > 0.0:
+                value = supply_weight * count
+            else:
+                value = peer_weight * 1.0
+            if value != 0.0:
+                indices[written] = column
+                data[written] = value
+                written += 1
+            supply_count[column] = 0.0
+            in_peer[column] = False
+        indptr[row + 1] = written
+    return indptr, indices[:written].copy(), data[:written].copy()
+
+
+@njit(cache=True)
+def supply_entries(
+    indptr: NDArray[np.int64],
+    indices: NDArray[np.int64],
+    supply_indptr: NDArray[np.int64],
+    supply_indices: NDArray[np.int64],
+) -> tuple[NDArray[np.bool_], int]:
+    """Which entries of a CSR matrix (sorted columns) are also supply ties, and how many supply ties are not entries."""
+    sells = np.zeros(indices.size, dtype=np.bool_)
+    missing = 0
+    for row in range(indptr.size - 1):
+        entry = indptr[row]
+        end = indptr[row + 1]
+        for tie in range(supply_indptr[row], supply_indptr[row + 1]):
+            column = supply_indices[tie]
+            while entry < end and indices[entry] < column:
+                entry += 1
+            if entry < end and indices[entry] == column:
+                sells[entry] = True
+            else:
+                missing += 1
+    return sells, missing
+
+
 # -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
 
 

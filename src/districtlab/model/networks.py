@@ -22,7 +22,13 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, Networks, ObservedNetwork
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.model.clocks import PendingPairs
-from districtlab.model.kernels import spread_adoptions
+from districtlab.model.kernels import (
+    csr_pattern,
+    csr_transpose_pattern,
+    exposure_weights,
+    spread_adoptions,
+    supply_entries,
+)
 from districtlab.model.population import Firms
 
 
@@ -44,6 +50,12 @@ class FirmNetworks:
         return 0 if self.weights is None else int(self.weights.nnz)
 
 
+def _pattern(n: int, source: NDArray[np.int64], target: NDArray[np.int64]) -> sp.csr_array:
+    """The n x n matrix with 1 at each (source, target), a pair given twice counted once (built directly)."""
+    indptr, indices = csr_pattern(n, source, target)
+    return sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n, n))
+
+
 def _supply_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
     n = firms.n
     buyers = np.flatnonzero(np.isin(firms.role, [ROLES.index(r) for r in BUYER_ROLES]))
@@ -54,9 +66,7 @@ def _supply_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp
     degree = np.minimum(rng.poisson(mean_degree), sellers.size)
     source = np.repeat(buyers, degree)
     target = sellers[rng.integers(0, sellers.size, size=source.size)]
-    matrix = sp.coo_array((np.ones(source.size), (source, target)), shape=(n, n)).tocsr()
-    matrix.data[:] = 1.0  # a repeated draw of the same pair is one tie
-    return matrix
+    return _pattern(n, source, target)  # a repeated draw of the same pair is one tie
 
 
 def _peer_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
@@ -88,10 +98,7 @@ def _peer_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.c
     target = order[block_start[target_block] + offsets]
     keep = source != target
     source, target = source[keep], target[keep]
-    peer = sp.coo_array((np.ones(source.size), (source, target)), shape=(n, n)).tocsr()
-    peer = (peer + peer.T).tocsr()
-    peer.data[:] = 1.0
-    return peer
+    return _pattern(n, np.concatenate((source, target)), np.concatenate((target, source)))  # symmetric
 
 
 def _observed_ties(observed: ObservedNetwork, n: int) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array]:
@@ -121,6 +128,19 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
         if config.peer_kind == "complete":
             return FirmNetworks(supply=supply, weights=None, complete=True)
         peer = _peer_ties(firms, config, rng)
+        indptr, indices, data = exposure_weights(
+            firms.n,
+            supply.indptr,
+            supply.indices,
+            peer.indptr.astype(np.int64, copy=False),  # an empty peer matrix has int32 indices
+            peer.indices.astype(np.int64, copy=False),
+            float(config.supply_weight),
+            float(config.peer_weight),
+        )
+        weights = sp.csr_array((data, indices, indptr), shape=(firms.n, firms.n))
+        return FirmNetworks(
+            supply=supply, weights=weights, complete=False, supply_strength=supply_strength, peer=peer
+        )
     weights = (
         config.supply_weight * (supply_strength + supply_strength.T) + config.peer_weight * peer
     ).tocsr()
@@ -129,6 +149,14 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
     return FirmNetworks(
         supply=supply, weights=weights, complete=False, supply_strength=supply_strength, peer=peer
     )
+
+
+def _row_sums(matrix: sp.csr_array) -> NDArray[np.float64]:
+    """``matrix.sum(axis=1)`` as scipy computes it (one ``np.add.reduceat`` over the non-empty rows)."""
+    sums = np.zeros(matrix.shape[0])
+    non_empty = np.flatnonzero(np.diff(matrix.indptr))
+    sums[non_empty] = np.add.reduceat(matrix.data, matrix.indptr[non_empty])
+    return sums
 
 
 _NO_WEIGHTS = np.zeros(0)
@@ -180,6 +208,17 @@ def _exposure_rows(networks: FirmNetworks) -> tuple[_Rows, ...]:
     if networks.weights is None:
         return (_Rows.of(supply, weight=False, sells=True),)
     weights = networks.weights
+    if supply.nnz and weights.has_sorted_indices and supply.has_sorted_indices:
+        # the same as the union below, in one merge of the sorted rows (no sparse arithmetic)
+        sells, missing = supply_entries(
+            weights.indptr.astype(np.int64),
+            weights.indices.astype(np.int64),
+            supply.indptr.astype(np.int64),
+            supply.indices.astype(np.int64),
+        )
+        if missing:  # some supply ties carry no exposure weight
+            return (_Rows.of(weights, weight=True, sells=False), _Rows.of(supply, weight=False, sells=True))
+        return (_Rows.of(weights, weight=True, sells=sells),)
     if supply.nnz:
         pattern = weights.copy()
         pattern.data[:] = 1.0
@@ -208,16 +247,22 @@ class Exposure:
         self._rows = _exposure_rows(networks)
         self._pressure = np.zeros(n_firms * n_technologies)
         # each seller's buyers (supply transposed), to attribute a supply-chain transfer to a kind of buyer
-        buyers = networks.supply.T.tocsr()
-        self._buyers_indptr = buyers.indptr.astype(np.int64)
-        self._buyers = buyers.indices.astype(np.int64)
+        supply = networks.supply
+        if supply.has_sorted_indices:  # the transpose, built directly (as supply.T.tocsr())
+            self._buyers_indptr, self._buyers = csr_transpose_pattern(
+                n_firms, supply.indptr.astype(np.int64), supply.indices.astype(np.int64)
+            )
+        else:
+            buyers = supply.T.tocsr()
+            self._buyers_indptr = buyers.indptr.astype(np.int64)
+            self._buyers = buyers.indices.astype(np.int64)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
             self._inverse_weight = np.zeros(0)
         else:
             assert networks.weights is not None
-            weight_sum = np.asarray(networks.weights.sum(axis=1)).ravel()
+            weight_sum = _row_sums(networks.weights)
             self._inverse_weight = np.divide(
                 1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0
             )

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from districtlab._rng import run_streams
 from districtlab.config import ROLES, Scenario
 from districtlab.model.adoption import log_benefit_over_cost
+from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Streams
 from districtlab.model.networks import Exposure, FirmNetworks, build_networks
 from districtlab.model.observers import Observations, Recorder
@@ -80,7 +81,7 @@ def visibility(firms: Firms, networks: FirmNetworks, scenario: Scenario) -> tupl
 
 
 def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(thresholds, kind="stable")
+    order = stable_argsort(thresholds)
     return order, thresholds[order]
 
 

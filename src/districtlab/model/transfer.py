@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
+from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import refresh_marked_knowledge_clocks, transfer_due_knowledge
 from districtlab.model.networks import Exposure
@@ -64,8 +65,9 @@ class AwarenessSchedule:
         times = rng.exponential(1.0, size=(n, k)) * scale[None, :]
         times[state.stage > UNAWARE] = np.inf
         flat = np.flatnonzero(times.reshape(-1) < horizon)
-        order = np.argsort(times.reshape(-1)[flat], kind="stable")
-        return cls(flat_pairs=flat[order], times=times.reshape(-1)[flat][order])
+        due = times.reshape(-1)[flat]
+        order = stable_argsort(due)
+        return cls(flat_pairs=flat[order], times=due[order])
 
     def due(self, until: float) -> NDArray[np.int64]:
         end = int(np.searchsorted(self.times, until, side="left"))
