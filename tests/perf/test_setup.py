@@ -3,7 +3,8 @@
 The drawn networks are built directly as CSR arrays by compiled kernels
 (:mod:`districtlab.model.kernels`, "networks"), the awareness schedule and the
 legitimacy order use a fast sort that falls back to the stable one on ties, and
-an experiment summarises a run without a DataFrame. Each must give exactly
+an experiment summarises a run without a DataFrame, and a run's outcomes are
+tallied for all technologies, size classes and channels at once. Each must give exactly
 what the scipy / numpy / pandas code it replaced gives; that code is kept here
 as the reference.
 """
@@ -14,13 +15,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from districtlab.config import ROLES
+from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
 from districtlab.model.population import draw_firms
+from districtlab.model.state import CHANNELS, RTI_CHANNELS
 from districtlab.presets import load_scenario
+from districtlab.results import maturity_gini
 from districtlab.simulation import simulate
 
 PRESETS = ("toy-valley", "castellon-ceramics", "vinalopo-footwear")
@@ -178,3 +181,114 @@ def test_summary_without_pandas_equals_the_frame_path(preset: str) -> None:
     assert summary.series["adoption_share_mean"].tobytes() == values.mean(axis=1).tobytes()
     for index, name in enumerate(summary.technologies):
         assert summary.series[f"adoption_share.{name}"].tobytes() == values[:, index].tobytes()
+
+
+# -- outcomes: the straightforward code that RunResult.outcomes tallies faster ---------------
+
+
+def _reference_speed(result, final):  # type: ignore[no-untyped-def]
+    o = result.observations
+    reporting = result.scenario.reporting
+    dt = o.dt
+    adopters = o.adopted.sum(axis=(2, 3))[: final + 1].sum(axis=1).astype(np.float64)
+    firms = o.firms_adopting[: final + 1].astype(np.float64)
+    months = result.months[: final + 1]
+    discount = (1.0 + reporting.discount_rate_per_year) ** (-months / 12.0)
+    extra = adopters - adopters[0]
+    extra_firms = firms.sum(axis=1) - firms[0].sum()
+    by_size = o.adopted[: final + 1].sum(axis=(1, 3)).astype(np.float64)
+    out = {
+        "adopter_months": float(extra[1:].sum() * dt),
+        "adopter_months_discounted": float((extra * discount)[1:].sum() * dt),
+        "firm_adopter_months": float(extra_firms[1:].sum() * dt),
+    }
+    for size_index, size in enumerate(SIZE_CLASSES):
+        series = by_size[:, size_index] - by_size[0, size_index]
+        out[f"adopter_months.{size}"] = float(series[1:].sum() * dt)
+    target = reporting.target_adoption_share
+    n, k = result.n_firms, len(o.technology_names)
+    for name, share in (
+        ("months_to_target_share", adopters / (n * k)),
+        ("months_to_target_firm_share", firms.sum(axis=1) / n),
+    ):
+        reached = np.flatnonzero(share >= target)
+        out[name] = float(months[reached[0]]) if reached.size else float("nan")
+    firms_per_size = o.firms_by_group.sum(axis=1)
+    for size_index, size in enumerate(SIZE_CLASSES):
+        in_class = firms_per_size[size_index]
+        for name, share in (
+            ("months_to_target_share", by_size[:, size_index] / max(in_class * k, 1)),
+            ("months_to_target_firm_share", firms[:, size_index] / max(in_class, 1)),
+        ):
+            reached = np.flatnonzero(share >= target) if in_class else np.zeros(0, dtype=np.int64)
+            out[f"{name}.{size}"] = float(months[reached[0]]) if reached.size else float("nan")
+    return out
+
+
+def _reference_outcomes(result, horizon_months):  # type: ignore[no-untyped-def]
+    o = result.observations
+    final = result.horizon_row(horizon_months)
+    n = result.n_firms
+    by_technology = o.adopted.sum(axis=(2, 3))
+    adopted_final, adopted_initial = by_technology[final], by_technology[0]
+    out = {
+        "adopters": float(adopted_final.sum()),
+        "new_adopters": float(adopted_final.sum() - adopted_initial.sum()),
+        "firms_adopting": float(n - o.maturity_histogram[final, 0]),
+        "new_firms_adopting": float(o.firms_adopting[final].sum() - o.firms_adopting[0].sum()),
+        "adoption_share_mean": float(adopted_final.mean() / n),
+        "laggard_share": float(result.laggard_share()[final]),
+        "maturity_mean": float(result.maturity_mean()[final]),
+        "maturity_gini": float(maturity_gini(o.maturity_histogram[final : final + 1])[0]),
+    }
+    out.update(_reference_speed(result, final))
+    out.update(result._money(final))
+    shares = by_technology[: final + 1] / n
+    for index, name in enumerate(o.technology_names):
+        out[f"adoption_share.{name}"] = float(adopted_final[index] / n)
+        reached = np.flatnonzero(shares[:, index] >= 0.5)
+        out[f"months_to_half.{name}"] = float(result.months[reached[0]]) if reached.size else float("nan")
+    adopted_by_size = o.adopted[final].sum(axis=2)
+    initial_by_size = o.adopted[0].sum(axis=2)
+    for size_index, size in enumerate(SIZE_CLASSES):
+        firms = o.firms_by_group[size_index].sum()
+        out[f"engaged_share.{size}"] = float(o.engaged[final, size_index] / firms) if firms else float("nan")
+        out[f"size_adoption_share.{size}"] = (
+            float(adopted_by_size[:, size_index].mean() / firms) if firms else float("nan")
+        )
+        out[f"new_adopters.{size}"] = float(
+            adopted_by_size[:, size_index].sum() - initial_by_size[:, size_index].sum()
+        )
+        out[f"new_firms_adopting.{size}"] = float(
+            o.firms_adopting[final, size_index] - o.firms_adopting[0, size_index]
+        )
+    new_by_channel = o.adoptions_by_channel[final] - o.adoptions_by_channel[0]
+    sme = [SIZE_CLASSES.index(s) for s in ("micro", "small")]
+    sme_total = new_by_channel[:, :, sme].sum()
+    for channel_index, channel in enumerate(CHANNELS):
+        if channel == "initial":
+            continue
+        count = new_by_channel[channel_index, :, sme].sum()
+        out[f"sme_adoption_channel_share.{channel}"] = float(count / sme_total) if sme_total else float("nan")
+    rti = [CHANNELS.index(c) for c in RTI_CHANNELS]
+    out["sme_adoption_channel_share.rti_direct"] = (
+        float(new_by_channel[rti][:, :, sme].sum() / sme_total) if sme_total else float("nan")
+    )
+    out.update(result._provenance(final))
+    return out
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("programme", ["none", "generic", "place-based"])
+def test_outcomes_equal_the_straightforward_tallies_bit_for_bit(preset: str, programme: str) -> None:
+    for scenario in (
+        load_scenario(preset).with_programme(programme).with_months(36),
+        load_scenario(preset).with_programme(programme).with_firms(30).with_months(24),  # empty size classes
+    ):
+        result = simulate(scenario, rng=11)
+        for horizon in (None, 0.4, 12.0, 1000.0):
+            actual, expected = result.outcomes(horizon), _reference_outcomes(result, horizon)
+            assert list(actual) == list(expected)
+            for name, value in expected.items():
+                assert type(actual[name]) is float
+                assert np.float64(actual[name]).tobytes() == np.float64(value).tobytes(), name
