@@ -3,7 +3,8 @@
 The drawn networks are built directly as CSR arrays by compiled kernels
 (:mod:`districtlab.model.kernels`, "networks"), the awareness schedule and the
 legitimacy order use a fast sort that falls back to the stable one on ties, and
-an experiment summarises a run without a DataFrame, and a run's outcomes are
+an experiment summarises a run without a DataFrame, the firms' layout (roles, sizes,
+bands, Beta parameters) is worked out once per population, and a run's outcomes are
 tallied for all technologies, size classes and channels at once. Each must give exactly
 what the scipy / numpy / pandas code it replaced gives; that code is kept here
 as the reference.
@@ -15,12 +16,14 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.config import ROLES, SIZE_CLASS_EMPLOYEES, SIZE_CLASSES
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
+from districtlab.model.cache import IdentityCache
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
-from districtlab.model.population import draw_firms
+from districtlab.model.population import Firms, _layout, draw_firms
+from districtlab.model.simulate import _technology_arrays, run_model
 from districtlab.model.state import CHANNELS, RTI_CHANNELS
 from districtlab.presets import load_scenario
 from districtlab.results import maturity_gini
@@ -292,3 +295,103 @@ def test_outcomes_equal_the_straightforward_tallies_bit_for_bit(preset: str, pro
             for name, value in expected.items():
                 assert type(actual[name]) is float
                 assert np.float64(actual[name]).tobytes() == np.float64(value).tobytes(), name
+
+
+# -- firms: what the population fixes is worked out once per population --------------------
+
+
+def _reference_firms(population, rng):  # type: ignore[no-untyped-def]
+    segments = [segment for segment in population.segments if segment.count > 0]
+    counts = np.array([segment.count for segment in segments], dtype=np.int64)
+    size_class = np.repeat(
+        np.array([SIZE_CLASSES.index(s.size_class) for s in segments], dtype=np.int8), counts
+    )
+    role = np.repeat(np.array([ROLES.index(s.role) for s in segments], dtype=np.int8), counts)
+    n = int(role.size)
+    low = np.array([SIZE_CLASS_EMPLOYEES[name][0] for name in SIZE_CLASSES], dtype=np.float64)
+    high = np.array([SIZE_CLASS_EMPLOYEES[name][1] for name in SIZE_CLASSES], dtype=np.float64)
+    high[-1] = population.max_employees
+    log_low, log_high = np.log(low[size_class]), np.log(high[size_class] + 1.0)
+    employees = np.floor(np.exp(rng.uniform(log_low, log_high, size=n)))
+    employees = np.clip(employees, low[size_class], high[size_class])
+    rti_member = rng.random(n) < np.repeat(np.array([s.rti_member_share for s in segments]), counts)
+    association_member = rng.random(n) < np.repeat(
+        np.array([s.association_member_share for s in segments]), counts
+    )
+
+    def trait(distribution):  # type: ignore[no-untyped-def]
+        mean = np.asarray(distribution.mean.as_tuple(), dtype=np.float64)[size_class]
+        kappa = distribution.concentration
+        interior = (mean > 0.0) & (mean < 1.0)
+        drawn = mean.copy()
+        drawn[interior] = rng.beta(mean[interior] * kappa, (1.0 - mean[interior]) * kappa)
+        return drawn
+
+    return Firms(
+        size_class=size_class,
+        role=role,
+        employees=employees,
+        rti_member=rti_member,
+        association_member=association_member,
+        rti_affinity=trait(population.rti_affinity),
+        legitimacy_threshold=trait(population.legitimacy_threshold),
+        initial_absorptive_capacity=trait(population.absorptive_capacity),
+    )
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_drawn_firms_equal_the_straightforward_draw_and_runs_share_nothing(preset: str) -> None:
+    population = load_scenario(preset).population
+    for seed in (1, 2, 3):
+        actual = draw_firms(population, np.random.default_rng(seed))
+        expected = _reference_firms(population, np.random.default_rng(seed))
+        for name in expected.__dataclass_fields__:
+            left, right = getattr(actual, name), getattr(expected, name)
+            assert left.dtype == right.dtype, name
+            assert left.tobytes() == right.tobytes(), name
+        for name in actual.__dataclass_fields__:  # a run that writes into its firms ...
+            getattr(actual, name)[:] = 0
+    again = draw_firms(population, np.random.default_rng(3))  # ... changes nothing for the next run
+    assert again.role.tobytes() == expected.role.tobytes()
+    assert again.size_class.tobytes() == expected.size_class.tobytes()
+    assert again.rti_affinity.tobytes() == expected.rti_affinity.tobytes()
+
+
+def test_identity_cache_builds_once_per_object_and_never_confuses_equal_objects() -> None:
+    built: list[object] = []
+
+    def build(item: object) -> int:
+        built.append(item)
+        return len(built)
+
+    cache = IdentityCache(build, most=2)
+    first, equal_but_other = [1, 2], [1, 2]
+    assert cache(first) == cache(first) == 1
+    assert cache(equal_but_other) == 2  # equal is not the same object
+    assert cache(first) == 1
+    cache([3])  # a third entry: the cache starts again
+    assert cache(first) == 4
+    assert built == [first, equal_but_other, [3], first]
+
+
+def _observation_bytes(observations) -> list[bytes]:  # type: ignore[no-untyped-def]
+    return [
+        np.ascontiguousarray(value).tobytes()
+        for value in vars(observations).values()
+        if isinstance(value, np.ndarray)
+    ]
+
+
+def test_runs_with_a_cold_or_warm_set_up_cache_are_identical() -> None:
+    base = load_scenario("castellon-ceramics").with_months(24)
+    other = load_scenario("toy-valley").with_programme("generic").with_months(24)
+    seed = np.random.SeedSequence(20261130, spawn_key=(4,))
+    _layout.clear()
+    _technology_arrays.clear()
+    cold = run_model(base, seed)
+    run_model(other, np.random.SeedSequence(3))  # another scenario in between
+    warm = run_model(base, seed)
+    assert _observation_bytes(cold) == _observation_bytes(warm)
+    copy = _technology_arrays(base.technologies).copy()
+    copy.complexity[:] = 99.0  # what a run gets is its own
+    assert not np.any(_technology_arrays(base.technologies).complexity == 99.0)

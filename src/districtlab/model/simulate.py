@@ -11,6 +11,7 @@ from districtlab._rng import run_streams
 from districtlab.config import ROLES, Scenario
 from districtlab.model.adoption import log_benefit_over_cost
 from districtlab.model.arrays import stable_argsort
+from districtlab.model.cache import IdentityCache
 from districtlab.model.context import RunData, Streams
 from districtlab.model.networks import Exposure, FirmNetworks, build_networks
 from districtlab.model.observers import Observations, Recorder
@@ -87,6 +88,9 @@ def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 StepHook = Callable[[int, DistrictState], None]
 
+#: The technologies as arrays, worked out once per (frozen) technologies configuration.
+_technology_arrays = IdentityCache(TechnologyArrays.from_config)
+
 
 def run_model(
     scenario: Scenario, seed_sequence: np.random.SeedSequence, *, on_step: StepHook | None = None
@@ -97,7 +101,7 @@ def run_model(
     every step; it must not change the state (it is for progress and for tests).
     """
     streams = run_streams(seed_sequence)
-    technologies = TechnologyArrays.from_config(scenario.technologies)
+    technologies = _technology_arrays(scenario.technologies).copy()
     firms = draw_firms(scenario.population, streams["population"], observed=scenario.networks.observed)
     networks = build_networks(firms, scenario.networks, streams["network"])
     visible, visibility_total = visibility(firms, networks, scenario)
