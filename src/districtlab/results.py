@@ -231,40 +231,37 @@ class RunResult:
         result.update(self._speed(final, months))
         result.update(self._money(final))
         # Counts are whole numbers, so tallying them for all technologies, size classes or
-        # channels at once gives exactly the sums taken one by one (and costs a few calls).
+        # channels at once gives exactly the sums taken one by one (and costs a few calls);
+        # the shares are then divided as Python numbers, which round exactly as numpy's do.
         half = _first_months(by_technology[: final + 1] / n >= 0.5, months)  # adoption_share() >= 0.5
-        for index, name in enumerate(o.technology_names):
-            result[f"adoption_share.{name}"] = float(adopted_final[index] / n)
-            result[f"months_to_half.{name}"] = half[index]
+        for name, adopted, first in zip(o.technology_names, adopted_final.tolist(), half, strict=True):
+            result[f"adoption_share.{name}"] = adopted / n
+            result[f"months_to_half.{name}"] = first
         adopted_by_size = self._adopted_by_technology_size[final]  # technologies x size classes
         initial_by_size = self._adopted_by_technology_size[0]
-        firms_per_size = o.firms_by_group.sum(axis=1)
-        mean_by_size = adopted_by_size.mean(axis=0)
-        new_by_size = adopted_by_size.sum(axis=0) - initial_by_size.sum(axis=0)
-        for size_index, size in enumerate(SIZE_CLASSES):
-            firms = firms_per_size[size_index]
-            result[f"engaged_share.{size}"] = (
-                float(o.engaged[final, size_index] / firms) if firms else float("nan")
-            )
-            result[f"size_adoption_share.{size}"] = (
-                float(mean_by_size[size_index] / firms) if firms else float("nan")
-            )
-            result[f"new_adopters.{size}"] = float(new_by_size[size_index])
-            result[f"new_firms_adopting.{size}"] = float(
-                o.firms_adopting[final, size_index] - o.firms_adopting[0, size_index]
-            )
+        for size, firms, engaged, mean, new, adopting, adopting_before in zip(
+            SIZE_CLASSES,
+            o.firms_by_group.sum(axis=1).tolist(),
+            o.engaged[final].tolist(),
+            adopted_by_size.mean(axis=0).tolist(),
+            (adopted_by_size.sum(axis=0) - initial_by_size.sum(axis=0)).tolist(),
+            o.firms_adopting[final].tolist(),
+            o.firms_adopting[0].tolist(),
+            strict=True,
+        ):
+            result[f"engaged_share.{size}"] = engaged / firms if firms else float("nan")
+            result[f"size_adoption_share.{size}"] = mean / firms if firms else float("nan")
+            result[f"new_adopters.{size}"] = float(new)
+            result[f"new_firms_adopting.{size}"] = float(adopting - adopting_before)
         new_by_channel = o.adoptions_by_channel[final] - o.adoptions_by_channel[0]  # channels x tech x size
-        sme_by_channel = new_by_channel[:, :, _SME].sum(axis=(1, 2))
-        sme_total = sme_by_channel.sum()
-        for channel_index, channel in enumerate(CHANNELS):
+        sme_by_channel = new_by_channel[:, :, _SME].sum(axis=(1, 2)).tolist()
+        sme_total = sum(sme_by_channel)
+        for channel, count in zip(CHANNELS, sme_by_channel, strict=True):
             if channel == "initial":
                 continue
-            count = sme_by_channel[channel_index]
-            result[f"sme_adoption_channel_share.{channel}"] = (
-                float(count / sme_total) if sme_total else float("nan")
-            )
+            result[f"sme_adoption_channel_share.{channel}"] = count / sme_total if sme_total else float("nan")
         result["sme_adoption_channel_share.rti_direct"] = (
-            float(sme_by_channel[_RTI].sum() / sme_total) if sme_total else float("nan")
+            sum(sme_by_channel[index] for index in _RTI) / sme_total if sme_total else float("nan")
         )
         result.update(self._provenance(final))
         return result

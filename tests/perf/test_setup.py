@@ -21,6 +21,7 @@ from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
+from districtlab.model.kernels import awareness_due, pairs_drawn_below
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
 from districtlab.model.population import Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
@@ -395,3 +396,37 @@ def test_runs_with_a_cold_or_warm_set_up_cache_are_identical() -> None:
     copy = _technology_arrays(base.technologies).copy()
     copy.complexity[:] = 99.0  # what a run gets is its own
     assert not np.any(_technology_arrays(base.technologies).complexity == 99.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_month_zero_kernels_pick_the_pairs_numpy_picks(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k = 300, 5
+    draws = rng.random(n * k)
+    share = rng.random((k, 4)) * 0.3
+    share[0] = 0.0  # never
+    share[1, 2] = 1.0  # always
+    size_class = rng.integers(0, 4, size=n).astype(np.int8)
+    expected = np.flatnonzero((draws.reshape(n, k) < share[:, size_class].T).reshape(-1))
+    np.testing.assert_array_equal(pairs_drawn_below(draws, share, size_class, k), expected, strict=True)
+    awareness = rng.random(k)
+    expected = np.flatnonzero((draws.reshape(n, k) < awareness[None, :]).reshape(-1))
+    no_groups = np.zeros(0, dtype=np.int8)
+    np.testing.assert_array_equal(
+        pairs_drawn_below(draws, awareness[:, None], no_groups, k), expected, strict=True
+    )
+
+    # the awareness schedule: exponential(1) * 1 / hazard for unaware pairs, before the horizon
+    hazard = np.array([0.0, 0.01, 0.05, 0.2, 1e-9])
+    with np.errstate(divide="ignore"):
+        scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
+    stage = rng.integers(0, 4, size=(n, k)).astype(np.int8) * (rng.random((n, k)) < 0.3)
+    exponential = rng.exponential(1.0, size=(n, k))
+    exponential[0, 0] = 0.0  # 0 x inf: NaN, never due
+    with np.errstate(invalid="ignore"):
+        times = exponential * scale[None, :]
+    times[stage > 0] = np.inf
+    flat = np.flatnonzero(times.reshape(-1) < 120.0)
+    pairs, due = awareness_due(exponential.reshape(-1), scale, stage.reshape(-1), 120.0, k)
+    np.testing.assert_array_equal(pairs, flat, strict=True)
+    assert due.tobytes() == times.reshape(-1)[flat].tobytes()

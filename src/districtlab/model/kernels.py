@@ -1401,6 +1401,60 @@ def supply_entries(
     return sells, missing
 
 
+# -- month 0 (simulate._initial_conditions, transfer.AwarenessSchedule.draw) -------------------
+
+
+@njit(cache=True)
+def pairs_drawn_below(
+    draws: NDArray[np.float64],
+    limit: NDArray[np.float64],
+    group: NDArray[np.int8],
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Pairs (flat, in order) whose draw is below their limit: ``limit[k, group[i]]`` for pair (i, k).
+
+    ``np.flatnonzero(draws < limit[:, group].T)`` for draws of shape firms x technologies,
+    flattened; with ``group`` empty, every firm reads column 0 (``limit[k, 0]``).
+    """
+    found = np.empty(draws.size, dtype=np.int64)
+    n_found = 0
+    pair = 0
+    for firm in range(draws.size // n_technologies):  # nested loops: no division per pair
+        column = group[firm] if group.size else 0
+        for tech in range(n_technologies):
+            if draws[pair] < limit[tech, column]:
+                found[n_found] = pair
+                n_found += 1
+            pair += 1
+    return found[:n_found].copy()
+
+
+@njit(cache=True)
+def awareness_due(
+    draws: NDArray[np.float64],
+    scale: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    horizon: float,
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Unaware pairs (stage 0) whose awareness time ``draw * scale_k`` falls before ``horizon``:
+    (pairs, times), in pair order."""
+    pairs = np.empty(draws.size, dtype=np.int64)
+    times = np.empty(draws.size)
+    n_due = 0
+    pair = 0
+    for _ in range(draws.size // n_technologies):
+        for tech in range(n_technologies):
+            if stage[pair] == 0:
+                time = draws[pair] * scale[tech]
+                if time < horizon:
+                    pairs[n_due] = pair
+                    times[n_due] = time
+                    n_due += 1
+            pair += 1
+    return pairs[:n_due].copy(), times[:n_due].copy()
+
+
 # -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
 
 

@@ -28,12 +28,15 @@ from numpy.typing import NDArray
 from districtlab.config import SIZE_CLASSES
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
-from districtlab.model.kernels import refresh_marked_knowledge_clocks, transfer_due_knowledge
+from districtlab.model.kernels import (
+    awareness_due,
+    refresh_marked_knowledge_clocks,
+    transfer_due_knowledge,
+)
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
     CHANNEL,
     RTI_CHANNEL_FLAGS,
-    UNAWARE,
     DistrictState,
     make_aware,
 )
@@ -62,10 +65,10 @@ class AwarenessSchedule:
         n, k = state.stage.shape
         with np.errstate(divide="ignore"):
             scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
-        times = rng.exponential(1.0, size=(n, k)) * scale[None, :]
-        times[state.stage > UNAWARE] = np.inf
-        flat = np.flatnonzero(times.reshape(-1) < horizon)
-        due = times.reshape(-1)[flat]
+        # exponential(1) * scale_k for the unaware pairs, kept when before the horizon
+        flat, due = awareness_due(
+            rng.exponential(1.0, size=(n, k)).reshape(-1), scale, state.stage_flat, horizon, k
+        )
         order = stable_argsort(due)
         return cls(flat_pairs=flat[order], times=due[order])
 
