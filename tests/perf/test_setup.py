@@ -23,7 +23,7 @@ from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
 from districtlab.model.kernels import awareness_due, pairs_drawn_below
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
-from districtlab.model.population import Firms, _layout, draw_firms
+from districtlab.model.population import MOST_FIRMS_CACHED, Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
 from districtlab.model.state import CHANNELS, RTI_CHANNELS
 from districtlab.presets import load_scenario
@@ -430,3 +430,13 @@ def test_month_zero_kernels_pick_the_pairs_numpy_picks(seed: int) -> None:
     pairs, due = awareness_due(exponential.reshape(-1), scale, stage.reshape(-1), 120.0, k)
     np.testing.assert_array_equal(pairs, flat, strict=True)
     assert due.tobytes() == times.reshape(-1)[flat].tobytes()
+
+
+def test_a_large_district_keeps_no_layout_after_its_run() -> None:
+    scenario = load_scenario("toy-valley").with_firms(MOST_FIRMS_CACHED + 10)
+    _layout.clear()
+    firms = draw_firms(scenario.population, np.random.default_rng(1))
+    assert firms.n == MOST_FIRMS_CACHED + 10
+    assert not _layout._entries  # nothing held for a district this large
+    draw_firms(load_scenario("toy-valley").population, np.random.default_rng(1))
+    assert len(_layout._entries) == 1

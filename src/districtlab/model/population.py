@@ -152,6 +152,9 @@ class _Layout:
 
 #: Layouts by the identity of their (frozen) population and observed network.
 _layout = IdentityCache(_Layout.of)
+#: Larger districts work their layout out afresh: it costs little beside such a run, and keeping
+#: it would hold about 120 bytes per firm (120 MB at a million firms) after the run.
+MOST_FIRMS_CACHED = 50_000
 
 
 def draw_firms(
@@ -166,7 +169,10 @@ def draw_firms(
     What the population fixes (roles, sizes, bands, shares, Beta parameters) is
     worked out once per population and copied into each run.
     """
-    layout = _layout(population, observed)
+    n_firms = population.n_firms if observed is None else len(observed.firms)
+    layout = (
+        _layout(population, observed) if n_firms <= MOST_FIRMS_CACHED else _Layout.of(population, observed)
+    )
     n = int(layout.role.size)
     employees = np.floor(np.exp(rng.uniform(layout.log_low, layout.log_high, size=n)))
     employees = np.clip(employees, layout.low, layout.high)
