@@ -26,6 +26,18 @@ from districtlab.model import (
 ALL = "all"
 FRAME_COLUMNS = ("step", "technology", "size_class", "role", "metric", "value")
 SME_CLASSES = ("micro", "small")
+_SME = [SIZE_CLASSES.index(s) for s in SME_CLASSES]
+_RTI = [CHANNELS.index(c) for c in RTI_CHANNELS]
+
+
+def _first_months(reached: NDArray[np.bool_], months: NDArray[np.float64]) -> list[float]:
+    """Per column of ``reached`` (steps x columns): the month of its first True row, NaN if none."""
+    first = reached.argmax(axis=0)
+    hit = reached[first, np.arange(reached.shape[1])]
+    return [
+        float(months[row]) if ok else float("nan")
+        for row, ok in zip(first.tolist(), hit.tolist(), strict=True)
+    ]
 
 
 def maturity_gini(histogram: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -125,13 +137,23 @@ class RunResult:
         return (self.steps * self.observations.dt).astype(np.float64)
 
     @cached_property
+    def _adopted_by_technology_size(self) -> NDArray[np.int64]:
+        # einsum: several times faster than .sum over short strided axes, and for whole
+        # numbers exactly equal (the order of integer additions changes nothing)
+        return np.einsum("tksr->tks", self.observations.adopted)  # steps x technologies x size classes
+
+    @cached_property
     def _adopted_by_technology(self) -> NDArray[np.int64]:
-        return self.observations.adopted.sum(axis=(2, 3))  # steps x technologies
+        return np.einsum("tks->tk", self._adopted_by_technology_size)  # steps x technologies
+
+    def adoption_share_values(self) -> NDArray[np.float64]:
+        """steps x technologies: the values of :meth:`adoption_share`, without the frame."""
+        return self._adopted_by_technology / self.n_firms
 
     def adoption_share(self) -> pd.DataFrame:
         """Share of all firms that have adopted each technology, indexed by step."""
         frame = pd.DataFrame(
-            self._adopted_by_technology / self.n_firms,
+            self.adoption_share_values(),
             index=pd.Index(self.steps, name="step"),
             columns=pd.Index(self.observations.technology_names, name="technology"),
         )
@@ -180,97 +202,98 @@ class RunResult:
         o = self.observations
         final = self.horizon_row(horizon_months)
         n = self.n_firms
-        adopted_final = self._adopted_by_technology[final]
-        adopted_initial = self._adopted_by_technology[0]
+        months = self.months
+        by_technology = self._adopted_by_technology
+        adopted_final = by_technology[final]
+        adopted_initial = by_technology[0]
+        histogram = o.maturity_histogram
         result: dict[str, float] = {
             "adopters": float(adopted_final.sum()),
             "new_adopters": float(adopted_final.sum() - adopted_initial.sum()),
-            "firms_adopting": float(n - o.maturity_histogram[final, 0]),
+            "firms_adopting": float(n - histogram[final, 0]),
             "new_firms_adopting": float(o.firms_adopting[final].sum() - o.firms_adopting[0].sum()),
             "adoption_share_mean": float(adopted_final.mean() / n),
-            "laggard_share": float(self.laggard_share()[final]),
+            "laggard_share": float(histogram[final, 0] / histogram[final].sum()),  # laggard_share()[final]
             "maturity_mean": float(self.maturity_mean()[final]),
-            "maturity_gini": float(maturity_gini(o.maturity_histogram[final : final + 1])[0]),
+            "maturity_gini": float(maturity_gini(histogram[final : final + 1])[0]),
         }
-        result.update(self._speed(final))
+        result.update(self._speed(final, months))
         result.update(self._money(final))
-        shares = self._adopted_by_technology[: final + 1] / n  # adoption_share()'s values, without a frame
-        for index, name in enumerate(o.technology_names):
-            result[f"adoption_share.{name}"] = float(adopted_final[index] / n)
-            reached = np.flatnonzero(shares[:, index] >= 0.5)
-            result[f"months_to_half.{name}"] = (
-                float(self.months[reached[0]]) if reached.size else float("nan")
-            )
-        adopted_by_size = o.adopted[final].sum(axis=2)  # technologies x size classes
-        initial_by_size = o.adopted[0].sum(axis=2)
-        for size_index, size in enumerate(SIZE_CLASSES):
-            firms = o.firms_by_group[size_index].sum()
-            result[f"engaged_share.{size}"] = (
-                float(o.engaged[final, size_index] / firms) if firms else float("nan")
-            )
-            result[f"size_adoption_share.{size}"] = (
-                float(adopted_by_size[:, size_index].mean() / firms) if firms else float("nan")
-            )
-            result[f"new_adopters.{size}"] = float(
-                adopted_by_size[:, size_index].sum() - initial_by_size[:, size_index].sum()
-            )
-            result[f"new_firms_adopting.{size}"] = float(
-                o.firms_adopting[final, size_index] - o.firms_adopting[0, size_index]
-            )
+        # Counts are whole numbers, so tallying them for all technologies, size classes or
+        # channels at once gives exactly the sums taken one by one (and costs a few calls);
+        # the shares are then divided as Python numbers, which round exactly as numpy's do.
+        half = _first_months(by_technology[: final + 1] / n >= 0.5, months)  # adoption_share() >= 0.5
+        for name, adopted, first in zip(o.technology_names, adopted_final.tolist(), half, strict=True):
+            result[f"adoption_share.{name}"] = adopted / n
+            result[f"months_to_half.{name}"] = first
+        adopted_by_size = self._adopted_by_technology_size[final]  # technologies x size classes
+        initial_by_size = self._adopted_by_technology_size[0]
+        for size, firms, engaged, mean, new, adopting, adopting_before in zip(
+            SIZE_CLASSES,
+            o.firms_by_group.sum(axis=1).tolist(),
+            o.engaged[final].tolist(),
+            adopted_by_size.mean(axis=0).tolist(),
+            (adopted_by_size.sum(axis=0) - initial_by_size.sum(axis=0)).tolist(),
+            o.firms_adopting[final].tolist(),
+            o.firms_adopting[0].tolist(),
+            strict=True,
+        ):
+            result[f"engaged_share.{size}"] = engaged / firms if firms else float("nan")
+            result[f"size_adoption_share.{size}"] = mean / firms if firms else float("nan")
+            result[f"new_adopters.{size}"] = float(new)
+            result[f"new_firms_adopting.{size}"] = float(adopting - adopting_before)
         new_by_channel = o.adoptions_by_channel[final] - o.adoptions_by_channel[0]  # channels x tech x size
-        sme = [SIZE_CLASSES.index(s) for s in SME_CLASSES]
-        sme_total = new_by_channel[:, :, sme].sum()
-        for channel_index, channel in enumerate(CHANNELS):
+        sme_by_channel = new_by_channel[:, :, _SME].sum(axis=(1, 2)).tolist()
+        sme_total = sum(sme_by_channel)
+        for channel, count in zip(CHANNELS, sme_by_channel, strict=True):
             if channel == "initial":
                 continue
-            count = new_by_channel[channel_index, :, sme].sum()
-            result[f"sme_adoption_channel_share.{channel}"] = (
-                float(count / sme_total) if sme_total else float("nan")
-            )
-        rti = [CHANNELS.index(c) for c in RTI_CHANNELS]
+            result[f"sme_adoption_channel_share.{channel}"] = count / sme_total if sme_total else float("nan")
         result["sme_adoption_channel_share.rti_direct"] = (
-            float(new_by_channel[rti][:, :, sme].sum() / sme_total) if sme_total else float("nan")
+            sum(sme_by_channel[index] for index in _RTI) / sme_total if sme_total else float("nan")
         )
         result.update(self._provenance(final))
         return result
 
-    def _speed(self, final: int) -> dict[str, float]:
+    def _speed(self, final: int, months: NDArray[np.float64]) -> dict[str, float]:
         """Adopter-months (cumulative, optionally discounted) and months to a target share."""
         o = self.observations
         reporting = self.scenario.reporting
         dt = o.dt
         adopters = self._adopted_by_technology[: final + 1].sum(axis=1).astype(np.float64)
         firms = o.firms_adopting[: final + 1].astype(np.float64)  # steps x sizes
-        months = self.months[: final + 1]
+        months = months[: final + 1]
         discount = (1.0 + reporting.discount_rate_per_year) ** (-months / 12.0)
         extra = adopters - adopters[0]  # adoptions made during the run, month by month
         extra_firms = firms.sum(axis=1) - firms[0].sum()
-        by_size = o.adopted[: final + 1].sum(axis=(1, 3)).astype(np.float64)  # steps x sizes
+        by_size = np.einsum("tks->ts", self._adopted_by_technology_size[: final + 1]).astype(np.float64)
         result = {
             "adopter_months": float(extra[1:].sum() * dt),
             "adopter_months_discounted": float((extra * discount)[1:].sum() * dt),
             "firm_adopter_months": float(extra_firms[1:].sum() * dt),
         }
+        # whole numbers of adopters, so summing every size class at once changes no bit
+        extra_by_size = (by_size[1:] - by_size[0]).sum(axis=0) * dt
         for size_index, size in enumerate(SIZE_CLASSES):
-            series = by_size[:, size_index] - by_size[0, size_index]
-            result[f"adopter_months.{size}"] = float(series[1:].sum() * dt)
+            result[f"adopter_months.{size}"] = float(extra_by_size[size_index])
         target = reporting.target_adoption_share
         n, k = self.n_firms, len(o.technology_names)
-        for name, share in (
-            ("months_to_target_share", adopters / (n * k)),
-            ("months_to_target_firm_share", firms.sum(axis=1) / n),
-        ):
-            reached = np.flatnonzero(share >= target)
-            result[name] = float(months[reached[0]]) if reached.size else float("nan")
         firms_per_size = o.firms_by_group.sum(axis=1)
+        in_class = firms_per_size > 0
+        reached = np.column_stack(  # steps x (2 + 2 x size classes): has the share reached the target?
+            (
+                adopters / (n * k) >= target,
+                firms.sum(axis=1) / n >= target,
+                (by_size / np.maximum(firms_per_size * k, 1) >= target) & in_class,
+                (firms / np.maximum(firms_per_size, 1) >= target) & in_class,
+            )
+        )
+        first = _first_months(reached, months)
+        result["months_to_target_share"], result["months_to_target_firm_share"] = first[0], first[1]
+        n_sizes = len(SIZE_CLASSES)
         for size_index, size in enumerate(SIZE_CLASSES):
-            in_class = firms_per_size[size_index]
-            for name, share in (
-                ("months_to_target_share", by_size[:, size_index] / max(in_class * k, 1)),
-                ("months_to_target_firm_share", firms[:, size_index] / max(in_class, 1)),
-            ):
-                reached = np.flatnonzero(share >= target) if in_class else np.zeros(0, dtype=np.int64)
-                result[f"{name}.{size}"] = float(months[reached[0]]) if reached.size else float("nan")
+            result[f"months_to_target_share.{size}"] = first[2 + size_index]
+            result[f"months_to_target_firm_share.{size}"] = first[2 + n_sizes + size_index]
         return result
 
     def _money(self, final: int) -> dict[str, float]:

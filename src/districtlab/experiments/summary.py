@@ -42,15 +42,16 @@ class RunSummary:
 
 
 def summarise(result: RunResult, scenario: int, replication: int) -> RunSummary:
-    shares = result.adoption_share()
-    values = shares.to_numpy()
+    # the values of result.adoption_share() without building a DataFrame for every run; in the
+    # column-major layout pandas gives them, so that the mean over technologies adds in the same order
+    values = np.asfortranarray(result.adoption_share_values())
     laggards = result.laggard_share()
     series = {
         "adoption_share_mean": values.mean(axis=1),
         "adopter_share": 1.0 - laggards,
         "laggard_share": laggards,
     }
-    technologies = tuple(str(name) for name in shares.columns)
+    technologies = tuple(str(name) for name in result.observations.technology_names)
     for index, name in enumerate(technologies):
         series[ADOPTION_SHARE + name] = np.ascontiguousarray(values[:, index])
     return RunSummary(

@@ -1826,6 +1826,296 @@ def record_row(
     )
 
 
+# -- networks, built once per run (networks.build_networks, networks.Exposure) -----------------
+#
+# scipy.sparse builds the drawn networks in a dozen conversions and additions (COO to CSR,
+# transposes, sums, sorts), each costing tens of microseconds of checks at district size:
+# about half of a run's set-up. These kernels build the same CSR arrays directly: sorted,
+# distinct column indices in int64 (what scipy gives for int64 input), and the same values.
+
+
+@njit(cache=True)
+def csr_pattern(
+    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e]).
+
+    Entries given twice are one entry; each row's columns are sorted (as
+    ``coo_array((ones, (rows, columns))).tocsr()`` with its data set to 1). Two
+    counting sorts, by column and then (stably) by row, leave every row sorted
+    without comparing entries.
+    """
+    by_column = np.zeros(n + 1, dtype=np.int64)
+    by_row = np.zeros(n + 1, dtype=np.int64)
+    for entry in range(rows.size):
+        by_column[columns[entry] + 1] += 1
+        by_row[rows[entry] + 1] += 1
+    for index in range(n):
+        by_column[index + 1] += by_column[index]
+        by_row[index + 1] += by_row[index]
+    fill = by_column[:-1].copy()
+    rows_by_column = np.empty(rows.size, dtype=np.int64)
+    for entry in range(rows.size):
+        column = columns[entry]
+        rows_by_column[fill[column]] = rows[entry]
+        fill[column] += 1
+    fill = by_row[:-1].copy()
+    sorted_columns = np.empty(rows.size, dtype=np.int64)
+    for column in range(n):
+        for position in range(by_column[column], by_column[column + 1]):
+            row = rows_by_column[position]
+            sorted_columns[fill[row]] = column
+            fill[row] += 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indices = np.empty(rows.size, dtype=np.int64)
+    written = 0
+    for row in range(n):
+        first, end = by_row[row], by_row[row + 1]
+        for position in range(first, end):
+            if position == first or sorted_columns[position] != sorted_columns[position - 1]:
+                indices[written] = sorted_columns[position]
+                written += 1
+        indptr[row + 1] = written
+    return indptr, indices[:written].copy()
+
+
+@njit(cache=True)
+def peer_stubs(
+    role: NDArray[np.int8],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_blocks: int,
+    stubs: NDArray[np.int64],
+    cross: NDArray[np.bool_],
+    signs: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Where each firm's peer stubs go (networks._peer_ties): (source, target block) of the stubs
+    whose target block has firms, and the blocks (role x size class): their sizes, their starts and
+    the firms in block order (a stable sort by block).
+
+    Stub s of firm i (stubs in firm order) moves to the neighbouring size class
+    ``signs[c]`` when ``cross[s]`` (c counts the crossing stubs so far), unless that
+    class does not exist.
+    """
+    n = role.size
+    block = np.empty(n, dtype=np.int64)
+    block_size = np.zeros(n_blocks, dtype=np.int64)
+    for firm in range(n):
+        block[firm] = np.int64(role[firm]) * n_sizes + size_class[firm]
+        block_size[block[firm]] += 1
+    block_start = np.zeros(n_blocks, dtype=np.int64)
+    for index in range(1, n_blocks):
+        block_start[index] = block_start[index - 1] + block_size[index - 1]
+    fill = block_start.copy()
+    order = np.empty(n, dtype=np.int64)
+    for firm in range(n):
+        order[fill[block[firm]]] = firm
+        fill[block[firm]] += 1
+    source = np.empty(cross.size, dtype=np.int64)
+    target_block = np.empty(cross.size, dtype=np.int64)
+    kept = 0
+    stub = 0
+    crossing = 0
+    for firm in range(n):
+        for _ in range(stubs[firm]):
+            shift = 0
+            if cross[stub]:
+                shift = signs[crossing]
+                crossing += 1
+            stub += 1
+            size = np.int64(size_class[firm]) + shift
+            target = block[firm] + shift if 0 <= size < n_sizes else block[firm]
+            if block_size[target] > 0:
+                source[kept] = firm
+                target_block[kept] = target
+                kept += 1
+    return source[:kept].copy(), target_block[:kept].copy(), block_size, block_start, order
+
+
+@njit(cache=True)
+def peer_pattern(
+    n: int,
+    source: NDArray[np.int64],
+    target_block: NDArray[np.int64],
+    uniforms: NDArray[np.float64],
+    block_size: NDArray[np.int64],
+    block_start: NDArray[np.int64],
+    order: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The symmetric peer pattern (indptr, indices): each stub ties its firm to the firm at
+    ``floor(uniform * block size)`` in its target block, a tie to itself dropped."""
+    rows = np.empty(2 * source.size, dtype=np.int64)
+    columns = np.empty(2 * source.size, dtype=np.int64)
+    kept = 0
+    for stub in range(source.size):
+        block = target_block[stub]
+        offset = np.int64(np.floor(uniforms[stub] * block_size[block]))
+        target = order[block_start[block] + offset]
+        if target != source[stub]:
+            rows[kept] = source[stub]
+            columns[kept] = target
+            kept += 1
+    for tie in range(kept):  # and the other direction
+        rows[kept + tie] = columns[tie]
+        columns[kept + tie] = rows[tie]
+    return csr_pattern(n, rows[: 2 * kept], columns[: 2 * kept])
+
+
+@njit(cache=True)
+def csr_transpose_pattern(
+    n: int, indptr: NDArray[np.int64], indices: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(indptr, indices) of the transpose of an n x n CSR pattern; columns sorted in each row."""
+    start = np.zeros(n + 1, dtype=np.int64)
+    for entry in range(indices.size):
+        start[indices[entry] + 1] += 1
+    for row in range(n):
+        start[row + 1] += start[row]
+    fill = start[:-1].copy()
+    transposed = np.empty(indices.size, dtype=np.int64)
+    for row in range(n):  # rows in increasing order: each transposed row comes out sorted
+        for entry in range(indptr[row], indptr[row + 1]):
+            column = indices[entry]
+            transposed[fill[column]] = row
+            fill[column] += 1
+    return start, transposed
+
+
+@njit(cache=True)
+def exposure_weights(
+    n: int,
+    supply_indptr: NDArray[np.int64],
+    supply_indices: NDArray[np.int64],
+    peer_indptr: NDArray[np.int64],
+    peer_indices: NDArray[np.int64],
+    supply_weight: float,
+    peer_weight: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply) and P (peer, symmetric).
+
+    The values are those scipy's sparse arithmetic gives: an entry in both terms
+    is ``supply_weight * s + peer_weight * 1.0`` with s = S_ij + S_ji, an entry in
+    one term is that term, and entries that come to exactly 0 are not stored.
+    """
+    transposed_indptr, transposed = csr_transpose_pattern(n, supply_indptr, supply_indices)
+    most = supply_indices.size * 2 + peer_indices.size
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indices = np.empty(most, dtype=np.int64)
+    data = np.empty(most)
+    written = 0
+    past = n  # a column after every column
+    for row in range(n):
+        # merge the sorted columns of row i of S, of S^T and of P
+        first, first_end = supply_indptr[row], supply_indptr[row + 1]
+        second, second_end = transposed_indptr[row], transposed_indptr[row + 1]
+        third, third_end = peer_indptr[row], peer_indptr[row + 1]
+        while first < first_end or second < second_end or third < third_end:
+            a = supply_indices[first] if first < first_end else past
+            b = transposed[second] if second < second_end else past
+            c = peer_indices[third] if third < third_end else past
+            column = min(a, b, c)
+            count = 0.0
+            if a == column:
+                count += 1.0
+                first += 1
+            if b == column:
+                count += 1.0
+                second += 1
+            in_peer = c == column
+            if in_peer:
+                third += 1
+            if count > 0.0 and in_peer:
+                value = supply_weight * count + peer_weight * 1.0
+            elif count > 0.0:
+                value = supply_weight * count
+            else:
+                value = peer_weight * 1.0
+            if value != 0.0:
+                indices[written] = column
+                data[written] = value
+                written += 1
+        indptr[row + 1] = written
+    return indptr, indices[:written].copy(), data[:written].copy()
+
+
+@njit(cache=True)
+def supply_entries(
+    indptr: NDArray[np.int64],
+    indices: NDArray[np.int64],
+    supply_indptr: NDArray[np.int64],
+    supply_indices: NDArray[np.int64],
+) -> tuple[NDArray[np.bool_], int]:
+    """Which entries of a CSR matrix (sorted columns) are also supply ties, and how many supply ties are not entries."""
+    sells = np.zeros(indices.size, dtype=np.bool_)
+    missing = 0
+    for row in range(indptr.size - 1):
+        entry = indptr[row]
+        end = indptr[row + 1]
+        for tie in range(supply_indptr[row], supply_indptr[row + 1]):
+            column = supply_indices[tie]
+            while entry < end and indices[entry] < column:
+                entry += 1
+            if entry < end and indices[entry] == column:
+                sells[entry] = True
+            else:
+                missing += 1
+    return sells, missing
+
+
+# -- month 0 (simulate._initial_conditions, transfer.AwarenessSchedule.draw) -------------------
+
+
+@njit(cache=True)
+def pairs_drawn_below(
+    draws: NDArray[np.float64],
+    limit: NDArray[np.float64],
+    group: NDArray[np.int8],
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Pairs (flat, in order) whose draw is below their limit: ``limit[k, group[i]]`` for pair (i, k).
+
+    ``np.flatnonzero(draws < limit[:, group].T)`` for draws of shape firms x technologies,
+    flattened; with ``group`` empty, every firm reads column 0 (``limit[k, 0]``).
+    """
+    found = np.empty(draws.size, dtype=np.int64)
+    n_found = 0
+    pair = 0
+    for firm in range(draws.size // n_technologies):  # nested loops: no division per pair
+        column = group[firm] if group.size else 0
+        for tech in range(n_technologies):
+            if draws[pair] < limit[tech, column]:
+                found[n_found] = pair
+                n_found += 1
+            pair += 1
+    return found[:n_found].copy()
+
+
+@njit(cache=True)
+def awareness_due(
+    draws: NDArray[np.float64],
+    scale: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    horizon: float,
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Unaware pairs (stage 0) whose awareness time ``draw * scale_k`` falls before ``horizon``:
+    (pairs, times), in pair order."""
+    pairs = np.empty(draws.size, dtype=np.int64)
+    times = np.empty(draws.size)
+    n_due = 0
+    pair = 0
+    for _ in range(draws.size // n_technologies):
+        for tech in range(n_technologies):
+            if stage[pair] == 0:
+                time = draws[pair] * scale[tech]
+                if time < horizon:
+                    pairs[n_due] = pair
+                    times[n_due] = time
+                    n_due += 1
+            pair += 1
+    return pairs[:n_due].copy(), times[:n_due].copy()
+
+
 # -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
 
 

@@ -20,10 +20,20 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from districtlab.config import ROLES, Networks, ObservedNetwork
+from districtlab.config import ROLES, SIZE_CLASSES, Networks, ObservedNetwork
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.model.clocks import PendingPairs
-from districtlab.model.kernels import spread_adoptions, spread_new_adoptions, tally_and_spread_adoptions
+from districtlab.model.kernels import (
+    csr_pattern,
+    csr_transpose_pattern,
+    exposure_weights,
+    peer_pattern,
+    peer_stubs,
+    spread_adoptions,
+    spread_new_adoptions,
+    supply_entries,
+    tally_and_spread_adoptions,
+)
 from districtlab.model.population import Firms
 
 
@@ -45,54 +55,53 @@ class FirmNetworks:
         return 0 if self.weights is None else int(self.weights.nnz)
 
 
+#: Per role code: does a firm of this role buy (sell) in the supply chain?
+_IS_BUYER = np.isin(np.arange(len(ROLES)), [ROLES.index(r) for r in BUYER_ROLES])
+_IS_SELLER = np.isin(np.arange(len(ROLES)), [ROLES.index(r) for r in SELLER_ROLES])
+
+
+def _pattern(n: int, source: NDArray[np.int64], target: NDArray[np.int64]) -> sp.csr_array:
+    """The n x n matrix with 1 at each (source, target), a pair given twice counted once (built directly)."""
+    indptr, indices = csr_pattern(n, source, target)
+    return sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n, n))
+
+
 def _supply_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
     n = firms.n
-    buyers = np.flatnonzero(np.isin(firms.role, [ROLES.index(r) for r in BUYER_ROLES]))
-    sellers = np.flatnonzero(np.isin(firms.role, [ROLES.index(r) for r in SELLER_ROLES]))
+    buyers = np.flatnonzero(_IS_BUYER[firms.role])
+    sellers = np.flatnonzero(_IS_SELLER[firms.role])
     if buyers.size == 0 or sellers.size == 0:
         return sp.csr_array((n, n), dtype=np.float64)
     mean_degree = np.asarray(config.suppliers_per_buyer.as_tuple())[firms.size_class[buyers]]
     degree = np.minimum(rng.poisson(mean_degree), sellers.size)
     source = np.repeat(buyers, degree)
     target = sellers[rng.integers(0, sellers.size, size=source.size)]
-    matrix = sp.coo_array((np.ones(source.size), (source, target)), shape=(n, n)).tocsr()
-    matrix.data[:] = 1.0  # a repeated draw of the same pair is one tie
-    return matrix
+    return _pattern(n, source, target)  # a repeated draw of the same pair is one tie
 
 
 def _peer_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
-    """Random peer ties within role x size blocks, some to the neighbouring size class."""
+    """Random peer ties within role x size blocks, some to the neighbouring size class.
+
+    Each firm opens Poisson(degree / 2) ties (symmetrising doubles them); a tie goes
+    to a firm drawn uniformly from the firm's own block (role x size class) or, with
+    probability ``cross_size_peer_share``, from the block of the size class above or
+    below (at random, when that class exists); a firm's tie to itself is dropped. The
+    loops over ties are compiled (:func:`~districtlab.model.kernels.peer_stubs`,
+    :func:`~districtlab.model.kernels.peer_pattern`); the draws are made here.
+    """
     n = firms.n
     if config.peer_kind != "random" or config.peer_degree <= 0.0:
         return sp.csr_array((n, n), dtype=np.float64)
-    n_sizes = 4
-    block = firms.role.astype(np.int64) * n_sizes + firms.size_class
-    order = np.argsort(block, kind="stable")
-    n_blocks = len(ROLES) * n_sizes
-    block_size = np.bincount(block, minlength=n_blocks)
-    block_start = np.concatenate(([0], np.cumsum(block_size)[:-1]))
-
-    # Each firm opens Poisson(degree / 2) ties; symmetrising doubles them.
     stubs = rng.poisson(config.peer_degree / 2.0, size=n)
-    source = np.repeat(np.arange(n), stubs)
-    source_block = block[source]
-    shift = np.zeros(source.size, dtype=np.int64)
-    cross = rng.random(source.size) < config.cross_size_peer_share
-    shift[cross] = rng.choice(np.array([-1, 1]), size=int(cross.sum()))
-    size = firms.size_class[source] + shift
-    valid = (size >= 0) & (size < n_sizes)
-    target_block = np.where(valid, source_block + shift, source_block)
-    size_of_target_block = block_size[target_block]
-    keep = size_of_target_block > 0
-    source, target_block = source[keep], target_block[keep]
-    offsets = np.floor(rng.random(source.size) * block_size[target_block]).astype(np.int64)
-    target = order[block_start[target_block] + offsets]
-    keep = source != target
-    source, target = source[keep], target[keep]
-    peer = sp.coo_array((np.ones(source.size), (source, target)), shape=(n, n)).tocsr()
-    peer = (peer + peer.T).tocsr()
-    peer.data[:] = 1.0
-    return peer
+    cross = rng.random(int(stubs.sum())) < config.cross_size_peer_share
+    signs = rng.choice(np.array([-1, 1]), size=int(np.count_nonzero(cross)))
+    source, target_block, block_size, block_start, order = peer_stubs(
+        firms.role, firms.size_class, len(SIZE_CLASSES), len(ROLES) * len(SIZE_CLASSES), stubs, cross, signs
+    )
+    indptr, indices = peer_pattern(
+        n, source, target_block, rng.random(source.size), block_size, block_start, order
+    )
+    return sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n, n))
 
 
 def _observed_ties(observed: ObservedNetwork, n: int) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array]:
@@ -122,6 +131,19 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
         if config.peer_kind == "complete":
             return FirmNetworks(supply=supply, weights=None, complete=True)
         peer = _peer_ties(firms, config, rng)
+        indptr, indices, data = exposure_weights(
+            firms.n,
+            supply.indptr,
+            supply.indices,
+            peer.indptr.astype(np.int64, copy=False),  # an empty peer matrix has int32 indices
+            peer.indices.astype(np.int64, copy=False),
+            float(config.supply_weight),
+            float(config.peer_weight),
+        )
+        weights = sp.csr_array((data, indices, indptr), shape=(firms.n, firms.n))
+        return FirmNetworks(
+            supply=supply, weights=weights, complete=False, supply_strength=supply_strength, peer=peer
+        )
     weights = (
         config.supply_weight * (supply_strength + supply_strength.T) + config.peer_weight * peer
     ).tocsr()
@@ -130,6 +152,14 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
     return FirmNetworks(
         supply=supply, weights=weights, complete=False, supply_strength=supply_strength, peer=peer
     )
+
+
+def _row_sums(matrix: sp.csr_array) -> NDArray[np.float64]:
+    """``matrix.sum(axis=1)`` as scipy computes it (one ``np.add.reduceat`` over the non-empty rows)."""
+    sums = np.zeros(matrix.shape[0])
+    non_empty = np.flatnonzero(np.diff(matrix.indptr))
+    sums[non_empty] = np.add.reduceat(matrix.data, matrix.indptr[non_empty])
+    return sums
 
 
 _NO_WEIGHTS = np.zeros(0)
@@ -153,9 +183,9 @@ class _Rows:
 
     @classmethod
     def of(cls, matrix: sp.csr_array, *, weight: bool, sells: NDArray[np.bool_] | bool) -> _Rows:
-        return cls(
-            indptr=matrix.indptr.astype(np.int64),
-            columns=matrix.indices.astype(np.int64),
+        return cls(  # the matrix's own arrays when already int64 (nothing writes to them)
+            indptr=matrix.indptr.astype(np.int64, copy=False),
+            columns=matrix.indices.astype(np.int64, copy=False),
             weight=matrix.data if weight else None,
             sells=sells,
         )
@@ -194,6 +224,17 @@ def _exposure_rows(networks: FirmNetworks) -> tuple[_Rows, ...]:
     if networks.weights is None:
         return (_Rows.of(supply, weight=False, sells=True),)
     weights = networks.weights
+    if supply.nnz and weights.has_sorted_indices and supply.has_sorted_indices:
+        # the same as the union below, in one merge of the sorted rows (no sparse arithmetic)
+        sells, missing = supply_entries(
+            weights.indptr.astype(np.int64, copy=False),
+            weights.indices.astype(np.int64, copy=False),
+            supply.indptr.astype(np.int64, copy=False),
+            supply.indices.astype(np.int64, copy=False),
+        )
+        if missing:  # some supply ties carry no exposure weight
+            return (_Rows.of(weights, weight=True, sells=False), _Rows.of(supply, weight=False, sells=True))
+        return (_Rows.of(weights, weight=True, sells=sells),)
     if supply.nnz:
         pattern = weights.copy()
         pattern.data[:] = 1.0
@@ -222,16 +263,24 @@ class Exposure:
         self._rows = _exposure_rows(networks)
         self._pressure = np.zeros(n_firms * n_technologies)
         # each seller's buyers (supply transposed), to attribute a supply-chain transfer to a kind of buyer
-        buyers = networks.supply.T.tocsr()
-        self._buyers_indptr = buyers.indptr.astype(np.int64)
-        self._buyers = buyers.indices.astype(np.int64)
+        supply = networks.supply
+        if supply.has_sorted_indices:  # the transpose, built directly (as supply.T.tocsr())
+            self._buyers_indptr, self._buyers = csr_transpose_pattern(
+                n_firms,
+                supply.indptr.astype(np.int64, copy=False),
+                supply.indices.astype(np.int64, copy=False),
+            )
+        else:
+            buyers = supply.T.tocsr()
+            self._buyers_indptr = buyers.indptr.astype(np.int64)
+            self._buyers = buyers.indices.astype(np.int64)
         self.adopters = np.zeros(n_technologies)
         if networks.complete:
             self._numerator = None
             self._inverse_weight = np.zeros(0)
         else:
             assert networks.weights is not None
-            weight_sum = np.asarray(networks.weights.sum(axis=1)).ravel()
+            weight_sum = _row_sums(networks.weights)
             self._inverse_weight = np.divide(
                 1.0, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0
             )

@@ -69,8 +69,8 @@ class Recorder:
         self._data = data
         firms = data.firms
         self._firms_per_size = np.bincount(firms.size_class, minlength=s).astype(np.float64)
-        group = np.zeros((s, r), dtype=np.int64)
-        np.add.at(group, (firms.size_class, firms.role), 1)
+        group = np.bincount(firms.size_class.astype(np.int64) * r + firms.role, minlength=s * r)
+        group = group.astype(np.int64, copy=False).reshape(s, r)  # firms per size class x role
         self.observations = Observations(
             technology_names=data.technologies.names,
             programme_names=programme_names,

@@ -16,6 +16,7 @@ from districtlab.config import (
     Population,
 )
 from districtlab.config.population import TraitDistribution
+from districtlab.model.cache import IdentityCache
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,33 @@ class Firms:
         return int(self.size_class.shape[0])
 
 
+@dataclass(frozen=True)
+class _Trait:
+    """A trait's per-firm Beta parameters (fixed by the population): mean, which firms draw, and a, b."""
+
+    mean: NDArray[np.float64]
+    interior: NDArray[np.bool_]  # 0 < mean < 1: drawn; a mean of exactly 0 or 1 is a constant
+    a: NDArray[np.float64]
+    b: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, distribution: TraitDistribution, size_class: NDArray[np.int8]) -> _Trait:
+        mean = np.asarray(distribution.mean.as_tuple(), dtype=np.float64)[size_class]
+        kappa = distribution.concentration
+        interior = (mean > 0.0) & (mean < 1.0)
+        return cls(mean, interior, mean[interior] * kappa, (1.0 - mean[interior]) * kappa)
+
+    def draw(self, rng: np.random.Generator) -> NDArray[np.float64]:
+        trait = self.mean.copy()
+        trait[self.interior] = rng.beta(self.a, self.b)
+        return trait
+
+
 def draw_trait(
     distribution: TraitDistribution, size_class: NDArray[np.int8], rng: np.random.Generator
 ) -> NDArray[np.float64]:
     """Draw a [0, 1] trait per firm from a Beta with a per-size-class mean."""
-    mean = np.asarray(distribution.mean.as_tuple(), dtype=np.float64)[size_class]
-    kappa = distribution.concentration
-    interior = (mean > 0.0) & (mean < 1.0)
-    trait = mean.copy()  # a mean of exactly 0 or 1 is a constant
-    trait[interior] = rng.beta(mean[interior] * kappa, (1.0 - mean[interior]) * kappa)
-    return trait
+    return _Trait.of(distribution, size_class).draw(rng)
 
 
 def _roles_and_sizes(
@@ -65,6 +83,80 @@ def _roles_and_sizes(
     return role, size_class, segments
 
 
+@dataclass(frozen=True)
+class _ObservedFirms:
+    """What an observed network says about its firms: employees where known, and memberships."""
+
+    known: NDArray[np.bool_]
+    employees: NDArray[np.float64]  # of the firms whose employees are known, in order
+    rti_member: NDArray[np.bool_]
+    association_member: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Everything about the firms that the population fixes before any draw (per firm).
+
+    Computed once per (population, observed network) and never handed to a run
+    itself: a run gets copies, so nothing a run does can reach the next one.
+    """
+
+    role: NDArray[np.int8]
+    size_class: NDArray[np.int8]
+    log_low: NDArray[np.float64]  # employee band, log scale (the draw)
+    log_high: NDArray[np.float64]
+    low: NDArray[np.float64]  # employee band (the clip)
+    high: NDArray[np.float64]
+    membership_shares: tuple[NDArray[np.float64], NDArray[np.float64]] | None  # RTI, association
+    observed: _ObservedFirms | None
+    traits: tuple[_Trait, _Trait, _Trait]  # rti affinity, legitimacy threshold, absorptive capacity
+
+    @classmethod
+    def of(cls, population: Population, observed: ObservedNetwork | None) -> _Layout:
+        role, size_class, segments = _roles_and_sizes(population, observed)
+        low = np.array([SIZE_CLASS_EMPLOYEES[name][0] for name in SIZE_CLASSES], dtype=np.float64)
+        high = np.array([SIZE_CLASS_EMPLOYEES[name][1] for name in SIZE_CLASSES], dtype=np.float64)
+        high[-1] = population.max_employees
+        shares = observed_firms = None
+        if observed is None:
+            counts = np.array([segment.count for segment in segments], dtype=np.int64)
+            shares = (
+                np.repeat(np.array([s.rti_member_share for s in segments]), counts),
+                np.repeat(np.array([s.association_member_share for s in segments]), counts),
+            )
+        else:
+            observed_firms = _ObservedFirms(
+                known=np.array([f.employees is not None for f in observed.firms]),
+                employees=np.array(
+                    [f.employees for f in observed.firms if f.employees is not None], dtype=np.float64
+                ),
+                rti_member=np.array([f.rti_member for f in observed.firms]),
+                association_member=np.array([f.association_member for f in observed.firms]),
+            )
+        return cls(
+            role=role,
+            size_class=size_class,
+            log_low=np.log(low[size_class]),
+            log_high=np.log(high[size_class] + 1.0),
+            low=low[size_class],
+            high=high[size_class],
+            membership_shares=shares,
+            observed=observed_firms,
+            traits=(
+                _Trait.of(population.rti_affinity, size_class),
+                _Trait.of(population.legitimacy_threshold, size_class),
+                _Trait.of(population.absorptive_capacity, size_class),
+            ),
+        )
+
+
+#: Layouts by the identity of their (frozen) population and observed network.
+_layout = IdentityCache(_Layout.of)
+#: Larger districts work their layout out afresh: it costs little beside such a run, and keeping
+#: it would hold about 120 bytes per firm (120 MB at a million firms) after the run.
+MOST_FIRMS_CACHED = 50_000
+
+
 def draw_firms(
     population: Population, rng: np.random.Generator, *, observed: ObservedNetwork | None = None
 ) -> Firms:
@@ -74,36 +166,33 @@ def draw_firms(
     a band, firm size is roughly scale-free); large firms range up to
     ``population.max_employees``. Observed firms keep their role, size class,
     memberships and, where known, employees; their traits are drawn like any firm's.
+    What the population fixes (roles, sizes, bands, shares, Beta parameters) is
+    worked out once per population and copied into each run.
     """
-    role, size_class, segments = _roles_and_sizes(population, observed)
-    n = int(role.size)
-
-    low = np.array([SIZE_CLASS_EMPLOYEES[name][0] for name in SIZE_CLASSES], dtype=np.float64)
-    high = np.array([SIZE_CLASS_EMPLOYEES[name][1] for name in SIZE_CLASSES], dtype=np.float64)
-    high[-1] = population.max_employees
-    log_low, log_high = np.log(low[size_class]), np.log(high[size_class] + 1.0)
-    employees = np.floor(np.exp(rng.uniform(log_low, log_high, size=n)))
-    employees = np.clip(employees, low[size_class], high[size_class])
-
-    if observed is None:
-        counts = np.array([segment.count for segment in segments], dtype=np.int64)
-        rti_share = np.repeat(np.array([s.rti_member_share for s in segments]), counts)
-        association_share = np.repeat(np.array([s.association_member_share for s in segments]), counts)
+    n_firms = population.n_firms if observed is None else len(observed.firms)
+    layout = (
+        _layout(population, observed) if n_firms <= MOST_FIRMS_CACHED else _Layout.of(population, observed)
+    )
+    n = int(layout.role.size)
+    employees = np.floor(np.exp(rng.uniform(layout.log_low, layout.log_high, size=n)))
+    employees = np.clip(employees, layout.low, layout.high)
+    if layout.observed is None:
+        assert layout.membership_shares is not None
+        rti_share, association_share = layout.membership_shares
         rti_member = rng.random(n) < rti_share
         association_member = rng.random(n) < association_share
     else:
-        known = np.array([f.employees is not None for f in observed.firms])
-        employees[known] = [f.employees for f in observed.firms if f.employees is not None]
-        rti_member = np.array([f.rti_member for f in observed.firms])
-        association_member = np.array([f.association_member for f in observed.firms])
-
+        employees[layout.observed.known] = layout.observed.employees
+        rti_member = layout.observed.rti_member.copy()
+        association_member = layout.observed.association_member.copy()
+    rti_affinity, legitimacy, capacity = layout.traits
     return Firms(
-        size_class=size_class,
-        role=role,
+        size_class=layout.size_class.copy(),
+        role=layout.role.copy(),
         employees=employees,
         rti_member=rti_member,
         association_member=association_member,
-        rti_affinity=draw_trait(population.rti_affinity, size_class, rng),
-        legitimacy_threshold=draw_trait(population.legitimacy_threshold, size_class, rng),
-        initial_absorptive_capacity=draw_trait(population.absorptive_capacity, size_class, rng),
+        rti_affinity=rti_affinity.draw(rng),
+        legitimacy_threshold=legitimacy.draw(rng),
+        initial_absorptive_capacity=capacity.draw(rng),
     )

@@ -10,7 +10,10 @@ from numpy.typing import NDArray
 from districtlab._rng import run_streams
 from districtlab.config import ROLES, Scenario
 from districtlab.model.adoption import log_benefit_over_cost
+from districtlab.model.arrays import stable_argsort
+from districtlab.model.cache import IdentityCache
 from districtlab.model.context import RunData, Streams
+from districtlab.model.kernels import pairs_drawn_below
 from districtlab.model.networks import Exposure, FirmNetworks, build_networks
 from districtlab.model.observers import Observations, Recorder
 from districtlab.model.population import Firms, draw_firms
@@ -31,11 +34,16 @@ from districtlab.model.transfer import AwarenessSchedule
 WORKING_DAYS_PER_MONTH = 220.0 / 12.0
 
 
+_NO_GROUPS = np.zeros(0, dtype=np.int8)
+
+
 def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Generator) -> None:
     """Month-0 adopters (per technology and size class) and month-0 awareness."""
     n, k = data.firms.n, data.technologies.k
-    adoption_share = data.technologies.initial_adoption[:, data.firms.size_class].T  # firms x technologies
-    adopters = np.flatnonzero((rng.random((n, k)) < adoption_share).reshape(-1))
+    # pair (i, k) adopts when its draw is below the share for k in i's size class
+    adopters = pairs_drawn_below(
+        rng.random((n, k)).reshape(-1), data.technologies.initial_adoption, data.firms.size_class, k
+    )
     firm = adopters // k
     tech = adopters - firm * k
     adopt(
@@ -49,9 +57,10 @@ def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Gene
         data.technologies.complexity,
         data.behaviour.gate_scale,
     )
-    make_aware(
-        state, np.flatnonzero((rng.random((n, k)) < data.technologies.initial_awareness[None, :]).reshape(-1))
+    aware = pairs_drawn_below(
+        rng.random((n, k)).reshape(-1), data.technologies.initial_awareness[:, None], _NO_GROUPS, k
     )
+    make_aware(state, aware)
 
 
 def visibility(firms: Firms, networks: FirmNetworks, scenario: Scenario) -> tuple[NDArray[np.float64], float]:
@@ -80,11 +89,14 @@ def visibility(firms: Firms, networks: FirmNetworks, scenario: Scenario) -> tupl
 
 
 def _sorted_thresholds(thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(thresholds, kind="stable")
+    order = stable_argsort(thresholds)
     return order, thresholds[order]
 
 
 StepHook = Callable[[int, DistrictState], None]
+
+#: The technologies as arrays, worked out once per (frozen) technologies configuration.
+_technology_arrays = IdentityCache(TechnologyArrays.from_config)
 
 
 def run_model(
@@ -96,7 +108,7 @@ def run_model(
     every step; it must not change the state (it is for progress and for tests).
     """
     streams = run_streams(seed_sequence)
-    technologies = TechnologyArrays.from_config(scenario.technologies)
+    technologies = _technology_arrays(scenario.technologies).copy()
     firms = draw_firms(scenario.population, streams["population"], observed=scenario.networks.observed)
     networks = build_networks(firms, scenario.networks, streams["network"])
     visible, visibility_total = visibility(firms, networks, scenario)

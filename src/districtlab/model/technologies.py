@@ -31,6 +31,10 @@ class TechnologyArrays:
     def k(self) -> int:
         return len(self.names)
 
+    def copy(self) -> TechnologyArrays:
+        """The same arrays, copied (a run may be handed them to keep)."""
+        return TechnologyArrays(self.names, *(getattr(self, name).copy() for name in _ARRAY_FIELDS))
+
     @classmethod
     def from_config(cls, technologies: tuple[Technology, ...]) -> TechnologyArrays:
         def column(field: str) -> NDArray[np.float64]:
@@ -52,6 +56,9 @@ class TechnologyArrays:
                 [t.initial_adoption.as_tuple() for t in technologies], dtype=np.float64
             ),
         )
+
+
+_ARRAY_FIELDS = tuple(name for name in TechnologyArrays.__dataclass_fields__ if name != "names")
 
 
 def absorptive_gate(

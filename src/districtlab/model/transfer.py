@@ -26,8 +26,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
+from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
+    awareness_due,
     become_aware_until,
     refresh_and_transfer_knowledge,
     refresh_marked_knowledge_clocks,
@@ -36,7 +38,6 @@ from districtlab.model.networks import Exposure
 from districtlab.model.state import (
     CHANNEL,
     RTI_CHANNEL_FLAGS,
-    UNAWARE,
     DistrictState,
 )
 
@@ -65,17 +66,12 @@ class AwarenessSchedule:
         n, k = state.stage.shape
         with np.errstate(divide="ignore"):
             scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
-        times = rng.exponential(1.0, size=(n, k)) * scale[None, :]
-        times[state.stage > UNAWARE] = np.inf
-        flat = np.flatnonzero(times.reshape(-1) < horizon)
-        order = np.argsort(times.reshape(-1)[flat], kind="stable")
-        return cls(flat_pairs=flat[order], times=times.reshape(-1)[flat][order])
-
-    def due(self, until: float) -> NDArray[np.int64]:
-        end = int(np.searchsorted(self.times, until, side="left"))
-        pairs = self.flat_pairs[self.cursor : end]
-        self.cursor = end
-        return pairs
+        # exponential(1) * scale_k for the unaware pairs, kept when before the horizon
+        flat, due = awareness_due(
+            rng.exponential(1.0, size=(n, k)).reshape(-1), scale, state.stage_flat, horizon, k
+        )
+        order = stable_argsort(due)
+        return cls(flat_pairs=flat[order], times=due[order])
 
 
 def background_awareness(
