@@ -21,6 +21,8 @@ project) and their peers visit it at the partners' site.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -29,26 +31,25 @@ from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
-    attend_events,
-    diagnostic_choices,
-    knowledge_trial_and_engage,
-    union_sorted,
+    diagnose,
+    enrol_trainees,
+    hold_events,
+    recruit_project,
+    visit_demonstrators,
 )
-from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
+from districtlab.model.mechanisms import commit, learn_from_codesign, review, route
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
-    ADOPTED,
     CHANNEL,
-    KNOWLEDGEABLE,
     ONE_CHANNEL,
     DistrictState,
     make_knowledgeable,
     raise_absorptive_capacity,
 )
-from districtlab.model.targeting import Eligibility
 
 _PRODUCER = ROLES.index("producer")
+_NO_FIRMS = np.zeros(0, dtype=np.int64)
 
 
 def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
@@ -80,34 +81,22 @@ def _affordable(programme: ProgrammeRun, instrument: str, unit_cost: float, staf
     return programme.affordable(instrument, unit_cost + staff_cost(programme.design, staff_days))
 
 
-def _knowledge_trial(
-    state: DistrictState,
-    rng: np.random.Generator,
-    pair: NDArray[np.int64],
-    success: NDArray[np.float64],
-    channel: str,
-    engaged: NDArray[np.int64],
-) -> None:
-    """Pairs (flat indices) become knowledgeable with probability ``success``, the others at least aware;
-    then the ``engaged`` firms are marked as having dealt with the RTI (:func:`mark_engaged`), in the same call.
+def _knowledge_arrays(state: DistrictState) -> tuple[Any, ...]:
+    """What a knowledge trial changes (stages, knowledge channels and tallies, engagement), as kernels take it.
+
+    The last arguments of :func:`~districtlab.model.kernels.diagnose` and
+    :func:`~districtlab.model.kernels.visit_demonstrators`.
     """
-    state.changed.add(
-        knowledge_trial_and_engage(
-            pair,
-            rng.random(pair.size),
-            success,
-            ONE_CHANNEL[CHANNEL[channel]],
-            state.stage_flat,
-            state.stage_counts_flat,
-            state.knowledge_channel_flat,
-            state.knowledge_by_channel.reshape(-1),
-            state.size_class,
-            len(SIZE_CLASSES),
-            state.n_technologies,
-            engaged,
-            state.engaged,
-            state.engaged_by_size,
-        )
+    return (
+        state.stage_flat,
+        state.stage_counts_flat,
+        state.knowledge_channel_flat,
+        state.knowledge_by_channel.reshape(-1),
+        state.size_class,
+        len(SIZE_CLASSES),
+        state.n_technologies,
+        state.engaged,
+        state.engaged_by_size,
     )
 
 
@@ -124,25 +113,24 @@ def deliver_events(
     if n_events == 0:
         return
     attendees_per_event = max(1, round(design.event_attendees * data.event_reach_multiplier))
-    acceptance = state.light_engagement
-    attendees = programme.outreach_of("events", data.tiers).select(
-        n_events * attendees_per_event, acceptance, streams.programmes[index]
+    # attendees chosen, each event's topic drawn (draw_topics), attendees made aware of their
+    # event's topic and marked engaged (make_aware, mark_engaged): one kernel call
+    attendances, moved = hold_events(
+        streams.programmes_in_kernels[index],
+        n_events,
+        attendees_per_event,
+        programme.focus,
+        programme.focus_cdf,
+        state.light_engagement,
+        *programme.outreach_of("events", data.tiers).arrays,
+        state.stage_flat,
+        state.stage_counts_flat,
+        data.technologies.k,
+        state.engaged,
+        state.size_class,
+        state.engaged_by_size,
     )
-    topics = programme.draw_topics(n_events, streams.programmes[index])
-    # attendees made aware of their event's topic and marked engaged (make_aware, mark_engaged), in one call
-    state.changed.add(
-        attend_events(
-            attendees,
-            topics,
-            attendees_per_event,
-            state.stage_flat,
-            state.stage_counts_flat,
-            data.technologies.k,
-            state.engaged,
-            state.size_class,
-            state.engaged_by_size,
-        )
-    )
+    state.changed.add(moved)
     _charge(
         programme,
         step,
@@ -152,7 +140,7 @@ def deliver_events(
         n_events * design.staff_days_per_event,
     )
     step.units[index, UNIT["events"]] += n_events
-    step.units[index, UNIT["event_attendances"]] += attendees.size
+    step.units[index, UNIT["event_attendances"]] += attendances
 
 
 def deliver_diagnostics(
@@ -166,24 +154,24 @@ def deliver_diagnostics(
     n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
-    acceptance = state.engagement
-    k = data.technologies.k
-    has_something_to_learn = Eligibility(data.all_technologies, KNOWLEDGEABLE, state.stage_flat, k)
-
-    firms = programme.outreach_of("diagnostics", data.tiers).select(
-        n, acceptance, streams.programmes[index], has_something_to_learn
+    # firms with something left to learn chosen, the technologies that fit them best tried
+    # (_knowledge_trial), the firms marked engaged: one kernel call
+    firms, moved = diagnose(
+        streams.programmes_in_kernels[index],
+        n,
+        state.engagement,
+        *programme.outreach_of("diagnostics", data.tiers).arrays,
+        data.all_technologies,
+        min(design.diagnostic_depth, data.technologies.k),
+        data.technologies.relevance,
+        state.gate_flat,
+        state.rti_competence,
+        ONE_CHANNEL[CHANNEL["diagnostic"]],
+        *_knowledge_arrays(state),
     )
     if firms.size == 0:
         return
-    pair, success = diagnostic_choices(
-        firms,
-        min(design.diagnostic_depth, k),
-        data.technologies.relevance,
-        state.gate_flat,
-        state.stage_flat,
-        state.rti_competence,
-    )
-    _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic", firms)
+    state.changed.add(moved)
     _charge(
         programme,
         step,
@@ -304,40 +292,31 @@ def receive_visitors(
     n = _units_within_capacity(step, wanted, design.staff_days_per_visit)
     if n == 0:
         return
-    shown = np.asarray(programme.demonstrators, dtype=np.int64)
-
-    has_something_to_see = Eligibility(shown, ADOPTED, state.stage_flat, data.technologies.k)
-
-    acceptance = state.light_engagement
-    rng = streams.programmes[index]
     living_lab = _living_lab(data, programme)
-    visitors = np.zeros(0, dtype=np.int64)
-    if living_lab:
-        peers = _partners_neighbours(data, programme)
-        peers = peers[has_something_to_see(peers)] if peers.size else peers
-        if peers.size:
-            peers = rng.permutation(peers)
-            visitors = peers[rng.random(peers.size) < acceptance[peers]][:n]
-    if visitors.size < n:
-        more = programme.outreach_of("demonstrator", data.tiers).select(
-            n - visitors.size, acceptance, rng, has_something_to_see
-        )
-        visitors = union_sorted(visitors, more) if visitors.size else more
-    if visitors.size == 0:
+    # visitors chosen (peers first), the technology each sees drawn, the knowledge trial,
+    # the visitors marked engaged: one kernel call
+    visitors, marked = visit_demonstrators(
+        streams.programmes_in_kernels[index],
+        n,
+        np.asarray(programme.demonstrators, dtype=np.int64),
+        _partners_neighbours(data, programme) if living_lab else _NO_FIRMS,
+        state.light_engagement,
+        *programme.outreach_of("demonstrator", data.tiers).arrays,
+        state.seen_demonstration_flat,
+        state.gate_flat,
+        ONE_CHANNEL[CHANNEL["living_lab" if living_lab else "demonstrator"]],
+        *_knowledge_arrays(state),
+    )
+    if visitors == 0:
         return
-    tech = shown[rng.integers(0, shown.size, size=visitors.size)]
-    pair = visitors * data.technologies.k + tech
-    state.seen_demonstration_flat[pair] = True
-    state.mark_changed(pair)
-    channel = "living_lab" if living_lab else "demonstrator"
-    _knowledge_trial(state, rng, pair, state.gate_flat[pair], channel, visitors)
-    step.staff_days_left -= visitors.size * design.staff_days_per_visit
-    cost = visitors.size * visit_cost
+    state.changed.add(marked)
+    step.staff_days_left -= visitors * design.staff_days_per_visit
+    cost = visitors * visit_cost
     if delivering:
         step.spend[index, SPEND["demonstrator_running"]] += programme.pay_from_all(cost, "demonstrator")
     else:
         step.post_programme[index] += cost
-    step.units[index, UNIT["demonstrator_visits"]] += visitors.size
+    step.units[index, UNIT["demonstrator_visits"]] += visitors
 
 
 def _partners_neighbours(data: RunData, programme: ProgrammeRun) -> NDArray[np.int64]:
@@ -379,24 +358,20 @@ def deliver_projects(
         return
     acceptance = state.engagement
     topics = programme.draw_topics(n_projects, streams.programmes[index])
+    outreach = programme.outreach_of("projects", data.tiers)
     for tech in topics:
-        has_not_adopted = Eligibility(
-            np.array([tech], dtype=np.int64), ADOPTED, state.stage_flat, data.technologies.k
-        )
-        rng = streams.programmes[index]
-        routed = programme.routed_projects
-        members, programme.routed_projects = take_routed(
-            routed,
+        # routed firms first, then the outreach, among firms that have not adopted the topic
+        members, programme.routed_projects = recruit_project(
+            streams.programmes_in_kernels[index],
+            int(tech),
             design.project_size,
-            (state.stage[routed, tech] < ADOPTED) & (rng.random(routed.size) < state.light_engagement[routed])
-            if routed.size
-            else None,
+            programme.routed_projects,
+            state.light_engagement,
+            acceptance,
+            *outreach.arrays,
+            state.stage_flat,
+            data.technologies.k,
         )
-        if members.size < design.project_size:
-            more = programme.outreach_of("projects", data.tiers).select(
-                design.project_size - members.size, acceptance, rng, has_not_adopted
-            )
-            members = union_sorted(members, more)
         if members.size == 0:
             continue
         techs = np.full(members.size, tech, dtype=np.int64)
@@ -463,15 +438,15 @@ def deliver_training(
     n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
-    acceptance = state.engagement
-    rng = streams.programmes[index]
-    routed = programme.routed_training
-    trainees, programme.routed_training = take_routed(
-        routed, n, rng.random(routed.size) < state.light_engagement[routed] if routed.size else None
+    # routed firms first, then the outreach
+    trainees, programme.routed_training = enrol_trainees(
+        streams.programmes_in_kernels[index],
+        n,
+        programme.routed_training,
+        state.light_engagement,
+        state.engagement,
+        *programme.outreach_of("training", data.tiers).arrays,
     )
-    if trainees.size < n:
-        more = programme.outreach_of("training", data.tiers).select(n - trainees.size, acceptance, rng)
-        trainees = union_sorted(trainees, more)
     if trainees.size == 0:
         return
     _learn(data, state, trainees, design.training_gain)

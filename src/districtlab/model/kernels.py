@@ -1380,6 +1380,416 @@ def outreach_batch(
     return taken[:n_taken], used
 
 
+@njit(cache=True)
+def outreach_select(
+    stream: RandomStream,
+    n_needed: int,
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    filtered: bool,
+    technologies: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Up to ``n_needed`` firms that take up the offer, in the order approached (``Outreach.select``).
+
+    Tier t is ``tiers[bounds[t]:bounds[t + 1]]``; it is put in a random order
+    (``orders``, the same slice) the first time it is reached, and approached
+    from its cursor on in batches of 4 missing + 8 firms, doubling, each batch
+    drawing its uniforms at once (:func:`outreach_batch`): the draws of the
+    Python loop this replaces, in the same sizes and order.
+    """
+    chosen = np.empty(max(n_needed, 0), dtype=np.int64)
+    n_chosen = 0
+    missing = n_needed
+    for index in range(bounds.size - 1):
+        start, end = bounds[index], bounds[index + 1]
+        tier_size = end - start
+        if not ordered[index]:
+            orders[start:end] = stream.rng.permutation(tiers[start:end])
+            ordered[index] = True
+        order = orders[start:end]
+        approached = 0
+        batch = 4 * missing + 8
+        while missing > 0 and approached < tier_size:
+            size = min(batch, tier_size - approached)
+            hits, used = outreach_batch(
+                order,
+                cursors[index],
+                size,
+                stream.rng.random(size),
+                acceptance,
+                missing,
+                filtered,
+                technologies,
+                level,
+                stage,
+                n_technologies,
+            )
+            chosen[n_chosen : n_chosen + hits.size] = hits
+            n_chosen += hits.size
+            missing -= hits.size
+            approached += used
+            cursors[index] = (cursors[index] + used) % tier_size
+            batch *= 2
+        if missing <= 0:
+            break
+    return chosen[:n_chosen]
+
+
+# -- instrument deliveries (instruments.deliver_*, receive_visitors): selection and effect in one call
+#
+# Each kernel below is one instrument's work between its accounts (kept in Python) and any
+# transcendental function (kept in numpy): choosing the firms (:func:`outreach_select`), drawing
+# what the instrument draws, and its effect on the firms. Draws come from the programme's
+# stream in the sizes and order of the numpy code they replace. Each returns the pairs to mark
+# as changed, in the order the numpy code marked them.
+
+
+@njit(cache=True)
+def hold_events(
+    stream: RandomStream,
+    n_events: int,
+    attendees_per_event: int,
+    focus: NDArray[np.int64],
+    focus_cdf: NDArray[np.float64],
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    n_technologies: int,
+    engaged: NDArray[np.bool_],
+    size_class: NDArray[np.int8],
+    engaged_by_size: NDArray[np.int64],
+) -> tuple[int, NDArray[np.int64]]:
+    """Events (``instruments.deliver_events``): (attendances, pairs that moved).
+
+    The attendees are chosen (:func:`outreach_select`), then each event's topic
+    is drawn by priority over the focus (``ProgrammeRun.draw_topics``: inverse-CDF
+    sampling), then :func:`attend_events`.
+    """
+    attendees = outreach_select(
+        stream,
+        n_events * attendees_per_event,
+        acceptance,
+        tiers,
+        bounds,
+        orders,
+        ordered,
+        cursors,
+        False,
+        np.zeros(0, dtype=np.int64),
+        0,
+        np.zeros(0, dtype=np.int8),
+        0,
+    )
+    topics = focus[np.searchsorted(focus_cdf, stream.rng.random(n_events), side="right")]
+    moved = attend_events(
+        attendees,
+        topics,
+        attendees_per_event,
+        stage,
+        stage_counts,
+        n_technologies,
+        engaged,
+        size_class,
+        engaged_by_size,
+    )
+    return attendees.size, moved
+
+
+@njit(cache=True)
+def diagnose(
+    stream: RandomStream,
+    n: int,
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    all_technologies: NDArray[np.int64],
+    depth: int,
+    relevance: NDArray[np.float64],
+    gate: NDArray[np.float64],
+    competence: NDArray[np.float64],
+    channel: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+    engaged: NDArray[np.bool_],
+    engaged_by_size: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Diagnostics (``instruments.deliver_diagnostics``): (firms diagnosed, pairs that moved).
+
+    Firms with something left to learn are chosen (:func:`outreach_select`),
+    then :func:`diagnostic_choices` and :func:`knowledge_trial_and_engage`.
+    """
+    firms = outreach_select(
+        stream,
+        n,
+        acceptance,
+        tiers,
+        bounds,
+        orders,
+        ordered,
+        cursors,
+        True,
+        all_technologies,
+        _KNOWLEDGEABLE,
+        stage,
+        n_technologies,
+    )
+    if firms.size == 0:
+        return firms, np.zeros(0, dtype=np.int64)
+    pairs, success = diagnostic_choices(firms, depth, relevance, gate, stage, competence)
+    moved = knowledge_trial_and_engage(
+        pairs,
+        stream.rng.random(pairs.size),
+        success,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+        firms,
+        engaged,
+        engaged_by_size,
+    )
+    return firms, moved
+
+
+@njit(cache=True)
+def take_routed_firms(
+    queue: NDArray[np.int64], n: int, eligible: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Up to ``n`` eligible firms from the front of a routing queue: (taken, rest of the queue).
+
+    As ``mechanisms.take_routed`` with an eligibility mask.
+    """
+    if queue.size == 0 or n <= 0:
+        return queue[:0], queue
+    taken = np.empty(min(n, queue.size), dtype=np.int64)
+    rest = np.empty(queue.size, dtype=np.int64)
+    n_taken = 0
+    n_rest = 0
+    for index in range(queue.size):
+        if eligible[index] and n_taken < n:
+            taken[n_taken] = queue[index]
+            n_taken += 1
+        else:
+            rest[n_rest] = queue[index]
+            n_rest += 1
+    return taken[:n_taken], rest[:n_rest]
+
+
+@njit(cache=True)
+def enrol_trainees(
+    stream: RandomStream,
+    n: int,
+    routed: NDArray[np.int64],
+    light_acceptance: NDArray[np.float64],
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Training seats (``instruments.deliver_training``): (trainees, rest of the routing queue).
+
+    Firms routed to training come first, each taking its seat with its light
+    acceptance; the seats left are offered by the outreach, and the trainees are
+    the distinct firms of both in increasing order.
+    """
+    eligible = np.zeros(0, dtype=np.bool_)
+    if routed.size:
+        eligible = np.empty(routed.size, dtype=np.bool_)
+        uniforms = stream.rng.random(routed.size)
+        for index in range(routed.size):
+            eligible[index] = uniforms[index] < light_acceptance[routed[index]]
+    trainees, rest = take_routed_firms(routed, n, eligible)
+    if trainees.size < n:
+        more = outreach_select(
+            stream,
+            n - trainees.size,
+            acceptance,
+            tiers,
+            bounds,
+            orders,
+            ordered,
+            cursors,
+            False,
+            np.zeros(0, dtype=np.int64),
+            0,
+            np.zeros(0, dtype=np.int8),
+            0,
+        )
+        trainees = union_sorted(trainees, more)
+    return trainees, rest
+
+
+@njit(cache=True)
+def recruit_project(
+    stream: RandomStream,
+    tech: int,
+    size: int,
+    routed: NDArray[np.int64],
+    light_acceptance: NDArray[np.float64],
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """One project's members (``instruments.deliver_projects``): (members, rest of the routing queue).
+
+    Firms routed to projects that have not adopted ``tech`` come first, each
+    joining with its light acceptance; the seats left are offered by the
+    outreach to firms that have not adopted it; the members are the distinct
+    firms of both in increasing order.
+    """
+    eligible = np.zeros(0, dtype=np.bool_)
+    if routed.size:
+        eligible = np.empty(routed.size, dtype=np.bool_)
+        uniforms = stream.rng.random(routed.size)
+        for index in range(routed.size):
+            firm = routed[index]
+            eligible[index] = (stage[firm * n_technologies + tech] < _ADOPTED) & (
+                uniforms[index] < light_acceptance[firm]
+            )
+    members, rest = take_routed_firms(routed, size, eligible)
+    if members.size < size:
+        more = outreach_select(
+            stream,
+            size - members.size,
+            acceptance,
+            tiers,
+            bounds,
+            orders,
+            ordered,
+            cursors,
+            True,
+            np.full(1, tech, dtype=np.int64),
+            _ADOPTED,
+            stage,
+            n_technologies,
+        )
+        members = union_sorted(members, more)
+    return members, rest
+
+
+@njit(cache=True)
+def visit_demonstrators(
+    stream: RandomStream,
+    n: int,
+    shown: NDArray[np.int64],
+    peers: NDArray[np.int64],
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    seen_demonstration: NDArray[np.bool_],
+    gate: NDArray[np.float64],
+    channel: NDArray[np.int8],
+    stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
+    n_technologies: int,
+    engaged: NDArray[np.bool_],
+    engaged_by_size: NDArray[np.int64],
+) -> tuple[int, NDArray[np.int64]]:
+    """Up to ``n`` demonstrator visits (``instruments.receive_visitors``): (visitors, pairs to mark changed).
+
+    Only firms that have not adopted every technology ``shown`` visit. A living
+    lab's ``peers`` (empty otherwise) come first: in a random order, each visits
+    with its acceptance; the visits left are offered by the outreach (the
+    visitors are then the distinct firms of both in increasing order). Each
+    visitor sees one technology shown, drawn uniformly, and has the knowledge
+    trial with success u(a, c). The pairs returned are the pairs visited, then
+    those that moved, as they were marked one call after the other.
+    """
+    visitors = np.zeros(0, dtype=np.int64)
+    if peers.size:
+        peers = peers[any_stage_below(peers, shown, _ADOPTED, stage, n_technologies)]
+        if peers.size:
+            peers = stream.rng.permutation(peers)
+            uniforms = stream.rng.random(peers.size)
+            keep = np.empty(peers.size, dtype=np.bool_)
+            for index in range(peers.size):
+                keep[index] = uniforms[index] < acceptance[peers[index]]
+            visitors = peers[keep][:n]
+    if visitors.size < n:
+        more = outreach_select(
+            stream,
+            n - visitors.size,
+            acceptance,
+            tiers,
+            bounds,
+            orders,
+            ordered,
+            cursors,
+            True,
+            shown,
+            _ADOPTED,
+            stage,
+            n_technologies,
+        )
+        visitors = union_sorted(visitors, more) if visitors.size else more
+    if visitors.size == 0:
+        return 0, np.zeros(0, dtype=np.int64)
+    seen = shown[stream.rng.integers(0, shown.size, size=visitors.size)]
+    pairs = visitors * n_technologies + seen
+    success = np.empty(pairs.size)
+    for index in range(pairs.size):
+        seen_demonstration[pairs[index]] = True
+        success[index] = gate[pairs[index]]
+    moved = knowledge_trial_and_engage(
+        pairs,
+        stream.rng.random(pairs.size),
+        success,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+        visitors,
+        engaged,
+        engaged_by_size,
+    )
+    marked = np.empty(pairs.size + moved.size, dtype=np.int64)
+    marked[: pairs.size] = pairs
+    marked[pairs.size :] = moved
+    return visitors.size, marked
+
+
 # -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
 
 

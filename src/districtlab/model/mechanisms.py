@@ -130,19 +130,6 @@ def route(
     step.units[index, UNIT["routed_firms"]] += firm.size
 
 
-def take_routed(
-    queue: NDArray[np.int64], n: int, eligible: NDArray[np.bool_] | None = None
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Up to ``n`` firms from the front of a routing queue (eligible ones); returns (taken, rest of the queue)."""
-    if queue.size == 0 or n <= 0:
-        return queue[:0], queue
-    ok = np.ones(queue.size, dtype=bool) if eligible is None else eligible
-    chosen = ok.nonzero()[0][:n]
-    keep = np.ones(queue.size, dtype=bool)
-    keep[chosen] = False
-    return queue[chosen], queue[keep]
-
-
 def review(programme: ProgrammeRun, step: Step, index: int) -> None:
     """Monitoring: every few months, idle money moves to the instruments that are taken up.
 

@@ -20,29 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
-from districtlab.model.kernels import any_stage_below, outreach_batch
 from districtlab.model.population import Firms
 
-
-@dataclass(frozen=True)
-class Eligibility:
-    """Firms below ``level`` in at least one of ``technologies`` (for example, with something left to learn).
-
-    ``stage`` is the flat firms x technologies stage array of the run (read when firms are approached).
-    """
-
-    technologies: NDArray[np.int64]
-    level: int
-    stage: NDArray[np.int8]
-    n_technologies: int
-
-    def __call__(self, candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return any_stage_below(candidates, self.technologies, self.level, self.stage, self.n_technologies)
-
-
 _SME = (SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small"))
-_NO_TECHNOLOGIES = np.zeros(0, dtype=np.int64)
-_NO_STAGES = np.zeros(0, dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -79,65 +59,27 @@ class Outreach:
     in that order, wrapping around, so that nobody is approached twice before
     every firm of the tier has been approached once. Selecting costs
     O(firms approached), whatever the size of the district.
+
+    The instruments' kernels select (:func:`~districtlab.model.kernels.outreach_select`,
+    called by each instrument's kernel in :mod:`districtlab.model.kernels`): this
+    object keeps the outreach's state between calls, as arrays the kernels update.
     """
 
     def __init__(self, tiers: tuple[NDArray[np.int64], ...]) -> None:
-        self._tiers = tiers
-        self._orders: list[NDArray[np.int64] | None] = [None] * len(tiers)
-        self._cursors = [0] * len(tiers)
+        # the tiers one after another, tier t in [bounds[t], bounds[t + 1]); each tier's order
+        # (drawn when the tier is first reached) in the same slice of ``orders``; its cursor
+        self._tiers = np.concatenate(tiers) if tiers else np.zeros(0, dtype=np.int64)
+        self._bounds = np.cumsum([0, *(tier.size for tier in tiers)], dtype=np.int64)
+        self._orders = np.empty_like(self._tiers)
+        self._ordered = np.zeros(len(tiers), dtype=bool)
+        self._cursors = np.zeros(len(tiers), dtype=np.int64)
 
-    def select(
+    @property
+    def arrays(
         self,
-        n_needed: int,
-        acceptance: NDArray[np.float64],
-        rng: np.random.Generator,
-        eligible: Eligibility | None = None,
-    ) -> NDArray[np.int64]:
-        """Up to ``n_needed`` distinct firms that take up the offer, in the order they were approached.
-
-        ``acceptance`` is every firm's probability of taking up the offer (see
-        :func:`engagement`); ``eligible`` filters firms (for example, those that
-        have not adopted the project's technology yet).
-        """
-        chosen: list[NDArray[np.int64]] = []
-        missing = n_needed
-        # the eligibility filter as the kernel takes it, read once per call rather than once per batch
-        if eligible is None:
-            filtered, technologies, level, stage, n_technologies = False, _NO_TECHNOLOGIES, 0, _NO_STAGES, 0
-        else:
-            filtered, technologies, level = True, eligible.technologies, eligible.level
-            stage, n_technologies = eligible.stage, eligible.n_technologies
-        for index, tier in enumerate(self._tiers):
-            order = self._orders[index]
-            if order is None:
-                order = self._orders[index] = rng.permutation(tier)
-            approached = 0
-            batch = 4 * missing + 8
-            while missing > 0 and approached < tier.size:
-                size = min(batch, tier.size - approached)
-                hits, used = outreach_batch(
-                    order,
-                    self._cursors[index],
-                    size,
-                    rng.random(size),
-                    acceptance,
-                    missing,
-                    filtered,
-                    technologies,
-                    level,
-                    stage,
-                    n_technologies,
-                )
-                chosen.append(hits)
-                missing -= hits.size
-                approached += used
-                self._cursors[index] = (self._cursors[index] + used) % tier.size
-                batch *= 2
-            if missing <= 0:
-                break
-        if len(chosen) == 1:
-            return chosen[0]
-        return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
+        """(tiers, bounds, orders, ordered, cursors): the outreach as the instruments' kernels take it."""
+        return self._tiers, self._bounds, self._orders, self._ordered, self._cursors
 
 
 def engagement(
