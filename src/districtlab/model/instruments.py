@@ -34,12 +34,12 @@ from districtlab.model.kernels import (
     diagnose,
     enrol_trainees,
     hold_events,
-    recruit_project,
+    run_projects,
     visit_demonstrators,
 )
-from districtlab.model.mechanisms import commit, learn_from_codesign, review, route
+from districtlab.model.mechanisms import commit, learn_from_codesign, review
 from districtlab.model.networks import Exposure
-from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
+from districtlab.model.programmes import INSTRUMENT, SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
     CHANNEL,
     ONE_CHANNEL,
@@ -52,10 +52,51 @@ _PRODUCER = ROLES.index("producer")
 _NO_FIRMS = np.zeros(0, dtype=np.int64)
 
 
+def _lines(instrument: str, *units: str) -> NDArray[np.int64]:
+    """An instrument's account, its spend line and its unit lines, as its kernel takes them."""
+    return np.array(
+        [INSTRUMENT[instrument], SPEND[instrument], *(UNIT[name] for name in units)], dtype=np.int64
+    )
+
+
+_EVENT_LINES = _lines("events", "events", "event_attendances")
+_DIAGNOSTIC_LINES = _lines("diagnostics", "diagnostics", "routed_firms")
+_PROJECT_LINES = _lines("projects", "project_seats")
+_TRAINING_LINES = _lines("training", "training_seats")
+
+
+def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
+    """A programme's accounts and this step's records of spending and units, as the instruments' kernels take them.
+
+    (accounts, spent since the last review, spend, units, private spending, the
+    programme's slot, the price of a staff day, the firms' co-funding share); see
+    :func:`~districtlab.model.kernels.charge_units`.
+    """
+    design = programme.design
+    return (
+        programme.accounts,
+        programme.spent_since_review,
+        step.spend,
+        step.units,
+        step.private,
+        index,
+        float(design.staff_day_cost_eur),
+        float(design.firm_cofunding_share),
+    )
+
+
 def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
     if staff_days_per_unit <= 0.0:
         return wanted
     return max(0, min(wanted, int(step.staff_days_left // staff_days_per_unit)))
+
+
+def _units_to_buy(
+    programme: ProgrammeRun, step: Step, instrument: str, unit_cost: float, staff_days_per_unit: float
+) -> int:
+    """Units the instrument's account can pay for (their staff days priced), within the staff days left."""
+    price = unit_cost + staff_cost(programme.design, staff_days_per_unit)
+    return _units_within_capacity(step, programme.affordable(instrument, price), staff_days_per_unit)
 
 
 def _charge(
@@ -75,10 +116,6 @@ def _charge(
     share = programme.design.firm_cofunding_share
     if cofunded and share > 0.0:
         step.private[index] += total * share / (1.0 - share)
-
-
-def _affordable(programme: ProgrammeRun, instrument: str, unit_cost: float, staff_days: float) -> int:
-    return programme.affordable(instrument, unit_cost + staff_cost(programme.design, staff_days))
 
 
 def _knowledge_arrays(state: DistrictState) -> tuple[Any, ...]:
@@ -105,20 +142,21 @@ def deliver_events(
 ) -> None:
     """One-to-many awareness events: attendees become aware of the event's technology."""
     design = programme.design
-    n_events = _units_within_capacity(
-        step,
-        _affordable(programme, "events", design.event_cost_eur, design.staff_days_per_event),
-        design.staff_days_per_event,
-    )
+    n_events = _units_to_buy(programme, step, "events", design.event_cost_eur, design.staff_days_per_event)
     if n_events == 0:
         return
-    attendees_per_event = max(1, round(design.event_attendees * data.event_reach_multiplier))
-    # attendees chosen, each event's topic drawn (draw_topics), attendees made aware of their
-    # event's topic and marked engaged (make_aware, mark_engaged): one kernel call
-    attendances, moved = hold_events(
+    # the events bought, their attendees chosen, each event's topic
+    # drawn (draw_topics), the attendees made aware of it and marked engaged (make_aware,
+    # mark_engaged), the events charged: one kernel call
+    step.staff_days_left, moved = hold_events(
         streams.programmes_in_kernels[index],
+        _books(programme, step, index),
+        _EVENT_LINES,
+        step.staff_days_left,
         n_events,
-        attendees_per_event,
+        design.event_cost_eur,
+        design.staff_days_per_event,
+        max(1, round(design.event_attendees * data.event_reach_multiplier)),
         programme.focus,
         programme.focus_cdf,
         state.light_engagement,
@@ -131,34 +169,33 @@ def deliver_events(
         state.engaged_by_size,
     )
     state.changed.add(moved)
-    _charge(
-        programme,
-        step,
-        index,
-        "events",
-        n_events * design.event_cost_eur,
-        n_events * design.staff_days_per_event,
-    )
-    step.units[index, UNIT["events"]] += n_events
-    step.units[index, UNIT["event_attendances"]] += attendances
 
 
 def deliver_diagnostics(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
 ) -> None:
-    """One-to-one diagnostics: the firm learns the technologies that fit it best."""
+    """One-to-one diagnostics: the firm learns the technologies that fit it best.
+
+    With ``diagnostic_routing`` on, diagnosed firms are routed to training or
+    projects (:func:`~districtlab.model.mechanisms.route` states the rule).
+    """
     design = programme.design
-    wanted = _affordable(
-        programme, "diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic
+    n = _units_to_buy(
+        programme, step, "diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic
     )
-    n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
-    # firms with something left to learn chosen, the technologies that fit them best tried
-    # (_knowledge_trial), the firms marked engaged: one kernel call
-    firms, moved = diagnose(
+    # the diagnostics bought, firms with something left to learn
+    # chosen, the technologies that fit them best tried (a knowledge trial), the firms marked
+    # engaged, the diagnostics charged, the firms routed: one kernel call
+    step.staff_days_left, moved, programme.routed_training, programme.routed_projects = diagnose(
         streams.programmes_in_kernels[index],
+        _books(programme, step, index),
+        _DIAGNOSTIC_LINES,
+        step.staff_days_left,
         n,
+        design.diagnostic_cost_eur,
+        design.staff_days_per_diagnostic,
         state.engagement,
         *programme.outreach_of("diagnostics", data.tiers).arrays,
         data.all_technologies,
@@ -166,23 +203,15 @@ def deliver_diagnostics(
         data.technologies.relevance,
         state.gate_flat,
         state.rti_competence,
+        programme.mechanisms.diagnostic_routing,
+        programme.settings.routing_gate_threshold,
+        programme.focus,
+        programme.routed_training,
+        programme.routed_projects,
         ONE_CHANNEL[CHANNEL["diagnostic"]],
         *_knowledge_arrays(state),
     )
-    if firms.size == 0:
-        return
     state.changed.add(moved)
-    _charge(
-        programme,
-        step,
-        index,
-        "diagnostics",
-        firms.size * design.diagnostic_cost_eur,
-        firms.size * design.staff_days_per_diagnostic,
-        cofunded=True,
-    )
-    step.units[index, UNIT["diagnostics"]] += firms.size
-    route(programme, state, firms, step, index)
 
 
 def build_demonstrators(
@@ -345,62 +374,67 @@ def _neighbours(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
 def deliver_projects(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
 ) -> None:
-    """Collaborative projects: groups of firms work with the RTI on one technology for L months."""
+    """Collaborative projects: groups of firms work with the RTI on one technology for L months.
+
+    Routed firms join first, then the outreach fills the seats, among firms that have
+    not adopted the project's technology. Members learn it, and the project covers part
+    of their adoption cost while it runs and for ``project_support_months`` after.
+    """
     design = programme.design
-    project_cost = design.project_size * design.project_seat_cost_eur
-    wanted = _affordable(
-        programme, "projects", project_cost, design.project_size * design.staff_days_per_project_seat
-    )
-    n_projects = _units_within_capacity(
-        step, wanted, design.project_size * design.staff_days_per_project_seat
+    settings = programme.settings
+    network = data.networks.weights if data.networks.weights is not None else data.networks.supply
+    k = data.technologies.k
+    n_projects = _units_to_buy(
+        programme,
+        step,
+        "projects",
+        design.project_size * design.project_seat_cost_eur,
+        design.project_size * design.staff_days_per_project_seat,
     )
     if n_projects == 0:
         return
-    acceptance = state.engagement
-    topics = programme.draw_topics(n_projects, streams.programmes[index])
-    outreach = programme.outreach_of("projects", data.tiers)
-    for tech in topics:
-        # routed firms first, then the outreach, among firms that have not adopted the topic
-        members, programme.routed_projects = recruit_project(
-            streams.programmes_in_kernels[index],
-            int(tech),
-            design.project_size,
-            programme.routed_projects,
-            state.light_engagement,
-            acceptance,
-            *outreach.arrays,
-            state.stage_flat,
-            data.technologies.k,
-        )
-        if members.size == 0:
-            continue
-        techs = np.full(members.size, tech, dtype=np.int64)
-        pair = members * data.technologies.k + techs
-        make_knowledgeable(state, pair, np.int8(CHANNEL["project"]))
+    # the projects bought, their topics and members, the members
+    # made knowledgeable, marked engaged and committed (mechanisms.commit), the seats charged:
+    # one kernel call
+    step.staff_days_left, programme.routed_projects, pair, learned, bounds = run_projects(
+        streams.programmes_in_kernels[index],
+        _books(programme, step, index),
+        _PROJECT_LINES,
+        step.staff_days_left,
+        n_projects,
+        design.project_size,
+        design.project_seat_cost_eur,
+        design.staff_days_per_project_seat,
+        programme.focus,
+        programme.focus_cdf,
+        programme.routed_projects,
+        *programme.outreach_of("projects", data.tiers).arrays,
+        programme.mechanisms.participation_commitment,
+        settings.commitment_affinity_gain,
+        settings.commitment_affinity_gain * settings.commitment_tie_share,
+        network.indptr,
+        network.indices,
+        state.rti_affinity,
+        state.absorptive_capacity,
+        state.engagement,
+        state.light_engagement,
+        ONE_CHANNEL[CHANNEL["project"]],
+        *_knowledge_arrays(state),
+    )
+    if pair.size == 0:
+        return
+    expiry = step.month + design.project_months + design.project_support_months
+    for project in range(bounds.shape[1] - 1):  # in the order the projects formed, as their pairs were marked
+        state.changed.add(learned[bounds[1, project] : bounds[1, project + 1]])
         support_projects(
-            state,
-            pair,
-            index,
-            design.project_cost_share,
-            step.month + design.project_months + design.project_support_months,
+            state, pair[bounds[0, project] : bounds[0, project + 1]], index, design.project_cost_share, expiry
         )
-        mark_engaged(state, step, members)
-        commit(data, state, programme, members)
-        end_month = step.month + design.project_months
-        programme.project_end = np.concatenate([programme.project_end, np.full(members.size, end_month)])
-        programme.first_project_end = min(programme.first_project_end, end_month)
-        programme.project_firm = np.concatenate([programme.project_firm, members])
-        programme.project_tech = np.concatenate([programme.project_tech, techs])
-        _charge(
-            programme,
-            step,
-            index,
-            "projects",
-            members.size * design.project_seat_cost_eur,
-            members.size * design.staff_days_per_project_seat,
-            cofunded=True,
-        )
-        step.units[index, UNIT["project_seats"]] += members.size
+    end_month = step.month + design.project_months
+    firm = pair // k
+    programme.project_end = np.concatenate([programme.project_end, np.full(pair.size, end_month)])
+    programme.first_project_end = min(programme.first_project_end, end_month)
+    programme.project_firm = np.concatenate([programme.project_firm, firm])
+    programme.project_tech = np.concatenate([programme.project_tech, pair - firm * k])
 
 
 def complete_projects(
@@ -432,35 +466,31 @@ def deliver_training(
 ) -> None:
     """Training raises absorptive capacity: a <- a + tau (1 - a)."""
     design = programme.design
-    wanted = _affordable(
-        programme, "training", design.training_seat_cost_eur, design.staff_days_per_training_seat
+    n = _units_to_buy(
+        programme, step, "training", design.training_seat_cost_eur, design.staff_days_per_training_seat
     )
-    n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
-    # routed firms first, then the outreach
-    trainees, programme.routed_training = enrol_trainees(
+    # the seats bought: routed firms first, then the outreach;
+    # the trainees marked engaged and charged: one kernel call (their capacity is raised here)
+    step.staff_days_left, trainees, programme.routed_training = enrol_trainees(
         streams.programmes_in_kernels[index],
+        _books(programme, step, index),
+        _TRAINING_LINES,
+        step.staff_days_left,
         n,
+        design.training_seat_cost_eur,
+        design.staff_days_per_training_seat,
         programme.routed_training,
         state.light_engagement,
         state.engagement,
         *programme.outreach_of("training", data.tiers).arrays,
+        state.engaged,
+        state.size_class,
+        state.engaged_by_size,
     )
-    if trainees.size == 0:
-        return
-    _learn(data, state, trainees, design.training_gain)
-    mark_engaged(state, step, trainees)
-    _charge(
-        programme,
-        step,
-        index,
-        "training",
-        trainees.size * design.training_seat_cost_eur,
-        trainees.size * design.staff_days_per_training_seat,
-        cofunded=True,
-    )
-    step.units[index, UNIT["training_seats"]] += trainees.size
+    if trainees.size:
+        _learn(data, state, trainees, design.training_gain)
 
 
 def _learn(data: RunData, state: DistrictState, firm: NDArray[np.int64], gain: float) -> None:

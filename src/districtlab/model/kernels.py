@@ -1442,19 +1442,49 @@ def outreach_select(
     return chosen[:n_chosen]
 
 
-# -- instrument deliveries (instruments.deliver_*, receive_visitors): selection and effect in one call
+# -- instrument deliveries (instruments.deliver_*, receive_visitors): one call per instrument
 #
-# Each kernel below is one instrument's work between its accounts (kept in Python) and any
-# transcendental function (kept in numpy): choosing the firms (:func:`outreach_select`), drawing
-# what the instrument draws, and its effect on the firms. Draws come from the programme's
-# stream in the sizes and order of the numpy code they replace. Each returns the pairs to mark
-# as changed, in the order the numpy code marked them.
+# Each kernel below is one instrument's month, once the caller has found that its account and
+# the RTI's staff time can buy some units (a few scalar operations: most months buy nothing of
+# some instruments, and a kernel's many arguments cost more than that): choosing the firms
+# (:func:`outreach_select`), what the instrument draws, its effect on the firms and the charge
+# to the programme's books. What needs a transcendental function (the
+# gate's tanh after training) is left to numpy. Draws come from the programme's stream in the
+# sizes and order of the numpy code they replace. Each returns the pairs to mark as changed, in
+# the order the numpy code marked them.
+#
+# ``books`` is (accounts, spent since the last review, this step's spend (programmes x spend
+# lines), units (programmes x unit lines) and private spending (programmes), the programme's
+# slot, the price of a staff day, the firms' co-funding share): see ``instruments._books``.
+# ``lines`` is (the instrument's account, its spend line, its unit lines...).
+
+
+@njit(cache=True)
+def charge_units(
+    books: tuple[Any, ...], account: int, spend_line: int, amount: float, staff_days: float, cofunded: bool
+) -> None:
+    """Charge units bought: their cost plus the staff days at their price; record the firms' co-funding.
+
+    The caller takes the staff days from what is left this month.
+    """
+    accounts, spent_since_review, spend, _, private, slot, staff_day_cost, cofunding_share = books
+    total = amount + staff_days * staff_day_cost
+    accounts[account] -= total
+    spent_since_review[account] += total
+    spend[slot, spend_line] += total
+    if cofunded and cofunding_share > 0.0:
+        private[slot] += total * cofunding_share / (1.0 - cofunding_share)
 
 
 @njit(cache=True)
 def hold_events(
     stream: RandomStream,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
     n_events: int,
+    event_cost: float,
+    staff_days_per_event: float,
     attendees_per_event: int,
     focus: NDArray[np.int64],
     focus_cdf: NDArray[np.float64],
@@ -1470,11 +1500,12 @@ def hold_events(
     engaged: NDArray[np.bool_],
     size_class: NDArray[np.int8],
     engaged_by_size: NDArray[np.int64],
-) -> tuple[int, NDArray[np.int64]]:
-    """Events (``instruments.deliver_events``): (attendances, pairs that moved).
+) -> tuple[float, NDArray[np.int64]]:
+    """Events (``instruments.deliver_events``): (staff days left, pairs that moved).
 
-    The attendees are chosen (:func:`outreach_select`), then each event's topic
-    is drawn by priority over the focus (``ProgrammeRun.draw_topics``: inverse-CDF
+    ``lines``: account, spend line, units of events, units of attendances. The
+    attendees are chosen (:func:`outreach_select`), then each event's topic is
+    drawn by priority over the focus (``ProgrammeRun.draw_topics``: inverse-CDF
     sampling), then :func:`attend_events`.
     """
     attendees = outreach_select(
@@ -1504,13 +1535,23 @@ def hold_events(
         size_class,
         engaged_by_size,
     )
-    return attendees.size, moved
+    staff_days = n_events * staff_days_per_event
+    charge_units(books, lines[0], lines[1], n_events * event_cost, staff_days, False)
+    units, slot = books[3], books[5]
+    units[slot, lines[2]] += n_events
+    units[slot, lines[3]] += attendees.size
+    return staff_days_left - staff_days, moved
 
 
 @njit(cache=True)
 def diagnose(
     stream: RandomStream,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
     n: int,
+    diagnostic_cost: float,
+    staff_days_per_diagnostic: float,
     acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
     bounds: NDArray[np.int64],
@@ -1522,6 +1563,11 @@ def diagnose(
     relevance: NDArray[np.float64],
     gate: NDArray[np.float64],
     competence: NDArray[np.float64],
+    routing: bool,
+    routing_threshold: float,
+    focus: NDArray[np.int64],
+    routed_training: NDArray[np.int64],
+    routed_projects: NDArray[np.int64],
     channel: NDArray[np.int8],
     stage: NDArray[np.int8],
     stage_counts: NDArray[np.int64],
@@ -1532,11 +1578,15 @@ def diagnose(
     n_technologies: int,
     engaged: NDArray[np.bool_],
     engaged_by_size: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Diagnostics (``instruments.deliver_diagnostics``): (firms diagnosed, pairs that moved).
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Diagnostics (``instruments.deliver_diagnostics``): (staff days left, pairs that moved, routing queues).
 
+    ``lines``: account, spend line, units of diagnostics, units of firms routed.
     Firms with something left to learn are chosen (:func:`outreach_select`),
-    then :func:`diagnostic_choices` and :func:`knowledge_trial_and_engage`.
+    then :func:`diagnostic_choices` and :func:`knowledge_trial_and_engage`; with
+    ``routing`` on, each diagnosed firm joins the training queue when its best
+    fit u_ik over the focus is below the threshold, else the projects queue
+    (``mechanisms.route``).
     """
     firms = outreach_select(
         stream,
@@ -1554,7 +1604,7 @@ def diagnose(
         n_technologies,
     )
     if firms.size == 0:
-        return firms, np.zeros(0, dtype=np.int64)
+        return staff_days_left, firms, routed_training, routed_projects
     pairs, success = diagnostic_choices(firms, depth, relevance, gate, stage, competence)
     moved = knowledge_trial_and_engage(
         pairs,
@@ -1572,17 +1622,29 @@ def diagnose(
         engaged,
         engaged_by_size,
     )
-    return firms, moved
+    staff_days = firms.size * staff_days_per_diagnostic
+    charge_units(books, lines[0], lines[1], firms.size * diagnostic_cost, staff_days, True)
+    units, slot = books[3], books[5]
+    units[slot, lines[2]] += firms.size
+    if routing:
+        low = np.empty(firms.size, dtype=np.bool_)
+        for index in range(firms.size):
+            start = firms[index] * n_technologies
+            fit = gate[start + focus[0]]
+            for tech in focus[1:]:
+                fit = max(fit, gate[start + tech])
+            low[index] = fit < routing_threshold
+        routed_training = np.concatenate((routed_training, firms[low]))
+        routed_projects = np.concatenate((routed_projects, firms[~low]))
+        units[slot, lines[3]] += firms.size
+    return staff_days_left - staff_days, moved, routed_training, routed_projects
 
 
 @njit(cache=True)
 def take_routed_firms(
     queue: NDArray[np.int64], n: int, eligible: NDArray[np.bool_]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Up to ``n`` eligible firms from the front of a routing queue: (taken, rest of the queue).
-
-    As ``mechanisms.take_routed`` with an eligibility mask.
-    """
+    """Up to ``n`` eligible firms from the front of a routing queue: (taken, rest of the queue)."""
     if queue.size == 0 or n <= 0:
         return queue[:0], queue
     taken = np.empty(min(n, queue.size), dtype=np.int64)
@@ -1602,7 +1664,12 @@ def take_routed_firms(
 @njit(cache=True)
 def enrol_trainees(
     stream: RandomStream,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
     n: int,
+    seat_cost: float,
+    staff_days_per_seat: float,
     routed: NDArray[np.int64],
     light_acceptance: NDArray[np.float64],
     acceptance: NDArray[np.float64],
@@ -1611,12 +1678,17 @@ def enrol_trainees(
     orders: NDArray[np.int64],
     ordered: NDArray[np.bool_],
     cursors: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Training seats (``instruments.deliver_training``): (trainees, rest of the routing queue).
+    engaged: NDArray[np.bool_],
+    size_class: NDArray[np.int8],
+    engaged_by_size: NDArray[np.int64],
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64]]:
+    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue).
 
-    Firms routed to training come first, each taking its seat with its light
-    acceptance; the seats left are offered by the outreach, and the trainees are
-    the distinct firms of both in increasing order.
+    ``lines``: account, spend line, units of seats. Firms routed to training
+    come first, each taking its seat with its light acceptance; the seats left
+    are offered by the outreach; the trainees are the distinct firms of both in
+    increasing order. They are marked engaged and charged; raising their
+    absorptive capacity (a tanh) is left to the caller.
     """
     eligible = np.zeros(0, dtype=np.bool_)
     if routed.size:
@@ -1642,60 +1714,203 @@ def enrol_trainees(
             0,
         )
         trainees = union_sorted(trainees, more)
-    return trainees, rest
+    if trainees.size == 0:
+        return staff_days_left, trainees, rest
+    engage(trainees, engaged, size_class, engaged_by_size)
+    staff_days = trainees.size * staff_days_per_seat
+    charge_units(books, lines[0], lines[1], trainees.size * seat_cost, staff_days, True)
+    books[3][books[5], lines[2]] += trainees.size
+    return staff_days_left - staff_days, trainees, rest
 
 
 @njit(cache=True)
-def recruit_project(
+def raise_affinity(
+    firms: NDArray[np.int64],
+    gain: float,
+    affinity: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+) -> None:
+    """r <- 1 - (1 - r)(1 - gain) for distinct firms; refresh r a and sqrt(r a) (``mechanisms._raise_affinity``)."""
+    if firms.size == 0 or gain <= 0.0:
+        return
+    for firm in firms:
+        raised = 1.0 - (1.0 - affinity[firm]) * (1.0 - gain)
+        affinity[firm] = raised
+        engaged = raised * capacity[firm]
+        engagement[firm] = engaged
+        light_engagement[firm] = np.sqrt(engaged)
+
+
+@njit(cache=True)
+def commit_participants(
+    firms: NDArray[np.int64],
+    gain: float,
+    tie_gain: float,
+    indptr: NDArray[Any],
+    indices: NDArray[Any],
+    affinity: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+) -> None:
+    """Participation builds commitment (``mechanisms.commit``): the participants' partners gain ``tie_gain``, then they ``gain``.
+
+    Partners are the distinct neighbours of the distinct participants in the
+    CSR network (``indptr``, ``indices``).
+    """
+    if firms.size == 0:
+        return
+    distinct = union_sorted(firms, firms[:0])
+    n_partners = 0
+    for firm in distinct:
+        n_partners += indptr[firm + 1] - indptr[firm]
+    partners = np.empty(n_partners, dtype=np.int64)
+    n_partners = 0
+    for firm in distinct:
+        for entry in range(indptr[firm], indptr[firm + 1]):
+            partners[n_partners] = indices[entry]
+            n_partners += 1
+    partners = union_sorted(partners, partners[:0])
+    raise_affinity(partners, tie_gain, affinity, capacity, engagement, light_engagement)
+    raise_affinity(distinct, gain, affinity, capacity, engagement, light_engagement)
+
+
+@njit(cache=True)
+def run_projects(
     stream: RandomStream,
-    tech: int,
-    size: int,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
+    n_projects: int,
+    project_size: int,
+    seat_cost: float,
+    staff_days_per_seat: float,
+    focus: NDArray[np.int64],
+    focus_cdf: NDArray[np.float64],
     routed: NDArray[np.int64],
-    light_acceptance: NDArray[np.float64],
-    acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
     bounds: NDArray[np.int64],
     orders: NDArray[np.int64],
     ordered: NDArray[np.bool_],
     cursors: NDArray[np.int64],
+    commitment: bool,
+    commitment_gain: float,
+    tie_gain: float,
+    indptr: NDArray[Any],
+    indices: NDArray[Any],
+    affinity: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+    channel: NDArray[np.int8],
     stage: NDArray[np.int8],
+    stage_counts: NDArray[np.int64],
+    knowledge_channel: NDArray[np.int8],
+    knowledge_by_channel: NDArray[np.int64],
+    size_class: NDArray[np.int8],
+    n_sizes: int,
     n_technologies: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """One project's members (``instruments.deliver_projects``): (members, rest of the routing queue).
+    engaged: NDArray[np.bool_],
+    engaged_by_size: NDArray[np.int64],
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Collaborative projects (``instruments.deliver_projects``).
 
-    Firms routed to projects that have not adopted ``tech`` come first, each
-    joining with its light acceptance; the seats left are offered by the
-    outreach to firms that have not adopted it; the members are the distinct
-    firms of both in increasing order.
+    Returns (staff days left, rest of the routing queue, the members' pairs
+    (firm * K + technology) of the projects formed one after the other, the
+    pairs each made knowledgeable one after the other, and for project p the
+    bounds ``[bounds[0, p], bounds[0, p + 1])`` of its members' pairs and
+    ``[bounds[1, p], bounds[1, p + 1])`` of the pairs it made knowledgeable).
+    ``lines``: account, spend line, units of seats.
+
+    The ``n_projects`` projects are each given a topic drawn by priority over
+    the focus; for each in turn, firms routed to
+    projects that have not adopted the topic join first (each with its light
+    acceptance), then the outreach fills the seats left among firms that have
+    not adopted it; the members become knowledgeable by the project channel, are
+    marked engaged, with ``commitment`` on gain affinity
+    (:func:`commit_participants`), and their seats are charged. The project's
+    cost support is left to the caller (it is recorded in Python, between the
+    projects' marks).
     """
-    eligible = np.zeros(0, dtype=np.bool_)
-    if routed.size:
-        eligible = np.empty(routed.size, dtype=np.bool_)
-        uniforms = stream.rng.random(routed.size)
-        for index in range(routed.size):
-            firm = routed[index]
-            eligible[index] = (stage[firm * n_technologies + tech] < _ADOPTED) & (
-                uniforms[index] < light_acceptance[firm]
+    topics = focus[np.searchsorted(focus_cdf, stream.rng.random(n_projects), side="right")]
+    member_pairs = np.empty(n_projects * project_size, dtype=np.int64)
+    learned = np.empty(n_projects * project_size, dtype=np.int64)
+    formed = np.zeros((2, n_projects + 1), dtype=np.int64)
+    n_formed = 0
+    for tech in topics:
+        eligible = np.zeros(0, dtype=np.bool_)
+        if routed.size:
+            eligible = np.empty(routed.size, dtype=np.bool_)
+            uniforms = stream.rng.random(routed.size)
+            for index in range(routed.size):
+                firm = routed[index]
+                eligible[index] = (stage[firm * n_technologies + tech] < _ADOPTED) & (
+                    uniforms[index] < light_engagement[firm]
+                )
+        members, routed = take_routed_firms(routed, project_size, eligible)
+        if members.size < project_size:
+            more = outreach_select(
+                stream,
+                project_size - members.size,
+                engagement,
+                tiers,
+                bounds,
+                orders,
+                ordered,
+                cursors,
+                True,
+                np.full(1, tech, dtype=np.int64),
+                _ADOPTED,
+                stage,
+                n_technologies,
             )
-    members, rest = take_routed_firms(routed, size, eligible)
-    if members.size < size:
-        more = outreach_select(
-            stream,
-            size - members.size,
-            acceptance,
-            tiers,
-            bounds,
-            orders,
-            ordered,
-            cursors,
-            True,
-            np.full(1, tech, dtype=np.int64),
-            _ADOPTED,
+            members = union_sorted(members, more)
+        if members.size == 0:
+            continue
+        pairs = members * n_technologies + tech
+        moved = raise_to_knowledgeable(
+            pairs,
+            channel,
             stage,
+            stage_counts,
+            knowledge_channel,
+            knowledge_by_channel,
+            size_class,
+            n_sizes,
             n_technologies,
         )
-        members = union_sorted(members, more)
-    return members, rest
+        engage(members, engaged, size_class, engaged_by_size)
+        if commitment:
+            commit_participants(
+                members,
+                commitment_gain,
+                tie_gain,
+                indptr,
+                indices,
+                affinity,
+                capacity,
+                engagement,
+                light_engagement,
+            )
+        start, learned_start = formed[0, n_formed], formed[1, n_formed]
+        member_pairs[start : start + pairs.size] = pairs
+        learned[learned_start : learned_start + moved.size] = moved
+        n_formed += 1
+        formed[0, n_formed] = start + pairs.size
+        formed[1, n_formed] = learned_start + moved.size
+        staff_days = members.size * staff_days_per_seat
+        charge_units(books, lines[0], lines[1], members.size * seat_cost, staff_days, True)
+        books[3][books[5], lines[2]] += members.size
+        staff_days_left -= staff_days
+    return (
+        staff_days_left,
+        routed,
+        member_pairs[: formed[0, n_formed]].copy(),
+        learned[: formed[1, n_formed]].copy(),
+        formed[:, : n_formed + 1].copy(),
+    )
 
 
 @njit(cache=True)
