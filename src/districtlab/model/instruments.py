@@ -31,7 +31,9 @@ from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
+    DistrictArrays,
     diagnose,
+    district_arrays,
     enrol_trainees,
     hold_events,
     run_projects,
@@ -118,23 +120,37 @@ def _charge(
         step.private[index] += total * share / (1.0 - share)
 
 
-def _knowledge_arrays(state: DistrictState) -> tuple[Any, ...]:
-    """What a knowledge trial changes (stages, knowledge channels and tallies, engagement), as kernels take it.
+def _district(data: RunData, state: DistrictState, programme: ProgrammeRun) -> DistrictArrays:
+    """The district's arrays as the instruments' kernels take them, made on the programme's first delivery.
 
-    The last arguments of :func:`~districtlab.model.kernels.diagnose` and
-    :func:`~districtlab.model.kernels.visit_demonstrators`.
+    The handle holds the state's arrays themselves (they are changed in place, never replaced);
+    the network is the exposure weights, or the supply ties on the complete graph (as
+    :func:`~districtlab.model.mechanisms.commit` reads it).
     """
-    return (
-        state.stage_flat,
-        state.stage_counts_flat,
-        state.knowledge_channel_flat,
-        state.knowledge_by_channel.reshape(-1),
-        state.size_class,
-        len(SIZE_CLASSES),
-        state.n_technologies,
-        state.engaged,
-        state.engaged_by_size,
-    )
+    if programme.district is None:
+        network = data.networks.weights if data.networks.weights is not None else data.networks.supply
+        programme.district = district_arrays(
+            state.stage_flat,
+            state.stage_counts_flat,
+            state.knowledge_channel_flat,
+            state.knowledge_by_channel.reshape(-1),
+            state.seen_demonstration_flat,
+            state.gate_flat,
+            state.size_class,
+            state.engaged,
+            state.engaged_by_size,
+            state.absorptive_capacity,
+            state.rti_affinity,
+            state.engagement,
+            state.light_engagement,
+            data.technologies.relevance,
+            data.all_technologies,
+            network.indptr.astype(np.int64),
+            network.indices.astype(np.int64),
+            len(SIZE_CLASSES),
+            state.n_technologies,
+        )
+    return programme.district
 
 
 def deliver_events(
@@ -150,6 +166,7 @@ def deliver_events(
     # mark_engaged), the events charged: one kernel call
     step.staff_days_left, moved = hold_events(
         streams.programmes_in_kernels[index],
+        _district(data, state, programme),
         _books(programme, step, index),
         _EVENT_LINES,
         step.staff_days_left,
@@ -159,14 +176,7 @@ def deliver_events(
         max(1, round(design.event_attendees * data.event_reach_multiplier)),
         programme.focus,
         programme.focus_cdf,
-        state.light_engagement,
         *programme.outreach_of("events", data.tiers).arrays,
-        state.stage_flat,
-        state.stage_counts_flat,
-        data.technologies.k,
-        state.engaged,
-        state.size_class,
-        state.engaged_by_size,
     )
     state.changed.add(moved)
 
@@ -190,18 +200,15 @@ def deliver_diagnostics(
     # engaged, the diagnostics charged, the firms routed: one kernel call
     step.staff_days_left, moved, programme.routed_training, programme.routed_projects = diagnose(
         streams.programmes_in_kernels[index],
+        _district(data, state, programme),
         _books(programme, step, index),
         _DIAGNOSTIC_LINES,
         step.staff_days_left,
         n,
         design.diagnostic_cost_eur,
         design.staff_days_per_diagnostic,
-        state.engagement,
         *programme.outreach_of("diagnostics", data.tiers).arrays,
-        data.all_technologies,
         min(design.diagnostic_depth, data.technologies.k),
-        data.technologies.relevance,
-        state.gate_flat,
         state.rti_competence,
         programme.mechanisms.diagnostic_routing,
         programme.settings.routing_gate_threshold,
@@ -209,7 +216,6 @@ def deliver_diagnostics(
         programme.routed_training,
         programme.routed_projects,
         ONE_CHANNEL[CHANNEL["diagnostic"]],
-        *_knowledge_arrays(state),
     )
     state.changed.add(moved)
 
@@ -326,15 +332,12 @@ def receive_visitors(
     # the visitors marked engaged: one kernel call
     visitors, marked = visit_demonstrators(
         streams.programmes_in_kernels[index],
+        _district(data, state, programme),
         n,
         np.asarray(programme.demonstrators, dtype=np.int64),
         _partners_neighbours(data, programme) if living_lab else _NO_FIRMS,
-        state.light_engagement,
         *programme.outreach_of("demonstrator", data.tiers).arrays,
-        state.seen_demonstration_flat,
-        state.gate_flat,
         ONE_CHANNEL[CHANNEL["living_lab" if living_lab else "demonstrator"]],
-        *_knowledge_arrays(state),
     )
     if visitors == 0:
         return
@@ -382,7 +385,6 @@ def deliver_projects(
     """
     design = programme.design
     settings = programme.settings
-    network = data.networks.weights if data.networks.weights is not None else data.networks.supply
     k = data.technologies.k
     n_projects = _units_to_buy(
         programme,
@@ -398,6 +400,7 @@ def deliver_projects(
     # one kernel call
     step.staff_days_left, programme.routed_projects, pair, learned, bounds = run_projects(
         streams.programmes_in_kernels[index],
+        _district(data, state, programme),
         _books(programme, step, index),
         _PROJECT_LINES,
         step.staff_days_left,
@@ -412,14 +415,7 @@ def deliver_projects(
         programme.mechanisms.participation_commitment,
         settings.commitment_affinity_gain,
         settings.commitment_affinity_gain * settings.commitment_tie_share,
-        network.indptr,
-        network.indices,
-        state.rti_affinity,
-        state.absorptive_capacity,
-        state.engagement,
-        state.light_engagement,
         ONE_CHANNEL[CHANNEL["project"]],
-        *_knowledge_arrays(state),
     )
     if pair.size == 0:
         return
@@ -475,6 +471,7 @@ def deliver_training(
     # the trainees marked engaged and charged: one kernel call (their capacity is raised here)
     step.staff_days_left, trainees, programme.routed_training = enrol_trainees(
         streams.programmes_in_kernels[index],
+        _district(data, state, programme),
         _books(programme, step, index),
         _TRAINING_LINES,
         step.staff_days_left,
@@ -482,12 +479,7 @@ def deliver_training(
         design.training_seat_cost_eur,
         design.staff_days_per_training_seat,
         programme.routed_training,
-        state.light_engagement,
-        state.engagement,
         *programme.outreach_of("training", data.tiers).arrays,
-        state.engaged,
-        state.size_class,
-        state.engaged_by_size,
     )
     if trainees.size:
         _learn(data, state, trainees, design.training_gain)

@@ -1442,6 +1442,129 @@ def outreach_select(
     return chosen[:n_chosen]
 
 
+# -- the district's arrays as the instruments' kernels take them ------------------------------
+#
+# A kernel's arguments cost about 0.1 us each to pass; the instruments' kernels read some twenty
+# arrays of the district's state and data. A DistrictArrays handle (a structref, as RandomStream)
+# holds them all and is passed as one argument. It holds the arrays themselves, not copies: the
+# state changes them in place (none is ever replaced during a run), and the kernels change them.
+
+#: (field, numba type) of a DistrictArrays handle: flat firms x technologies arrays, per-firm arrays, the
+#: tallies (flat) and the run's constants.
+_DISTRICT_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("stage", types.Array(types.int8, 1, "C")),
+    ("stage_counts", types.Array(types.int64, 1, "C")),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("knowledge_by_channel", types.Array(types.int64, 1, "C")),
+    ("seen_demonstration", types.Array(types.boolean, 1, "C")),
+    ("gate", types.Array(types.float64, 1, "C")),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("engaged", types.Array(types.boolean, 1, "C")),
+    ("engaged_by_size", types.Array(types.int64, 1, "C")),
+    ("absorptive_capacity", types.Array(types.float64, 1, "C")),
+    ("rti_affinity", types.Array(types.float64, 1, "C")),
+    ("engagement", types.Array(types.float64, 1, "C")),
+    ("light_engagement", types.Array(types.float64, 1, "C")),
+    ("relevance", types.Array(types.float64, 1, "C")),
+    ("all_technologies", types.Array(types.int64, 1, "C")),
+    ("indptr", types.Array(types.int64, 1, "C")),
+    ("indices", types.Array(types.int64, 1, "C")),
+    ("n_sizes", types.int64),
+    ("n_technologies", types.int64),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class DistrictArrays:
+        """The district's arrays as the instruments' kernels take them (the fields of ``_DISTRICT_FIELDS``)."""
+
+        stage: NDArray[np.int8]
+        stage_counts: NDArray[np.int64]
+        knowledge_channel: NDArray[np.int8]
+        knowledge_by_channel: NDArray[np.int64]
+        seen_demonstration: NDArray[np.bool_]
+        gate: NDArray[np.float64]
+        size_class: NDArray[np.int8]
+        engaged: NDArray[np.bool_]
+        engaged_by_size: NDArray[np.int64]
+        absorptive_capacity: NDArray[np.float64]
+        rti_affinity: NDArray[np.float64]
+        engagement: NDArray[np.float64]
+        light_engagement: NDArray[np.float64]
+        relevance: NDArray[np.float64]
+        all_technologies: NDArray[np.int64]
+        indptr: NDArray[np.int64]
+        indices: NDArray[np.int64]
+        n_sizes: int
+        n_technologies: int
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_DISTRICT_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def district_arrays(*values: Any) -> DistrictArrays:
+        """A :class:`DistrictArrays` handle on the arrays given, in the order of ``_DISTRICT_FIELDS``."""
+        return DistrictArrays(*values)
+
+else:
+
+    @structref.register
+    class _DistrictArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class DistrictArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The district's arrays as the instruments' kernels take them: one handle, passed as one argument."""
+
+    structref.define_boxing(_DistrictArraysType, DistrictArrays)
+    _DISTRICT_ARRAYS = _DistrictArraysType(list(_DISTRICT_FIELDS))
+
+    @njit(cache=True)
+    def district_arrays(  # type: ignore[misc]
+        stage: NDArray[np.int8],
+        stage_counts: NDArray[np.int64],
+        knowledge_channel: NDArray[np.int8],
+        knowledge_by_channel: NDArray[np.int64],
+        seen_demonstration: NDArray[np.bool_],
+        gate: NDArray[np.float64],
+        size_class: NDArray[np.int8],
+        engaged: NDArray[np.bool_],
+        engaged_by_size: NDArray[np.int64],
+        absorptive_capacity: NDArray[np.float64],
+        rti_affinity: NDArray[np.float64],
+        engagement: NDArray[np.float64],
+        light_engagement: NDArray[np.float64],
+        relevance: NDArray[np.float64],
+        all_technologies: NDArray[np.int64],
+        indptr: NDArray[np.int64],
+        indices: NDArray[np.int64],
+        n_sizes: int,
+        n_technologies: int,
+    ) -> DistrictArrays:
+        """A :class:`DistrictArrays` handle on the arrays given (not copied)."""
+        district: DistrictArrays = structref.new(_DISTRICT_ARRAYS)  # type: ignore[call-arg]
+        district.stage = stage
+        district.stage_counts = stage_counts
+        district.knowledge_channel = knowledge_channel
+        district.knowledge_by_channel = knowledge_by_channel
+        district.seen_demonstration = seen_demonstration
+        district.gate = gate
+        district.size_class = size_class
+        district.engaged = engaged
+        district.engaged_by_size = engaged_by_size
+        district.absorptive_capacity = absorptive_capacity
+        district.rti_affinity = rti_affinity
+        district.engagement = engagement
+        district.light_engagement = light_engagement
+        district.relevance = relevance
+        district.all_technologies = all_technologies
+        district.indptr = indptr
+        district.indices = indices
+        district.n_sizes = n_sizes
+        district.n_technologies = n_technologies
+        return district
+
+
 # -- instrument deliveries (instruments.deliver_*, receive_visitors): one call per instrument
 #
 # Each kernel below is one instrument's month, once the caller has found that its account and
@@ -1479,6 +1602,7 @@ def charge_units(
 @njit(cache=True)
 def hold_events(
     stream: RandomStream,
+    district: DistrictArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1488,18 +1612,11 @@ def hold_events(
     attendees_per_event: int,
     focus: NDArray[np.int64],
     focus_cdf: NDArray[np.float64],
-    acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
     bounds: NDArray[np.int64],
     orders: NDArray[np.int64],
     ordered: NDArray[np.bool_],
     cursors: NDArray[np.int64],
-    stage: NDArray[np.int8],
-    stage_counts: NDArray[np.int64],
-    n_technologies: int,
-    engaged: NDArray[np.bool_],
-    size_class: NDArray[np.int8],
-    engaged_by_size: NDArray[np.int64],
 ) -> tuple[float, NDArray[np.int64]]:
     """Events (``instruments.deliver_events``): (staff days left, pairs that moved).
 
@@ -1508,6 +1625,13 @@ def hold_events(
     drawn by priority over the focus (``ProgrammeRun.draw_topics``: inverse-CDF
     sampling), then :func:`attend_events`.
     """
+    acceptance = district.light_engagement
+    stage = district.stage
+    stage_counts = district.stage_counts
+    n_technologies = district.n_technologies
+    engaged = district.engaged
+    size_class = district.size_class
+    engaged_by_size = district.engaged_by_size
     attendees = outreach_select(
         stream,
         n_events * attendees_per_event,
@@ -1546,22 +1670,19 @@ def hold_events(
 @njit(cache=True)
 def diagnose(
     stream: RandomStream,
+    district: DistrictArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
     n: int,
     diagnostic_cost: float,
     staff_days_per_diagnostic: float,
-    acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
     bounds: NDArray[np.int64],
     orders: NDArray[np.int64],
     ordered: NDArray[np.bool_],
     cursors: NDArray[np.int64],
-    all_technologies: NDArray[np.int64],
     depth: int,
-    relevance: NDArray[np.float64],
-    gate: NDArray[np.float64],
     competence: NDArray[np.float64],
     routing: bool,
     routing_threshold: float,
@@ -1569,15 +1690,6 @@ def diagnose(
     routed_training: NDArray[np.int64],
     routed_projects: NDArray[np.int64],
     channel: NDArray[np.int8],
-    stage: NDArray[np.int8],
-    stage_counts: NDArray[np.int64],
-    knowledge_channel: NDArray[np.int8],
-    knowledge_by_channel: NDArray[np.int64],
-    size_class: NDArray[np.int8],
-    n_sizes: int,
-    n_technologies: int,
-    engaged: NDArray[np.bool_],
-    engaged_by_size: NDArray[np.int64],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Diagnostics (``instruments.deliver_diagnostics``): (staff days left, pairs that moved, routing queues).
 
@@ -1588,6 +1700,19 @@ def diagnose(
     fit u_ik over the focus is below the threshold, else the projects queue
     (``mechanisms.route``).
     """
+    acceptance = district.engagement
+    all_technologies = district.all_technologies
+    relevance = district.relevance
+    gate = district.gate
+    stage = district.stage
+    stage_counts = district.stage_counts
+    knowledge_channel = district.knowledge_channel
+    knowledge_by_channel = district.knowledge_by_channel
+    size_class = district.size_class
+    n_sizes = district.n_sizes
+    n_technologies = district.n_technologies
+    engaged = district.engaged
+    engaged_by_size = district.engaged_by_size
     firms = outreach_select(
         stream,
         n,
@@ -1664,6 +1789,7 @@ def take_routed_firms(
 @njit(cache=True)
 def enrol_trainees(
     stream: RandomStream,
+    district: DistrictArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1671,16 +1797,11 @@ def enrol_trainees(
     seat_cost: float,
     staff_days_per_seat: float,
     routed: NDArray[np.int64],
-    light_acceptance: NDArray[np.float64],
-    acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
     bounds: NDArray[np.int64],
     orders: NDArray[np.int64],
     ordered: NDArray[np.bool_],
     cursors: NDArray[np.int64],
-    engaged: NDArray[np.bool_],
-    size_class: NDArray[np.int8],
-    engaged_by_size: NDArray[np.int64],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64]]:
     """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue).
 
@@ -1690,6 +1811,11 @@ def enrol_trainees(
     increasing order. They are marked engaged and charged; raising their
     absorptive capacity (a tanh) is left to the caller.
     """
+    light_acceptance = district.light_engagement
+    acceptance = district.engagement
+    engaged = district.engaged
+    size_class = district.size_class
+    engaged_by_size = district.engaged_by_size
     eligible = np.zeros(0, dtype=np.bool_)
     if routed.size:
         eligible = np.empty(routed.size, dtype=np.bool_)
@@ -1780,6 +1906,7 @@ def commit_participants(
 @njit(cache=True)
 def run_projects(
     stream: RandomStream,
+    district: DistrictArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1798,22 +1925,7 @@ def run_projects(
     commitment: bool,
     commitment_gain: float,
     tie_gain: float,
-    indptr: NDArray[Any],
-    indices: NDArray[Any],
-    affinity: NDArray[np.float64],
-    capacity: NDArray[np.float64],
-    engagement: NDArray[np.float64],
-    light_engagement: NDArray[np.float64],
     channel: NDArray[np.int8],
-    stage: NDArray[np.int8],
-    stage_counts: NDArray[np.int64],
-    knowledge_channel: NDArray[np.int8],
-    knowledge_by_channel: NDArray[np.int64],
-    size_class: NDArray[np.int8],
-    n_sizes: int,
-    n_technologies: int,
-    engaged: NDArray[np.bool_],
-    engaged_by_size: NDArray[np.int64],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Collaborative projects (``instruments.deliver_projects``).
 
@@ -1834,6 +1946,21 @@ def run_projects(
     cost support is left to the caller (it is recorded in Python, between the
     projects' marks).
     """
+    indptr = district.indptr
+    indices = district.indices
+    affinity = district.rti_affinity
+    capacity = district.absorptive_capacity
+    engagement = district.engagement
+    light_engagement = district.light_engagement
+    stage = district.stage
+    stage_counts = district.stage_counts
+    knowledge_channel = district.knowledge_channel
+    knowledge_by_channel = district.knowledge_by_channel
+    size_class = district.size_class
+    n_sizes = district.n_sizes
+    n_technologies = district.n_technologies
+    engaged = district.engaged
+    engaged_by_size = district.engaged_by_size
     topics = focus[np.searchsorted(focus_cdf, stream.rng.random(n_projects), side="right")]
     member_pairs = np.empty(n_projects * project_size, dtype=np.int64)
     learned = np.empty(n_projects * project_size, dtype=np.int64)
@@ -1916,27 +2043,16 @@ def run_projects(
 @njit(cache=True)
 def visit_demonstrators(
     stream: RandomStream,
+    district: DistrictArrays,
     n: int,
     shown: NDArray[np.int64],
     peers: NDArray[np.int64],
-    acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
     bounds: NDArray[np.int64],
     orders: NDArray[np.int64],
     ordered: NDArray[np.bool_],
     cursors: NDArray[np.int64],
-    seen_demonstration: NDArray[np.bool_],
-    gate: NDArray[np.float64],
     channel: NDArray[np.int8],
-    stage: NDArray[np.int8],
-    stage_counts: NDArray[np.int64],
-    knowledge_channel: NDArray[np.int8],
-    knowledge_by_channel: NDArray[np.int64],
-    size_class: NDArray[np.int8],
-    n_sizes: int,
-    n_technologies: int,
-    engaged: NDArray[np.bool_],
-    engaged_by_size: NDArray[np.int64],
 ) -> tuple[int, NDArray[np.int64]]:
     """Up to ``n`` demonstrator visits (``instruments.receive_visitors``): (visitors, pairs to mark changed).
 
@@ -1948,6 +2064,18 @@ def visit_demonstrators(
     trial with success u(a, c). The pairs returned are the pairs visited, then
     those that moved, as they were marked one call after the other.
     """
+    acceptance = district.light_engagement
+    seen_demonstration = district.seen_demonstration
+    gate = district.gate
+    stage = district.stage
+    stage_counts = district.stage_counts
+    knowledge_channel = district.knowledge_channel
+    knowledge_by_channel = district.knowledge_by_channel
+    size_class = district.size_class
+    n_sizes = district.n_sizes
+    n_technologies = district.n_technologies
+    engaged = district.engaged
+    engaged_by_size = district.engaged_by_size
     visitors = np.zeros(0, dtype=np.int64)
     if peers.size:
         peers = peers[any_stage_below(peers, shown, _ADOPTED, stage, n_technologies)]

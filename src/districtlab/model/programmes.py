@@ -25,7 +25,7 @@ from districtlab.config import (
     Programme,
     ProgrammeMechanisms,
 )
-from districtlab.model.kernels import flow_into_accounts
+from districtlab.model.kernels import DistrictArrays, flow_into_accounts
 from districtlab.model.targeting import Outreach, Tiers
 from districtlab.model.technologies import TechnologyArrays
 
@@ -136,6 +136,8 @@ class ProgrammeRun:
     spent_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     next_review_month: float = np.inf
     n_focus: int = 1
+    # the district's arrays as the instruments' kernels take them (instruments._district), made on first use
+    district: DistrictArrays | None = field(default=None, repr=False)
 
     @classmethod
     def plan(
