@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from districtlab.model import Observations, run_model
-from districtlab.model.kernels import RandomStream, random_stream
+from districtlab.model.kernels import RandomStream, permuted, random_stream
 from districtlab.presets import load_scenario
 
 HERE = Path(__file__).resolve().parent
@@ -112,4 +112,13 @@ def test_a_kernel_draws_what_numpy_would_and_moves_the_stream_on_alike(n: int) -
     np.testing.assert_array_equal(uniforms, in_numpy.random(n))
     np.testing.assert_array_equal(integers, in_numpy.integers(0, 4, size=n))
     assert one == in_numpy.random()
+    np.testing.assert_array_equal(in_kernel.random(5), in_numpy.random(5))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 9, 500])
+def test_the_kernels_permutation_is_numpy_s(n: int) -> None:
+    """kernels.permuted draws numpy's permutation of a 1-D array and moves the stream on alike."""
+    in_kernel, in_numpy = np.random.default_rng(7), np.random.default_rng(7)
+    values = np.arange(3, 3 + n, dtype=np.int64)
+    np.testing.assert_array_equal(permuted(random_stream(in_kernel), values), in_numpy.permutation(values))
     np.testing.assert_array_equal(in_kernel.random(5), in_numpy.random(5))

@@ -1334,6 +1334,33 @@ def any_stage_below(
 # -- targeting (targeting.Outreach.select) -------------------------------------------------------
 
 
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    def permuted(stream: RandomStream, values: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``stream.rng.permutation(values)`` for a 1-D array."""
+        return stream.rng.permutation(values)  # type: ignore[no-any-return]
+
+else:
+    from numba.np.random.random_methods import random_interval
+
+    @njit(cache=True)
+    def permuted(stream: RandomStream, values: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``stream.rng.permutation(values)`` for a 1-D array: the same draws and the same order.
+
+        numpy's (and numba's) Fisher-Yates shuffle: from the last position down,
+        swap with a position drawn by ``random_interval``. numba's own version
+        copies through n-dimensional views at each swap (about 37 ns a firm,
+        against about 10 ns for numpy); this loop swaps two integers.
+        """
+        order = values.copy()
+        bit_generator = stream.rng.bit_generator
+        for position in range(order.size - 1, 0, -1):
+            other = np.intp(random_interval(bit_generator, position))
+            if other != position:
+                order[position], order[other] = order[other], order[position]
+        return order
+
+
 @njit(cache=True)
 def outreach_batch(
     order: NDArray[np.int64],
@@ -1411,7 +1438,7 @@ def outreach_select(
         start, end = bounds[index], bounds[index + 1]
         tier_size = end - start
         if not ordered[index]:
-            orders[start:end] = stream.rng.permutation(tiers[start:end])
+            orders[start:end] = permuted(stream, tiers[start:end])
             ordered[index] = True
         order = orders[start:end]
         approached = 0
@@ -2080,7 +2107,7 @@ def visit_demonstrators(
     if peers.size:
         peers = peers[any_stage_below(peers, shown, _ADOPTED, stage, n_technologies)]
         if peers.size:
-            peers = stream.rng.permutation(peers)
+            peers = permuted(stream, peers)
             uniforms = stream.rng.random(peers.size)
             keep = np.empty(peers.size, dtype=np.bool_)
             for index in range(peers.size):
