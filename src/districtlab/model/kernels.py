@@ -1338,7 +1338,7 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
 
     def permuted(stream: RandomStream, values: NDArray[np.int64]) -> NDArray[np.int64]:
         """``stream.rng.permutation(values)`` for a 1-D array."""
-        return stream.rng.permutation(values)  # type: ignore[no-any-return]
+        return stream.rng.permutation(values)
 
 else:
     from numba.np.random.random_methods import random_interval
