@@ -122,3 +122,37 @@ def test_the_kernels_permutation_is_numpy_s(n: int) -> None:
     values = np.arange(3, 3 + n, dtype=np.int64)
     np.testing.assert_array_equal(permuted(random_stream(in_kernel), values), in_numpy.permutation(values))
     np.testing.assert_array_equal(in_kernel.random(5), in_numpy.random(5))
+
+
+def _pay_from_all_in_numpy(accounts: np.ndarray, first: int, amount: float) -> float:
+    """The numpy statement of ``ProgrammeRun.pay_from_all`` that kernels.pay_from_accounts replaces."""
+    paid = min(amount, max(accounts[first], 0.0))
+    accounts[first] -= paid
+    rest = amount - paid
+    if rest > 0.0:
+        others = np.maximum(accounts, 0.0)
+        others[first] = 0.0
+        available = float(others.sum())
+        if available > 0.0:
+            taken = min(rest, available)
+            accounts -= others * (taken / available)
+            paid += taken
+    return float(paid)
+
+
+def test_paying_from_the_accounts_is_the_numpy_rule_to_the_last_bit() -> None:
+    """The accounts' kernels sum in order, as numpy does for fewer than 8 numbers (there is one account per instrument)."""
+    from districtlab.config import INSTRUMENTS
+    from districtlab.model.kernels import available_in_accounts, pay_from_accounts
+
+    assert len(INSTRUMENTS) < 8
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        accounts = rng.random(len(INSTRUMENTS)) * 10.0 ** rng.integers(-2, 7, len(INSTRUMENTS))
+        accounts[rng.random(accounts.size) < 0.3] = 0.0
+        accounts[rng.random(accounts.size) < 0.1] *= -1.0
+        first, amount = int(rng.integers(accounts.size)), float(rng.random() * 10.0 ** rng.integers(-1, 8))
+        expected = accounts.copy()
+        assert available_in_accounts(accounts) == float(np.maximum(accounts, 0.0).sum())
+        assert pay_from_accounts(accounts, first, amount) == _pay_from_all_in_numpy(expected, first, amount)
+        np.testing.assert_array_equal(accounts, expected)

@@ -2160,6 +2160,59 @@ def visit_demonstrators(
     return visitors.size, marked
 
 
+# -- paying from a programme's accounts (programmes.ProgrammeRun.pay_from_all, total_available) --
+#
+# As the numpy code they replace: Python's min and max (the first of equals), numpy's maximum
+# (the first argument unless it is smaller), and a sum in order from the first account (numpy's
+# add.reduce adds fewer than 8 numbers in order; there are 6 accounts, which a test checks).
+
+
+@njit(cache=True)
+def _positive_parts(accounts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.maximum(accounts, 0.0)``."""
+    positive = np.empty(accounts.size)
+    for index in range(accounts.size):
+        value = accounts[index]
+        positive[index] = value if (value >= 0.0 or np.isnan(value)) else 0.0
+    return positive
+
+
+@njit(cache=True)
+def _sum_in_order(values: NDArray[np.float64]) -> float:
+    total = -0.0
+    for value in values:
+        total += value
+    return total
+
+
+@njit(cache=True)
+def available_in_accounts(accounts: NDArray[np.float64]) -> float:
+    """What the accounts hold, their negative balances counted as 0."""
+    return _sum_in_order(_positive_parts(accounts))
+
+
+@njit(cache=True)
+def pay_from_accounts(accounts: NDArray[np.float64], first: int, amount: float) -> float:
+    """Pay ``amount`` from account ``first``, then from the others in proportion to their balances; return what was paid."""
+    balance = accounts[first]
+    if balance < 0.0:
+        balance = 0.0
+    paid = balance if balance < amount else amount
+    accounts[first] -= paid
+    rest = amount - paid
+    if rest > 0.0:
+        others = _positive_parts(accounts)
+        others[first] = 0.0
+        available = _sum_in_order(others)
+        if available > 0.0:
+            taken = available if available < rest else rest
+            share = taken / available
+            for index in range(accounts.size):
+                accounts[index] -= others[index] * share
+            paid += taken
+    return paid
+
+
 # -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
 
 

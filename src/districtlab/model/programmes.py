@@ -25,7 +25,12 @@ from districtlab.config import (
     Programme,
     ProgrammeMechanisms,
 )
-from districtlab.model.kernels import DistrictArrays, flow_into_accounts
+from districtlab.model.kernels import (
+    DistrictArrays,
+    available_in_accounts,
+    flow_into_accounts,
+    pay_from_accounts,
+)
 from districtlab.model.targeting import Outreach, Tiers
 from districtlab.model.technologies import TechnologyArrays
 
@@ -260,22 +265,11 @@ class ProgrammeRun:
 
     def pay_from_all(self, amount: float, first: str) -> float:
         """Pay ``amount`` from the ``first`` account, then from the others in proportion; return what was paid."""
-        index = INSTRUMENT[first]
-        paid = min(amount, max(self.accounts[index], 0.0))
-        self.accounts[index] -= paid
-        rest = amount - paid
-        if rest > 0.0:
-            others = np.maximum(self.accounts, 0.0)
-            others[index] = 0.0
-            available = float(others.sum())
-            if available > 0.0:
-                taken = min(rest, available)
-                self.accounts -= others * (taken / available)
-                paid += taken
-        return paid
+        return pay_from_accounts(self.accounts, INSTRUMENT[first], amount)
 
     def total_available(self) -> float:
-        return float(np.maximum(self.accounts, 0.0).sum())
+        """What the accounts hold (negative balances count as 0)."""
+        return available_in_accounts(self.accounts)
 
     def account(self, instrument: str) -> float:
         return float(self.accounts[INSTRUMENT[instrument]])
