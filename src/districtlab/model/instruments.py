@@ -36,8 +36,8 @@ from districtlab.model.kernels import (
     district_arrays,
     enrol_trainees,
     hold_events,
+    run_demonstrators_month,
     run_projects,
-    visit_demonstrators,
 )
 from districtlab.model.mechanisms import commit, learn_from_codesign, review
 from districtlab.model.networks import Exposure
@@ -65,6 +65,16 @@ _EVENT_LINES = _lines("events", "events", "event_attendances")
 _DIAGNOSTIC_LINES = _lines("diagnostics", "diagnostics", "routed_firms")
 _PROJECT_LINES = _lines("projects", "project_seats")
 _TRAINING_LINES = _lines("training", "training_seats")
+#: the demonstrators' running costs and visits are charged to the demonstrator account and the running line
+_DEMONSTRATOR_LINES = np.array(
+    [
+        INSTRUMENT["demonstrator"],
+        SPEND["demonstrator_running"],
+        UNIT["demonstrator_months_open"],
+        UNIT["demonstrator_visits"],
+    ],
+    dtype=np.int64,
+)
 
 
 def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
@@ -283,6 +293,14 @@ def run_demonstrators(
     While the programme runs it pays (from the demonstrator account, then the others);
     if it cannot, the demonstrators close. After it, the RTI pays outside the budget
     (``rti_pays``) or they close (``close``).
+
+    Visitors (one-to-many): each month brings ``demonstrator_visitors_per_month`` per
+    demonstrator on average (rounded at random), as far as the accounts (while the
+    programme runs) and the staff time allow. A visitor sees one of the technologies
+    shown, which lowers its perceived risk, and becomes knowledgeable in it with
+    probability u(a, c). A living lab's visitors are first its partners' peers and
+    trading partners (it is visible to them), then firms reached by the programme's
+    targeting rule. Each visit's staff time is priced and paid like the running cost.
     """
     design = programme.design
     if not programme.demonstrators or not programme.demonstrators_open:
@@ -291,64 +309,27 @@ def run_demonstrators(
     if not delivering and design.demonstrator_after_programme == "close":
         programme.demonstrators_open = False
         return
-    running = design.demonstrator_running_cost_eur_per_month * len(programme.demonstrators) * data.dt
-    if delivering:
-        paid = programme.pay_from_all(running, "demonstrator")
-        step.spend[index, SPEND["demonstrator_running"]] += paid
-        if paid < running - 1e-9:
-            programme.demonstrators_open = False  # the programme can no longer run it
-            return
-    else:
-        step.post_programme[index] += running
-    step.units[index, UNIT["demonstrator_months_open"]] += len(programme.demonstrators) * data.dt
-    receive_visitors(data, state, step, streams, programme, index)
-
-
-def receive_visitors(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """Open demonstrators receive visitors (one-to-many).
-
-    A visitor sees one of the technologies shown, which lowers its perceived risk,
-    and becomes knowledgeable in it with probability u(a, c). A living lab's
-    visitors are first its partners' peers and trading partners (it is visible to
-    them), then firms reached by the programme's targeting rule. Each visit's
-    staff time is priced like the running cost.
-    """
-    design = programme.design
-    if not programme.demonstrators:
-        return
-    expected = design.demonstrator_visitors_per_month * len(programme.demonstrators) * data.dt
-    wanted = int(expected) + int(streams.programmes[index].random() < expected - int(expected))
-    visit_cost = staff_cost(design, design.staff_days_per_visit)
-    delivering = programme.delivering(step.month)
-    if delivering and visit_cost > 0.0:
-        wanted = min(wanted, int(programme.total_available() // visit_cost))
-    n = _units_within_capacity(step, wanted, design.staff_days_per_visit)
-    if n == 0:
-        return
     living_lab = _living_lab(data, programme)
-    # visitors chosen (peers first), the technology each sees drawn, the knowledge trial,
-    # the visitors marked engaged: one kernel call
-    visitors, marked = visit_demonstrators(
+    # the running cost paid (or the demonstrators close), the visitors chosen (peers first), the
+    # technology each sees drawn, their knowledge trial, the visits paid: one kernel call
+    programme.demonstrators_open, step.staff_days_left, marked = run_demonstrators_month(
         streams.programmes_in_kernels[index],
         _district(data, state, programme),
-        n,
+        _books(programme, step, index),
+        _DEMONSTRATOR_LINES,
+        step.post_programme,
+        delivering,
+        step.staff_days_left,
+        data.dt,
+        design.demonstrator_running_cost_eur_per_month,
+        design.demonstrator_visitors_per_month,
+        design.staff_days_per_visit,
         np.asarray(programme.demonstrators, dtype=np.int64),
         _partners_neighbours(data, programme) if living_lab else _NO_FIRMS,
         *programme.outreach_of("demonstrator", data.tiers).arrays,
         ONE_CHANNEL[CHANNEL["living_lab" if living_lab else "demonstrator"]],
     )
-    if visitors == 0:
-        return
     state.changed.add(marked)
-    step.staff_days_left -= visitors * design.staff_days_per_visit
-    cost = visitors * visit_cost
-    if delivering:
-        step.spend[index, SPEND["demonstrator_running"]] += programme.pay_from_all(cost, "demonstrator")
-    else:
-        step.post_programme[index] += cost
-    step.units[index, UNIT["demonstrator_visits"]] += visitors
 
 
 def _partners_neighbours(data: RunData, programme: ProgrammeRun) -> NDArray[np.int64]:

@@ -2213,6 +2213,74 @@ def pay_from_accounts(accounts: NDArray[np.float64], first: int, amount: float) 
     return paid
 
 
+@njit(cache=True)
+def run_demonstrators_month(
+    stream: RandomStream,
+    district: DistrictArrays,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    post_programme: NDArray[np.float64],
+    delivering: bool,
+    staff_days_left: float,
+    dt: float,
+    running_cost_per_month: float,
+    visitors_per_month: float,
+    staff_days_per_visit: float,
+    shown: NDArray[np.int64],
+    peers: NDArray[np.int64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    channel: NDArray[np.int8],
+) -> tuple[bool, float, NDArray[np.int64]]:
+    """A month of open demonstrators (``instruments.run_demonstrators``): (still open, staff days left, pairs to mark changed).
+
+    ``lines``: the demonstrator account, the running spend line, units of
+    demonstrator-months open, units of visits. While ``delivering`` the
+    programme pays the running cost (:func:`pay_from_accounts`; the
+    demonstrators close if it cannot), otherwise the RTI pays it outside the
+    budget (``post_programme``). The number of visits is the expected number
+    rounded down or up at random, within what the accounts hold (while
+    delivering) and the staff days left; the visits are
+    :func:`visit_demonstrators`, their staff time priced and paid as the running cost.
+    """
+    accounts, spend, units, slot, staff_day_cost = books[0], books[2], books[3], books[5], books[6]
+    no_pairs = np.zeros(0, dtype=np.int64)
+    running = running_cost_per_month * shown.size * dt
+    if delivering:
+        paid = pay_from_accounts(accounts, lines[0], running)
+        spend[slot, lines[1]] += paid
+        if paid < running - 1e-9:
+            return False, staff_days_left, no_pairs  # the programme can no longer run them
+    else:
+        post_programme[slot] += running
+    units[slot, lines[2]] += shown.size * dt
+    expected = visitors_per_month * shown.size * dt
+    wanted = int(expected) + int(stream.rng.random() < expected - int(expected))
+    visit_cost = staff_days_per_visit * staff_day_cost
+    if delivering and visit_cost > 0.0:
+        wanted = min(wanted, int(available_in_accounts(accounts) // visit_cost))
+    n = wanted
+    if staff_days_per_visit > 0.0:
+        n = max(0, min(wanted, int(staff_days_left // staff_days_per_visit)))
+    if n == 0:
+        return True, staff_days_left, no_pairs
+    visitors, marked = visit_demonstrators(
+        stream, district, n, shown, peers, tiers, bounds, orders, ordered, cursors, channel
+    )
+    if visitors == 0:
+        return True, staff_days_left, no_pairs
+    cost = visitors * visit_cost
+    if delivering:
+        spend[slot, lines[1]] += pay_from_accounts(accounts, lines[0], cost)
+    else:
+        post_programme[slot] += cost
+    units[slot, lines[3]] += visitors
+    return True, staff_days_left - visitors * staff_days_per_visit, marked
+
+
 # -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
 
 
