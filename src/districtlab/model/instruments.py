@@ -38,6 +38,7 @@ from districtlab.model.kernels import (
     hold_events,
     run_demonstrators_month,
     run_projects,
+    take_due_projects,
 )
 from districtlab.model.mechanisms import commit, learn_from_codesign, review
 from districtlab.model.networks import Exposure
@@ -424,17 +425,20 @@ def complete_projects(
     """
     if step.month < programme.first_project_end:  # no project ends this step (none at all: inf)
         return
-    due = programme.project_end <= step.month
-    firm, tech = programme.project_firm[due], programme.project_tech[due]
-    end = programme.project_end[due]
-    programme.project_end = programme.project_end[~due]
-    programme.project_firm = programme.project_firm[~due]
-    programme.project_tech = programme.project_tech[~due]
-    programme.first_project_end = float(programme.project_end.min()) if programme.project_end.size else np.inf
+    # the seats due taken from the running ones, and the projects completed per technology
+    # (each distinct (end month, technology) is one project): one kernel call
+    (
+        firm,
+        completed,
+        programme.project_end,
+        programme.project_firm,
+        programme.project_tech,
+        programme.first_project_end,
+    ) = take_due_projects(
+        step.month, programme.project_end, programme.project_firm, programme.project_tech, data.technologies.k
+    )
     _learn(data, state, firm, programme.design.training_gain)
-    # each distinct (end month, technology) is one project; RTI competence grows per project
-    projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most
-    completed = np.bincount(np.array([t for _, t in projects], dtype=np.int64), minlength=data.technologies.k)
+    # RTI competence grows per project completed
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed
 
 

@@ -2281,6 +2281,59 @@ def run_demonstrators_month(
     return True, staff_days_left - visitors * staff_days_per_visit, marked
 
 
+# -- projects that end (instruments.complete_projects) ------------------------------------------
+
+
+@njit(cache=True)
+def take_due_projects(
+    month: float,
+    project_end: NDArray[np.float64],
+    project_firm: NDArray[np.int64],
+    project_tech: NDArray[np.int64],
+    n_technologies: int,
+) -> tuple[
+    NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], float
+]:
+    """The project seats due by ``month`` taken from the lists of running seats.
+
+    Returns (firms of the seats due, in list order; projects completed per
+    technology, a project being one distinct (end month, technology); the end
+    months, firms and technologies of the seats still running; the earliest
+    end month still running, infinite if none).
+    """
+    n_due = 0
+    for end in project_end:
+        if end <= month:
+            n_due += 1
+    firms = np.empty(n_due, dtype=np.int64)
+    completed = np.zeros(n_technologies, dtype=np.int64)
+    kept = project_end.size - n_due
+    end_kept = np.empty(kept)
+    firm_kept = np.empty(kept, dtype=np.int64)
+    tech_kept = np.empty(kept, dtype=np.int64)
+    n_due = 0
+    kept = 0
+    first_end = np.inf
+    for index in range(project_end.size):
+        end, tech = project_end[index], project_tech[index]
+        if end <= month:
+            firms[n_due] = project_firm[index]
+            n_due += 1
+            counted = False  # a seat of a project already counted?
+            for earlier in range(index):
+                if project_end[earlier] == end and project_tech[earlier] == tech:
+                    counted = True
+                    break
+            if not counted:
+                completed[tech] += 1
+        else:
+            end_kept[kept], firm_kept[kept], tech_kept[kept] = end, project_firm[index], tech
+            kept += 1
+            if end < first_end:
+                first_end = end
+    return firms, completed, end_kept, firm_kept, tech_kept, first_end
+
+
 # -- legitimacy (adoption._mark_legitimacy_changes) ----------------------------------------------
 
 
