@@ -31,8 +31,13 @@ HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[1] / "src"
 
 #: Short runs that reach every kernel: the place-based programme on Toy Valley (living lab,
-#: projects, grants) and the generic programme on Castellón (complete-graph-free supply chains).
-CASES = (("toy-valley", "place-based", 9.0, 5), ("castellon-ceramics", "generic", 6.0, 6))
+#: projects, grants; over 36 months also the demonstrators' visits, diagnostic routing and
+#: projects that end) and the generic programme on Castellón (complete-graph-free supply chains).
+CASES = (
+    ("toy-valley", "place-based", 9.0, 5),
+    ("castellon-ceramics", "generic", 6.0, 6),
+    ("toy-valley", "place-based", 36.0, 5),
+)
 
 
 def digest(observations: Observations) -> str:
