@@ -31,9 +31,9 @@ from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
-    DistrictArrays,
+    DeliveryArrays,
+    delivery_arrays,
     diagnose,
-    district_arrays,
     enrol_trainees,
     hold_events,
     run_demonstrators_month,
@@ -131,16 +131,20 @@ def _charge(
         step.private[index] += total * share / (1.0 - share)
 
 
-def _district(data: RunData, state: DistrictState, programme: ProgrammeRun) -> DistrictArrays:
-    """The district's arrays as the instruments' kernels take them, made on the programme's first delivery.
+def _delivery(
+    data: RunData, state: DistrictState, programme: ProgrammeRun, rng: np.random.Generator
+) -> DeliveryArrays:
+    """The programme's stream and the district's arrays as the instruments' kernels take them.
 
-    The handle holds the state's arrays themselves (they are changed in place, never replaced);
-    the network is the exposure weights, or the supply ties on the complete graph (as
+    Made on the programme's first delivery. The handle holds the Generator and the state's
+    arrays themselves (the arrays are changed in place, never replaced); the network is the
+    exposure weights, or the supply ties on the complete graph (as
     :func:`~districtlab.model.mechanisms.commit` reads it).
     """
-    if programme.district is None:
+    if programme.delivery is None:
         network = data.networks.weights if data.networks.weights is not None else data.networks.supply
-        programme.district = district_arrays(
+        programme.delivery = delivery_arrays(
+            rng,
             state.stage_flat,
             state.stage_counts_flat,
             state.knowledge_channel_flat,
@@ -161,7 +165,7 @@ def _district(data: RunData, state: DistrictState, programme: ProgrammeRun) -> D
             len(SIZE_CLASSES),
             state.n_technologies,
         )
-    return programme.district
+    return programme.delivery
 
 
 def deliver_events(
@@ -176,8 +180,7 @@ def deliver_events(
     # drawn (draw_topics), the attendees made aware of it and marked engaged (make_aware,
     # mark_engaged), the events charged: one kernel call
     step.staff_days_left, moved = hold_events(
-        streams.programmes_in_kernels[index],
-        _district(data, state, programme),
+        _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _EVENT_LINES,
         step.staff_days_left,
@@ -210,8 +213,7 @@ def deliver_diagnostics(
     # chosen, the technologies that fit them best tried (a knowledge trial), the firms marked
     # engaged, the diagnostics charged, the firms routed: one kernel call
     step.staff_days_left, moved, programme.routed_training, programme.routed_projects = diagnose(
-        streams.programmes_in_kernels[index],
-        _district(data, state, programme),
+        _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _DIAGNOSTIC_LINES,
         step.staff_days_left,
@@ -314,8 +316,7 @@ def run_demonstrators(
     # the running cost paid (or the demonstrators close), the visitors chosen (peers first), the
     # technology each sees drawn, their knowledge trial, the visits paid: one kernel call
     programme.demonstrators_open, step.staff_days_left, marked = run_demonstrators_month(
-        streams.programmes_in_kernels[index],
-        _district(data, state, programme),
+        _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _DEMONSTRATOR_LINES,
         step.post_programme,
@@ -381,8 +382,7 @@ def deliver_projects(
     # made knowledgeable, marked engaged and committed (mechanisms.commit), the seats charged:
     # one kernel call
     step.staff_days_left, programme.routed_projects, pair, learned, bounds = run_projects(
-        streams.programmes_in_kernels[index],
-        _district(data, state, programme),
+        _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _PROJECT_LINES,
         step.staff_days_left,
@@ -455,8 +455,7 @@ def deliver_training(
     # the seats bought: routed firms first, then the outreach;
     # the trainees marked engaged and charged: one kernel call (their capacity is raised here)
     step.staff_days_left, trainees, programme.routed_training = enrol_trainees(
-        streams.programmes_in_kernels[index],
-        _district(data, state, programme),
+        _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _TRAINING_LINES,
         step.staff_days_left,

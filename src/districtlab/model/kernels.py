@@ -1336,7 +1336,7 @@ def any_stage_below(
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
 
-    def permuted(stream: RandomStream, values: NDArray[np.int64]) -> NDArray[np.int64]:
+    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
         """``stream.rng.permutation(values)`` for a 1-D array."""
         return stream.rng.permutation(values)
 
@@ -1344,7 +1344,7 @@ else:
     from numba.np.random.random_methods import random_interval
 
     @njit(cache=True)
-    def permuted(stream: RandomStream, values: NDArray[np.int64]) -> NDArray[np.int64]:
+    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
         """``stream.rng.permutation(values)`` for a 1-D array: the same draws and the same order.
 
         numpy's (and numba's) Fisher-Yates shuffle: from the last position down,
@@ -1409,7 +1409,7 @@ def outreach_batch(
 
 @njit(cache=True)
 def outreach_select(
-    stream: RandomStream,
+    stream: RandomStream | DeliveryArrays,
     n_needed: int,
     acceptance: NDArray[np.float64],
     tiers: NDArray[np.int64],
@@ -1469,16 +1469,19 @@ def outreach_select(
     return chosen[:n_chosen]
 
 
-# -- the district's arrays as the instruments' kernels take them ------------------------------
+# -- what the instruments' kernels read: a programme's stream and the district's arrays --------
 #
-# A kernel's arguments cost about 0.1 us each to pass; the instruments' kernels read some twenty
-# arrays of the district's state and data. A DistrictArrays handle (a structref, as RandomStream)
-# holds them all and is passed as one argument. It holds the arrays themselves, not copies: the
-# state changes them in place (none is ever replaced during a run), and the kernels change them.
+# A kernel's arguments cost about 0.1 us each to pass, and a structref about 0.45 us; the
+# instruments' kernels draw from the programme's stream and read some twenty arrays of the
+# district's state and data. A DeliveryArrays handle (a structref, as RandomStream) holds them all
+# and is passed as one argument. It holds the Generator and the arrays themselves, not copies: the
+# state changes the arrays in place (none is ever replaced during a run), the kernels change them,
+# and draws made through the handle move the programme's Generator on.
 
-#: (field, numba type) of a DistrictArrays handle: flat firms x technologies arrays, per-firm arrays, the
-#: tallies (flat) and the run's constants.
-_DISTRICT_FIELDS: tuple[tuple[str, Any], ...] = (
+#: (field, numba type) of a DeliveryArrays handle: the programme's Generator, flat firms x
+#: technologies arrays, per-firm arrays, the tallies (flat) and the run's constants.
+_DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("rng", numba.typeof(np.random.default_rng(0))),
     ("stage", types.Array(types.int8, 1, "C")),
     ("stage_counts", types.Array(types.int64, 1, "C")),
     ("knowledge_channel", types.Array(types.int8, 1, "C")),
@@ -1502,9 +1505,10 @@ _DISTRICT_FIELDS: tuple[tuple[str, Any], ...] = (
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
 
-    class DistrictArrays:
-        """The district's arrays as the instruments' kernels take them (the fields of ``_DISTRICT_FIELDS``)."""
+    class DeliveryArrays:
+        """A programme's stream and the district's arrays as the instruments' kernels take them (``_DELIVERY_FIELDS``)."""
 
+        rng: np.random.Generator
         stage: NDArray[np.int8]
         stage_counts: NDArray[np.int64]
         knowledge_channel: NDArray[np.int8]
@@ -1526,28 +1530,29 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         n_technologies: int
 
         def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_DISTRICT_FIELDS, values, strict=True):
+            for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
                 setattr(self, name, value)
 
-    def district_arrays(*values: Any) -> DistrictArrays:
-        """A :class:`DistrictArrays` handle on the arrays given, in the order of ``_DISTRICT_FIELDS``."""
-        return DistrictArrays(*values)
+    def delivery_arrays(*values: Any) -> DeliveryArrays:
+        """A :class:`DeliveryArrays` handle on the Generator and arrays given, in the order of ``_DELIVERY_FIELDS``."""
+        return DeliveryArrays(*values)
 
 else:
 
     @structref.register
-    class _DistrictArraysType(types.StructRef):
+    class _DeliveryArraysType(types.StructRef):
         def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
             return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
 
-    class DistrictArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The district's arrays as the instruments' kernels take them: one handle, passed as one argument."""
+    class DeliveryArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """A programme's stream and the district's arrays as the instruments' kernels take them: one argument."""
 
-    structref.define_boxing(_DistrictArraysType, DistrictArrays)
-    _DISTRICT_ARRAYS = _DistrictArraysType(list(_DISTRICT_FIELDS))
+    structref.define_boxing(_DeliveryArraysType, DeliveryArrays)
+    _DELIVERY_ARRAYS = _DeliveryArraysType(list(_DELIVERY_FIELDS))
 
     @njit(cache=True)
-    def district_arrays(  # type: ignore[misc]
+    def delivery_arrays(  # type: ignore[misc]
+        rng: np.random.Generator,
         stage: NDArray[np.int8],
         stage_counts: NDArray[np.int64],
         knowledge_channel: NDArray[np.int8],
@@ -1567,29 +1572,30 @@ else:
         indices: NDArray[np.int64],
         n_sizes: int,
         n_technologies: int,
-    ) -> DistrictArrays:
-        """A :class:`DistrictArrays` handle on the arrays given (not copied)."""
-        district: DistrictArrays = structref.new(_DISTRICT_ARRAYS)  # type: ignore[call-arg]
-        district.stage = stage
-        district.stage_counts = stage_counts
-        district.knowledge_channel = knowledge_channel
-        district.knowledge_by_channel = knowledge_by_channel
-        district.seen_demonstration = seen_demonstration
-        district.gate = gate
-        district.size_class = size_class
-        district.engaged = engaged
-        district.engaged_by_size = engaged_by_size
-        district.absorptive_capacity = absorptive_capacity
-        district.rti_affinity = rti_affinity
-        district.engagement = engagement
-        district.light_engagement = light_engagement
-        district.relevance = relevance
-        district.all_technologies = all_technologies
-        district.indptr = indptr
-        district.indices = indices
-        district.n_sizes = n_sizes
-        district.n_technologies = n_technologies
-        return district
+    ) -> DeliveryArrays:
+        """A :class:`DeliveryArrays` handle on the Generator and the arrays given (not copied)."""
+        delivery: DeliveryArrays = structref.new(_DELIVERY_ARRAYS)  # type: ignore[call-arg]
+        delivery.rng = rng
+        delivery.stage = stage
+        delivery.stage_counts = stage_counts
+        delivery.knowledge_channel = knowledge_channel
+        delivery.knowledge_by_channel = knowledge_by_channel
+        delivery.seen_demonstration = seen_demonstration
+        delivery.gate = gate
+        delivery.size_class = size_class
+        delivery.engaged = engaged
+        delivery.engaged_by_size = engaged_by_size
+        delivery.absorptive_capacity = absorptive_capacity
+        delivery.rti_affinity = rti_affinity
+        delivery.engagement = engagement
+        delivery.light_engagement = light_engagement
+        delivery.relevance = relevance
+        delivery.all_technologies = all_technologies
+        delivery.indptr = indptr
+        delivery.indices = indices
+        delivery.n_sizes = n_sizes
+        delivery.n_technologies = n_technologies
+        return delivery
 
 
 # -- instrument deliveries (instruments.deliver_*, receive_visitors): one call per instrument
@@ -1628,8 +1634,7 @@ def charge_units(
 
 @njit(cache=True)
 def hold_events(
-    stream: RandomStream,
-    district: DistrictArrays,
+    delivery: DeliveryArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1652,15 +1657,15 @@ def hold_events(
     drawn by priority over the focus (``ProgrammeRun.draw_topics``: inverse-CDF
     sampling), then :func:`attend_events`.
     """
-    acceptance = district.light_engagement
-    stage = district.stage
-    stage_counts = district.stage_counts
-    n_technologies = district.n_technologies
-    engaged = district.engaged
-    size_class = district.size_class
-    engaged_by_size = district.engaged_by_size
+    acceptance = delivery.light_engagement
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    size_class = delivery.size_class
+    engaged_by_size = delivery.engaged_by_size
     attendees = outreach_select(
-        stream,
+        delivery,
         n_events * attendees_per_event,
         acceptance,
         tiers,
@@ -1674,7 +1679,7 @@ def hold_events(
         np.zeros(0, dtype=np.int8),
         0,
     )
-    topics = focus[np.searchsorted(focus_cdf, stream.rng.random(n_events), side="right")]
+    topics = focus[np.searchsorted(focus_cdf, delivery.rng.random(n_events), side="right")]
     moved = attend_events(
         attendees,
         topics,
@@ -1696,8 +1701,7 @@ def hold_events(
 
 @njit(cache=True)
 def diagnose(
-    stream: RandomStream,
-    district: DistrictArrays,
+    delivery: DeliveryArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1727,21 +1731,21 @@ def diagnose(
     fit u_ik over the focus is below the threshold, else the projects queue
     (``mechanisms.route``).
     """
-    acceptance = district.engagement
-    all_technologies = district.all_technologies
-    relevance = district.relevance
-    gate = district.gate
-    stage = district.stage
-    stage_counts = district.stage_counts
-    knowledge_channel = district.knowledge_channel
-    knowledge_by_channel = district.knowledge_by_channel
-    size_class = district.size_class
-    n_sizes = district.n_sizes
-    n_technologies = district.n_technologies
-    engaged = district.engaged
-    engaged_by_size = district.engaged_by_size
+    acceptance = delivery.engagement
+    all_technologies = delivery.all_technologies
+    relevance = delivery.relevance
+    gate = delivery.gate
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    knowledge_channel = delivery.knowledge_channel
+    knowledge_by_channel = delivery.knowledge_by_channel
+    size_class = delivery.size_class
+    n_sizes = delivery.n_sizes
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    engaged_by_size = delivery.engaged_by_size
     firms = outreach_select(
-        stream,
+        delivery,
         n,
         acceptance,
         tiers,
@@ -1760,7 +1764,7 @@ def diagnose(
     pairs, success = diagnostic_choices(firms, depth, relevance, gate, stage, competence)
     moved = knowledge_trial_and_engage(
         pairs,
-        stream.rng.random(pairs.size),
+        delivery.rng.random(pairs.size),
         success,
         channel,
         stage,
@@ -1815,8 +1819,7 @@ def take_routed_firms(
 
 @njit(cache=True)
 def enrol_trainees(
-    stream: RandomStream,
-    district: DistrictArrays,
+    delivery: DeliveryArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1838,21 +1841,21 @@ def enrol_trainees(
     increasing order. They are marked engaged and charged; raising their
     absorptive capacity (a tanh) is left to the caller.
     """
-    light_acceptance = district.light_engagement
-    acceptance = district.engagement
-    engaged = district.engaged
-    size_class = district.size_class
-    engaged_by_size = district.engaged_by_size
+    light_acceptance = delivery.light_engagement
+    acceptance = delivery.engagement
+    engaged = delivery.engaged
+    size_class = delivery.size_class
+    engaged_by_size = delivery.engaged_by_size
     eligible = np.zeros(0, dtype=np.bool_)
     if routed.size:
         eligible = np.empty(routed.size, dtype=np.bool_)
-        uniforms = stream.rng.random(routed.size)
+        uniforms = delivery.rng.random(routed.size)
         for index in range(routed.size):
             eligible[index] = uniforms[index] < light_acceptance[routed[index]]
     trainees, rest = take_routed_firms(routed, n, eligible)
     if trainees.size < n:
         more = outreach_select(
-            stream,
+            delivery,
             n - trainees.size,
             acceptance,
             tiers,
@@ -1932,8 +1935,7 @@ def commit_participants(
 
 @njit(cache=True)
 def run_projects(
-    stream: RandomStream,
-    district: DistrictArrays,
+    delivery: DeliveryArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     staff_days_left: float,
@@ -1973,22 +1975,22 @@ def run_projects(
     cost support is left to the caller (it is recorded in Python, between the
     projects' marks).
     """
-    indptr = district.indptr
-    indices = district.indices
-    affinity = district.rti_affinity
-    capacity = district.absorptive_capacity
-    engagement = district.engagement
-    light_engagement = district.light_engagement
-    stage = district.stage
-    stage_counts = district.stage_counts
-    knowledge_channel = district.knowledge_channel
-    knowledge_by_channel = district.knowledge_by_channel
-    size_class = district.size_class
-    n_sizes = district.n_sizes
-    n_technologies = district.n_technologies
-    engaged = district.engaged
-    engaged_by_size = district.engaged_by_size
-    topics = focus[np.searchsorted(focus_cdf, stream.rng.random(n_projects), side="right")]
+    indptr = delivery.indptr
+    indices = delivery.indices
+    affinity = delivery.rti_affinity
+    capacity = delivery.absorptive_capacity
+    engagement = delivery.engagement
+    light_engagement = delivery.light_engagement
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    knowledge_channel = delivery.knowledge_channel
+    knowledge_by_channel = delivery.knowledge_by_channel
+    size_class = delivery.size_class
+    n_sizes = delivery.n_sizes
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    engaged_by_size = delivery.engaged_by_size
+    topics = focus[np.searchsorted(focus_cdf, delivery.rng.random(n_projects), side="right")]
     member_pairs = np.empty(n_projects * project_size, dtype=np.int64)
     learned = np.empty(n_projects * project_size, dtype=np.int64)
     formed = np.zeros((2, n_projects + 1), dtype=np.int64)
@@ -1997,7 +1999,7 @@ def run_projects(
         eligible = np.zeros(0, dtype=np.bool_)
         if routed.size:
             eligible = np.empty(routed.size, dtype=np.bool_)
-            uniforms = stream.rng.random(routed.size)
+            uniforms = delivery.rng.random(routed.size)
             for index in range(routed.size):
                 firm = routed[index]
                 eligible[index] = (stage[firm * n_technologies + tech] < _ADOPTED) & (
@@ -2006,7 +2008,7 @@ def run_projects(
         members, routed = take_routed_firms(routed, project_size, eligible)
         if members.size < project_size:
             more = outreach_select(
-                stream,
+                delivery,
                 project_size - members.size,
                 engagement,
                 tiers,
@@ -2069,8 +2071,7 @@ def run_projects(
 
 @njit(cache=True)
 def visit_demonstrators(
-    stream: RandomStream,
-    district: DistrictArrays,
+    delivery: DeliveryArrays,
     n: int,
     shown: NDArray[np.int64],
     peers: NDArray[np.int64],
@@ -2091,31 +2092,31 @@ def visit_demonstrators(
     trial with success u(a, c). The pairs returned are the pairs visited, then
     those that moved, as they were marked one call after the other.
     """
-    acceptance = district.light_engagement
-    seen_demonstration = district.seen_demonstration
-    gate = district.gate
-    stage = district.stage
-    stage_counts = district.stage_counts
-    knowledge_channel = district.knowledge_channel
-    knowledge_by_channel = district.knowledge_by_channel
-    size_class = district.size_class
-    n_sizes = district.n_sizes
-    n_technologies = district.n_technologies
-    engaged = district.engaged
-    engaged_by_size = district.engaged_by_size
+    acceptance = delivery.light_engagement
+    seen_demonstration = delivery.seen_demonstration
+    gate = delivery.gate
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    knowledge_channel = delivery.knowledge_channel
+    knowledge_by_channel = delivery.knowledge_by_channel
+    size_class = delivery.size_class
+    n_sizes = delivery.n_sizes
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    engaged_by_size = delivery.engaged_by_size
     visitors = np.zeros(0, dtype=np.int64)
     if peers.size:
         peers = peers[any_stage_below(peers, shown, _ADOPTED, stage, n_technologies)]
         if peers.size:
-            peers = permuted(stream, peers)
-            uniforms = stream.rng.random(peers.size)
+            peers = permuted(delivery, peers)
+            uniforms = delivery.rng.random(peers.size)
             keep = np.empty(peers.size, dtype=np.bool_)
             for index in range(peers.size):
                 keep[index] = uniforms[index] < acceptance[peers[index]]
             visitors = peers[keep][:n]
     if visitors.size < n:
         more = outreach_select(
-            stream,
+            delivery,
             n - visitors.size,
             acceptance,
             tiers,
@@ -2132,7 +2133,7 @@ def visit_demonstrators(
         visitors = union_sorted(visitors, more) if visitors.size else more
     if visitors.size == 0:
         return 0, np.zeros(0, dtype=np.int64)
-    seen = shown[stream.rng.integers(0, shown.size, size=visitors.size)]
+    seen = shown[delivery.rng.integers(0, shown.size, size=visitors.size)]
     pairs = visitors * n_technologies + seen
     success = np.empty(pairs.size)
     for index in range(pairs.size):
@@ -2140,7 +2141,7 @@ def visit_demonstrators(
         success[index] = gate[pairs[index]]
     moved = knowledge_trial_and_engage(
         pairs,
-        stream.rng.random(pairs.size),
+        delivery.rng.random(pairs.size),
         success,
         channel,
         stage,
@@ -2215,8 +2216,7 @@ def pay_from_accounts(accounts: NDArray[np.float64], first: int, amount: float) 
 
 @njit(cache=True)
 def run_demonstrators_month(
-    stream: RandomStream,
-    district: DistrictArrays,
+    delivery: DeliveryArrays,
     books: tuple[Any, ...],
     lines: NDArray[np.int64],
     post_programme: NDArray[np.float64],
@@ -2258,7 +2258,7 @@ def run_demonstrators_month(
         post_programme[slot] += running
     units[slot, lines[2]] += shown.size * dt
     expected = visitors_per_month * shown.size * dt
-    wanted = int(expected) + int(stream.rng.random() < expected - int(expected))
+    wanted = int(expected) + int(delivery.rng.random() < expected - int(expected))
     visit_cost = staff_days_per_visit * staff_day_cost
     if delivering and visit_cost > 0.0:
         wanted = min(wanted, int(available_in_accounts(accounts) // visit_cost))
@@ -2268,7 +2268,7 @@ def run_demonstrators_month(
     if n == 0:
         return True, staff_days_left, no_pairs
     visitors, marked = visit_demonstrators(
-        stream, district, n, shown, peers, tiers, bounds, orders, ordered, cursors, channel
+        delivery, n, shown, peers, tiers, bounds, orders, ordered, cursors, channel
     )
     if visitors == 0:
         return True, staff_days_left, no_pairs

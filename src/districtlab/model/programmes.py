@@ -26,7 +26,7 @@ from districtlab.config import (
     ProgrammeMechanisms,
 )
 from districtlab.model.kernels import (
-    DistrictArrays,
+    DeliveryArrays,
     available_in_accounts,
     flow_into_accounts,
     pay_from_accounts,
@@ -141,8 +141,8 @@ class ProgrammeRun:
     spent_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     next_review_month: float = np.inf
     n_focus: int = 1
-    # the district's arrays as the instruments' kernels take them (instruments._district), made on first use
-    district: DistrictArrays | None = field(default=None, repr=False)
+    # its stream and the district's arrays as the instruments' kernels take them (instruments._delivery)
+    delivery: DeliveryArrays | None = field(default=None, repr=False)
 
     @classmethod
     def plan(
