@@ -107,9 +107,16 @@ def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) 
 def _units_to_buy(
     programme: ProgrammeRun, step: Step, instrument: str, unit_cost: float, staff_days_per_unit: float
 ) -> int:
-    """Units the instrument's account can pay for (their staff days priced), within the staff days left."""
-    price = unit_cost + staff_cost(programme.design, staff_days_per_unit)
-    return _units_within_capacity(step, programme.affordable(instrument, price), staff_days_per_unit)
+    """Units the instrument's account can pay for (their staff days priced), within the staff days left.
+
+    ``ProgrammeRun.affordable`` at the price ``unit_cost + staff_cost(staff_days_per_unit)``, then
+    :func:`_units_within_capacity`, written out: this runs for every instrument every month.
+    """
+    price = unit_cost + staff_days_per_unit * programme.design.staff_day_cost_eur
+    wanted = int(programme.accounts[INSTRUMENT[instrument]] // price)
+    if staff_days_per_unit <= 0.0:
+        return wanted
+    return max(0, min(wanted, int(step.staff_days_left // staff_days_per_unit)))
 
 
 def _charge(
@@ -501,8 +508,10 @@ def deliver_programmes(
         if programme is None:
             continue
         released, codesign = programme.fund(step.month, data.dt)
-        step.released[index] += released
-        step.spend[index, SPEND["codesign"]] += codesign
+        if released:  # adding 0 to the step's records (which start at +0) changes nothing
+            step.released[index] += released
+        if codesign:
+            step.spend[index, SPEND["codesign"]] += codesign
         complete_projects(data, state, step, programme, exposure)
         if not data.rti_enabled:
             continue
