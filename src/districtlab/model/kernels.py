@@ -1165,7 +1165,7 @@ def record_flows(
             target[row, index] = source[index]
 
 
-# -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
+# -- instruments (knowledge trials, events' attendance, diagnostics' choices, eligibility filters) -
 
 
 @njit(cache=True)
@@ -1252,7 +1252,7 @@ def knowledge_trial_and_engage(
     """:func:`knowledge_trial` of ``pairs``, then :func:`engage` of ``firms``: one call instead of two.
 
     What an instrument does last for the firms it dealt with (a diagnostic, a
-    demonstrator visit: ``instruments._knowledge_trial`` then ``context.mark_engaged``).
+    demonstrator visit: :func:`diagnose`, :func:`visit_demonstrators`).
     The two touch different arrays; they run in that order all the same.
     """
     moved = knowledge_trial(
@@ -1331,7 +1331,7 @@ def any_stage_below(
     return below
 
 
-# -- targeting (targeting.Outreach.select) -------------------------------------------------------
+# -- targeting (targeting.Outreach) ---------------------------------------------------------------
 
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -1423,7 +1423,7 @@ def outreach_select(
     stage: NDArray[np.int8],
     n_technologies: int,
 ) -> NDArray[np.int64]:
-    """Up to ``n_needed`` firms that take up the offer, in the order approached (``Outreach.select``).
+    """Up to ``n_needed`` firms that take up the offer, in the order approached (a ``targeting.Outreach``).
 
     Tier t is ``tiers[bounds[t]:bounds[t + 1]]``; it is put in a random order
     (``orders``, the same slice) the first time it is reached, and approached
@@ -1598,7 +1598,7 @@ else:
         return delivery
 
 
-# -- instrument deliveries (instruments.deliver_*, receive_visitors): one call per instrument
+# -- instrument deliveries (instruments.deliver_*, run_demonstrators): one call per instrument
 #
 # Each kernel below is one instrument's month, once the caller has found that its account and
 # the RTI's staff time can buy some units (a few scalar operations: most months buy nothing of
@@ -2082,7 +2082,7 @@ def visit_demonstrators(
     cursors: NDArray[np.int64],
     channel: NDArray[np.int8],
 ) -> tuple[int, NDArray[np.int64]]:
-    """Up to ``n`` demonstrator visits (``instruments.receive_visitors``): (visitors, pairs to mark changed).
+    """Up to ``n`` demonstrator visits (``instruments.run_demonstrators``): (visitors, pairs to mark changed).
 
     Only firms that have not adopted every technology ``shown`` visit. A living
     lab's ``peers`` (empty otherwise) come first: in a random order, each visits
