@@ -98,19 +98,13 @@ def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
     )
 
 
-def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
-    if staff_days_per_unit <= 0.0:
-        return wanted
-    return max(0, min(wanted, int(step.staff_days_left // staff_days_per_unit)))
-
-
 def _units_to_buy(
     programme: ProgrammeRun, step: Step, instrument: str, unit_cost: float, staff_days_per_unit: float
 ) -> int:
     """Units the instrument's account can pay for (their staff days priced), within the staff days left.
 
-    ``ProgrammeRun.affordable`` at the price ``unit_cost + staff_cost(staff_days_per_unit)``, then
-    :func:`_units_within_capacity`, written out: this runs for every instrument every month.
+    The price of a unit is its cost plus its staff days at ``staff_day_cost_eur`` (``staff_cost``);
+    an instrument that takes no staff time is limited by its account alone.
     """
     price = unit_cost + staff_days_per_unit * programme.design.staff_day_cost_eur
     wanted = int(programme.accounts[INSTRUMENT[instrument]] // price)
@@ -183,9 +177,8 @@ def deliver_events(
     n_events = _units_to_buy(programme, step, "events", design.event_cost_eur, design.staff_days_per_event)
     if n_events == 0:
         return
-    # the events bought, their attendees chosen, each event's topic
-    # drawn (draw_topics), the attendees made aware of it and marked engaged (make_aware,
-    # mark_engaged), the events charged: one kernel call
+    # the events bought: their attendees chosen, each event's topic drawn by priority over the
+    # focus, the attendees made aware of it and marked engaged, the events charged: one kernel call
     step.staff_days_left, moved = hold_events(
         _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
@@ -207,8 +200,10 @@ def deliver_diagnostics(
 ) -> None:
     """One-to-one diagnostics: the firm learns the technologies that fit it best.
 
-    With ``diagnostic_routing`` on, diagnosed firms are routed to training or
-    projects (:func:`~districtlab.model.mechanisms.route` states the rule).
+    With ``diagnostic_routing`` on, diagnosed firms are routed (they join a queue
+    that the instrument takes first): to training when their best fit u(a, c) over
+    the programme's focus is below ``routing_gate_threshold`` (the technology is out
+    of their reach), else to projects.
     """
     design = programme.design
     n = _units_to_buy(
@@ -216,9 +211,9 @@ def deliver_diagnostics(
     )
     if n == 0:
         return
-    # the diagnostics bought, firms with something left to learn
-    # chosen, the technologies that fit them best tried (a knowledge trial), the firms marked
-    # engaged, the diagnostics charged, the firms routed: one kernel call
+    # the diagnostics bought: firms with something left to learn chosen, the technologies that fit
+    # them best tried (a knowledge trial), the firms marked engaged, the diagnostics charged, the
+    # firms routed: one kernel call
     step.staff_days_left, moved, programme.routed_training, programme.routed_projects = diagnose(
         _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),

@@ -1654,8 +1654,9 @@ def hold_events(
 
     ``lines``: account, spend line, units of events, units of attendances. The
     attendees are chosen (:func:`outreach_select`), then each event's topic is
-    drawn by priority over the focus (``ProgrammeRun.draw_topics``: inverse-CDF
-    sampling), then :func:`attend_events`.
+    drawn by priority over the focus (inverse-CDF sampling on the cumulative
+    weights ``focus_cdf``: what ``rng.choice(focus, n, p=weights)`` does with the
+    same draws), then :func:`attend_events`.
     """
     acceptance = delivery.light_engagement
     stage = delivery.stage
@@ -1729,7 +1730,7 @@ def diagnose(
     then :func:`diagnostic_choices` and :func:`knowledge_trial_and_engage`; with
     ``routing`` on, each diagnosed firm joins the training queue when its best
     fit u_ik over the focus is below the threshold, else the projects queue
-    (``mechanisms.route``).
+    (diagnostic routing, :mod:`districtlab.model.mechanisms`).
     """
     acceptance = delivery.engagement
     all_technologies = delivery.all_technologies

@@ -256,9 +256,6 @@ class ProgrammeRun:
         ):  # an all-capital allocation never uses the shares
             return float(total), flowing / total
 
-    def affordable(self, instrument: str, unit_cost: float) -> int:
-        return int(self.accounts[INSTRUMENT[instrument]] // unit_cost)
-
     def spend(self, instrument: str, amount: float) -> None:
         self.accounts[INSTRUMENT[instrument]] -= amount
         self.spent_since_review[INSTRUMENT[instrument]] += amount
@@ -285,11 +282,3 @@ class ProgrammeRun:
         if self._in_focus_pairs is None or self._in_focus_pairs.size != n_firms * self.in_focus.size:
             self._in_focus_pairs = np.tile(self.in_focus, n_firms)
         return self._in_focus_pairs
-
-    def draw_topics(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
-        """Technologies for n units (events, projects), drawn by priority over the focus.
-
-        Inverse-CDF sampling, which is what ``rng.choice(size, n, p=weights)`` does
-        with the same draws, without re-validating the weights on every call.
-        """
-        return self.focus[self.focus_cdf.searchsorted(rng.random(n), side="right")]
