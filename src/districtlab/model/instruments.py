@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.config import INSTRUMENTS, ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
@@ -50,6 +50,7 @@ from districtlab.model.state import (
     make_knowledgeable,
     raise_absorptive_capacity,
 )
+from districtlab.model.targeting import Outreach
 
 _PRODUCER = ROLES.index("producer")
 _NO_FIRMS = np.zeros(0, dtype=np.int64)
@@ -135,15 +136,17 @@ def _charge(
 def _delivery(
     data: RunData, state: DistrictState, programme: ProgrammeRun, rng: np.random.Generator
 ) -> DeliveryArrays:
-    """The programme's stream and the district's arrays as the instruments' kernels take them.
+    """The programme's stream, its outreach and the district's arrays as the instruments' kernels take them.
 
-    Made on the programme's first delivery. The handle holds the Generator and the state's
+    Made on the programme's first delivery (each instrument's outreach is the row
+    ``INSTRUMENT[name]`` of the programme's :class:`~districtlab.model.targeting.Outreach`). The handle holds the Generator and the state's
     arrays themselves (the arrays are changed in place, never replaced); the network is the
     exposure weights, or the supply ties on the complete graph (as
     :func:`~districtlab.model.mechanisms.commit` reads it).
     """
     if programme.delivery is None:
         network = data.networks.weights if data.networks.weights is not None else data.networks.supply
+        outreach = programme.outreach = Outreach(data.tiers.by_rule[programme.targeting], len(INSTRUMENTS))
         programme.delivery = delivery_arrays(
             rng,
             state.stage_flat,
@@ -165,6 +168,11 @@ def _delivery(
             network.indices.astype(np.int64),
             len(SIZE_CLASSES),
             state.n_technologies,
+            outreach.tiers,
+            outreach.bounds,
+            outreach.orders,
+            outreach.ordered,
+            outreach.cursors,
         )
     return programme.delivery
 
@@ -190,7 +198,7 @@ def deliver_events(
         max(1, round(design.event_attendees * data.event_reach_multiplier)),
         programme.focus,
         programme.focus_cdf,
-        *programme.outreach_of("events", data.tiers).arrays,
+        INSTRUMENT["events"],
     )
     state.changed.add(moved)
 
@@ -222,7 +230,7 @@ def deliver_diagnostics(
         n,
         design.diagnostic_cost_eur,
         design.staff_days_per_diagnostic,
-        *programme.outreach_of("diagnostics", data.tiers).arrays,
+        INSTRUMENT["diagnostics"],
         min(design.diagnostic_depth, data.technologies.k),
         state.rti_competence,
         programme.mechanisms.diagnostic_routing,
@@ -330,7 +338,7 @@ def run_demonstrators(
         design.staff_days_per_visit,
         np.asarray(programme.demonstrators, dtype=np.int64),
         _partners_neighbours(data, programme) if living_lab else _NO_FIRMS,
-        *programme.outreach_of("demonstrator", data.tiers).arrays,
+        INSTRUMENT["demonstrator"],
         ONE_CHANNEL[CHANNEL["living_lab" if living_lab else "demonstrator"]],
     )
     state.changed.add(marked)
@@ -395,7 +403,7 @@ def deliver_projects(
         programme.focus,
         programme.focus_cdf,
         programme.routed_projects,
-        *programme.outreach_of("projects", data.tiers).arrays,
+        INSTRUMENT["projects"],
         programme.mechanisms.participation_commitment,
         settings.commitment_affinity_gain,
         settings.commitment_affinity_gain * settings.commitment_tie_share,
@@ -465,7 +473,7 @@ def deliver_training(
         design.training_seat_cost_eur,
         design.staff_days_per_training_seat,
         programme.routed_training,
-        *programme.outreach_of("training", data.tiers).arrays,
+        INSTRUMENT["training"],
     )
     if trainees.size:
         _learn(data, state, trainees, design.training_gain)

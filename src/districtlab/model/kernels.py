@@ -1469,17 +1469,21 @@ def outreach_select(
     return chosen[:n_chosen]
 
 
-# -- what the instruments' kernels read: a programme's stream and the district's arrays --------
+# -- what the instruments' kernels read: a programme's stream, outreach and the district's arrays
 #
 # A kernel's arguments cost about 0.1 us each to pass, and a structref about 0.45 us; the
-# instruments' kernels draw from the programme's stream and read some twenty arrays of the
-# district's state and data. A DeliveryArrays handle (a structref, as RandomStream) holds them all
-# and is passed as one argument. It holds the Generator and the arrays themselves, not copies: the
-# state changes the arrays in place (none is ever replaced during a run), the kernels change them,
-# and draws made through the handle move the programme's Generator on.
+# instruments' kernels draw from the programme's stream, move its outreach on and read some
+# twenty arrays of the district's state and data. A DeliveryArrays handle (a structref, as
+# RandomStream) holds them all and is passed as one argument. It holds the Generator and the
+# arrays themselves, not copies: the state changes the arrays in place (none is ever replaced
+# during a run), the kernels change them, and draws made through the handle move the
+# programme's Generator on. An instrument's kernel takes the row of its outreach
+# (``targeting.Outreach``: one row per instrument) as ``outreach``.
 
 #: (field, numba type) of a DeliveryArrays handle: the programme's Generator, flat firms x
-#: technologies arrays, per-firm arrays, the tallies (flat) and the run's constants.
+#: technologies arrays, per-firm arrays, the tallies (flat), the run's constants and the
+#: programme's outreach (its tiers, and per instrument the tiers' orders, whether each is
+#: ordered yet, and their cursors).
 _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("rng", numba.typeof(np.random.default_rng(0))),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -1501,6 +1505,11 @@ _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("indices", types.Array(types.int64, 1, "C")),
     ("n_sizes", types.int64),
     ("n_technologies", types.int64),
+    ("tiers", types.Array(types.int64, 1, "C")),
+    ("bounds", types.Array(types.int64, 1, "C")),
+    ("orders", types.Array(types.int64, 2, "C")),
+    ("ordered", types.Array(types.boolean, 2, "C")),
+    ("cursors", types.Array(types.int64, 2, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -1528,6 +1537,11 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         indices: NDArray[np.int64]
         n_sizes: int
         n_technologies: int
+        tiers: NDArray[np.int64]
+        bounds: NDArray[np.int64]
+        orders: NDArray[np.int64]
+        ordered: NDArray[np.bool_]
+        cursors: NDArray[np.int64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
@@ -1572,6 +1586,11 @@ else:
         indices: NDArray[np.int64],
         n_sizes: int,
         n_technologies: int,
+        tiers: NDArray[np.int64],
+        bounds: NDArray[np.int64],
+        orders: NDArray[np.int64],
+        ordered: NDArray[np.bool_],
+        cursors: NDArray[np.int64],
     ) -> DeliveryArrays:
         """A :class:`DeliveryArrays` handle on the Generator and the arrays given (not copied)."""
         delivery: DeliveryArrays = structref.new(_DELIVERY_ARRAYS)  # type: ignore[call-arg]
@@ -1595,6 +1614,11 @@ else:
         delivery.indices = indices
         delivery.n_sizes = n_sizes
         delivery.n_technologies = n_technologies
+        delivery.tiers = tiers
+        delivery.bounds = bounds
+        delivery.orders = orders
+        delivery.ordered = ordered
+        delivery.cursors = cursors
         return delivery
 
 
@@ -1644,11 +1668,7 @@ def hold_events(
     attendees_per_event: int,
     focus: NDArray[np.int64],
     focus_cdf: NDArray[np.float64],
-    tiers: NDArray[np.int64],
-    bounds: NDArray[np.int64],
-    orders: NDArray[np.int64],
-    ordered: NDArray[np.bool_],
-    cursors: NDArray[np.int64],
+    outreach: int,
 ) -> tuple[float, NDArray[np.int64]]:
     """Events (``instruments.deliver_events``): (staff days left, pairs that moved).
 
@@ -1658,6 +1678,12 @@ def hold_events(
     weights ``focus_cdf``: what ``rng.choice(focus, n, p=weights)`` does with the
     same draws), then :func:`attend_events`.
     """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
     acceptance = delivery.light_engagement
     stage = delivery.stage
     stage_counts = delivery.stage_counts
@@ -1709,11 +1735,7 @@ def diagnose(
     n: int,
     diagnostic_cost: float,
     staff_days_per_diagnostic: float,
-    tiers: NDArray[np.int64],
-    bounds: NDArray[np.int64],
-    orders: NDArray[np.int64],
-    ordered: NDArray[np.bool_],
-    cursors: NDArray[np.int64],
+    outreach: int,
     depth: int,
     competence: NDArray[np.float64],
     routing: bool,
@@ -1732,6 +1754,12 @@ def diagnose(
     fit u_ik over the focus is below the threshold, else the projects queue
     (diagnostic routing, :mod:`districtlab.model.mechanisms`).
     """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
     acceptance = delivery.engagement
     all_technologies = delivery.all_technologies
     relevance = delivery.relevance
@@ -1828,11 +1856,7 @@ def enrol_trainees(
     seat_cost: float,
     staff_days_per_seat: float,
     routed: NDArray[np.int64],
-    tiers: NDArray[np.int64],
-    bounds: NDArray[np.int64],
-    orders: NDArray[np.int64],
-    ordered: NDArray[np.bool_],
-    cursors: NDArray[np.int64],
+    outreach: int,
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64]]:
     """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue).
 
@@ -1842,6 +1866,12 @@ def enrol_trainees(
     increasing order. They are marked engaged and charged; raising their
     absorptive capacity (a tanh) is left to the caller.
     """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
     light_acceptance = delivery.light_engagement
     acceptance = delivery.engagement
     engaged = delivery.engaged
@@ -1947,11 +1977,7 @@ def run_projects(
     focus: NDArray[np.int64],
     focus_cdf: NDArray[np.float64],
     routed: NDArray[np.int64],
-    tiers: NDArray[np.int64],
-    bounds: NDArray[np.int64],
-    orders: NDArray[np.int64],
-    ordered: NDArray[np.bool_],
-    cursors: NDArray[np.int64],
+    outreach: int,
     commitment: bool,
     commitment_gain: float,
     tie_gain: float,
@@ -1976,6 +2002,12 @@ def run_projects(
     cost support is left to the caller (it is recorded in Python, between the
     projects' marks).
     """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
     indptr = delivery.indptr
     indices = delivery.indices
     affinity = delivery.rti_affinity
@@ -2076,11 +2108,7 @@ def visit_demonstrators(
     n: int,
     shown: NDArray[np.int64],
     peers: NDArray[np.int64],
-    tiers: NDArray[np.int64],
-    bounds: NDArray[np.int64],
-    orders: NDArray[np.int64],
-    ordered: NDArray[np.bool_],
-    cursors: NDArray[np.int64],
+    outreach: int,
     channel: NDArray[np.int8],
 ) -> tuple[int, NDArray[np.int64]]:
     """Up to ``n`` demonstrator visits (``instruments.run_demonstrators``): (visitors, pairs to mark changed).
@@ -2093,6 +2121,12 @@ def visit_demonstrators(
     trial with success u(a, c). The pairs returned are the pairs visited, then
     those that moved, as they were marked one call after the other.
     """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
     acceptance = delivery.light_engagement
     seen_demonstration = delivery.seen_demonstration
     gate = delivery.gate
@@ -2229,11 +2263,7 @@ def run_demonstrators_month(
     staff_days_per_visit: float,
     shown: NDArray[np.int64],
     peers: NDArray[np.int64],
-    tiers: NDArray[np.int64],
-    bounds: NDArray[np.int64],
-    orders: NDArray[np.int64],
-    ordered: NDArray[np.bool_],
-    cursors: NDArray[np.int64],
+    outreach: int,
     channel: NDArray[np.int8],
 ) -> tuple[bool, float, NDArray[np.int64]]:
     """A month of open demonstrators (``instruments.run_demonstrators``): (still open, staff days left, pairs to mark changed).
@@ -2268,9 +2298,7 @@ def run_demonstrators_month(
         n = max(0, min(wanted, int(staff_days_left // staff_days_per_visit)))
     if n == 0:
         return True, staff_days_left, no_pairs
-    visitors, marked = visit_demonstrators(
-        delivery, n, shown, peers, tiers, bounds, orders, ordered, cursors, channel
-    )
+    visitors, marked = visit_demonstrators(delivery, n, shown, peers, outreach, channel)
     if visitors == 0:
         return True, staff_days_left, no_pairs
     cost = visitors * visit_cost

@@ -31,7 +31,7 @@ from districtlab.model.kernels import (
     flow_into_accounts,
     pay_from_accounts,
 )
-from districtlab.model.targeting import Outreach, Tiers
+from districtlab.model.targeting import Outreach
 from districtlab.model.technologies import TechnologyArrays
 
 #: Spending lines recorded per programme: the instruments (the demonstrator line is its build),
@@ -114,7 +114,7 @@ class ProgrammeRun:
     accounts: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     inflow_so_far: float = 0.0
     capital_released: bool = False
-    outreach: dict[str, Outreach] = field(default_factory=dict)
+    outreach: Outreach | None = None  # each instrument's order of approach, made on first delivery
     codesign_spent: float = 0.0
     demonstrators: list[int] = field(default_factory=list)
     project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
@@ -270,12 +270,6 @@ class ProgrammeRun:
 
     def account(self, instrument: str) -> float:
         return float(self.accounts[INSTRUMENT[instrument]])
-
-    def outreach_of(self, instrument: str, tiers: Tiers) -> Outreach:
-        """The outreach of one instrument (each instrument works through its own ordering)."""
-        if instrument not in self.outreach:
-            self.outreach[instrument] = Outreach(tiers.by_rule[self.targeting])
-        return self.outreach[instrument]
 
     def in_focus_pairs(self, n_firms: int) -> NDArray[np.bool_]:
         """Per pair (flat firm * K + technology): is the technology in the focus? Built once per run."""

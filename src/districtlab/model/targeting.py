@@ -8,8 +8,8 @@ Each targeting rule sorts the firms into tiers that are served in turn:
 * ``rti_network``: the RTI's members, then the rest.
 
 A firm reached takes the offer up with probability r_i a_i (see
-:func:`acceptance_probability`); :class:`Outreach` approaches firms in a random
-order within each tier.
+:func:`acceptance_probability`); each instrument approaches firms in a random
+order within each tier (:class:`Outreach`).
 """
 
 from __future__ import annotations
@@ -53,33 +53,26 @@ class Tiers:
 
 
 class Outreach:
-    """How one instrument of one programme works through the firms of its targeting rule.
+    """How each instrument of one programme works through the firms of its targeting rule.
 
-    Each tier is put in a random order once; the instrument then approaches firms
-    in that order, wrapping around, so that nobody is approached twice before
-    every firm of the tier has been approached once. Selecting costs
-    O(firms approached), whatever the size of the district.
+    Each tier is put in a random order the first time an instrument reaches it;
+    the instrument then approaches firms in that order, wrapping around, so that
+    nobody is approached twice before every firm of the tier has been approached
+    once. Selecting costs O(firms approached), whatever the size of the district.
 
-    The instruments' kernels select (:func:`~districtlab.model.kernels.outreach_select`,
-    called by each instrument's kernel in :mod:`districtlab.model.kernels`): this
-    object keeps the outreach's state between calls, as arrays the kernels update.
+    The instruments' kernels select (:func:`~districtlab.model.kernels.outreach_select`);
+    this object holds the state between calls as arrays the kernels update: the
+    tiers one after another (tier t in ``[bounds[t], bounds[t + 1])``), and per
+    instrument (a row each) the tiers' orders in the same slices, whether each
+    tier has been ordered yet, and each tier's cursor.
     """
 
-    def __init__(self, tiers: tuple[NDArray[np.int64], ...]) -> None:
-        # the tiers one after another, tier t in [bounds[t], bounds[t + 1]); each tier's order
-        # (drawn when the tier is first reached) in the same slice of ``orders``; its cursor
-        self._tiers = np.concatenate(tiers) if tiers else np.zeros(0, dtype=np.int64)
-        self._bounds = np.cumsum([0, *(tier.size for tier in tiers)], dtype=np.int64)
-        self._orders = np.empty_like(self._tiers)
-        self._ordered = np.zeros(len(tiers), dtype=bool)
-        self._cursors = np.zeros(len(tiers), dtype=np.int64)
-
-    @property
-    def arrays(
-        self,
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
-        """(tiers, bounds, orders, ordered, cursors): the outreach as the instruments' kernels take it."""
-        return self._tiers, self._bounds, self._orders, self._ordered, self._cursors
+    def __init__(self, tiers: tuple[NDArray[np.int64], ...], n_instruments: int) -> None:
+        self.tiers = np.concatenate(tiers) if tiers else np.zeros(0, dtype=np.int64)
+        self.bounds = np.cumsum([0, *(tier.size for tier in tiers)], dtype=np.int64)
+        self.orders = np.empty((n_instruments, self.tiers.size), dtype=np.int64)
+        self.ordered = np.zeros((n_instruments, len(tiers)), dtype=bool)
+        self.cursors = np.zeros((n_instruments, len(tiers)), dtype=np.int64)
 
 
 def engagement(
