@@ -1334,33 +1334,6 @@ def any_stage_below(
 # -- targeting (targeting.Outreach) ---------------------------------------------------------------
 
 
-if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
-        """``stream.rng.permutation(values)`` for a 1-D array."""
-        return stream.rng.permutation(values)
-
-else:
-    from numba.np.random.random_methods import random_interval
-
-    @njit(cache=True)
-    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
-        """``stream.rng.permutation(values)`` for a 1-D array: the same draws and the same order.
-
-        numpy's (and numba's) Fisher-Yates shuffle: from the last position down,
-        swap with a position drawn by ``random_interval``. numba's own version
-        copies through n-dimensional views at each swap (about 37 ns a firm,
-        against about 10 ns for numpy); this loop swaps two integers.
-        """
-        order = values.copy()
-        bit_generator = stream.rng.bit_generator
-        for position in range(order.size - 1, 0, -1):
-            other = np.intp(random_interval(bit_generator, position))
-            if other != position:
-                order[position], order[other] = order[other], order[position]
-        return order
-
-
 @njit(cache=True)
 def outreach_batch(
     order: NDArray[np.int64],
@@ -1405,6 +1378,33 @@ def outreach_batch(
             used = position + 1
             break
     return taken[:n_taken], used
+
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``stream.rng.permutation(values)`` for a 1-D array."""
+        return stream.rng.permutation(values)
+
+else:
+    from numba.np.random.random_methods import random_interval
+
+    @njit(cache=True)
+    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``stream.rng.permutation(values)`` for a 1-D array: the same draws and the same order.
+
+        numpy's (and numba's) Fisher-Yates shuffle: from the last position down,
+        swap with a position drawn by ``random_interval``. numba's own version
+        copies through n-dimensional views at each swap (about 37 ns a firm,
+        against about 10 ns for numpy); this loop swaps two integers.
+        """
+        order = values.copy()
+        bit_generator = stream.rng.bit_generator
+        for position in range(order.size - 1, 0, -1):
+            other = np.intp(random_interval(bit_generator, position))
+            if other != position:
+                order[position], order[other] = order[other], order[position]
+        return order
 
 
 @njit(cache=True)
