@@ -388,10 +388,9 @@ def deliver_projects(
     )
     if n_projects == 0:
         return
-    # the projects bought, their topics and members, the members
-    # made knowledgeable, marked engaged and committed (mechanisms.commit), the seats charged:
-    # one kernel call
-    step.staff_days_left, programme.routed_projects, pair, learned, bounds = run_projects(
+    # the projects bought: their topics and members, the members made knowledgeable, marked
+    # engaged and committed (mechanisms.commit), the seats charged: one kernel call
+    step.staff_days_left, programme.routed_projects, pair, learned, formed = run_projects(
         _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _PROJECT_LINES,
@@ -412,10 +411,10 @@ def deliver_projects(
     if pair.size == 0:
         return
     expiry = step.month + design.project_months + design.project_support_months
-    for project in range(bounds.shape[1] - 1):  # in the order the projects formed, as their pairs were marked
-        state.changed.add(learned[bounds[1, project] : bounds[1, project + 1]])
+    for project in range(formed.shape[1] - 1):  # in the order the projects formed, as their pairs were marked
+        state.changed.add(learned[formed[1, project] : formed[1, project + 1]])
         support_projects(
-            state, pair[bounds[0, project] : bounds[0, project + 1]], index, design.project_cost_share, expiry
+            state, pair[formed[0, project] : formed[0, project + 1]], index, design.project_cost_share, expiry
         )
     end_month = step.month + design.project_months
     firm = pair // k

@@ -1628,10 +1628,10 @@ else:
 # the RTI's staff time can buy some units (a few scalar operations: most months buy nothing of
 # some instruments, and a kernel's many arguments cost more than that): choosing the firms
 # (:func:`outreach_select`), what the instrument draws, its effect on the firms and the charge
-# to the programme's books. What needs a transcendental function (the
-# gate's tanh after training) is left to numpy. Draws come from the programme's stream in the
-# sizes and order of the numpy code they replace. Each returns the pairs to mark as changed, in
-# the order the numpy code marked them.
+# to the programme's books. What needs a transcendental function (the gate's tanh after
+# training) is left to numpy. Draws come from the programme's stream in the sizes and order of
+# the numpy code they replace. Each returns the pairs to mark as changed, in the order the numpy
+# code marked them.
 #
 # ``books`` is (accounts, spent since the last review, this step's spend (programmes x spend
 # lines), units (programmes x unit lines) and private spending (programmes), the programme's
@@ -1987,20 +1987,19 @@ def run_projects(
 
     Returns (staff days left, rest of the routing queue, the members' pairs
     (firm * K + technology) of the projects formed one after the other, the
-    pairs each made knowledgeable one after the other, and for project p the
-    bounds ``[bounds[0, p], bounds[0, p + 1])`` of its members' pairs and
-    ``[bounds[1, p], bounds[1, p + 1])`` of the pairs it made knowledgeable).
+    pairs each made knowledgeable one after the other, and ``formed``: for
+    project p, ``[formed[0, p], formed[0, p + 1])`` are its members' pairs and
+    ``[formed[1, p], formed[1, p + 1])`` the pairs it made knowledgeable).
     ``lines``: account, spend line, units of seats.
 
     The ``n_projects`` projects are each given a topic drawn by priority over
-    the focus; for each in turn, firms routed to
-    projects that have not adopted the topic join first (each with its light
-    acceptance), then the outreach fills the seats left among firms that have
-    not adopted it; the members become knowledgeable by the project channel, are
-    marked engaged, with ``commitment`` on gain affinity
-    (:func:`commit_participants`), and their seats are charged. The project's
-    cost support is left to the caller (it is recorded in Python, between the
-    projects' marks).
+    the focus; for each in turn, firms routed to projects that have not adopted
+    the topic join first (each with its light acceptance), then the outreach
+    fills the seats left among firms that have not adopted it; the members
+    become knowledgeable by the project channel, are marked engaged, with
+    ``commitment`` on gain affinity (:func:`commit_participants`), and their
+    seats are charged. The project's cost support is left to the caller (it is
+    recorded in Python, between the projects' marks).
     """
     tiers, bounds = delivery.tiers, delivery.bounds
     orders, ordered, cursors = (
