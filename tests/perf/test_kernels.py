@@ -24,15 +24,20 @@ import numpy as np
 import pytest
 
 from districtlab.model import Observations, run_model
-from districtlab.model.kernels import RandomStream, random_stream
+from districtlab.model.kernels import RandomStream, permuted, random_stream
 from districtlab.presets import load_scenario
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[1] / "src"
 
 #: Short runs that reach every kernel: the place-based programme on Toy Valley (living lab,
-#: projects, grants) and the generic programme on Castellón (complete-graph-free supply chains).
-CASES = (("toy-valley", "place-based", 9.0, 5), ("castellon-ceramics", "generic", 6.0, 6))
+#: projects, grants; over 36 months also the demonstrators' visits, diagnostic routing and
+#: projects that end) and the generic programme on Castellón (complete-graph-free supply chains).
+CASES = (
+    ("toy-valley", "place-based", 9.0, 5),
+    ("castellon-ceramics", "generic", 6.0, 6),
+    ("toy-valley", "place-based", 36.0, 5),
+)
 
 
 def digest(observations: Observations) -> str:
@@ -113,3 +118,46 @@ def test_a_kernel_draws_what_numpy_would_and_moves_the_stream_on_alike(n: int) -
     np.testing.assert_array_equal(integers, in_numpy.integers(0, 4, size=n))
     assert one == in_numpy.random()
     np.testing.assert_array_equal(in_kernel.random(5), in_numpy.random(5))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 9, 500])
+def test_the_kernels_permutation_is_numpy_s(n: int) -> None:
+    """kernels.permuted draws numpy's permutation of a 1-D array and moves the stream on alike."""
+    in_kernel, in_numpy = np.random.default_rng(7), np.random.default_rng(7)
+    values = np.arange(3, 3 + n, dtype=np.int64)
+    np.testing.assert_array_equal(permuted(random_stream(in_kernel), values), in_numpy.permutation(values))
+    np.testing.assert_array_equal(in_kernel.random(5), in_numpy.random(5))
+
+
+def _pay_from_all_in_numpy(accounts: np.ndarray, first: int, amount: float) -> float:
+    """The numpy statement of ``ProgrammeRun.pay_from_all`` that kernels.pay_from_accounts replaces."""
+    paid = min(amount, max(accounts[first], 0.0))
+    accounts[first] -= paid
+    rest = amount - paid
+    if rest > 0.0:
+        others = np.maximum(accounts, 0.0)
+        others[first] = 0.0
+        available = float(others.sum())
+        if available > 0.0:
+            taken = min(rest, available)
+            accounts -= others * (taken / available)
+            paid += taken
+    return float(paid)
+
+
+def test_paying_from_the_accounts_is_the_numpy_rule_to_the_last_bit() -> None:
+    """The accounts' kernels sum in order, as numpy does for fewer than 8 numbers (there is one account per instrument)."""
+    from districtlab.config import INSTRUMENTS
+    from districtlab.model.kernels import available_in_accounts, pay_from_accounts
+
+    assert len(INSTRUMENTS) < 8
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        accounts = rng.random(len(INSTRUMENTS)) * 10.0 ** rng.integers(-2, 7, len(INSTRUMENTS))
+        accounts[rng.random(accounts.size) < 0.3] = 0.0
+        accounts[rng.random(accounts.size) < 0.1] *= -1.0
+        first, amount = int(rng.integers(accounts.size)), float(rng.random() * 10.0 ** rng.integers(-1, 8))
+        expected = accounts.copy()
+        assert available_in_accounts(accounts) == float(np.maximum(accounts, 0.0).sum())
+        assert pay_from_accounts(accounts, first, amount) == _pay_from_all_in_numpy(expected, first, amount)
+        np.testing.assert_array_equal(accounts, expected)

@@ -21,37 +21,94 @@ project) and their peers visit it at the partners' site.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
-from districtlab.config import ROLES, SIZE_CLASSES
+from districtlab.config import INSTRUMENTS, ROLES, SIZE_CLASSES
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
-    attend_events,
-    diagnostic_choices,
-    knowledge_trial_and_engage,
-    union_sorted,
+    DeliveryArrays,
+    delivery_arrays,
+    diagnose,
+    enrol_trainees,
+    hold_events,
+    run_demonstrators_month,
+    run_projects,
+    take_due_projects,
 )
-from districtlab.model.mechanisms import commit, learn_from_codesign, review, route, take_routed
+from districtlab.model.mechanisms import commit, learn_from_codesign, review
 from districtlab.model.networks import Exposure
-from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
+from districtlab.model.programmes import INSTRUMENT, SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
-    ADOPTED,
     CHANNEL,
-    KNOWLEDGEABLE,
     ONE_CHANNEL,
     DistrictState,
     make_knowledgeable,
     raise_absorptive_capacity,
 )
-from districtlab.model.targeting import Eligibility
+from districtlab.model.targeting import Outreach
 
 _PRODUCER = ROLES.index("producer")
+_NO_FIRMS = np.zeros(0, dtype=np.int64)
 
 
-def _units_within_capacity(step: Step, wanted: int, staff_days_per_unit: float) -> int:
+def _lines(instrument: str, *units: str) -> NDArray[np.int64]:
+    """An instrument's account, its spend line and its unit lines, as its kernel takes them."""
+    return np.array(
+        [INSTRUMENT[instrument], SPEND[instrument], *(UNIT[name] for name in units)], dtype=np.int64
+    )
+
+
+_EVENT_LINES = _lines("events", "events", "event_attendances")
+_DIAGNOSTIC_LINES = _lines("diagnostics", "diagnostics", "routed_firms")
+_PROJECT_LINES = _lines("projects", "project_seats")
+_TRAINING_LINES = _lines("training", "training_seats")
+#: the demonstrators' running costs and visits are charged to the demonstrator account and the running line
+_DEMONSTRATOR_LINES = np.array(
+    [
+        INSTRUMENT["demonstrator"],
+        SPEND["demonstrator_running"],
+        UNIT["demonstrator_months_open"],
+        UNIT["demonstrator_visits"],
+    ],
+    dtype=np.int64,
+)
+
+
+def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
+    """A programme's accounts and this step's records of spending and units, as the instruments' kernels take them.
+
+    (accounts, spent since the last review, spend, units, private spending, the
+    programme's slot, the price of a staff day, the firms' co-funding share); see
+    :func:`~districtlab.model.kernels.charge_units`.
+    """
+    design = programme.design
+    return (
+        programme.accounts,
+        programme.spent_since_review,
+        step.spend,
+        step.units,
+        step.private,
+        index,
+        float(design.staff_day_cost_eur),
+        float(design.firm_cofunding_share),
+    )
+
+
+def _units_to_buy(
+    programme: ProgrammeRun, step: Step, instrument: str, unit_cost: float, staff_days_per_unit: float
+) -> int:
+    """Units the instrument's account can pay for (their staff days priced), within the staff days left.
+
+    The price of a unit is its cost plus its staff days at ``staff_day_cost_eur`` (``staff_cost``);
+    an instrument that takes no staff time is limited by its account alone.
+    """
+    price = unit_cost + staff_days_per_unit * programme.design.staff_day_cost_eur
+    wanted = int(programme.accounts[INSTRUMENT[instrument]] // price)
     if staff_days_per_unit <= 0.0:
         return wanted
     return max(0, min(wanted, int(step.staff_days_left // staff_days_per_unit)))
@@ -76,39 +133,48 @@ def _charge(
         step.private[index] += total * share / (1.0 - share)
 
 
-def _affordable(programme: ProgrammeRun, instrument: str, unit_cost: float, staff_days: float) -> int:
-    return programme.affordable(instrument, unit_cost + staff_cost(programme.design, staff_days))
+def _delivery(
+    data: RunData, state: DistrictState, programme: ProgrammeRun, rng: np.random.Generator
+) -> DeliveryArrays:
+    """The programme's stream, its outreach and the district's arrays as the instruments' kernels take them.
 
-
-def _knowledge_trial(
-    state: DistrictState,
-    rng: np.random.Generator,
-    pair: NDArray[np.int64],
-    success: NDArray[np.float64],
-    channel: str,
-    engaged: NDArray[np.int64],
-) -> None:
-    """Pairs (flat indices) become knowledgeable with probability ``success``, the others at least aware;
-    then the ``engaged`` firms are marked as having dealt with the RTI (:func:`mark_engaged`), in the same call.
+    Made on the programme's first delivery (each instrument's outreach is the row
+    ``INSTRUMENT[name]`` of the programme's :class:`~districtlab.model.targeting.Outreach`). The handle holds the Generator and the state's
+    arrays themselves (the arrays are changed in place, never replaced); the network is the
+    exposure weights, or the supply ties on the complete graph (as
+    :func:`~districtlab.model.mechanisms.commit` reads it).
     """
-    state.changed.add(
-        knowledge_trial_and_engage(
-            pair,
-            rng.random(pair.size),
-            success,
-            ONE_CHANNEL[CHANNEL[channel]],
+    if programme.delivery is None:
+        network = data.networks.weights if data.networks.weights is not None else data.networks.supply
+        outreach = programme.outreach = Outreach(data.tiers.by_rule[programme.targeting], len(INSTRUMENTS))
+        programme.delivery = delivery_arrays(
+            rng,
             state.stage_flat,
             state.stage_counts_flat,
             state.knowledge_channel_flat,
             state.knowledge_by_channel.reshape(-1),
+            state.seen_demonstration_flat,
+            state.gate_flat,
             state.size_class,
-            len(SIZE_CLASSES),
-            state.n_technologies,
-            engaged,
             state.engaged,
             state.engaged_by_size,
+            state.absorptive_capacity,
+            state.rti_affinity,
+            state.engagement,
+            state.light_engagement,
+            data.technologies.relevance,
+            data.all_technologies,
+            network.indptr.astype(np.int64),
+            network.indices.astype(np.int64),
+            len(SIZE_CLASSES),
+            state.n_technologies,
+            outreach.tiers,
+            outreach.bounds,
+            outreach.orders,
+            outreach.ordered,
+            outreach.cursors,
         )
-    )
+    return programme.delivery
 
 
 def deliver_events(
@@ -116,85 +182,65 @@ def deliver_events(
 ) -> None:
     """One-to-many awareness events: attendees become aware of the event's technology."""
     design = programme.design
-    n_events = _units_within_capacity(
-        step,
-        _affordable(programme, "events", design.event_cost_eur, design.staff_days_per_event),
-        design.staff_days_per_event,
-    )
+    n_events = _units_to_buy(programme, step, "events", design.event_cost_eur, design.staff_days_per_event)
     if n_events == 0:
         return
-    attendees_per_event = max(1, round(design.event_attendees * data.event_reach_multiplier))
-    acceptance = state.light_engagement
-    attendees = programme.outreach_of("events", data.tiers).select(
-        n_events * attendees_per_event, acceptance, streams.programmes[index]
+    # the events bought: their attendees chosen, each event's topic drawn by priority over the
+    # focus, the attendees made aware of it and marked engaged, the events charged: one kernel call
+    step.staff_days_left, moved = hold_events(
+        _delivery(data, state, programme, streams.programmes[index]),
+        _books(programme, step, index),
+        _EVENT_LINES,
+        step.staff_days_left,
+        n_events,
+        design.event_cost_eur,
+        design.staff_days_per_event,
+        max(1, round(design.event_attendees * data.event_reach_multiplier)),
+        programme.focus,
+        programme.focus_cdf,
+        INSTRUMENT["events"],
     )
-    topics = programme.draw_topics(n_events, streams.programmes[index])
-    # attendees made aware of their event's topic and marked engaged (make_aware, mark_engaged), in one call
-    state.changed.add(
-        attend_events(
-            attendees,
-            topics,
-            attendees_per_event,
-            state.stage_flat,
-            state.stage_counts_flat,
-            data.technologies.k,
-            state.engaged,
-            state.size_class,
-            state.engaged_by_size,
-        )
-    )
-    _charge(
-        programme,
-        step,
-        index,
-        "events",
-        n_events * design.event_cost_eur,
-        n_events * design.staff_days_per_event,
-    )
-    step.units[index, UNIT["events"]] += n_events
-    step.units[index, UNIT["event_attendances"]] += attendees.size
+    state.changed.add(moved)
 
 
 def deliver_diagnostics(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
 ) -> None:
-    """One-to-one diagnostics: the firm learns the technologies that fit it best."""
+    """One-to-one diagnostics: the firm learns the technologies that fit it best.
+
+    With ``diagnostic_routing`` on, diagnosed firms are routed (they join a queue
+    that the instrument takes first): to training when their best fit u(a, c) over
+    the programme's focus is below ``routing_gate_threshold`` (the technology is out
+    of their reach), else to projects.
+    """
     design = programme.design
-    wanted = _affordable(
-        programme, "diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic
+    n = _units_to_buy(
+        programme, step, "diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic
     )
-    n = _units_within_capacity(step, wanted, design.staff_days_per_diagnostic)
     if n == 0:
         return
-    acceptance = state.engagement
-    k = data.technologies.k
-    has_something_to_learn = Eligibility(data.all_technologies, KNOWLEDGEABLE, state.stage_flat, k)
-
-    firms = programme.outreach_of("diagnostics", data.tiers).select(
-        n, acceptance, streams.programmes[index], has_something_to_learn
-    )
-    if firms.size == 0:
-        return
-    pair, success = diagnostic_choices(
-        firms,
-        min(design.diagnostic_depth, k),
-        data.technologies.relevance,
-        state.gate_flat,
-        state.stage_flat,
+    # the diagnostics bought: firms with something left to learn chosen, the technologies that fit
+    # them best tried (a knowledge trial), the firms marked engaged, the diagnostics charged, the
+    # firms routed: one kernel call
+    step.staff_days_left, moved, programme.routed_training, programme.routed_projects = diagnose(
+        _delivery(data, state, programme, streams.programmes[index]),
+        _books(programme, step, index),
+        _DIAGNOSTIC_LINES,
+        step.staff_days_left,
+        n,
+        design.diagnostic_cost_eur,
+        design.staff_days_per_diagnostic,
+        INSTRUMENT["diagnostics"],
+        min(design.diagnostic_depth, data.technologies.k),
         state.rti_competence,
+        programme.mechanisms.diagnostic_routing,
+        programme.settings.routing_gate_threshold,
+        programme.focus,
+        programme.routed_training,
+        programme.routed_projects,
+        ONE_CHANNEL[CHANNEL["diagnostic"]],
     )
-    _knowledge_trial(state, streams.programmes[index], pair, success, "diagnostic", firms)
-    _charge(
-        programme,
-        step,
-        index,
-        "diagnostics",
-        firms.size * design.diagnostic_cost_eur,
-        firms.size * design.staff_days_per_diagnostic,
-        cofunded=True,
-    )
-    step.units[index, UNIT["diagnostics"]] += firms.size
-    route(programme, state, firms, step, index)
+    state.changed.add(moved)
 
 
 def build_demonstrators(
@@ -260,6 +306,14 @@ def run_demonstrators(
     While the programme runs it pays (from the demonstrator account, then the others);
     if it cannot, the demonstrators close. After it, the RTI pays outside the budget
     (``rti_pays``) or they close (``close``).
+
+    Visitors (one-to-many): each month brings ``demonstrator_visitors_per_month`` per
+    demonstrator on average (rounded at random), as far as the accounts (while the
+    programme runs) and the staff time allow. A visitor sees one of the technologies
+    shown, which lowers its perceived risk, and becomes knowledgeable in it with
+    probability u(a, c). A living lab's visitors are first its partners' peers and
+    trading partners (it is visible to them), then firms reached by the programme's
+    targeting rule. Each visit's staff time is priced and paid like the running cost.
     """
     design = programme.design
     if not programme.demonstrators or not programme.demonstrators_open:
@@ -268,76 +322,26 @@ def run_demonstrators(
     if not delivering and design.demonstrator_after_programme == "close":
         programme.demonstrators_open = False
         return
-    running = design.demonstrator_running_cost_eur_per_month * len(programme.demonstrators) * data.dt
-    if delivering:
-        paid = programme.pay_from_all(running, "demonstrator")
-        step.spend[index, SPEND["demonstrator_running"]] += paid
-        if paid < running - 1e-9:
-            programme.demonstrators_open = False  # the programme can no longer run it
-            return
-    else:
-        step.post_programme[index] += running
-    step.units[index, UNIT["demonstrator_months_open"]] += len(programme.demonstrators) * data.dt
-    receive_visitors(data, state, step, streams, programme, index)
-
-
-def receive_visitors(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """Open demonstrators receive visitors (one-to-many).
-
-    A visitor sees one of the technologies shown, which lowers its perceived risk,
-    and becomes knowledgeable in it with probability u(a, c). A living lab's
-    visitors are first its partners' peers and trading partners (it is visible to
-    them), then firms reached by the programme's targeting rule. Each visit's
-    staff time is priced like the running cost.
-    """
-    design = programme.design
-    if not programme.demonstrators:
-        return
-    expected = design.demonstrator_visitors_per_month * len(programme.demonstrators) * data.dt
-    wanted = int(expected) + int(streams.programmes[index].random() < expected - int(expected))
-    visit_cost = staff_cost(design, design.staff_days_per_visit)
-    delivering = programme.delivering(step.month)
-    if delivering and visit_cost > 0.0:
-        wanted = min(wanted, int(programme.total_available() // visit_cost))
-    n = _units_within_capacity(step, wanted, design.staff_days_per_visit)
-    if n == 0:
-        return
-    shown = np.asarray(programme.demonstrators, dtype=np.int64)
-
-    has_something_to_see = Eligibility(shown, ADOPTED, state.stage_flat, data.technologies.k)
-
-    acceptance = state.light_engagement
-    rng = streams.programmes[index]
     living_lab = _living_lab(data, programme)
-    visitors = np.zeros(0, dtype=np.int64)
-    if living_lab:
-        peers = _partners_neighbours(data, programme)
-        peers = peers[has_something_to_see(peers)] if peers.size else peers
-        if peers.size:
-            peers = rng.permutation(peers)
-            visitors = peers[rng.random(peers.size) < acceptance[peers]][:n]
-    if visitors.size < n:
-        more = programme.outreach_of("demonstrator", data.tiers).select(
-            n - visitors.size, acceptance, rng, has_something_to_see
-        )
-        visitors = union_sorted(visitors, more) if visitors.size else more
-    if visitors.size == 0:
-        return
-    tech = shown[rng.integers(0, shown.size, size=visitors.size)]
-    pair = visitors * data.technologies.k + tech
-    state.seen_demonstration_flat[pair] = True
-    state.mark_changed(pair)
-    channel = "living_lab" if living_lab else "demonstrator"
-    _knowledge_trial(state, rng, pair, state.gate_flat[pair], channel, visitors)
-    step.staff_days_left -= visitors.size * design.staff_days_per_visit
-    cost = visitors.size * visit_cost
-    if delivering:
-        step.spend[index, SPEND["demonstrator_running"]] += programme.pay_from_all(cost, "demonstrator")
-    else:
-        step.post_programme[index] += cost
-    step.units[index, UNIT["demonstrator_visits"]] += visitors.size
+    # the running cost paid (or the demonstrators close), the visitors chosen (peers first), the
+    # technology each sees drawn, their knowledge trial, the visits paid: one kernel call
+    programme.demonstrators_open, step.staff_days_left, marked = run_demonstrators_month(
+        _delivery(data, state, programme, streams.programmes[index]),
+        _books(programme, step, index),
+        _DEMONSTRATOR_LINES,
+        step.post_programme,
+        delivering,
+        step.staff_days_left,
+        data.dt,
+        design.demonstrator_running_cost_eur_per_month,
+        design.demonstrator_visitors_per_month,
+        design.staff_days_per_visit,
+        np.asarray(programme.demonstrators, dtype=np.int64),
+        _partners_neighbours(data, programme) if living_lab else _NO_FIRMS,
+        INSTRUMENT["demonstrator"],
+        ONE_CHANNEL[CHANNEL["living_lab" if living_lab else "demonstrator"]],
+    )
+    state.changed.add(marked)
 
 
 def _partners_neighbours(data: RunData, programme: ProgrammeRun) -> NDArray[np.int64]:
@@ -366,66 +370,58 @@ def _neighbours(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
 def deliver_projects(
     data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
 ) -> None:
-    """Collaborative projects: groups of firms work with the RTI on one technology for L months."""
+    """Collaborative projects: groups of firms work with the RTI on one technology for L months.
+
+    Routed firms join first, then the outreach fills the seats, among firms that have
+    not adopted the project's technology. Members learn it, and the project covers part
+    of their adoption cost while it runs and for ``project_support_months`` after.
+    """
     design = programme.design
-    project_cost = design.project_size * design.project_seat_cost_eur
-    wanted = _affordable(
-        programme, "projects", project_cost, design.project_size * design.staff_days_per_project_seat
-    )
-    n_projects = _units_within_capacity(
-        step, wanted, design.project_size * design.staff_days_per_project_seat
+    settings = programme.settings
+    k = data.technologies.k
+    n_projects = _units_to_buy(
+        programme,
+        step,
+        "projects",
+        design.project_size * design.project_seat_cost_eur,
+        design.project_size * design.staff_days_per_project_seat,
     )
     if n_projects == 0:
         return
-    acceptance = state.engagement
-    topics = programme.draw_topics(n_projects, streams.programmes[index])
-    for tech in topics:
-        has_not_adopted = Eligibility(
-            np.array([tech], dtype=np.int64), ADOPTED, state.stage_flat, data.technologies.k
-        )
-        rng = streams.programmes[index]
-        routed = programme.routed_projects
-        members, programme.routed_projects = take_routed(
-            routed,
-            design.project_size,
-            (state.stage[routed, tech] < ADOPTED) & (rng.random(routed.size) < state.light_engagement[routed])
-            if routed.size
-            else None,
-        )
-        if members.size < design.project_size:
-            more = programme.outreach_of("projects", data.tiers).select(
-                design.project_size - members.size, acceptance, rng, has_not_adopted
-            )
-            members = union_sorted(members, more)
-        if members.size == 0:
-            continue
-        techs = np.full(members.size, tech, dtype=np.int64)
-        pair = members * data.technologies.k + techs
-        make_knowledgeable(state, pair, np.int8(CHANNEL["project"]))
+    # the projects bought: their topics and members, the members made knowledgeable, marked
+    # engaged and committed (mechanisms.commit), the seats charged: one kernel call
+    step.staff_days_left, programme.routed_projects, pair, learned, formed = run_projects(
+        _delivery(data, state, programme, streams.programmes[index]),
+        _books(programme, step, index),
+        _PROJECT_LINES,
+        step.staff_days_left,
+        n_projects,
+        design.project_size,
+        design.project_seat_cost_eur,
+        design.staff_days_per_project_seat,
+        programme.focus,
+        programme.focus_cdf,
+        programme.routed_projects,
+        INSTRUMENT["projects"],
+        programme.mechanisms.participation_commitment,
+        settings.commitment_affinity_gain,
+        settings.commitment_affinity_gain * settings.commitment_tie_share,
+        ONE_CHANNEL[CHANNEL["project"]],
+    )
+    if pair.size == 0:
+        return
+    expiry = step.month + design.project_months + design.project_support_months
+    for project in range(formed.shape[1] - 1):  # in the order the projects formed, as their pairs were marked
+        state.changed.add(learned[formed[1, project] : formed[1, project + 1]])
         support_projects(
-            state,
-            pair,
-            index,
-            design.project_cost_share,
-            step.month + design.project_months + design.project_support_months,
+            state, pair[formed[0, project] : formed[0, project + 1]], index, design.project_cost_share, expiry
         )
-        mark_engaged(state, step, members)
-        commit(data, state, programme, members)
-        end_month = step.month + design.project_months
-        programme.project_end = np.concatenate([programme.project_end, np.full(members.size, end_month)])
-        programme.first_project_end = min(programme.first_project_end, end_month)
-        programme.project_firm = np.concatenate([programme.project_firm, members])
-        programme.project_tech = np.concatenate([programme.project_tech, techs])
-        _charge(
-            programme,
-            step,
-            index,
-            "projects",
-            members.size * design.project_seat_cost_eur,
-            members.size * design.staff_days_per_project_seat,
-            cofunded=True,
-        )
-        step.units[index, UNIT["project_seats"]] += members.size
+    end_month = step.month + design.project_months
+    firm = pair // k
+    programme.project_end = np.concatenate([programme.project_end, np.full(pair.size, end_month)])
+    programme.first_project_end = min(programme.first_project_end, end_month)
+    programme.project_firm = np.concatenate([programme.project_firm, firm])
+    programme.project_tech = np.concatenate([programme.project_tech, pair - firm * k])
 
 
 def complete_projects(
@@ -438,17 +434,20 @@ def complete_projects(
     """
     if step.month < programme.first_project_end:  # no project ends this step (none at all: inf)
         return
-    due = programme.project_end <= step.month
-    firm, tech = programme.project_firm[due], programme.project_tech[due]
-    end = programme.project_end[due]
-    programme.project_end = programme.project_end[~due]
-    programme.project_firm = programme.project_firm[~due]
-    programme.project_tech = programme.project_tech[~due]
-    programme.first_project_end = float(programme.project_end.min()) if programme.project_end.size else np.inf
+    # the seats due taken from the running ones, and the projects completed per technology
+    # (each distinct (end month, technology) is one project): one kernel call
+    (
+        firm,
+        completed,
+        programme.project_end,
+        programme.project_firm,
+        programme.project_tech,
+        programme.first_project_end,
+    ) = take_due_projects(
+        step.month, programme.project_end, programme.project_firm, programme.project_tech, data.technologies.k
+    )
     _learn(data, state, firm, programme.design.training_gain)
-    # each distinct (end month, technology) is one project; RTI competence grows per project
-    projects = set(zip(end.tolist(), tech.tolist(), strict=True))  # a few dozen seats at most
-    completed = np.bincount(np.array([t for _, t in projects], dtype=np.int64), minlength=data.technologies.k)
+    # RTI competence grows per project completed
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed
 
 
@@ -457,35 +456,26 @@ def deliver_training(
 ) -> None:
     """Training raises absorptive capacity: a <- a + tau (1 - a)."""
     design = programme.design
-    wanted = _affordable(
-        programme, "training", design.training_seat_cost_eur, design.staff_days_per_training_seat
+    n = _units_to_buy(
+        programme, step, "training", design.training_seat_cost_eur, design.staff_days_per_training_seat
     )
-    n = _units_within_capacity(step, wanted, design.staff_days_per_training_seat)
     if n == 0:
         return
-    acceptance = state.engagement
-    rng = streams.programmes[index]
-    routed = programme.routed_training
-    trainees, programme.routed_training = take_routed(
-        routed, n, rng.random(routed.size) < state.light_engagement[routed] if routed.size else None
+    # the seats bought: routed firms first, then the outreach;
+    # the trainees marked engaged and charged: one kernel call (their capacity is raised here)
+    step.staff_days_left, trainees, programme.routed_training = enrol_trainees(
+        _delivery(data, state, programme, streams.programmes[index]),
+        _books(programme, step, index),
+        _TRAINING_LINES,
+        step.staff_days_left,
+        n,
+        design.training_seat_cost_eur,
+        design.staff_days_per_training_seat,
+        programme.routed_training,
+        INSTRUMENT["training"],
     )
-    if trainees.size < n:
-        more = programme.outreach_of("training", data.tiers).select(n - trainees.size, acceptance, rng)
-        trainees = union_sorted(trainees, more)
-    if trainees.size == 0:
-        return
-    _learn(data, state, trainees, design.training_gain)
-    mark_engaged(state, step, trainees)
-    _charge(
-        programme,
-        step,
-        index,
-        "training",
-        trainees.size * design.training_seat_cost_eur,
-        trainees.size * design.staff_days_per_training_seat,
-        cofunded=True,
-    )
-    step.units[index, UNIT["training_seats"]] += trainees.size
+    if trainees.size:
+        _learn(data, state, trainees, design.training_gain)
 
 
 def _learn(data: RunData, state: DistrictState, firm: NDArray[np.int64], gain: float) -> None:
@@ -520,8 +510,10 @@ def deliver_programmes(
         if programme is None:
             continue
         released, codesign = programme.fund(step.month, data.dt)
-        step.released[index] += released
-        step.spend[index, SPEND["codesign"]] += codesign
+        if released:  # adding 0 to the step's records (which start at +0) changes nothing
+            step.released[index] += released
+        if codesign:
+            step.spend[index, SPEND["codesign"]] += codesign
         complete_projects(data, state, step, programme, exposure)
         if not data.rti_enabled:
             continue

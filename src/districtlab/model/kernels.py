@@ -2116,7 +2116,7 @@ def awareness_due(
     return pairs[:n_due].copy(), times[:n_due].copy()
 
 
-# -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
+# -- instruments (knowledge trials, events' attendance, diagnostics' choices, eligibility filters) -
 
 
 @njit(cache=True)
@@ -2203,7 +2203,7 @@ def knowledge_trial_and_engage(
     """:func:`knowledge_trial` of ``pairs``, then :func:`engage` of ``firms``: one call instead of two.
 
     What an instrument does last for the firms it dealt with (a diagnostic, a
-    demonstrator visit: ``instruments._knowledge_trial`` then ``context.mark_engaged``).
+    demonstrator visit: :func:`diagnose`, :func:`visit_demonstrators`).
     The two touch different arrays; they run in that order all the same.
     """
     moved = knowledge_trial(
@@ -2282,7 +2282,7 @@ def any_stage_below(
     return below
 
 
-# -- targeting (targeting.Outreach.select) -------------------------------------------------------
+# -- targeting (targeting.Outreach) ---------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -2329,6 +2329,988 @@ def outreach_batch(
             used = position + 1
             break
     return taken[:n_taken], used
+
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``stream.rng.permutation(values)`` for a 1-D array."""
+        return stream.rng.permutation(values)
+
+else:
+    from numba.np.random.random_methods import random_interval
+
+    @njit(cache=True)
+    def permuted(stream: RandomStream | DeliveryArrays, values: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``stream.rng.permutation(values)`` for a 1-D array: the same draws and the same order.
+
+        numpy's (and numba's) Fisher-Yates shuffle: from the last position down,
+        swap with a position drawn by ``random_interval``. numba's own version
+        copies through n-dimensional views at each swap (about 37 ns a firm,
+        against about 10 ns for numpy); this loop swaps two integers.
+        """
+        order = values.copy()
+        bit_generator = stream.rng.bit_generator
+        for position in range(order.size - 1, 0, -1):
+            other = np.intp(random_interval(bit_generator, position))
+            if other != position:
+                order[position], order[other] = order[other], order[position]
+        return order
+
+
+@njit(cache=True)
+def outreach_select(
+    stream: RandomStream | DeliveryArrays,
+    n_needed: int,
+    acceptance: NDArray[np.float64],
+    tiers: NDArray[np.int64],
+    bounds: NDArray[np.int64],
+    orders: NDArray[np.int64],
+    ordered: NDArray[np.bool_],
+    cursors: NDArray[np.int64],
+    filtered: bool,
+    technologies: NDArray[np.int64],
+    level: int,
+    stage: NDArray[np.int8],
+    n_technologies: int,
+) -> NDArray[np.int64]:
+    """Up to ``n_needed`` firms that take up the offer, in the order approached (a ``targeting.Outreach``).
+
+    Tier t is ``tiers[bounds[t]:bounds[t + 1]]``; it is put in a random order
+    (``orders``, the same slice) the first time it is reached, and approached
+    from its cursor on in batches of 4 missing + 8 firms, doubling, each batch
+    drawing its uniforms at once (:func:`outreach_batch`): the draws of the
+    Python loop this replaces, in the same sizes and order.
+    """
+    chosen = np.empty(max(n_needed, 0), dtype=np.int64)
+    n_chosen = 0
+    missing = n_needed
+    for index in range(bounds.size - 1):
+        start, end = bounds[index], bounds[index + 1]
+        tier_size = end - start
+        if not ordered[index]:
+            orders[start:end] = permuted(stream, tiers[start:end])
+            ordered[index] = True
+        order = orders[start:end]
+        approached = 0
+        batch = 4 * missing + 8
+        while missing > 0 and approached < tier_size:
+            size = min(batch, tier_size - approached)
+            hits, used = outreach_batch(
+                order,
+                cursors[index],
+                size,
+                stream.rng.random(size),
+                acceptance,
+                missing,
+                filtered,
+                technologies,
+                level,
+                stage,
+                n_technologies,
+            )
+            chosen[n_chosen : n_chosen + hits.size] = hits
+            n_chosen += hits.size
+            missing -= hits.size
+            approached += used
+            cursors[index] = (cursors[index] + used) % tier_size
+            batch *= 2
+        if missing <= 0:
+            break
+    return chosen[:n_chosen]
+
+
+# -- what the instruments' kernels read: a programme's stream, outreach and the district's arrays
+#
+# A kernel's arguments cost about 0.1 us each to pass, and a structref about 0.45 us; the
+# instruments' kernels draw from the programme's stream, move its outreach on and read some
+# twenty arrays of the district's state and data. A DeliveryArrays handle (a structref, as
+# RandomStream) holds them all and is passed as one argument. It holds the Generator and the
+# arrays themselves, not copies: the state changes the arrays in place (none is ever replaced
+# during a run), the kernels change them, and draws made through the handle move the
+# programme's Generator on. An instrument's kernel takes the row of its outreach
+# (``targeting.Outreach``: one row per instrument) as ``outreach``.
+
+#: (field, numba type) of a DeliveryArrays handle: the programme's Generator, flat firms x
+#: technologies arrays, per-firm arrays, the tallies (flat), the run's constants and the
+#: programme's outreach (its tiers, and per instrument the tiers' orders, whether each is
+#: ordered yet, and their cursors).
+_DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("rng", numba.typeof(np.random.default_rng(0))),
+    ("stage", types.Array(types.int8, 1, "C")),
+    ("stage_counts", types.Array(types.int64, 1, "C")),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("knowledge_by_channel", types.Array(types.int64, 1, "C")),
+    ("seen_demonstration", types.Array(types.boolean, 1, "C")),
+    ("gate", types.Array(types.float64, 1, "C")),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("engaged", types.Array(types.boolean, 1, "C")),
+    ("engaged_by_size", types.Array(types.int64, 1, "C")),
+    ("absorptive_capacity", types.Array(types.float64, 1, "C")),
+    ("rti_affinity", types.Array(types.float64, 1, "C")),
+    ("engagement", types.Array(types.float64, 1, "C")),
+    ("light_engagement", types.Array(types.float64, 1, "C")),
+    ("relevance", types.Array(types.float64, 1, "C")),
+    ("all_technologies", types.Array(types.int64, 1, "C")),
+    ("indptr", types.Array(types.int64, 1, "C")),
+    ("indices", types.Array(types.int64, 1, "C")),
+    ("n_sizes", types.int64),
+    ("n_technologies", types.int64),
+    ("tiers", types.Array(types.int64, 1, "C")),
+    ("bounds", types.Array(types.int64, 1, "C")),
+    ("orders", types.Array(types.int64, 2, "C")),
+    ("ordered", types.Array(types.boolean, 2, "C")),
+    ("cursors", types.Array(types.int64, 2, "C")),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class DeliveryArrays:
+        """A programme's stream and the district's arrays as the instruments' kernels take them (``_DELIVERY_FIELDS``)."""
+
+        rng: np.random.Generator
+        stage: NDArray[np.int8]
+        stage_counts: NDArray[np.int64]
+        knowledge_channel: NDArray[np.int8]
+        knowledge_by_channel: NDArray[np.int64]
+        seen_demonstration: NDArray[np.bool_]
+        gate: NDArray[np.float64]
+        size_class: NDArray[np.int8]
+        engaged: NDArray[np.bool_]
+        engaged_by_size: NDArray[np.int64]
+        absorptive_capacity: NDArray[np.float64]
+        rti_affinity: NDArray[np.float64]
+        engagement: NDArray[np.float64]
+        light_engagement: NDArray[np.float64]
+        relevance: NDArray[np.float64]
+        all_technologies: NDArray[np.int64]
+        indptr: NDArray[np.int64]
+        indices: NDArray[np.int64]
+        n_sizes: int
+        n_technologies: int
+        tiers: NDArray[np.int64]
+        bounds: NDArray[np.int64]
+        orders: NDArray[np.int64]
+        ordered: NDArray[np.bool_]
+        cursors: NDArray[np.int64]
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def delivery_arrays(*values: Any) -> DeliveryArrays:
+        """A :class:`DeliveryArrays` handle on the Generator and arrays given, in the order of ``_DELIVERY_FIELDS``."""
+        return DeliveryArrays(*values)
+
+else:
+
+    @structref.register
+    class _DeliveryArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class DeliveryArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """A programme's stream and the district's arrays as the instruments' kernels take them: one argument."""
+
+    structref.define_boxing(_DeliveryArraysType, DeliveryArrays)
+    _DELIVERY_ARRAYS = _DeliveryArraysType(list(_DELIVERY_FIELDS))
+
+    @njit(cache=True)
+    def delivery_arrays(  # type: ignore[misc]
+        rng: np.random.Generator,
+        stage: NDArray[np.int8],
+        stage_counts: NDArray[np.int64],
+        knowledge_channel: NDArray[np.int8],
+        knowledge_by_channel: NDArray[np.int64],
+        seen_demonstration: NDArray[np.bool_],
+        gate: NDArray[np.float64],
+        size_class: NDArray[np.int8],
+        engaged: NDArray[np.bool_],
+        engaged_by_size: NDArray[np.int64],
+        absorptive_capacity: NDArray[np.float64],
+        rti_affinity: NDArray[np.float64],
+        engagement: NDArray[np.float64],
+        light_engagement: NDArray[np.float64],
+        relevance: NDArray[np.float64],
+        all_technologies: NDArray[np.int64],
+        indptr: NDArray[np.int64],
+        indices: NDArray[np.int64],
+        n_sizes: int,
+        n_technologies: int,
+        tiers: NDArray[np.int64],
+        bounds: NDArray[np.int64],
+        orders: NDArray[np.int64],
+        ordered: NDArray[np.bool_],
+        cursors: NDArray[np.int64],
+    ) -> DeliveryArrays:
+        """A :class:`DeliveryArrays` handle on the Generator and the arrays given (not copied)."""
+        delivery: DeliveryArrays = structref.new(_DELIVERY_ARRAYS)  # type: ignore[call-arg]
+        delivery.rng = rng
+        delivery.stage = stage
+        delivery.stage_counts = stage_counts
+        delivery.knowledge_channel = knowledge_channel
+        delivery.knowledge_by_channel = knowledge_by_channel
+        delivery.seen_demonstration = seen_demonstration
+        delivery.gate = gate
+        delivery.size_class = size_class
+        delivery.engaged = engaged
+        delivery.engaged_by_size = engaged_by_size
+        delivery.absorptive_capacity = absorptive_capacity
+        delivery.rti_affinity = rti_affinity
+        delivery.engagement = engagement
+        delivery.light_engagement = light_engagement
+        delivery.relevance = relevance
+        delivery.all_technologies = all_technologies
+        delivery.indptr = indptr
+        delivery.indices = indices
+        delivery.n_sizes = n_sizes
+        delivery.n_technologies = n_technologies
+        delivery.tiers = tiers
+        delivery.bounds = bounds
+        delivery.orders = orders
+        delivery.ordered = ordered
+        delivery.cursors = cursors
+        return delivery
+
+
+# -- instrument deliveries (instruments.deliver_*, run_demonstrators): one call per instrument
+#
+# Each kernel below is one instrument's month, once the caller has found that its account and
+# the RTI's staff time can buy some units (a few scalar operations: most months buy nothing of
+# some instruments, and a kernel's many arguments cost more than that): choosing the firms
+# (:func:`outreach_select`), what the instrument draws, its effect on the firms and the charge
+# to the programme's books. What needs a transcendental function (the gate's tanh after
+# training) is left to numpy. Draws come from the programme's stream in the sizes and order of
+# the numpy code they replace. Each returns the pairs to mark as changed, in the order the numpy
+# code marked them.
+#
+# ``books`` is (accounts, spent since the last review, this step's spend (programmes x spend
+# lines), units (programmes x unit lines) and private spending (programmes), the programme's
+# slot, the price of a staff day, the firms' co-funding share): see ``instruments._books``.
+# ``lines`` is (the instrument's account, its spend line, its unit lines...).
+
+
+@njit(cache=True)
+def charge_units(
+    books: tuple[Any, ...], account: int, spend_line: int, amount: float, staff_days: float, cofunded: bool
+) -> None:
+    """Charge units bought: their cost plus the staff days at their price; record the firms' co-funding.
+
+    The caller takes the staff days from what is left this month.
+    """
+    accounts, spent_since_review, spend, _, private, slot, staff_day_cost, cofunding_share = books
+    total = amount + staff_days * staff_day_cost
+    accounts[account] -= total
+    spent_since_review[account] += total
+    spend[slot, spend_line] += total
+    if cofunded and cofunding_share > 0.0:
+        private[slot] += total * cofunding_share / (1.0 - cofunding_share)
+
+
+@njit(cache=True)
+def hold_events(
+    delivery: DeliveryArrays,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
+    n_events: int,
+    event_cost: float,
+    staff_days_per_event: float,
+    attendees_per_event: int,
+    focus: NDArray[np.int64],
+    focus_cdf: NDArray[np.float64],
+    outreach: int,
+) -> tuple[float, NDArray[np.int64]]:
+    """Events (``instruments.deliver_events``): (staff days left, pairs that moved).
+
+    ``lines``: account, spend line, units of events, units of attendances. The
+    attendees are chosen (:func:`outreach_select`), then each event's topic is
+    drawn by priority over the focus (inverse-CDF sampling on the cumulative
+    weights ``focus_cdf``: what ``rng.choice(focus, n, p=weights)`` does with the
+    same draws), then :func:`attend_events`.
+    """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
+    acceptance = delivery.light_engagement
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    size_class = delivery.size_class
+    engaged_by_size = delivery.engaged_by_size
+    attendees = outreach_select(
+        delivery,
+        n_events * attendees_per_event,
+        acceptance,
+        tiers,
+        bounds,
+        orders,
+        ordered,
+        cursors,
+        False,
+        np.zeros(0, dtype=np.int64),
+        0,
+        np.zeros(0, dtype=np.int8),
+        0,
+    )
+    topics = focus[np.searchsorted(focus_cdf, delivery.rng.random(n_events), side="right")]
+    moved = attend_events(
+        attendees,
+        topics,
+        attendees_per_event,
+        stage,
+        stage_counts,
+        n_technologies,
+        engaged,
+        size_class,
+        engaged_by_size,
+    )
+    staff_days = n_events * staff_days_per_event
+    charge_units(books, lines[0], lines[1], n_events * event_cost, staff_days, False)
+    units, slot = books[3], books[5]
+    units[slot, lines[2]] += n_events
+    units[slot, lines[3]] += attendees.size
+    return staff_days_left - staff_days, moved
+
+
+@njit(cache=True)
+def diagnose(
+    delivery: DeliveryArrays,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
+    n: int,
+    diagnostic_cost: float,
+    staff_days_per_diagnostic: float,
+    outreach: int,
+    depth: int,
+    competence: NDArray[np.float64],
+    routing: bool,
+    routing_threshold: float,
+    focus: NDArray[np.int64],
+    routed_training: NDArray[np.int64],
+    routed_projects: NDArray[np.int64],
+    channel: NDArray[np.int8],
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Diagnostics (``instruments.deliver_diagnostics``): (staff days left, pairs that moved, routing queues).
+
+    ``lines``: account, spend line, units of diagnostics, units of firms routed.
+    Firms with something left to learn are chosen (:func:`outreach_select`),
+    then :func:`diagnostic_choices` and :func:`knowledge_trial_and_engage`; with
+    ``routing`` on, each diagnosed firm joins the training queue when its best
+    fit u_ik over the focus is below the threshold, else the projects queue
+    (diagnostic routing, :mod:`districtlab.model.mechanisms`).
+    """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
+    acceptance = delivery.engagement
+    all_technologies = delivery.all_technologies
+    relevance = delivery.relevance
+    gate = delivery.gate
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    knowledge_channel = delivery.knowledge_channel
+    knowledge_by_channel = delivery.knowledge_by_channel
+    size_class = delivery.size_class
+    n_sizes = delivery.n_sizes
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    engaged_by_size = delivery.engaged_by_size
+    firms = outreach_select(
+        delivery,
+        n,
+        acceptance,
+        tiers,
+        bounds,
+        orders,
+        ordered,
+        cursors,
+        True,
+        all_technologies,
+        _KNOWLEDGEABLE,
+        stage,
+        n_technologies,
+    )
+    if firms.size == 0:
+        return staff_days_left, firms, routed_training, routed_projects
+    pairs, success = diagnostic_choices(firms, depth, relevance, gate, stage, competence)
+    moved = knowledge_trial_and_engage(
+        pairs,
+        delivery.rng.random(pairs.size),
+        success,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+        firms,
+        engaged,
+        engaged_by_size,
+    )
+    staff_days = firms.size * staff_days_per_diagnostic
+    charge_units(books, lines[0], lines[1], firms.size * diagnostic_cost, staff_days, True)
+    units, slot = books[3], books[5]
+    units[slot, lines[2]] += firms.size
+    if routing:
+        low = np.empty(firms.size, dtype=np.bool_)
+        for index in range(firms.size):
+            start = firms[index] * n_technologies
+            fit = gate[start + focus[0]]
+            for tech in focus[1:]:
+                fit = max(fit, gate[start + tech])
+            low[index] = fit < routing_threshold
+        routed_training = np.concatenate((routed_training, firms[low]))
+        routed_projects = np.concatenate((routed_projects, firms[~low]))
+        units[slot, lines[3]] += firms.size
+    return staff_days_left - staff_days, moved, routed_training, routed_projects
+
+
+@njit(cache=True)
+def take_routed_firms(
+    queue: NDArray[np.int64], n: int, eligible: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Up to ``n`` eligible firms from the front of a routing queue: (taken, rest of the queue)."""
+    if queue.size == 0 or n <= 0:
+        return queue[:0], queue
+    taken = np.empty(min(n, queue.size), dtype=np.int64)
+    rest = np.empty(queue.size, dtype=np.int64)
+    n_taken = 0
+    n_rest = 0
+    for index in range(queue.size):
+        if eligible[index] and n_taken < n:
+            taken[n_taken] = queue[index]
+            n_taken += 1
+        else:
+            rest[n_rest] = queue[index]
+            n_rest += 1
+    return taken[:n_taken], rest[:n_rest]
+
+
+@njit(cache=True)
+def enrol_trainees(
+    delivery: DeliveryArrays,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
+    n: int,
+    seat_cost: float,
+    staff_days_per_seat: float,
+    routed: NDArray[np.int64],
+    outreach: int,
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64]]:
+    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue).
+
+    ``lines``: account, spend line, units of seats. Firms routed to training
+    come first, each taking its seat with its light acceptance; the seats left
+    are offered by the outreach; the trainees are the distinct firms of both in
+    increasing order. They are marked engaged and charged; raising their
+    absorptive capacity (a tanh) is left to the caller.
+    """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
+    light_acceptance = delivery.light_engagement
+    acceptance = delivery.engagement
+    engaged = delivery.engaged
+    size_class = delivery.size_class
+    engaged_by_size = delivery.engaged_by_size
+    eligible = np.zeros(0, dtype=np.bool_)
+    if routed.size:
+        eligible = np.empty(routed.size, dtype=np.bool_)
+        uniforms = delivery.rng.random(routed.size)
+        for index in range(routed.size):
+            eligible[index] = uniforms[index] < light_acceptance[routed[index]]
+    trainees, rest = take_routed_firms(routed, n, eligible)
+    if trainees.size < n:
+        more = outreach_select(
+            delivery,
+            n - trainees.size,
+            acceptance,
+            tiers,
+            bounds,
+            orders,
+            ordered,
+            cursors,
+            False,
+            np.zeros(0, dtype=np.int64),
+            0,
+            np.zeros(0, dtype=np.int8),
+            0,
+        )
+        trainees = union_sorted(trainees, more)
+    if trainees.size == 0:
+        return staff_days_left, trainees, rest
+    engage(trainees, engaged, size_class, engaged_by_size)
+    staff_days = trainees.size * staff_days_per_seat
+    charge_units(books, lines[0], lines[1], trainees.size * seat_cost, staff_days, True)
+    books[3][books[5], lines[2]] += trainees.size
+    return staff_days_left - staff_days, trainees, rest
+
+
+@njit(cache=True)
+def raise_affinity(
+    firms: NDArray[np.int64],
+    gain: float,
+    affinity: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+) -> None:
+    """r <- 1 - (1 - r)(1 - gain) for distinct firms; refresh r a and sqrt(r a) (``mechanisms._raise_affinity``)."""
+    if firms.size == 0 or gain <= 0.0:
+        return
+    for firm in firms:
+        raised = 1.0 - (1.0 - affinity[firm]) * (1.0 - gain)
+        affinity[firm] = raised
+        engaged = raised * capacity[firm]
+        engagement[firm] = engaged
+        light_engagement[firm] = np.sqrt(engaged)
+
+
+@njit(cache=True)
+def commit_participants(
+    firms: NDArray[np.int64],
+    gain: float,
+    tie_gain: float,
+    indptr: NDArray[Any],
+    indices: NDArray[Any],
+    affinity: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    engagement: NDArray[np.float64],
+    light_engagement: NDArray[np.float64],
+) -> None:
+    """Participation builds commitment (``mechanisms.commit``): the participants' partners gain ``tie_gain``, then they ``gain``.
+
+    Partners are the distinct neighbours of the distinct participants in the
+    CSR network (``indptr``, ``indices``).
+    """
+    if firms.size == 0:
+        return
+    distinct = union_sorted(firms, firms[:0])
+    n_partners = 0
+    for firm in distinct:
+        n_partners += indptr[firm + 1] - indptr[firm]
+    partners = np.empty(n_partners, dtype=np.int64)
+    n_partners = 0
+    for firm in distinct:
+        for entry in range(indptr[firm], indptr[firm + 1]):
+            partners[n_partners] = indices[entry]
+            n_partners += 1
+    partners = union_sorted(partners, partners[:0])
+    raise_affinity(partners, tie_gain, affinity, capacity, engagement, light_engagement)
+    raise_affinity(distinct, gain, affinity, capacity, engagement, light_engagement)
+
+
+@njit(cache=True)
+def run_projects(
+    delivery: DeliveryArrays,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    staff_days_left: float,
+    n_projects: int,
+    project_size: int,
+    seat_cost: float,
+    staff_days_per_seat: float,
+    focus: NDArray[np.int64],
+    focus_cdf: NDArray[np.float64],
+    routed: NDArray[np.int64],
+    outreach: int,
+    commitment: bool,
+    commitment_gain: float,
+    tie_gain: float,
+    channel: NDArray[np.int8],
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Collaborative projects (``instruments.deliver_projects``).
+
+    Returns (staff days left, rest of the routing queue, the members' pairs
+    (firm * K + technology) of the projects formed one after the other, the
+    pairs each made knowledgeable one after the other, and ``formed``: for
+    project p, ``[formed[0, p], formed[0, p + 1])`` are its members' pairs and
+    ``[formed[1, p], formed[1, p + 1])`` the pairs it made knowledgeable).
+    ``lines``: account, spend line, units of seats.
+
+    The ``n_projects`` projects are each given a topic drawn by priority over
+    the focus; for each in turn, firms routed to projects that have not adopted
+    the topic join first (each with its light acceptance), then the outreach
+    fills the seats left among firms that have not adopted it; the members
+    become knowledgeable by the project channel, are marked engaged, with
+    ``commitment`` on gain affinity (:func:`commit_participants`), and their
+    seats are charged. The project's cost support is left to the caller (it is
+    recorded in Python, between the projects' marks).
+    """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
+    indptr = delivery.indptr
+    indices = delivery.indices
+    affinity = delivery.rti_affinity
+    capacity = delivery.absorptive_capacity
+    engagement = delivery.engagement
+    light_engagement = delivery.light_engagement
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    knowledge_channel = delivery.knowledge_channel
+    knowledge_by_channel = delivery.knowledge_by_channel
+    size_class = delivery.size_class
+    n_sizes = delivery.n_sizes
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    engaged_by_size = delivery.engaged_by_size
+    topics = focus[np.searchsorted(focus_cdf, delivery.rng.random(n_projects), side="right")]
+    member_pairs = np.empty(n_projects * project_size, dtype=np.int64)
+    learned = np.empty(n_projects * project_size, dtype=np.int64)
+    formed = np.zeros((2, n_projects + 1), dtype=np.int64)
+    n_formed = 0
+    for tech in topics:
+        eligible = np.zeros(0, dtype=np.bool_)
+        if routed.size:
+            eligible = np.empty(routed.size, dtype=np.bool_)
+            uniforms = delivery.rng.random(routed.size)
+            for index in range(routed.size):
+                firm = routed[index]
+                eligible[index] = (stage[firm * n_technologies + tech] < _ADOPTED) & (
+                    uniforms[index] < light_engagement[firm]
+                )
+        members, routed = take_routed_firms(routed, project_size, eligible)
+        if members.size < project_size:
+            more = outreach_select(
+                delivery,
+                project_size - members.size,
+                engagement,
+                tiers,
+                bounds,
+                orders,
+                ordered,
+                cursors,
+                True,
+                np.full(1, tech, dtype=np.int64),
+                _ADOPTED,
+                stage,
+                n_technologies,
+            )
+            members = union_sorted(members, more)
+        if members.size == 0:
+            continue
+        pairs = members * n_technologies + tech
+        moved = raise_to_knowledgeable(
+            pairs,
+            channel,
+            stage,
+            stage_counts,
+            knowledge_channel,
+            knowledge_by_channel,
+            size_class,
+            n_sizes,
+            n_technologies,
+        )
+        engage(members, engaged, size_class, engaged_by_size)
+        if commitment:
+            commit_participants(
+                members,
+                commitment_gain,
+                tie_gain,
+                indptr,
+                indices,
+                affinity,
+                capacity,
+                engagement,
+                light_engagement,
+            )
+        start, learned_start = formed[0, n_formed], formed[1, n_formed]
+        member_pairs[start : start + pairs.size] = pairs
+        learned[learned_start : learned_start + moved.size] = moved
+        n_formed += 1
+        formed[0, n_formed] = start + pairs.size
+        formed[1, n_formed] = learned_start + moved.size
+        staff_days = members.size * staff_days_per_seat
+        charge_units(books, lines[0], lines[1], members.size * seat_cost, staff_days, True)
+        books[3][books[5], lines[2]] += members.size
+        staff_days_left -= staff_days
+    return (
+        staff_days_left,
+        routed,
+        member_pairs[: formed[0, n_formed]].copy(),
+        learned[: formed[1, n_formed]].copy(),
+        formed[:, : n_formed + 1].copy(),
+    )
+
+
+@njit(cache=True)
+def visit_demonstrators(
+    delivery: DeliveryArrays,
+    n: int,
+    shown: NDArray[np.int64],
+    peers: NDArray[np.int64],
+    outreach: int,
+    channel: NDArray[np.int8],
+) -> tuple[int, NDArray[np.int64]]:
+    """Up to ``n`` demonstrator visits (``instruments.run_demonstrators``): (visitors, pairs to mark changed).
+
+    Only firms that have not adopted every technology ``shown`` visit. A living
+    lab's ``peers`` (empty otherwise) come first: in a random order, each visits
+    with its acceptance; the visits left are offered by the outreach (the
+    visitors are then the distinct firms of both in increasing order). Each
+    visitor sees one technology shown, drawn uniformly, and has the knowledge
+    trial with success u(a, c). The pairs returned are the pairs visited, then
+    those that moved, as they were marked one call after the other.
+    """
+    tiers, bounds = delivery.tiers, delivery.bounds
+    orders, ordered, cursors = (
+        delivery.orders[outreach],
+        delivery.ordered[outreach],
+        delivery.cursors[outreach],
+    )
+    acceptance = delivery.light_engagement
+    seen_demonstration = delivery.seen_demonstration
+    gate = delivery.gate
+    stage = delivery.stage
+    stage_counts = delivery.stage_counts
+    knowledge_channel = delivery.knowledge_channel
+    knowledge_by_channel = delivery.knowledge_by_channel
+    size_class = delivery.size_class
+    n_sizes = delivery.n_sizes
+    n_technologies = delivery.n_technologies
+    engaged = delivery.engaged
+    engaged_by_size = delivery.engaged_by_size
+    visitors = np.zeros(0, dtype=np.int64)
+    if peers.size:
+        peers = peers[any_stage_below(peers, shown, _ADOPTED, stage, n_technologies)]
+        if peers.size:
+            peers = permuted(delivery, peers)
+            uniforms = delivery.rng.random(peers.size)
+            keep = np.empty(peers.size, dtype=np.bool_)
+            for index in range(peers.size):
+                keep[index] = uniforms[index] < acceptance[peers[index]]
+            visitors = peers[keep][:n]
+    if visitors.size < n:
+        more = outreach_select(
+            delivery,
+            n - visitors.size,
+            acceptance,
+            tiers,
+            bounds,
+            orders,
+            ordered,
+            cursors,
+            True,
+            shown,
+            _ADOPTED,
+            stage,
+            n_technologies,
+        )
+        visitors = union_sorted(visitors, more) if visitors.size else more
+    if visitors.size == 0:
+        return 0, np.zeros(0, dtype=np.int64)
+    seen = shown[delivery.rng.integers(0, shown.size, size=visitors.size)]
+    pairs = visitors * n_technologies + seen
+    success = np.empty(pairs.size)
+    for index in range(pairs.size):
+        seen_demonstration[pairs[index]] = True
+        success[index] = gate[pairs[index]]
+    moved = knowledge_trial_and_engage(
+        pairs,
+        delivery.rng.random(pairs.size),
+        success,
+        channel,
+        stage,
+        stage_counts,
+        knowledge_channel,
+        knowledge_by_channel,
+        size_class,
+        n_sizes,
+        n_technologies,
+        visitors,
+        engaged,
+        engaged_by_size,
+    )
+    marked = np.empty(pairs.size + moved.size, dtype=np.int64)
+    marked[: pairs.size] = pairs
+    marked[pairs.size :] = moved
+    return visitors.size, marked
+
+
+# -- paying from a programme's accounts (programmes.ProgrammeRun.pay_from_all, total_available) --
+#
+# As the numpy code they replace: Python's min and max (the first of equals), numpy's maximum
+# (the first argument unless it is smaller), and a sum in order from the first account (numpy's
+# add.reduce adds fewer than 8 numbers in order; there are 6 accounts, which a test checks).
+
+
+@njit(cache=True)
+def _positive_parts(accounts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.maximum(accounts, 0.0)``."""
+    positive = np.empty(accounts.size)
+    for index in range(accounts.size):
+        value = accounts[index]
+        positive[index] = value if (value >= 0.0 or np.isnan(value)) else 0.0
+    return positive
+
+
+@njit(cache=True)
+def _sum_in_order(values: NDArray[np.float64]) -> float:
+    total = -0.0
+    for value in values:
+        total += value
+    return total
+
+
+@njit(cache=True)
+def available_in_accounts(accounts: NDArray[np.float64]) -> float:
+    """What the accounts hold, their negative balances counted as 0."""
+    return _sum_in_order(_positive_parts(accounts))
+
+
+@njit(cache=True)
+def pay_from_accounts(accounts: NDArray[np.float64], first: int, amount: float) -> float:
+    """Pay ``amount`` from account ``first``, then from the others in proportion to their balances; return what was paid."""
+    balance = accounts[first]
+    if balance < 0.0:
+        balance = 0.0
+    paid = balance if balance < amount else amount
+    accounts[first] -= paid
+    rest = amount - paid
+    if rest > 0.0:
+        others = _positive_parts(accounts)
+        others[first] = 0.0
+        available = _sum_in_order(others)
+        if available > 0.0:
+            taken = available if available < rest else rest
+            share = taken / available
+            for index in range(accounts.size):
+                accounts[index] -= others[index] * share
+            paid += taken
+    return paid
+
+
+@njit(cache=True)
+def run_demonstrators_month(
+    delivery: DeliveryArrays,
+    books: tuple[Any, ...],
+    lines: NDArray[np.int64],
+    post_programme: NDArray[np.float64],
+    delivering: bool,
+    staff_days_left: float,
+    dt: float,
+    running_cost_per_month: float,
+    visitors_per_month: float,
+    staff_days_per_visit: float,
+    shown: NDArray[np.int64],
+    peers: NDArray[np.int64],
+    outreach: int,
+    channel: NDArray[np.int8],
+) -> tuple[bool, float, NDArray[np.int64]]:
+    """A month of open demonstrators (``instruments.run_demonstrators``): (still open, staff days left, pairs to mark changed).
+
+    ``lines``: the demonstrator account, the running spend line, units of
+    demonstrator-months open, units of visits. While ``delivering`` the
+    programme pays the running cost (:func:`pay_from_accounts`; the
+    demonstrators close if it cannot), otherwise the RTI pays it outside the
+    budget (``post_programme``). The number of visits is the expected number
+    rounded down or up at random, within what the accounts hold (while
+    delivering) and the staff days left; the visits are
+    :func:`visit_demonstrators`, their staff time priced and paid as the running cost.
+    """
+    accounts, spend, units, slot, staff_day_cost = books[0], books[2], books[3], books[5], books[6]
+    no_pairs = np.zeros(0, dtype=np.int64)
+    running = running_cost_per_month * shown.size * dt
+    if delivering:
+        paid = pay_from_accounts(accounts, lines[0], running)
+        spend[slot, lines[1]] += paid
+        if paid < running - 1e-9:
+            return False, staff_days_left, no_pairs  # the programme can no longer run them
+    else:
+        post_programme[slot] += running
+    units[slot, lines[2]] += shown.size * dt
+    expected = visitors_per_month * shown.size * dt
+    wanted = int(expected) + int(delivery.rng.random() < expected - int(expected))
+    visit_cost = staff_days_per_visit * staff_day_cost
+    if delivering and visit_cost > 0.0:
+        wanted = min(wanted, int(available_in_accounts(accounts) // visit_cost))
+    n = wanted
+    if staff_days_per_visit > 0.0:
+        n = max(0, min(wanted, int(staff_days_left // staff_days_per_visit)))
+    if n == 0:
+        return True, staff_days_left, no_pairs
+    visitors, marked = visit_demonstrators(delivery, n, shown, peers, outreach, channel)
+    if visitors == 0:
+        return True, staff_days_left, no_pairs
+    cost = visitors * visit_cost
+    if delivering:
+        spend[slot, lines[1]] += pay_from_accounts(accounts, lines[0], cost)
+    else:
+        post_programme[slot] += cost
+    units[slot, lines[3]] += visitors
+    return True, staff_days_left - visitors * staff_days_per_visit, marked
+
+
+# -- projects that end (instruments.complete_projects) ------------------------------------------
+
+
+@njit(cache=True)
+def take_due_projects(
+    month: float,
+    project_end: NDArray[np.float64],
+    project_firm: NDArray[np.int64],
+    project_tech: NDArray[np.int64],
+    n_technologies: int,
+) -> tuple[
+    NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], float
+]:
+    """The project seats due by ``month`` taken from the lists of running seats.
+
+    Returns (firms of the seats due, in list order; projects completed per
+    technology, a project being one distinct (end month, technology); the end
+    months, firms and technologies of the seats still running; the earliest
+    end month still running, infinite if none).
+    """
+    n_due = 0
+    for end in project_end:
+        if end <= month:
+            n_due += 1
+    firms = np.empty(n_due, dtype=np.int64)
+    completed = np.zeros(n_technologies, dtype=np.int64)
+    kept = project_end.size - n_due
+    end_kept = np.empty(kept)
+    firm_kept = np.empty(kept, dtype=np.int64)
+    tech_kept = np.empty(kept, dtype=np.int64)
+    n_due = 0
+    kept = 0
+    first_end = np.inf
+    for index in range(project_end.size):
+        end, tech = project_end[index], project_tech[index]
+        if end <= month:
+            firms[n_due] = project_firm[index]
+            n_due += 1
+            counted = False  # a seat of a project already counted?
+            for earlier in range(index):
+                if project_end[earlier] == end and project_tech[earlier] == tech:
+                    counted = True
+                    break
+            if not counted:
+                completed[tech] += 1
+        else:
+            end_kept[kept], firm_kept[kept], tech_kept[kept] = end, project_firm[index], tech
+            kept += 1
+            if end < first_end:
+                first_end = end
+    return firms, completed, end_kept, firm_kept, tech_kept, first_end
 
 
 # -- legitimacy (schedule.refresh_hazards, on behalf of adoption.prepare_adoption) ----------------

@@ -7,7 +7,9 @@
 * participation *builds commitment*: participants, and their partners to a
   lesser degree, gain RTI affinity (trust);
 * diagnostics *route* firms to the instrument that fits their absorptive
-  capacity (Howells 2006, intermediaries; Cohen & Levinthal 1990);
+  capacity (Howells 2006, intermediaries; Cohen & Levinthal 1990): to training
+  when their best fit over the focus is below the routing threshold, else to
+  projects (applied in the diagnostics' kernel, :func:`districtlab.model.kernels.diagnose`);
 * monitoring allows *adaptive reallocation* of idle money during delivery.
 
 Nothing here reads the programme's kind: a programme with every switch off is
@@ -115,32 +117,6 @@ def _raise_affinity(state: DistrictState, firm: NDArray[np.int64], gain: float) 
     state.rti_affinity[firm] = affinity
     state.engagement[firm] = engaged = affinity * state.absorptive_capacity[firm]
     state.light_engagement[firm] = np.sqrt(engaged)
-
-
-def route(
-    programme: ProgrammeRun, state: DistrictState, firm: NDArray[np.int64], step: Step, index: int
-) -> None:
-    """Diagnosed firms are routed: to training when the best-fitting focus technology is out of reach, else to projects."""
-    if not programme.mechanisms.diagnostic_routing or firm.size == 0:
-        return
-    fit = state.gate[firm][:, programme.focus].max(axis=1)
-    low = fit < programme.settings.routing_gate_threshold
-    programme.routed_training = np.concatenate([programme.routed_training, firm[low]])
-    programme.routed_projects = np.concatenate([programme.routed_projects, firm[~low]])
-    step.units[index, UNIT["routed_firms"]] += firm.size
-
-
-def take_routed(
-    queue: NDArray[np.int64], n: int, eligible: NDArray[np.bool_] | None = None
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Up to ``n`` firms from the front of a routing queue (eligible ones); returns (taken, rest of the queue)."""
-    if queue.size == 0 or n <= 0:
-        return queue[:0], queue
-    ok = np.ones(queue.size, dtype=bool) if eligible is None else eligible
-    chosen = ok.nonzero()[0][:n]
-    keep = np.ones(queue.size, dtype=bool)
-    keep[chosen] = False
-    return queue[chosen], queue[keep]
 
 
 def review(programme: ProgrammeRun, step: Step, index: int) -> None:

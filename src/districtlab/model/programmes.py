@@ -25,8 +25,13 @@ from districtlab.config import (
     Programme,
     ProgrammeMechanisms,
 )
-from districtlab.model.kernels import flow_into_accounts
-from districtlab.model.targeting import Outreach, Tiers
+from districtlab.model.kernels import (
+    DeliveryArrays,
+    available_in_accounts,
+    flow_into_accounts,
+    pay_from_accounts,
+)
+from districtlab.model.targeting import Outreach
 from districtlab.model.technologies import TechnologyArrays
 
 #: Spending lines recorded per programme: the instruments (the demonstrator line is its build),
@@ -109,7 +114,7 @@ class ProgrammeRun:
     accounts: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     inflow_so_far: float = 0.0
     capital_released: bool = False
-    outreach: dict[str, Outreach] = field(default_factory=dict)
+    outreach: Outreach | None = None  # each instrument's order of approach, made on first delivery
     codesign_spent: float = 0.0
     demonstrators: list[int] = field(default_factory=list)
     project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
@@ -136,6 +141,8 @@ class ProgrammeRun:
     spent_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     next_review_month: float = np.inf
     n_focus: int = 1
+    # its stream and the district's arrays as the instruments' kernels take them (instruments._delivery)
+    delivery: DeliveryArrays | None = field(default=None, repr=False)
 
     @classmethod
     def plan(
@@ -249,51 +256,23 @@ class ProgrammeRun:
         ):  # an all-capital allocation never uses the shares
             return float(total), flowing / total
 
-    def affordable(self, instrument: str, unit_cost: float) -> int:
-        return int(self.accounts[INSTRUMENT[instrument]] // unit_cost)
-
     def spend(self, instrument: str, amount: float) -> None:
         self.accounts[INSTRUMENT[instrument]] -= amount
         self.spent_since_review[INSTRUMENT[instrument]] += amount
 
     def pay_from_all(self, amount: float, first: str) -> float:
         """Pay ``amount`` from the ``first`` account, then from the others in proportion; return what was paid."""
-        index = INSTRUMENT[first]
-        paid = min(amount, max(self.accounts[index], 0.0))
-        self.accounts[index] -= paid
-        rest = amount - paid
-        if rest > 0.0:
-            others = np.maximum(self.accounts, 0.0)
-            others[index] = 0.0
-            available = float(others.sum())
-            if available > 0.0:
-                taken = min(rest, available)
-                self.accounts -= others * (taken / available)
-                paid += taken
-        return paid
+        return pay_from_accounts(self.accounts, INSTRUMENT[first], amount)
 
     def total_available(self) -> float:
-        return float(np.maximum(self.accounts, 0.0).sum())
+        """What the accounts hold (negative balances count as 0)."""
+        return available_in_accounts(self.accounts)
 
     def account(self, instrument: str) -> float:
         return float(self.accounts[INSTRUMENT[instrument]])
-
-    def outreach_of(self, instrument: str, tiers: Tiers) -> Outreach:
-        """The outreach of one instrument (each instrument works through its own ordering)."""
-        if instrument not in self.outreach:
-            self.outreach[instrument] = Outreach(tiers.by_rule[self.targeting])
-        return self.outreach[instrument]
 
     def in_focus_pairs(self, n_firms: int) -> NDArray[np.bool_]:
         """Per pair (flat firm * K + technology): is the technology in the focus? Built once per run."""
         if self._in_focus_pairs is None or self._in_focus_pairs.size != n_firms * self.in_focus.size:
             self._in_focus_pairs = np.tile(self.in_focus, n_firms)
         return self._in_focus_pairs
-
-    def draw_topics(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
-        """Technologies for n units (events, projects), drawn by priority over the focus.
-
-        Inverse-CDF sampling, which is what ``rng.choice(size, n, p=weights)`` does
-        with the same draws, without re-validating the weights on every call.
-        """
-        return self.focus[self.focus_cdf.searchsorted(rng.random(n), side="right")]

@@ -8,8 +8,8 @@ Each targeting rule sorts the firms into tiers that are served in turn:
 * ``rti_network``: the RTI's members, then the rest.
 
 A firm reached takes the offer up with probability r_i a_i (see
-:func:`acceptance_probability`); :class:`Outreach` approaches firms in a random
-order within each tier.
+:func:`acceptance_probability`); each instrument approaches firms in a random
+order within each tier (:class:`Outreach`).
 """
 
 from __future__ import annotations
@@ -20,29 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
-from districtlab.model.kernels import any_stage_below, outreach_batch
 from districtlab.model.population import Firms
 
-
-@dataclass(frozen=True)
-class Eligibility:
-    """Firms below ``level`` in at least one of ``technologies`` (for example, with something left to learn).
-
-    ``stage`` is the flat firms x technologies stage array of the run (read when firms are approached).
-    """
-
-    technologies: NDArray[np.int64]
-    level: int
-    stage: NDArray[np.int8]
-    n_technologies: int
-
-    def __call__(self, candidates: NDArray[np.int64]) -> NDArray[np.bool_]:
-        return any_stage_below(candidates, self.technologies, self.level, self.stage, self.n_technologies)
-
-
 _SME = (SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small"))
-_NO_TECHNOLOGIES = np.zeros(0, dtype=np.int64)
-_NO_STAGES = np.zeros(0, dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -73,71 +53,26 @@ class Tiers:
 
 
 class Outreach:
-    """How one instrument of one programme works through the firms of its targeting rule.
+    """How each instrument of one programme works through the firms of its targeting rule.
 
-    Each tier is put in a random order once; the instrument then approaches firms
-    in that order, wrapping around, so that nobody is approached twice before
-    every firm of the tier has been approached once. Selecting costs
-    O(firms approached), whatever the size of the district.
+    Each tier is put in a random order the first time an instrument reaches it;
+    the instrument then approaches firms in that order, wrapping around, so that
+    nobody is approached twice before every firm of the tier has been approached
+    once. Selecting costs O(firms approached), whatever the size of the district.
+
+    The instruments' kernels select (:func:`~districtlab.model.kernels.outreach_select`);
+    this object holds the state between calls as arrays the kernels update: the
+    tiers one after another (tier t in ``[bounds[t], bounds[t + 1])``), and per
+    instrument (a row each) the tiers' orders in the same slices, whether each
+    tier has been ordered yet, and each tier's cursor.
     """
 
-    def __init__(self, tiers: tuple[NDArray[np.int64], ...]) -> None:
-        self._tiers = tiers
-        self._orders: list[NDArray[np.int64] | None] = [None] * len(tiers)
-        self._cursors = [0] * len(tiers)
-
-    def select(
-        self,
-        n_needed: int,
-        acceptance: NDArray[np.float64],
-        rng: np.random.Generator,
-        eligible: Eligibility | None = None,
-    ) -> NDArray[np.int64]:
-        """Up to ``n_needed`` distinct firms that take up the offer, in the order they were approached.
-
-        ``acceptance`` is every firm's probability of taking up the offer (see
-        :func:`engagement`); ``eligible`` filters firms (for example, those that
-        have not adopted the project's technology yet).
-        """
-        chosen: list[NDArray[np.int64]] = []
-        missing = n_needed
-        # the eligibility filter as the kernel takes it, read once per call rather than once per batch
-        if eligible is None:
-            filtered, technologies, level, stage, n_technologies = False, _NO_TECHNOLOGIES, 0, _NO_STAGES, 0
-        else:
-            filtered, technologies, level = True, eligible.technologies, eligible.level
-            stage, n_technologies = eligible.stage, eligible.n_technologies
-        for index, tier in enumerate(self._tiers):
-            order = self._orders[index]
-            if order is None:
-                order = self._orders[index] = rng.permutation(tier)
-            approached = 0
-            batch = 4 * missing + 8
-            while missing > 0 and approached < tier.size:
-                size = min(batch, tier.size - approached)
-                hits, used = outreach_batch(
-                    order,
-                    self._cursors[index],
-                    size,
-                    rng.random(size),
-                    acceptance,
-                    missing,
-                    filtered,
-                    technologies,
-                    level,
-                    stage,
-                    n_technologies,
-                )
-                chosen.append(hits)
-                missing -= hits.size
-                approached += used
-                self._cursors[index] = (self._cursors[index] + used) % tier.size
-                batch *= 2
-            if missing <= 0:
-                break
-        if len(chosen) == 1:
-            return chosen[0]
-        return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+    def __init__(self, tiers: tuple[NDArray[np.int64], ...], n_instruments: int) -> None:
+        self.tiers = np.concatenate(tiers) if tiers else np.zeros(0, dtype=np.int64)
+        self.bounds = np.cumsum([0, *(tier.size for tier in tiers)], dtype=np.int64)
+        self.orders = np.empty((n_instruments, self.tiers.size), dtype=np.int64)
+        self.ordered = np.zeros((n_instruments, len(tiers)), dtype=bool)
+        self.cursors = np.zeros((n_instruments, len(tiers)), dtype=np.int64)
 
 
 def engagement(
