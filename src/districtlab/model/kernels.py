@@ -206,28 +206,41 @@ def due_pairs(
     """Pairs due before ``time``, in increasing order (``TransitionClocks.due_before``).
 
     Only the rows of firms whose lower bound is below ``time`` are read; their
-    bound is made exact (the minimum of their row) on the way.
+    bound is made exact (the minimum of their row) on the way. Two passes: the
+    first counts the pairs due and notes the firms that have some, the second
+    (over those rows only) lists them. Sizing the result from the count, rather
+    than growing a buffer, keeps array variables from being reassigned in the
+    loop, which costs numba a reference count update per pair read.
     """
+    with_due = np.empty(earliest.size, dtype=np.int64)
+    n_with_due = 0
     n_due = 0
-    found = np.empty(16, dtype=np.int64)
     for firm in range(earliest.size):
         if not earliest[firm] < time:
             continue
         start = firm * n_technologies
         lowest = due[start]
+        n_due_in_row = 0
         for pair in range(start, start + n_technologies):
             when = due[pair]
             if when < lowest:
                 lowest = when
             if when < time:
-                if n_due == found.size:
-                    grown = np.empty(2 * found.size, dtype=np.int64)
-                    grown[:n_due] = found
-                    found = grown
+                n_due_in_row += 1
+        earliest[firm] = lowest
+        if n_due_in_row:
+            with_due[n_with_due] = firm
+            n_with_due += 1
+            n_due += n_due_in_row
+    found = np.empty(n_due, dtype=np.int64)
+    n_due = 0
+    for index in range(n_with_due):
+        start = with_due[index] * n_technologies
+        for pair in range(start, start + n_technologies):
+            if due[pair] < time:
                 found[n_due] = pair
                 n_due += 1
-        earliest[firm] = lowest
-    return found[:n_due].copy()
+    return found
 
 
 # -- knowledge hazards (transfer.refresh_knowledge_rates, schedule.refresh_hazards) --------------
