@@ -206,18 +206,23 @@ def due_pairs(
     """Pairs due before ``time``, in increasing order (``TransitionClocks.due_before``).
 
     Only the rows of firms whose lower bound is below ``time`` are read; their
-    bound is made exact (the minimum of their row) on the way. Two passes: the
-    first counts the pairs due and notes the firms that have some, the second
-    (over those rows only) lists them. Sizing the result from the count, rather
-    than growing a buffer, keeps array variables from being reassigned in the
-    loop, which costs numba a reference count update per pair read.
+    bound is made exact (the minimum of their row) on the way. Three passes:
+    the firms whose bound is below ``time`` are listed (without a branch per
+    firm), their rows are read one after the other (counting the pairs due and
+    keeping the firms that have some), and the pairs due are listed from those
+    rows. Sizing the result from the count, rather than growing a buffer, keeps
+    array variables from being reassigned in the loop, which costs numba a
+    reference count update per due time read.
     """
-    with_due = np.empty(earliest.size, dtype=np.int64)
+    firms = np.empty(earliest.size, dtype=np.int64)
+    n_below = 0
+    for firm in range(earliest.size):
+        firms[n_below] = firm
+        n_below += earliest[firm] < time
     n_with_due = 0
     n_due = 0
-    for firm in range(earliest.size):
-        if not earliest[firm] < time:
-            continue
+    for index in range(n_below):
+        firm = firms[index]
         start = firm * n_technologies
         lowest = due[start]
         n_due_in_row = 0
@@ -229,13 +234,13 @@ def due_pairs(
                 n_due_in_row += 1
         earliest[firm] = lowest
         if n_due_in_row:
-            with_due[n_with_due] = firm
+            firms[n_with_due] = firm  # n_with_due <= index: an entry already read
             n_with_due += 1
             n_due += n_due_in_row
     found = np.empty(n_due, dtype=np.int64)
     n_due = 0
     for index in range(n_with_due):
-        start = with_due[index] * n_technologies
+        start = firms[index] * n_technologies
         for pair in range(start, start + n_technologies):
             if due[pair] < time:
                 found[n_due] = pair
