@@ -2117,21 +2117,24 @@ def awareness_due(
     n_technologies: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Unaware pairs (stage 0) whose awareness time ``draw * scale_k`` falls before ``horizon``:
-    (pairs, times), in pair order."""
+    (pairs, times), in pair order.
+
+    Every pair is written at the next free place and kept by advancing past it
+    (no branch per pair: about half the pairs are kept, in no pattern a branch
+    predictor could follow); the two results are views of the first places.
+    """
     pairs = np.empty(draws.size, dtype=np.int64)
     times = np.empty(draws.size)
     n_due = 0
     pair = 0
     for _ in range(draws.size // n_technologies):
         for tech in range(n_technologies):
-            if stage[pair] == 0:
-                time = draws[pair] * scale[tech]
-                if time < horizon:
-                    pairs[n_due] = pair
-                    times[n_due] = time
-                    n_due += 1
+            time = draws[pair] * scale[tech]
+            pairs[n_due] = pair
+            times[n_due] = time
+            n_due += (stage[pair] == 0) & (time < horizon)
             pair += 1
-    return pairs[:n_due].copy(), times[:n_due].copy()
+    return pairs[:n_due], times[:n_due]
 
 
 # -- instruments (instruments.deliver_diagnostics, _knowledge_trial, eligibility filters) -------
