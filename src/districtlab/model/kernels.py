@@ -206,28 +206,46 @@ def due_pairs(
     """Pairs due before ``time``, in increasing order (``TransitionClocks.due_before``).
 
     Only the rows of firms whose lower bound is below ``time`` are read; their
-    bound is made exact (the minimum of their row) on the way.
+    bound is made exact (the minimum of their row) on the way. Three passes:
+    the firms whose bound is below ``time`` are listed (without a branch per
+    firm), their rows are read one after the other (counting the pairs due and
+    keeping the firms that have some), and the pairs due are listed from those
+    rows. Sizing the result from the count, rather than growing a buffer, keeps
+    array variables from being reassigned in the loop, which costs numba a
+    reference count update per due time read.
     """
-    n_due = 0
-    found = np.empty(16, dtype=np.int64)
+    firms = np.empty(earliest.size, dtype=np.int64)
+    n_below = 0
     for firm in range(earliest.size):
-        if not earliest[firm] < time:
-            continue
+        firms[n_below] = firm
+        n_below += earliest[firm] < time
+    n_with_due = 0
+    n_due = 0
+    for index in range(n_below):
+        firm = firms[index]
         start = firm * n_technologies
         lowest = due[start]
+        n_due_in_row = 0
         for pair in range(start, start + n_technologies):
             when = due[pair]
             if when < lowest:
                 lowest = when
             if when < time:
-                if n_due == found.size:
-                    grown = np.empty(2 * found.size, dtype=np.int64)
-                    grown[:n_due] = found
-                    found = grown
+                n_due_in_row += 1
+        earliest[firm] = lowest
+        if n_due_in_row:
+            firms[n_with_due] = firm  # n_with_due <= index: an entry already read
+            n_with_due += 1
+            n_due += n_due_in_row
+    found = np.empty(n_due, dtype=np.int64)
+    n_due = 0
+    for index in range(n_with_due):
+        start = firms[index] * n_technologies
+        for pair in range(start, start + n_technologies):
+            if due[pair] < time:
                 found[n_due] = pair
                 n_due += 1
-        earliest[firm] = lowest
-    return found[:n_due].copy()
+    return found
 
 
 # -- knowledge hazards (transfer.refresh_knowledge_rates, schedule.refresh_hazards) --------------
@@ -2099,21 +2117,24 @@ def awareness_due(
     n_technologies: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Unaware pairs (stage 0) whose awareness time ``draw * scale_k`` falls before ``horizon``:
-    (pairs, times), in pair order."""
+    (pairs, times), in pair order.
+
+    Every pair is written at the next free place and kept by advancing past it
+    (no branch per pair: about half the pairs are kept, in no pattern a branch
+    predictor could follow); the two results are views of the first places.
+    """
     pairs = np.empty(draws.size, dtype=np.int64)
     times = np.empty(draws.size)
     n_due = 0
     pair = 0
     for _ in range(draws.size // n_technologies):
         for tech in range(n_technologies):
-            if stage[pair] == 0:
-                time = draws[pair] * scale[tech]
-                if time < horizon:
-                    pairs[n_due] = pair
-                    times[n_due] = time
-                    n_due += 1
+            time = draws[pair] * scale[tech]
+            pairs[n_due] = pair
+            times[n_due] = time
+            n_due += (stage[pair] == 0) & (time < horizon)
             pair += 1
-    return pairs[:n_due].copy(), times[:n_due].copy()
+    return pairs[:n_due], times[:n_due]
 
 
 # -- instruments (knowledge trials, events' attendance, diagnostics' choices, eligibility filters) -
