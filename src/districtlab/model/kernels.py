@@ -2808,14 +2808,21 @@ def enrol_trainees(
     staff_days_per_seat: float,
     routed: NDArray[np.int64],
     outreach: int,
-) -> tuple[float, NDArray[np.int64], NDArray[np.int64]]:
-    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue).
+    capacity_factor: float,
+    complexity: NDArray[np.float64],
+    gate_scale: float,
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue, gate argument).
 
     ``lines``: account, spend line, units of seats. Firms routed to training
     come first, each taking its seat with its light acceptance; the seats left
     are offered by the outreach; the trainees are the distinct firms of both in
-    increasing order. They are marked engaged and charged; raising their
-    absorptive capacity (a tanh) is left to the caller.
+    increasing order. They are marked engaged and charged, and their absorptive
+    capacity is raised once, a <- 1 - (1 - a) ``capacity_factor``
+    (:func:`gain_capacity`, as ``state.raise_absorptive_capacity`` does for
+    distinct firms); the gate's argument 0.5 (a - c_k) / s of their rows is
+    returned for the caller to take its tanh in numpy and hand it to
+    :func:`set_gate_rows`.
     """
     tiers, bounds = delivery.tiers, delivery.bounds
     orders, ordered, cursors = (
@@ -2853,12 +2860,22 @@ def enrol_trainees(
         )
         trainees = union_sorted(trainees, more)
     if trainees.size == 0:
-        return staff_days_left, trainees, rest
+        return staff_days_left, trainees, rest, np.empty((0, complexity.size))
     engage(trainees, engaged, size_class, engaged_by_size)
     staff_days = trainees.size * staff_days_per_seat
     charge_units(books, lines[0], lines[1], trainees.size * seat_cost, staff_days, True)
     books[3][books[5], lines[2]] += trainees.size
-    return staff_days_left - staff_days, trainees, rest
+    half_z = gain_capacity(
+        trainees,
+        np.full(1, capacity_factor),
+        delivery.absorptive_capacity,
+        delivery.rti_affinity,
+        acceptance,
+        light_acceptance,
+        complexity,
+        gate_scale,
+    )
+    return staff_days_left - staff_days, trainees, rest, half_z
 
 
 @njit(cache=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -143,6 +144,8 @@ class ProgrammeRun:
     n_focus: int = 1
     # its stream and the district's arrays as the instruments' kernels take them (instruments._delivery)
     delivery: DeliveryArrays | None = field(default=None, repr=False)
+    # per instrument: (its delivery, its account, a unit's price, its staff days) (instruments._purchases)
+    purchases: tuple[tuple[Any, int, float, float], ...] | None = field(default=None, repr=False)
 
     @classmethod
     def plan(
