@@ -85,19 +85,23 @@ def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
 
     (accounts, spent since the last review, spend, units, private spending, the
     programme's slot, the price of a staff day, the firms' co-funding share); see
-    :func:`~districtlab.model.kernels.charge_units`.
+    :func:`~districtlab.model.kernels.charge_units`. Every entry is an array changed in
+    place or a constant of the run (a run reuses one Step), so the tuple is built once.
     """
-    design = programme.design
-    return (
-        programme.accounts,
-        programme.spent_since_review,
-        step.spend,
-        step.units,
-        step.private,
-        index,
-        float(design.staff_day_cost_eur),
-        float(design.firm_cofunding_share),
-    )
+    cached = programme.books
+    if cached is None or cached[2] is not step.spend:
+        design = programme.design
+        cached = programme.books = (
+            programme.accounts,
+            programme.spent_since_review,
+            step.spend,
+            step.units,
+            step.private,
+            index,
+            float(design.staff_day_cost_eur),
+            float(design.firm_cofunding_share),
+        )
+    return cached
 
 
 def _units_to_buy(

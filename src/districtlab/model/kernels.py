@@ -1345,18 +1345,20 @@ def any_stage_at_least(pairs: NDArray[np.int64], level: int, stage: NDArray[np.i
 
 
 @njit(cache=True)
-def legitimacy_shares(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
-    """L_k = min(1, weighted adopters of k / total visibility); 0 when ``total`` is not positive.
+def legitimacy_shares(
+    weighted_adopters: NDArray[np.float64], total: float, legitimacy: NDArray[np.float64]
+) -> None:
+    """L_k = min(1, weighted adopters of k / total visibility) into ``legitimacy``; 0 when ``total`` is not positive.
 
     As ``np.minimum(weighted_adopters / total, 1.0)``, NaN included (``schedule.legitimacy_exposure``).
+    Written into an array the caller keeps (a step reuses its own), rather than returned.
     """
-    legitimacy = np.zeros(weighted_adopters.size)
     if total <= 0.0:
-        return legitimacy
+        legitimacy[:] = 0.0
+        return
     for tech in range(weighted_adopters.size):
         share = weighted_adopters[tech] / total
         legitimacy[tech] = 1.0 if share > 1.0 else share
-    return legitimacy
 
 
 @njit(cache=True)
