@@ -44,7 +44,8 @@ from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     decide_due_adoptions,
     due_adoption_arguments,
-    settle_paid_grants,
+    pay_reached_grants,
+    settle_reached_support,
 )
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -281,21 +282,26 @@ def award_grants(
         state.mark_changed(candidates)
 
 
-def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) -> None:
+def pay_grants(data: RunData, state: DistrictState, step: Step) -> None:
     """Pay the grants of pairs that have adopted (their money was committed at award).
 
     Called after the adoption decision, so a grant is paid in the step its pair
     adopts. The firm's own share of a supported adoption (the cost the grant or
     the project does not cover) is recorded as private spend of the programme.
     """
-    if state.grants.pair.size:
-        paid = state.grants.take_reached(state.stage_flat, ADOPTED)
-        if paid.pair.size:
-            assert state.grant_term_flat is not None  # allocated with the first grant
-            settle_paid_grants(  # one kernel call: the spend, the units, the own shares; rates to 0
-                paid.pair,
-                paid.slot,
-                paid.amount,
+    grants, support = state.grants, state.support
+    if grants.pair.size:
+        assert state.grant_term_flat is not None  # allocated with the first grant
+        # one kernel call: the grants of pairs that adopted taken from the book (GrantBook.take_reached),
+        # the spend, the units, the own shares; their rates to 0
+        grants.keep_first(
+            pay_reached_grants(
+                grants.pair,
+                grants.slot,
+                grants.amount,
+                grants.expiry_month,
+                state.stage_flat,
+                ADOPTED,
                 data.adoption_cost,
                 state.grant_rate_flat,
                 state.grant_term_flat,
@@ -306,15 +312,26 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
                 SPEND["grants"],
                 UNIT["grants"],
             )
-    if state.support.pair.size:
-        settled = state.support.take_reached(state.stage_flat, ADOPTED)
-        if settled.pair.size:
-            support = _support_flat(state)
-            _, first = np.unique(settled.pair, return_index=True)  # a pair counts once
-            pair, slot = settled.pair[first], settled.slot[first]
-            own = data.adoption_cost[pair] * (1.0 - support[pair])
-            step.private += np.bincount(slot, weights=own, minlength=n_slots)
-            _set_support_rate(state, pair, 0.0)
+        )
+    if support.pair.size:
+        rate = _support_flat(state)
+        assert state.support_term_flat is not None
+        # one kernel call: the support of pairs that adopted taken from the book, each pair's own
+        # share once (in order of pair) added to private spend, its support rate set to 0
+        support.keep_first(
+            settle_reached_support(
+                support.pair,
+                support.slot,
+                support.amount,
+                support.expiry_month,
+                state.stage_flat,
+                ADOPTED,
+                data.adoption_cost,
+                rate,
+                state.support_term_flat,
+                step.private,
+            )
+        )
 
 
 def prepare_adoption(
@@ -427,7 +444,7 @@ def decide_adoption(
         behaviour.gate_scale,
         pair=pair,
     )
-    pay_grants(data, state, step, len(programmes))
+    pay_grants(data, state, step)
 
 
 def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:

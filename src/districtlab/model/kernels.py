@@ -1336,6 +1336,134 @@ def settle_paid_grants(
 
 
 @njit(cache=True)
+def _split_reached(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    expiry: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    level: int,
+) -> tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Entries of a book (``state.GrantBook``) whose pair has reached ``level``, taken out in order.
+
+    The entries kept are moved to the front of the book's arrays, in order (the
+    caller shortens them to the number kept); the entries taken are returned
+    as (number kept, their pairs, slots, amounts), in the book's order: what
+    ``GrantBook.take_reached`` gives, without gathers.
+    """
+    n_taken = 0
+    for pair in pairs:
+        if stage[pair] >= level:
+            n_taken += 1
+    taken_pairs = np.empty(n_taken, dtype=np.int64)
+    taken_slots = np.empty(n_taken, dtype=np.int64)
+    taken_amounts = np.empty(n_taken)
+    if n_taken == 0:
+        return pairs.size, taken_pairs, taken_slots, taken_amounts
+    n_kept = 0
+    n_taken = 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        if stage[pair] >= level:
+            taken_pairs[n_taken] = pair
+            taken_slots[n_taken] = slots[index]
+            taken_amounts[n_taken] = amounts[index]
+            n_taken += 1
+        else:
+            pairs[n_kept] = pair
+            slots[n_kept] = slots[index]
+            amounts[n_kept] = amounts[index]
+            expiry[n_kept] = expiry[index]
+            n_kept += 1
+    return n_kept, taken_pairs, taken_slots, taken_amounts
+
+
+@njit(cache=True)
+def pay_reached_grants(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    expiry: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    level: int,
+    adoption_cost: NDArray[np.float64],
+    grant_rate: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_rate: NDArray[np.float64],
+    spend: NDArray[np.float64],
+    units: NDArray[np.float64],
+    private: NDArray[np.float64],
+    grants_line: int,
+    units_line: int,
+) -> int:
+    """The grants whose pair has adopted, taken from the book (:func:`_split_reached`) and paid
+    (:func:`settle_paid_grants`) in one call (``adoption.pay_grants``); returns the number kept."""
+    n_kept, taken_pairs, taken_slots, taken_amounts = _split_reached(
+        pairs, slots, amounts, expiry, stage, level
+    )
+    if taken_pairs.size:
+        settle_paid_grants(
+            taken_pairs,
+            taken_slots,
+            taken_amounts,
+            adoption_cost,
+            grant_rate,
+            grant_term,
+            support_rate,
+            spend,
+            units,
+            private,
+            grants_line,
+            units_line,
+        )
+    return n_kept
+
+
+@njit(cache=True)
+def settle_reached_support(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    expiry: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    level: int,
+    adoption_cost: NDArray[np.float64],
+    support_rate: NDArray[np.float64],
+    support_term: NDArray[np.float64],
+    private: NDArray[np.float64],
+) -> int:
+    """Project support of pairs that have adopted, taken from the book and settled (``adoption.pay_grants``).
+
+    A pair counts once (its first entry), in increasing order of pair (as
+    ``np.unique(..., return_index=True)``): the firm's own share C (1 - support
+    rate) is summed per slot in that order from 0.0 and added to ``private``
+    (as ``+= np.bincount(...)``), then the pair's support rate and its subsidy
+    term are set to 0 (-log1p(-0.0) = 0.0). Returns the number of entries kept.
+    """
+    n_kept, taken_pairs, taken_slots, _ = _split_reached(pairs, slots, amounts, expiry, stage, level)
+    if taken_pairs.size == 0:
+        return n_kept
+    order = np.argsort(taken_pairs, kind="mergesort")  # stable: the first entry of a pair comes first
+    own_by_slot = np.zeros(private.size)
+    distinct = np.empty(order.size, dtype=np.int64)
+    n_distinct = 0
+    for position in range(order.size):
+        index = order[position]
+        pair = taken_pairs[index]
+        if n_distinct and distinct[n_distinct - 1] == pair:
+            continue
+        distinct[n_distinct] = pair
+        n_distinct += 1
+        own_by_slot[taken_slots[index]] += adoption_cost[pair] * (1.0 - support_rate[pair])
+    for slot in range(private.size):
+        private[slot] += own_by_slot[slot]
+    for position in range(n_distinct):
+        support_rate[distinct[position]] = 0.0
+        support_term[distinct[position]] = 0.0  # -log1p(-0.0)
+    return n_kept
+
+
+@njit(cache=True)
 def any_stage_at_least(pairs: NDArray[np.int64], level: int, stage: NDArray[np.int8]) -> bool:
     """Has any of ``pairs`` reached ``level``? (``GrantBook.take_reached``, before it gathers anything)."""
     for pair in pairs:  # noqa: SIM110 (a loop numba compiles; any() of a generator it does not)

@@ -150,6 +150,14 @@ class GrantBook:
         else:
             self.earliest_expiry = float(self.expiry_month.min())
 
+    def keep_first(self, n_kept: int) -> None:
+        """Keep the first ``n_kept`` entries (a kernel moved the entries kept to the front, in order)."""
+        if n_kept == self.pair.size:
+            return
+        self.pair, self.slot = self.pair[:n_kept], self.slot[:n_kept]
+        self.amount, self.expiry_month = self.amount[:n_kept], self.expiry_month[:n_kept]
+        self._after_take()
+
     def take_reached(self, stage: NDArray[np.int8], level: int) -> GrantBook:
         """Remove the entries whose pair has reached stage ``level`` and return them.
 
