@@ -352,17 +352,17 @@ def prepare_adoption(
     award_grants(data, state, step, streams, programmes)
 
 
-def adoption_hazard_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
-    """tanh(0.5 beta x) of the pairs' utility x: their adoption hazard is h u(a, c) 0.5 (1 + tanh(0.5 beta x)).
+def adoption_hazard_tanh(tanh_arguments: NDArray[np.float64]) -> NDArray[np.float64]:
+    """tanh(0.5 beta x) of the pairs' utility x, given 0.5 beta x (in place): their adoption hazard is h u(a, c) 0.5 (1 + tanh(0.5 beta x)).
 
-    That is h u logistic(beta x), without overflow; the tanh is numpy's. ``utility``
-    is the base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
-    plus the subsidies held (:func:`subsidy_term_tables`), computed with the knowledge clocks'
-    refresh (``schedule.refresh_hazards``). The adoption clocks run at these rates from the
-    start of the step (0 while a decision is postponed); :func:`decide_adoption` sets them in
-    the kernel call that finds the pairs due.
+    That is h u logistic(beta x), without overflow; the tanh is numpy's. x is
+    the base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
+    plus the subsidies held (:func:`subsidy_term_tables`), computed and multiplied by 0.5 beta
+    with the knowledge clocks' refresh (``schedule.refresh_hazards``). The adoption clocks run
+    at these rates from the start of the step (0 while a decision is postponed);
+    :func:`decide_adoption` sets them in the kernel call that finds the pairs due.
     """
-    return np.tanh(0.5 * data.behaviour.utility_slope * utility)
+    return np.tanh(tanh_arguments, out=tanh_arguments)
 
 
 def decide_adoption(

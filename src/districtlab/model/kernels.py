@@ -964,6 +964,7 @@ def refresh_marked_clocks_and_utility(
     stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
+    half_slope: float,
     legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
@@ -998,7 +999,7 @@ def refresh_marked_clocks_and_utility(
     legitimacy_threshold: NDArray[np.float64],
     legitimacy_bonus: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """(knowledgeable pairs, their utility with the legitimacy bonus and subsidies) after refreshing the marked pairs' knowledge clocks.
+    """(knowledgeable pairs, 0.5 beta x of their utility x with the legitimacy bonus and subsidies) after refreshing the marked pairs' knowledge clocks.
 
     Fuses :func:`distinct_marked`, :func:`refresh_knowledge_clocks` and
     :func:`adoption_utility` (``schedule.refresh_hazards`` before the adoption
@@ -1006,7 +1007,9 @@ def refresh_marked_clocks_and_utility(
     in the same order and the same operations. The utility is base + bonus, then
     + the grant's subsidy term, then + the project support's (``grant_term`` and
     ``support_term`` per pair, from numpy's ``log1p``; each empty when none is
-    held, when nothing is added).
+    held, when nothing is added), then times ``half_slope`` = 0.5 beta (as
+    numpy's ``0.5 * beta * utility`` did): the argument of the tanh that
+    ``adoption.adoption_hazard_tanh`` takes in numpy.
 
     With ``mark_legitimacy``, the knowledgeable pairs whose firm's threshold
     L_k has just reached (:func:`legitimacy_reached`, ``adoption.prepare_adoption``)
@@ -1067,7 +1070,7 @@ def refresh_marked_clocks_and_utility(
             with_bonus = with_bonus + grant_term[pair]
         if support_term.size:
             with_bonus = with_bonus + support_term[pair]
-        utility[index] = with_bonus
+        utility[index] = half_slope * with_bonus
     return knowing, utility
 
 
@@ -1723,7 +1726,6 @@ def adopt_and_learn(
     complexity: NDArray[np.float64],
     scale: float,
 ) -> tuple[
-    NDArray[np.bool_],
     NDArray[np.int64],
     NDArray[np.int8],
     NDArray[np.int64],
@@ -1733,24 +1735,25 @@ def adopt_and_learn(
 ]:
     """Adoption (``state.adopt_pairs``): :func:`raise_to_adopted`, then, when ``learning``, :func:`gain_capacity_once`.
 
-    Returns (which pairs were new, the new pairs, their channels, then what
-    :func:`gain_capacity_once` returns for the firms of the new pairs: distinct
-    firms, their counts, the largest count, the gate's argument). Without
-    learning, or without a new pair, the last four are empty (largest count 0).
+    Returns (the new pairs, their channels, then what :func:`gain_capacity_once`
+    returns for the firms of the new pairs: distinct firms, their counts, the
+    largest count, the gate's argument). Without learning, or without a new
+    pair, the last four are empty (largest count 0). Which of ``pairs`` were
+    new is not returned (no caller reads it; each array returned costs a box).
     """
-    new, adopted, adopted_channel = raise_to_adopted(
+    _, adopted, adopted_channel = raise_to_adopted(
         pairs, channels, stage, stage_counts, knowledge_channel, n_technologies
     )
     if not learning or adopted.size == 0:
         none = np.empty(0, dtype=np.int64)
-        return new, adopted, adopted_channel, none, none, 0, np.empty((0, complexity.size))
+        return adopted, adopted_channel, none, none, 0, np.empty((0, complexity.size))
     firms = np.empty(adopted.size, dtype=np.int64)
     for index in range(adopted.size):
         firms[index] = adopted[index] // n_technologies
     distinct, counts, largest, half_z = gain_capacity_once(
         firms, factor, capacity, affinity, engagement, light_engagement, complexity, scale
     )
-    return new, adopted, adopted_channel, distinct, counts, largest, half_z
+    return adopted, adopted_channel, distinct, counts, largest, half_z
 
 
 # -- observation (observers.Recorder.record) -----------------------------------------------------

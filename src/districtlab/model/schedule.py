@@ -132,12 +132,13 @@ def refresh_hazards(
         return _NO_PAIRS, _NO_RATES
     # one kernel call: the pairs whose firm now sees a technology as legitimate marked too
     # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
-    # utility with subsidies
+    # utility with subsidies times 0.5 beta (the tanh's argument)
     order, sorted_thresholds = data.legitimacy_order
-    knowledgeable, utility = refresh_marked_clocks_and_utility(
+    knowledgeable, tanh_arguments = refresh_marked_clocks_and_utility(
         _NO_PAIRS if marked is None else marked,
         *state.changed.scratch(),
         step.month,
+        0.5 * data.behaviour.utility_slope,
         step_legitimacy(data, step),
         *subsidy_term_tables(state),
         data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
@@ -147,7 +148,7 @@ def refresh_hazards(
         *knowledge_clock_arguments(data, state, exposure),
         *_utility_only_arguments(data, state, exposure),
     )
-    return knowledgeable, adoption_hazard_tanh(data, utility)
+    return knowledgeable, adoption_hazard_tanh(tanh_arguments)
 
 
 def _utility_only_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:

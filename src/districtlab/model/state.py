@@ -339,8 +339,8 @@ def adopt(
     gate_scale: float,
     *,
     pair: NDArray[np.int64] | None = None,
-) -> NDArray[np.bool_]:
-    """Adopt unique pairs, crediting each adoption to ``channel``; return which were new.
+) -> None:
+    """Adopt unique pairs, crediting each adoption to ``channel`` (pairs adopted already are left as they are).
 
     Raises absorptive capacity (learning by adopting, ODD.md §II.iii) at once, and
     queues the adoptions for the exposure update and the adoption tallies at the
@@ -350,7 +350,7 @@ def adopt(
     """
     if pair is None:
         pair = firm * state.n_technologies + tech
-    return adopt_pairs(state, pair, channel, adoption_learning, complexity, gate_scale)
+    adopt_pairs(state, pair, channel, adoption_learning, complexity, gate_scale)
 
 
 def adopt_pairs(
@@ -360,11 +360,11 @@ def adopt_pairs(
     adoption_learning: float,
     complexity: NDArray[np.float64],
     gate_scale: float,
-) -> NDArray[np.bool_]:
+) -> None:
     """:func:`adopt` for pairs given by their flat index ``firm * K + technology``."""
     learning = adoption_learning > 0.0
     # one kernel call: the stages raised and, with learning by adopting, the capacity gained
-    new, pair, channel, firm, occurrences, largest, half_z = adopt_and_learn(
+    pair, channel, firm, occurrences, largest, half_z = adopt_and_learn(
         pair,
         channel,
         state.stage_flat,
@@ -381,12 +381,11 @@ def adopt_pairs(
         gate_scale,
     )
     if pair.size == 0:
-        return new
+        return
     state.changed.add(pair)
     if learning:
         _refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
-    return new
 
 
 def raise_absorptive_capacity(
