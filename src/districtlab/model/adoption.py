@@ -414,12 +414,15 @@ def decide_adoption(
     if pair.size == 0:
         return
     # rejection or postponement: the firm says no for now and reconsiders later
-    if behaviour.rejection_probability > 0.0 and state.postponed_until is None:
-        state.postponed_until = np.zeros(state.stage_flat.size)
+    if behaviour.rejection_probability > 0.0:
+        if state.postponed_until is None:
+            state.postponed_until = np.zeros(state.stage_flat.size)
+        if state.postponed_scratch.size < pair.size:  # grown as needed, never to every pair
+            state.postponed_scratch = np.empty(max(pair.size, 2 * state.postponed_scratch.size), np.int64)
     until = step.month + data.dt + behaviour.postponement_months
     # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
     # with fresh thresholds, and the adopting pairs' clocks stopped
-    pair, firm, tech, channel, postponed = decide_due_adoptions(
+    pair, firm, tech, channel, n_postponed = decide_due_adoptions(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
@@ -428,10 +431,11 @@ def decide_adoption(
         step.month,
         until,
         _NONE if state.postponed_until is None else state.postponed_until,
+        state.postponed_scratch,
         *_decision_arguments(data, state),
     )
-    if postponed.size:
-        state.postponed.add(postponed, 0, np.zeros(postponed.size), until)
+    if n_postponed:  # the book copies the pairs out of the scratch
+        state.postponed.add(state.postponed_scratch[:n_postponed], 0, np.zeros(n_postponed), until)
     adopt(  # through ``adopt``, the one entry point that tests/property records
         state,
         data.firms,

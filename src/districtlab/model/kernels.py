@@ -1631,6 +1631,7 @@ def decide_due_adoptions(
     now: float,
     until: float,
     postponed_until: NDArray[np.float64],
+    postponed: NDArray[np.int64],
     gate: NDArray[np.float64],
     adoption_hazard: float,
     knowledge_channel: NDArray[np.int8],
@@ -1643,8 +1644,8 @@ def decide_due_adoptions(
     since: NDArray[np.float64],
     due: NDArray[np.float64],
     n_technologies: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
-    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, pairs postponed).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
+    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, number postponed).
 
     Each pair draws one uniform from ``attribution`` for its channel
     (:func:`adoption_channels`, with the tanh of :func:`adoption_arguments`
@@ -1653,7 +1654,9 @@ def decide_due_adoptions(
     clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
     order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
     The others are returned, and split into firm and technology, for ``state.adopt``;
-    their adoption clocks are stopped.
+    their adoption clocks are stopped. The pairs postponed are written, in order,
+    to the front of ``postponed`` (the caller's scratch, at least as long as
+    ``pairs`` when ``rejection_probability`` > 0), and their number returned.
     """
     channel = adoption_channels(
         pairs,
@@ -1675,7 +1678,6 @@ def decide_due_adoptions(
             if uniforms[index] < rejection_probability:
                 says_no[index] = True
                 n_no += 1
-    postponed = np.empty(n_no, dtype=np.int64)
     n_adopting = pairs.size - n_no
     adopting = np.empty(n_adopting, dtype=np.int64)
     firm = np.empty(n_adopting, dtype=np.int64)
@@ -1706,7 +1708,7 @@ def decide_due_adoptions(
             since[pair] = now
             rate[pair] = 0.0
             due[pair] = np.inf
-    return adopting, firm, tech, adopting_channel, postponed
+    return adopting, firm, tech, adopting_channel, n_no
 
 
 @njit(cache=True)

@@ -209,6 +209,8 @@ class DistrictState:
     support_term_flat: NDArray[np.float64] | None = None
     # rejection and postponement: month until which a pair's adoption clock is paused
     postponed_until: NDArray[np.float64] | None = None  # flat pairs, allocated on first rejection
+    # where the adoption decision's kernel writes the pairs it postpones (adoption.decide_adoption)
+    postponed_scratch: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     postponed: GrantBook = field(default_factory=lambda: GrantBook.empty())  # pairs, expiry = end of pause
     firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
