@@ -96,6 +96,22 @@ class GrantBook:
     def empty(cls) -> GrantBook:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
+    @classmethod
+    def _in_order(
+        cls,
+        pair: NDArray[np.int64],
+        slot: NDArray[np.int64],
+        amount: NDArray[np.float64],
+        expiry_month: NDArray[np.float64],
+    ) -> GrantBook:
+        """A book of entries in order of expiry (the front of a book kept in order): its earliest
+        expiry is its first entry's, read without the scan that the constructor makes."""
+        book = cls.__new__(cls)
+        book.pair, book.slot, book.amount, book.expiry_month = pair, slot, amount, expiry_month
+        book.earliest_expiry = float(expiry_month[0]) if expiry_month.size else np.inf
+        book.in_expiry_order = True
+        return book
+
     def __post_init__(self) -> None:
         # no entry expires before this month (kept as entries come and go, to skip the scan)
         self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
@@ -135,7 +151,9 @@ class GrantBook:
             return self.take(self.expiry_month > month)
         # in order of expiry, those that expire are the first ones: slices instead of gathers
         end = int(np.searchsorted(self.expiry_month, month, side="right"))
-        taken = GrantBook(self.pair[:end], self.slot[:end], self.amount[:end], self.expiry_month[:end])
+        taken = GrantBook._in_order(
+            self.pair[:end], self.slot[:end], self.amount[:end], self.expiry_month[:end]
+        )
         self.pair, self.slot = self.pair[end:], self.slot[end:]
         self.amount, self.expiry_month = self.amount[end:], self.expiry_month[end:]
         self._after_take()
