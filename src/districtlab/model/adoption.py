@@ -44,7 +44,8 @@ from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     decide_due_adoptions,
     due_adoption_arguments,
-    settle_paid_grants,
+    pay_reached_grants,
+    settle_reached_support,
 )
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import SPEND, UNIT, ProgrammeRun, staff_cost
@@ -281,21 +282,26 @@ def award_grants(
         state.mark_changed(candidates)
 
 
-def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) -> None:
+def pay_grants(data: RunData, state: DistrictState, step: Step) -> None:
     """Pay the grants of pairs that have adopted (their money was committed at award).
 
     Called after the adoption decision, so a grant is paid in the step its pair
     adopts. The firm's own share of a supported adoption (the cost the grant or
     the project does not cover) is recorded as private spend of the programme.
     """
-    if state.grants.pair.size:
-        paid = state.grants.take_reached(state.stage_flat, ADOPTED)
-        if paid.pair.size:
-            assert state.grant_term_flat is not None  # allocated with the first grant
-            settle_paid_grants(  # one kernel call: the spend, the units, the own shares; rates to 0
-                paid.pair,
-                paid.slot,
-                paid.amount,
+    grants, support = state.grants, state.support
+    if grants.pair.size:
+        assert state.grant_term_flat is not None  # allocated with the first grant
+        # one kernel call: the grants of pairs that adopted taken from the book (GrantBook.take_reached),
+        # the spend, the units, the own shares; their rates to 0
+        grants.keep_first(
+            pay_reached_grants(
+                grants.pair,
+                grants.slot,
+                grants.amount,
+                grants.expiry_month,
+                state.stage_flat,
+                ADOPTED,
                 data.adoption_cost,
                 state.grant_rate_flat,
                 state.grant_term_flat,
@@ -306,15 +312,26 @@ def pay_grants(data: RunData, state: DistrictState, step: Step, n_slots: int) ->
                 SPEND["grants"],
                 UNIT["grants"],
             )
-    if state.support.pair.size:
-        settled = state.support.take_reached(state.stage_flat, ADOPTED)
-        if settled.pair.size:
-            support = _support_flat(state)
-            _, first = np.unique(settled.pair, return_index=True)  # a pair counts once
-            pair, slot = settled.pair[first], settled.slot[first]
-            own = data.adoption_cost[pair] * (1.0 - support[pair])
-            step.private += np.bincount(slot, weights=own, minlength=n_slots)
-            _set_support_rate(state, pair, 0.0)
+        )
+    if support.pair.size:
+        rate = _support_flat(state)
+        assert state.support_term_flat is not None
+        # one kernel call: the support of pairs that adopted taken from the book, each pair's own
+        # share once (in order of pair) added to private spend, its support rate set to 0
+        support.keep_first(
+            settle_reached_support(
+                support.pair,
+                support.slot,
+                support.amount,
+                support.expiry_month,
+                state.stage_flat,
+                ADOPTED,
+                data.adoption_cost,
+                rate,
+                state.support_term_flat,
+                step.private,
+            )
+        )
 
 
 def prepare_adoption(
@@ -335,17 +352,17 @@ def prepare_adoption(
     award_grants(data, state, step, streams, programmes)
 
 
-def adoption_hazard_tanh(data: RunData, utility: NDArray[np.float64]) -> NDArray[np.float64]:
-    """tanh(0.5 beta x) of the pairs' utility x: their adoption hazard is h u(a, c) 0.5 (1 + tanh(0.5 beta x)).
+def adoption_hazard_tanh(tanh_arguments: NDArray[np.float64]) -> NDArray[np.float64]:
+    """tanh(0.5 beta x) of the pairs' utility x, given 0.5 beta x (in place): their adoption hazard is h u(a, c) 0.5 (1 + tanh(0.5 beta x)).
 
-    That is h u logistic(beta x), without overflow; the tanh is numpy's. ``utility``
-    is the base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
-    plus the subsidies held (:func:`subsidy_term_tables`), computed with the knowledge clocks'
-    refresh (``schedule.refresh_hazards``). The adoption clocks run at these rates from the
-    start of the step (0 while a decision is postponed); :func:`decide_adoption` sets them in
-    the kernel call that finds the pairs due.
+    That is h u logistic(beta x), without overflow; the tanh is numpy's. x is
+    the base utility plus the legitimacy bonus (:func:`~districtlab.model.kernels.adoption_utility`)
+    plus the subsidies held (:func:`subsidy_term_tables`), computed and multiplied by 0.5 beta
+    with the knowledge clocks' refresh (``schedule.refresh_hazards``). The adoption clocks run
+    at these rates from the start of the step (0 while a decision is postponed);
+    :func:`decide_adoption` sets them in the kernel call that finds the pairs due.
     """
-    return np.tanh(0.5 * data.behaviour.utility_slope * utility)
+    return np.tanh(tanh_arguments, out=tanh_arguments)
 
 
 def decide_adoption(
@@ -397,12 +414,15 @@ def decide_adoption(
     if pair.size == 0:
         return
     # rejection or postponement: the firm says no for now and reconsiders later
-    if behaviour.rejection_probability > 0.0 and state.postponed_until is None:
-        state.postponed_until = np.zeros(state.stage_flat.size)
+    if behaviour.rejection_probability > 0.0:
+        if state.postponed_until is None:
+            state.postponed_until = np.zeros(state.stage_flat.size)
+        if state.postponed_scratch.size < pair.size:  # grown as needed, never to every pair
+            state.postponed_scratch = np.empty(max(pair.size, 2 * state.postponed_scratch.size), np.int64)
     until = step.month + data.dt + behaviour.postponement_months
     # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
     # with fresh thresholds, and the adopting pairs' clocks stopped
-    pair, firm, tech, channel, postponed = decide_due_adoptions(
+    pair, firm, tech, channel, n_postponed = decide_due_adoptions(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
@@ -411,10 +431,11 @@ def decide_adoption(
         step.month,
         until,
         _NONE if state.postponed_until is None else state.postponed_until,
+        state.postponed_scratch,
         *_decision_arguments(data, state),
     )
-    if postponed.size:
-        state.postponed.add(postponed, 0, np.zeros(postponed.size), until)
+    if n_postponed:  # the book copies the pairs out of the scratch
+        state.postponed.add(state.postponed_scratch[:n_postponed], 0, np.zeros(n_postponed), until)
     adopt(  # through ``adopt``, the one entry point that tests/property records
         state,
         data.firms,
@@ -427,7 +448,7 @@ def decide_adoption(
         behaviour.gate_scale,
         pair=pair,
     )
-    pay_grants(data, state, step, len(programmes))
+    pay_grants(data, state, step)
 
 
 def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:

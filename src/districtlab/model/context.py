@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -12,6 +12,7 @@ from districtlab.config import Behaviour, DistrictMechanisms
 from districtlab.model.kernels import RandomStream, engage, random_stream
 from districtlab.model.networks import FirmNetworks
 from districtlab.model.population import Firms
+from districtlab.model.programmes import PROGRAMME_SLOTS, SPEND_LINES, UNIT_LINES
 from districtlab.model.state import DistrictState
 from districtlab.model.targeting import Tiers
 from districtlab.model.technologies import TechnologyArrays
@@ -59,6 +60,11 @@ class RunData:
         return np.arange(self.technologies.k, dtype=np.int64)
 
     @cached_property
+    def step(self) -> Step:
+        """The run's one :class:`Step`, reused by every step (``schedule.start_step`` zeroes and sets it)."""
+        return Step.blank(len(PROGRAMME_SLOTS), self.technologies.k)
+
+    @cached_property
     def requirement_by_pressure(self) -> NDArray[np.float64]:
         """The buyers' requirement term of the utility by number P of adopting buyers (0 to the most buyers).
 
@@ -79,7 +85,12 @@ class RunData:
 
 @dataclass
 class Step:
-    """One step: its time, the start-of-step snapshot, and what it spends."""
+    """One step: its time, the start-of-step snapshot, and what it spends.
+
+    A run keeps one Step (``RunData.step``) and sets it anew at the start of
+    every step; its five records of flows are views of ``records``, zeroed then
+    in one call.
+    """
 
     index: int
     month: float
@@ -90,6 +101,27 @@ class Step:
     units: NDArray[np.float64]  # programmes x unit lines, this step
     private: NDArray[np.float64]  # programmes: firms' own spending on supported adoptions and co-funding
     post_programme: NDArray[np.float64]  # programmes: running costs the RTI pays after the programme
+    records: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # holds the five above
+
+    @classmethod
+    def blank(cls, n_slots: int, n_technologies: int) -> Step:
+        """A step before month 0 whose records (all zero) are views of one buffer."""
+        n_spend, n_units = len(SPEND_LINES), len(UNIT_LINES)
+        records = np.zeros(n_slots * (3 + n_spend + n_units))
+        ends = np.cumsum([n_slots, n_slots * n_spend, n_slots * n_units, n_slots])
+        released, spend, units, private, post_programme = np.split(records, ends)
+        return cls(
+            index=-1,
+            month=0.0,
+            legitimacy=np.zeros(n_technologies),
+            staff_days_left=0.0,
+            released=released,
+            spend=spend.reshape(n_slots, n_spend),
+            units=units.reshape(n_slots, n_units),
+            private=private,
+            post_programme=post_programme,
+            records=records,
+        )
 
 
 @dataclass

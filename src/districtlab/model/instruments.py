@@ -38,6 +38,7 @@ from districtlab.model.kernels import (
     hold_events,
     run_demonstrators_month,
     run_projects,
+    set_gate_rows,
     take_due_projects,
 )
 from districtlab.model.mechanisms import commit, learn_from_codesign, review
@@ -84,19 +85,23 @@ def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
 
     (accounts, spent since the last review, spend, units, private spending, the
     programme's slot, the price of a staff day, the firms' co-funding share); see
-    :func:`~districtlab.model.kernels.charge_units`.
+    :func:`~districtlab.model.kernels.charge_units`. Every entry is an array changed in
+    place or a constant of the run (a run reuses one Step), so the tuple is built once.
     """
-    design = programme.design
-    return (
-        programme.accounts,
-        programme.spent_since_review,
-        step.spend,
-        step.units,
-        step.private,
-        index,
-        float(design.staff_day_cost_eur),
-        float(design.firm_cofunding_share),
-    )
+    cached = programme.books
+    if cached is None or cached[2] is not step.spend:
+        design = programme.design
+        cached = programme.books = (
+            programme.accounts,
+            programme.spent_since_review,
+            step.spend,
+            step.units,
+            step.private,
+            index,
+            float(design.staff_day_cost_eur),
+            float(design.firm_cofunding_share),
+        )
+    return cached
 
 
 def _units_to_buy(
@@ -461,9 +466,10 @@ def deliver_training(
     )
     if n == 0:
         return
-    # the seats bought: routed firms first, then the outreach;
-    # the trainees marked engaged and charged: one kernel call (their capacity is raised here)
-    step.staff_days_left, trainees, programme.routed_training = enrol_trainees(
+    # the seats bought: routed firms first, then the outreach; the trainees (distinct) marked
+    # engaged and charged, their capacity raised (raise_absorptive_capacity): one kernel call;
+    # their gate rows follow from numpy's tanh
+    step.staff_days_left, trainees, programme.routed_training, half_z = enrol_trainees(
         _delivery(data, state, programme, streams.programmes[index]),
         _books(programme, step, index),
         _TRAINING_LINES,
@@ -473,9 +479,12 @@ def deliver_training(
         design.staff_days_per_training_seat,
         programme.routed_training,
         INSTRUMENT["training"],
+        1.0 - design.training_gain,
+        data.technologies.complexity,
+        data.behaviour.gate_scale,
     )
     if trainees.size:
-        _learn(data, state, trainees, design.training_gain)
+        state.changed.add(set_gate_rows(trainees, np.tanh(half_z), state.gate_flat))
 
 
 def _learn(data: RunData, state: DistrictState, firm: NDArray[np.int64], gain: float) -> None:
@@ -489,6 +498,36 @@ DELIVERY_ORDER = (
     deliver_projects,
     deliver_training,
 )
+
+
+def _purchases(programme: ProgrammeRun) -> tuple[tuple[Any, int, float, float], ...]:
+    """Per instrument in :data:`DELIVERY_ORDER`: (its delivery, its account, the price of one unit, its staff days).
+
+    A delivery buys nothing when its account is below the price of one unit or
+    the staff days left are below one unit's (as :func:`_units_to_buy` and
+    :func:`build_demonstrators` find), so the month's loop skips it with two
+    comparisons. The prices are those :func:`_units_to_buy` computes (the
+    design is fixed for a run), worked out on the programme's first delivery.
+    """
+    if programme.purchases is None:
+        design = programme.design
+        day = design.staff_day_cost_eur
+        units = (
+            (design.event_cost_eur, design.staff_days_per_event),
+            (design.diagnostic_cost_eur, design.staff_days_per_diagnostic),
+            (design.demonstrator_cost_eur, 0.0),  # built from the account alone
+            (
+                design.project_size * design.project_seat_cost_eur,
+                design.project_size * design.staff_days_per_project_seat,
+            ),
+            (design.training_seat_cost_eur, design.staff_days_per_training_seat),
+        )
+        accounts = ("events", "diagnostics", "demonstrator", "projects", "training")
+        programme.purchases = tuple(
+            (deliver, INSTRUMENT[account], cost + staff_days * day, staff_days)
+            for deliver, account, (cost, staff_days) in zip(DELIVERY_ORDER, accounts, units, strict=True)
+        )
+    return programme.purchases
 
 
 def deliver_programmes(
@@ -526,6 +565,10 @@ def deliver_programmes(
                     )
                     commit(data, state, programme, participants)
             review(programme, step, index)
-            for deliver in DELIVERY_ORDER:
+            for deliver, account, price, staff_days in _purchases(programme):
+                if programme.accounts[account] < price or (
+                    staff_days > 0.0 and step.staff_days_left < staff_days
+                ):
+                    continue  # not one unit affordable: the instrument does nothing this month
                 deliver(data, state, step, streams, programme, index)
         run_demonstrators(data, state, step, streams, programme, index)

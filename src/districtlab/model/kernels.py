@@ -982,6 +982,7 @@ def refresh_marked_clocks_and_utility(
     stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
+    half_slope: float,
     legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
@@ -1016,7 +1017,7 @@ def refresh_marked_clocks_and_utility(
     legitimacy_threshold: NDArray[np.float64],
     legitimacy_bonus: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """(knowledgeable pairs, their utility with the legitimacy bonus and subsidies) after refreshing the marked pairs' knowledge clocks.
+    """(knowledgeable pairs, 0.5 beta x of their utility x with the legitimacy bonus and subsidies) after refreshing the marked pairs' knowledge clocks.
 
     Fuses :func:`distinct_marked`, :func:`refresh_knowledge_clocks` and
     :func:`adoption_utility` (``schedule.refresh_hazards`` before the adoption
@@ -1024,7 +1025,9 @@ def refresh_marked_clocks_and_utility(
     in the same order and the same operations. The utility is base + bonus, then
     + the grant's subsidy term, then + the project support's (``grant_term`` and
     ``support_term`` per pair, from numpy's ``log1p``; each empty when none is
-    held, when nothing is added).
+    held, when nothing is added), then times ``half_slope`` = 0.5 beta (as
+    numpy's ``0.5 * beta * utility`` did): the argument of the tanh that
+    ``adoption.adoption_hazard_tanh`` takes in numpy.
 
     With ``mark_legitimacy``, the knowledgeable pairs whose firm's threshold
     L_k has just reached (:func:`legitimacy_reached`, ``adoption.prepare_adoption``)
@@ -1085,7 +1088,7 @@ def refresh_marked_clocks_and_utility(
             with_bonus = with_bonus + grant_term[pair]
         if support_term.size:
             with_bonus = with_bonus + support_term[pair]
-        utility[index] = with_bonus
+        utility[index] = half_slope * with_bonus
     return knowing, utility
 
 
@@ -1354,6 +1357,134 @@ def settle_paid_grants(
 
 
 @njit(cache=True)
+def _split_reached(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    expiry: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    level: int,
+) -> tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Entries of a book (``state.GrantBook``) whose pair has reached ``level``, taken out in order.
+
+    The entries kept are moved to the front of the book's arrays, in order (the
+    caller shortens them to the number kept); the entries taken are returned
+    as (number kept, their pairs, slots, amounts), in the book's order: what
+    ``GrantBook.take_reached`` gives, without gathers.
+    """
+    n_taken = 0
+    for pair in pairs:
+        if stage[pair] >= level:
+            n_taken += 1
+    taken_pairs = np.empty(n_taken, dtype=np.int64)
+    taken_slots = np.empty(n_taken, dtype=np.int64)
+    taken_amounts = np.empty(n_taken)
+    if n_taken == 0:
+        return pairs.size, taken_pairs, taken_slots, taken_amounts
+    n_kept = 0
+    n_taken = 0
+    for index in range(pairs.size):
+        pair = pairs[index]
+        if stage[pair] >= level:
+            taken_pairs[n_taken] = pair
+            taken_slots[n_taken] = slots[index]
+            taken_amounts[n_taken] = amounts[index]
+            n_taken += 1
+        else:
+            pairs[n_kept] = pair
+            slots[n_kept] = slots[index]
+            amounts[n_kept] = amounts[index]
+            expiry[n_kept] = expiry[index]
+            n_kept += 1
+    return n_kept, taken_pairs, taken_slots, taken_amounts
+
+
+@njit(cache=True)
+def pay_reached_grants(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    expiry: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    level: int,
+    adoption_cost: NDArray[np.float64],
+    grant_rate: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_rate: NDArray[np.float64],
+    spend: NDArray[np.float64],
+    units: NDArray[np.float64],
+    private: NDArray[np.float64],
+    grants_line: int,
+    units_line: int,
+) -> int:
+    """The grants whose pair has adopted, taken from the book (:func:`_split_reached`) and paid
+    (:func:`settle_paid_grants`) in one call (``adoption.pay_grants``); returns the number kept."""
+    n_kept, taken_pairs, taken_slots, taken_amounts = _split_reached(
+        pairs, slots, amounts, expiry, stage, level
+    )
+    if taken_pairs.size:
+        settle_paid_grants(
+            taken_pairs,
+            taken_slots,
+            taken_amounts,
+            adoption_cost,
+            grant_rate,
+            grant_term,
+            support_rate,
+            spend,
+            units,
+            private,
+            grants_line,
+            units_line,
+        )
+    return n_kept
+
+
+@njit(cache=True)
+def settle_reached_support(
+    pairs: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    amounts: NDArray[np.float64],
+    expiry: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    level: int,
+    adoption_cost: NDArray[np.float64],
+    support_rate: NDArray[np.float64],
+    support_term: NDArray[np.float64],
+    private: NDArray[np.float64],
+) -> int:
+    """Project support of pairs that have adopted, taken from the book and settled (``adoption.pay_grants``).
+
+    A pair counts once (its first entry), in increasing order of pair (as
+    ``np.unique(..., return_index=True)``): the firm's own share C (1 - support
+    rate) is summed per slot in that order from 0.0 and added to ``private``
+    (as ``+= np.bincount(...)``), then the pair's support rate and its subsidy
+    term are set to 0 (-log1p(-0.0) = 0.0). Returns the number of entries kept.
+    """
+    n_kept, taken_pairs, taken_slots, _ = _split_reached(pairs, slots, amounts, expiry, stage, level)
+    if taken_pairs.size == 0:
+        return n_kept
+    order = np.argsort(taken_pairs, kind="mergesort")  # stable: the first entry of a pair comes first
+    own_by_slot = np.zeros(private.size)
+    distinct = np.empty(order.size, dtype=np.int64)
+    n_distinct = 0
+    for position in range(order.size):
+        index = order[position]
+        pair = taken_pairs[index]
+        if n_distinct and distinct[n_distinct - 1] == pair:
+            continue
+        distinct[n_distinct] = pair
+        n_distinct += 1
+        own_by_slot[taken_slots[index]] += adoption_cost[pair] * (1.0 - support_rate[pair])
+    for slot in range(private.size):
+        private[slot] += own_by_slot[slot]
+    for position in range(n_distinct):
+        support_rate[distinct[position]] = 0.0
+        support_term[distinct[position]] = 0.0  # -log1p(-0.0)
+    return n_kept
+
+
+@njit(cache=True)
 def any_stage_at_least(pairs: NDArray[np.int64], level: int, stage: NDArray[np.int8]) -> bool:
     """Has any of ``pairs`` reached ``level``? (``GrantBook.take_reached``, before it gathers anything)."""
     for pair in pairs:  # noqa: SIM110 (a loop numba compiles; any() of a generator it does not)
@@ -1363,18 +1494,20 @@ def any_stage_at_least(pairs: NDArray[np.int64], level: int, stage: NDArray[np.i
 
 
 @njit(cache=True)
-def legitimacy_shares(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
-    """L_k = min(1, weighted adopters of k / total visibility); 0 when ``total`` is not positive.
+def legitimacy_shares(
+    weighted_adopters: NDArray[np.float64], total: float, legitimacy: NDArray[np.float64]
+) -> None:
+    """L_k = min(1, weighted adopters of k / total visibility) into ``legitimacy``; 0 when ``total`` is not positive.
 
     As ``np.minimum(weighted_adopters / total, 1.0)``, NaN included (``schedule.legitimacy_exposure``).
+    Written into an array the caller keeps (a step reuses its own), rather than returned.
     """
-    legitimacy = np.zeros(weighted_adopters.size)
     if total <= 0.0:
-        return legitimacy
+        legitimacy[:] = 0.0
+        return
     for tech in range(weighted_adopters.size):
         share = weighted_adopters[tech] / total
         legitimacy[tech] = 1.0 if share > 1.0 else share
-    return legitimacy
 
 
 @njit(cache=True)
@@ -1516,6 +1649,7 @@ def decide_due_adoptions(
     now: float,
     until: float,
     postponed_until: NDArray[np.float64],
+    postponed: NDArray[np.int64],
     gate: NDArray[np.float64],
     adoption_hazard: float,
     knowledge_channel: NDArray[np.int8],
@@ -1528,8 +1662,8 @@ def decide_due_adoptions(
     since: NDArray[np.float64],
     due: NDArray[np.float64],
     n_technologies: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
-    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, pairs postponed).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
+    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, number postponed).
 
     Each pair draws one uniform from ``attribution`` for its channel
     (:func:`adoption_channels`, with the tanh of :func:`adoption_arguments`
@@ -1538,7 +1672,9 @@ def decide_due_adoptions(
     clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
     order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
     The others are returned, and split into firm and technology, for ``state.adopt``;
-    their adoption clocks are stopped.
+    their adoption clocks are stopped. The pairs postponed are written, in order,
+    to the front of ``postponed`` (the caller's scratch, at least as long as
+    ``pairs`` when ``rejection_probability`` > 0), and their number returned.
     """
     channel = adoption_channels(
         pairs,
@@ -1560,7 +1696,6 @@ def decide_due_adoptions(
             if uniforms[index] < rejection_probability:
                 says_no[index] = True
                 n_no += 1
-    postponed = np.empty(n_no, dtype=np.int64)
     n_adopting = pairs.size - n_no
     adopting = np.empty(n_adopting, dtype=np.int64)
     firm = np.empty(n_adopting, dtype=np.int64)
@@ -1591,7 +1726,7 @@ def decide_due_adoptions(
             since[pair] = now
             rate[pair] = 0.0
             due[pair] = np.inf
-    return adopting, firm, tech, adopting_channel, postponed
+    return adopting, firm, tech, adopting_channel, n_no
 
 
 @njit(cache=True)
@@ -1611,7 +1746,6 @@ def adopt_and_learn(
     complexity: NDArray[np.float64],
     scale: float,
 ) -> tuple[
-    NDArray[np.bool_],
     NDArray[np.int64],
     NDArray[np.int8],
     NDArray[np.int64],
@@ -1621,24 +1755,25 @@ def adopt_and_learn(
 ]:
     """Adoption (``state.adopt_pairs``): :func:`raise_to_adopted`, then, when ``learning``, :func:`gain_capacity_once`.
 
-    Returns (which pairs were new, the new pairs, their channels, then what
-    :func:`gain_capacity_once` returns for the firms of the new pairs: distinct
-    firms, their counts, the largest count, the gate's argument). Without
-    learning, or without a new pair, the last four are empty (largest count 0).
+    Returns (the new pairs, their channels, then what :func:`gain_capacity_once`
+    returns for the firms of the new pairs: distinct firms, their counts, the
+    largest count, the gate's argument). Without learning, or without a new
+    pair, the last four are empty (largest count 0). Which of ``pairs`` were
+    new is not returned (no caller reads it; each array returned costs a box).
     """
-    new, adopted, adopted_channel = raise_to_adopted(
+    _, adopted, adopted_channel = raise_to_adopted(
         pairs, channels, stage, stage_counts, knowledge_channel, n_technologies
     )
     if not learning or adopted.size == 0:
         none = np.empty(0, dtype=np.int64)
-        return new, adopted, adopted_channel, none, none, 0, np.empty((0, complexity.size))
+        return adopted, adopted_channel, none, none, 0, np.empty((0, complexity.size))
     firms = np.empty(adopted.size, dtype=np.int64)
     for index in range(adopted.size):
         firms[index] = adopted[index] // n_technologies
     distinct, counts, largest, half_z = gain_capacity_once(
         firms, factor, capacity, affinity, engagement, light_engagement, complexity, scale
     )
-    return new, adopted, adopted_channel, distinct, counts, largest, half_z
+    return adopted, adopted_channel, distinct, counts, largest, half_z
 
 
 # -- observation (observers.Recorder.record) -----------------------------------------------------
@@ -2829,14 +2964,21 @@ def enrol_trainees(
     staff_days_per_seat: float,
     routed: NDArray[np.int64],
     outreach: int,
-) -> tuple[float, NDArray[np.int64], NDArray[np.int64]]:
-    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue).
+    capacity_factor: float,
+    complexity: NDArray[np.float64],
+    gate_scale: float,
+) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue, gate argument).
 
     ``lines``: account, spend line, units of seats. Firms routed to training
     come first, each taking its seat with its light acceptance; the seats left
     are offered by the outreach; the trainees are the distinct firms of both in
-    increasing order. They are marked engaged and charged; raising their
-    absorptive capacity (a tanh) is left to the caller.
+    increasing order. They are marked engaged and charged, and their absorptive
+    capacity is raised once, a <- 1 - (1 - a) ``capacity_factor``
+    (:func:`gain_capacity`, as ``state.raise_absorptive_capacity`` does for
+    distinct firms); the gate's argument 0.5 (a - c_k) / s of their rows is
+    returned for the caller to take its tanh in numpy and hand it to
+    :func:`set_gate_rows`.
     """
     tiers, bounds = delivery.tiers, delivery.bounds
     orders, ordered, cursors = (
@@ -2874,12 +3016,22 @@ def enrol_trainees(
         )
         trainees = union_sorted(trainees, more)
     if trainees.size == 0:
-        return staff_days_left, trainees, rest
+        return staff_days_left, trainees, rest, np.empty((0, complexity.size))
     engage(trainees, engaged, size_class, engaged_by_size)
     staff_days = trainees.size * staff_days_per_seat
     charge_units(books, lines[0], lines[1], trainees.size * seat_cost, staff_days, True)
     books[3][books[5], lines[2]] += trainees.size
-    return staff_days_left - staff_days, trainees, rest
+    half_z = gain_capacity(
+        trainees,
+        np.full(1, capacity_factor),
+        delivery.absorptive_capacity,
+        delivery.rti_affinity,
+        acceptance,
+        light_acceptance,
+        complexity,
+        gate_scale,
+    )
+    return staff_days_left - staff_days, trainees, rest, half_z
 
 
 @njit(cache=True)

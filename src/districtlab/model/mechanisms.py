@@ -140,5 +140,5 @@ def review(programme: ProgrammeRun, step: Step, index: int) -> None:
         programme.accounts -= moved
         programme.accounts += total * np.where(busy, spent, 0.0) / spent[busy].sum()
         step.units[index, UNIT["reallocated_eur"]] += total
-    programme.inflow_since_review = np.zeros_like(inflow)
-    programme.spent_since_review = np.zeros_like(spent)
+    inflow.fill(0.0)  # in place: the instruments' kernels hold these arrays (instruments._books)
+    spent.fill(0.0)

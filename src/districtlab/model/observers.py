@@ -15,11 +15,9 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
 from districtlab.model.kernels import record_row
-from districtlab.model.programmes import SPEND_LINES, UNIT_LINES
+from districtlab.model.programmes import PROGRAMME_SLOTS, SPEND_LINES, UNIT_LINES
 from districtlab.model.state import CHANNELS, DistrictState
 
-#: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
-PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
 _NOTHING = np.zeros(0)  # the flows recorded at month 0, before any step
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +35,8 @@ from districtlab.model.kernels import (
 from districtlab.model.targeting import Outreach
 from districtlab.model.technologies import TechnologyArrays
 
+#: Programme slots in the recorded arrays: the RTI's core services, then the scenario's programme.
+PROGRAMME_SLOTS: tuple[str, ...] = ("rti_core_services", "programme")
 #: Spending lines recorded per programme: the instruments (the demonstrator line is its build),
 #: co-design, the demonstrators' monthly running cost (visits' staff time included) while the
 #: programme pays it, and the assessment of grant applications.
@@ -143,6 +146,10 @@ class ProgrammeRun:
     n_focus: int = 1
     # its stream and the district's arrays as the instruments' kernels take them (instruments._delivery)
     delivery: DeliveryArrays | None = field(default=None, repr=False)
+    # its accounts and the step's records as the instruments' kernels take them (instruments._books)
+    books: tuple[Any, ...] | None = field(default=None, repr=False)
+    # per instrument: (its delivery, its account, a unit's price, its staff days) (instruments._purchases)
+    purchases: tuple[tuple[Any, int, float, float], ...] | None = field(default=None, repr=False)
 
     @classmethod
     def plan(

@@ -31,8 +31,7 @@ from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.instruments import deliver_programmes
 from districtlab.model.kernels import legitimacy_shares, refresh_marked_clocks_and_utility
 from districtlab.model.networks import Exposure
-from districtlab.model.observers import PROGRAMME_SLOTS
-from districtlab.model.programmes import SPEND_LINES, UNIT_LINES, ProgrammeRun
+from districtlab.model.programmes import ProgrammeRun
 from districtlab.model.state import DistrictState, adoption_tally_arguments, take_new_adoptions
 from districtlab.model.transfer import (
     AwarenessSchedule,
@@ -44,23 +43,32 @@ from districtlab.model.transfer import (
 
 
 def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: int) -> Step:
-    """Snapshot what the sub-steps read at the start of step ``index``."""
-    return Step(
-        index=index,
-        month=index * data.dt,
-        legitimacy=legitimacy_exposure(state.visible_adopters, data.visibility_total),
-        staff_days_left=data.staff_days_per_month * data.dt if data.rti_enabled else 0.0,
-        released=np.zeros(len(PROGRAMME_SLOTS)),
-        spend=np.zeros((len(PROGRAMME_SLOTS), len(SPEND_LINES))),
-        units=np.zeros((len(PROGRAMME_SLOTS), len(UNIT_LINES))),
-        private=np.zeros(len(PROGRAMME_SLOTS)),
-        post_programme=np.zeros(len(PROGRAMME_SLOTS)),
-    )
+    """Snapshot what the sub-steps read at the start of step ``index``.
+
+    The run's one :class:`~districtlab.model.context.Step` (``data.step``) is
+    reused: its records of the step's flows are zeroed (the recorder copied the
+    last step's), its time and snapshot set anew. No array is allocated.
+    """
+    current = data.step
+    current.index = index
+    current.month = index * data.dt
+    legitimacy_exposure(state.visible_adopters, data.visibility_total, current.legitimacy)
+    current.staff_days_left = data.staff_days_per_month * data.dt if data.rti_enabled else 0.0
+    current.records.fill(0.0)
+    return current
 
 
-def legitimacy_exposure(weighted_adopters: NDArray[np.float64], total: float) -> NDArray[np.float64]:
-    """L_k = min(1, visibility-weighted adopters of k / total visibility); 0 with no visible firm (one kernel call)."""
-    return legitimacy_shares(np.asarray(weighted_adopters, dtype=np.float64), total)
+def legitimacy_exposure(
+    weighted_adopters: NDArray[np.float64], total: float, out: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """L_k = min(1, visibility-weighted adopters of k / total visibility); 0 with no visible firm (one kernel call).
+
+    Written into ``out`` when given (a step's own array), else into a new array.
+    """
+    weighted = np.asarray(weighted_adopters, dtype=np.float64)
+    legitimacy = np.empty(weighted.size) if out is None else out
+    legitimacy_shares(weighted, total, legitimacy)
+    return legitimacy
 
 
 def step(
@@ -124,12 +132,13 @@ def refresh_hazards(
         return _NO_PAIRS, _NO_RATES
     # one kernel call: the pairs whose firm now sees a technology as legitimate marked too
     # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
-    # utility with subsidies
+    # utility with subsidies times 0.5 beta (the tanh's argument)
     order, sorted_thresholds = data.legitimacy_order
-    knowledgeable, utility = refresh_marked_clocks_and_utility(
+    knowledgeable, tanh_arguments = refresh_marked_clocks_and_utility(
         _NO_PAIRS if marked is None else marked,
         *state.changed.scratch(),
         step.month,
+        0.5 * data.behaviour.utility_slope,
         step_legitimacy(data, step),
         *subsidy_term_tables(state),
         data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
@@ -139,7 +148,7 @@ def refresh_hazards(
         *knowledge_clock_arguments(data, state, exposure),
         *_utility_only_arguments(data, state, exposure),
     )
-    return knowledgeable, adoption_hazard_tanh(data, utility)
+    return knowledgeable, adoption_hazard_tanh(tanh_arguments)
 
 
 def _utility_only_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:

@@ -96,6 +96,22 @@ class GrantBook:
     def empty(cls) -> GrantBook:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
+    @classmethod
+    def _in_order(
+        cls,
+        pair: NDArray[np.int64],
+        slot: NDArray[np.int64],
+        amount: NDArray[np.float64],
+        expiry_month: NDArray[np.float64],
+    ) -> GrantBook:
+        """A book of entries in order of expiry (the front of a book kept in order): its earliest
+        expiry is its first entry's, read without the scan that the constructor makes."""
+        book = cls.__new__(cls)
+        book.pair, book.slot, book.amount, book.expiry_month = pair, slot, amount, expiry_month
+        book.earliest_expiry = float(expiry_month[0]) if expiry_month.size else np.inf
+        book.in_expiry_order = True
+        return book
+
     def __post_init__(self) -> None:
         # no entry expires before this month (kept as entries come and go, to skip the scan)
         self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
@@ -135,7 +151,9 @@ class GrantBook:
             return self.take(self.expiry_month > month)
         # in order of expiry, those that expire are the first ones: slices instead of gathers
         end = int(np.searchsorted(self.expiry_month, month, side="right"))
-        taken = GrantBook(self.pair[:end], self.slot[:end], self.amount[:end], self.expiry_month[:end])
+        taken = GrantBook._in_order(
+            self.pair[:end], self.slot[:end], self.amount[:end], self.expiry_month[:end]
+        )
         self.pair, self.slot = self.pair[end:], self.slot[end:]
         self.amount, self.expiry_month = self.amount[end:], self.expiry_month[end:]
         self._after_take()
@@ -149,6 +167,14 @@ class GrantBook:
             self.earliest_expiry = float(self.expiry_month[0])
         else:
             self.earliest_expiry = float(self.expiry_month.min())
+
+    def keep_first(self, n_kept: int) -> None:
+        """Keep the first ``n_kept`` entries (a kernel moved the entries kept to the front, in order)."""
+        if n_kept == self.pair.size:
+            return
+        self.pair, self.slot = self.pair[:n_kept], self.slot[:n_kept]
+        self.amount, self.expiry_month = self.amount[:n_kept], self.expiry_month[:n_kept]
+        self._after_take()
 
     def take_reached(self, stage: NDArray[np.int8], level: int) -> GrantBook:
         """Remove the entries whose pair has reached stage ``level`` and return them.
@@ -201,6 +227,8 @@ class DistrictState:
     support_term_flat: NDArray[np.float64] | None = None
     # rejection and postponement: month until which a pair's adoption clock is paused
     postponed_until: NDArray[np.float64] | None = None  # flat pairs, allocated on first rejection
+    # where the adoption decision's kernel writes the pairs it postpones (adoption.decide_adoption)
+    postponed_scratch: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     postponed: GrantBook = field(default_factory=lambda: GrantBook.empty())  # pairs, expiry = end of pause
     firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -331,8 +359,8 @@ def adopt(
     gate_scale: float,
     *,
     pair: NDArray[np.int64] | None = None,
-) -> NDArray[np.bool_]:
-    """Adopt unique pairs, crediting each adoption to ``channel``; return which were new.
+) -> None:
+    """Adopt unique pairs, crediting each adoption to ``channel`` (pairs adopted already are left as they are).
 
     Raises absorptive capacity (learning by adopting, ODD.md §II.iii) at once, and
     queues the adoptions for the exposure update and the adoption tallies at the
@@ -342,7 +370,7 @@ def adopt(
     """
     if pair is None:
         pair = firm * state.n_technologies + tech
-    return adopt_pairs(state, pair, channel, adoption_learning, complexity, gate_scale)
+    adopt_pairs(state, pair, channel, adoption_learning, complexity, gate_scale)
 
 
 def adopt_pairs(
@@ -352,11 +380,11 @@ def adopt_pairs(
     adoption_learning: float,
     complexity: NDArray[np.float64],
     gate_scale: float,
-) -> NDArray[np.bool_]:
+) -> None:
     """:func:`adopt` for pairs given by their flat index ``firm * K + technology``."""
     learning = adoption_learning > 0.0
     # one kernel call: the stages raised and, with learning by adopting, the capacity gained
-    new, pair, channel, firm, occurrences, largest, half_z = adopt_and_learn(
+    pair, channel, firm, occurrences, largest, half_z = adopt_and_learn(
         pair,
         channel,
         state.stage_flat,
@@ -373,12 +401,11 @@ def adopt_pairs(
         gate_scale,
     )
     if pair.size == 0:
-        return new
+        return
     state.changed.add(pair)
     if learning:
         _refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
-    return new
 
 
 def raise_absorptive_capacity(
