@@ -3680,3 +3680,315 @@ def transfer_due_knowledge(
     )
     stop_clocks(moving, rate, due)
     return moved
+
+
+# -- the hazards' arrays (transfer.transfer_knowledge, schedule.refresh_hazards) -----------------
+#
+# The knowledge transfer and the refresh before the adoption decision are called every step with
+# some forty arguments that do not change during a run: arrays of the state and data changed in
+# place (none is replaced during a run) and the run's constants. A HazardArrays handle (a
+# structref, as DeliveryArrays) holds them, built once per run (``transfer.hazard_arrays``), and
+# crosses as one argument (about 0.45 us instead of about 0.05 us per argument). The kernels that
+# take it pass its fields on to the kernels above, unchanged.
+
+#: (field, numba type) of a HazardArrays handle: what :func:`refresh_and_transfer_knowledge` takes after
+#: the stream, then what :func:`refresh_marked_clocks_and_utility` takes after the knowledge clocks, then
+#: the scratch arrays of :func:`distinct_marked`.
+_HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("n_technologies", types.int64),
+    ("stage", types.Array(types.int8, 1, "C")),
+    ("gate", types.Array(types.float64, 1, "C")),
+    ("learning_hazard", types.Array(types.float64, 1, "C")),
+    ("imitation_strength", types.Array(types.float64, 1, "C")),
+    ("supply_chain_hazard", types.float64),
+    ("peer_imitation", types.boolean),
+    ("supply_chain_transfer", types.boolean),
+    ("numerator", types.Array(types.float64, 1, "C")),
+    ("inverse_weight", types.Array(types.float64, 1, "C")),
+    ("adopters", types.Array(types.float64, 1, "C")),
+    ("complete_divisor", types.float64),
+    ("pressure", types.Array(types.float64, 1, "C")),
+    ("remaining", types.Array(types.float64, 1, "A")),
+    ("rate", types.Array(types.float64, 1, "A")),
+    ("since", types.Array(types.float64, 1, "A")),
+    ("due", types.Array(types.float64, 1, "A")),
+    ("earliest", types.Array(types.float64, 1, "C")),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("is_lead", types.Array(types.boolean, 1, "C")),
+    ("is_rti_channel", types.Array(types.boolean, 1, "C")),
+    ("buyers_indptr", types.Array(types.int64, 1, "C")),
+    ("buyers", types.Array(types.int64, 1, "C")),
+    ("channel_of_term", types.Array(types.int8, 1, "C")),
+    ("two_step_channel", types.int64),
+    ("lead_firm_channel", types.int64),
+    ("stage_counts", types.Array(types.int64, 1, "C")),
+    ("knowledge_by_channel", types.Array(types.int64, 1, "C")),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("n_sizes", types.int64),
+    ("log_benefit_cost", types.Array(types.float64, 1, "C")),
+    ("risk", types.Array(types.float64, 1, "C")),
+    ("demonstration_risk_reduction", types.float64),
+    ("seen_demonstration", types.Array(types.boolean, 1, "C")),
+    ("exposure_risk_reduction", types.float64),
+    ("requirement", types.Array(types.float64, 1, "C")),
+    ("legitimacy_threshold", types.Array(types.float64, 1, "C")),
+    ("legitimacy_bonus", types.float64),
+    ("stamp", types.Array(types.int64, 1, "C")),
+    ("flags", types.Array(types.boolean, 1, "C")),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class HazardArrays:
+        """The arrays and constants of a run that the hazards' kernels take (``_HAZARD_FIELDS``)."""
+
+        n_technologies: int
+        stage: NDArray[np.int8]
+        gate: NDArray[np.float64]
+        learning_hazard: NDArray[np.float64]
+        imitation_strength: NDArray[np.float64]
+        supply_chain_hazard: float
+        peer_imitation: bool
+        supply_chain_transfer: bool
+        numerator: NDArray[np.float64]
+        inverse_weight: NDArray[np.float64]
+        adopters: NDArray[np.float64]
+        complete_divisor: float
+        pressure: NDArray[np.float64]
+        remaining: NDArray[np.float64]
+        rate: NDArray[np.float64]
+        since: NDArray[np.float64]
+        due: NDArray[np.float64]
+        earliest: NDArray[np.float64]
+        knowledge_channel: NDArray[np.int8]
+        is_lead: NDArray[np.bool_]
+        is_rti_channel: NDArray[np.bool_]
+        buyers_indptr: NDArray[np.int64]
+        buyers: NDArray[np.int64]
+        channel_of_term: NDArray[np.int8]
+        two_step_channel: int
+        lead_firm_channel: int
+        stage_counts: NDArray[np.int64]
+        knowledge_by_channel: NDArray[np.int64]
+        size_class: NDArray[np.int8]
+        n_sizes: int
+        log_benefit_cost: NDArray[np.float64]
+        risk: NDArray[np.float64]
+        demonstration_risk_reduction: float
+        seen_demonstration: NDArray[np.bool_]
+        exposure_risk_reduction: float
+        requirement: NDArray[np.float64]
+        legitimacy_threshold: NDArray[np.float64]
+        legitimacy_bonus: float
+        stamp: NDArray[np.int64]
+        flags: NDArray[np.bool_]
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def hazard_arrays(*values: Any) -> HazardArrays:
+        """A :class:`HazardArrays` handle on the values given, in the order of ``_HAZARD_FIELDS``."""
+        return HazardArrays(*values)
+
+else:
+
+    @structref.register
+    class _HazardArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class HazardArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The arrays and constants of a run that the hazards' kernels take: one argument."""
+
+    structref.define_boxing(_HazardArraysType, HazardArrays)
+    _HAZARD_ARRAYS = _HazardArraysType(list(_HAZARD_FIELDS))
+
+    @njit(cache=True)
+    def hazard_arrays(  # type: ignore[misc]
+        n_technologies: int,
+        stage: NDArray[np.int8],
+        gate: NDArray[np.float64],
+        learning_hazard: NDArray[np.float64],
+        imitation_strength: NDArray[np.float64],
+        supply_chain_hazard: float,
+        peer_imitation: bool,
+        supply_chain_transfer: bool,
+        numerator: NDArray[np.float64],
+        inverse_weight: NDArray[np.float64],
+        adopters: NDArray[np.float64],
+        complete_divisor: float,
+        pressure: NDArray[np.float64],
+        remaining: NDArray[np.float64],
+        rate: NDArray[np.float64],
+        since: NDArray[np.float64],
+        due: NDArray[np.float64],
+        earliest: NDArray[np.float64],
+        knowledge_channel: NDArray[np.int8],
+        is_lead: NDArray[np.bool_],
+        is_rti_channel: NDArray[np.bool_],
+        buyers_indptr: NDArray[np.int64],
+        buyers: NDArray[np.int64],
+        channel_of_term: NDArray[np.int8],
+        two_step_channel: int,
+        lead_firm_channel: int,
+        stage_counts: NDArray[np.int64],
+        knowledge_by_channel: NDArray[np.int64],
+        size_class: NDArray[np.int8],
+        n_sizes: int,
+        log_benefit_cost: NDArray[np.float64],
+        risk: NDArray[np.float64],
+        demonstration_risk_reduction: float,
+        seen_demonstration: NDArray[np.bool_],
+        exposure_risk_reduction: float,
+        requirement: NDArray[np.float64],
+        legitimacy_threshold: NDArray[np.float64],
+        legitimacy_bonus: float,
+        stamp: NDArray[np.int64],
+        flags: NDArray[np.bool_],
+    ) -> HazardArrays:
+        """A :class:`HazardArrays` handle on the arrays given (not copied)."""
+        hazard: HazardArrays = structref.new(_HAZARD_ARRAYS)  # type: ignore[call-arg]
+        hazard.n_technologies = n_technologies
+        hazard.stage = stage
+        hazard.gate = gate
+        hazard.learning_hazard = learning_hazard
+        hazard.imitation_strength = imitation_strength
+        hazard.supply_chain_hazard = supply_chain_hazard
+        hazard.peer_imitation = peer_imitation
+        hazard.supply_chain_transfer = supply_chain_transfer
+        hazard.numerator = numerator
+        hazard.inverse_weight = inverse_weight
+        hazard.adopters = adopters
+        hazard.complete_divisor = complete_divisor
+        hazard.pressure = pressure
+        hazard.remaining = remaining
+        hazard.rate = rate
+        hazard.since = since
+        hazard.due = due
+        hazard.earliest = earliest
+        hazard.knowledge_channel = knowledge_channel
+        hazard.is_lead = is_lead
+        hazard.is_rti_channel = is_rti_channel
+        hazard.buyers_indptr = buyers_indptr
+        hazard.buyers = buyers
+        hazard.channel_of_term = channel_of_term
+        hazard.two_step_channel = two_step_channel
+        hazard.lead_firm_channel = lead_firm_channel
+        hazard.stage_counts = stage_counts
+        hazard.knowledge_by_channel = knowledge_by_channel
+        hazard.size_class = size_class
+        hazard.n_sizes = n_sizes
+        hazard.log_benefit_cost = log_benefit_cost
+        hazard.risk = risk
+        hazard.demonstration_risk_reduction = demonstration_risk_reduction
+        hazard.seen_demonstration = seen_demonstration
+        hazard.exposure_risk_reduction = exposure_risk_reduction
+        hazard.requirement = requirement
+        hazard.legitimacy_threshold = legitimacy_threshold
+        hazard.legitimacy_bonus = legitimacy_bonus
+        hazard.stamp = stamp
+        hazard.flags = flags
+        return hazard
+
+
+@njit(cache=True)
+def transfer_knowledge_with(
+    marked: NDArray[np.int64], now: float, until: float, attribution: RandomStream, hazard: HazardArrays
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`refresh_and_transfer_knowledge` with its run's arrays from ``hazard``."""
+    return refresh_and_transfer_knowledge(
+        marked,
+        hazard.stamp,
+        hazard.flags,
+        now,
+        until,
+        attribution,
+        hazard.n_technologies,
+        hazard.stage,
+        hazard.gate,
+        hazard.learning_hazard,
+        hazard.imitation_strength,
+        hazard.supply_chain_hazard,
+        hazard.peer_imitation,
+        hazard.supply_chain_transfer,
+        hazard.numerator,
+        hazard.inverse_weight,
+        hazard.adopters,
+        hazard.complete_divisor,
+        hazard.pressure,
+        hazard.remaining,
+        hazard.rate,
+        hazard.since,
+        hazard.due,
+        hazard.earliest,
+        hazard.knowledge_channel,
+        hazard.is_lead,
+        hazard.is_rti_channel,
+        hazard.buyers_indptr,
+        hazard.buyers,
+        hazard.channel_of_term,
+        hazard.two_step_channel,
+        hazard.lead_firm_channel,
+        hazard.stage_counts,
+        hazard.knowledge_by_channel,
+        hazard.size_class,
+        hazard.n_sizes,
+    )
+
+
+@njit(cache=True)
+def refresh_marked_clocks_and_utility_with(
+    marked: NDArray[np.int64],
+    now: float,
+    half_slope: float,
+    legitimacy: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_term: NDArray[np.float64],
+    mark_legitimacy: bool,
+    legitimacy_applied: NDArray[np.float64],
+    firms_by_threshold: NDArray[np.int64],
+    sorted_thresholds: NDArray[np.float64],
+    hazard: HazardArrays,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``."""
+    return refresh_marked_clocks_and_utility(
+        marked,
+        hazard.stamp,
+        hazard.flags,
+        now,
+        half_slope,
+        legitimacy,
+        grant_term,
+        support_term,
+        mark_legitimacy,
+        legitimacy_applied,
+        firms_by_threshold,
+        sorted_thresholds,
+        hazard.n_technologies,
+        hazard.stage,
+        hazard.gate,
+        hazard.learning_hazard,
+        hazard.imitation_strength,
+        hazard.supply_chain_hazard,
+        hazard.peer_imitation,
+        hazard.supply_chain_transfer,
+        hazard.numerator,
+        hazard.inverse_weight,
+        hazard.adopters,
+        hazard.complete_divisor,
+        hazard.pressure,
+        hazard.remaining,
+        hazard.rate,
+        hazard.since,
+        hazard.due,
+        hazard.earliest,
+        hazard.log_benefit_cost,
+        hazard.risk,
+        hazard.demonstration_risk_reduction,
+        hazard.seen_demonstration,
+        hazard.exposure_risk_reduction,
+        hazard.requirement,
+        hazard.legitimacy_threshold,
+        hazard.legitimacy_bonus,
+    )

@@ -14,8 +14,6 @@ and a firm that becomes knowledgeable can adopt in the same step.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -25,18 +23,17 @@ from districtlab.model.adoption import (
     prepare_adoption,
     step_legitimacy,
     subsidy_term_tables,
-    utility_arguments,
 )
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.instruments import deliver_programmes
-from districtlab.model.kernels import legitimacy_shares, refresh_marked_clocks_and_utility
+from districtlab.model.kernels import legitimacy_shares, refresh_marked_clocks_and_utility_with
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import ProgrammeRun
 from districtlab.model.state import DistrictState, adoption_tally_arguments, take_new_adoptions
 from districtlab.model.transfer import (
     AwarenessSchedule,
     background_awareness,
-    knowledge_clock_arguments,
+    hazard_handle,
     refresh_knowledge_rates,
     transfer_knowledge,
 )
@@ -134,9 +131,8 @@ def refresh_hazards(
     # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
     # utility with subsidies times 0.5 beta (the tanh's argument)
     order, sorted_thresholds = data.legitimacy_order
-    knowledgeable, tanh_arguments = refresh_marked_clocks_and_utility(
+    knowledgeable, tanh_arguments = refresh_marked_clocks_and_utility_with(
         _NO_PAIRS if marked is None else marked,
-        *state.changed.scratch(),
         step.month,
         0.5 * data.behaviour.utility_slope,
         step_legitimacy(data, step),
@@ -145,17 +141,6 @@ def refresh_hazards(
         state.legitimacy_applied,
         order,
         sorted_thresholds,
-        *knowledge_clock_arguments(data, state, exposure),
-        *_utility_only_arguments(data, state, exposure),
+        hazard_handle(data, state, exposure),
     )
     return knowledgeable, adoption_hazard_tanh(tanh_arguments)
-
-
-def _utility_only_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
-    """:func:`~districtlab.model.adoption.utility_arguments` without the exposure arrays (which the
-    knowledge clocks' arguments give), as :func:`~districtlab.model.kernels.refresh_marked_clocks_and_utility` takes them."""
-    cached = state.kernel_arguments.get("utility_only")
-    if cached is None:
-        utility = utility_arguments(data, state, exposure)
-        cached = state.kernel_arguments["utility_only"] = utility[:5] + utility[10:]
-    return cached

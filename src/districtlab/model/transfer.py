@@ -26,13 +26,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
+from districtlab.model.adoption import utility_arguments
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
+    HazardArrays,
     awareness_due,
     become_aware_until,
-    refresh_and_transfer_knowledge,
+    hazard_arrays,
     refresh_marked_knowledge_clocks,
+    transfer_knowledge_with,
 )
 from districtlab.model.networks import Exposure
 from districtlab.model.state import (
@@ -155,18 +158,18 @@ def transfer_knowledge(
     A pair that an instrument made knowledgeable earlier keeps its old clock
     until it runs out here; it then draws a channel like any other pair and is
     left as it is (all its terms count as 0). One kernel call does it all
-    (:func:`districtlab.model.kernels.refresh_and_transfer_knowledge`).
+    (:func:`districtlab.model.kernels.refresh_and_transfer_knowledge`, its run's arrays in one
+    handle: :func:`hazard_handle`).
     """
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
     marked = state.changed.take_marked()
-    knowing, moved = refresh_and_transfer_knowledge(
+    knowing, moved = transfer_knowledge_with(
         _NO_PAIRS if marked is None else marked,
-        *state.changed.scratch(),
         step.month,
         step.month + data.dt,
         streams.attribution_in_kernels,
-        *_transfer_arguments(data, state, exposure),
+        hazard_handle(data, state, exposure),
     )
     if not data.behaviour.immediate_adoption:
         state.changed.add(knowing)
@@ -199,3 +202,25 @@ def _transfer_arguments(data: RunData, state: DistrictState, exposure: Exposure)
             len(SIZE_CLASSES),
         )
     return cached
+
+
+def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> HazardArrays:
+    """The :class:`~districtlab.model.kernels.HazardArrays` handle of the run (built once per run).
+
+    What :func:`_transfer_arguments` gives, then the utility's arguments but the exposure
+    arrays, then the scratch arrays of the marked pairs: the arrays the knowledge transfer and
+    the refresh before the adoption decision take, passed as one argument.
+    """
+    cached = state.kernel_arguments.get("hazard")
+    if cached is None:
+        utility = utility_arguments(data, state, exposure)
+        cached = state.kernel_arguments["hazard"] = (
+            hazard_arrays(
+                *_transfer_arguments(data, state, exposure),
+                *utility[:5],
+                *utility[10:],
+                *state.changed.scratch(),
+            ),
+        )
+    handle: HazardArrays = cached[0]
+    return handle
