@@ -42,8 +42,10 @@ from numpy.typing import NDArray
 
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
-    decide_due_adoptions,
-    due_adoption_arguments,
+    AdoptionArrays,
+    adoption_arrays,
+    decide_due_adoptions_with,
+    due_adoption_arguments_with,
     pay_reached_grants,
     settle_reached_support,
 )
@@ -401,7 +403,8 @@ def decide_adoption(
     # tanh arguments of the attribution (adoption_arguments), subsidies included. Each adoption is
     # credited to the knowledge channel, unless the extra hazard that the legitimacy bonus, then
     # the grant, added explains it (incremental attribution).
-    pair, tanh_arguments = due_adoption_arguments(
+    adoption = adoption_handle(data, state, exposure)
+    pair, tanh_arguments = due_adoption_arguments_with(
         step.month + data.dt,
         step_legitimacy(data, step),
         *subsidy_term_tables(state),
@@ -409,7 +412,7 @@ def decide_adoption(
         *refreshed,
         step.month,
         _NONE if state.postponed_until is None else state.postponed_until,
-        *_due_arguments(data, state, exposure),
+        adoption,
     )
     if pair.size == 0:
         return
@@ -422,7 +425,7 @@ def decide_adoption(
     until = step.month + data.dt + behaviour.postponement_months
     # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
     # with fresh thresholds, and the adopting pairs' clocks stopped
-    pair, firm, tech, channel, n_postponed = decide_due_adoptions(
+    pair, firm, tech, channel, n_postponed = decide_due_adoptions_with(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
@@ -432,7 +435,7 @@ def decide_adoption(
         until,
         _NONE if state.postponed_until is None else state.postponed_until,
         state.postponed_scratch,
-        *_decision_arguments(data, state),
+        adoption,
     )
     if n_postponed:  # the book copies the pairs out of the scratch
         state.postponed.add(state.postponed_scratch[:n_postponed], 0, np.zeros(n_postponed), until)
@@ -463,6 +466,21 @@ def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> t
             *utility_arguments(data, state, exposure),
         )
     return cached
+
+
+def adoption_handle(data: RunData, state: DistrictState, exposure: Exposure) -> AdoptionArrays:
+    """The :class:`~districtlab.model.kernels.AdoptionArrays` handle of the run (built once per run).
+
+    What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides: the
+    arrays and constants the adoption decision's two kernel calls take, passed as one argument.
+    """
+    cached = state.kernel_arguments.get("adoption")
+    if cached is None:
+        cached = state.kernel_arguments["adoption"] = (
+            adoption_arrays(*_due_arguments(data, state, exposure), *_decision_arguments(data, state)[2:7]),
+        )
+    handle: AdoptionArrays = cached[0]
+    return handle
 
 
 def _decision_arguments(data: RunData, state: DistrictState) -> tuple[Any, ...]:

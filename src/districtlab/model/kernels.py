@@ -3992,3 +3992,240 @@ def refresh_marked_clocks_and_utility_with(
         hazard.legitimacy_threshold,
         hazard.legitimacy_bonus,
     )
+
+
+# -- the adoption decision's arrays (adoption.decide_adoption) ------------------------------------
+#
+# As HazardArrays, for the two kernel calls of the adoption decision: the adoption clock's arrays,
+# the utility's arrays and the run's constants, in one AdoptionArrays handle built once per run
+# (``adoption.adoption_handle``).
+
+#: (field, numba type) of an AdoptionArrays handle: what :func:`due_adoption_arguments` takes after
+#: the postponements, then what :func:`decide_due_adoptions` takes besides.
+_ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("gate", types.Array(types.float64, 1, "C")),
+    ("adoption_hazard", types.float64),
+    ("remaining", types.Array(types.float64, 1, "A")),
+    ("rate", types.Array(types.float64, 1, "A")),
+    ("since", types.Array(types.float64, 1, "A")),
+    ("due", types.Array(types.float64, 1, "A")),
+    ("earliest", types.Array(types.float64, 1, "C")),
+    ("n_technologies", types.int64),
+    ("log_benefit_cost", types.Array(types.float64, 1, "C")),
+    ("risk", types.Array(types.float64, 1, "C")),
+    ("demonstration_risk_reduction", types.float64),
+    ("seen_demonstration", types.Array(types.boolean, 1, "C")),
+    ("exposure_risk_reduction", types.float64),
+    ("numerator", types.Array(types.float64, 1, "C")),
+    ("inverse_weight", types.Array(types.float64, 1, "C")),
+    ("adopters", types.Array(types.float64, 1, "C")),
+    ("complete_divisor", types.float64),
+    ("pressure", types.Array(types.float64, 1, "C")),
+    ("requirement", types.Array(types.float64, 1, "C")),
+    ("legitimacy_threshold", types.Array(types.float64, 1, "C")),
+    ("legitimacy_bonus", types.float64),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("grant_rate", types.Array(types.float64, 1, "C")),
+    ("legitimacy_channel", types.int64),
+    ("grant_channel", types.int64),
+    ("rejection_probability", types.float64),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class AdoptionArrays:
+        """The arrays and constants of a run that the adoption decision's kernels take (``_ADOPTION_FIELDS``)."""
+
+        gate: NDArray[np.float64]
+        adoption_hazard: float
+        remaining: NDArray[np.float64]
+        rate: NDArray[np.float64]
+        since: NDArray[np.float64]
+        due: NDArray[np.float64]
+        earliest: NDArray[np.float64]
+        n_technologies: int
+        log_benefit_cost: NDArray[np.float64]
+        risk: NDArray[np.float64]
+        demonstration_risk_reduction: float
+        seen_demonstration: NDArray[np.bool_]
+        exposure_risk_reduction: float
+        numerator: NDArray[np.float64]
+        inverse_weight: NDArray[np.float64]
+        adopters: NDArray[np.float64]
+        complete_divisor: float
+        pressure: NDArray[np.float64]
+        requirement: NDArray[np.float64]
+        legitimacy_threshold: NDArray[np.float64]
+        legitimacy_bonus: float
+        knowledge_channel: NDArray[np.int8]
+        grant_rate: NDArray[np.float64]
+        legitimacy_channel: int
+        grant_channel: int
+        rejection_probability: float
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def adoption_arrays(*values: Any) -> AdoptionArrays:
+        """An :class:`AdoptionArrays` handle on the values given, in the order of ``_ADOPTION_FIELDS``."""
+        return AdoptionArrays(*values)
+
+else:
+
+    @structref.register
+    class _AdoptionArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class AdoptionArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The arrays and constants of a run that the adoption decision's kernels take: one argument."""
+
+    structref.define_boxing(_AdoptionArraysType, AdoptionArrays)
+    _ADOPTION_ARRAYS = _AdoptionArraysType(list(_ADOPTION_FIELDS))
+
+    @njit(cache=True)
+    def adoption_arrays(  # type: ignore[misc]
+        gate: NDArray[np.float64],
+        adoption_hazard: float,
+        remaining: NDArray[np.float64],
+        rate: NDArray[np.float64],
+        since: NDArray[np.float64],
+        due: NDArray[np.float64],
+        earliest: NDArray[np.float64],
+        n_technologies: int,
+        log_benefit_cost: NDArray[np.float64],
+        risk: NDArray[np.float64],
+        demonstration_risk_reduction: float,
+        seen_demonstration: NDArray[np.bool_],
+        exposure_risk_reduction: float,
+        numerator: NDArray[np.float64],
+        inverse_weight: NDArray[np.float64],
+        adopters: NDArray[np.float64],
+        complete_divisor: float,
+        pressure: NDArray[np.float64],
+        requirement: NDArray[np.float64],
+        legitimacy_threshold: NDArray[np.float64],
+        legitimacy_bonus: float,
+        knowledge_channel: NDArray[np.int8],
+        grant_rate: NDArray[np.float64],
+        legitimacy_channel: int,
+        grant_channel: int,
+        rejection_probability: float,
+    ) -> AdoptionArrays:
+        """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
+        adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
+        adoption.gate = gate
+        adoption.adoption_hazard = adoption_hazard
+        adoption.remaining = remaining
+        adoption.rate = rate
+        adoption.since = since
+        adoption.due = due
+        adoption.earliest = earliest
+        adoption.n_technologies = n_technologies
+        adoption.log_benefit_cost = log_benefit_cost
+        adoption.risk = risk
+        adoption.demonstration_risk_reduction = demonstration_risk_reduction
+        adoption.seen_demonstration = seen_demonstration
+        adoption.exposure_risk_reduction = exposure_risk_reduction
+        adoption.numerator = numerator
+        adoption.inverse_weight = inverse_weight
+        adoption.adopters = adopters
+        adoption.complete_divisor = complete_divisor
+        adoption.pressure = pressure
+        adoption.requirement = requirement
+        adoption.legitimacy_threshold = legitimacy_threshold
+        adoption.legitimacy_bonus = legitimacy_bonus
+        adoption.knowledge_channel = knowledge_channel
+        adoption.grant_rate = grant_rate
+        adoption.legitimacy_channel = legitimacy_channel
+        adoption.grant_channel = grant_channel
+        adoption.rejection_probability = rejection_probability
+        return adoption
+
+
+@njit(cache=True)
+def due_adoption_arguments_with(
+    time: float,
+    legitimacy: NDArray[np.float64],
+    grant_term: NDArray[np.float64],
+    support_term: NDArray[np.float64],
+    half_slope: float,
+    refreshed: NDArray[np.int64],
+    refreshed_tanh: NDArray[np.float64],
+    now: float,
+    postponed_until: NDArray[np.float64],
+    adoption: AdoptionArrays,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """:func:`due_adoption_arguments` with its run's arrays from ``adoption``."""
+    return due_adoption_arguments(
+        time,
+        legitimacy,
+        grant_term,
+        support_term,
+        half_slope,
+        refreshed,
+        refreshed_tanh,
+        now,
+        postponed_until,
+        adoption.gate,
+        adoption.adoption_hazard,
+        adoption.remaining,
+        adoption.rate,
+        adoption.since,
+        adoption.due,
+        adoption.earliest,
+        adoption.n_technologies,
+        adoption.log_benefit_cost,
+        adoption.risk,
+        adoption.demonstration_risk_reduction,
+        adoption.seen_demonstration,
+        adoption.exposure_risk_reduction,
+        adoption.numerator,
+        adoption.inverse_weight,
+        adoption.adopters,
+        adoption.complete_divisor,
+        adoption.pressure,
+        adoption.requirement,
+        adoption.legitimacy_threshold,
+        adoption.legitimacy_bonus,
+    )
+
+
+@njit(cache=True)
+def decide_due_adoptions_with(
+    pairs: NDArray[np.int64],
+    tanh_arguments: NDArray[np.float64],
+    attribution: RandomStream,
+    decisions: RandomStream,
+    grants_held: bool,
+    now: float,
+    until: float,
+    postponed_until: NDArray[np.float64],
+    postponed: NDArray[np.int64],
+    adoption: AdoptionArrays,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
+    """:func:`decide_due_adoptions` with its run's arrays from ``adoption``."""
+    return decide_due_adoptions(
+        pairs,
+        tanh_arguments,
+        attribution,
+        decisions,
+        grants_held,
+        now,
+        until,
+        postponed_until,
+        postponed,
+        adoption.gate,
+        adoption.adoption_hazard,
+        adoption.knowledge_channel,
+        adoption.grant_rate,
+        adoption.legitimacy_channel,
+        adoption.grant_channel,
+        adoption.rejection_probability,
+        adoption.remaining,
+        adoption.rate,
+        adoption.since,
+        adoption.due,
+        adoption.n_technologies,
+    )
