@@ -4229,3 +4229,208 @@ def decide_due_adoptions_with(
         adoption.due,
         adoption.n_technologies,
     )
+
+
+# -- the observations' arrays (observers.Recorder.record) -----------------------------------------
+#
+# As HazardArrays, for the call that records a step's row: the observations' arrays and the
+# state's tallies they copy (updated in place, none replaced during a run), in one RowArrays
+# handle built once for the state of a run (``observers.Recorder``).
+
+#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes after the step's flows.
+_ROW_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("adopted", types.Array(types.int64, 2, "C")),
+    ("adopted_by_group", types.Array(types.int64, 1, "C")),
+    ("at_least", types.Array(types.int64, 2, "C")),
+    ("stage_counts", types.Array(types.int64, 1, "C")),
+    ("maturity", types.Array(types.int64, 2, "C")),
+    ("maturity_histogram", types.Array(types.int64, 1, "C")),
+    ("by_channel", types.Array(types.int64, 2, "C")),
+    ("adoptions_by_channel", types.Array(types.int64, 1, "C")),
+    ("firms_adopting", types.Array(types.int64, 2, "C")),
+    ("firms_adopting_by_size", types.Array(types.int64, 1, "C")),
+    ("by_knowledge", types.Array(types.int64, 2, "C")),
+    ("adoptions_by_knowledge", types.Array(types.int64, 1, "C")),
+    ("knowledge", types.Array(types.int64, 2, "C")),
+    ("knowledge_by_channel", types.Array(types.int64, 1, "C")),
+    ("competence", types.Array(types.float64, 2, "C")),
+    ("capacity_by_size", types.Array(types.float64, 2, "C")),
+    ("absorptive_capacity", types.Array(types.float64, 1, "C")),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("firms_per_size", types.Array(types.float64, 1, "C")),
+    ("engaged", types.Array(types.int64, 2, "C")),
+    ("engaged_by_size", types.Array(types.int64, 1, "C")),
+    ("legitimacy", types.Array(types.float64, 2, "C")),
+    ("released", types.Array(types.float64, 2, "C")),
+    ("spend", types.Array(types.float64, 2, "C")),
+    ("units", types.Array(types.float64, 2, "C")),
+    ("private", types.Array(types.float64, 2, "C")),
+    ("post_programme", types.Array(types.float64, 2, "C")),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class RowArrays:
+        """The observations' arrays and the state's tallies that :func:`record_row` takes (``_ROW_FIELDS``)."""
+
+        adopted: NDArray[np.int64]
+        adopted_by_group: NDArray[np.int64]
+        at_least: NDArray[np.int64]
+        stage_counts: NDArray[np.int64]
+        maturity: NDArray[np.int64]
+        maturity_histogram: NDArray[np.int64]
+        by_channel: NDArray[np.int64]
+        adoptions_by_channel: NDArray[np.int64]
+        firms_adopting: NDArray[np.int64]
+        firms_adopting_by_size: NDArray[np.int64]
+        by_knowledge: NDArray[np.int64]
+        adoptions_by_knowledge: NDArray[np.int64]
+        knowledge: NDArray[np.int64]
+        knowledge_by_channel: NDArray[np.int64]
+        competence: NDArray[np.float64]
+        capacity_by_size: NDArray[np.float64]
+        absorptive_capacity: NDArray[np.float64]
+        size_class: NDArray[np.int8]
+        firms_per_size: NDArray[np.float64]
+        engaged: NDArray[np.int64]
+        engaged_by_size: NDArray[np.int64]
+        legitimacy: NDArray[np.float64]
+        released: NDArray[np.float64]
+        spend: NDArray[np.float64]
+        units: NDArray[np.float64]
+        private: NDArray[np.float64]
+        post_programme: NDArray[np.float64]
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_ROW_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def row_arrays(*values: Any) -> RowArrays:
+        """A :class:`RowArrays` handle on the arrays given, in the order of ``_ROW_FIELDS``."""
+        return RowArrays(*values)
+
+else:
+
+    @structref.register
+    class _RowArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class RowArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The observations' arrays and the state's tallies that :func:`record_row` takes: one argument."""
+
+    structref.define_boxing(_RowArraysType, RowArrays)
+    _ROW_ARRAYS = _RowArraysType(list(_ROW_FIELDS))
+
+    @njit(cache=True)
+    def row_arrays(  # type: ignore[misc]
+        adopted: NDArray[np.int64],
+        adopted_by_group: NDArray[np.int64],
+        at_least: NDArray[np.int64],
+        stage_counts: NDArray[np.int64],
+        maturity: NDArray[np.int64],
+        maturity_histogram: NDArray[np.int64],
+        by_channel: NDArray[np.int64],
+        adoptions_by_channel: NDArray[np.int64],
+        firms_adopting: NDArray[np.int64],
+        firms_adopting_by_size: NDArray[np.int64],
+        by_knowledge: NDArray[np.int64],
+        adoptions_by_knowledge: NDArray[np.int64],
+        knowledge: NDArray[np.int64],
+        knowledge_by_channel: NDArray[np.int64],
+        competence: NDArray[np.float64],
+        capacity_by_size: NDArray[np.float64],
+        absorptive_capacity: NDArray[np.float64],
+        size_class: NDArray[np.int8],
+        firms_per_size: NDArray[np.float64],
+        engaged: NDArray[np.int64],
+        engaged_by_size: NDArray[np.int64],
+        legitimacy: NDArray[np.float64],
+        released: NDArray[np.float64],
+        spend: NDArray[np.float64],
+        units: NDArray[np.float64],
+        private: NDArray[np.float64],
+        post_programme: NDArray[np.float64],
+    ) -> RowArrays:
+        """A :class:`RowArrays` handle on the arrays given (not copied)."""
+        arrays: RowArrays = structref.new(_ROW_ARRAYS)  # type: ignore[call-arg]
+        arrays.adopted = adopted
+        arrays.adopted_by_group = adopted_by_group
+        arrays.at_least = at_least
+        arrays.stage_counts = stage_counts
+        arrays.maturity = maturity
+        arrays.maturity_histogram = maturity_histogram
+        arrays.by_channel = by_channel
+        arrays.adoptions_by_channel = adoptions_by_channel
+        arrays.firms_adopting = firms_adopting
+        arrays.firms_adopting_by_size = firms_adopting_by_size
+        arrays.by_knowledge = by_knowledge
+        arrays.adoptions_by_knowledge = adoptions_by_knowledge
+        arrays.knowledge = knowledge
+        arrays.knowledge_by_channel = knowledge_by_channel
+        arrays.competence = competence
+        arrays.capacity_by_size = capacity_by_size
+        arrays.absorptive_capacity = absorptive_capacity
+        arrays.size_class = size_class
+        arrays.firms_per_size = firms_per_size
+        arrays.engaged = engaged
+        arrays.engaged_by_size = engaged_by_size
+        arrays.legitimacy = legitimacy
+        arrays.released = released
+        arrays.spend = spend
+        arrays.units = units
+        arrays.private = private
+        arrays.post_programme = post_programme
+        return arrays
+
+
+@njit(cache=True)
+def record_row_with(
+    row: int,
+    rti_competence: NDArray[np.float64],
+    step_legitimacy: NDArray[np.float64],
+    step_released: NDArray[np.float64],
+    step_spend: NDArray[np.float64],
+    step_units: NDArray[np.float64],
+    step_private: NDArray[np.float64],
+    step_post_programme: NDArray[np.float64],
+    arrays: RowArrays,
+) -> None:
+    """:func:`record_row` with the observations' arrays and the state's tallies from ``arrays``."""
+    record_row(
+        row,
+        rti_competence,
+        step_legitimacy,
+        step_released,
+        step_spend,
+        step_units,
+        step_private,
+        step_post_programme,
+        arrays.adopted,
+        arrays.adopted_by_group,
+        arrays.at_least,
+        arrays.stage_counts,
+        arrays.maturity,
+        arrays.maturity_histogram,
+        arrays.by_channel,
+        arrays.adoptions_by_channel,
+        arrays.firms_adopting,
+        arrays.firms_adopting_by_size,
+        arrays.by_knowledge,
+        arrays.adoptions_by_knowledge,
+        arrays.knowledge,
+        arrays.knowledge_by_channel,
+        arrays.competence,
+        arrays.capacity_by_size,
+        arrays.absorptive_capacity,
+        arrays.size_class,
+        arrays.firms_per_size,
+        arrays.engaged,
+        arrays.engaged_by_size,
+        arrays.legitimacy,
+        arrays.released,
+        arrays.spend,
+        arrays.units,
+        arrays.private,
+        arrays.post_programme,
+    )

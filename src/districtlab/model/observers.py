@@ -7,14 +7,13 @@ Row 0 is the state at month 0; row t + 1 the state at the end of step t. Flows
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
-from districtlab.model.kernels import record_row
+from districtlab.model.kernels import RowArrays, record_row_with, row_arrays
 from districtlab.model.programmes import PROGRAMME_SLOTS, SPEND_LINES, UNIT_LINES
 from districtlab.model.state import CHANNELS, DistrictState
 
@@ -110,28 +109,33 @@ class Recorder:
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
         """Row ``row``: the levels of ``state`` and, after a step, the step's flows (one kernel call)."""
         if step is None:
-            flows: tuple[Any, ...] = (_NOTHING,) * 6
+            legitimacy = released = spend = units = private = post_programme = _NOTHING
         else:
-            flows = (
-                step.legitimacy,
-                step.released,
-                step.spend.reshape(-1),
-                step.units.reshape(-1),
-                step.private,
-                step.post_programme,
-            )
-        record_row(row, state.rti_competence, *flows, *self._row_arguments(state))
+            legitimacy, released = step.legitimacy, step.released
+            spend, units = step.spend.reshape(-1), step.units.reshape(-1)
+            private, post_programme = step.private, step.post_programme
+        record_row_with(
+            row,
+            state.rti_competence,
+            legitimacy,
+            released,
+            spend,
+            units,
+            private,
+            post_programme,
+            self._row_arrays(state),
+        )
 
-    def _row_arguments(self, state: DistrictState) -> tuple[Any, ...]:
-        """What :func:`~districtlab.model.kernels.record_row` takes after the step's flows.
+    def _row_arrays(self, state: DistrictState) -> RowArrays:
+        """What :func:`~districtlab.model.kernels.record_row` takes after the step's flows, as one handle.
 
         Every entry is an array of the observations or of ``state`` updated in
-        place, so the tuple is built once for the state of the run.
+        place, so the handle is built once for the state of the run.
         """
         if getattr(self, "_row_state", None) is not state:
             o, rows = self.observations, self._flat_rows
             self._row_state = state
-            self._row_tuple: tuple[Any, ...] = (
+            self._row_handle: RowArrays = row_arrays(
                 rows["adopted"],
                 state.adopted_by_group.reshape(-1),
                 rows["at_least"],
@@ -160,4 +164,4 @@ class Recorder:
                 o.private_spend,
                 o.post_programme_spend,
             )
-        return self._row_tuple
+        return self._row_handle
