@@ -4434,3 +4434,180 @@ def record_row_with(
         arrays.private,
         arrays.post_programme,
     )
+
+
+# -- the adoption tallies' and the exposure's arrays (schedule.push_adoptions) ---------------------
+#
+# As HazardArrays, for the call that passes a step's adoptions to the tallies and the exposure:
+# the state's tallies and the exposure's first layer of ties (arrays updated in place, none
+# replaced during a run), in one TallyArrays handle built once per run (``networks.Exposure``).
+
+#: (field, numba type) of a TallyArrays handle: what :func:`tally_and_spread_adoptions` takes after
+#: the pairs and their channels.
+_TALLY_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("n_technologies", types.int64),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("role", types.Array(types.int8, 1, "C")),
+    ("visible", types.Array(types.float64, 1, "C")),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("n_sizes", types.int64),
+    ("n_roles", types.int64),
+    ("adopted_by_group", types.Array(types.int64, 1, "C")),
+    ("adoptions_by_channel", types.Array(types.int64, 1, "C")),
+    ("visible_adopters", types.Array(types.float64, 1, "C")),
+    ("adoptions_by_knowledge", types.Array(types.int64, 1, "C")),
+    ("n_adopted", types.Array(types.int16, 1, "C")),
+    ("firms_adopting_by_size", types.Array(types.int64, 1, "C")),
+    ("maturity_histogram", types.Array(types.int64, 1, "C")),
+    ("adopters", types.Array(types.float64, 1, "C")),
+    ("complete", types.boolean),
+    ("n_firms", types.int64),
+    ("indptr", types.Array(types.int64, 1, "C")),
+    ("columns", types.Array(types.int64, 1, "C")),
+    ("weight", types.Array(types.float64, 1, "C")),
+    ("sells", types.Array(types.boolean, 1, "C")),
+    ("sells_mode", types.int64),
+    ("numerator", types.Array(types.float64, 1, "C")),
+    ("pressure", types.Array(types.float64, 1, "C")),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class TallyArrays:
+        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
+
+        n_technologies: int
+        size_class: NDArray[np.int8]
+        role: NDArray[np.int8]
+        visible: NDArray[np.float64]
+        knowledge_channel: NDArray[np.int8]
+        n_sizes: int
+        n_roles: int
+        adopted_by_group: NDArray[np.int64]
+        adoptions_by_channel: NDArray[np.int64]
+        visible_adopters: NDArray[np.float64]
+        adoptions_by_knowledge: NDArray[np.int64]
+        n_adopted: NDArray[np.int16]
+        firms_adopting_by_size: NDArray[np.int64]
+        maturity_histogram: NDArray[np.int64]
+        adopters: NDArray[np.float64]
+        complete: bool
+        n_firms: int
+        indptr: NDArray[np.int64]
+        columns: NDArray[np.int64]
+        weight: NDArray[np.float64]
+        sells: NDArray[np.bool_]
+        sells_mode: int
+        numerator: NDArray[np.float64]
+        pressure: NDArray[np.float64]
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_TALLY_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def tally_arrays(*values: Any) -> TallyArrays:
+        """A :class:`TallyArrays` handle on the values given, in the order of ``_TALLY_FIELDS``."""
+        return TallyArrays(*values)
+
+else:
+
+    @structref.register
+    class _TallyArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class TallyArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes: one argument."""
+
+    structref.define_boxing(_TallyArraysType, TallyArrays)
+    _TALLY_ARRAYS = _TallyArraysType(list(_TALLY_FIELDS))
+
+    @njit(cache=True)
+    def tally_arrays(  # type: ignore[misc]
+        n_technologies: int,
+        size_class: NDArray[np.int8],
+        role: NDArray[np.int8],
+        visible: NDArray[np.float64],
+        knowledge_channel: NDArray[np.int8],
+        n_sizes: int,
+        n_roles: int,
+        adopted_by_group: NDArray[np.int64],
+        adoptions_by_channel: NDArray[np.int64],
+        visible_adopters: NDArray[np.float64],
+        adoptions_by_knowledge: NDArray[np.int64],
+        n_adopted: NDArray[np.int16],
+        firms_adopting_by_size: NDArray[np.int64],
+        maturity_histogram: NDArray[np.int64],
+        adopters: NDArray[np.float64],
+        complete: bool,
+        n_firms: int,
+        indptr: NDArray[np.int64],
+        columns: NDArray[np.int64],
+        weight: NDArray[np.float64],
+        sells: NDArray[np.bool_],
+        sells_mode: int,
+        numerator: NDArray[np.float64],
+        pressure: NDArray[np.float64],
+    ) -> TallyArrays:
+        """A :class:`TallyArrays` handle on the arrays given (not copied)."""
+        arrays: TallyArrays = structref.new(_TALLY_ARRAYS)  # type: ignore[call-arg]
+        arrays.n_technologies = n_technologies
+        arrays.size_class = size_class
+        arrays.role = role
+        arrays.visible = visible
+        arrays.knowledge_channel = knowledge_channel
+        arrays.n_sizes = n_sizes
+        arrays.n_roles = n_roles
+        arrays.adopted_by_group = adopted_by_group
+        arrays.adoptions_by_channel = adoptions_by_channel
+        arrays.visible_adopters = visible_adopters
+        arrays.adoptions_by_knowledge = adoptions_by_knowledge
+        arrays.n_adopted = n_adopted
+        arrays.firms_adopting_by_size = firms_adopting_by_size
+        arrays.maturity_histogram = maturity_histogram
+        arrays.adopters = adopters
+        arrays.complete = complete
+        arrays.n_firms = n_firms
+        arrays.indptr = indptr
+        arrays.columns = columns
+        arrays.weight = weight
+        arrays.sells = sells
+        arrays.sells_mode = sells_mode
+        arrays.numerator = numerator
+        arrays.pressure = pressure
+        return arrays
+
+
+@njit(cache=True)
+def tally_and_spread_adoptions_with(
+    pairs: NDArray[np.int64], channels: NDArray[np.int8], arrays: TallyArrays
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`tally_and_spread_adoptions` with the tallies' and the exposure's arrays from ``arrays``."""
+    return tally_and_spread_adoptions(
+        pairs,
+        channels,
+        arrays.n_technologies,
+        arrays.size_class,
+        arrays.role,
+        arrays.visible,
+        arrays.knowledge_channel,
+        arrays.n_sizes,
+        arrays.n_roles,
+        arrays.adopted_by_group,
+        arrays.adoptions_by_channel,
+        arrays.visible_adopters,
+        arrays.adoptions_by_knowledge,
+        arrays.n_adopted,
+        arrays.firms_adopting_by_size,
+        arrays.maturity_histogram,
+        arrays.adopters,
+        arrays.complete,
+        arrays.n_firms,
+        arrays.indptr,
+        arrays.columns,
+        arrays.weight,
+        arrays.sells,
+        arrays.sells_mode,
+        arrays.numerator,
+        arrays.pressure,
+    )

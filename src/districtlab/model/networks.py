@@ -24,6 +24,7 @@ from districtlab.config import ROLES, SIZE_CLASSES, Networks, ObservedNetwork
 from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.model.clocks import PendingPairs
 from districtlab.model.kernels import (
+    TallyArrays,
     csr_pattern,
     csr_transpose_pattern,
     exposure_weights,
@@ -32,7 +33,8 @@ from districtlab.model.kernels import (
     spread_adoptions,
     spread_new_adoptions,
     supply_entries,
-    tally_and_spread_adoptions,
+    tally_and_spread_adoptions_with,
+    tally_arrays,
 )
 from districtlab.model.population import Firms
 
@@ -294,6 +296,8 @@ class Exposure:
             self.numerator,
             self._pressure,
         )
+        self._tallies: tuple[Any, ...] | None = None  # the tally arguments _tally_handle was built on
+        self._tally_handle: TallyArrays | None = None
 
     def add_adoptions(
         self, firm: NDArray[np.int64], technology: NDArray[np.int64], changed: PendingPairs
@@ -304,16 +308,24 @@ class Exposure:
         self.add_adoption_pairs(firm * self._k + technology, changed)
 
     def add_adoption_pairs(
-        self, pairs: NDArray[np.int64], changed: PendingPairs, tallies: tuple[Any, ...] = ()
+        self,
+        pairs: NDArray[np.int64],
+        changed: PendingPairs,
+        channels: NDArray[np.int8] | None = None,
+        tallies: tuple[Any, ...] = (),
     ) -> None:
         """:meth:`add_adoptions` for new adoptions given by flat pair (not empty).
 
-        ``tallies`` (the channels of the pairs, then ``state.adoption_tally_arguments``)
-        brings the adoption tallies up to date in the same kernel call
-        (:func:`~districtlab.model.kernels.tally_and_spread_adoptions`).
+        ``channels`` (the channels of the pairs) with ``tallies`` (``state.adoption_tally_arguments``,
+        the same tuple every step of a run) brings the adoption tallies up to date in the same
+        kernel call (:func:`~districtlab.model.kernels.tally_and_spread_adoptions`, its arrays in one
+        :class:`~districtlab.model.kernels.TallyArrays` handle built once per run).
         """
-        if tallies:
-            marks, touched = tally_and_spread_adoptions(pairs, *tallies, *self._first_rows)
+        if channels is not None:
+            if self._tally_handle is None or self._tallies is not tallies:
+                self._tallies = tallies
+                self._tally_handle = tally_arrays(*tallies, *self._first_rows)
+            marks, touched = tally_and_spread_adoptions_with(pairs, channels, self._tally_handle)
         else:
             marks, touched = spread_new_adoptions(pairs, self._k, *self._first_rows)
         changed.add(marks)

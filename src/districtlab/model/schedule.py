@@ -94,8 +94,9 @@ def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> N
     if new is None:
         return
     pairs, channels = new
-    tallies = (channels, *adoption_tally_arguments(state, data.firms, data.visible))
-    exposure.add_adoption_pairs(pairs, state.changed, tallies)
+    exposure.add_adoption_pairs(
+        pairs, state.changed, channels, adoption_tally_arguments(state, data.firms, data.visible)
+    )
 
 
 _NO_PAIRS = np.zeros(0, dtype=np.int64)
