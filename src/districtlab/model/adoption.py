@@ -44,7 +44,7 @@ from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     AdoptionArrays,
     adoption_arrays,
-    decide_due_adoptions_with,
+    decide_and_adopt_with,
     due_adoption_arguments_with,
     pay_reached_grants,
     settle_reached_support,
@@ -59,6 +59,7 @@ from districtlab.model.state import (
     DistrictState,
     adopt,
     make_knowledgeable,
+    refresh_gate,
 )
 from districtlab.model.technologies import TechnologyArrays
 
@@ -424,8 +425,9 @@ def decide_adoption(
             state.postponed_scratch = np.empty(max(pair.size, 2 * state.postponed_scratch.size), np.int64)
     until = step.month + data.dt + behaviour.postponement_months
     # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
-    # with fresh thresholds, and the adopting pairs' clocks stopped
-    pair, firm, tech, channel, n_postponed = decide_due_adoptions_with(
+    # with fresh thresholds, the adopting pairs' clocks stopped, and the adoptions made
+    # (state.adopt_pairs: the stages raised and the capacity gained by adopting)
+    pair, channel, firm, occurrences, largest, half_z, n_postponed = decide_and_adopt_with(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
@@ -439,19 +441,22 @@ def decide_adoption(
     )
     if n_postponed:  # the book copies the pairs out of the scratch
         state.postponed.add(state.postponed_scratch[:n_postponed], 0, np.zeros(n_postponed), until)
-    adopt(  # through ``adopt``, the one entry point that tests/property records
-        state,
-        data.firms,
-        data.visible,
-        firm,
-        tech,
-        channel,
-        behaviour.adoption_learning,
-        data.technologies.complexity,
-        behaviour.gate_scale,
-        pair=pair,
-    )
-    pay_grants(data, state, step)
+    if pair.size:  # what state.adopt_pairs does after its kernel call
+        state.changed.add(pair)
+        if largest:
+            refresh_gate(
+                state,
+                firm,
+                occurrences,
+                largest,
+                half_z,
+                behaviour.adoption_learning,
+                data.technologies.complexity,
+                behaviour.gate_scale,
+            )
+        state.new_adoptions.append((pair, channel))
+    if state.grants.pair.size or state.support.pair.size:
+        pay_grants(data, state, step)
 
 
 def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
@@ -471,13 +476,28 @@ def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> t
 def adoption_handle(data: RunData, state: DistrictState, exposure: Exposure) -> AdoptionArrays:
     """The :class:`~districtlab.model.kernels.AdoptionArrays` handle of the run (built once per run).
 
-    What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides: the
-    arrays and constants the adoption decision's two kernel calls take, passed as one argument.
+    What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides, then
+    what the adoptions take (``state.adopt_pairs``): the arrays and constants the adoption
+    decision's two kernel calls take, passed as one argument.
     """
     cached = state.kernel_arguments.get("adoption")
     if cached is None:
+        learning = data.behaviour.adoption_learning
         cached = state.kernel_arguments["adoption"] = (
-            adoption_arrays(*_due_arguments(data, state, exposure), *_decision_arguments(data, state)[2:7]),
+            adoption_arrays(
+                *_due_arguments(data, state, exposure),
+                *_decision_arguments(data, state)[2:7],
+                state.stage_flat,
+                state.stage_counts_flat,
+                learning > 0.0,
+                1.0 - learning,
+                state.absorptive_capacity,
+                state.rti_affinity,
+                state.engagement,
+                state.light_engagement,
+                data.technologies.complexity,
+                data.behaviour.gate_scale,
+            ),
         )
     handle: AdoptionArrays = cached[0]
     return handle

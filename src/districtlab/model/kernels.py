@@ -1662,8 +1662,8 @@ def decide_due_adoptions(
     since: NDArray[np.float64],
     due: NDArray[np.float64],
     n_technologies: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
-    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, number postponed).
+) -> tuple[NDArray[np.int64], NDArray[np.int8], int]:
+    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs adopting, their channels, number postponed).
 
     Each pair draws one uniform from ``attribution`` for its channel
     (:func:`adoption_channels`, with the tanh of :func:`adoption_arguments`
@@ -1671,7 +1671,7 @@ def decide_due_adoptions(
     from ``decisions``: the pairs drawing below it say no for now. Their
     clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
     order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
-    The others are returned, and split into firm and technology, for ``state.adopt``;
+    The others are returned with their channels (for :func:`adopt_and_learn`);
     their adoption clocks are stopped. The pairs postponed are written, in order,
     to the front of ``postponed`` (the caller's scratch, at least as long as
     ``pairs`` when ``rejection_probability`` > 0), and their number returned.
@@ -1698,8 +1698,6 @@ def decide_due_adoptions(
                 n_no += 1
     n_adopting = pairs.size - n_no
     adopting = np.empty(n_adopting, dtype=np.int64)
-    firm = np.empty(n_adopting, dtype=np.int64)
-    tech = np.empty(n_adopting, dtype=np.int64)
     adopting_channel = np.empty(n_adopting, dtype=np.int8)
     n_no = 0
     n_adopting = 0
@@ -1709,10 +1707,7 @@ def decide_due_adoptions(
             postponed[n_no] = pair
             n_no += 1
         else:
-            owner = pair // n_technologies
             adopting[n_adopting] = pair
-            firm[n_adopting] = owner
-            tech[n_adopting] = pair - owner * n_technologies
             adopting_channel[n_adopting] = channel[index]
             n_adopting += 1
             rate[pair] = 0.0  # the clock stops (TransitionClocks.stop)
@@ -1726,7 +1721,7 @@ def decide_due_adoptions(
             since[pair] = now
             rate[pair] = 0.0
             due[pair] = np.inf
-    return adopting, firm, tech, adopting_channel, n_no
+    return adopting, adopting_channel, n_no
 
 
 @njit(cache=True)
@@ -3894,10 +3889,20 @@ else:
 
 @njit(cache=True)
 def transfer_knowledge_with(
-    marked: NDArray[np.int64], now: float, until: float, attribution: RandomStream, hazard: HazardArrays
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`refresh_and_transfer_knowledge` with its run's arrays from ``hazard``."""
-    return refresh_and_transfer_knowledge(
+    marked: NDArray[np.int64],
+    now: float,
+    until: float,
+    attribution: RandomStream,
+    mark_knowing: bool,
+    hazard: HazardArrays,
+) -> NDArray[np.int64]:
+    """:func:`refresh_and_transfer_knowledge` with its run's arrays from ``hazard``: the pairs to mark as changed.
+
+    Those are the knowledgeable pairs marked (when ``mark_knowing``), then the
+    pairs that moved: the two arrays the caller marked one after the other, as one
+    (one array to return and one mark instead of two).
+    """
+    knowing, moved = refresh_and_transfer_knowledge(
         marked,
         hazard.stamp,
         hazard.flags,
@@ -3935,6 +3940,11 @@ def transfer_knowledge_with(
         hazard.size_class,
         hazard.n_sizes,
     )
+    if not mark_knowing or knowing.size == 0:
+        return moved
+    if moved.size == 0:
+        return knowing
+    return np.concatenate((knowing, moved))
 
 
 @njit(cache=True)
@@ -4001,7 +4011,8 @@ def refresh_marked_clocks_and_utility_with(
 # (``adoption.adoption_handle``).
 
 #: (field, numba type) of an AdoptionArrays handle: what :func:`due_adoption_arguments` takes after
-#: the postponements, then what :func:`decide_due_adoptions` takes besides.
+#: the postponements, then what :func:`decide_due_adoptions` takes besides, then what
+#: :func:`adopt_and_learn` takes besides (the stage ladder and the capacity gained by adopting).
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4029,6 +4040,16 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("legitimacy_channel", types.int64),
     ("grant_channel", types.int64),
     ("rejection_probability", types.float64),
+    ("stage", types.Array(types.int8, 1, "C")),
+    ("stage_counts", types.Array(types.int64, 1, "C")),
+    ("learning", types.boolean),
+    ("factor", types.float64),
+    ("capacity", types.Array(types.float64, 1, "C")),
+    ("affinity", types.Array(types.float64, 1, "C")),
+    ("engagement", types.Array(types.float64, 1, "C")),
+    ("light_engagement", types.Array(types.float64, 1, "C")),
+    ("complexity", types.Array(types.float64, 1, "C")),
+    ("gate_scale", types.float64),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4062,6 +4083,16 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         legitimacy_channel: int
         grant_channel: int
         rejection_probability: float
+        stage: NDArray[np.int8]
+        stage_counts: NDArray[np.int64]
+        learning: bool
+        factor: float
+        capacity: NDArray[np.float64]
+        affinity: NDArray[np.float64]
+        engagement: NDArray[np.float64]
+        light_engagement: NDArray[np.float64]
+        complexity: NDArray[np.float64]
+        gate_scale: float
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4112,6 +4143,16 @@ else:
         legitimacy_channel: int,
         grant_channel: int,
         rejection_probability: float,
+        stage: NDArray[np.int8],
+        stage_counts: NDArray[np.int64],
+        learning: bool,
+        factor: float,
+        capacity: NDArray[np.float64],
+        affinity: NDArray[np.float64],
+        engagement: NDArray[np.float64],
+        light_engagement: NDArray[np.float64],
+        complexity: NDArray[np.float64],
+        gate_scale: float,
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4141,6 +4182,16 @@ else:
         adoption.legitimacy_channel = legitimacy_channel
         adoption.grant_channel = grant_channel
         adoption.rejection_probability = rejection_probability
+        adoption.stage = stage
+        adoption.stage_counts = stage_counts
+        adoption.learning = learning
+        adoption.factor = factor
+        adoption.capacity = capacity
+        adoption.affinity = affinity
+        adoption.engagement = engagement
+        adoption.light_engagement = light_engagement
+        adoption.complexity = complexity
+        adoption.gate_scale = gate_scale
         return adoption
 
 
@@ -4193,7 +4244,7 @@ def due_adoption_arguments_with(
 
 
 @njit(cache=True)
-def decide_due_adoptions_with(
+def decide_and_adopt_with(
     pairs: NDArray[np.int64],
     tanh_arguments: NDArray[np.float64],
     attribution: RandomStream,
@@ -4204,9 +4255,19 @@ def decide_due_adoptions_with(
     postponed_until: NDArray[np.float64],
     postponed: NDArray[np.int64],
     adoption: AdoptionArrays,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
-    """:func:`decide_due_adoptions` with its run's arrays from ``adoption``."""
-    return decide_due_adoptions(
+) -> tuple[
+    NDArray[np.int64], NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64], int
+]:
+    """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, then :func:`adopt_and_learn`.
+
+    Fuses what were two kernel calls with ``state.adopt`` in between (nothing
+    there is numpy's: the pairs decided go straight to the stage ladder and the
+    capacity gained), so the pairs adopting, their firms and technologies do
+    not cross into Python and back. Returns what :func:`adopt_and_learn` returns
+    (the new pairs, their channels, the distinct firms, their counts, the largest
+    count, the gate's argument), then the number of pairs postponed.
+    """
+    adopting, channel, n_postponed = decide_due_adoptions(
         pairs,
         tanh_arguments,
         attribution,
@@ -4229,6 +4290,23 @@ def decide_due_adoptions_with(
         adoption.due,
         adoption.n_technologies,
     )
+    adopted, adopted_channel, firms, counts, largest, half_z = adopt_and_learn(
+        adopting,
+        channel,
+        adoption.stage,
+        adoption.stage_counts,
+        adoption.knowledge_channel,
+        adoption.n_technologies,
+        adoption.learning,
+        adoption.factor,
+        adoption.capacity,
+        adoption.affinity,
+        adoption.engagement,
+        adoption.light_engagement,
+        adoption.complexity,
+        adoption.gate_scale,
+    )
+    return adopted, adopted_channel, firms, counts, largest, half_z, n_postponed
 
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------

@@ -404,7 +404,7 @@ def adopt_pairs(
         return
     state.changed.add(pair)
     if learning:
-        _refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
+        refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
 
 
@@ -430,10 +430,10 @@ def raise_absorptive_capacity(
         complexity,
         gate_scale,
     )
-    _refresh_gate(state, firm, occurrences, largest, half_z, gain, complexity, gate_scale)
+    refresh_gate(state, firm, occurrences, largest, half_z, gain, complexity, gate_scale)
 
 
-def _refresh_gate(
+def refresh_gate(
     state: DistrictState,
     firm: NDArray[np.int64],
     occurrences: NDArray[np.int64],

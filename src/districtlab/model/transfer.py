@@ -163,17 +163,19 @@ def transfer_knowledge(
     """
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
-    marked = state.changed.take_marked()
-    knowing, moved = transfer_knowledge_with(
-        _NO_PAIRS if marked is None else marked,
-        step.month,
-        step.month + data.dt,
-        streams.attribution_in_kernels,
-        hazard_handle(data, state, exposure),
+    changed = state.changed
+    marked = changed.take_marked()
+    # the knowledgeable pairs marked (to refresh their adoption clocks), then the pairs that moved
+    changed.add(
+        transfer_knowledge_with(
+            _NO_PAIRS if marked is None else marked,
+            step.month,
+            step.month + data.dt,
+            streams.attribution_in_kernels,
+            not data.behaviour.immediate_adoption,
+            hazard_handle(data, state, exposure),
+        )
     )
-    if not data.behaviour.immediate_adoption:
-        state.changed.add(knowing)
-    state.changed.add(moved)
 
 
 def _transfer_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
