@@ -172,14 +172,6 @@ def support_projects(
     state.mark_changed(pair)
 
 
-def end_postponements(state: DistrictState, step: Step) -> None:
-    """Pairs whose postponement ends this step reconsider: their adoption clocks run again."""
-    if state.postponed.pair.size == 0:
-        return
-    ended = state.postponed.take_expired(step.month)
-    state.mark_changed(ended.pair)
-
-
 def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRun | None]) -> None:
     """Grants past their validity lapse; their money goes back to a programme still delivering."""
     if state.support.pair.size:
@@ -342,6 +334,10 @@ def prepare_adoption(
 ) -> None:
     """Before firms decide: lapse and award grants.
 
+    The pairs whose postponement ends reconsider: they are taken off the postponement
+    queue and their adoption clocks refreshed in the kernel call that refreshes the
+    hazards (``schedule.refresh_hazards``, :func:`~districtlab.model.kernels.take_ended_postponements`).
+
     Firms whose threshold the visible adoption share has just reached get the
     legitimacy bonus from then on; only their knowledgeable pairs are marked (the
     bonus enters the adoption hazard alone, and a pair that becomes knowledgeable
@@ -351,7 +347,6 @@ def prepare_adoption(
     if data.behaviour.immediate_adoption:
         return
     expire_grants(state, step, programmes)
-    end_postponements(state, step)
     award_grants(data, state, step, streams, programmes)
 
 
@@ -412,35 +407,24 @@ def decide_adoption(
         0.5 * behaviour.utility_slope,
         *refreshed,
         step.month,
-        _NONE if state.postponed_until is None else state.postponed_until,
         adoption,
     )
     if pair.size == 0:
         return
-    # rejection or postponement: the firm says no for now and reconsiders later
-    if behaviour.rejection_probability > 0.0:
-        if state.postponed_until is None:
-            state.postponed_until = np.zeros(state.stage_flat.size)
-        if state.postponed_scratch.size < pair.size:  # grown as needed, never to every pair
-            state.postponed_scratch = np.empty(max(pair.size, 2 * state.postponed_scratch.size), np.int64)
-    until = step.month + data.dt + behaviour.postponement_months
-    # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
-    # with fresh thresholds, the adopting pairs' clocks stopped, and the adoptions made
-    # (state.adopt_pairs: the stages raised and the capacity gained by adopting)
-    pair, channel, firm, occurrences, largest, half_z, n_postponed = decide_and_adopt_with(
+    # one kernel call: the channels drawn, the rejections drawn (the firm says no for now and
+    # reconsiders later: the postponed clocks restarted with fresh thresholds, the pairs queued
+    # until then), the adopting pairs' clocks stopped, and the adoptions made (state.adopt_pairs:
+    # the stages raised and the capacity gained by adopting)
+    pair, channel, firm, occurrences, largest, half_z = decide_and_adopt_with(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
         streams.decisions_in_kernels,
         state.grants.pair.size > 0,
         step.month,
-        until,
-        _NONE if state.postponed_until is None else state.postponed_until,
-        state.postponed_scratch,
+        step.month + data.dt + behaviour.postponement_months,
         adoption,
     )
-    if n_postponed:  # the book copies the pairs out of the scratch
-        state.postponed.add(state.postponed_scratch[:n_postponed], 0, np.zeros(n_postponed), until)
     if pair.size:  # what state.adopt_pairs does after its kernel call
         state.changed.add(pair)
         if largest:
@@ -497,10 +481,33 @@ def adoption_handle(data: RunData, state: DistrictState, exposure: Exposure) -> 
                 state.light_engagement,
                 data.technologies.complexity,
                 data.behaviour.gate_scale,
+                *postponement_arrays(data, state),
             ),
         )
     handle: AdoptionArrays = cached[0]
     return handle
+
+
+def postponement_arrays(data: RunData, state: DistrictState) -> tuple[Any, ...]:
+    """(month until which each pair waits, the postponement queue's pairs, their months, its ends), once per run.
+
+    The queue (:func:`~districtlab.model.kernels.queue_postponed`) holds the pairs whose
+    decision was postponed, in the order they were, until their postponement ends. When
+    no decision can be postponed (``rejection_probability`` 0) every array is empty but
+    the ends (0, 0), and ``state.postponed_until`` stays None.
+    """
+    cached = state.kernel_arguments.get("postponement")
+    if cached is None:
+        size = state.stage_flat.size if data.behaviour.rejection_probability > 0.0 else 0
+        if size:
+            state.postponed_until = np.zeros(size)
+        cached = state.kernel_arguments["postponement"] = (
+            _NONE if state.postponed_until is None else state.postponed_until,
+            np.empty(size, dtype=np.int64),
+            np.empty(size),
+            np.zeros(2, dtype=np.int64),
+        )
+    return cached
 
 
 def _decision_arguments(data: RunData, state: DistrictState) -> tuple[Any, ...]:

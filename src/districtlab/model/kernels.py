@@ -1640,6 +1640,54 @@ def refresh_and_transfer_knowledge(
 
 
 @njit(cache=True)
+def queue_postponed(
+    pair: int,
+    until: float,
+    queue_pairs: NDArray[np.int64],
+    queue_until: NDArray[np.float64],
+    queue_ends: NDArray[np.int64],
+) -> None:
+    """A postponed pair joins the back of the postponement queue, to reconsider from ``until``.
+
+    The queue is a ring over ``queue_pairs`` and ``queue_until`` (one entry per
+    pair: a pair is queued at most once at a time, since its clock waits while
+    it is postponed), ``queue_ends`` = (position of the front, number queued).
+    Pairs join in the order they are postponed, and ``until`` never decreases
+    (it is a fixed time after the step), so the front is always the first to end.
+    """
+    back = (queue_ends[0] + queue_ends[1]) % queue_pairs.size
+    queue_pairs[back] = pair
+    queue_until[back] = until
+    queue_ends[1] += 1
+
+
+@njit(cache=True)
+def take_ended_postponements(
+    now: float,
+    queue_pairs: NDArray[np.int64],
+    queue_until: NDArray[np.float64],
+    queue_ends: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The pairs at the front of the postponement queue whose postponement ends by ``now``, taken off it, in order.
+
+    Those queued until no later than ``now`` (the entries the postponements'
+    book, kept in order of expiry, gave as expired at ``now``); they reconsider:
+    their adoption clocks are refreshed.
+    """
+    front, n_queued = queue_ends[0], queue_ends[1]
+    n_ended = 0
+    while n_ended < n_queued and queue_until[(front + n_ended) % queue_pairs.size] <= now:
+        n_ended += 1
+    ended = np.empty(n_ended, dtype=np.int64)
+    for index in range(n_ended):
+        ended[index] = queue_pairs[(front + index) % queue_pairs.size]
+    if n_ended:
+        queue_ends[0] = (front + n_ended) % queue_pairs.size
+        queue_ends[1] = n_queued - n_ended
+    return ended
+
+
+@njit(cache=True)
 def decide_due_adoptions(
     pairs: NDArray[np.int64],
     tanh_arguments: NDArray[np.float64],
@@ -1649,7 +1697,9 @@ def decide_due_adoptions(
     now: float,
     until: float,
     postponed_until: NDArray[np.float64],
-    postponed: NDArray[np.int64],
+    queue_pairs: NDArray[np.int64],
+    queue_until: NDArray[np.float64],
+    queue_ends: NDArray[np.int64],
     gate: NDArray[np.float64],
     adoption_hazard: float,
     knowledge_channel: NDArray[np.int8],
@@ -1672,9 +1722,9 @@ def decide_due_adoptions(
     clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
     order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
     The others are returned with their channels (for :func:`adopt_and_learn`);
-    their adoption clocks are stopped. The pairs postponed are written, in order,
-    to the front of ``postponed`` (the caller's scratch, at least as long as
-    ``pairs`` when ``rejection_probability`` > 0), and their number returned.
+    their adoption clocks are stopped. The pairs postponed join, in order, the
+    back of the postponement queue (:func:`queue_postponed`), and their number
+    is returned.
     """
     channel = adoption_channels(
         pairs,
@@ -1699,12 +1749,13 @@ def decide_due_adoptions(
     n_adopting = pairs.size - n_no
     adopting = np.empty(n_adopting, dtype=np.int64)
     adopting_channel = np.empty(n_adopting, dtype=np.int8)
+    first_postponed = queue_ends[0] + queue_ends[1]  # where the first pair postponed goes
     n_no = 0
     n_adopting = 0
     for index in range(pairs.size):
         pair = pairs[index]
         if says_no[index]:
-            postponed[n_no] = pair
+            queue_postponed(pair, until, queue_pairs, queue_until, queue_ends)
             n_no += 1
         else:
             adopting[n_adopting] = pair
@@ -1715,7 +1766,7 @@ def decide_due_adoptions(
     if n_no:
         thresholds = decisions.rng.standard_exponential(n_no)
         for index in range(n_no):
-            pair = postponed[index]
+            pair = queue_pairs[(first_postponed + index) % queue_pairs.size]
             postponed_until[pair] = until
             remaining[pair] = thresholds[index]
             since[pair] = now
@@ -3688,7 +3739,7 @@ def transfer_due_knowledge(
 
 #: (field, numba type) of a HazardArrays handle: what :func:`refresh_and_transfer_knowledge` takes after
 #: the stream, then what :func:`refresh_marked_clocks_and_utility` takes after the knowledge clocks, then
-#: the scratch arrays of :func:`distinct_marked`.
+#: the scratch arrays of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`).
 _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("n_technologies", types.int64),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -3730,6 +3781,9 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("legitimacy_bonus", types.float64),
     ("stamp", types.Array(types.int64, 1, "C")),
     ("flags", types.Array(types.boolean, 1, "C")),
+    ("queue_pairs", types.Array(types.int64, 1, "C")),
+    ("queue_until", types.Array(types.float64, 1, "C")),
+    ("queue_ends", types.Array(types.int64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -3777,6 +3831,9 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         legitimacy_bonus: float
         stamp: NDArray[np.int64]
         flags: NDArray[np.bool_]
+        queue_pairs: NDArray[np.int64]
+        queue_until: NDArray[np.float64]
+        queue_ends: NDArray[np.int64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
@@ -3841,6 +3898,9 @@ else:
         legitimacy_bonus: float,
         stamp: NDArray[np.int64],
         flags: NDArray[np.bool_],
+        queue_pairs: NDArray[np.int64],
+        queue_until: NDArray[np.float64],
+        queue_ends: NDArray[np.int64],
     ) -> HazardArrays:
         """A :class:`HazardArrays` handle on the arrays given (not copied)."""
         hazard: HazardArrays = structref.new(_HAZARD_ARRAYS)  # type: ignore[call-arg]
@@ -3884,6 +3944,9 @@ else:
         hazard.legitimacy_bonus = legitimacy_bonus
         hazard.stamp = stamp
         hazard.flags = flags
+        hazard.queue_pairs = queue_pairs
+        hazard.queue_until = queue_until
+        hazard.queue_ends = queue_ends
         return hazard
 
 
@@ -3961,7 +4024,14 @@ def refresh_marked_clocks_and_utility_with(
     sorted_thresholds: NDArray[np.float64],
     hazard: HazardArrays,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``."""
+    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``.
+
+    The pairs whose postponement ends by ``now`` (:func:`take_ended_postponements`)
+    are marked too, after ``marked``: they reconsider from the start of the step.
+    """
+    ended = take_ended_postponements(now, hazard.queue_pairs, hazard.queue_until, hazard.queue_ends)
+    if ended.size:
+        marked = np.concatenate((marked, ended))
     return refresh_marked_clocks_and_utility(
         marked,
         hazard.stamp,
@@ -4012,7 +4082,9 @@ def refresh_marked_clocks_and_utility_with(
 
 #: (field, numba type) of an AdoptionArrays handle: what :func:`due_adoption_arguments` takes after
 #: the postponements, then what :func:`decide_due_adoptions` takes besides, then what
-#: :func:`adopt_and_learn` takes besides (the stage ladder and the capacity gained by adopting).
+#: :func:`adopt_and_learn` takes besides (the stage ladder and the capacity gained by adopting), then
+#: the postponements: the month until which each pair waits (empty when no decision can be
+#: postponed) and the postponement queue (:func:`queue_postponed`).
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4050,6 +4122,10 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("light_engagement", types.Array(types.float64, 1, "C")),
     ("complexity", types.Array(types.float64, 1, "C")),
     ("gate_scale", types.float64),
+    ("postponed_until", types.Array(types.float64, 1, "C")),
+    ("queue_pairs", types.Array(types.int64, 1, "C")),
+    ("queue_until", types.Array(types.float64, 1, "C")),
+    ("queue_ends", types.Array(types.int64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4093,6 +4169,10 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         light_engagement: NDArray[np.float64]
         complexity: NDArray[np.float64]
         gate_scale: float
+        postponed_until: NDArray[np.float64]
+        queue_pairs: NDArray[np.int64]
+        queue_until: NDArray[np.float64]
+        queue_ends: NDArray[np.int64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4153,6 +4233,10 @@ else:
         light_engagement: NDArray[np.float64],
         complexity: NDArray[np.float64],
         gate_scale: float,
+        postponed_until: NDArray[np.float64],
+        queue_pairs: NDArray[np.int64],
+        queue_until: NDArray[np.float64],
+        queue_ends: NDArray[np.int64],
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4192,6 +4276,10 @@ else:
         adoption.light_engagement = light_engagement
         adoption.complexity = complexity
         adoption.gate_scale = gate_scale
+        adoption.postponed_until = postponed_until
+        adoption.queue_pairs = queue_pairs
+        adoption.queue_until = queue_until
+        adoption.queue_ends = queue_ends
         return adoption
 
 
@@ -4205,7 +4293,6 @@ def due_adoption_arguments_with(
     refreshed: NDArray[np.int64],
     refreshed_tanh: NDArray[np.float64],
     now: float,
-    postponed_until: NDArray[np.float64],
     adoption: AdoptionArrays,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """:func:`due_adoption_arguments` with its run's arrays from ``adoption``."""
@@ -4218,7 +4305,7 @@ def due_adoption_arguments_with(
         refreshed,
         refreshed_tanh,
         now,
-        postponed_until,
+        adoption.postponed_until,
         adoption.gate,
         adoption.adoption_hazard,
         adoption.remaining,
@@ -4252,22 +4339,20 @@ def decide_and_adopt_with(
     grants_held: bool,
     now: float,
     until: float,
-    postponed_until: NDArray[np.float64],
-    postponed: NDArray[np.int64],
     adoption: AdoptionArrays,
 ) -> tuple[
-    NDArray[np.int64], NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64], int
+    NDArray[np.int64], NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]
 ]:
     """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, then :func:`adopt_and_learn`.
 
     Fuses what were two kernel calls with ``state.adopt`` in between (nothing
     there is numpy's: the pairs decided go straight to the stage ladder and the
     capacity gained), so the pairs adopting, their firms and technologies do
-    not cross into Python and back. Returns what :func:`adopt_and_learn` returns
-    (the new pairs, their channels, the distinct firms, their counts, the largest
-    count, the gate's argument), then the number of pairs postponed.
+    not cross into Python and back; the pairs postponed join the postponement
+    queue. Returns what :func:`adopt_and_learn` returns (the new pairs, their
+    channels, the distinct firms, their counts, the largest count, the gate's argument).
     """
-    adopting, channel, n_postponed = decide_due_adoptions(
+    adopting, channel, _ = decide_due_adoptions(
         pairs,
         tanh_arguments,
         attribution,
@@ -4275,8 +4360,10 @@ def decide_and_adopt_with(
         grants_held,
         now,
         until,
-        postponed_until,
-        postponed,
+        adoption.postponed_until,
+        adoption.queue_pairs,
+        adoption.queue_until,
+        adoption.queue_ends,
         adoption.gate,
         adoption.adoption_hazard,
         adoption.knowledge_channel,
@@ -4306,7 +4393,7 @@ def decide_and_adopt_with(
         adoption.complexity,
         adoption.gate_scale,
     )
-    return adopted, adopted_channel, firms, counts, largest, half_z, n_postponed
+    return adopted, adopted_channel, firms, counts, largest, half_z
 
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------

@@ -225,11 +225,10 @@ class DistrictState:
     # (adoption.subsidy_term_tables), allocated with the first grant and the first project support
     grant_term_flat: NDArray[np.float64] | None = None
     support_term_flat: NDArray[np.float64] | None = None
-    # rejection and postponement: month until which a pair's adoption clock is paused
-    postponed_until: NDArray[np.float64] | None = None  # flat pairs, allocated on first rejection
-    # where the adoption decision's kernel writes the pairs it postpones (adoption.decide_adoption)
-    postponed_scratch: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    postponed: GrantBook = field(default_factory=lambda: GrantBook.empty())  # pairs, expiry = end of pause
+    # rejection and postponement: month until which a pair's adoption clock is paused (flat pairs),
+    # allocated with the adoption decision's arrays when decisions can be postponed, with the queue
+    # of the pairs postponed (adoption.postponement_arrays)
+    postponed_until: NDArray[np.float64] | None = None
     firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     knowledge_by_channel: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
-from districtlab.model.adoption import utility_arguments
+from districtlab.model.adoption import postponement_arrays, utility_arguments
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
@@ -210,7 +210,8 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> Ha
     """The :class:`~districtlab.model.kernels.HazardArrays` handle of the run (built once per run).
 
     What :func:`_transfer_arguments` gives, then the utility's arguments but the exposure
-    arrays, then the scratch arrays of the marked pairs: the arrays the knowledge transfer and
+    arrays, then the scratch arrays of the marked pairs, then the postponement queue
+    (:func:`~districtlab.model.adoption.postponement_arrays`): the arrays the knowledge transfer and
     the refresh before the adoption decision take, passed as one argument.
     """
     cached = state.kernel_arguments.get("hazard")
@@ -222,6 +223,7 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> Ha
                 *utility[:5],
                 *utility[10:],
                 *state.changed.scratch(),
+                *postponement_arrays(data, state)[1:],
             ),
         )
     handle: HazardArrays = cached[0]
