@@ -45,14 +45,8 @@ def recording_adoptions() -> Iterator[list[dict[str, Any]]]:
     def recording_decide_and_adopt(*args, **kwargs):  # type: ignore[no-untyped-def]
         stage = deciding[0].stage_flat.copy()  # the stages before the call
         result = decide_and_adopt(*args, **kwargs)
-        adopted, channel = result[0], result[1]
-        below = stage[adopted] < KNOWLEDGEABLE
-        calls.append(
-            {
-                "below_knowledgeable": bool(below.any()),
-                "initial": bool(np.all(channel[below] == CHANNEL["initial"])),
-            }
-        )
+        below = stage[result[0]] < KNOWLEDGEABLE  # the pairs adopted; a decision is never "initial"
+        calls.append({"below_knowledgeable": bool(below.any()), "initial": not below.any()})
         return result
 
     saved = [module.adopt for module in CALLERS]

@@ -58,6 +58,7 @@ from districtlab.model.state import (
     KNOWLEDGEABLE,
     DistrictState,
     adopt,
+    adoption_tally_arguments,
     make_knowledgeable,
     refresh_gate,
 )
@@ -413,9 +414,13 @@ def decide_adoption(
         return
     # one kernel call: the channels drawn, the rejections drawn (the firm says no for now and
     # reconsiders later: the postponed clocks restarted with fresh thresholds, the pairs queued
-    # until then), the adopting pairs' clocks stopped, and the adoptions made (state.adopt_pairs:
-    # the stages raised and the capacity gained by adopting)
-    pair, channel, firm, occurrences, largest, half_z = decide_and_adopt_with(
+    # until then), the adopting pairs' clocks stopped, the adoptions made (state.adopt_pairs:
+    # the stages raised and the capacity gained by adopting) and passed to the tallies and the
+    # exposure (schedule.push_adoptions, which then finds none queued: state.adopt queues only
+    # the adoptions of month 0 and of immediate adoption, each passed on before this)
+    assert not state.new_adoptions, "adoptions queued before the decision would be tallied after it"
+    tally = exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible))
+    pair, marked, firm, occurrences, largest, half_z = decide_and_adopt_with(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         streams.attribution_in_kernels,
@@ -424,9 +429,11 @@ def decide_adoption(
         step.month,
         step.month + data.dt + behaviour.postponement_months,
         adoption,
+        tally,
     )
-    if pair.size:  # what state.adopt_pairs does after its kernel call
-        state.changed.add(pair)
+    if pair.size:  # what state.adopt_pairs and schedule.push_adoptions do after their kernel calls
+        state.changed.add(marked)
+        exposure.spread_along_further_rows(pair, state.changed)
         if largest:
             refresh_gate(
                 state,
@@ -438,7 +445,6 @@ def decide_adoption(
                 data.technologies.complexity,
                 behaviour.gate_scale,
             )
-        state.new_adoptions.append((pair, channel))
     if state.grants.pair.size or state.support.pair.size:
         pay_grants(data, state, step)
 

@@ -4340,17 +4340,24 @@ def decide_and_adopt_with(
     now: float,
     until: float,
     adoption: AdoptionArrays,
+    tally: TallyArrays,
 ) -> tuple[
-    NDArray[np.int64], NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]
+    NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]
 ]:
-    """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, then :func:`adopt_and_learn`.
+    """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, :func:`adopt_and_learn`, then :func:`tally_and_spread_adoptions`.
 
-    Fuses what were two kernel calls with ``state.adopt`` in between (nothing
-    there is numpy's: the pairs decided go straight to the stage ladder and the
-    capacity gained), so the pairs adopting, their firms and technologies do
-    not cross into Python and back; the pairs postponed join the postponement
-    queue. Returns what :func:`adopt_and_learn` returns (the new pairs, their
-    channels, the distinct firms, their counts, the largest count, the gate's argument).
+    Fuses what were three kernel calls with ``state.adopt`` in between and
+    ``schedule.push_adoptions`` after (nothing there is numpy's: the pairs
+    decided go straight to the stage ladder, the capacity gained, the adoption
+    tallies and the exposure's first set of rows), so the pairs adopting, their
+    firms, technologies and channels do not cross into Python and back; the pairs
+    postponed join the postponement queue. The tallies and the exposure read
+    nothing that the gate's refresh or the payment of grants after this call
+    change, so they can be brought up to date here rather than at the end of the
+    step. Returns (the new pairs, the pairs to mark as changed: the new pairs,
+    then those whose exposure or pressure moved, then what :func:`adopt_and_learn`
+    returns for the firms: the distinct firms, their counts, the largest count,
+    the gate's argument).
     """
     adopting, channel, _ = decide_due_adoptions(
         pairs,
@@ -4393,7 +4400,10 @@ def decide_and_adopt_with(
         adoption.complexity,
         adoption.gate_scale,
     )
-    return adopted, adopted_channel, firms, counts, largest, half_z
+    if adopted.size == 0:
+        return adopted, adopted, firms, counts, largest, half_z
+    marks, touched = tally_and_spread_adoptions_with(adopted, adopted_channel, tally)
+    return adopted, np.concatenate((adopted, marks, touched)), firms, counts, largest, half_z
 
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------
