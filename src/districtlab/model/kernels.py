@@ -120,47 +120,25 @@ _KNOWLEDGEABLE, _ADOPTED = 2, 3
 
 
 @njit(cache=True)
-def distinct_marked(
-    marked: NDArray[np.int64], stamp: NDArray[np.int64], flags: NDArray[np.bool_]
-) -> NDArray[np.int64]:
-    """Each pair in ``marked`` once (``PendingPairs.take``).
+def distinct_marked(marked: NDArray[np.int64], flags: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Each pair in ``marked`` once, in the order of their first occurrence (``PendingPairs.take``).
 
-    Most pairs marked (more than an eighth of all): one pass over a flag per
-    pair, in increasing order. Otherwise each marked pair is stamped with its
-    position, and a position keeps its pair if the stamp is still its own (the
-    last occurrence wins). ``stamp`` and ``flags`` are scratch arrays of one
-    entry per pair; ``flags`` is left all False.
+    A flag per pair (``flags``, one byte per pair: a tenth of the cache lines
+    that a stamp per pair took) is raised at a pair's first occurrence and
+    lowered again at the end, so ``flags`` is left all False. The order of the
+    pairs carries no meaning to the callers: refreshing a clock does not depend
+    on the others.
     """
-    size = flags.size
-    if marked.size > size // 8:
-        for pair in marked:
+    distinct = np.empty(marked.size, dtype=np.int64)
+    n_distinct = 0
+    for pair in marked:
+        if not flags[pair]:
             flags[pair] = True
-        n_distinct = 0
-        for pair in range(size):
-            if flags[pair]:
-                n_distinct += 1
-        distinct = np.empty(n_distinct, dtype=np.int64)
-        n_distinct = 0
-        for pair in range(size):
-            if flags[pair]:
-                distinct[n_distinct] = pair
-                n_distinct += 1
-                flags[pair] = False
-        return distinct
-    for position in range(marked.size):
-        stamp[marked[position]] = position
-    keep = np.empty(marked.size, dtype=np.bool_)
-    n_distinct = 0
-    for position in range(marked.size):
-        keep[position] = stamp[marked[position]] == position
-        n_distinct += keep[position]
-    distinct = np.empty(n_distinct, dtype=np.int64)
-    n_distinct = 0
-    for position in range(marked.size):
-        if keep[position]:
-            distinct[n_distinct] = marked[position]
+            distinct[n_distinct] = pair
             n_distinct += 1
-    return distinct
+    for index in range(n_distinct):
+        flags[distinct[index]] = False
+    return distinct[:n_distinct]
 
 
 # -- transition clocks (clocks.TransitionClocks) ------------------------------------------------
@@ -338,56 +316,50 @@ def refresh_knowledge_clocks(
     """Refresh the knowledge clocks of the pairs below knowledgeable; return the knowledgeable ones.
 
     Fuses ``schedule.refresh_hazards``' split by stage, ``knowledge_terms`` and
-    ``set_clock_rates``: the rate is (learning + imitation) + supply, summed in
-    that order as the numpy code did. Adopted pairs are left alone.
+    ``set_clock_rates`` in one pass over the pairs, without the arrays of the
+    terms: each rate is (learning + imitation) + supply, summed in that order as
+    the numpy code did (a term whose mechanism is off is 0.0), and the clock is
+    set as :func:`set_clock_rates` sets it. Adopted pairs are left alone.
     """
-    n_open = 0
+    knowing = np.empty(pairs.size, dtype=np.int64)
     n_knowing = 0
+    complete = numerator.size == 0
     for pair in pairs:
         level = stage[pair]
-        if level < _KNOWLEDGEABLE:
-            n_open += 1
-        elif level == _KNOWLEDGEABLE:
-            n_knowing += 1
-    open_pairs = np.empty(n_open, dtype=np.int64)
-    knowing = np.empty(n_knowing, dtype=np.int64)
-    n_open = 0
-    n_knowing = 0
-    for pair in pairs:
-        level = stage[pair]
-        if level < _KNOWLEDGEABLE:
-            open_pairs[n_open] = pair
-            n_open += 1
-        elif level == _KNOWLEDGEABLE:
-            knowing[n_knowing] = pair
-            n_knowing += 1
-    if n_open:
-        learning, imitation, supply = knowledge_terms(
-            open_pairs,
-            n_technologies,
-            stage,
-            gate,
-            learning_hazard,
-            imitation_strength,
-            supply_chain_hazard,
-            peer_imitation,
-            supply_chain_transfer,
-            numerator,
-            inverse_weight,
-            adopters,
-            complete_divisor,
-            pressure,
-        )
-        for index in range(n_open):
-            learning[index] = learning[index] + imitation[index] + supply[index]
-        set_clock_rates(open_pairs, learning, now, remaining, rate, since, due, earliest, n_technologies)
-    return knowing
+        if level >= _KNOWLEDGEABLE:
+            if level == _KNOWLEDGEABLE:
+                knowing[n_knowing] = pair
+                n_knowing += 1
+            continue
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        u = gate[pair]
+        aware = 1.0 if level == 1 else 0.0
+        learning = learning_hazard[tech] * aware * u
+        imitation = 0.0
+        if peer_imitation:
+            exposure = _exposure(
+                pair, firm, tech, complete, numerator, inverse_weight, adopters, complete_divisor
+            )
+            imitation = imitation_strength[tech] * exposure * u
+        supply = 0.0
+        if supply_chain_transfer:
+            supply = supply_chain_hazard * pressure[pair] * u
+        new_rate = learning + imitation + supply
+        left = remaining[pair] - rate[pair] * (now - since[pair])
+        remaining[pair] = left
+        since[pair] = now
+        rate[pair] = new_rate
+        when = left / new_rate + now if new_rate > 0.0 else np.inf
+        due[pair] = when
+        if when < earliest[firm]:
+            earliest[firm] = when
+    return knowing[:n_knowing]
 
 
 @njit(cache=True)
 def refresh_marked_knowledge_clocks(
     marked: NDArray[np.int64],
-    stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
     n_technologies: int,
@@ -416,7 +388,7 @@ def refresh_marked_knowledge_clocks(
     knowledge transfer): one call instead of two, the same pairs in the same order.
     """
     return refresh_knowledge_clocks(
-        distinct_marked(marked, stamp, flags),
+        distinct_marked(marked, flags),
         now,
         n_technologies,
         stage,
@@ -979,7 +951,6 @@ def adoption_utility(
 @njit(cache=True)
 def refresh_marked_clocks_and_utility(
     marked: NDArray[np.int64],
-    stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
     half_slope: float,
@@ -1041,7 +1012,6 @@ def refresh_marked_clocks_and_utility(
             marked = np.concatenate((marked, reached))
     knowing = refresh_marked_knowledge_clocks(
         marked,
-        stamp,
         flags,
         now,
         n_technologies,
@@ -1534,7 +1504,6 @@ def become_aware_until(
 @njit(cache=True)
 def refresh_and_transfer_knowledge(
     marked: NDArray[np.int64],
-    stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
     until: float,
@@ -1580,7 +1549,6 @@ def refresh_and_transfer_knowledge(
     """
     knowing = refresh_marked_knowledge_clocks(
         marked,
-        stamp,
         flags,
         now,
         n_technologies,
@@ -3739,7 +3707,7 @@ def transfer_due_knowledge(
 
 #: (field, numba type) of a HazardArrays handle: what :func:`refresh_and_transfer_knowledge` takes after
 #: the stream, then what :func:`refresh_marked_clocks_and_utility` takes after the knowledge clocks, then
-#: the scratch arrays of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`).
+#: the scratch flags of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`).
 _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("n_technologies", types.int64),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -3779,7 +3747,6 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("requirement", types.Array(types.float64, 1, "C")),
     ("legitimacy_threshold", types.Array(types.float64, 1, "C")),
     ("legitimacy_bonus", types.float64),
-    ("stamp", types.Array(types.int64, 1, "C")),
     ("flags", types.Array(types.boolean, 1, "C")),
     ("queue_pairs", types.Array(types.int64, 1, "C")),
     ("queue_until", types.Array(types.float64, 1, "C")),
@@ -3829,7 +3796,6 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         requirement: NDArray[np.float64]
         legitimacy_threshold: NDArray[np.float64]
         legitimacy_bonus: float
-        stamp: NDArray[np.int64]
         flags: NDArray[np.bool_]
         queue_pairs: NDArray[np.int64]
         queue_until: NDArray[np.float64]
@@ -3896,7 +3862,6 @@ else:
         requirement: NDArray[np.float64],
         legitimacy_threshold: NDArray[np.float64],
         legitimacy_bonus: float,
-        stamp: NDArray[np.int64],
         flags: NDArray[np.bool_],
         queue_pairs: NDArray[np.int64],
         queue_until: NDArray[np.float64],
@@ -3942,7 +3907,6 @@ else:
         hazard.requirement = requirement
         hazard.legitimacy_threshold = legitimacy_threshold
         hazard.legitimacy_bonus = legitimacy_bonus
-        hazard.stamp = stamp
         hazard.flags = flags
         hazard.queue_pairs = queue_pairs
         hazard.queue_until = queue_until
@@ -3967,7 +3931,6 @@ def transfer_knowledge_with(
     """
     knowing, moved = refresh_and_transfer_knowledge(
         marked,
-        hazard.stamp,
         hazard.flags,
         now,
         until,
@@ -4034,7 +3997,6 @@ def refresh_marked_clocks_and_utility_with(
         marked = np.concatenate((marked, ended))
     return refresh_marked_clocks_and_utility(
         marked,
-        hazard.stamp,
         hazard.flags,
         now,
         half_slope,

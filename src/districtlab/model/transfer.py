@@ -103,7 +103,7 @@ def refresh_knowledge_rates(
     terms (:func:`districtlab.model.kernels.knowledge_terms`); adopted pairs are left alone.
     """
     return refresh_marked_knowledge_clocks(
-        marked, *state.changed.scratch(), now, *knowledge_clock_arguments(data, state, exposure)
+        marked, state.changed.flags, now, *knowledge_clock_arguments(data, state, exposure)
     )
 
 
@@ -210,7 +210,7 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> Ha
     """The :class:`~districtlab.model.kernels.HazardArrays` handle of the run (built once per run).
 
     What :func:`_transfer_arguments` gives, then the utility's arguments but the exposure
-    arrays, then the scratch arrays of the marked pairs, then the postponement queue
+    arrays, then the scratch flags of the marked pairs, then the postponement queue
     (:func:`~districtlab.model.adoption.postponement_arrays`): the arrays the knowledge transfer and
     the refresh before the adoption decision take, passed as one argument.
     """
@@ -222,7 +222,7 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> Ha
                 *_transfer_arguments(data, state, exposure),
                 *utility[:5],
                 *utility[10:],
-                *state.changed.scratch(),
+                state.changed.flags,
                 *postponement_arrays(data, state)[1:],
             ),
         )
