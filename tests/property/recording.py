@@ -38,9 +38,9 @@ def recording_adoptions() -> Iterator[list[dict[str, Any]]]:
     decide_and_adopt, handle = adoption.decide_and_adopt_with, adoption.adoption_handle
     deciding: list[Any] = []  # the state whose decision is under way (the handle is fetched first)
 
-    def recording_handle(data, district_state, exposure):  # type: ignore[no-untyped-def]
+    def recording_handle(data, district_state, *args):  # type: ignore[no-untyped-def]
         deciding[:] = [district_state]
-        return handle(data, district_state, exposure)
+        return handle(data, district_state, *args)
 
     def recording_decide_and_adopt(*args, **kwargs):  # type: ignore[no-untyped-def]
         stage = deciding[0].stage_flat.copy()  # the stages before the call

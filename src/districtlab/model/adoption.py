@@ -400,7 +400,7 @@ def decide_adoption(
     # tanh arguments of the attribution (adoption_arguments), subsidies included. Each adoption is
     # credited to the knowledge channel, unless the extra hazard that the legitimacy bonus, then
     # the grant, added explains it (incremental attribution).
-    adoption = adoption_handle(data, state, exposure)
+    adoption = adoption_handle(data, state, exposure, streams)
     pair, tanh_arguments = due_adoption_arguments_with(
         step.month + data.dt,
         step_legitimacy(data, step),
@@ -419,17 +419,13 @@ def decide_adoption(
     # exposure (schedule.push_adoptions, which then finds none queued: state.adopt queues only
     # the adoptions of month 0 and of immediate adoption, each passed on before this)
     assert not state.new_adoptions, "adoptions queued before the decision would be tallied after it"
-    tally = exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible))
     pair, marked, firm, occurrences, largest, half_z = decide_and_adopt_with(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
-        streams.attribution_in_kernels,
-        streams.decisions_in_kernels,
         state.grants.pair.size > 0,
         step.month,
         step.month + data.dt + behaviour.postponement_months,
         adoption,
-        tally,
     )
     if pair.size:  # what state.adopt_pairs and schedule.push_adoptions do after their kernel calls
         state.changed.add(marked)
@@ -463,12 +459,16 @@ def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> t
     return cached
 
 
-def adoption_handle(data: RunData, state: DistrictState, exposure: Exposure) -> AdoptionArrays:
+def adoption_handle(
+    data: RunData, state: DistrictState, exposure: Exposure, streams: Streams
+) -> AdoptionArrays:
     """The :class:`~districtlab.model.kernels.AdoptionArrays` handle of the run (built once per run).
 
     What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides, then
-    what the adoptions take (``state.adopt_pairs``): the arrays and constants the adoption
-    decision's two kernel calls take, passed as one argument.
+    what the adoptions take (``state.adopt_pairs``), the postponements, the streams of the
+    channels' attribution and of the rejections, and the tallies' and the exposure's handle
+    (``networks.Exposure.tally_handle``): the arrays and constants the adoption decision's two
+    kernel calls take, passed as one argument.
     """
     cached = state.kernel_arguments.get("adoption")
     if cached is None:
@@ -488,6 +488,9 @@ def adoption_handle(data: RunData, state: DistrictState, exposure: Exposure) -> 
                 data.technologies.complexity,
                 data.behaviour.gate_scale,
                 *postponement_arrays(data, state),
+                streams.attribution_in_kernels,
+                streams.decisions_in_kernels,
+                exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible)),
             ),
         )
     handle: AdoptionArrays = cached[0]

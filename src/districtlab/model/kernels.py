@@ -91,6 +91,8 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         """A :class:`RandomStream` drawing from ``rng`` (its draws move ``rng`` on)."""
         return RandomStream(rng)
 
+    _RANDOM_STREAM: Any = None  # the numba type of a field that holds a stream (none without numba)
+
 else:
 
     @structref.register
@@ -3707,7 +3709,9 @@ def transfer_due_knowledge(
 
 #: (field, numba type) of a HazardArrays handle: what :func:`refresh_and_transfer_knowledge` takes after
 #: the stream, then what :func:`refresh_marked_clocks_and_utility` takes after the knowledge clocks, then
-#: the scratch flags of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`).
+#: the scratch flags of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`),
+#: then the stream that attributes the knowledge transfers' channels (a RandomStream held in the
+#: handle: a structref argument costs about 0.7 us to pass, a field of one nothing).
 _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("n_technologies", types.int64),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -3751,6 +3755,7 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("queue_pairs", types.Array(types.int64, 1, "C")),
     ("queue_until", types.Array(types.float64, 1, "C")),
     ("queue_ends", types.Array(types.int64, 1, "C")),
+    ("attribution", _RANDOM_STREAM),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -3800,6 +3805,7 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         queue_pairs: NDArray[np.int64]
         queue_until: NDArray[np.float64]
         queue_ends: NDArray[np.int64]
+        attribution: RandomStream
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
@@ -3866,6 +3872,7 @@ else:
         queue_pairs: NDArray[np.int64],
         queue_until: NDArray[np.float64],
         queue_ends: NDArray[np.int64],
+        attribution: RandomStream,
     ) -> HazardArrays:
         """A :class:`HazardArrays` handle on the arrays given (not copied)."""
         hazard: HazardArrays = structref.new(_HAZARD_ARRAYS)  # type: ignore[call-arg]
@@ -3911,6 +3918,7 @@ else:
         hazard.queue_pairs = queue_pairs
         hazard.queue_until = queue_until
         hazard.queue_ends = queue_ends
+        hazard.attribution = attribution
         return hazard
 
 
@@ -3919,7 +3927,6 @@ def transfer_knowledge_with(
     marked: NDArray[np.int64],
     now: float,
     until: float,
-    attribution: RandomStream,
     mark_knowing: bool,
     hazard: HazardArrays,
 ) -> NDArray[np.int64]:
@@ -3934,7 +3941,7 @@ def transfer_knowledge_with(
         hazard.flags,
         now,
         until,
-        attribution,
+        hazard.attribution,
         hazard.n_technologies,
         hazard.stage,
         hazard.gate,
@@ -4036,6 +4043,187 @@ def refresh_marked_clocks_and_utility_with(
     )
 
 
+# -- the adoption tallies' and the exposure's arrays (schedule.push_adoptions) ---------------------
+#
+# As HazardArrays, for the call that passes a step's adoptions to the tallies and the exposure:
+# the state's tallies and the exposure's first layer of ties (arrays updated in place, none
+# replaced during a run), in one TallyArrays handle built once per run (``networks.Exposure``).
+
+#: (field, numba type) of a TallyArrays handle: what :func:`tally_and_spread_adoptions` takes after
+#: the pairs and their channels.
+_TALLY_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("n_technologies", types.int64),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("role", types.Array(types.int8, 1, "C")),
+    ("visible", types.Array(types.float64, 1, "C")),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("n_sizes", types.int64),
+    ("n_roles", types.int64),
+    ("adopted_by_group", types.Array(types.int64, 1, "C")),
+    ("adoptions_by_channel", types.Array(types.int64, 1, "C")),
+    ("visible_adopters", types.Array(types.float64, 1, "C")),
+    ("adoptions_by_knowledge", types.Array(types.int64, 1, "C")),
+    ("n_adopted", types.Array(types.int16, 1, "C")),
+    ("firms_adopting_by_size", types.Array(types.int64, 1, "C")),
+    ("maturity_histogram", types.Array(types.int64, 1, "C")),
+    ("adopters", types.Array(types.float64, 1, "C")),
+    ("complete", types.boolean),
+    ("n_firms", types.int64),
+    ("indptr", types.Array(types.int64, 1, "C")),
+    ("columns", types.Array(types.int64, 1, "C")),
+    ("weight", types.Array(types.float64, 1, "C")),
+    ("sells", types.Array(types.boolean, 1, "C")),
+    ("sells_mode", types.int64),
+    ("numerator", types.Array(types.float64, 1, "C")),
+    ("pressure", types.Array(types.float64, 1, "C")),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class TallyArrays:
+        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
+
+        n_technologies: int
+        size_class: NDArray[np.int8]
+        role: NDArray[np.int8]
+        visible: NDArray[np.float64]
+        knowledge_channel: NDArray[np.int8]
+        n_sizes: int
+        n_roles: int
+        adopted_by_group: NDArray[np.int64]
+        adoptions_by_channel: NDArray[np.int64]
+        visible_adopters: NDArray[np.float64]
+        adoptions_by_knowledge: NDArray[np.int64]
+        n_adopted: NDArray[np.int16]
+        firms_adopting_by_size: NDArray[np.int64]
+        maturity_histogram: NDArray[np.int64]
+        adopters: NDArray[np.float64]
+        complete: bool
+        n_firms: int
+        indptr: NDArray[np.int64]
+        columns: NDArray[np.int64]
+        weight: NDArray[np.float64]
+        sells: NDArray[np.bool_]
+        sells_mode: int
+        numerator: NDArray[np.float64]
+        pressure: NDArray[np.float64]
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_TALLY_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def tally_arrays(*values: Any) -> TallyArrays:
+        """A :class:`TallyArrays` handle on the values given, in the order of ``_TALLY_FIELDS``."""
+        return TallyArrays(*values)
+
+    _TALLY_ARRAYS: Any = (
+        None  # the numba type of a field that holds a TallyArrays handle (none without numba)
+    )
+
+else:
+
+    @structref.register
+    class _TallyArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class TallyArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes: one argument."""
+
+    structref.define_boxing(_TallyArraysType, TallyArrays)
+    _TALLY_ARRAYS = _TallyArraysType(list(_TALLY_FIELDS))
+
+    @njit(cache=True)
+    def tally_arrays(  # type: ignore[misc]
+        n_technologies: int,
+        size_class: NDArray[np.int8],
+        role: NDArray[np.int8],
+        visible: NDArray[np.float64],
+        knowledge_channel: NDArray[np.int8],
+        n_sizes: int,
+        n_roles: int,
+        adopted_by_group: NDArray[np.int64],
+        adoptions_by_channel: NDArray[np.int64],
+        visible_adopters: NDArray[np.float64],
+        adoptions_by_knowledge: NDArray[np.int64],
+        n_adopted: NDArray[np.int16],
+        firms_adopting_by_size: NDArray[np.int64],
+        maturity_histogram: NDArray[np.int64],
+        adopters: NDArray[np.float64],
+        complete: bool,
+        n_firms: int,
+        indptr: NDArray[np.int64],
+        columns: NDArray[np.int64],
+        weight: NDArray[np.float64],
+        sells: NDArray[np.bool_],
+        sells_mode: int,
+        numerator: NDArray[np.float64],
+        pressure: NDArray[np.float64],
+    ) -> TallyArrays:
+        """A :class:`TallyArrays` handle on the arrays given (not copied)."""
+        arrays: TallyArrays = structref.new(_TALLY_ARRAYS)  # type: ignore[call-arg]
+        arrays.n_technologies = n_technologies
+        arrays.size_class = size_class
+        arrays.role = role
+        arrays.visible = visible
+        arrays.knowledge_channel = knowledge_channel
+        arrays.n_sizes = n_sizes
+        arrays.n_roles = n_roles
+        arrays.adopted_by_group = adopted_by_group
+        arrays.adoptions_by_channel = adoptions_by_channel
+        arrays.visible_adopters = visible_adopters
+        arrays.adoptions_by_knowledge = adoptions_by_knowledge
+        arrays.n_adopted = n_adopted
+        arrays.firms_adopting_by_size = firms_adopting_by_size
+        arrays.maturity_histogram = maturity_histogram
+        arrays.adopters = adopters
+        arrays.complete = complete
+        arrays.n_firms = n_firms
+        arrays.indptr = indptr
+        arrays.columns = columns
+        arrays.weight = weight
+        arrays.sells = sells
+        arrays.sells_mode = sells_mode
+        arrays.numerator = numerator
+        arrays.pressure = pressure
+        return arrays
+
+
+@njit(cache=True)
+def tally_and_spread_adoptions_with(
+    pairs: NDArray[np.int64], channels: NDArray[np.int8], arrays: TallyArrays
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`tally_and_spread_adoptions` with the tallies' and the exposure's arrays from ``arrays``."""
+    return tally_and_spread_adoptions(
+        pairs,
+        channels,
+        arrays.n_technologies,
+        arrays.size_class,
+        arrays.role,
+        arrays.visible,
+        arrays.knowledge_channel,
+        arrays.n_sizes,
+        arrays.n_roles,
+        arrays.adopted_by_group,
+        arrays.adoptions_by_channel,
+        arrays.visible_adopters,
+        arrays.adoptions_by_knowledge,
+        arrays.n_adopted,
+        arrays.firms_adopting_by_size,
+        arrays.maturity_histogram,
+        arrays.adopters,
+        arrays.complete,
+        arrays.n_firms,
+        arrays.indptr,
+        arrays.columns,
+        arrays.weight,
+        arrays.sells,
+        arrays.sells_mode,
+        arrays.numerator,
+        arrays.pressure,
+    )
+
+
 # -- the adoption decision's arrays (adoption.decide_adoption) ------------------------------------
 #
 # As HazardArrays, for the two kernel calls of the adoption decision: the adoption clock's arrays,
@@ -4046,7 +4234,9 @@ def refresh_marked_clocks_and_utility_with(
 #: the postponements, then what :func:`decide_due_adoptions` takes besides, then what
 #: :func:`adopt_and_learn` takes besides (the stage ladder and the capacity gained by adopting), then
 #: the postponements: the month until which each pair waits (empty when no decision can be
-#: postponed) and the postponement queue (:func:`queue_postponed`).
+#: postponed) and the postponement queue (:func:`queue_postponed`), then the streams that attribute
+#: the adoptions' channels and draw the rejections, and the :class:`TallyArrays` handle the
+#: adoptions are passed to (held in the handle: a structref argument costs about 0.7 us to pass).
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4088,6 +4278,9 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("queue_pairs", types.Array(types.int64, 1, "C")),
     ("queue_until", types.Array(types.float64, 1, "C")),
     ("queue_ends", types.Array(types.int64, 1, "C")),
+    ("attribution", _RANDOM_STREAM),
+    ("decisions", _RANDOM_STREAM),
+    ("tally", _TALLY_ARRAYS),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4135,6 +4328,9 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         queue_pairs: NDArray[np.int64]
         queue_until: NDArray[np.float64]
         queue_ends: NDArray[np.int64]
+        attribution: RandomStream
+        decisions: RandomStream
+        tally: TallyArrays
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4199,6 +4395,9 @@ else:
         queue_pairs: NDArray[np.int64],
         queue_until: NDArray[np.float64],
         queue_ends: NDArray[np.int64],
+        attribution: RandomStream,
+        decisions: RandomStream,
+        tally: TallyArrays,
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4242,6 +4441,9 @@ else:
         adoption.queue_pairs = queue_pairs
         adoption.queue_until = queue_until
         adoption.queue_ends = queue_ends
+        adoption.attribution = attribution
+        adoption.decisions = decisions
+        adoption.tally = tally
         return adoption
 
 
@@ -4296,13 +4498,10 @@ def due_adoption_arguments_with(
 def decide_and_adopt_with(
     pairs: NDArray[np.int64],
     tanh_arguments: NDArray[np.float64],
-    attribution: RandomStream,
-    decisions: RandomStream,
     grants_held: bool,
     now: float,
     until: float,
     adoption: AdoptionArrays,
-    tally: TallyArrays,
 ) -> tuple[
     NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]
 ]:
@@ -4324,8 +4523,8 @@ def decide_and_adopt_with(
     adopting, channel, _ = decide_due_adoptions(
         pairs,
         tanh_arguments,
-        attribution,
-        decisions,
+        adoption.attribution,
+        adoption.decisions,
         grants_held,
         now,
         until,
@@ -4364,7 +4563,7 @@ def decide_and_adopt_with(
     )
     if adopted.size == 0:
         return adopted, adopted, firms, counts, largest, half_z
-    marks, touched = tally_and_spread_adoptions_with(adopted, adopted_channel, tally)
+    marks, touched = tally_and_spread_adoptions_with(adopted, adopted_channel, adoption.tally)
     return adopted, np.concatenate((adopted, marks, touched)), firms, counts, largest, half_z
 
 
@@ -4570,181 +4769,4 @@ def record_row_with(
         arrays.units,
         arrays.private,
         arrays.post_programme,
-    )
-
-
-# -- the adoption tallies' and the exposure's arrays (schedule.push_adoptions) ---------------------
-#
-# As HazardArrays, for the call that passes a step's adoptions to the tallies and the exposure:
-# the state's tallies and the exposure's first layer of ties (arrays updated in place, none
-# replaced during a run), in one TallyArrays handle built once per run (``networks.Exposure``).
-
-#: (field, numba type) of a TallyArrays handle: what :func:`tally_and_spread_adoptions` takes after
-#: the pairs and their channels.
-_TALLY_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("n_technologies", types.int64),
-    ("size_class", types.Array(types.int8, 1, "C")),
-    ("role", types.Array(types.int8, 1, "C")),
-    ("visible", types.Array(types.float64, 1, "C")),
-    ("knowledge_channel", types.Array(types.int8, 1, "C")),
-    ("n_sizes", types.int64),
-    ("n_roles", types.int64),
-    ("adopted_by_group", types.Array(types.int64, 1, "C")),
-    ("adoptions_by_channel", types.Array(types.int64, 1, "C")),
-    ("visible_adopters", types.Array(types.float64, 1, "C")),
-    ("adoptions_by_knowledge", types.Array(types.int64, 1, "C")),
-    ("n_adopted", types.Array(types.int16, 1, "C")),
-    ("firms_adopting_by_size", types.Array(types.int64, 1, "C")),
-    ("maturity_histogram", types.Array(types.int64, 1, "C")),
-    ("adopters", types.Array(types.float64, 1, "C")),
-    ("complete", types.boolean),
-    ("n_firms", types.int64),
-    ("indptr", types.Array(types.int64, 1, "C")),
-    ("columns", types.Array(types.int64, 1, "C")),
-    ("weight", types.Array(types.float64, 1, "C")),
-    ("sells", types.Array(types.boolean, 1, "C")),
-    ("sells_mode", types.int64),
-    ("numerator", types.Array(types.float64, 1, "C")),
-    ("pressure", types.Array(types.float64, 1, "C")),
-)
-
-if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class TallyArrays:
-        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
-
-        n_technologies: int
-        size_class: NDArray[np.int8]
-        role: NDArray[np.int8]
-        visible: NDArray[np.float64]
-        knowledge_channel: NDArray[np.int8]
-        n_sizes: int
-        n_roles: int
-        adopted_by_group: NDArray[np.int64]
-        adoptions_by_channel: NDArray[np.int64]
-        visible_adopters: NDArray[np.float64]
-        adoptions_by_knowledge: NDArray[np.int64]
-        n_adopted: NDArray[np.int16]
-        firms_adopting_by_size: NDArray[np.int64]
-        maturity_histogram: NDArray[np.int64]
-        adopters: NDArray[np.float64]
-        complete: bool
-        n_firms: int
-        indptr: NDArray[np.int64]
-        columns: NDArray[np.int64]
-        weight: NDArray[np.float64]
-        sells: NDArray[np.bool_]
-        sells_mode: int
-        numerator: NDArray[np.float64]
-        pressure: NDArray[np.float64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_TALLY_FIELDS, values, strict=True):
-                setattr(self, name, value)
-
-    def tally_arrays(*values: Any) -> TallyArrays:
-        """A :class:`TallyArrays` handle on the values given, in the order of ``_TALLY_FIELDS``."""
-        return TallyArrays(*values)
-
-else:
-
-    @structref.register
-    class _TallyArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class TallyArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes: one argument."""
-
-    structref.define_boxing(_TallyArraysType, TallyArrays)
-    _TALLY_ARRAYS = _TallyArraysType(list(_TALLY_FIELDS))
-
-    @njit(cache=True)
-    def tally_arrays(  # type: ignore[misc]
-        n_technologies: int,
-        size_class: NDArray[np.int8],
-        role: NDArray[np.int8],
-        visible: NDArray[np.float64],
-        knowledge_channel: NDArray[np.int8],
-        n_sizes: int,
-        n_roles: int,
-        adopted_by_group: NDArray[np.int64],
-        adoptions_by_channel: NDArray[np.int64],
-        visible_adopters: NDArray[np.float64],
-        adoptions_by_knowledge: NDArray[np.int64],
-        n_adopted: NDArray[np.int16],
-        firms_adopting_by_size: NDArray[np.int64],
-        maturity_histogram: NDArray[np.int64],
-        adopters: NDArray[np.float64],
-        complete: bool,
-        n_firms: int,
-        indptr: NDArray[np.int64],
-        columns: NDArray[np.int64],
-        weight: NDArray[np.float64],
-        sells: NDArray[np.bool_],
-        sells_mode: int,
-        numerator: NDArray[np.float64],
-        pressure: NDArray[np.float64],
-    ) -> TallyArrays:
-        """A :class:`TallyArrays` handle on the arrays given (not copied)."""
-        arrays: TallyArrays = structref.new(_TALLY_ARRAYS)  # type: ignore[call-arg]
-        arrays.n_technologies = n_technologies
-        arrays.size_class = size_class
-        arrays.role = role
-        arrays.visible = visible
-        arrays.knowledge_channel = knowledge_channel
-        arrays.n_sizes = n_sizes
-        arrays.n_roles = n_roles
-        arrays.adopted_by_group = adopted_by_group
-        arrays.adoptions_by_channel = adoptions_by_channel
-        arrays.visible_adopters = visible_adopters
-        arrays.adoptions_by_knowledge = adoptions_by_knowledge
-        arrays.n_adopted = n_adopted
-        arrays.firms_adopting_by_size = firms_adopting_by_size
-        arrays.maturity_histogram = maturity_histogram
-        arrays.adopters = adopters
-        arrays.complete = complete
-        arrays.n_firms = n_firms
-        arrays.indptr = indptr
-        arrays.columns = columns
-        arrays.weight = weight
-        arrays.sells = sells
-        arrays.sells_mode = sells_mode
-        arrays.numerator = numerator
-        arrays.pressure = pressure
-        return arrays
-
-
-@njit(cache=True)
-def tally_and_spread_adoptions_with(
-    pairs: NDArray[np.int64], channels: NDArray[np.int8], arrays: TallyArrays
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`tally_and_spread_adoptions` with the tallies' and the exposure's arrays from ``arrays``."""
-    return tally_and_spread_adoptions(
-        pairs,
-        channels,
-        arrays.n_technologies,
-        arrays.size_class,
-        arrays.role,
-        arrays.visible,
-        arrays.knowledge_channel,
-        arrays.n_sizes,
-        arrays.n_roles,
-        arrays.adopted_by_group,
-        arrays.adoptions_by_channel,
-        arrays.visible_adopters,
-        arrays.adoptions_by_knowledge,
-        arrays.n_adopted,
-        arrays.firms_adopting_by_size,
-        arrays.maturity_histogram,
-        arrays.adopters,
-        arrays.complete,
-        arrays.n_firms,
-        arrays.indptr,
-        arrays.columns,
-        arrays.weight,
-        arrays.sells,
-        arrays.sells_mode,
-        arrays.numerator,
-        arrays.pressure,
     )

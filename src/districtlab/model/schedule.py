@@ -82,7 +82,7 @@ def step(
     deliver_programmes(data, state, current, streams, programmes, exposure)
     transfer_knowledge(data, state, current, streams, exposure)
     prepare_adoption(data, state, current, streams, programmes)
-    refreshed = refresh_hazards(data, state, current, exposure)
+    refreshed = refresh_hazards(data, state, current, streams, exposure)
     decide_adoption(data, state, current, streams, programmes, exposure, refreshed)
     push_adoptions(data, state, exposure)
     return current
@@ -104,7 +104,7 @@ _NO_RATES = np.zeros(0)
 
 
 def refresh_hazards(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure
+    data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Recompute the hazard of every pair whose inputs changed, before the adoption decision.
 
@@ -142,6 +142,6 @@ def refresh_hazards(
         state.legitimacy_applied,
         order,
         sorted_thresholds,
-        hazard_handle(data, state, exposure),
+        hazard_handle(data, state, exposure, streams),
     )
     return knowledgeable, adoption_hazard_tanh(tanh_arguments)

@@ -171,9 +171,8 @@ def transfer_knowledge(
             _NO_PAIRS if marked is None else marked,
             step.month,
             step.month + data.dt,
-            streams.attribution_in_kernels,
             not data.behaviour.immediate_adoption,
-            hazard_handle(data, state, exposure),
+            hazard_handle(data, state, exposure, streams),
         )
     )
 
@@ -206,13 +205,14 @@ def _transfer_arguments(data: RunData, state: DistrictState, exposure: Exposure)
     return cached
 
 
-def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> HazardArrays:
+def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure, streams: Streams) -> HazardArrays:
     """The :class:`~districtlab.model.kernels.HazardArrays` handle of the run (built once per run).
 
     What :func:`_transfer_arguments` gives, then the utility's arguments but the exposure
     arrays, then the scratch flags of the marked pairs, then the postponement queue
-    (:func:`~districtlab.model.adoption.postponement_arrays`): the arrays the knowledge transfer and
-    the refresh before the adoption decision take, passed as one argument.
+    (:func:`~districtlab.model.adoption.postponement_arrays`), then the stream that attributes
+    the channels: the arrays the knowledge transfer and the refresh before the adoption decision
+    take, passed as one argument.
     """
     cached = state.kernel_arguments.get("hazard")
     if cached is None:
@@ -224,6 +224,7 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> Ha
                 *utility[10:],
                 state.changed.flags,
                 *postponement_arrays(data, state)[1:],
+                streams.attribution_in_kernels,
             ),
         )
     handle: HazardArrays = cached[0]
