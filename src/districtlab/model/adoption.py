@@ -286,6 +286,7 @@ def pay_grants(data: RunData, state: DistrictState, step: Step) -> None:
     the project does not cover) is recorded as private spend of the programme.
     """
     grants, support = state.grants, state.support
+    grants.unsettled = support.unsettled = False
     if grants.pair.size:
         assert state.grant_term_flat is not None  # allocated with the first grant
         # one kernel call: the grants of pairs that adopted taken from the book (GrantBook.take_reached),
@@ -419,7 +420,7 @@ def decide_adoption(
     # exposure (schedule.push_adoptions, which then finds none queued: state.adopt queues only
     # the adoptions of month 0 and of immediate adoption, each passed on before this)
     assert not state.new_adoptions, "adoptions queued before the decision would be tallied after it"
-    pair, marked, firm, occurrences, largest, half_z = decide_and_adopt_with(
+    pair, marked, firm, occurrences, largest, half_z, n_subsidised = decide_and_adopt_with(
         pair,
         np.tanh(tanh_arguments, out=tanh_arguments),
         state.grants.pair.size > 0,
@@ -441,7 +442,9 @@ def decide_adoption(
                 data.technologies.complexity,
                 behaviour.gate_scale,
             )
-    if state.grants.pair.size or state.support.pair.size:
+    # a grant or project support is settled when its pair has adopted: this step's adoptions
+    # that hold one, or entries added to a book for a pair adopted already (see GrantBook.unsettled)
+    if n_subsidised or state.grants.unsettled or state.support.unsettled:
         pay_grants(data, state, step)
 
 
@@ -491,6 +494,7 @@ def adoption_handle(
                 streams.attribution_in_kernels,
                 streams.decisions_in_kernels,
                 exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible)),
+                _support_flat(state),  # allocated for the run here: the kernel reads it every step
             ),
         )
     handle: AdoptionArrays = cached[0]

@@ -4236,7 +4236,8 @@ def tally_and_spread_adoptions_with(
 #: the postponements: the month until which each pair waits (empty when no decision can be
 #: postponed) and the postponement queue (:func:`queue_postponed`), then the streams that attribute
 #: the adoptions' channels and draw the rejections, and the :class:`TallyArrays` handle the
-#: adoptions are passed to (held in the handle: a structref argument costs about 0.7 us to pass).
+#: adoptions are passed to (held in the handle: a structref argument costs about 0.7 us to pass),
+#: then the project support's rate per pair.
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4281,6 +4282,7 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("attribution", _RANDOM_STREAM),
     ("decisions", _RANDOM_STREAM),
     ("tally", _TALLY_ARRAYS),
+    ("support_rate", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4331,6 +4333,7 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         attribution: RandomStream
         decisions: RandomStream
         tally: TallyArrays
+        support_rate: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4398,6 +4401,7 @@ else:
         attribution: RandomStream,
         decisions: RandomStream,
         tally: TallyArrays,
+        support_rate: NDArray[np.float64],
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4444,6 +4448,7 @@ else:
         adoption.attribution = attribution
         adoption.decisions = decisions
         adoption.tally = tally
+        adoption.support_rate = support_rate
         return adoption
 
 
@@ -4503,7 +4508,7 @@ def decide_and_adopt_with(
     until: float,
     adoption: AdoptionArrays,
 ) -> tuple[
-    NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64]
+    NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64], int
 ]:
     """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, :func:`adopt_and_learn`, then :func:`tally_and_spread_adoptions`.
 
@@ -4518,7 +4523,8 @@ def decide_and_adopt_with(
     step. Returns (the new pairs, the pairs to mark as changed: the new pairs,
     then those whose exposure or pressure moved, then what :func:`adopt_and_learn`
     returns for the firms: the distinct firms, their counts, the largest count,
-    the gate's argument).
+    the gate's argument, then the number of new pairs that hold a grant or
+    project support: without any, no grant is to be paid for this step's adoptions).
     """
     adopting, channel, _ = decide_due_adoptions(
         pairs,
@@ -4562,9 +4568,13 @@ def decide_and_adopt_with(
         adoption.gate_scale,
     )
     if adopted.size == 0:
-        return adopted, adopted, firms, counts, largest, half_z
+        return adopted, adopted, firms, counts, largest, half_z, 0
+    n_subsidised = 0
+    for pair in adopted:
+        if adoption.grant_rate[pair] > 0.0 or adoption.support_rate[pair] > 0.0:
+            n_subsidised += 1
     marks, touched = tally_and_spread_adoptions_with(adopted, adopted_channel, adoption.tally)
-    return adopted, np.concatenate((adopted, marks, touched)), firms, counts, largest, half_z
+    return adopted, np.concatenate((adopted, marks, touched)), firms, counts, largest, half_z, n_subsidised
 
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------

@@ -110,6 +110,7 @@ class GrantBook:
         book.pair, book.slot, book.amount, book.expiry_month = pair, slot, amount, expiry_month
         book.earliest_expiry = float(expiry_month[0]) if expiry_month.size else np.inf
         book.in_expiry_order = True
+        book.unsettled = False
         return book
 
     def __post_init__(self) -> None:
@@ -117,11 +118,16 @@ class GrantBook:
         self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
         # entries in order of expiry (as when each batch added expires no earlier than the last)
         self.in_expiry_order = self.expiry_month.size <= 1
+        # entries were added since the book was last settled (adoption.pay_grants): one may be of a
+        # pair that has adopted already. Otherwise only a pair that adopts while in the book (with
+        # its rate > 0, which the adoption decision counts) can be due to be settled.
+        self.unsettled = self.pair.size > 0
 
     def add(
         self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float
     ) -> None:
         if pair.size:
+            self.unsettled = True
             self.in_expiry_order = self.in_expiry_order and (
                 self.expiry_month.size == 0 or expiry_month >= self.expiry_month[-1]
             )
