@@ -65,7 +65,6 @@ from districtlab.model.state import (
 from districtlab.model.technologies import TechnologyArrays
 
 _NONE = np.zeros(0)
-_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 def log_benefit_over_cost(
@@ -372,13 +371,13 @@ def decide_adoption(
     streams: Streams,
     programmes: list[ProgrammeRun | None],
     exposure: Exposure,
-    refreshed: tuple[NDArray[np.int64], NDArray[np.float64]] = (_NO_PAIRS, _NONE),
+    n_refreshed: int = 0,
 ) -> None:
     """Knowledgeable pairs whose adoption clock runs out this step adopt (ODD.md §II.ii and §I.iii, steps 5 and 6).
 
-    ``refreshed`` are the knowledgeable pairs whose hazard was recomputed before the
-    decision and their :func:`adoption_hazard_tanh` (``schedule.refresh_hazards``):
-    their adoption clocks are set first.
+    ``n_refreshed`` knowledgeable pairs had their hazard recomputed before the decision
+    (``schedule.refresh_hazards``, which leaves them and their :func:`adoption_hazard_tanh`
+    in the :func:`decision_buffers`): their adoption clocks are set first.
     """
     k = data.technologies.k
     behaviour = data.behaviour
@@ -402,17 +401,19 @@ def decide_adoption(
     # credited to the knowledge channel, unless the extra hazard that the legitimacy bonus, then
     # the grant, added explains it (incremental attribution).
     adoption = adoption_handle(data, state, exposure, streams)
-    pair, tanh_arguments = due_adoption_arguments_with(
+    n_due = due_adoption_arguments_with(
         step.month + data.dt,
         step_legitimacy(data, step),
         *subsidy_term_tables(state),
         0.5 * behaviour.utility_slope,
-        *refreshed,
+        n_refreshed,
         step.month,
         adoption,
     )
-    if pair.size == 0:
+    if n_due == 0:
         return
+    tanh_arguments = decision_buffers(state)[3][: 3 * n_due]  # the pairs due's, by rows
+    np.tanh(tanh_arguments, out=tanh_arguments)
     # one kernel call: the channels drawn, the rejections drawn (the firm says no for now and
     # reconsiders later: the postponed clocks restarted with fresh thresholds, the pairs queued
     # until then), the adopting pairs' clocks stopped, the adoptions made (state.adopt_pairs:
@@ -421,8 +422,7 @@ def decide_adoption(
     # the adoptions of month 0 and of immediate adoption, each passed on before this)
     assert not state.new_adoptions, "adoptions queued before the decision would be tallied after it"
     pair, marked, firm, occurrences, largest, half_z, n_subsidised = decide_and_adopt_with(
-        pair,
-        np.tanh(tanh_arguments, out=tanh_arguments),
+        n_due,
         state.grants.pair.size > 0,
         step.month,
         step.month + data.dt + behaviour.postponement_months,
@@ -495,10 +495,32 @@ def adoption_handle(
                 streams.decisions_in_kernels,
                 exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible)),
                 _support_flat(state),  # allocated for the run here: the kernel reads it every step
+                *decision_buffers(state),
             ),
         )
     handle: AdoptionArrays = cached[0]
     return handle
+
+
+def decision_buffers(state: DistrictState) -> tuple[Any, ...]:
+    """The buffers the adoption decision's pairs and tanh arguments pass through, once per run.
+
+    (knowledgeable pairs refreshed before the decision, their tanh arguments, the pairs
+    due, their three rows of tanh arguments): the kernels write to their front and
+    return how many, and numpy takes the tanh in place there (an array returned by a
+    kernel costs about 0.55 us to box). One entry per pair (three for the rows), so
+    they are never too short.
+    """
+    cached = state.kernel_arguments.get("decision_buffers")
+    if cached is None:
+        size = state.stage_flat.size
+        cached = state.kernel_arguments["decision_buffers"] = (
+            np.empty(size, dtype=np.int64),
+            np.empty(size),
+            np.empty(size, dtype=np.int64),
+            np.empty(3 * size),
+        )
+    return cached
 
 
 def postponement_arrays(data: RunData, state: DistrictState) -> tuple[Any, ...]:

@@ -3711,7 +3711,9 @@ def transfer_due_knowledge(
 #: the stream, then what :func:`refresh_marked_clocks_and_utility` takes after the knowledge clocks, then
 #: the scratch flags of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`),
 #: then the stream that attributes the knowledge transfers' channels (a RandomStream held in the
-#: handle: a structref argument costs about 0.7 us to pass, a field of one nothing).
+#: handle: a structref argument costs about 0.7 us to pass, a field of one nothing), then the buffers
+#: the refresh before the adoption decision writes its pairs and their tanh arguments to (one entry
+#: per pair: an array returned costs about 0.55 us to box, an array passed back in more).
 _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("n_technologies", types.int64),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -3756,6 +3758,8 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("queue_until", types.Array(types.float64, 1, "C")),
     ("queue_ends", types.Array(types.int64, 1, "C")),
     ("attribution", _RANDOM_STREAM),
+    ("refreshed_pairs", types.Array(types.int64, 1, "C")),
+    ("refreshed_tanh", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -3806,6 +3810,8 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         queue_until: NDArray[np.float64]
         queue_ends: NDArray[np.int64]
         attribution: RandomStream
+        refreshed_pairs: NDArray[np.int64]
+        refreshed_tanh: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
@@ -3873,6 +3879,8 @@ else:
         queue_until: NDArray[np.float64],
         queue_ends: NDArray[np.int64],
         attribution: RandomStream,
+        refreshed_pairs: NDArray[np.int64],
+        refreshed_tanh: NDArray[np.float64],
     ) -> HazardArrays:
         """A :class:`HazardArrays` handle on the arrays given (not copied)."""
         hazard: HazardArrays = structref.new(_HAZARD_ARRAYS)  # type: ignore[call-arg]
@@ -3919,6 +3927,8 @@ else:
         hazard.queue_until = queue_until
         hazard.queue_ends = queue_ends
         hazard.attribution = attribution
+        hazard.refreshed_pairs = refreshed_pairs
+        hazard.refreshed_tanh = refreshed_tanh
         return hazard
 
 
@@ -3993,16 +4003,19 @@ def refresh_marked_clocks_and_utility_with(
     firms_by_threshold: NDArray[np.int64],
     sorted_thresholds: NDArray[np.float64],
     hazard: HazardArrays,
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``.
+) -> int:
+    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``: the number of pairs refreshed.
 
     The pairs whose postponement ends by ``now`` (:func:`take_ended_postponements`)
     are marked too, after ``marked``: they reconsider from the start of the step.
+    The knowledgeable pairs refreshed and their tanh arguments are written to the
+    front of ``hazard.refreshed_pairs`` and ``hazard.refreshed_tanh``, where numpy
+    takes the tanh in place and :func:`due_adoption_arguments_with` reads them.
     """
     ended = take_ended_postponements(now, hazard.queue_pairs, hazard.queue_until, hazard.queue_ends)
     if ended.size:
         marked = np.concatenate((marked, ended))
-    return refresh_marked_clocks_and_utility(
+    knowing, arguments = refresh_marked_clocks_and_utility(
         marked,
         hazard.flags,
         now,
@@ -4041,6 +4054,10 @@ def refresh_marked_clocks_and_utility_with(
         hazard.legitimacy_threshold,
         hazard.legitimacy_bonus,
     )
+    n_refreshed = knowing.size
+    hazard.refreshed_pairs[:n_refreshed] = knowing
+    hazard.refreshed_tanh[:n_refreshed] = arguments
+    return n_refreshed
 
 
 # -- the adoption tallies' and the exposure's arrays (schedule.push_adoptions) ---------------------
@@ -4237,7 +4254,9 @@ def tally_and_spread_adoptions_with(
 #: postponed) and the postponement queue (:func:`queue_postponed`), then the streams that attribute
 #: the adoptions' channels and draw the rejections, and the :class:`TallyArrays` handle the
 #: adoptions are passed to (held in the handle: a structref argument costs about 0.7 us to pass),
-#: then the project support's rate per pair.
+#: then the project support's rate per pair, then the buffers the pairs and tanh arguments pass
+#: through from the refresh to the decision (an array returned costs about 0.55 us to box): those
+#: of :class:`HazardArrays`, then the pairs due and their three rows of tanh arguments.
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4283,6 +4302,10 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("decisions", _RANDOM_STREAM),
     ("tally", _TALLY_ARRAYS),
     ("support_rate", types.Array(types.float64, 1, "C")),
+    ("refreshed_pairs", types.Array(types.int64, 1, "C")),
+    ("refreshed_tanh", types.Array(types.float64, 1, "C")),
+    ("due_pairs", types.Array(types.int64, 1, "C")),
+    ("due_arguments", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4334,6 +4357,10 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         decisions: RandomStream
         tally: TallyArrays
         support_rate: NDArray[np.float64]
+        refreshed_pairs: NDArray[np.int64]
+        refreshed_tanh: NDArray[np.float64]
+        due_pairs: NDArray[np.int64]
+        due_arguments: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4402,6 +4429,10 @@ else:
         decisions: RandomStream,
         tally: TallyArrays,
         support_rate: NDArray[np.float64],
+        refreshed_pairs: NDArray[np.int64],
+        refreshed_tanh: NDArray[np.float64],
+        due_pairs: NDArray[np.int64],
+        due_arguments: NDArray[np.float64],
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4449,6 +4480,10 @@ else:
         adoption.decisions = decisions
         adoption.tally = tally
         adoption.support_rate = support_rate
+        adoption.refreshed_pairs = refreshed_pairs
+        adoption.refreshed_tanh = refreshed_tanh
+        adoption.due_pairs = due_pairs
+        adoption.due_arguments = due_arguments
         return adoption
 
 
@@ -4459,20 +4494,27 @@ def due_adoption_arguments_with(
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
     half_slope: float,
-    refreshed: NDArray[np.int64],
-    refreshed_tanh: NDArray[np.float64],
+    n_refreshed: int,
     now: float,
     adoption: AdoptionArrays,
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """:func:`due_adoption_arguments` with its run's arrays from ``adoption``."""
-    return due_adoption_arguments(
+) -> int:
+    """:func:`due_adoption_arguments` with its run's arrays from ``adoption``: the number of pairs due.
+
+    The pairs refreshed and the tanh of their arguments are read from the front of
+    ``adoption.refreshed_pairs`` and ``adoption.refreshed_tanh``
+    (:func:`refresh_marked_clocks_and_utility_with`). The pairs due are written to the
+    front of ``adoption.due_pairs``, and their tanh arguments (3 x pairs due, by rows)
+    to the front of ``adoption.due_arguments``, where numpy takes the tanh in place and
+    :func:`decide_and_adopt_with` reads them.
+    """
+    pairs, arguments = due_adoption_arguments(
         time,
         legitimacy,
         grant_term,
         support_term,
         half_slope,
-        refreshed,
-        refreshed_tanh,
+        adoption.refreshed_pairs[:n_refreshed],
+        adoption.refreshed_tanh[:n_refreshed],
         now,
         adoption.postponed_until,
         adoption.gate,
@@ -4497,12 +4539,16 @@ def due_adoption_arguments_with(
         adoption.legitimacy_threshold,
         adoption.legitimacy_bonus,
     )
+    n_due = pairs.size
+    adoption.due_pairs[:n_due] = pairs
+    for row in range(3):
+        adoption.due_arguments[row * n_due : (row + 1) * n_due] = arguments[row]
+    return n_due
 
 
 @njit(cache=True)
 def decide_and_adopt_with(
-    pairs: NDArray[np.int64],
-    tanh_arguments: NDArray[np.float64],
+    n_due: int,
     grants_held: bool,
     now: float,
     until: float,
@@ -4511,6 +4557,9 @@ def decide_and_adopt_with(
     NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64], int
 ]:
     """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, :func:`adopt_and_learn`, then :func:`tally_and_spread_adoptions`.
+
+    The ``n_due`` pairs due and the tanh of their arguments are read from the front
+    of ``adoption.due_pairs`` and ``adoption.due_arguments`` (:func:`due_adoption_arguments_with`).
 
     Fuses what were three kernel calls with ``state.adopt`` in between and
     ``schedule.push_adoptions`` after (nothing there is numpy's: the pairs
@@ -4527,8 +4576,8 @@ def decide_and_adopt_with(
     project support: without any, no grant is to be paid for this step's adoptions).
     """
     adopting, channel, _ = decide_due_adoptions(
-        pairs,
-        tanh_arguments,
+        adoption.due_pairs[:n_due],
+        adoption.due_arguments[: 3 * n_due].reshape((3, n_due)),
         adoption.attribution,
         adoption.decisions,
         grants_held,

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
-from districtlab.model.adoption import postponement_arrays, utility_arguments
+from districtlab.model.adoption import decision_buffers, postponement_arrays, utility_arguments
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
@@ -211,7 +211,8 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure, strea
     What :func:`_transfer_arguments` gives, then the utility's arguments but the exposure
     arrays, then the scratch flags of the marked pairs, then the postponement queue
     (:func:`~districtlab.model.adoption.postponement_arrays`), then the stream that attributes
-    the channels: the arrays the knowledge transfer and the refresh before the adoption decision
+    the channels, then the buffers of the pairs refreshed before the adoption decision
+    (:func:`~districtlab.model.adoption.decision_buffers`): the arrays the knowledge transfer and the refresh before the adoption decision
     take, passed as one argument.
     """
     cached = state.kernel_arguments.get("hazard")
@@ -225,6 +226,7 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure, strea
                 state.changed.flags,
                 *postponement_arrays(data, state)[1:],
                 streams.attribution_in_kernels,
+                *decision_buffers(state)[:2],
             ),
         )
     handle: HazardArrays = cached[0]
