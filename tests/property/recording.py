@@ -45,7 +45,8 @@ def recording_adoptions() -> Iterator[list[dict[str, Any]]]:
     def recording_decide_and_adopt(*args, **kwargs):  # type: ignore[no-untyped-def]
         stage = deciding[0].stage_flat.copy()  # the stages before the call
         result = decide_and_adopt(*args, **kwargs)
-        below = stage[result[0]] < KNOWLEDGEABLE  # the pairs adopted; a decision is never "initial"
+        adopted = result[0][: result[1]]  # the pairs marked start with the pairs adopted
+        below = stage[adopted] < KNOWLEDGEABLE  # a decision is never "initial"
         calls.append({"below_knowledgeable": bool(below.any()), "initial": not below.any()})
         return result
 

@@ -174,7 +174,9 @@ def support_projects(
 
 def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRun | None]) -> None:
     """Grants past their validity lapse; their money goes back to a programme still delivering."""
-    if state.support.pair.size:
+    # no entry can have expired before its book's earliest expiry (infinite for an empty book):
+    # the check that GrantBook.take_expired makes first, without the calls
+    if state.support.earliest_expiry <= step.month:
         ended = state.support.take_expired(step.month)
         if ended.pair.size:
             support = _support_flat(state)
@@ -184,7 +186,7 @@ def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRu
             gone = ended.pair[~still[ended.pair]]
             _set_support_rate(state, gone, 0.0)
             state.mark_changed(gone)
-    if state.grants.pair.size == 0:
+    if not state.grants.earliest_expiry <= step.month:
         return
     lapsed = state.grants.take_expired(step.month)
     if lapsed.pair.size == 0:
@@ -207,7 +209,7 @@ def award_grants(
     """This month's grant applications and awards (see the module docstring)."""
     k = data.technologies.k
     for slot, programme in enumerate(programmes):
-        if programme is None or not programme.delivering(step.month) or programme.design.grant_rate <= 0.0:
+        if programme is None or programme.design.grant_rate <= 0.0 or not programme.delivering(step.month):
             continue
         design = programme.design
         rng = streams.programmes[slot]
@@ -421,23 +423,25 @@ def decide_adoption(
     # exposure (schedule.push_adoptions, which then finds none queued: state.adopt queues only
     # the adoptions of month 0 and of immediate adoption, each passed on before this)
     assert not state.new_adoptions, "adoptions queued before the decision would be tallied after it"
-    pair, marked, firm, occurrences, largest, half_z, n_subsidised = decide_and_adopt_with(
+    marked, n_adopted, n_firms, largest, n_subsidised = decide_and_adopt_with(
         n_due,
         state.grants.pair.size > 0,
         step.month,
         step.month + data.dt + behaviour.postponement_months,
         adoption,
     )
-    if pair.size:  # what state.adopt_pairs and schedule.push_adoptions do after their kernel calls
+    if n_adopted:  # what state.adopt_pairs and schedule.push_adoptions do after their kernel calls
         state.changed.add(marked)
-        exposure.spread_along_further_rows(pair, state.changed)
+        if exposure.has_further_rows:
+            exposure.spread_along_further_rows(marked[:n_adopted], state.changed)
         if largest:
+            buffers, k = decision_buffers(state), data.technologies.k
             refresh_gate(
                 state,
-                firm,
-                occurrences,
+                buffers[4][:n_firms],
+                buffers[5][:n_firms],
                 largest,
-                half_z,
+                buffers[6][: n_firms * k].reshape(n_firms, k),  # read when no firm adopted twice
                 behaviour.adoption_learning,
                 data.technologies.complexity,
                 behaviour.gate_scale,
@@ -506,19 +510,23 @@ def decision_buffers(state: DistrictState) -> tuple[Any, ...]:
     """The buffers the adoption decision's pairs and tanh arguments pass through, once per run.
 
     (knowledgeable pairs refreshed before the decision, their tanh arguments, the pairs
-    due, their three rows of tanh arguments): the kernels write to their front and
-    return how many, and numpy takes the tanh in place there (an array returned by a
-    kernel costs about 0.55 us to box). One entry per pair (three for the rows), so
-    they are never too short.
+    due, their three rows of tanh arguments, the firms that gained capacity by adopting,
+    how many adoptions each made, their gate's argument by rows): the kernels write to
+    their front and return how many, and numpy takes the tanh there (an array returned
+    by a kernel costs about 0.55 us to box). One entry per pair (three for the rows,
+    one per firm for the firms), so they are never too short.
     """
     cached = state.kernel_arguments.get("decision_buffers")
     if cached is None:
-        size = state.stage_flat.size
+        size, n_firms = state.stage_flat.size, state.stage.shape[0]
         cached = state.kernel_arguments["decision_buffers"] = (
             np.empty(size, dtype=np.int64),
             np.empty(size),
             np.empty(size, dtype=np.int64),
             np.empty(3 * size),
+            np.empty(n_firms, dtype=np.int64),
+            np.empty(n_firms, dtype=np.int64),
+            np.empty(size),
         )
     return cached
 

@@ -4256,7 +4256,8 @@ def tally_and_spread_adoptions_with(
 #: adoptions are passed to (held in the handle: a structref argument costs about 0.7 us to pass),
 #: then the project support's rate per pair, then the buffers the pairs and tanh arguments pass
 #: through from the refresh to the decision (an array returned costs about 0.55 us to box): those
-#: of :class:`HazardArrays`, then the pairs due and their three rows of tanh arguments.
+#: of :class:`HazardArrays`, then the pairs due and their three rows of tanh arguments, then the
+#: firms that gained capacity by adopting, how many adoptions each made, and their gate's argument.
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4306,6 +4307,9 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("refreshed_tanh", types.Array(types.float64, 1, "C")),
     ("due_pairs", types.Array(types.int64, 1, "C")),
     ("due_arguments", types.Array(types.float64, 1, "C")),
+    ("gate_firms", types.Array(types.int64, 1, "C")),
+    ("gate_counts", types.Array(types.int64, 1, "C")),
+    ("gate_half_z", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4361,6 +4365,9 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         refreshed_tanh: NDArray[np.float64]
         due_pairs: NDArray[np.int64]
         due_arguments: NDArray[np.float64]
+        gate_firms: NDArray[np.int64]
+        gate_counts: NDArray[np.int64]
+        gate_half_z: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4433,6 +4440,9 @@ else:
         refreshed_tanh: NDArray[np.float64],
         due_pairs: NDArray[np.int64],
         due_arguments: NDArray[np.float64],
+        gate_firms: NDArray[np.int64],
+        gate_counts: NDArray[np.int64],
+        gate_half_z: NDArray[np.float64],
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4484,6 +4494,9 @@ else:
         adoption.refreshed_tanh = refreshed_tanh
         adoption.due_pairs = due_pairs
         adoption.due_arguments = due_arguments
+        adoption.gate_firms = gate_firms
+        adoption.gate_counts = gate_counts
+        adoption.gate_half_z = gate_half_z
         return adoption
 
 
@@ -4553,9 +4566,7 @@ def decide_and_adopt_with(
     now: float,
     until: float,
     adoption: AdoptionArrays,
-) -> tuple[
-    NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, NDArray[np.float64], int
-]:
+) -> tuple[NDArray[np.int64], int, int, int, int]:
     """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, :func:`adopt_and_learn`, then :func:`tally_and_spread_adoptions`.
 
     The ``n_due`` pairs due and the tanh of their arguments are read from the front
@@ -4569,11 +4580,14 @@ def decide_and_adopt_with(
     postponed join the postponement queue. The tallies and the exposure read
     nothing that the gate's refresh or the payment of grants after this call
     change, so they can be brought up to date here rather than at the end of the
-    step. Returns (the new pairs, the pairs to mark as changed: the new pairs,
-    then those whose exposure or pressure moved, then what :func:`adopt_and_learn`
-    returns for the firms: the distinct firms, their counts, the largest count,
-    the gate's argument, then the number of new pairs that hold a grant or
-    project support: without any, no grant is to be paid for this step's adoptions).
+    step. Returns (the pairs to mark as changed: the new pairs, then those whose
+    exposure or pressure moved; the number of new pairs; the number of firms
+    that gained capacity; the largest number of adoptions by one firm; the number
+    of new pairs that hold a grant or project support: without any, no grant is
+    to be paid for this step's adoptions). What :func:`adopt_and_learn` gives for
+    the firms (the distinct firms, their counts, and the gate's argument when no
+    firm adopted twice, by rows) is written to the front of ``adoption.gate_firms``,
+    ``adoption.gate_counts`` and ``adoption.gate_half_z``, for numpy's tanh.
     """
     adopting, channel, _ = decide_due_adoptions(
         adoption.due_pairs[:n_due],
@@ -4617,13 +4631,19 @@ def decide_and_adopt_with(
         adoption.gate_scale,
     )
     if adopted.size == 0:
-        return adopted, adopted, firms, counts, largest, half_z, 0
+        return adopted, 0, 0, 0, 0
+    n_firms = firms.size
+    adoption.gate_firms[:n_firms] = firms
+    adoption.gate_counts[:n_firms] = counts
+    if largest == 1:
+        adoption.gate_half_z[: half_z.size] = half_z.reshape(half_z.size)
     n_subsidised = 0
     for pair in adopted:
         if adoption.grant_rate[pair] > 0.0 or adoption.support_rate[pair] > 0.0:
             n_subsidised += 1
     marks, touched = tally_and_spread_adoptions_with(adopted, adopted_channel, adoption.tally)
-    return adopted, np.concatenate((adopted, marks, touched)), firms, counts, largest, half_z, n_subsidised
+    marked = np.concatenate((adopted, marks, touched))
+    return marked, adopted.size, n_firms, largest, n_subsidised
 
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------

@@ -263,6 +263,8 @@ class Exposure:
         self._n = n_firms
         self._k = n_technologies
         self._rows = _exposure_rows(networks)
+        #: adoptions are pushed along more than one set of rows (see :meth:`spread_along_further_rows`)
+        self.has_further_rows = len(self._rows) > 1
         self._pressure = np.zeros(n_firms * n_technologies)
         # each seller's buyers (supply transposed), to attribute a supply-chain transfer to a kind of buyer
         supply = networks.supply

@@ -50,7 +50,8 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
     current = data.step
     current.index = index
     current.month = index * data.dt
-    legitimacy_exposure(state.visible_adopters, data.visibility_total, current.legitimacy)
+    # L_k as legitimacy_exposure gives it, the kernel called directly (the run's own float64 arrays)
+    legitimacy_shares(state.visible_adopters, data.visibility_total, current.legitimacy)
     current.staff_days_left = data.staff_days_per_month * data.dt if data.rti_enabled else 0.0
     current.records.fill(0.0)
     return current
