@@ -91,7 +91,11 @@ def step(
 
 
 def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> None:
-    """Pass this step's adoptions to the tallies and to the exposure (for the next step), in one kernel call."""
+    """Pass the adoptions queued by ``state.adopt`` to the tallies and to the exposure (for the next step), in one kernel call.
+
+    Those are the adoptions of month 0 and of immediate adoption; the adoption
+    decision passes its own on in its kernel call (``adoption.decide_adoption``).
+    """
     new = take_new_adoptions(state)
     if new is None:
         return

@@ -10,7 +10,9 @@ Pairs are addressed by their flat index ``firm * K + technology``; the
 arrays for that purpose. Stage counts and the pairs made knowledgeable by channel
 are tallied as pairs move (in the compiled kernels of :mod:`districtlab.model.kernels`);
 the adoption tallies that only the observers and the next step read are brought
-up to date at the end of a step (:func:`take_new_adoptions`, ``schedule.push_adoptions``).
+up to date by the adoption decision's kernel call, or, for the adoptions made through
+:func:`adopt` (month 0, immediate adoption), at the end of the step
+(:func:`take_new_adoptions`, ``schedule.push_adoptions``).
 """
 
 from __future__ import annotations
