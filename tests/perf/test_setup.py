@@ -21,7 +21,7 @@ from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
-from districtlab.model.kernels import awareness_due, pairs_drawn_below
+from districtlab.model.kernels import awareness_due, month0_pairs, pairs_drawn_below
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
 from districtlab.model.population import MOST_FIRMS_CACHED, Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
@@ -441,3 +441,21 @@ def test_a_large_district_keeps_no_layout_after_its_run() -> None:
     assert not _layout._entries  # nothing held for a district this large
     draw_firms(load_scenario("toy-valley").population, np.random.default_rng(1))
     assert len(_layout._entries) == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_month0_pairs_are_the_two_draws_below_their_shares(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k, channel = 300, 5, 3
+    size_class = rng.integers(0, 4, size=n).astype(np.int8)
+    adoption_share, awareness_share = rng.random((k, 4)) * 0.3, rng.random(k)
+    draws = rng.random(2 * n * k)
+    firm, technology, channels, aware = month0_pairs(
+        draws, adoption_share, size_class, awareness_share, k, channel
+    )
+    adopters = np.flatnonzero(draws[: n * k] < adoption_share[:, size_class].T.reshape(-1))
+    np.testing.assert_array_equal(firm, adopters // k, strict=True)
+    np.testing.assert_array_equal(technology, adopters % k, strict=True)
+    np.testing.assert_array_equal(channels, np.full(adopters.size, channel, dtype=np.int8), strict=True)
+    expected_aware = np.flatnonzero(draws[n * k :] < np.tile(awareness_share, n))
+    np.testing.assert_array_equal(aware, expected_aware, strict=True)

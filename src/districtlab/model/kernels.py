@@ -2042,7 +2042,7 @@ def peer_stubs(
     cross: NDArray[np.bool_],
     signs: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Where each firm's peer stubs go (networks._peer_ties): (source, target block) of the stubs
+    """Where each firm's peer stubs go (networks._peer_draws): (source, target block) of the stubs
     whose target block has firms, and the blocks (role x size class): their sizes, their starts and
     the firms in block order (a stable sort by block).
 
@@ -2135,26 +2135,31 @@ def csr_transpose_pattern(
 
 
 @njit(cache=True)
-def exposure_weights(
+def _exposure_weights(
     n: int,
     supply_indptr: NDArray[np.int64],
     supply_indices: NDArray[np.int64],
+    transposed_indptr: NDArray[np.int64],
+    transposed: NDArray[np.int64],
     peer_indptr: NDArray[np.int64],
     peer_indices: NDArray[np.int64],
     supply_weight: float,
     peer_weight: float,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply) and P (peer, symmetric).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_], int]:
+    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply, with its
+    transpose S^T) and P (peer, symmetric), with which entries of w are supply ties (S_ij = 1)
+    and how many supply ties have no entry in w (their weight came to 0).
 
     The values are those scipy's sparse arithmetic gives: an entry in both terms
     is ``supply_weight * s + peer_weight * 1.0`` with s = S_ij + S_ji, an entry in
     one term is that term, and entries that come to exactly 0 are not stored.
     """
-    transposed_indptr, transposed = csr_transpose_pattern(n, supply_indptr, supply_indices)
     most = supply_indices.size * 2 + peer_indices.size
     indptr = np.zeros(n + 1, dtype=np.int64)
     indices = np.empty(most, dtype=np.int64)
     data = np.empty(most)
+    sells = np.zeros(most, dtype=np.bool_)
+    missing = 0
     written = 0
     past = n  # a column after every column
     for row in range(n):
@@ -2168,7 +2173,8 @@ def exposure_weights(
             c = peer_indices[third] if third < third_end else past
             column = min(a, b, c)
             count = 0.0
-            if a == column:
+            in_supply = a == column
+            if in_supply:
                 count += 1.0
                 first += 1
             if b == column:
@@ -2186,9 +2192,84 @@ def exposure_weights(
             if value != 0.0:
                 indices[written] = column
                 data[written] = value
+                sells[written] = in_supply
                 written += 1
+            elif in_supply:
+                missing += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy(), data[:written].copy()
+    return indptr, indices[:written].copy(), data[:written].copy(), sells[:written].copy(), missing
+
+
+@njit(cache=True)
+def drawn_networks(
+    n: int,
+    buyer: NDArray[np.int64],
+    seller: NDArray[np.int64],
+    peer_source: NDArray[np.int64],
+    peer_target_block: NDArray[np.int64],
+    peer_uniforms: NDArray[np.float64],
+    block_size: NDArray[np.int64],
+    block_start: NDArray[np.int64],
+    order: NDArray[np.int64],
+    supply_weight: float,
+    peer_weight: float,
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.bool_],
+    int,
+]:
+    """A drawn district's networks from its drawn ties, in one call (networks.build_networks).
+
+    Fuses what took four calls, three of them rebuilding what another had built:
+    the supply pattern S from the (buyer, seller) draws (:func:`csr_pattern`), the
+    symmetric peer pattern P from the peer stubs (:func:`peer_pattern`; no stubs:
+    P is empty), the transpose of S (each seller's buyers, :func:`csr_transpose_pattern`)
+    and the exposure weights w with which of their entries are supply ties
+    (:func:`_exposure_weights`; what :func:`supply_entries` finds). Returns
+    (S indptr, S indices, S^T indptr, S^T indices, P indptr, P indices,
+    w indptr, w indices, w data, supply-tie flags of w's entries, supply ties without
+    an entry in w); every index array is int64 with each row's columns sorted.
+    """
+    supply_indptr, supply_indices = csr_pattern(n, buyer, seller)
+    if peer_source.size:
+        peer_indptr, peer_indices = peer_pattern(
+            n, peer_source, peer_target_block, peer_uniforms, block_size, block_start, order
+        )
+    else:
+        peer_indptr, peer_indices = np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    buyers_indptr, buyers = csr_transpose_pattern(n, supply_indptr, supply_indices)
+    indptr, indices, data, sells, missing = _exposure_weights(
+        n,
+        supply_indptr,
+        supply_indices,
+        buyers_indptr,
+        buyers,
+        peer_indptr,
+        peer_indices,
+        supply_weight,
+        peer_weight,
+    )
+    return (
+        supply_indptr,
+        supply_indices,
+        buyers_indptr,
+        buyers,
+        peer_indptr,
+        peer_indices,
+        indptr,
+        indices,
+        data,
+        sells,
+        missing,
+    )
 
 
 @njit(cache=True)
@@ -2241,6 +2322,35 @@ def pairs_drawn_below(
                 n_found += 1
             pair += 1
     return found[:n_found].copy()
+
+
+@njit(cache=True)
+def month0_pairs(
+    draws: NDArray[np.float64],
+    adoption_share: NDArray[np.float64],
+    size_class: NDArray[np.int8],
+    awareness_share: NDArray[np.float64],
+    n_technologies: int,
+    channel: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
+    """Month 0's adopters and aware pairs from the two firms x technologies draws, in one call.
+
+    ``draws`` holds the adoption draws then the awareness draws (one ``rng.random``
+    of twice the pairs: the same numbers as two draws of the pairs, one after the
+    other). Pair (i, k) adopts when its first draw is below ``adoption_share[k,
+    size_class[i]]`` and becomes aware when its second is below ``awareness_share[k]``
+    (:func:`pairs_drawn_below` for each). Returns the adopters as (firm, technology,
+    ``channel`` for each) and the aware pairs (flat), each in pair order.
+    """
+    half = draws.size // 2
+    adopters = pairs_drawn_below(draws[:half], adoption_share, size_class, n_technologies)
+    firm = adopters // n_technologies
+    technology = adopters - firm * n_technologies
+    channels = np.full(adopters.size, channel, dtype=np.int8)
+    aware = pairs_drawn_below(
+        draws[half:], awareness_share.reshape(awareness_share.size, 1), size_class[:0], n_technologies
+    )
+    return firm, technology, channels, aware
 
 
 @njit(cache=True)
@@ -4233,11 +4343,12 @@ def decide_due_adoptions_with(
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------
 #
-# As HazardArrays, for the call that records a step's row: the observations' arrays and the
-# state's tallies they copy (updated in place, none replaced during a run), in one RowArrays
-# handle built once for the state of a run (``observers.Recorder``).
+# As HazardArrays, for the call that records a step's row: the observations' arrays, the
+# state's tallies they copy and the run's one step's flows (all updated in place, none replaced
+# during a run), in one RowArrays handle built once for the state of a run (``observers.Recorder``):
+# recording a row is then one call with four arguments and no Python work around it.
 
-#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes after the step's flows.
+#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes but the RTI's competence.
 _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("adopted", types.Array(types.int64, 2, "C")),
     ("adopted_by_group", types.Array(types.int64, 1, "C")),
@@ -4266,6 +4377,12 @@ _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("units", types.Array(types.float64, 2, "C")),
     ("private", types.Array(types.float64, 2, "C")),
     ("post_programme", types.Array(types.float64, 2, "C")),
+    ("step_legitimacy", types.Array(types.float64, 1, "C")),
+    ("step_released", types.Array(types.float64, 1, "C")),
+    ("step_spend", types.Array(types.float64, 1, "C")),
+    ("step_units", types.Array(types.float64, 1, "C")),
+    ("step_private", types.Array(types.float64, 1, "C")),
+    ("step_post_programme", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4300,6 +4417,12 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         units: NDArray[np.float64]
         private: NDArray[np.float64]
         post_programme: NDArray[np.float64]
+        step_legitimacy: NDArray[np.float64]
+        step_released: NDArray[np.float64]
+        step_spend: NDArray[np.float64]
+        step_units: NDArray[np.float64]
+        step_private: NDArray[np.float64]
+        step_post_programme: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ROW_FIELDS, values, strict=True):
@@ -4351,6 +4474,12 @@ else:
         units: NDArray[np.float64],
         private: NDArray[np.float64],
         post_programme: NDArray[np.float64],
+        step_legitimacy: NDArray[np.float64],
+        step_released: NDArray[np.float64],
+        step_spend: NDArray[np.float64],
+        step_units: NDArray[np.float64],
+        step_private: NDArray[np.float64],
+        step_post_programme: NDArray[np.float64],
     ) -> RowArrays:
         """A :class:`RowArrays` handle on the arrays given (not copied)."""
         arrays: RowArrays = structref.new(_ROW_ARRAYS)  # type: ignore[call-arg]
@@ -4381,31 +4510,37 @@ else:
         arrays.units = units
         arrays.private = private
         arrays.post_programme = post_programme
+        arrays.step_legitimacy = step_legitimacy
+        arrays.step_released = step_released
+        arrays.step_spend = step_spend
+        arrays.step_units = step_units
+        arrays.step_private = step_private
+        arrays.step_post_programme = step_post_programme
         return arrays
 
 
 @njit(cache=True)
-def record_row_with(
-    row: int,
-    rti_competence: NDArray[np.float64],
-    step_legitimacy: NDArray[np.float64],
-    step_released: NDArray[np.float64],
-    step_spend: NDArray[np.float64],
-    step_units: NDArray[np.float64],
-    step_private: NDArray[np.float64],
-    step_post_programme: NDArray[np.float64],
-    arrays: RowArrays,
-) -> None:
-    """:func:`record_row` with the observations' arrays and the state's tallies from ``arrays``."""
+def record_row_at(row: int, rti_competence: NDArray[np.float64], with_flows: bool, arrays: RowArrays) -> None:
+    """:func:`record_row` with every array but the RTI's competence from ``arrays``.
+
+    The step's flows are the run's one step's arrays (``RowArrays.step_*``), written
+    only ``with_flows`` (after a step; month 0 has none). The competence is passed
+    on its own: the RTI's learning replaces that array rather than changing it in place.
+    """
+    if with_flows:
+        legitimacy, released, spend = arrays.step_legitimacy, arrays.step_released, arrays.step_spend
+        units, private, post_programme = arrays.step_units, arrays.step_private, arrays.step_post_programme
+    else:
+        legitimacy = released = spend = units = private = post_programme = arrays.step_legitimacy[:0]
     record_row(
         row,
         rti_competence,
-        step_legitimacy,
-        step_released,
-        step_spend,
-        step_units,
-        step_private,
-        step_post_programme,
+        legitimacy,
+        released,
+        spend,
+        units,
+        private,
+        post_programme,
         arrays.adopted,
         arrays.adopted_by_group,
         arrays.at_least,

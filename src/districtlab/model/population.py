@@ -54,6 +54,8 @@ class _Trait:
         return cls(mean, interior, mean[interior] * kappa, (1.0 - mean[interior]) * kappa)
 
     def draw(self, rng: np.random.Generator) -> NDArray[np.float64]:
+        if self.a.size == self.mean.size:  # every firm draws (the usual case): no copy, no mask
+            return rng.beta(self.a, self.b)
         trait = self.mean.copy()
         trait[self.interior] = rng.beta(self.a, self.b)
         return trait
