@@ -21,7 +21,7 @@ from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
-from districtlab.model.kernels import awareness_due, month0_pairs, pairs_drawn_below
+from districtlab.model.kernels import awareness_due, awareness_schedule, month0_pairs, pairs_drawn_below
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
 from districtlab.model.population import MOST_FIRMS_CACHED, Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
@@ -459,3 +459,24 @@ def test_month0_pairs_are_the_two_draws_below_their_shares(seed: int) -> None:
     np.testing.assert_array_equal(channels, np.full(adopters.size, channel, dtype=np.int8), strict=True)
     expected_aware = np.flatnonzero(draws[n * k :] < np.tile(awareness_share, n))
     np.testing.assert_array_equal(aware, expected_aware, strict=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_awareness_schedule_is_the_stable_sort_of_the_due_times(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k, horizon = 400, 6, 120.0
+    hazards = (
+        rng.random(k) * 0.02,
+        np.array([0.0, 0.01, 50.0, 0.003, 0.0, 1.0]),  # no hazard, and one that crowds a bucket
+        np.full(k, 1e-9),  # almost nothing before the horizon
+    )
+    for hazard in hazards:
+        for draws in (rng.exponential(1.0, size=n * k), np.repeat(rng.exponential(1.0, size=n), k)):
+            stage = (rng.random(n * k) < 0.2).astype(np.int8)
+            with np.errstate(divide="ignore"):
+                scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
+            flat, due = awareness_due(draws, scale, stage, horizon, k)
+            order = np.argsort(due, kind="stable")
+            pairs, times = awareness_schedule(draws, hazard, stage, horizon, k)
+            np.testing.assert_array_equal(pairs, flat[order], strict=True)
+            assert times.tobytes() == due[order].tobytes()

@@ -2382,6 +2382,72 @@ def awareness_due(
     return pairs[:n_due], times[:n_due]
 
 
+@njit(cache=True)
+def awareness_schedule(
+    draws: NDArray[np.float64],
+    hazard: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    horizon: float,
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The background awareness schedule (transfer.AwarenessSchedule.draw): unaware pairs whose
+    awareness time ``draw / hazard_k`` (``draw * (1 / hazard_k)``; never with a hazard of 0) falls
+    before ``horizon``, as (pairs, times) in time order, equal times in pair order.
+
+    Fuses the scale, :func:`awareness_due` and the stable sort by time that followed it
+    (``np.argsort(times, kind="stable")`` and two gathers), sorting by buckets: the
+    times are spread over as many buckets of equal width in [0, horizon) as there are
+    times (a bucket is a monotone function of the time, so buckets in order hold the
+    times in order), in pair order within a bucket; an insertion sort that moves a
+    time only past greater ones then orders each bucket, equal times staying in pair
+    order. With a bucket of more than 32 times (hazards that crowd the times near 0)
+    numba's merge sort (stable) sorts them all instead. Either way the order is the
+    one stable sort of the times, so it is numpy's.
+    """
+    scale = np.empty(hazard.size)
+    for tech in range(hazard.size):
+        scale[tech] = 1.0 / hazard[tech] if hazard[tech] > 0.0 else np.inf
+    pairs, times = awareness_due(draws, scale, stage, horizon, n_technologies)
+    count = times.size
+    if count == 0:
+        return pairs.copy(), times.copy()
+    per_time = count / horizon  # buckets per unit of time (0 <= time < horizon)
+    bucket = np.empty(count, dtype=np.int64)
+    start = np.zeros(count + 1, dtype=np.int64)
+    for index in range(count):
+        chosen = int(times[index] * per_time)
+        if chosen > count - 1:  # a time just below the horizon may round up to it
+            chosen = count - 1
+        bucket[index] = chosen
+        start[chosen + 1] += 1
+    most = 0
+    for index in range(count):
+        most = max(most, start[index + 1])
+        start[index + 1] += start[index]
+    if most > 32:
+        order = np.argsort(times, kind="mergesort")
+        return pairs[order], times[order]
+    sorted_pairs = np.empty(count, dtype=np.int64)
+    sorted_times = np.empty(count)
+    for index in range(count):  # in pair order: each bucket keeps its pairs in pair order
+        place = start[bucket[index]]
+        start[bucket[index]] += 1
+        sorted_pairs[place] = pairs[index]
+        sorted_times[place] = times[index]
+    for index in range(1, count):  # a time moves back at most within its bucket
+        time = sorted_times[index]
+        if sorted_times[index - 1] > time:
+            pair = sorted_pairs[index]
+            place = index
+            while place > 0 and sorted_times[place - 1] > time:
+                sorted_pairs[place] = sorted_pairs[place - 1]
+                sorted_times[place] = sorted_times[place - 1]
+                place -= 1
+            sorted_pairs[place] = pair
+            sorted_times[place] = time
+    return sorted_pairs, sorted_times
+
+
 # -- instruments (knowledge trials, events' attendance, diagnostics' choices, eligibility filters) -
 
 

@@ -95,6 +95,10 @@ StepHook = Callable[[int, DistrictState], None]
 
 #: The technologies as arrays, worked out once per (frozen) technologies configuration.
 _technology_arrays = IdentityCache(TechnologyArrays.from_config)
+#: The RTI's initial competence per technology, once per (frozen) RTI and technologies configuration.
+_rti_competence = IdentityCache(
+    lambda rti, technologies: np.array([rti.competence_for(t.name) for t in technologies], dtype=np.float64)
+)
 
 
 def run_model(
@@ -136,7 +140,7 @@ def run_model(
         networks=networks,
         is_lead=firms.role == ROLES.index("lead"),
     )
-    competence = np.array([rti.competence_for(name) for name in technologies.names])
+    competence = _rti_competence(rti, scenario.technologies)  # initial_state copies it
     state = initial_state(
         firms, technologies, scenario.behaviour.gate_scale, competence, streams["thresholds"]
     )
