@@ -21,7 +21,13 @@ from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
-from districtlab.model.kernels import awareness_due, awareness_schedule, month0_pairs, pairs_drawn_below
+from districtlab.model.kernels import (
+    awareness_due,
+    awareness_schedule,
+    csr_pattern,
+    month0_pairs,
+    pairs_drawn_below,
+)
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
 from districtlab.model.population import MOST_FIRMS_CACHED, Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
@@ -480,3 +486,20 @@ def test_awareness_schedule_is_the_stable_sort_of_the_due_times(seed: int) -> No
             pairs, times = awareness_schedule(draws, hazard, stage, horizon, k)
             np.testing.assert_array_equal(pairs, flat[order], strict=True)
             assert times.tobytes() == due[order].tobytes()
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_csr_pattern_is_scipys_pattern(symmetric: bool, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 50
+    rows = np.concatenate((rng.integers(0, n, size=300), np.full(200, 7)))  # row 7: long, with repeats
+    columns = np.concatenate((rng.integers(0, n, size=300), rng.integers(0, n, size=200)))
+    source, target = (
+        (np.concatenate((rows, columns)), np.concatenate((columns, rows))) if symmetric else (rows, columns)
+    )
+    expected = sp.coo_array((np.ones(source.size), (source, target)), shape=(n, n)).tocsr()
+    expected.sum_duplicates()
+    indptr, indices = csr_pattern(n, rows, columns, symmetric)
+    np.testing.assert_array_equal(indptr, expected.indptr, strict=False)
+    np.testing.assert_array_equal(indices, expected.indices, strict=False)

@@ -1989,47 +1989,53 @@ def record_row(
 
 @njit(cache=True)
 def csr_pattern(
-    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64]
+    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64], symmetric: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e]).
+    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e])
+    and, ``symmetric``, at each (columns[e], rows[e]) too.
 
     Entries given twice are one entry; each row's columns are sorted (as
     ``coo_array((ones, (rows, columns))).tocsr()`` with its data set to 1). Two
     counting sorts, by column and then (stably) by row, leave every row sorted
-    without comparing entries.
+    without comparing entries. ``indices`` may be a view of a longer array.
     """
     by_column = np.zeros(n + 1, dtype=np.int64)
     by_row = np.zeros(n + 1, dtype=np.int64)
     for entry in range(rows.size):
         by_column[columns[entry] + 1] += 1
         by_row[rows[entry] + 1] += 1
+        if symmetric:
+            by_column[rows[entry] + 1] += 1
+            by_row[columns[entry] + 1] += 1
     for index in range(n):
         by_column[index + 1] += by_column[index]
         by_row[index + 1] += by_row[index]
     fill = by_column[:-1].copy()
-    rows_by_column = np.empty(rows.size, dtype=np.int64)
+    rows_by_column = np.empty(by_column[n], dtype=np.int64)
     for entry in range(rows.size):
-        column = columns[entry]
-        rows_by_column[fill[column]] = rows[entry]
+        row, column = rows[entry], columns[entry]
+        rows_by_column[fill[column]] = row
         fill[column] += 1
+        if symmetric:
+            rows_by_column[fill[row]] = column
+            fill[row] += 1
     fill = by_row[:-1].copy()
-    sorted_columns = np.empty(rows.size, dtype=np.int64)
+    sorted_columns = np.empty(by_row[n], dtype=np.int64)
     for column in range(n):
         for position in range(by_column[column], by_column[column + 1]):
             row = rows_by_column[position]
             sorted_columns[fill[row]] = column
             fill[row] += 1
     indptr = np.zeros(n + 1, dtype=np.int64)
-    indices = np.empty(rows.size, dtype=np.int64)
     written = 0
-    for row in range(n):
+    for row in range(n):  # written <= position: the repeats are dropped in place
         first, end = by_row[row], by_row[row + 1]
         for position in range(first, end):
             if position == first or sorted_columns[position] != sorted_columns[position - 1]:
-                indices[written] = sorted_columns[position]
+                sorted_columns[written] = sorted_columns[position]
                 written += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy()
+    return indptr, sorted_columns[:written]
 
 
 @njit(cache=True)
@@ -2097,8 +2103,8 @@ def peer_pattern(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """The symmetric peer pattern (indptr, indices): each stub ties its firm to the firm at
     ``floor(uniform * block size)`` in its target block, a tie to itself dropped."""
-    rows = np.empty(2 * source.size, dtype=np.int64)
-    columns = np.empty(2 * source.size, dtype=np.int64)
+    rows = np.empty(source.size, dtype=np.int64)
+    columns = np.empty(source.size, dtype=np.int64)
     kept = 0
     for stub in range(source.size):
         block = target_block[stub]
@@ -2108,10 +2114,7 @@ def peer_pattern(
             rows[kept] = source[stub]
             columns[kept] = target
             kept += 1
-    for tie in range(kept):  # and the other direction
-        rows[kept + tie] = columns[tie]
-        columns[kept + tie] = rows[tie]
-    return csr_pattern(n, rows[: 2 * kept], columns[: 2 * kept])
+    return csr_pattern(n, rows[:kept], columns[:kept], True)  # and the other direction
 
 
 @njit(cache=True)
@@ -2197,7 +2200,7 @@ def _exposure_weights(
             elif in_supply:
                 missing += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy(), data[:written].copy(), sells[:written].copy(), missing
+    return indptr, indices[:written], data[:written], sells[:written], missing  # views: no copies
 
 
 @njit(cache=True)
@@ -2238,7 +2241,7 @@ def drawn_networks(
     w indptr, w indices, w data, supply-tie flags of w's entries, supply ties without
     an entry in w); every index array is int64 with each row's columns sorted.
     """
-    supply_indptr, supply_indices = csr_pattern(n, buyer, seller)
+    supply_indptr, supply_indices = csr_pattern(n, buyer, seller, False)
     if peer_source.size:
         peer_indptr, peer_indices = peer_pattern(
             n, peer_source, peer_target_block, peer_uniforms, block_size, block_start, order

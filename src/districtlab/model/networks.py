@@ -68,7 +68,7 @@ _IS_SELLER = np.isin(np.arange(len(ROLES)), [ROLES.index(r) for r in SELLER_ROLE
 
 def _pattern(n: int, source: NDArray[np.int64], target: NDArray[np.int64]) -> sp.csr_array:
     """The n x n matrix with 1 at each (source, target), a pair given twice counted once (built directly)."""
-    indptr, indices = csr_pattern(n, source, target)
+    indptr, indices = csr_pattern(n, source, target, False)
     return sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n, n))
 
 
