@@ -219,9 +219,13 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
 
 def _row_sums(matrix: sp.csr_array) -> NDArray[np.float64]:
     """``matrix.sum(axis=1)`` as scipy computes it (one ``np.add.reduceat`` over the non-empty rows)."""
+    indptr = matrix.indptr
+    lengths = np.diff(indptr)
+    if lengths.size and lengths.min() > 0:  # every row has entries (the usual case): no gather, no scatter
+        return np.add.reduceat(matrix.data, indptr[:-1])
     sums = np.zeros(matrix.shape[0])
-    non_empty = np.flatnonzero(np.diff(matrix.indptr))
-    sums[non_empty] = np.add.reduceat(matrix.data, matrix.indptr[non_empty])
+    non_empty = np.flatnonzero(lengths)
+    sums[non_empty] = np.add.reduceat(matrix.data, indptr[non_empty])
     return sums
 
 
