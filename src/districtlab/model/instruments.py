@@ -42,6 +42,7 @@ from districtlab.model.kernels import (
     hold_events,
     run_projects,
     set_first_visitors,
+    set_gate_rows,
     take_due_projects,
 )
 from districtlab.model.mechanisms import commit, learn_from_codesign, review
@@ -183,6 +184,9 @@ def _delivery(
         network = data.networks.weights if data.networks.weights is not None else data.networks.supply
         outreach = programme.outreach = Outreach(data.tiers.by_rule[programme.targeting], len(INSTRUMENTS))
         lines, prices, plan, channels = _plan(data, programme)
+        n_firms = state.absorptive_capacity.size
+        half_z = programme.half_z = np.empty((n_firms, state.n_technologies))
+        trainee_rows = programme.trainee_rows = np.empty(n_firms, dtype=np.int64)
         programme.delivery = delivery_arrays(
             rng,
             state.stage_flat,
@@ -222,6 +226,8 @@ def _delivery(
             True,  # demonstrators open
             _NO_FIRMS,  # a living lab's first visitors
             _NO_FIRMS,  # the last trainees
+            half_z,  # the gate argument of their rows, in its first rows
+            trainee_rows,  # the last trainees, when the caller sets their gate rows
             _NO_FIRMS,  # the last projects' pairs
             _NO_FIRMS,  # the pairs they made knowledgeable
             np.zeros((2, 1), dtype=np.int64),  # where each project's pairs start
@@ -312,9 +318,8 @@ def complete_projects(
 
     Participants do not adopt here: the project's share of the cost keeps lowering
     their cost (their adoption hazard) for ``project_support_months`` (issue 9).
+    Called when some seat is due (``step.month >= programme.first_project_end``).
     """
-    if step.month < programme.first_project_end:  # no project ends this step (none at all: inf)
-        return
     # the seats due taken from the running ones, and the projects completed per technology
     # (each distinct (end month, technology) is one project): one kernel call
     (
@@ -356,11 +361,11 @@ def _deliver_month(
     rule that needs Python: a living lab's co-creation, projects' cost support, the
     gate's tanh after training (numpy's, see :mod:`districtlab.model.kernels`).
     """
-    delivery = _delivery(data, state, step, programme, index, streams.programmes[index])
+    delivery = programme.delivery or _delivery(data, state, step, programme, index, streams.programmes[index])
     stage = kernels.EVENTS if delivering else kernels.RUNNING
     gate_values = programme.no_gate_values
     while True:
-        stage, step.staff_days_left, marked, tech, half_z = deliver_month(
+        stage, step.staff_days_left, marked, count = deliver_month(
             delivery,
             stage,
             step.staff_days_left,
@@ -374,9 +379,14 @@ def _deliver_month(
         if stage == kernels.TRAINING:  # projects formed
             _start_projects(data, state, step, programme, index, delivery)
         elif stage == kernels.RUNNING:  # trainees took seats: their gate rows
-            gate_values = np.tanh(half_z)
+            gate_values = np.tanh(programme.half_z[:count])
+        elif stage == kernels.GATE_ROWS:  # trainees took seats, and the month is over
+            gate_values = np.tanh(programme.half_z[:count])
+            state.changed.add(set_gate_rows(programme.trainee_rows[:count], gate_values, state.gate_flat))
+            programme.demonstrators_running = False
+            return
         elif stage == kernels.BUILD:  # a living lab built: its partners co-create it
-            _co_create(data, state, step, programme, index, tech)
+            _co_create(data, state, step, programme, index, count)
             if programme.living_lab_peers is None:  # the partners are chosen once
                 programme.living_lab_peers = _neighbours(data, programme.living_lab_partners)
                 set_first_visitors(delivery, programme.living_lab_peers)
@@ -408,7 +418,8 @@ def deliver_programmes(
             step.released[index] += released
         if codesign:
             step.spend[index, SPEND["codesign"]] += codesign
-        complete_projects(data, state, step, programme, exposure)
+        if step.month >= programme.first_project_end:  # some project ends this step
+            complete_projects(data, state, step, programme, exposure)
         if not data.rti_enabled:
             continue
         if programme.delivering(step.month):

@@ -2649,6 +2649,8 @@ _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("demonstrators_open", types.boolean),
     ("peers", types.Array(types.int64, 1, "C")),
     ("trainees", types.Array(types.int64, 1, "C")),
+    ("half_z", types.Array(types.float64, 2, "C")),
+    ("trainee_rows", types.Array(types.int64, 1, "C")),
     ("project_pairs", types.Array(types.int64, 1, "C")),
     ("project_learned", types.Array(types.int64, 1, "C")),
     ("project_formed", types.Array(types.int64, 2, "C")),
@@ -2697,6 +2699,8 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         demonstrators_open: bool
         peers: NDArray[np.int64]
         trainees: NDArray[np.int64]
+        half_z: NDArray[np.float64]
+        trainee_rows: NDArray[np.int64]
         project_pairs: NDArray[np.int64]
         project_learned: NDArray[np.int64]
         project_formed: NDArray[np.int64]
@@ -2762,6 +2766,8 @@ else:
         demonstrators_open: bool,
         peers: NDArray[np.int64],
         trainees: NDArray[np.int64],
+        half_z: NDArray[np.float64],
+        trainee_rows: NDArray[np.int64],
         project_pairs: NDArray[np.int64],
         project_learned: NDArray[np.int64],
         project_formed: NDArray[np.int64],
@@ -2806,6 +2812,8 @@ else:
         delivery.demonstrators_open = demonstrators_open
         delivery.peers = peers
         delivery.trainees = trainees
+        delivery.half_z = half_z
+        delivery.trainee_rows = trainee_rows
         delivery.project_pairs = project_pairs
         delivery.project_learned = project_learned
         delivery.project_formed = project_formed
@@ -3536,8 +3544,9 @@ def run_demonstrators_month(
 
 #: Stages of a programme's month, in order; a stage is also the row of its book lines.
 EVENTS, DIAGNOSTICS, BUILD, PROJECTS, TRAINING, RUNNING = 0, 1, 2, 3, 4, 5
-#: What deliver_month returns after the month: demonstrators are open (they may run next month), or not.
-DONE, IDLE = 6, 7
+#: What deliver_month returns after the month: demonstrators are open (they may run next month), or
+#: not; or the month is over but for the trainees' gate rows (no demonstrator runs after training).
+DONE, IDLE, GATE_ROWS = 6, 7, 8
 #: Positions in ``prices``: a unit's staff days per buying stage, then the design's figures.
 UNIT_DAYS = 5
 (
@@ -3646,8 +3655,8 @@ def deliver_month(
     focus_cdf: NDArray[np.float64],
     competence: NDArray[np.float64],
     gate_values: NDArray[np.float64],
-) -> tuple[int, float, NDArray[np.int64], int, NDArray[np.float64]]:
-    """A programme's month from stage ``start`` on: (where to go on, staff days left, pairs to mark changed, technology, gate argument).
+) -> tuple[int, float, NDArray[np.int64], int]:
+    """A programme's month from stage ``start`` on: (where to go on, staff days left, pairs to mark changed, a count).
 
     Fuses ``instruments.deliver_programmes``' purchases and the demonstrators'
     month: each buying stage buys the units its account and the staff days left
@@ -3658,12 +3667,17 @@ def deliver_month(
     delivering). The pairs to mark changed are those of the stages run, in order.
 
     It returns to the caller to go on from the stage returned: ``BUILD`` after a
-    living lab is built (the technology returned: its partners co-create it),
+    living lab is built (the count is its technology: its partners co-create it),
     ``TRAINING`` after projects formed (``project_pairs``, ``project_learned``,
     ``project_formed`` hold them: see :func:`run_projects`), ``RUNNING`` after
-    training (``trainees`` took seats: the gate argument of their rows is
-    returned, and the call that goes on takes its tanh as ``gate_values``, sets
-    their gate rows and marks them first). ``DONE`` or ``IDLE`` ends the month:
+    training (the count is the number of ``trainees`` who took seats; the first
+    rows of ``half_z`` are the gate argument of their rows, and the call that
+    goes on takes their tanh as ``gate_values``, sets their gate rows and marks
+    them first); ``GATE_ROWS`` instead when no demonstrator runs after training:
+    the first rows of ``trainee_rows`` are the trainees, whose gate rows the
+    caller sets itself (:func:`set_gate_rows`), the month over (``IDLE``).
+    Only the pairs to mark come back as an array: each array a
+    kernel returns costs about 0.6 us to hand to Python. ``DONE`` or ``IDLE`` ends the month:
     whether the demonstrators are open.
     """
     books = delivery.books
@@ -3671,7 +3685,6 @@ def deliver_month(
     lines, prices, settings, channels = delivery.lines, delivery.prices, delivery.settings, delivery.channels
     marks = np.empty(0 if start == RUNNING else 64, dtype=np.int64)
     n_marks = 0
-    no_half_z = np.empty((0, delivery.n_technologies))
     stage = start
     if stage == EVENTS:
         n = units_affordable(accounts, lines[EVENTS, 0], prices[EVENTS], prices[UNIT_DAYS], staff_days_left)
@@ -3723,7 +3736,7 @@ def deliver_month(
     if stage == BUILD:
         living_lab = build_demonstrators(delivery, focus)
         if living_lab >= 0:
-            return BUILD, staff_days_left, marks[:n_marks].copy(), living_lab, no_half_z
+            return BUILD, staff_days_left, marks[:n_marks].copy(), living_lab
         stage = PROJECTS
     if stage == PROJECTS:
         stage = TRAINING
@@ -3757,7 +3770,7 @@ def deliver_month(
                 channels[C_PROJECT],
             )
             if delivery.project_pairs.size:
-                return TRAINING, staff_days_left, marks[:n_marks].copy(), -1, no_half_z
+                return TRAINING, staff_days_left, marks[:n_marks].copy(), -1
     if stage == TRAINING:
         n = units_affordable(
             accounts, lines[TRAINING, 0], prices[TRAINING], prices[UNIT_DAYS + TRAINING], staff_days_left
@@ -3778,8 +3791,12 @@ def deliver_month(
                 prices[P_GATE_SCALE],
             )
             if trainees.size:
+                delivery.half_z[: trainees.size] = half_z
+                if delivery.shown.size == 0 or not delivery.demonstrators_open:
+                    delivery.trainee_rows[: trainees.size] = trainees
+                    return GATE_ROWS, staff_days_left, marks[:n_marks].copy(), trainees.size
                 delivery.trainees = trainees
-                return RUNNING, staff_days_left, marks[:n_marks].copy(), -1, half_z
+                return RUNNING, staff_days_left, marks[:n_marks].copy(), trainees.size
         stage = RUNNING
     if gate_values.shape[0]:  # the last trainees' gate rows, from numpy's tanh
         marks, n_marks = _append_marks(
@@ -3787,10 +3804,10 @@ def deliver_month(
         )
     shown = delivery.shown
     if shown.size == 0 or not delivery.demonstrators_open:
-        return IDLE, staff_days_left, marks[:n_marks].copy(), -1, no_half_z
+        return IDLE, staff_days_left, marks[:n_marks].copy(), -1
     if not delivering and settings[S_CLOSE_AFTER]:
         delivery.demonstrators_open = False
-        return IDLE, staff_days_left, marks[:n_marks].copy(), -1, no_half_z
+        return IDLE, staff_days_left, marks[:n_marks].copy(), -1
     delivery.demonstrators_open, staff_days_left, moved = run_demonstrators_month(
         delivery,
         books,
@@ -3813,7 +3830,6 @@ def deliver_month(
         staff_days_left,
         marks[:n_marks].copy(),
         -1,
-        no_half_z,
     )
 
 

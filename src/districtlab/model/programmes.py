@@ -144,8 +144,12 @@ class ProgrammeRun:
     # its stream, the district's arrays, its books, plan and the run state the instruments' kernels
     # change (routing queues, demonstrators), as they take them (instruments._delivery)
     delivery: DeliveryArrays | None = field(default=None, repr=False)
-    # the gate values of no trainee, as kernels.deliver_month takes them (made with the handle)
+    # the gate values of no trainee, as kernels.deliver_month takes them, and the buffer (firms x
+    # technologies) it writes the trainees' gate argument into (made with the handle)
     no_gate_values: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    half_z: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    # and the buffer it writes the trainees into when the caller sets their gate rows
+    trainee_rows: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
 
     @classmethod
     def plan(
