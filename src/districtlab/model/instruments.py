@@ -32,6 +32,11 @@ from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
+    DONE,
+    EVENTS,
+    GATE_ROWS,
+    RUNNING,
+    TRAINING,
     DeliveryArrays,
     build_demonstrators,
     deliver_month,
@@ -362,7 +367,7 @@ def _deliver_month(
     gate's tanh after training (numpy's, see :mod:`districtlab.model.kernels`).
     """
     delivery = programme.delivery or _delivery(data, state, step, programme, index, streams.programmes[index])
-    stage = kernels.EVENTS if delivering else kernels.RUNNING
+    stage = EVENTS if delivering else RUNNING
     gate_values = programme.no_gate_values
     while True:
         stage, step.staff_days_left, marked, count = deliver_month(
@@ -376,23 +381,24 @@ def _deliver_month(
             gate_values,
         )
         state.changed.add(marked)
-        if stage == kernels.TRAINING:  # projects formed
-            _start_projects(data, state, step, programme, index, delivery)
-        elif stage == kernels.RUNNING:  # trainees took seats: their gate rows
-            gate_values = np.tanh(programme.half_z[:count])
-        elif stage == kernels.GATE_ROWS:  # trainees took seats, and the month is over
+        # in order of how often each comes back
+        if stage == GATE_ROWS:  # trainees took seats, and the month is over
             gate_values = np.tanh(programme.half_z[:count])
             state.changed.add(set_gate_rows(programme.trainee_rows[:count], gate_values, state.gate_flat))
             programme.demonstrators_running = False
             return
-        elif stage == kernels.BUILD:  # a living lab built: its partners co-create it
+        if stage >= DONE:
+            programme.demonstrators_running = stage == DONE
+            return
+        if stage == RUNNING:  # trainees took seats: their gate rows, then the demonstrators
+            gate_values = np.tanh(programme.half_z[:count])
+        elif stage == TRAINING:  # projects formed
+            _start_projects(data, state, step, programme, index, delivery)
+        else:  # a living lab built: its partners co-create it
             _co_create(data, state, step, programme, index, count)
             if programme.living_lab_peers is None:  # the partners are chosen once
                 programme.living_lab_peers = _neighbours(data, programme.living_lab_partners)
                 set_first_visitors(delivery, programme.living_lab_peers)
-        else:
-            programme.demonstrators_running = stage == kernels.DONE
-            return
 
 
 def deliver_programmes(
@@ -410,19 +416,20 @@ def deliver_programmes(
     (if ``adaptive_reallocation`` is on). Demonstrators keep running after their
     programme has ended if the RTI pays for them.
     """
+    month = step.month
     for index, programme in enumerate(programmes):
         if programme is None:
             continue
-        released, codesign = programme.fund(step.month, data.dt)
+        released, codesign = programme.fund(month, data.dt)
         if released:  # adding 0 to the step's records (which start at +0) changes nothing
             step.released[index] += released
         if codesign:
             step.spend[index, SPEND["codesign"]] += codesign
-        if step.month >= programme.first_project_end:  # some project ends this step
+        if month >= programme.first_project_end:  # some project ends this step
             complete_projects(data, state, step, programme, exposure)
         if not data.rti_enabled:
             continue
-        if programme.delivering(step.month):
+        if programme.delivery_start_month <= month < programme.delivery_end_month:  # delivering
             if not programme.codesign_done:
                 programme.codesign_done = True
                 if programme.mechanisms.codesign_information:
@@ -430,7 +437,7 @@ def deliver_programmes(
                         data, state, step, programme, index, streams.programmes[index]
                     )
                     commit(data, state, programme, participants)
-            if step.month >= programme.next_review_month:
+            if month >= programme.next_review_month:
                 review(programme, step, index)
             _deliver_month(data, state, step, streams, programme, index, True)
         elif programme.demonstrators_running:
