@@ -46,6 +46,7 @@ from districtlab.model.kernels import (
     formed_projects,
     hold_events,
     run_projects,
+    set_books,
     set_first_visitors,
     set_gate_rows,
     take_due_projects,
@@ -74,7 +75,7 @@ def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
     place or a constant of the run (a run reuses one Step).
     """
     design = programme.design
-    return (
+    programme.books = (
         programme.accounts,
         programme.spent_since_review,
         step.spend,
@@ -84,6 +85,7 @@ def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
         float(design.staff_day_cost_eur),
         float(design.firm_cofunding_share),
     )
+    return programme.books
 
 
 def _plan(data: RunData, programme: ProgrammeRun) -> tuple[Any, ...]:
@@ -367,6 +369,8 @@ def _deliver_month(
     gate's tanh after training (numpy's, see :mod:`districtlab.model.kernels`).
     """
     delivery = programme.delivery or _delivery(data, state, step, programme, index, streams.programmes[index])
+    if programme.books[2] is not step.spend:  # a new Step's records (a run reuses one: never so far)
+        set_books(delivery, _books(programme, step, index), step.post_programme)
     stage = EVENTS if delivering else RUNNING
     gate_values = programme.no_gate_values
     while True:

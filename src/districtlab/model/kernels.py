@@ -3842,6 +3842,13 @@ def formed_projects(
 
 
 @njit(cache=True)
+def set_books(delivery: DeliveryArrays, books: tuple[Any, ...], post_programme: NDArray[np.float64]) -> None:
+    """The programme's books and the RTI's running costs after it (the step's records: a run reuses them)."""
+    delivery.books = books
+    delivery.post_programme = post_programme
+
+
+@njit(cache=True)
 def set_first_visitors(delivery: DeliveryArrays, peers: NDArray[np.int64]) -> None:
     """A living lab's visitors first: its partners' peers and trading partners."""
     delivery.peers = peers

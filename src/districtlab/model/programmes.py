@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -144,6 +145,8 @@ class ProgrammeRun:
     # its stream, the district's arrays, its books, plan and the run state the instruments' kernels
     # change (routing queues, demonstrators), as they take them (instruments._delivery)
     delivery: DeliveryArrays | None = field(default=None, repr=False)
+    # the books it holds: its accounts and the step's records (instruments._books)
+    books: tuple[Any, ...] = field(default=(None, None, None), repr=False)
     # the gate values of no trainee, as kernels.deliver_month takes them, and the buffer (firms x
     # technologies) it writes the trainees' gate argument into (made with the handle)
     no_gate_values: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
