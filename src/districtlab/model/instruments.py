@@ -43,13 +43,13 @@ from districtlab.model.kernels import (
     delivery_arrays,
     diagnose,
     enrol_trainees,
-    formed_projects,
     hold_events,
     run_projects,
+    seat_projects,
     set_books,
     set_first_visitors,
     set_gate_rows,
-    take_due_projects,
+    take_due_seats,
 )
 from districtlab.model.mechanisms import commit, learn_from_codesign, review
 from districtlab.model.networks import Exposure
@@ -238,6 +238,9 @@ def _delivery(
             _NO_FIRMS,  # the last projects' pairs
             _NO_FIRMS,  # the pairs they made knowledgeable
             np.zeros((2, 1), dtype=np.int64),  # where each project's pairs start
+            np.zeros(0),  # the running project seats' end months,
+            _NO_FIRMS,  # firms
+            _NO_FIRMS,  # and technologies
         )
         programme.no_gate_values = np.empty((0, state.n_technologies))
     return programme.delivery
@@ -302,20 +305,15 @@ def _start_projects(
     ``project_months`` from now (:func:`complete_projects`).
     """
     design = programme.design
-    k = data.technologies.k
-    pair, learned, formed = formed_projects(delivery)
+    end_month = step.month + design.project_months
+    pair, learned, formed = seat_projects(delivery, end_month)
     expiry = step.month + design.project_months + design.project_support_months
     for project in range(formed.shape[1] - 1):  # in the order the projects formed, as their pairs were marked
         state.changed.add(learned[formed[1, project] : formed[1, project + 1]])
         support_projects(
             state, pair[formed[0, project] : formed[0, project + 1]], index, design.project_cost_share, expiry
         )
-    end_month = step.month + design.project_months
-    firm = pair // k
-    programme.project_end = np.concatenate([programme.project_end, np.full(pair.size, end_month)])
     programme.first_project_end = min(programme.first_project_end, end_month)
-    programme.project_firm = np.concatenate([programme.project_firm, firm])
-    programme.project_tech = np.concatenate([programme.project_tech, pair - firm * k])
 
 
 def complete_projects(
@@ -329,16 +327,8 @@ def complete_projects(
     """
     # the seats due taken from the running ones, and the projects completed per technology
     # (each distinct (end month, technology) is one project): one kernel call
-    (
-        firm,
-        completed,
-        programme.project_end,
-        programme.project_firm,
-        programme.project_tech,
-        programme.first_project_end,
-    ) = take_due_projects(
-        step.month, programme.project_end, programme.project_firm, programme.project_tech, data.technologies.k
-    )
+    assert programme.delivery is not None  # its seats are in its handle, made when it first delivered
+    firm, completed, programme.first_project_end = take_due_seats(programme.delivery, step.month)
     _learn(data, state, firm, programme.design.training_gain)
     # RTI competence grows per project completed
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed

@@ -2654,6 +2654,10 @@ _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("project_pairs", types.Array(types.int64, 1, "C")),
     ("project_learned", types.Array(types.int64, 1, "C")),
     ("project_formed", types.Array(types.int64, 2, "C")),
+    # the project seats running: each seat's end month, firm and technology, in the order formed
+    ("seat_end", types.Array(types.float64, 1, "C")),
+    ("seat_firm", types.Array(types.int64, 1, "C")),
+    ("seat_tech", types.Array(types.int64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -2704,6 +2708,9 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         project_pairs: NDArray[np.int64]
         project_learned: NDArray[np.int64]
         project_formed: NDArray[np.int64]
+        seat_end: NDArray[np.float64]
+        seat_firm: NDArray[np.int64]
+        seat_tech: NDArray[np.int64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
@@ -2771,6 +2778,9 @@ else:
         project_pairs: NDArray[np.int64],
         project_learned: NDArray[np.int64],
         project_formed: NDArray[np.int64],
+        seat_end: NDArray[np.float64],
+        seat_firm: NDArray[np.int64],
+        seat_tech: NDArray[np.int64],
     ) -> DeliveryArrays:
         """A :class:`DeliveryArrays` handle on the Generator and the arrays given (not copied)."""
         delivery: DeliveryArrays = structref.new(_DELIVERY_ARRAYS)  # type: ignore[call-arg]
@@ -2817,6 +2827,9 @@ else:
         delivery.project_pairs = project_pairs
         delivery.project_learned = project_learned
         delivery.project_formed = project_formed
+        delivery.seat_end = seat_end
+        delivery.seat_firm = seat_firm
+        delivery.seat_tech = seat_tech
         return delivery
 
 
@@ -3834,11 +3847,42 @@ def deliver_month(
 
 
 @njit(cache=True)
-def formed_projects(
-    delivery: DeliveryArrays,
+def seat_projects(
+    delivery: DeliveryArrays, end_month: float
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """The projects the last :func:`deliver_month` call formed: (members' pairs, pairs learned, ``formed``)."""
-    return delivery.project_pairs, delivery.project_learned, delivery.project_formed
+    """The projects the last :func:`deliver_month` call formed: (members' pairs, pairs learned, ``formed``).
+
+    Their seats join the running ones, each until ``end_month``: the lists grow as
+    ``np.concatenate`` would, firm = pair // K and technology = pair - firm K.
+    """
+    pairs, k = delivery.project_pairs, delivery.n_technologies
+    kept = delivery.seat_end.size
+    seat_end = np.empty(kept + pairs.size)
+    seat_firm = np.empty(kept + pairs.size, dtype=np.int64)
+    seat_tech = np.empty(kept + pairs.size, dtype=np.int64)
+    seat_end[:kept] = delivery.seat_end
+    seat_firm[:kept] = delivery.seat_firm
+    seat_tech[:kept] = delivery.seat_tech
+    for index in range(pairs.size):
+        firm = pairs[index] // k
+        seat_end[kept + index] = end_month
+        seat_firm[kept + index] = firm
+        seat_tech[kept + index] = pairs[index] - firm * k
+    delivery.seat_end, delivery.seat_firm, delivery.seat_tech = seat_end, seat_firm, seat_tech
+    return pairs, delivery.project_learned, delivery.project_formed
+
+
+@njit(cache=True)
+def take_due_seats(
+    delivery: DeliveryArrays, month: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], float]:
+    """:func:`take_due_projects` of the programme's running seats: (firms due, projects completed per technology, the earliest end month left)."""
+    firms, completed, delivery.seat_end, delivery.seat_firm, delivery.seat_tech, first_end = (
+        take_due_projects(
+            month, delivery.seat_end, delivery.seat_firm, delivery.seat_tech, delivery.n_technologies
+        )
+    )
+    return firms, completed, first_end
 
 
 @njit(cache=True)

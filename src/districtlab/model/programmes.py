@@ -119,12 +119,9 @@ class ProgrammeRun:
     capital_released: bool = False
     outreach: Outreach | None = None  # each instrument's order of approach, made on first delivery
     codesign_spent: float = 0.0
-    project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-    first_project_end: float = (
-        np.inf
-    )  # min(project_end), so that a month with no project due costs one comparison
-    project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # the earliest end month of its project seats running (they are in its delivery handle), so
+    # that a month with no project due costs one comparison (none at all: inf)
+    first_project_end: float = np.inf
     _in_focus_pairs: NDArray[np.bool_] | None = field(default=None, repr=False)
     mechanisms: ProgrammeMechanisms = field(default_factory=ProgrammeMechanisms)
     settings: MechanismSettings = field(default_factory=MechanismSettings)
