@@ -2505,7 +2505,7 @@ def attend_events(
 ) -> NDArray[np.int64]:
     """Event attendees become aware of their event's technology and count as engaged; return the pairs that moved.
 
-    Fuses ``instruments.deliver_events``' pairing of attendees with topics
+    Fuses the events' pairing of attendees with topics
     (``np.repeat(topics, attendees_per_event)[:n] + attendees * K``),
     :func:`raise_stage` to aware (``state.make_aware``) and :func:`engage`
     (``context.mark_engaged``): attendee i went to event i // attendees_per_event.
@@ -2796,6 +2796,47 @@ _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("orders", types.Array(types.int64, 2, "C")),
     ("ordered", types.Array(types.boolean, 2, "C")),
     ("cursors", types.Array(types.int64, 2, "C")),
+    # the programme's books (``instruments._books``) and the RTI's running costs after it
+    (
+        "books",
+        types.Tuple(
+            (
+                types.Array(types.float64, 1, "C"),
+                types.Array(types.float64, 1, "C"),
+                types.Array(types.float64, 2, "C"),
+                types.Array(types.float64, 2, "C"),
+                types.Array(types.float64, 1, "C"),
+                types.int64,
+                types.float64,
+                types.float64,
+            )
+        ),
+    ),
+    ("post_programme", types.Array(types.float64, 1, "C")),
+    # its fixed plan (see deliver_month): book lines per stage, prices and settings, channels
+    ("lines", types.Array(types.int64, 2, "C")),
+    ("prices", types.Array(types.float64, 1, "C")),
+    ("settings", types.Array(types.int64, 1, "C")),
+    ("channels", types.Array(types.int8, 2, "C")),
+    ("complexity", types.Array(types.float64, 1, "C")),
+    # its run state, changed by the kernels: the routing queues, the demonstrators built (in
+    # order) and whether they are open, a living lab's visitors first, the last trainees (whose
+    # gate rows wait for numpy's tanh) and the last projects formed (for their cost support)
+    ("routed_training", types.Array(types.int64, 1, "C")),
+    ("routed_projects", types.Array(types.int64, 1, "C")),
+    ("shown", types.Array(types.int64, 1, "C")),
+    ("demonstrators_open", types.boolean),
+    ("peers", types.Array(types.int64, 1, "C")),
+    ("trainees", types.Array(types.int64, 1, "C")),
+    ("half_z", types.Array(types.float64, 2, "C")),
+    ("trainee_rows", types.Array(types.int64, 1, "C")),
+    ("project_pairs", types.Array(types.int64, 1, "C")),
+    ("project_learned", types.Array(types.int64, 1, "C")),
+    ("project_formed", types.Array(types.int64, 2, "C")),
+    # the project seats running: each seat's end month, firm and technology, in the order formed
+    ("seat_end", types.Array(types.float64, 1, "C")),
+    ("seat_firm", types.Array(types.int64, 1, "C")),
+    ("seat_tech", types.Array(types.int64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -2828,6 +2869,27 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         orders: NDArray[np.int64]
         ordered: NDArray[np.bool_]
         cursors: NDArray[np.int64]
+        books: tuple[Any, ...]
+        post_programme: NDArray[np.float64]
+        lines: NDArray[np.int64]
+        prices: NDArray[np.float64]
+        settings: NDArray[np.int64]
+        channels: NDArray[np.int8]
+        complexity: NDArray[np.float64]
+        routed_training: NDArray[np.int64]
+        routed_projects: NDArray[np.int64]
+        shown: NDArray[np.int64]
+        demonstrators_open: bool
+        peers: NDArray[np.int64]
+        trainees: NDArray[np.int64]
+        half_z: NDArray[np.float64]
+        trainee_rows: NDArray[np.int64]
+        project_pairs: NDArray[np.int64]
+        project_learned: NDArray[np.int64]
+        project_formed: NDArray[np.int64]
+        seat_end: NDArray[np.float64]
+        seat_firm: NDArray[np.int64]
+        seat_tech: NDArray[np.int64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
@@ -2877,6 +2939,27 @@ else:
         orders: NDArray[np.int64],
         ordered: NDArray[np.bool_],
         cursors: NDArray[np.int64],
+        books: tuple[Any, ...],
+        post_programme: NDArray[np.float64],
+        lines: NDArray[np.int64],
+        prices: NDArray[np.float64],
+        settings: NDArray[np.int64],
+        channels: NDArray[np.int8],
+        complexity: NDArray[np.float64],
+        routed_training: NDArray[np.int64],
+        routed_projects: NDArray[np.int64],
+        shown: NDArray[np.int64],
+        demonstrators_open: bool,
+        peers: NDArray[np.int64],
+        trainees: NDArray[np.int64],
+        half_z: NDArray[np.float64],
+        trainee_rows: NDArray[np.int64],
+        project_pairs: NDArray[np.int64],
+        project_learned: NDArray[np.int64],
+        project_formed: NDArray[np.int64],
+        seat_end: NDArray[np.float64],
+        seat_firm: NDArray[np.int64],
+        seat_tech: NDArray[np.int64],
     ) -> DeliveryArrays:
         """A :class:`DeliveryArrays` handle on the Generator and the arrays given (not copied)."""
         delivery: DeliveryArrays = structref.new(_DELIVERY_ARRAYS)  # type: ignore[call-arg]
@@ -2905,14 +2988,34 @@ else:
         delivery.orders = orders
         delivery.ordered = ordered
         delivery.cursors = cursors
+        delivery.books = books
+        delivery.post_programme = post_programme
+        delivery.lines = lines
+        delivery.prices = prices
+        delivery.settings = settings
+        delivery.channels = channels
+        delivery.complexity = complexity
+        delivery.routed_training = routed_training
+        delivery.routed_projects = routed_projects
+        delivery.shown = shown
+        delivery.demonstrators_open = demonstrators_open
+        delivery.peers = peers
+        delivery.trainees = trainees
+        delivery.half_z = half_z
+        delivery.trainee_rows = trainee_rows
+        delivery.project_pairs = project_pairs
+        delivery.project_learned = project_learned
+        delivery.project_formed = project_formed
+        delivery.seat_end = seat_end
+        delivery.seat_firm = seat_firm
+        delivery.seat_tech = seat_tech
         return delivery
 
 
-# -- instrument deliveries (instruments.deliver_*, run_demonstrators): one call per instrument
+# -- instrument deliveries (the stages of deliver_month, below): one kernel per instrument
 #
-# Each kernel below is one instrument's month, once the caller has found that its account and
-# the RTI's staff time can buy some units (a few scalar operations: most months buy nothing of
-# some instruments, and a kernel's many arguments cost more than that): choosing the firms
+# Each kernel below is one instrument's month, once :func:`deliver_month` has found that its
+# account and the RTI's staff time can buy some units (:func:`units_affordable`): choosing the firms
 # (:func:`outreach_select`), what the instrument draws, its effect on the firms and the charge
 # to the programme's books. What needs a transcendental function (the gate's tanh after
 # training) is left to numpy. Draws come from the programme's stream in the sizes and order of
@@ -2956,7 +3059,7 @@ def hold_events(
     focus_cdf: NDArray[np.float64],
     outreach: int,
 ) -> tuple[float, NDArray[np.int64]]:
-    """Events (``instruments.deliver_events``): (staff days left, pairs that moved).
+    """Events (the first stage of :func:`deliver_month`): (staff days left, pairs that moved).
 
     ``lines``: account, spend line, units of events, units of attendances. The
     attendees are chosen (:func:`outreach_select`), then each event's topic is
@@ -3031,7 +3134,7 @@ def diagnose(
     routed_projects: NDArray[np.int64],
     channel: NDArray[np.int8],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Diagnostics (``instruments.deliver_diagnostics``): (staff days left, pairs that moved, routing queues).
+    """Diagnostics (a stage of :func:`deliver_month`): (staff days left, pairs that moved, routing queues).
 
     ``lines``: account, spend line, units of diagnostics, units of firms routed.
     Firms with something left to learn are chosen (:func:`outreach_select`),
@@ -3147,7 +3250,7 @@ def enrol_trainees(
     complexity: NDArray[np.float64],
     gate_scale: float,
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue, gate argument).
+    """Training seats (a stage of :func:`deliver_month`): (staff days left, trainees, rest of the routing queue, gate argument).
 
     ``lines``: account, spend line, units of seats. Firms routed to training
     come first, each taking its seat with its light acceptance; the seats left
@@ -3286,7 +3389,7 @@ def run_projects(
     tie_gain: float,
     channel: NDArray[np.int8],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Collaborative projects (``instruments.deliver_projects``).
+    """Collaborative projects (a stage of :func:`deliver_month`).
 
     Returns (staff days left, rest of the routing queue, the members' pairs
     (firm * K + technology) of the projects formed one after the other, the
@@ -3413,7 +3516,7 @@ def visit_demonstrators(
     outreach: int,
     channel: NDArray[np.int8],
 ) -> tuple[int, NDArray[np.int64]]:
-    """Up to ``n`` demonstrator visits (``instruments.run_demonstrators``): (visitors, pairs to mark changed).
+    """Up to ``n`` demonstrator visits (:func:`run_demonstrators_month`): (visitors, pairs to mark changed).
 
     Only firms that have not adopted every technology ``shown`` visit. A living
     lab's ``peers`` (empty otherwise) come first: in a random order, each visits
@@ -3568,7 +3671,7 @@ def run_demonstrators_month(
     outreach: int,
     channel: NDArray[np.int8],
 ) -> tuple[bool, float, NDArray[np.int64]]:
-    """A month of open demonstrators (``instruments.run_demonstrators``): (still open, staff days left, pairs to mark changed).
+    """A month of open demonstrators (the last stage of :func:`deliver_month`): (still open, staff days left, pairs to mark changed).
 
     ``lines``: the demonstrator account, the running spend line, units of
     demonstrator-months open, units of visits. While ``delivering`` the
@@ -3610,6 +3713,368 @@ def run_demonstrators_month(
         post_programme[slot] += cost
     units[slot, lines[3]] += visitors
     return True, staff_days_left - visitors * staff_days_per_visit, marked
+
+
+# -- a programme's month of delivery (instruments.deliver_programmes): one call ----------------
+#
+# The instruments' kernels above, in the order the RTI buys them (events, diagnostics,
+# demonstrators built, projects, training), then the open demonstrators' month, run by one
+# kernel call per programme and month instead of a Python function and a kernel call per
+# instrument. The programme's plan and its run state are in its DeliveryArrays handle:
+#
+# * ``lines``: per stage, the book lines its kernel takes (account, spend line, unit lines);
+#   the demonstrators' running month is row ``RUNNING``;
+# * ``prices``: per buying stage, the price of a unit (its cost plus its staff days priced) and
+#   its staff days (``UNIT_DAYS`` + stage), then the design's figures at the ``P_*`` positions;
+# * ``settings``: integers and switches at the ``S_*`` positions, and each stage's outreach row
+#   (``S_OUTREACH`` + stage; the running month's is that of the demonstrator);
+# * ``channels``: the one-entry channel arrays of diagnostics, projects and the demonstrators.
+#
+# The kernel returns to Python where a rule needs it, and Python calls it again from where it
+# stopped: after a living lab is built (its partners' co-creation), after projects formed
+# (their cost support, between their marks) and after training (the gate's tanh in numpy).
+
+#: Stages of a programme's month, in order; a stage is also the row of its book lines.
+EVENTS, DIAGNOSTICS, BUILD, PROJECTS, TRAINING, RUNNING = 0, 1, 2, 3, 4, 5
+#: What deliver_month returns after the month: demonstrators are open (they may run next month), or
+#: not; or the month is over but for the trainees' gate rows (no demonstrator runs after training).
+DONE, IDLE, GATE_ROWS = 6, 7, 8
+#: Positions in ``prices``: a unit's staff days per buying stage, then the design's figures.
+UNIT_DAYS = 5
+(
+    P_EVENT_COST,
+    P_DIAGNOSTIC_COST,
+    P_DEMONSTRATOR_COST,
+    P_SEAT_COST,
+    P_SEAT_DAYS,
+    P_TRAINING_COST,
+    P_TRAINING_DAYS,
+    P_EVENT_DAYS,
+    P_DIAGNOSTIC_DAYS,
+    P_ROUTING_THRESHOLD,
+    P_COMMITMENT_GAIN,
+    P_TIE_GAIN,
+    P_CAPACITY_FACTOR,
+    P_GATE_SCALE,
+    P_DT,
+    P_RUNNING_COST,
+    P_VISITORS,
+    P_VISIT_DAYS,
+) = range(10, 28)
+N_PRICES = 28
+#: Positions in ``settings``; each stage's outreach row is at ``S_OUTREACH`` + stage.
+S_ATTENDEES, S_DEPTH, S_ROUTING, S_PROJECT_SIZE, S_COMMITMENT, S_LIVING_LAB, S_CLOSE_AFTER = range(7)
+S_OUTREACH = 7
+N_SETTINGS = S_OUTREACH + RUNNING + 1
+#: Rows of ``channels``.
+C_DIAGNOSTIC, C_PROJECT, C_DEMONSTRATOR = 0, 1, 2
+
+
+@njit(cache=True)
+def units_affordable(
+    accounts: NDArray[np.float64], account: int, price: float, staff_days: float, staff_days_left: float
+) -> int:
+    """Units the account can pay for (their staff days priced), within the staff days left.
+
+    None when the account is below one unit's price or the staff days left are
+    below one unit's; an instrument that takes no staff time is limited by its
+    account alone (``int(balance // price)``, as the Python rule it replaces).
+    """
+    balance = accounts[account]
+    if balance < price or (staff_days > 0.0 and staff_days_left < staff_days):
+        return 0
+    wanted = int(balance // price)
+    if staff_days <= 0.0:
+        return wanted
+    return max(0, min(wanted, int(staff_days_left // staff_days)))
+
+
+@njit(cache=True)
+def _append_marks(
+    marks: NDArray[np.int64], n_marks: int, pairs: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], int]:
+    """``pairs`` after the first ``n_marks`` of ``marks`` (grown when full)."""
+    if n_marks + pairs.size > marks.size:
+        grown = np.empty(max(2 * marks.size, n_marks + pairs.size), dtype=np.int64)
+        grown[:n_marks] = marks[:n_marks]
+        marks = grown
+    marks[n_marks : n_marks + pairs.size] = pairs
+    return marks, n_marks + pairs.size
+
+
+@njit(cache=True)
+def build_demonstrators(delivery: DeliveryArrays, focus: NDArray[np.int64]) -> int:
+    """Build a demonstrator for each top priority technology the demonstrator account can pay for.
+
+    Technologies are taken in focus order; one already shown is passed over, and
+    building stops at the first the account cannot pay for. Each is charged
+    (no staff time) and counted. Returns the technology of a living lab just
+    built (its partners co-create it, in Python, before building goes on), else -1.
+    """
+    books = delivery.books
+    accounts, units, slot = books[0], books[3], books[5]
+    lines = delivery.lines[BUILD]
+    cost = delivery.prices[P_DEMONSTRATOR_COST]
+    for tech in focus:
+        shown = delivery.shown
+        built = False
+        for other in shown:
+            if other == tech:
+                built = True
+                break
+        if built:
+            continue
+        if accounts[lines[0]] < cost:
+            break
+        grown = np.empty(shown.size + 1, dtype=np.int64)
+        grown[: shown.size] = shown
+        grown[shown.size] = tech
+        delivery.shown = grown
+        charge_units(books, lines[0], lines[1], cost, 0.0, False)
+        units[slot, lines[2]] += 1
+        if delivery.settings[S_LIVING_LAB]:
+            return tech
+    return -1
+
+
+@njit(cache=True)
+def deliver_month(
+    delivery: DeliveryArrays,
+    start: int,
+    staff_days_left: float,
+    delivering: bool,
+    focus: NDArray[np.int64],
+    focus_cdf: NDArray[np.float64],
+    competence: NDArray[np.float64],
+    gate_values: NDArray[np.float64],
+) -> tuple[int, float, NDArray[np.int64], int]:
+    """A programme's month from stage ``start`` on: (where to go on, staff days left, pairs to mark changed, a count).
+
+    Fuses ``instruments.deliver_programmes``' purchases and the demonstrators'
+    month: each buying stage buys the units its account and the staff days left
+    allow (:func:`units_affordable`) with its kernel (:func:`hold_events`,
+    :func:`diagnose`, :func:`build_demonstrators`, :func:`run_projects`,
+    :func:`enrol_trainees`), then :func:`run_demonstrators_month` runs the open
+    demonstrators (``start`` is ``RUNNING`` when the programme is not
+    delivering). The pairs to mark changed are those of the stages run, in order.
+
+    It returns to the caller to go on from the stage returned: ``BUILD`` after a
+    living lab is built (the count is its technology: its partners co-create it),
+    ``TRAINING`` after projects formed (``project_pairs``, ``project_learned``,
+    ``project_formed`` hold them: see :func:`run_projects`), ``RUNNING`` after
+    training (the count is the number of ``trainees`` who took seats; the first
+    rows of ``half_z`` are the gate argument of their rows, and the call that
+    goes on takes their tanh as ``gate_values``, sets their gate rows and marks
+    them first); ``GATE_ROWS`` instead when no demonstrator runs after training:
+    the first rows of ``trainee_rows`` are the trainees, whose gate rows the
+    caller sets itself (:func:`set_gate_rows`), the month over (``IDLE``).
+    Only the pairs to mark come back as an array: each array a
+    kernel returns costs about 0.6 us to hand to Python. ``DONE`` or ``IDLE`` ends the month:
+    whether the demonstrators are open.
+    """
+    books = delivery.books
+    accounts = books[0]
+    lines, prices, settings, channels = delivery.lines, delivery.prices, delivery.settings, delivery.channels
+    marks = np.empty(0 if start == RUNNING else 64, dtype=np.int64)
+    n_marks = 0
+    stage = start
+    if stage == EVENTS:
+        n = units_affordable(accounts, lines[EVENTS, 0], prices[EVENTS], prices[UNIT_DAYS], staff_days_left)
+        if n > 0:
+            staff_days_left, moved = hold_events(
+                delivery,
+                books,
+                lines[EVENTS],
+                staff_days_left,
+                n,
+                prices[P_EVENT_COST],
+                prices[P_EVENT_DAYS],
+                settings[S_ATTENDEES],
+                focus,
+                focus_cdf,
+                settings[S_OUTREACH + EVENTS],
+            )
+            marks, n_marks = _append_marks(marks, n_marks, moved)
+        stage = DIAGNOSTICS
+    if stage == DIAGNOSTICS:
+        n = units_affordable(
+            accounts,
+            lines[DIAGNOSTICS, 0],
+            prices[DIAGNOSTICS],
+            prices[UNIT_DAYS + DIAGNOSTICS],
+            staff_days_left,
+        )
+        if n > 0:
+            staff_days_left, moved, delivery.routed_training, delivery.routed_projects = diagnose(
+                delivery,
+                books,
+                lines[DIAGNOSTICS],
+                staff_days_left,
+                n,
+                prices[P_DIAGNOSTIC_COST],
+                prices[P_DIAGNOSTIC_DAYS],
+                settings[S_OUTREACH + DIAGNOSTICS],
+                settings[S_DEPTH],
+                competence,
+                settings[S_ROUTING] != 0,
+                prices[P_ROUTING_THRESHOLD],
+                focus,
+                delivery.routed_training,
+                delivery.routed_projects,
+                channels[C_DIAGNOSTIC],
+            )
+            marks, n_marks = _append_marks(marks, n_marks, moved)
+        stage = BUILD
+    if stage == BUILD:
+        living_lab = build_demonstrators(delivery, focus)
+        if living_lab >= 0:
+            return BUILD, staff_days_left, marks[:n_marks].copy(), living_lab
+        stage = PROJECTS
+    if stage == PROJECTS:
+        stage = TRAINING
+        size = settings[S_PROJECT_SIZE]
+        n = units_affordable(
+            accounts, lines[PROJECTS, 0], prices[PROJECTS], prices[UNIT_DAYS + PROJECTS], staff_days_left
+        )
+        if n > 0:
+            (
+                staff_days_left,
+                delivery.routed_projects,
+                delivery.project_pairs,
+                delivery.project_learned,
+                delivery.project_formed,
+            ) = run_projects(
+                delivery,
+                books,
+                lines[PROJECTS],
+                staff_days_left,
+                n,
+                size,
+                prices[P_SEAT_COST],
+                prices[P_SEAT_DAYS],
+                focus,
+                focus_cdf,
+                delivery.routed_projects,
+                settings[S_OUTREACH + PROJECTS],
+                settings[S_COMMITMENT] != 0,
+                prices[P_COMMITMENT_GAIN],
+                prices[P_TIE_GAIN],
+                channels[C_PROJECT],
+            )
+            if delivery.project_pairs.size:
+                return TRAINING, staff_days_left, marks[:n_marks].copy(), -1
+    if stage == TRAINING:
+        n = units_affordable(
+            accounts, lines[TRAINING, 0], prices[TRAINING], prices[UNIT_DAYS + TRAINING], staff_days_left
+        )
+        if n > 0:
+            staff_days_left, trainees, delivery.routed_training, half_z = enrol_trainees(
+                delivery,
+                books,
+                lines[TRAINING],
+                staff_days_left,
+                n,
+                prices[P_TRAINING_COST],
+                prices[P_TRAINING_DAYS],
+                delivery.routed_training,
+                settings[S_OUTREACH + TRAINING],
+                prices[P_CAPACITY_FACTOR],
+                delivery.complexity,
+                prices[P_GATE_SCALE],
+            )
+            if trainees.size:
+                delivery.half_z[: trainees.size] = half_z
+                if delivery.shown.size == 0 or not delivery.demonstrators_open:
+                    delivery.trainee_rows[: trainees.size] = trainees
+                    return GATE_ROWS, staff_days_left, marks[:n_marks].copy(), trainees.size
+                delivery.trainees = trainees
+                return RUNNING, staff_days_left, marks[:n_marks].copy(), trainees.size
+        stage = RUNNING
+    if gate_values.shape[0]:  # the last trainees' gate rows, from numpy's tanh
+        marks, n_marks = _append_marks(
+            marks, n_marks, set_gate_rows(delivery.trainees, gate_values, delivery.gate)
+        )
+    shown = delivery.shown
+    if shown.size == 0 or not delivery.demonstrators_open:
+        return IDLE, staff_days_left, marks[:n_marks].copy(), -1
+    if not delivering and settings[S_CLOSE_AFTER]:
+        delivery.demonstrators_open = False
+        return IDLE, staff_days_left, marks[:n_marks].copy(), -1
+    delivery.demonstrators_open, staff_days_left, moved = run_demonstrators_month(
+        delivery,
+        books,
+        lines[RUNNING],
+        delivery.post_programme,
+        delivering,
+        staff_days_left,
+        prices[P_DT],
+        prices[P_RUNNING_COST],
+        prices[P_VISITORS],
+        prices[P_VISIT_DAYS],
+        shown,
+        delivery.peers,
+        settings[S_OUTREACH + RUNNING],
+        channels[C_DEMONSTRATOR],
+    )
+    marks, n_marks = _append_marks(marks, n_marks, moved)
+    return (
+        DONE if delivery.demonstrators_open else IDLE,
+        staff_days_left,
+        marks[:n_marks].copy(),
+        -1,
+    )
+
+
+@njit(cache=True)
+def seat_projects(
+    delivery: DeliveryArrays, end_month: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The projects the last :func:`deliver_month` call formed: (members' pairs, pairs learned, ``formed``).
+
+    Their seats join the running ones, each until ``end_month``: the lists grow as
+    ``np.concatenate`` would, firm = pair // K and technology = pair - firm K.
+    """
+    pairs, k = delivery.project_pairs, delivery.n_technologies
+    kept = delivery.seat_end.size
+    seat_end = np.empty(kept + pairs.size)
+    seat_firm = np.empty(kept + pairs.size, dtype=np.int64)
+    seat_tech = np.empty(kept + pairs.size, dtype=np.int64)
+    seat_end[:kept] = delivery.seat_end
+    seat_firm[:kept] = delivery.seat_firm
+    seat_tech[:kept] = delivery.seat_tech
+    for index in range(pairs.size):
+        firm = pairs[index] // k
+        seat_end[kept + index] = end_month
+        seat_firm[kept + index] = firm
+        seat_tech[kept + index] = pairs[index] - firm * k
+    delivery.seat_end, delivery.seat_firm, delivery.seat_tech = seat_end, seat_firm, seat_tech
+    return pairs, delivery.project_learned, delivery.project_formed
+
+
+@njit(cache=True)
+def take_due_seats(
+    delivery: DeliveryArrays, month: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], float]:
+    """:func:`take_due_projects` of the programme's running seats: (firms due, projects completed per technology, the earliest end month left)."""
+    firms, completed, delivery.seat_end, delivery.seat_firm, delivery.seat_tech, first_end = (
+        take_due_projects(
+            month, delivery.seat_end, delivery.seat_firm, delivery.seat_tech, delivery.n_technologies
+        )
+    )
+    return firms, completed, first_end
+
+
+@njit(cache=True)
+def set_books(delivery: DeliveryArrays, books: tuple[Any, ...], post_programme: NDArray[np.float64]) -> None:
+    """The programme's books and the RTI's running costs after it (the step's records: a run reuses them)."""
+    delivery.books = books
+    delivery.post_programme = post_programme
+
+
+@njit(cache=True)
+def set_first_visitors(delivery: DeliveryArrays, peers: NDArray[np.int64]) -> None:
+    """A living lab's visitors first: its partners' peers and trading partners."""
+    delivery.peers = peers
 
 
 # -- projects that end (instruments.complete_projects) ------------------------------------------
