@@ -32,6 +32,7 @@ from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _
 from districtlab.model.population import MOST_FIRMS_CACHED, Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
 from districtlab.model.state import CHANNELS, RTI_CHANNELS
+from districtlab.model.targeting import Tiers
 from districtlab.presets import load_scenario
 from districtlab.results import maturity_gini
 from districtlab.simulation import simulate
@@ -503,3 +504,25 @@ def test_csr_pattern_is_scipys_pattern(symmetric: bool, seed: int) -> None:
     indptr, indices = csr_pattern(n, rows, columns, symmetric)
     np.testing.assert_array_equal(indptr, expected.indptr, strict=False)
     np.testing.assert_array_equal(indices, expected.indices, strict=False)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_targeting_tiers_worked_out_when_first_used_equal_the_eager_ones(preset: str) -> None:
+    firms = draw_firms(load_scenario(preset).population, np.random.default_rng(4))
+    everyone = np.arange(firms.n, dtype=np.int64)
+    masks = {  # the tiers as Tiers.of worked out every rule's at once
+        "open_call": np.ones(firms.n, dtype=bool),
+        "smes_first": np.isin(firms.size_class, [SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small")]),
+        "leading_firms_first": firms.role == ROLES.index("lead"),
+        "rti_network": firms.rti_member.copy(),
+    }
+    tiers = Tiers.of(firms)
+    for rule, mask in reversed(masks.items()):  # in another order than the eager code
+        expected = tuple(tier for tier in (everyone[mask], everyone[~mask]) if tier.size)
+        assert len(tiers.by_rule[rule]) == len(expected)
+        for actual, wanted in zip(tiers.by_rule[rule], expected, strict=True):
+            np.testing.assert_array_equal(actual, wanted, strict=True)
+        np.testing.assert_array_equal(tiers.first_tier[rule], mask, strict=True)
+        np.testing.assert_array_equal(tiers.rank(rule, everyone), (~mask).astype(np.int64), strict=True)
+    with pytest.raises(KeyError):
+        tiers.by_rule["no_such_rule"]
