@@ -1989,47 +1989,53 @@ def record_row(
 
 @njit(cache=True)
 def csr_pattern(
-    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64]
+    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64], symmetric: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e]).
+    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e])
+    and, ``symmetric``, at each (columns[e], rows[e]) too.
 
     Entries given twice are one entry; each row's columns are sorted (as
     ``coo_array((ones, (rows, columns))).tocsr()`` with its data set to 1). Two
     counting sorts, by column and then (stably) by row, leave every row sorted
-    without comparing entries.
+    without comparing entries. ``indices`` may be a view of a longer array.
     """
     by_column = np.zeros(n + 1, dtype=np.int64)
     by_row = np.zeros(n + 1, dtype=np.int64)
     for entry in range(rows.size):
         by_column[columns[entry] + 1] += 1
         by_row[rows[entry] + 1] += 1
+        if symmetric:
+            by_column[rows[entry] + 1] += 1
+            by_row[columns[entry] + 1] += 1
     for index in range(n):
         by_column[index + 1] += by_column[index]
         by_row[index + 1] += by_row[index]
     fill = by_column[:-1].copy()
-    rows_by_column = np.empty(rows.size, dtype=np.int64)
+    rows_by_column = np.empty(by_column[n], dtype=np.int64)
     for entry in range(rows.size):
-        column = columns[entry]
-        rows_by_column[fill[column]] = rows[entry]
+        row, column = rows[entry], columns[entry]
+        rows_by_column[fill[column]] = row
         fill[column] += 1
+        if symmetric:
+            rows_by_column[fill[row]] = column
+            fill[row] += 1
     fill = by_row[:-1].copy()
-    sorted_columns = np.empty(rows.size, dtype=np.int64)
+    sorted_columns = np.empty(by_row[n], dtype=np.int64)
     for column in range(n):
         for position in range(by_column[column], by_column[column + 1]):
             row = rows_by_column[position]
             sorted_columns[fill[row]] = column
             fill[row] += 1
     indptr = np.zeros(n + 1, dtype=np.int64)
-    indices = np.empty(rows.size, dtype=np.int64)
     written = 0
-    for row in range(n):
+    for row in range(n):  # written <= position: the repeats are dropped in place
         first, end = by_row[row], by_row[row + 1]
         for position in range(first, end):
             if position == first or sorted_columns[position] != sorted_columns[position - 1]:
-                indices[written] = sorted_columns[position]
+                sorted_columns[written] = sorted_columns[position]
                 written += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy()
+    return indptr, sorted_columns[:written]
 
 
 @njit(cache=True)
@@ -2042,7 +2048,7 @@ def peer_stubs(
     cross: NDArray[np.bool_],
     signs: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Where each firm's peer stubs go (networks._peer_ties): (source, target block) of the stubs
+    """Where each firm's peer stubs go (networks._peer_draws): (source, target block) of the stubs
     whose target block has firms, and the blocks (role x size class): their sizes, their starts and
     the firms in block order (a stable sort by block).
 
@@ -2097,8 +2103,8 @@ def peer_pattern(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """The symmetric peer pattern (indptr, indices): each stub ties its firm to the firm at
     ``floor(uniform * block size)`` in its target block, a tie to itself dropped."""
-    rows = np.empty(2 * source.size, dtype=np.int64)
-    columns = np.empty(2 * source.size, dtype=np.int64)
+    rows = np.empty(source.size, dtype=np.int64)
+    columns = np.empty(source.size, dtype=np.int64)
     kept = 0
     for stub in range(source.size):
         block = target_block[stub]
@@ -2108,10 +2114,7 @@ def peer_pattern(
             rows[kept] = source[stub]
             columns[kept] = target
             kept += 1
-    for tie in range(kept):  # and the other direction
-        rows[kept + tie] = columns[tie]
-        columns[kept + tie] = rows[tie]
-    return csr_pattern(n, rows[: 2 * kept], columns[: 2 * kept])
+    return csr_pattern(n, rows[:kept], columns[:kept], True)  # and the other direction
 
 
 @njit(cache=True)
@@ -2135,26 +2138,31 @@ def csr_transpose_pattern(
 
 
 @njit(cache=True)
-def exposure_weights(
+def _exposure_weights(
     n: int,
     supply_indptr: NDArray[np.int64],
     supply_indices: NDArray[np.int64],
+    transposed_indptr: NDArray[np.int64],
+    transposed: NDArray[np.int64],
     peer_indptr: NDArray[np.int64],
     peer_indices: NDArray[np.int64],
     supply_weight: float,
     peer_weight: float,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply) and P (peer, symmetric).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_], int]:
+    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply, with its
+    transpose S^T) and P (peer, symmetric), with which entries of w are supply ties (S_ij = 1)
+    and how many supply ties have no entry in w (their weight came to 0).
 
     The values are those scipy's sparse arithmetic gives: an entry in both terms
     is ``supply_weight * s + peer_weight * 1.0`` with s = S_ij + S_ji, an entry in
     one term is that term, and entries that come to exactly 0 are not stored.
     """
-    transposed_indptr, transposed = csr_transpose_pattern(n, supply_indptr, supply_indices)
     most = supply_indices.size * 2 + peer_indices.size
     indptr = np.zeros(n + 1, dtype=np.int64)
     indices = np.empty(most, dtype=np.int64)
     data = np.empty(most)
+    sells = np.zeros(most, dtype=np.bool_)
+    missing = 0
     written = 0
     past = n  # a column after every column
     for row in range(n):
@@ -2168,7 +2176,8 @@ def exposure_weights(
             c = peer_indices[third] if third < third_end else past
             column = min(a, b, c)
             count = 0.0
-            if a == column:
+            in_supply = a == column
+            if in_supply:
                 count += 1.0
                 first += 1
             if b == column:
@@ -2186,9 +2195,84 @@ def exposure_weights(
             if value != 0.0:
                 indices[written] = column
                 data[written] = value
+                sells[written] = in_supply
                 written += 1
+            elif in_supply:
+                missing += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy(), data[:written].copy()
+    return indptr, indices[:written], data[:written], sells[:written], missing  # views: no copies
+
+
+@njit(cache=True)
+def drawn_networks(
+    n: int,
+    buyer: NDArray[np.int64],
+    seller: NDArray[np.int64],
+    peer_source: NDArray[np.int64],
+    peer_target_block: NDArray[np.int64],
+    peer_uniforms: NDArray[np.float64],
+    block_size: NDArray[np.int64],
+    block_start: NDArray[np.int64],
+    order: NDArray[np.int64],
+    supply_weight: float,
+    peer_weight: float,
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.bool_],
+    int,
+]:
+    """A drawn district's networks from its drawn ties, in one call (networks.build_networks).
+
+    Fuses what took four calls, three of them rebuilding what another had built:
+    the supply pattern S from the (buyer, seller) draws (:func:`csr_pattern`), the
+    symmetric peer pattern P from the peer stubs (:func:`peer_pattern`; no stubs:
+    P is empty), the transpose of S (each seller's buyers, :func:`csr_transpose_pattern`)
+    and the exposure weights w with which of their entries are supply ties
+    (:func:`_exposure_weights`; what :func:`supply_entries` finds). Returns
+    (S indptr, S indices, S^T indptr, S^T indices, P indptr, P indices,
+    w indptr, w indices, w data, supply-tie flags of w's entries, supply ties without
+    an entry in w); every index array is int64 with each row's columns sorted.
+    """
+    supply_indptr, supply_indices = csr_pattern(n, buyer, seller, False)
+    if peer_source.size:
+        peer_indptr, peer_indices = peer_pattern(
+            n, peer_source, peer_target_block, peer_uniforms, block_size, block_start, order
+        )
+    else:
+        peer_indptr, peer_indices = np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    buyers_indptr, buyers = csr_transpose_pattern(n, supply_indptr, supply_indices)
+    indptr, indices, data, sells, missing = _exposure_weights(
+        n,
+        supply_indptr,
+        supply_indices,
+        buyers_indptr,
+        buyers,
+        peer_indptr,
+        peer_indices,
+        supply_weight,
+        peer_weight,
+    )
+    return (
+        supply_indptr,
+        supply_indices,
+        buyers_indptr,
+        buyers,
+        peer_indptr,
+        peer_indices,
+        indptr,
+        indices,
+        data,
+        sells,
+        missing,
+    )
 
 
 @njit(cache=True)
@@ -2244,6 +2328,35 @@ def pairs_drawn_below(
 
 
 @njit(cache=True)
+def month0_pairs(
+    draws: NDArray[np.float64],
+    adoption_share: NDArray[np.float64],
+    size_class: NDArray[np.int8],
+    awareness_share: NDArray[np.float64],
+    n_technologies: int,
+    channel: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
+    """Month 0's adopters and aware pairs from the two firms x technologies draws, in one call.
+
+    ``draws`` holds the adoption draws then the awareness draws (one ``rng.random``
+    of twice the pairs: the same numbers as two draws of the pairs, one after the
+    other). Pair (i, k) adopts when its first draw is below ``adoption_share[k,
+    size_class[i]]`` and becomes aware when its second is below ``awareness_share[k]``
+    (:func:`pairs_drawn_below` for each). Returns the adopters as (firm, technology,
+    ``channel`` for each) and the aware pairs (flat), each in pair order.
+    """
+    half = draws.size // 2
+    adopters = pairs_drawn_below(draws[:half], adoption_share, size_class, n_technologies)
+    firm = adopters // n_technologies
+    technology = adopters - firm * n_technologies
+    channels = np.full(adopters.size, channel, dtype=np.int8)
+    aware = pairs_drawn_below(
+        draws[half:], awareness_share.reshape(awareness_share.size, 1), size_class[:0], n_technologies
+    )
+    return firm, technology, channels, aware
+
+
+@njit(cache=True)
 def awareness_due(
     draws: NDArray[np.float64],
     scale: NDArray[np.float64],
@@ -2270,6 +2383,72 @@ def awareness_due(
             n_due += (stage[pair] == 0) & (time < horizon)
             pair += 1
     return pairs[:n_due], times[:n_due]
+
+
+@njit(cache=True)
+def awareness_schedule(
+    draws: NDArray[np.float64],
+    hazard: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    horizon: float,
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The background awareness schedule (transfer.AwarenessSchedule.draw): unaware pairs whose
+    awareness time ``draw / hazard_k`` (``draw * (1 / hazard_k)``; never with a hazard of 0) falls
+    before ``horizon``, as (pairs, times) in time order, equal times in pair order.
+
+    Fuses the scale, :func:`awareness_due` and the stable sort by time that followed it
+    (``np.argsort(times, kind="stable")`` and two gathers), sorting by buckets: the
+    times are spread over as many buckets of equal width in [0, horizon) as there are
+    times (a bucket is a monotone function of the time, so buckets in order hold the
+    times in order), in pair order within a bucket; an insertion sort that moves a
+    time only past greater ones then orders each bucket, equal times staying in pair
+    order. With a bucket of more than 32 times (hazards that crowd the times near 0)
+    numba's merge sort (stable) sorts them all instead. Either way the order is the
+    one stable sort of the times, so it is numpy's.
+    """
+    scale = np.empty(hazard.size)
+    for tech in range(hazard.size):
+        scale[tech] = 1.0 / hazard[tech] if hazard[tech] > 0.0 else np.inf
+    pairs, times = awareness_due(draws, scale, stage, horizon, n_technologies)
+    count = times.size
+    if count == 0:
+        return pairs.copy(), times.copy()
+    per_time = count / horizon  # buckets per unit of time (0 <= time < horizon)
+    bucket = np.empty(count, dtype=np.int64)
+    start = np.zeros(count + 1, dtype=np.int64)
+    for index in range(count):
+        chosen = int(times[index] * per_time)
+        if chosen > count - 1:  # a time just below the horizon may round up to it
+            chosen = count - 1
+        bucket[index] = chosen
+        start[chosen + 1] += 1
+    most = 0
+    for index in range(count):
+        most = max(most, start[index + 1])
+        start[index + 1] += start[index]
+    if most > 32:
+        order = np.argsort(times, kind="mergesort")
+        return pairs[order], times[order]
+    sorted_pairs = np.empty(count, dtype=np.int64)
+    sorted_times = np.empty(count)
+    for index in range(count):  # in pair order: each bucket keeps its pairs in pair order
+        place = start[bucket[index]]
+        start[bucket[index]] += 1
+        sorted_pairs[place] = pairs[index]
+        sorted_times[place] = times[index]
+    for index in range(1, count):  # a time moves back at most within its bucket
+        time = sorted_times[index]
+        if sorted_times[index - 1] > time:
+            pair = sorted_pairs[index]
+            place = index
+            while place > 0 and sorted_times[place - 1] > time:
+                sorted_pairs[place] = sorted_pairs[place - 1]
+                sorted_times[place] = sorted_times[place - 1]
+                place -= 1
+            sorted_pairs[place] = pair
+            sorted_times[place] = time
+    return sorted_pairs, sorted_times
 
 
 # -- instruments (knowledge trials, events' attendance, diagnostics' choices, eligibility filters) -
@@ -4698,11 +4877,12 @@ def decide_due_adoptions_with(
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------
 #
-# As HazardArrays, for the call that records a step's row: the observations' arrays and the
-# state's tallies they copy (updated in place, none replaced during a run), in one RowArrays
-# handle built once for the state of a run (``observers.Recorder``).
+# As HazardArrays, for the call that records a step's row: the observations' arrays, the
+# state's tallies they copy and the run's one step's flows (all updated in place, none replaced
+# during a run), in one RowArrays handle built once for the state of a run (``observers.Recorder``):
+# recording a row is then one call with four arguments and no Python work around it.
 
-#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes after the step's flows.
+#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes but the RTI's competence.
 _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("adopted", types.Array(types.int64, 2, "C")),
     ("adopted_by_group", types.Array(types.int64, 1, "C")),
@@ -4731,6 +4911,12 @@ _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("units", types.Array(types.float64, 2, "C")),
     ("private", types.Array(types.float64, 2, "C")),
     ("post_programme", types.Array(types.float64, 2, "C")),
+    ("step_legitimacy", types.Array(types.float64, 1, "C")),
+    ("step_released", types.Array(types.float64, 1, "C")),
+    ("step_spend", types.Array(types.float64, 1, "C")),
+    ("step_units", types.Array(types.float64, 1, "C")),
+    ("step_private", types.Array(types.float64, 1, "C")),
+    ("step_post_programme", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4765,6 +4951,12 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         units: NDArray[np.float64]
         private: NDArray[np.float64]
         post_programme: NDArray[np.float64]
+        step_legitimacy: NDArray[np.float64]
+        step_released: NDArray[np.float64]
+        step_spend: NDArray[np.float64]
+        step_units: NDArray[np.float64]
+        step_private: NDArray[np.float64]
+        step_post_programme: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ROW_FIELDS, values, strict=True):
@@ -4816,6 +5008,12 @@ else:
         units: NDArray[np.float64],
         private: NDArray[np.float64],
         post_programme: NDArray[np.float64],
+        step_legitimacy: NDArray[np.float64],
+        step_released: NDArray[np.float64],
+        step_spend: NDArray[np.float64],
+        step_units: NDArray[np.float64],
+        step_private: NDArray[np.float64],
+        step_post_programme: NDArray[np.float64],
     ) -> RowArrays:
         """A :class:`RowArrays` handle on the arrays given (not copied)."""
         arrays: RowArrays = structref.new(_ROW_ARRAYS)  # type: ignore[call-arg]
@@ -4846,31 +5044,37 @@ else:
         arrays.units = units
         arrays.private = private
         arrays.post_programme = post_programme
+        arrays.step_legitimacy = step_legitimacy
+        arrays.step_released = step_released
+        arrays.step_spend = step_spend
+        arrays.step_units = step_units
+        arrays.step_private = step_private
+        arrays.step_post_programme = step_post_programme
         return arrays
 
 
 @njit(cache=True)
-def record_row_with(
-    row: int,
-    rti_competence: NDArray[np.float64],
-    step_legitimacy: NDArray[np.float64],
-    step_released: NDArray[np.float64],
-    step_spend: NDArray[np.float64],
-    step_units: NDArray[np.float64],
-    step_private: NDArray[np.float64],
-    step_post_programme: NDArray[np.float64],
-    arrays: RowArrays,
-) -> None:
-    """:func:`record_row` with the observations' arrays and the state's tallies from ``arrays``."""
+def record_row_at(row: int, rti_competence: NDArray[np.float64], with_flows: bool, arrays: RowArrays) -> None:
+    """:func:`record_row` with every array but the RTI's competence from ``arrays``.
+
+    The step's flows are the run's one step's arrays (``RowArrays.step_*``), written
+    only ``with_flows`` (after a step; month 0 has none). The competence is passed
+    on its own: the RTI's learning replaces that array rather than changing it in place.
+    """
+    if with_flows:
+        legitimacy, released, spend = arrays.step_legitimacy, arrays.step_released, arrays.step_spend
+        units, private, post_programme = arrays.step_units, arrays.step_private, arrays.step_post_programme
+    else:
+        legitimacy = released = spend = units = private = post_programme = arrays.step_legitimacy[:0]
     record_row(
         row,
         rti_competence,
-        step_legitimacy,
-        step_released,
-        step_spend,
-        step_units,
-        step_private,
-        step_post_programme,
+        legitimacy,
+        released,
+        spend,
+        units,
+        private,
+        post_programme,
         arrays.adopted,
         arrays.adopted_by_group,
         arrays.at_least,
