@@ -161,3 +161,29 @@ def test_paying_from_the_accounts_is_the_numpy_rule_to_the_last_bit() -> None:
         assert available_in_accounts(accounts) == float(np.maximum(accounts, 0.0).sum())
         assert pay_from_accounts(accounts, first, amount) == _pay_from_all_in_numpy(expected, first, amount)
         np.testing.assert_array_equal(accounts, expected)
+
+
+def _units_to_buy_in_python(balance: float, price: float, staff_days: float, staff_days_left: float) -> int:
+    """The purchase rule as Python wrote it before ``deliver_month``: a check, then ``_units_to_buy``."""
+    if balance < price or (staff_days > 0.0 and staff_days_left < staff_days):
+        return 0
+    wanted = int(np.float64(balance) // price)
+    if staff_days <= 0.0:
+        return wanted
+    return max(0, min(wanted, int(staff_days_left // staff_days)))
+
+
+def test_the_units_a_programme_can_buy_are_the_python_rule() -> None:
+    """``units_affordable`` floors balance / price and staff days left / staff days as Python does."""
+    from districtlab.model.kernels import units_affordable
+
+    rng = np.random.default_rng(12)
+    for _ in range(3000):
+        price = float(rng.random() * 10.0 ** rng.integers(0, 6))
+        balance = float(price * rng.integers(0, 40) + rng.choice([0.0, -1e-9, 1e-9, rng.random() * price]))
+        staff_days = float(rng.choice([0.0, 0.5, 1.0, 2.0 / 3.0, rng.random() * 5.0]))
+        left = float(rng.choice([0.0, staff_days * rng.integers(0, 30), rng.random() * 100.0]))
+        accounts = np.array([0.0, balance])
+        assert units_affordable(accounts, 1, price, staff_days, left) == _units_to_buy_in_python(
+            balance, price, staff_days, left
+        )

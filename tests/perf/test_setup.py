@@ -21,11 +21,18 @@ from districtlab.config.base import BUYER_ROLES, SELLER_ROLES
 from districtlab.experiments.summary import summarise
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
-from districtlab.model.kernels import awareness_due, pairs_drawn_below
+from districtlab.model.kernels import (
+    awareness_due,
+    awareness_schedule,
+    csr_pattern,
+    month0_pairs,
+    pairs_drawn_below,
+)
 from districtlab.model.networks import Exposure, FirmNetworks, _exposure_rows, _Rows, build_networks
 from districtlab.model.population import MOST_FIRMS_CACHED, Firms, _layout, draw_firms
 from districtlab.model.simulate import _technology_arrays, run_model
 from districtlab.model.state import CHANNELS, RTI_CHANNELS
+from districtlab.model.targeting import Tiers
 from districtlab.presets import load_scenario
 from districtlab.results import maturity_gini
 from districtlab.simulation import simulate
@@ -441,3 +448,81 @@ def test_a_large_district_keeps_no_layout_after_its_run() -> None:
     assert not _layout._entries  # nothing held for a district this large
     draw_firms(load_scenario("toy-valley").population, np.random.default_rng(1))
     assert len(_layout._entries) == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_month0_pairs_are_the_two_draws_below_their_shares(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k, channel = 300, 5, 3
+    size_class = rng.integers(0, 4, size=n).astype(np.int8)
+    adoption_share, awareness_share = rng.random((k, 4)) * 0.3, rng.random(k)
+    draws = rng.random(2 * n * k)
+    firm, technology, channels, aware = month0_pairs(
+        draws, adoption_share, size_class, awareness_share, k, channel
+    )
+    adopters = np.flatnonzero(draws[: n * k] < adoption_share[:, size_class].T.reshape(-1))
+    np.testing.assert_array_equal(firm, adopters // k, strict=True)
+    np.testing.assert_array_equal(technology, adopters % k, strict=True)
+    np.testing.assert_array_equal(channels, np.full(adopters.size, channel, dtype=np.int8), strict=True)
+    expected_aware = np.flatnonzero(draws[n * k :] < np.tile(awareness_share, n))
+    np.testing.assert_array_equal(aware, expected_aware, strict=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_awareness_schedule_is_the_stable_sort_of_the_due_times(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, k, horizon = 400, 6, 120.0
+    hazards = (
+        rng.random(k) * 0.02,
+        np.array([0.0, 0.01, 50.0, 0.003, 0.0, 1.0]),  # no hazard, and one that crowds a bucket
+        np.full(k, 1e-9),  # almost nothing before the horizon
+    )
+    for hazard in hazards:
+        for draws in (rng.exponential(1.0, size=n * k), np.repeat(rng.exponential(1.0, size=n), k)):
+            stage = (rng.random(n * k) < 0.2).astype(np.int8)
+            with np.errstate(divide="ignore"):
+                scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
+            flat, due = awareness_due(draws, scale, stage, horizon, k)
+            order = np.argsort(due, kind="stable")
+            pairs, times = awareness_schedule(draws, hazard, stage, horizon, k)
+            np.testing.assert_array_equal(pairs, flat[order], strict=True)
+            assert times.tobytes() == due[order].tobytes()
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("seed", range(3))
+def test_csr_pattern_is_scipys_pattern(symmetric: bool, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 50
+    rows = np.concatenate((rng.integers(0, n, size=300), np.full(200, 7)))  # row 7: long, with repeats
+    columns = np.concatenate((rng.integers(0, n, size=300), rng.integers(0, n, size=200)))
+    source, target = (
+        (np.concatenate((rows, columns)), np.concatenate((columns, rows))) if symmetric else (rows, columns)
+    )
+    expected = sp.coo_array((np.ones(source.size), (source, target)), shape=(n, n)).tocsr()
+    expected.sum_duplicates()
+    indptr, indices = csr_pattern(n, rows, columns, symmetric)
+    np.testing.assert_array_equal(indptr, expected.indptr, strict=False)
+    np.testing.assert_array_equal(indices, expected.indices, strict=False)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_targeting_tiers_worked_out_when_first_used_equal_the_eager_ones(preset: str) -> None:
+    firms = draw_firms(load_scenario(preset).population, np.random.default_rng(4))
+    everyone = np.arange(firms.n, dtype=np.int64)
+    masks = {  # the tiers as Tiers.of worked out every rule's at once
+        "open_call": np.ones(firms.n, dtype=bool),
+        "smes_first": np.isin(firms.size_class, [SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small")]),
+        "leading_firms_first": firms.role == ROLES.index("lead"),
+        "rti_network": firms.rti_member.copy(),
+    }
+    tiers = Tiers.of(firms)
+    for rule, mask in reversed(masks.items()):  # in another order than the eager code
+        expected = tuple(tier for tier in (everyone[mask], everyone[~mask]) if tier.size)
+        assert len(tiers.by_rule[rule]) == len(expected)
+        for actual, wanted in zip(tiers.by_rule[rule], expected, strict=True):
+            np.testing.assert_array_equal(actual, wanted, strict=True)
+        np.testing.assert_array_equal(tiers.first_tier[rule], mask, strict=True)
+        np.testing.assert_array_equal(tiers.rank(rule, everyone), (~mask).astype(np.int64), strict=True)
+    with pytest.raises(KeyError):
+        tiers.by_rule["no_such_rule"]

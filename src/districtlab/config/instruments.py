@@ -5,9 +5,9 @@ Each :class:`Instrument` names its share field in :class:`~districtlab.config.pr
 channel its adoptions are credited to (``channel``, ``None`` when it only prepares firms), the
 :class:`~districtlab.config.programme.InstrumentDesign` fields that price one unit (``cost_fields``:
 money, then RTI staff days) and the model function that delivers it (``delivery``, in
-``districtlab.model``). A test checks the catalogue against the configuration types and the model's
+``districtlab.model``: a stage of ``kernels.deliver_month``, or the adoption decision). A test checks the catalogue against the configuration types and the model's
 delivery order, so that a new instrument is one descriptor here, its share and design fields, and
-its delivery function.
+its delivery kernel.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "attendees become aware of the event's technology",
         None,
         ("event_cost_eur", "staff_days_per_event"),
-        "districtlab.model.instruments.deliver_events",
+        "districtlab.model.kernels.hold_events",
     ),
     Instrument(
         "diagnostics",
@@ -43,7 +43,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "the RTI reviews a firm's fit with several technologies; a good fit makes it knowledgeable",
         "diagnostic",
         ("diagnostic_cost_eur", "staff_days_per_diagnostic"),
-        "districtlab.model.instruments.deliver_diagnostics",
+        "districtlab.model.kernels.diagnose",
     ),
     Instrument(
         "demonstrator",
@@ -51,7 +51,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "a showcase that visiting firms learn from (at the RTI, or a living lab at partner firms)",
         "demonstrator",
         ("demonstrator_cost_eur", "demonstrator_running_cost_eur_per_month", "staff_days_per_visit"),
-        "districtlab.model.instruments.build_demonstrators",
+        "districtlab.model.kernels.build_demonstrators",
     ),
     Instrument(
         "projects",
@@ -59,7 +59,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "firms and the RTI implement a technology together; partners share the cost while it runs",
         "project",
         ("project_seat_cost_eur", "staff_days_per_project_seat"),
-        "districtlab.model.instruments.deliver_projects",
+        "districtlab.model.kernels.run_projects",
     ),
     Instrument(
         "training",
@@ -67,7 +67,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "trainees' absorptive capacity rises",
         None,
         ("training_seat_cost_eur", "staff_days_per_training_seat"),
-        "districtlab.model.instruments.deliver_training",
+        "districtlab.model.kernels.enrol_trainees",
     ),
     Instrument(
         "grants",

@@ -27,26 +27,35 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import INSTRUMENTS, ROLES, SIZE_CLASSES
+from districtlab.model import kernels
 from districtlab.model.adoption import support_projects
 from districtlab.model.arrays import unique_sorted
 from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
+    DONE,
+    EVENTS,
+    GATE_ROWS,
+    RUNNING,
+    TRAINING,
     DeliveryArrays,
+    build_demonstrators,
+    deliver_month,
     delivery_arrays,
     diagnose,
     enrol_trainees,
     hold_events,
-    run_demonstrators_month,
     run_projects,
+    seat_projects,
+    set_books,
+    set_first_visitors,
     set_gate_rows,
-    take_due_projects,
+    take_due_seats,
 )
 from districtlab.model.mechanisms import commit, learn_from_codesign, review
 from districtlab.model.networks import Exposure
 from districtlab.model.programmes import INSTRUMENT, SPEND, UNIT, ProgrammeRun, staff_cost
 from districtlab.model.state import (
     CHANNEL,
-    ONE_CHANNEL,
     DistrictState,
     make_knowledgeable,
     raise_absorptive_capacity,
@@ -57,101 +66,134 @@ _PRODUCER = ROLES.index("producer")
 _NO_FIRMS = np.zeros(0, dtype=np.int64)
 
 
-def _lines(instrument: str, *units: str) -> NDArray[np.int64]:
-    """An instrument's account, its spend line and its unit lines, as its kernel takes them."""
-    return np.array(
-        [INSTRUMENT[instrument], SPEND[instrument], *(UNIT[name] for name in units)], dtype=np.int64
-    )
-
-
-_EVENT_LINES = _lines("events", "events", "event_attendances")
-_DIAGNOSTIC_LINES = _lines("diagnostics", "diagnostics", "routed_firms")
-_PROJECT_LINES = _lines("projects", "project_seats")
-_TRAINING_LINES = _lines("training", "training_seats")
-#: the demonstrators' running costs and visits are charged to the demonstrator account and the running line
-_DEMONSTRATOR_LINES = np.array(
-    [
-        INSTRUMENT["demonstrator"],
-        SPEND["demonstrator_running"],
-        UNIT["demonstrator_months_open"],
-        UNIT["demonstrator_visits"],
-    ],
-    dtype=np.int64,
-)
-
-
 def _books(programme: ProgrammeRun, step: Step, index: int) -> tuple[Any, ...]:
     """A programme's accounts and this step's records of spending and units, as the instruments' kernels take them.
 
     (accounts, spent since the last review, spend, units, private spending, the
     programme's slot, the price of a staff day, the firms' co-funding share); see
     :func:`~districtlab.model.kernels.charge_units`. Every entry is an array changed in
-    place or a constant of the run (a run reuses one Step), so the tuple is built once.
+    place or a constant of the run (a run reuses one Step).
     """
-    cached = programme.books
-    if cached is None or cached[2] is not step.spend:
-        design = programme.design
-        cached = programme.books = (
-            programme.accounts,
-            programme.spent_since_review,
-            step.spend,
-            step.units,
-            step.private,
-            index,
-            float(design.staff_day_cost_eur),
-            float(design.firm_cofunding_share),
-        )
-    return cached
+    design = programme.design
+    programme.books = (
+        programme.accounts,
+        programme.spent_since_review,
+        step.spend,
+        step.units,
+        step.private,
+        index,
+        float(design.staff_day_cost_eur),
+        float(design.firm_cofunding_share),
+    )
+    return programme.books
 
 
-def _units_to_buy(
-    programme: ProgrammeRun, step: Step, instrument: str, unit_cost: float, staff_days_per_unit: float
-) -> int:
-    """Units the instrument's account can pay for (their staff days priced), within the staff days left.
+def _plan(data: RunData, programme: ProgrammeRun) -> tuple[Any, ...]:
+    """The programme's fixed plan as :func:`~districtlab.model.kernels.deliver_month` reads it.
 
-    The price of a unit is its cost plus its staff days at ``staff_day_cost_eur`` (``staff_cost``);
-    an instrument that takes no staff time is limited by its account alone.
+    (book lines per stage, prices, settings, channels): see the layout in
+    :mod:`districtlab.model.kernels` (``deliver_month``). A unit's price is its cost
+    plus its staff days at ``staff_day_cost_eur`` (``staff_cost``); a demonstrator is
+    built from its account alone. The design is fixed for a run.
     """
-    price = unit_cost + staff_days_per_unit * programme.design.staff_day_cost_eur
-    wanted = int(programme.accounts[INSTRUMENT[instrument]] // price)
-    if staff_days_per_unit <= 0.0:
-        return wanted
-    return max(0, min(wanted, int(step.staff_days_left // staff_days_per_unit)))
-
-
-def _charge(
-    programme: ProgrammeRun,
-    step: Step,
-    index: int,
-    instrument: str,
-    amount: float,
-    staff_days: float,
-    cofunded: bool = False,
-) -> None:
-    """Charge units bought: their cost plus the staff days at their price; record the firms' co-funding."""
-    total = amount + staff_cost(programme.design, staff_days)
-    programme.spend(instrument, total)
-    step.spend[index, SPEND[instrument]] += total
-    step.staff_days_left -= staff_days
-    share = programme.design.firm_cofunding_share
-    if cofunded and share > 0.0:
-        step.private[index] += total * share / (1.0 - share)
+    design = programme.design
+    settings = programme.settings
+    day = design.staff_day_cost_eur
+    units = (
+        (design.event_cost_eur, design.staff_days_per_event),
+        (design.diagnostic_cost_eur, design.staff_days_per_diagnostic),
+        (design.demonstrator_cost_eur, 0.0),
+        (
+            design.project_size * design.project_seat_cost_eur,
+            design.project_size * design.staff_days_per_project_seat,
+        ),
+        (design.training_seat_cost_eur, design.staff_days_per_training_seat),
+    )
+    prices = np.zeros(kernels.N_PRICES)
+    for stage, (cost, staff_days) in enumerate(units):
+        prices[stage] = cost + staff_days * day
+        prices[kernels.UNIT_DAYS + stage] = staff_days
+    prices[kernels.P_EVENT_COST] = design.event_cost_eur
+    prices[kernels.P_EVENT_DAYS] = design.staff_days_per_event
+    prices[kernels.P_DIAGNOSTIC_COST] = design.diagnostic_cost_eur
+    prices[kernels.P_DIAGNOSTIC_DAYS] = design.staff_days_per_diagnostic
+    prices[kernels.P_DEMONSTRATOR_COST] = design.demonstrator_cost_eur
+    prices[kernels.P_SEAT_COST] = design.project_seat_cost_eur
+    prices[kernels.P_SEAT_DAYS] = design.staff_days_per_project_seat
+    prices[kernels.P_TRAINING_COST] = design.training_seat_cost_eur
+    prices[kernels.P_TRAINING_DAYS] = design.staff_days_per_training_seat
+    prices[kernels.P_ROUTING_THRESHOLD] = settings.routing_gate_threshold
+    prices[kernels.P_COMMITMENT_GAIN] = settings.commitment_affinity_gain
+    prices[kernels.P_TIE_GAIN] = settings.commitment_affinity_gain * settings.commitment_tie_share
+    prices[kernels.P_CAPACITY_FACTOR] = 1.0 - design.training_gain
+    prices[kernels.P_GATE_SCALE] = data.behaviour.gate_scale
+    prices[kernels.P_DT] = data.dt
+    prices[kernels.P_RUNNING_COST] = design.demonstrator_running_cost_eur_per_month
+    prices[kernels.P_VISITORS] = design.demonstrator_visitors_per_month
+    prices[kernels.P_VISIT_DAYS] = design.staff_days_per_visit
+    living_lab = _living_lab(data, programme)
+    plan = np.zeros(kernels.N_SETTINGS, dtype=np.int64)
+    plan[kernels.S_ATTENDEES] = max(1, round(design.event_attendees * data.event_reach_multiplier))
+    plan[kernels.S_DEPTH] = min(design.diagnostic_depth, data.technologies.k)
+    plan[kernels.S_ROUTING] = programme.mechanisms.diagnostic_routing
+    plan[kernels.S_PROJECT_SIZE] = design.project_size
+    plan[kernels.S_COMMITMENT] = programme.mechanisms.participation_commitment
+    plan[kernels.S_LIVING_LAB] = living_lab
+    plan[kernels.S_CLOSE_AFTER] = design.demonstrator_after_programme == "close"
+    accounts = ("events", "diagnostics", "demonstrator", "projects", "training", "demonstrator")
+    plan[kernels.S_OUTREACH : kernels.S_OUTREACH + len(accounts)] = [INSTRUMENT[name] for name in accounts]
+    lines = np.array(
+        [
+            [INSTRUMENT["events"], SPEND["events"], UNIT["events"], UNIT["event_attendances"]],
+            [INSTRUMENT["diagnostics"], SPEND["diagnostics"], UNIT["diagnostics"], UNIT["routed_firms"]],
+            [INSTRUMENT["demonstrator"], SPEND["demonstrator"], UNIT["demonstrators_built"], 0],
+            [INSTRUMENT["projects"], SPEND["projects"], UNIT["project_seats"], 0],
+            [INSTRUMENT["training"], SPEND["training"], UNIT["training_seats"], 0],
+            # the demonstrators' running costs and visits: the demonstrator account and the running line
+            [
+                INSTRUMENT["demonstrator"],
+                SPEND["demonstrator_running"],
+                UNIT["demonstrator_months_open"],
+                UNIT["demonstrator_visits"],
+            ],
+        ],
+        dtype=np.int64,
+    )
+    channels = np.array(
+        [
+            [CHANNEL["diagnostic"]],
+            [CHANNEL["project"]],
+            [CHANNEL["living_lab" if living_lab else "demonstrator"]],
+        ],
+        dtype=np.int8,
+    )
+    return lines, prices, plan, channels
 
 
 def _delivery(
-    data: RunData, state: DistrictState, programme: ProgrammeRun, rng: np.random.Generator
+    data: RunData,
+    state: DistrictState,
+    step: Step,
+    programme: ProgrammeRun,
+    index: int,
+    rng: np.random.Generator,
 ) -> DeliveryArrays:
-    """The programme's stream, its outreach and the district's arrays as the instruments' kernels take them.
+    """The programme's stream, its outreach, the district's arrays, its books and plan as :func:`deliver_month` takes them.
 
     Made on the programme's first delivery (each instrument's outreach is the row
     ``INSTRUMENT[name]`` of the programme's :class:`~districtlab.model.targeting.Outreach`). The handle holds the Generator and the state's
     arrays themselves (the arrays are changed in place, never replaced); the network is the
     exposure weights, or the supply ties on the complete graph (as
-    :func:`~districtlab.model.mechanisms.commit` reads it).
+    :func:`~districtlab.model.mechanisms.commit` reads it). It also holds the programme's
+    run state that only the kernels change (routing queues, demonstrators).
     """
     if programme.delivery is None:
         network = data.networks.weights if data.networks.weights is not None else data.networks.supply
         outreach = programme.outreach = Outreach(data.tiers.by_rule[programme.targeting], len(INSTRUMENTS))
+        lines, prices, plan, channels = _plan(data, programme)
+        n_firms = state.absorptive_capacity.size
+        half_z = programme.half_z = np.empty((n_firms, state.n_technologies))
+        trainee_rows = programme.trainee_rows = np.empty(n_firms, dtype=np.int64)
         programme.delivery = delivery_arrays(
             rng,
             state.stage_flat,
@@ -178,95 +220,30 @@ def _delivery(
             outreach.orders,
             outreach.ordered,
             outreach.cursors,
+            _books(programme, step, index),
+            step.post_programme,
+            lines,
+            prices,
+            plan,
+            channels,
+            data.technologies.complexity,
+            _NO_FIRMS,  # routed to training
+            _NO_FIRMS,  # routed to projects
+            _NO_FIRMS,  # demonstrators built
+            True,  # demonstrators open
+            _NO_FIRMS,  # a living lab's first visitors
+            _NO_FIRMS,  # the last trainees
+            half_z,  # the gate argument of their rows, in its first rows
+            trainee_rows,  # the last trainees, when the caller sets their gate rows
+            _NO_FIRMS,  # the last projects' pairs
+            _NO_FIRMS,  # the pairs they made knowledgeable
+            np.zeros((2, 1), dtype=np.int64),  # where each project's pairs start
+            np.zeros(0),  # the running project seats' end months,
+            _NO_FIRMS,  # firms
+            _NO_FIRMS,  # and technologies
         )
+        programme.no_gate_values = np.empty((0, state.n_technologies))
     return programme.delivery
-
-
-def deliver_events(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """One-to-many awareness events: attendees become aware of the event's technology."""
-    design = programme.design
-    n_events = _units_to_buy(programme, step, "events", design.event_cost_eur, design.staff_days_per_event)
-    if n_events == 0:
-        return
-    # the events bought: their attendees chosen, each event's topic drawn by priority over the
-    # focus, the attendees made aware of it and marked engaged, the events charged: one kernel call
-    step.staff_days_left, moved = hold_events(
-        _delivery(data, state, programme, streams.programmes[index]),
-        _books(programme, step, index),
-        _EVENT_LINES,
-        step.staff_days_left,
-        n_events,
-        design.event_cost_eur,
-        design.staff_days_per_event,
-        max(1, round(design.event_attendees * data.event_reach_multiplier)),
-        programme.focus,
-        programme.focus_cdf,
-        INSTRUMENT["events"],
-    )
-    state.changed.add(moved)
-
-
-def deliver_diagnostics(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """One-to-one diagnostics: the firm learns the technologies that fit it best.
-
-    With ``diagnostic_routing`` on, diagnosed firms are routed (they join a queue
-    that the instrument takes first): to training when their best fit u(a, c) over
-    the programme's focus is below ``routing_gate_threshold`` (the technology is out
-    of their reach), else to projects.
-    """
-    design = programme.design
-    n = _units_to_buy(
-        programme, step, "diagnostics", design.diagnostic_cost_eur, design.staff_days_per_diagnostic
-    )
-    if n == 0:
-        return
-    # the diagnostics bought: firms with something left to learn chosen, the technologies that fit
-    # them best tried (a knowledge trial), the firms marked engaged, the diagnostics charged, the
-    # firms routed: one kernel call
-    step.staff_days_left, moved, programme.routed_training, programme.routed_projects = diagnose(
-        _delivery(data, state, programme, streams.programmes[index]),
-        _books(programme, step, index),
-        _DIAGNOSTIC_LINES,
-        step.staff_days_left,
-        n,
-        design.diagnostic_cost_eur,
-        design.staff_days_per_diagnostic,
-        INSTRUMENT["diagnostics"],
-        min(design.diagnostic_depth, data.technologies.k),
-        state.rti_competence,
-        programme.mechanisms.diagnostic_routing,
-        programme.settings.routing_gate_threshold,
-        programme.focus,
-        programme.routed_training,
-        programme.routed_projects,
-        ONE_CHANNEL[CHANNEL["diagnostic"]],
-    )
-    state.changed.add(moved)
-
-
-def build_demonstrators(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """Build a demonstrator for each top priority technology the demonstrator account can pay for.
-
-    A partner-hosted demonstrator (a living lab) is hosted by the ``living_lab_partners``
-    most engaged buyers (lead firms and producers): they co-create it with the RTI.
-    """
-    design = programme.design
-    for tech in programme.focus:
-        if int(tech) in programme.demonstrators:
-            continue
-        if programme.account("demonstrator") < design.demonstrator_cost_eur:
-            break
-        programme.demonstrators.append(int(tech))
-        _charge(programme, step, index, "demonstrator", design.demonstrator_cost_eur, 0.0)
-        step.units[index, UNIT["demonstrators_built"]] += 1
-        if _living_lab(data, programme):
-            _co_create(data, state, step, programme, index, int(tech))
 
 
 def _living_lab(data: RunData, programme: ProgrammeRun) -> bool:
@@ -303,65 +280,6 @@ def _co_create(
     commit(data, state, programme, partners)
 
 
-def run_demonstrators(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """Open demonstrators cost their running cost every month, and receive visitors while open.
-
-    While the programme runs it pays (from the demonstrator account, then the others);
-    if it cannot, the demonstrators close. After it, the RTI pays outside the budget
-    (``rti_pays``) or they close (``close``).
-
-    Visitors (one-to-many): each month brings ``demonstrator_visitors_per_month`` per
-    demonstrator on average (rounded at random), as far as the accounts (while the
-    programme runs) and the staff time allow. A visitor sees one of the technologies
-    shown, which lowers its perceived risk, and becomes knowledgeable in it with
-    probability u(a, c). A living lab's visitors are first its partners' peers and
-    trading partners (it is visible to them), then firms reached by the programme's
-    targeting rule. Each visit's staff time is priced and paid like the running cost.
-    """
-    design = programme.design
-    if not programme.demonstrators or not programme.demonstrators_open:
-        return
-    delivering = programme.delivering(step.month)
-    if not delivering and design.demonstrator_after_programme == "close":
-        programme.demonstrators_open = False
-        return
-    living_lab = _living_lab(data, programme)
-    # the running cost paid (or the demonstrators close), the visitors chosen (peers first), the
-    # technology each sees drawn, their knowledge trial, the visits paid: one kernel call
-    programme.demonstrators_open, step.staff_days_left, marked = run_demonstrators_month(
-        _delivery(data, state, programme, streams.programmes[index]),
-        _books(programme, step, index),
-        _DEMONSTRATOR_LINES,
-        step.post_programme,
-        delivering,
-        step.staff_days_left,
-        data.dt,
-        design.demonstrator_running_cost_eur_per_month,
-        design.demonstrator_visitors_per_month,
-        design.staff_days_per_visit,
-        np.asarray(programme.demonstrators, dtype=np.int64),
-        _partners_neighbours(data, programme) if living_lab else _NO_FIRMS,
-        INSTRUMENT["demonstrator"],
-        ONE_CHANNEL[CHANNEL["living_lab" if living_lab else "demonstrator"]],
-    )
-    state.changed.add(marked)
-
-
-def _partners_neighbours(data: RunData, programme: ProgrammeRun) -> NDArray[np.int64]:
-    """The living lab partners' peers and trading partners, found once per set of partners.
-
-    The networks are static and the partners are chosen once, so the set does not change
-    during a run; finding it every month cost a sort and a set difference per step.
-    """
-    partners = programme.living_lab_partners
-    cached = programme.living_lab_peers
-    if cached is None or cached[0] is not partners:
-        cached = programme.living_lab_peers = (partners, _neighbours(data, partners))
-    return cached[1]
-
-
 def _neighbours(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
     """Peers and trading partners of a few firms (a living lab's partners)."""
     weights = data.networks.weights if data.networks.weights is not None else data.networks.supply
@@ -372,61 +290,30 @@ def _neighbours(data: RunData, firm: NDArray[np.int64]) -> NDArray[np.int64]:
     return np.setdiff1d(found, firm)
 
 
-def deliver_projects(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
+def _start_projects(
+    data: RunData,
+    state: DistrictState,
+    step: Step,
+    programme: ProgrammeRun,
+    index: int,
+    delivery: DeliveryArrays,
 ) -> None:
-    """Collaborative projects: groups of firms work with the RTI on one technology for L months.
+    """Projects just formed (:func:`~districtlab.model.kernels.run_projects`): their cost support, and their seats kept.
 
-    Routed firms join first, then the outreach fills the seats, among firms that have
-    not adopted the project's technology. Members learn it, and the project covers part
-    of their adoption cost while it runs and for ``project_support_months`` after.
+    Members learned the project's technology in the kernel; the project covers part of their
+    adoption cost while it runs and for ``project_support_months`` after. Its seats run until
+    ``project_months`` from now (:func:`complete_projects`).
     """
     design = programme.design
-    settings = programme.settings
-    k = data.technologies.k
-    n_projects = _units_to_buy(
-        programme,
-        step,
-        "projects",
-        design.project_size * design.project_seat_cost_eur,
-        design.project_size * design.staff_days_per_project_seat,
-    )
-    if n_projects == 0:
-        return
-    # the projects bought: their topics and members, the members made knowledgeable, marked
-    # engaged and committed (mechanisms.commit), the seats charged: one kernel call
-    step.staff_days_left, programme.routed_projects, pair, learned, formed = run_projects(
-        _delivery(data, state, programme, streams.programmes[index]),
-        _books(programme, step, index),
-        _PROJECT_LINES,
-        step.staff_days_left,
-        n_projects,
-        design.project_size,
-        design.project_seat_cost_eur,
-        design.staff_days_per_project_seat,
-        programme.focus,
-        programme.focus_cdf,
-        programme.routed_projects,
-        INSTRUMENT["projects"],
-        programme.mechanisms.participation_commitment,
-        settings.commitment_affinity_gain,
-        settings.commitment_affinity_gain * settings.commitment_tie_share,
-        ONE_CHANNEL[CHANNEL["project"]],
-    )
-    if pair.size == 0:
-        return
+    end_month = step.month + design.project_months
+    pair, learned, formed = seat_projects(delivery, end_month)
     expiry = step.month + design.project_months + design.project_support_months
     for project in range(formed.shape[1] - 1):  # in the order the projects formed, as their pairs were marked
         state.changed.add(learned[formed[1, project] : formed[1, project + 1]])
         support_projects(
             state, pair[formed[0, project] : formed[0, project + 1]], index, design.project_cost_share, expiry
         )
-    end_month = step.month + design.project_months
-    firm = pair // k
-    programme.project_end = np.concatenate([programme.project_end, np.full(pair.size, end_month)])
     programme.first_project_end = min(programme.first_project_end, end_month)
-    programme.project_firm = np.concatenate([programme.project_firm, firm])
-    programme.project_tech = np.concatenate([programme.project_tech, pair - firm * k])
 
 
 def complete_projects(
@@ -436,98 +323,76 @@ def complete_projects(
 
     Participants do not adopt here: the project's share of the cost keeps lowering
     their cost (their adoption hazard) for ``project_support_months`` (issue 9).
+    Called when some seat is due (``step.month >= programme.first_project_end``).
     """
-    if step.month < programme.first_project_end:  # no project ends this step (none at all: inf)
-        return
     # the seats due taken from the running ones, and the projects completed per technology
     # (each distinct (end month, technology) is one project): one kernel call
-    (
-        firm,
-        completed,
-        programme.project_end,
-        programme.project_firm,
-        programme.project_tech,
-        programme.first_project_end,
-    ) = take_due_projects(
-        step.month, programme.project_end, programme.project_firm, programme.project_tech, data.technologies.k
-    )
+    assert programme.delivery is not None  # its seats are in its handle, made when it first delivered
+    firm, completed, programme.first_project_end = take_due_seats(programme.delivery, step.month)
     _learn(data, state, firm, programme.design.training_gain)
     # RTI competence grows per project completed
     state.rti_competence = 1.0 - (1.0 - state.rti_competence) * (1.0 - data.competence_gain) ** completed
-
-
-def deliver_training(
-    data: RunData, state: DistrictState, step: Step, streams: Streams, programme: ProgrammeRun, index: int
-) -> None:
-    """Training raises absorptive capacity: a <- a + tau (1 - a)."""
-    design = programme.design
-    n = _units_to_buy(
-        programme, step, "training", design.training_seat_cost_eur, design.staff_days_per_training_seat
-    )
-    if n == 0:
-        return
-    # the seats bought: routed firms first, then the outreach; the trainees (distinct) marked
-    # engaged and charged, their capacity raised (raise_absorptive_capacity): one kernel call;
-    # their gate rows follow from numpy's tanh
-    step.staff_days_left, trainees, programme.routed_training, half_z = enrol_trainees(
-        _delivery(data, state, programme, streams.programmes[index]),
-        _books(programme, step, index),
-        _TRAINING_LINES,
-        step.staff_days_left,
-        n,
-        design.training_seat_cost_eur,
-        design.staff_days_per_training_seat,
-        programme.routed_training,
-        INSTRUMENT["training"],
-        1.0 - design.training_gain,
-        data.technologies.complexity,
-        data.behaviour.gate_scale,
-    )
-    if trainees.size:
-        state.changed.add(set_gate_rows(trainees, np.tanh(half_z), state.gate_flat))
 
 
 def _learn(data: RunData, state: DistrictState, firm: NDArray[np.int64], gain: float) -> None:
     raise_absorptive_capacity(state, firm, gain, data.technologies.complexity, data.behaviour.gate_scale)
 
 
-DELIVERY_ORDER = (
-    deliver_events,
-    deliver_diagnostics,
-    build_demonstrators,
-    deliver_projects,
-    deliver_training,
-)
+#: The instruments' deliveries in the order the RTI buys them each month (the stages of
+#: :func:`~districtlab.model.kernels.deliver_month`); grants are awarded in the adoption decision.
+DELIVERY_ORDER = (hold_events, diagnose, build_demonstrators, run_projects, enrol_trainees)
 
 
-def _purchases(programme: ProgrammeRun) -> tuple[tuple[Any, int, float, float], ...]:
-    """Per instrument in :data:`DELIVERY_ORDER`: (its delivery, its account, the price of one unit, its staff days).
+def _deliver_month(
+    data: RunData,
+    state: DistrictState,
+    step: Step,
+    streams: Streams,
+    programme: ProgrammeRun,
+    index: int,
+    delivering: bool,
+) -> None:
+    """The programme's purchases (while ``delivering``) and its open demonstrators' month.
 
-    A delivery buys nothing when its account is below the price of one unit or
-    the staff days left are below one unit's (as :func:`_units_to_buy` and
-    :func:`build_demonstrators` find), so the month's loop skips it with two
-    comparisons. The prices are those :func:`_units_to_buy` computes (the
-    design is fixed for a run), worked out on the programme's first delivery.
+    One :func:`~districtlab.model.kernels.deliver_month` call, and one more after each
+    rule that needs Python: a living lab's co-creation, projects' cost support, the
+    gate's tanh after training (numpy's, see :mod:`districtlab.model.kernels`).
     """
-    if programme.purchases is None:
-        design = programme.design
-        day = design.staff_day_cost_eur
-        units = (
-            (design.event_cost_eur, design.staff_days_per_event),
-            (design.diagnostic_cost_eur, design.staff_days_per_diagnostic),
-            (design.demonstrator_cost_eur, 0.0),  # built from the account alone
-            (
-                design.project_size * design.project_seat_cost_eur,
-                design.project_size * design.staff_days_per_project_seat,
-            ),
-            (design.training_seat_cost_eur, design.staff_days_per_training_seat),
+    delivery = programme.delivery or _delivery(data, state, step, programme, index, streams.programmes[index])
+    if programme.books[2] is not step.spend:  # a new Step's records (a run reuses one: never so far)
+        set_books(delivery, _books(programme, step, index), step.post_programme)
+    stage = EVENTS if delivering else RUNNING
+    gate_values = programme.no_gate_values
+    while True:
+        stage, step.staff_days_left, marked, count = deliver_month(
+            delivery,
+            stage,
+            step.staff_days_left,
+            delivering,
+            programme.focus,
+            programme.focus_cdf,
+            state.rti_competence,
+            gate_values,
         )
-        accounts = ("events", "diagnostics", "demonstrator", "projects", "training")
-        programme.purchases = tuple(
-            (deliver, INSTRUMENT[account], cost + staff_days * day, staff_days)
-            for deliver, account, (cost, staff_days) in zip(DELIVERY_ORDER, accounts, units, strict=True)
-        )
-    return programme.purchases
+        state.changed.add(marked)
+        # in order of how often each comes back
+        if stage == GATE_ROWS:  # trainees took seats, and the month is over
+            gate_values = np.tanh(programme.half_z[:count])
+            state.changed.add(set_gate_rows(programme.trainee_rows[:count], gate_values, state.gate_flat))
+            programme.demonstrators_running = False
+            return
+        if stage >= DONE:
+            programme.demonstrators_running = stage == DONE
+            return
+        if stage == RUNNING:  # trainees took seats: their gate rows, then the demonstrators
+            gate_values = np.tanh(programme.half_z[:count])
+        elif stage == TRAINING:  # projects formed
+            _start_projects(data, state, step, programme, index, delivery)
+        else:  # a living lab built: its partners co-create it
+            _co_create(data, state, step, programme, index, count)
+            if programme.living_lab_peers is None:  # the partners are chosen once
+                programme.living_lab_peers = _neighbours(data, programme.living_lab_partners)
+                set_first_visitors(delivery, programme.living_lab_peers)
 
 
 def deliver_programmes(
@@ -545,18 +410,20 @@ def deliver_programmes(
     (if ``adaptive_reallocation`` is on). Demonstrators keep running after their
     programme has ended if the RTI pays for them.
     """
+    month = step.month
     for index, programme in enumerate(programmes):
         if programme is None:
             continue
-        released, codesign = programme.fund(step.month, data.dt)
+        released, codesign = programme.fund(month, data.dt)
         if released:  # adding 0 to the step's records (which start at +0) changes nothing
             step.released[index] += released
         if codesign:
             step.spend[index, SPEND["codesign"]] += codesign
-        complete_projects(data, state, step, programme, exposure)
+        if month >= programme.first_project_end:  # some project ends this step
+            complete_projects(data, state, step, programme, exposure)
         if not data.rti_enabled:
             continue
-        if programme.delivering(step.month):
+        if programme.delivery_start_month <= month < programme.delivery_end_month:  # delivering
             if not programme.codesign_done:
                 programme.codesign_done = True
                 if programme.mechanisms.codesign_information:
@@ -564,11 +431,8 @@ def deliver_programmes(
                         data, state, step, programme, index, streams.programmes[index]
                     )
                     commit(data, state, programme, participants)
-            review(programme, step, index)
-            for deliver, account, price, staff_days in _purchases(programme):
-                if programme.accounts[account] < price or (
-                    staff_days > 0.0 and step.staff_days_left < staff_days
-                ):
-                    continue  # not one unit affordable: the instrument does nothing this month
-                deliver(data, state, step, streams, programme, index)
-        run_demonstrators(data, state, step, streams, programme, index)
+            if month >= programme.next_review_month:
+                review(programme, step, index)
+            _deliver_month(data, state, step, streams, programme, index, True)
+        elif programme.demonstrators_running:
+            _deliver_month(data, state, step, streams, programme, index, False)

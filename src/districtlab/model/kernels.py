@@ -2005,47 +2005,53 @@ def record_row(
 
 @njit(cache=True)
 def csr_pattern(
-    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64]
+    n: int, rows: NDArray[np.int64], columns: NDArray[np.int64], symmetric: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e]).
+    """(indptr, indices) of the n x n 0/1 matrix with an entry at each (rows[e], columns[e])
+    and, ``symmetric``, at each (columns[e], rows[e]) too.
 
     Entries given twice are one entry; each row's columns are sorted (as
     ``coo_array((ones, (rows, columns))).tocsr()`` with its data set to 1). Two
     counting sorts, by column and then (stably) by row, leave every row sorted
-    without comparing entries.
+    without comparing entries. ``indices`` may be a view of a longer array.
     """
     by_column = np.zeros(n + 1, dtype=np.int64)
     by_row = np.zeros(n + 1, dtype=np.int64)
     for entry in range(rows.size):
         by_column[columns[entry] + 1] += 1
         by_row[rows[entry] + 1] += 1
+        if symmetric:
+            by_column[rows[entry] + 1] += 1
+            by_row[columns[entry] + 1] += 1
     for index in range(n):
         by_column[index + 1] += by_column[index]
         by_row[index + 1] += by_row[index]
     fill = by_column[:-1].copy()
-    rows_by_column = np.empty(rows.size, dtype=np.int64)
+    rows_by_column = np.empty(by_column[n], dtype=np.int64)
     for entry in range(rows.size):
-        column = columns[entry]
-        rows_by_column[fill[column]] = rows[entry]
+        row, column = rows[entry], columns[entry]
+        rows_by_column[fill[column]] = row
         fill[column] += 1
+        if symmetric:
+            rows_by_column[fill[row]] = column
+            fill[row] += 1
     fill = by_row[:-1].copy()
-    sorted_columns = np.empty(rows.size, dtype=np.int64)
+    sorted_columns = np.empty(by_row[n], dtype=np.int64)
     for column in range(n):
         for position in range(by_column[column], by_column[column + 1]):
             row = rows_by_column[position]
             sorted_columns[fill[row]] = column
             fill[row] += 1
     indptr = np.zeros(n + 1, dtype=np.int64)
-    indices = np.empty(rows.size, dtype=np.int64)
     written = 0
-    for row in range(n):
+    for row in range(n):  # written <= position: the repeats are dropped in place
         first, end = by_row[row], by_row[row + 1]
         for position in range(first, end):
             if position == first or sorted_columns[position] != sorted_columns[position - 1]:
-                indices[written] = sorted_columns[position]
+                sorted_columns[written] = sorted_columns[position]
                 written += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy()
+    return indptr, sorted_columns[:written]
 
 
 @njit(cache=True)
@@ -2058,7 +2064,7 @@ def peer_stubs(
     cross: NDArray[np.bool_],
     signs: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Where each firm's peer stubs go (networks._peer_ties): (source, target block) of the stubs
+    """Where each firm's peer stubs go (networks._peer_draws): (source, target block) of the stubs
     whose target block has firms, and the blocks (role x size class): their sizes, their starts and
     the firms in block order (a stable sort by block).
 
@@ -2113,8 +2119,8 @@ def peer_pattern(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """The symmetric peer pattern (indptr, indices): each stub ties its firm to the firm at
     ``floor(uniform * block size)`` in its target block, a tie to itself dropped."""
-    rows = np.empty(2 * source.size, dtype=np.int64)
-    columns = np.empty(2 * source.size, dtype=np.int64)
+    rows = np.empty(source.size, dtype=np.int64)
+    columns = np.empty(source.size, dtype=np.int64)
     kept = 0
     for stub in range(source.size):
         block = target_block[stub]
@@ -2124,10 +2130,7 @@ def peer_pattern(
             rows[kept] = source[stub]
             columns[kept] = target
             kept += 1
-    for tie in range(kept):  # and the other direction
-        rows[kept + tie] = columns[tie]
-        columns[kept + tie] = rows[tie]
-    return csr_pattern(n, rows[: 2 * kept], columns[: 2 * kept])
+    return csr_pattern(n, rows[:kept], columns[:kept], True)  # and the other direction
 
 
 @njit(cache=True)
@@ -2151,26 +2154,31 @@ def csr_transpose_pattern(
 
 
 @njit(cache=True)
-def exposure_weights(
+def _exposure_weights(
     n: int,
     supply_indptr: NDArray[np.int64],
     supply_indices: NDArray[np.int64],
+    transposed_indptr: NDArray[np.int64],
+    transposed: NDArray[np.int64],
     peer_indptr: NDArray[np.int64],
     peer_indices: NDArray[np.int64],
     supply_weight: float,
     peer_weight: float,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply) and P (peer, symmetric).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_], int]:
+    """CSR of w = supply_weight (S + S^T) + peer_weight P for 0/1 patterns S (supply, with its
+    transpose S^T) and P (peer, symmetric), with which entries of w are supply ties (S_ij = 1)
+    and how many supply ties have no entry in w (their weight came to 0).
 
     The values are those scipy's sparse arithmetic gives: an entry in both terms
     is ``supply_weight * s + peer_weight * 1.0`` with s = S_ij + S_ji, an entry in
     one term is that term, and entries that come to exactly 0 are not stored.
     """
-    transposed_indptr, transposed = csr_transpose_pattern(n, supply_indptr, supply_indices)
     most = supply_indices.size * 2 + peer_indices.size
     indptr = np.zeros(n + 1, dtype=np.int64)
     indices = np.empty(most, dtype=np.int64)
     data = np.empty(most)
+    sells = np.zeros(most, dtype=np.bool_)
+    missing = 0
     written = 0
     past = n  # a column after every column
     for row in range(n):
@@ -2184,7 +2192,8 @@ def exposure_weights(
             c = peer_indices[third] if third < third_end else past
             column = min(a, b, c)
             count = 0.0
-            if a == column:
+            in_supply = a == column
+            if in_supply:
                 count += 1.0
                 first += 1
             if b == column:
@@ -2202,9 +2211,84 @@ def exposure_weights(
             if value != 0.0:
                 indices[written] = column
                 data[written] = value
+                sells[written] = in_supply
                 written += 1
+            elif in_supply:
+                missing += 1
         indptr[row + 1] = written
-    return indptr, indices[:written].copy(), data[:written].copy()
+    return indptr, indices[:written], data[:written], sells[:written], missing  # views: no copies
+
+
+@njit(cache=True)
+def drawn_networks(
+    n: int,
+    buyer: NDArray[np.int64],
+    seller: NDArray[np.int64],
+    peer_source: NDArray[np.int64],
+    peer_target_block: NDArray[np.int64],
+    peer_uniforms: NDArray[np.float64],
+    block_size: NDArray[np.int64],
+    block_start: NDArray[np.int64],
+    order: NDArray[np.int64],
+    supply_weight: float,
+    peer_weight: float,
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.bool_],
+    int,
+]:
+    """A drawn district's networks from its drawn ties, in one call (networks.build_networks).
+
+    Fuses what took four calls, three of them rebuilding what another had built:
+    the supply pattern S from the (buyer, seller) draws (:func:`csr_pattern`), the
+    symmetric peer pattern P from the peer stubs (:func:`peer_pattern`; no stubs:
+    P is empty), the transpose of S (each seller's buyers, :func:`csr_transpose_pattern`)
+    and the exposure weights w with which of their entries are supply ties
+    (:func:`_exposure_weights`; what :func:`supply_entries` finds). Returns
+    (S indptr, S indices, S^T indptr, S^T indices, P indptr, P indices,
+    w indptr, w indices, w data, supply-tie flags of w's entries, supply ties without
+    an entry in w); every index array is int64 with each row's columns sorted.
+    """
+    supply_indptr, supply_indices = csr_pattern(n, buyer, seller, False)
+    if peer_source.size:
+        peer_indptr, peer_indices = peer_pattern(
+            n, peer_source, peer_target_block, peer_uniforms, block_size, block_start, order
+        )
+    else:
+        peer_indptr, peer_indices = np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    buyers_indptr, buyers = csr_transpose_pattern(n, supply_indptr, supply_indices)
+    indptr, indices, data, sells, missing = _exposure_weights(
+        n,
+        supply_indptr,
+        supply_indices,
+        buyers_indptr,
+        buyers,
+        peer_indptr,
+        peer_indices,
+        supply_weight,
+        peer_weight,
+    )
+    return (
+        supply_indptr,
+        supply_indices,
+        buyers_indptr,
+        buyers,
+        peer_indptr,
+        peer_indices,
+        indptr,
+        indices,
+        data,
+        sells,
+        missing,
+    )
 
 
 @njit(cache=True)
@@ -2260,6 +2344,35 @@ def pairs_drawn_below(
 
 
 @njit(cache=True)
+def month0_pairs(
+    draws: NDArray[np.float64],
+    adoption_share: NDArray[np.float64],
+    size_class: NDArray[np.int8],
+    awareness_share: NDArray[np.float64],
+    n_technologies: int,
+    channel: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64]]:
+    """Month 0's adopters and aware pairs from the two firms x technologies draws, in one call.
+
+    ``draws`` holds the adoption draws then the awareness draws (one ``rng.random``
+    of twice the pairs: the same numbers as two draws of the pairs, one after the
+    other). Pair (i, k) adopts when its first draw is below ``adoption_share[k,
+    size_class[i]]`` and becomes aware when its second is below ``awareness_share[k]``
+    (:func:`pairs_drawn_below` for each). Returns the adopters as (firm, technology,
+    ``channel`` for each) and the aware pairs (flat), each in pair order.
+    """
+    half = draws.size // 2
+    adopters = pairs_drawn_below(draws[:half], adoption_share, size_class, n_technologies)
+    firm = adopters // n_technologies
+    technology = adopters - firm * n_technologies
+    channels = np.full(adopters.size, channel, dtype=np.int8)
+    aware = pairs_drawn_below(
+        draws[half:], awareness_share.reshape(awareness_share.size, 1), size_class[:0], n_technologies
+    )
+    return firm, technology, channels, aware
+
+
+@njit(cache=True)
 def awareness_due(
     draws: NDArray[np.float64],
     scale: NDArray[np.float64],
@@ -2286,6 +2399,72 @@ def awareness_due(
             n_due += (stage[pair] == 0) & (time < horizon)
             pair += 1
     return pairs[:n_due], times[:n_due]
+
+
+@njit(cache=True)
+def awareness_schedule(
+    draws: NDArray[np.float64],
+    hazard: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    horizon: float,
+    n_technologies: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The background awareness schedule (transfer.AwarenessSchedule.draw): unaware pairs whose
+    awareness time ``draw / hazard_k`` (``draw * (1 / hazard_k)``; never with a hazard of 0) falls
+    before ``horizon``, as (pairs, times) in time order, equal times in pair order.
+
+    Fuses the scale, :func:`awareness_due` and the stable sort by time that followed it
+    (``np.argsort(times, kind="stable")`` and two gathers), sorting by buckets: the
+    times are spread over as many buckets of equal width in [0, horizon) as there are
+    times (a bucket is a monotone function of the time, so buckets in order hold the
+    times in order), in pair order within a bucket; an insertion sort that moves a
+    time only past greater ones then orders each bucket, equal times staying in pair
+    order. With a bucket of more than 32 times (hazards that crowd the times near 0)
+    numba's merge sort (stable) sorts them all instead. Either way the order is the
+    one stable sort of the times, so it is numpy's.
+    """
+    scale = np.empty(hazard.size)
+    for tech in range(hazard.size):
+        scale[tech] = 1.0 / hazard[tech] if hazard[tech] > 0.0 else np.inf
+    pairs, times = awareness_due(draws, scale, stage, horizon, n_technologies)
+    count = times.size
+    if count == 0:
+        return pairs.copy(), times.copy()
+    per_time = count / horizon  # buckets per unit of time (0 <= time < horizon)
+    bucket = np.empty(count, dtype=np.int64)
+    start = np.zeros(count + 1, dtype=np.int64)
+    for index in range(count):
+        chosen = int(times[index] * per_time)
+        if chosen > count - 1:  # a time just below the horizon may round up to it
+            chosen = count - 1
+        bucket[index] = chosen
+        start[chosen + 1] += 1
+    most = 0
+    for index in range(count):
+        most = max(most, start[index + 1])
+        start[index + 1] += start[index]
+    if most > 32:
+        order = np.argsort(times, kind="mergesort")
+        return pairs[order], times[order]
+    sorted_pairs = np.empty(count, dtype=np.int64)
+    sorted_times = np.empty(count)
+    for index in range(count):  # in pair order: each bucket keeps its pairs in pair order
+        place = start[bucket[index]]
+        start[bucket[index]] += 1
+        sorted_pairs[place] = pairs[index]
+        sorted_times[place] = times[index]
+    for index in range(1, count):  # a time moves back at most within its bucket
+        time = sorted_times[index]
+        if sorted_times[index - 1] > time:
+            pair = sorted_pairs[index]
+            place = index
+            while place > 0 and sorted_times[place - 1] > time:
+                sorted_pairs[place] = sorted_pairs[place - 1]
+                sorted_times[place] = sorted_times[place - 1]
+                place -= 1
+            sorted_pairs[place] = pair
+            sorted_times[place] = time
+    return sorted_pairs, sorted_times
 
 
 # -- instruments (knowledge trials, events' attendance, diagnostics' choices, eligibility filters) -
@@ -2342,7 +2521,7 @@ def attend_events(
 ) -> NDArray[np.int64]:
     """Event attendees become aware of their event's technology and count as engaged; return the pairs that moved.
 
-    Fuses ``instruments.deliver_events``' pairing of attendees with topics
+    Fuses the events' pairing of attendees with topics
     (``np.repeat(topics, attendees_per_event)[:n] + attendees * K``),
     :func:`raise_stage` to aware (``state.make_aware``) and :func:`engage`
     (``context.mark_engaged``): attendee i went to event i // attendees_per_event.
@@ -2633,6 +2812,47 @@ _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("orders", types.Array(types.int64, 2, "C")),
     ("ordered", types.Array(types.boolean, 2, "C")),
     ("cursors", types.Array(types.int64, 2, "C")),
+    # the programme's books (``instruments._books``) and the RTI's running costs after it
+    (
+        "books",
+        types.Tuple(
+            (
+                types.Array(types.float64, 1, "C"),
+                types.Array(types.float64, 1, "C"),
+                types.Array(types.float64, 2, "C"),
+                types.Array(types.float64, 2, "C"),
+                types.Array(types.float64, 1, "C"),
+                types.int64,
+                types.float64,
+                types.float64,
+            )
+        ),
+    ),
+    ("post_programme", types.Array(types.float64, 1, "C")),
+    # its fixed plan (see deliver_month): book lines per stage, prices and settings, channels
+    ("lines", types.Array(types.int64, 2, "C")),
+    ("prices", types.Array(types.float64, 1, "C")),
+    ("settings", types.Array(types.int64, 1, "C")),
+    ("channels", types.Array(types.int8, 2, "C")),
+    ("complexity", types.Array(types.float64, 1, "C")),
+    # its run state, changed by the kernels: the routing queues, the demonstrators built (in
+    # order) and whether they are open, a living lab's visitors first, the last trainees (whose
+    # gate rows wait for numpy's tanh) and the last projects formed (for their cost support)
+    ("routed_training", types.Array(types.int64, 1, "C")),
+    ("routed_projects", types.Array(types.int64, 1, "C")),
+    ("shown", types.Array(types.int64, 1, "C")),
+    ("demonstrators_open", types.boolean),
+    ("peers", types.Array(types.int64, 1, "C")),
+    ("trainees", types.Array(types.int64, 1, "C")),
+    ("half_z", types.Array(types.float64, 2, "C")),
+    ("trainee_rows", types.Array(types.int64, 1, "C")),
+    ("project_pairs", types.Array(types.int64, 1, "C")),
+    ("project_learned", types.Array(types.int64, 1, "C")),
+    ("project_formed", types.Array(types.int64, 2, "C")),
+    # the project seats running: each seat's end month, firm and technology, in the order formed
+    ("seat_end", types.Array(types.float64, 1, "C")),
+    ("seat_firm", types.Array(types.int64, 1, "C")),
+    ("seat_tech", types.Array(types.int64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -2665,6 +2885,27 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         orders: NDArray[np.int64]
         ordered: NDArray[np.bool_]
         cursors: NDArray[np.int64]
+        books: tuple[Any, ...]
+        post_programme: NDArray[np.float64]
+        lines: NDArray[np.int64]
+        prices: NDArray[np.float64]
+        settings: NDArray[np.int64]
+        channels: NDArray[np.int8]
+        complexity: NDArray[np.float64]
+        routed_training: NDArray[np.int64]
+        routed_projects: NDArray[np.int64]
+        shown: NDArray[np.int64]
+        demonstrators_open: bool
+        peers: NDArray[np.int64]
+        trainees: NDArray[np.int64]
+        half_z: NDArray[np.float64]
+        trainee_rows: NDArray[np.int64]
+        project_pairs: NDArray[np.int64]
+        project_learned: NDArray[np.int64]
+        project_formed: NDArray[np.int64]
+        seat_end: NDArray[np.float64]
+        seat_firm: NDArray[np.int64]
+        seat_tech: NDArray[np.int64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
@@ -2714,6 +2955,27 @@ else:
         orders: NDArray[np.int64],
         ordered: NDArray[np.bool_],
         cursors: NDArray[np.int64],
+        books: tuple[Any, ...],
+        post_programme: NDArray[np.float64],
+        lines: NDArray[np.int64],
+        prices: NDArray[np.float64],
+        settings: NDArray[np.int64],
+        channels: NDArray[np.int8],
+        complexity: NDArray[np.float64],
+        routed_training: NDArray[np.int64],
+        routed_projects: NDArray[np.int64],
+        shown: NDArray[np.int64],
+        demonstrators_open: bool,
+        peers: NDArray[np.int64],
+        trainees: NDArray[np.int64],
+        half_z: NDArray[np.float64],
+        trainee_rows: NDArray[np.int64],
+        project_pairs: NDArray[np.int64],
+        project_learned: NDArray[np.int64],
+        project_formed: NDArray[np.int64],
+        seat_end: NDArray[np.float64],
+        seat_firm: NDArray[np.int64],
+        seat_tech: NDArray[np.int64],
     ) -> DeliveryArrays:
         """A :class:`DeliveryArrays` handle on the Generator and the arrays given (not copied)."""
         delivery: DeliveryArrays = structref.new(_DELIVERY_ARRAYS)  # type: ignore[call-arg]
@@ -2742,14 +3004,34 @@ else:
         delivery.orders = orders
         delivery.ordered = ordered
         delivery.cursors = cursors
+        delivery.books = books
+        delivery.post_programme = post_programme
+        delivery.lines = lines
+        delivery.prices = prices
+        delivery.settings = settings
+        delivery.channels = channels
+        delivery.complexity = complexity
+        delivery.routed_training = routed_training
+        delivery.routed_projects = routed_projects
+        delivery.shown = shown
+        delivery.demonstrators_open = demonstrators_open
+        delivery.peers = peers
+        delivery.trainees = trainees
+        delivery.half_z = half_z
+        delivery.trainee_rows = trainee_rows
+        delivery.project_pairs = project_pairs
+        delivery.project_learned = project_learned
+        delivery.project_formed = project_formed
+        delivery.seat_end = seat_end
+        delivery.seat_firm = seat_firm
+        delivery.seat_tech = seat_tech
         return delivery
 
 
-# -- instrument deliveries (instruments.deliver_*, run_demonstrators): one call per instrument
+# -- instrument deliveries (the stages of deliver_month, below): one kernel per instrument
 #
-# Each kernel below is one instrument's month, once the caller has found that its account and
-# the RTI's staff time can buy some units (a few scalar operations: most months buy nothing of
-# some instruments, and a kernel's many arguments cost more than that): choosing the firms
+# Each kernel below is one instrument's month, once :func:`deliver_month` has found that its
+# account and the RTI's staff time can buy some units (:func:`units_affordable`): choosing the firms
 # (:func:`outreach_select`), what the instrument draws, its effect on the firms and the charge
 # to the programme's books. What needs a transcendental function (the gate's tanh after
 # training) is left to numpy. Draws come from the programme's stream in the sizes and order of
@@ -2793,7 +3075,7 @@ def hold_events(
     focus_cdf: NDArray[np.float64],
     outreach: int,
 ) -> tuple[float, NDArray[np.int64]]:
-    """Events (``instruments.deliver_events``): (staff days left, pairs that moved).
+    """Events (the first stage of :func:`deliver_month`): (staff days left, pairs that moved).
 
     ``lines``: account, spend line, units of events, units of attendances. The
     attendees are chosen (:func:`outreach_select`), then each event's topic is
@@ -2868,7 +3150,7 @@ def diagnose(
     routed_projects: NDArray[np.int64],
     channel: NDArray[np.int8],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Diagnostics (``instruments.deliver_diagnostics``): (staff days left, pairs that moved, routing queues).
+    """Diagnostics (a stage of :func:`deliver_month`): (staff days left, pairs that moved, routing queues).
 
     ``lines``: account, spend line, units of diagnostics, units of firms routed.
     Firms with something left to learn are chosen (:func:`outreach_select`),
@@ -2984,7 +3266,7 @@ def enrol_trainees(
     complexity: NDArray[np.float64],
     gate_scale: float,
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Training seats (``instruments.deliver_training``): (staff days left, trainees, rest of the routing queue, gate argument).
+    """Training seats (a stage of :func:`deliver_month`): (staff days left, trainees, rest of the routing queue, gate argument).
 
     ``lines``: account, spend line, units of seats. Firms routed to training
     come first, each taking its seat with its light acceptance; the seats left
@@ -3123,7 +3405,7 @@ def run_projects(
     tie_gain: float,
     channel: NDArray[np.int8],
 ) -> tuple[float, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Collaborative projects (``instruments.deliver_projects``).
+    """Collaborative projects (a stage of :func:`deliver_month`).
 
     Returns (staff days left, rest of the routing queue, the members' pairs
     (firm * K + technology) of the projects formed one after the other, the
@@ -3250,7 +3532,7 @@ def visit_demonstrators(
     outreach: int,
     channel: NDArray[np.int8],
 ) -> tuple[int, NDArray[np.int64]]:
-    """Up to ``n`` demonstrator visits (``instruments.run_demonstrators``): (visitors, pairs to mark changed).
+    """Up to ``n`` demonstrator visits (:func:`run_demonstrators_month`): (visitors, pairs to mark changed).
 
     Only firms that have not adopted every technology ``shown`` visit. A living
     lab's ``peers`` (empty otherwise) come first: in a random order, each visits
@@ -3405,7 +3687,7 @@ def run_demonstrators_month(
     outreach: int,
     channel: NDArray[np.int8],
 ) -> tuple[bool, float, NDArray[np.int64]]:
-    """A month of open demonstrators (``instruments.run_demonstrators``): (still open, staff days left, pairs to mark changed).
+    """A month of open demonstrators (the last stage of :func:`deliver_month`): (still open, staff days left, pairs to mark changed).
 
     ``lines``: the demonstrator account, the running spend line, units of
     demonstrator-months open, units of visits. While ``delivering`` the
@@ -3447,6 +3729,368 @@ def run_demonstrators_month(
         post_programme[slot] += cost
     units[slot, lines[3]] += visitors
     return True, staff_days_left - visitors * staff_days_per_visit, marked
+
+
+# -- a programme's month of delivery (instruments.deliver_programmes): one call ----------------
+#
+# The instruments' kernels above, in the order the RTI buys them (events, diagnostics,
+# demonstrators built, projects, training), then the open demonstrators' month, run by one
+# kernel call per programme and month instead of a Python function and a kernel call per
+# instrument. The programme's plan and its run state are in its DeliveryArrays handle:
+#
+# * ``lines``: per stage, the book lines its kernel takes (account, spend line, unit lines);
+#   the demonstrators' running month is row ``RUNNING``;
+# * ``prices``: per buying stage, the price of a unit (its cost plus its staff days priced) and
+#   its staff days (``UNIT_DAYS`` + stage), then the design's figures at the ``P_*`` positions;
+# * ``settings``: integers and switches at the ``S_*`` positions, and each stage's outreach row
+#   (``S_OUTREACH`` + stage; the running month's is that of the demonstrator);
+# * ``channels``: the one-entry channel arrays of diagnostics, projects and the demonstrators.
+#
+# The kernel returns to Python where a rule needs it, and Python calls it again from where it
+# stopped: after a living lab is built (its partners' co-creation), after projects formed
+# (their cost support, between their marks) and after training (the gate's tanh in numpy).
+
+#: Stages of a programme's month, in order; a stage is also the row of its book lines.
+EVENTS, DIAGNOSTICS, BUILD, PROJECTS, TRAINING, RUNNING = 0, 1, 2, 3, 4, 5
+#: What deliver_month returns after the month: demonstrators are open (they may run next month), or
+#: not; or the month is over but for the trainees' gate rows (no demonstrator runs after training).
+DONE, IDLE, GATE_ROWS = 6, 7, 8
+#: Positions in ``prices``: a unit's staff days per buying stage, then the design's figures.
+UNIT_DAYS = 5
+(
+    P_EVENT_COST,
+    P_DIAGNOSTIC_COST,
+    P_DEMONSTRATOR_COST,
+    P_SEAT_COST,
+    P_SEAT_DAYS,
+    P_TRAINING_COST,
+    P_TRAINING_DAYS,
+    P_EVENT_DAYS,
+    P_DIAGNOSTIC_DAYS,
+    P_ROUTING_THRESHOLD,
+    P_COMMITMENT_GAIN,
+    P_TIE_GAIN,
+    P_CAPACITY_FACTOR,
+    P_GATE_SCALE,
+    P_DT,
+    P_RUNNING_COST,
+    P_VISITORS,
+    P_VISIT_DAYS,
+) = range(10, 28)
+N_PRICES = 28
+#: Positions in ``settings``; each stage's outreach row is at ``S_OUTREACH`` + stage.
+S_ATTENDEES, S_DEPTH, S_ROUTING, S_PROJECT_SIZE, S_COMMITMENT, S_LIVING_LAB, S_CLOSE_AFTER = range(7)
+S_OUTREACH = 7
+N_SETTINGS = S_OUTREACH + RUNNING + 1
+#: Rows of ``channels``.
+C_DIAGNOSTIC, C_PROJECT, C_DEMONSTRATOR = 0, 1, 2
+
+
+@njit(cache=True)
+def units_affordable(
+    accounts: NDArray[np.float64], account: int, price: float, staff_days: float, staff_days_left: float
+) -> int:
+    """Units the account can pay for (their staff days priced), within the staff days left.
+
+    None when the account is below one unit's price or the staff days left are
+    below one unit's; an instrument that takes no staff time is limited by its
+    account alone (``int(balance // price)``, as the Python rule it replaces).
+    """
+    balance = accounts[account]
+    if balance < price or (staff_days > 0.0 and staff_days_left < staff_days):
+        return 0
+    wanted = int(balance // price)
+    if staff_days <= 0.0:
+        return wanted
+    return max(0, min(wanted, int(staff_days_left // staff_days)))
+
+
+@njit(cache=True)
+def _append_marks(
+    marks: NDArray[np.int64], n_marks: int, pairs: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], int]:
+    """``pairs`` after the first ``n_marks`` of ``marks`` (grown when full)."""
+    if n_marks + pairs.size > marks.size:
+        grown = np.empty(max(2 * marks.size, n_marks + pairs.size), dtype=np.int64)
+        grown[:n_marks] = marks[:n_marks]
+        marks = grown
+    marks[n_marks : n_marks + pairs.size] = pairs
+    return marks, n_marks + pairs.size
+
+
+@njit(cache=True)
+def build_demonstrators(delivery: DeliveryArrays, focus: NDArray[np.int64]) -> int:
+    """Build a demonstrator for each top priority technology the demonstrator account can pay for.
+
+    Technologies are taken in focus order; one already shown is passed over, and
+    building stops at the first the account cannot pay for. Each is charged
+    (no staff time) and counted. Returns the technology of a living lab just
+    built (its partners co-create it, in Python, before building goes on), else -1.
+    """
+    books = delivery.books
+    accounts, units, slot = books[0], books[3], books[5]
+    lines = delivery.lines[BUILD]
+    cost = delivery.prices[P_DEMONSTRATOR_COST]
+    for tech in focus:
+        shown = delivery.shown
+        built = False
+        for other in shown:
+            if other == tech:
+                built = True
+                break
+        if built:
+            continue
+        if accounts[lines[0]] < cost:
+            break
+        grown = np.empty(shown.size + 1, dtype=np.int64)
+        grown[: shown.size] = shown
+        grown[shown.size] = tech
+        delivery.shown = grown
+        charge_units(books, lines[0], lines[1], cost, 0.0, False)
+        units[slot, lines[2]] += 1
+        if delivery.settings[S_LIVING_LAB]:
+            return tech
+    return -1
+
+
+@njit(cache=True)
+def deliver_month(
+    delivery: DeliveryArrays,
+    start: int,
+    staff_days_left: float,
+    delivering: bool,
+    focus: NDArray[np.int64],
+    focus_cdf: NDArray[np.float64],
+    competence: NDArray[np.float64],
+    gate_values: NDArray[np.float64],
+) -> tuple[int, float, NDArray[np.int64], int]:
+    """A programme's month from stage ``start`` on: (where to go on, staff days left, pairs to mark changed, a count).
+
+    Fuses ``instruments.deliver_programmes``' purchases and the demonstrators'
+    month: each buying stage buys the units its account and the staff days left
+    allow (:func:`units_affordable`) with its kernel (:func:`hold_events`,
+    :func:`diagnose`, :func:`build_demonstrators`, :func:`run_projects`,
+    :func:`enrol_trainees`), then :func:`run_demonstrators_month` runs the open
+    demonstrators (``start`` is ``RUNNING`` when the programme is not
+    delivering). The pairs to mark changed are those of the stages run, in order.
+
+    It returns to the caller to go on from the stage returned: ``BUILD`` after a
+    living lab is built (the count is its technology: its partners co-create it),
+    ``TRAINING`` after projects formed (``project_pairs``, ``project_learned``,
+    ``project_formed`` hold them: see :func:`run_projects`), ``RUNNING`` after
+    training (the count is the number of ``trainees`` who took seats; the first
+    rows of ``half_z`` are the gate argument of their rows, and the call that
+    goes on takes their tanh as ``gate_values``, sets their gate rows and marks
+    them first); ``GATE_ROWS`` instead when no demonstrator runs after training:
+    the first rows of ``trainee_rows`` are the trainees, whose gate rows the
+    caller sets itself (:func:`set_gate_rows`), the month over (``IDLE``).
+    Only the pairs to mark come back as an array: each array a
+    kernel returns costs about 0.6 us to hand to Python. ``DONE`` or ``IDLE`` ends the month:
+    whether the demonstrators are open.
+    """
+    books = delivery.books
+    accounts = books[0]
+    lines, prices, settings, channels = delivery.lines, delivery.prices, delivery.settings, delivery.channels
+    marks = np.empty(0 if start == RUNNING else 64, dtype=np.int64)
+    n_marks = 0
+    stage = start
+    if stage == EVENTS:
+        n = units_affordable(accounts, lines[EVENTS, 0], prices[EVENTS], prices[UNIT_DAYS], staff_days_left)
+        if n > 0:
+            staff_days_left, moved = hold_events(
+                delivery,
+                books,
+                lines[EVENTS],
+                staff_days_left,
+                n,
+                prices[P_EVENT_COST],
+                prices[P_EVENT_DAYS],
+                settings[S_ATTENDEES],
+                focus,
+                focus_cdf,
+                settings[S_OUTREACH + EVENTS],
+            )
+            marks, n_marks = _append_marks(marks, n_marks, moved)
+        stage = DIAGNOSTICS
+    if stage == DIAGNOSTICS:
+        n = units_affordable(
+            accounts,
+            lines[DIAGNOSTICS, 0],
+            prices[DIAGNOSTICS],
+            prices[UNIT_DAYS + DIAGNOSTICS],
+            staff_days_left,
+        )
+        if n > 0:
+            staff_days_left, moved, delivery.routed_training, delivery.routed_projects = diagnose(
+                delivery,
+                books,
+                lines[DIAGNOSTICS],
+                staff_days_left,
+                n,
+                prices[P_DIAGNOSTIC_COST],
+                prices[P_DIAGNOSTIC_DAYS],
+                settings[S_OUTREACH + DIAGNOSTICS],
+                settings[S_DEPTH],
+                competence,
+                settings[S_ROUTING] != 0,
+                prices[P_ROUTING_THRESHOLD],
+                focus,
+                delivery.routed_training,
+                delivery.routed_projects,
+                channels[C_DIAGNOSTIC],
+            )
+            marks, n_marks = _append_marks(marks, n_marks, moved)
+        stage = BUILD
+    if stage == BUILD:
+        living_lab = build_demonstrators(delivery, focus)
+        if living_lab >= 0:
+            return BUILD, staff_days_left, marks[:n_marks].copy(), living_lab
+        stage = PROJECTS
+    if stage == PROJECTS:
+        stage = TRAINING
+        size = settings[S_PROJECT_SIZE]
+        n = units_affordable(
+            accounts, lines[PROJECTS, 0], prices[PROJECTS], prices[UNIT_DAYS + PROJECTS], staff_days_left
+        )
+        if n > 0:
+            (
+                staff_days_left,
+                delivery.routed_projects,
+                delivery.project_pairs,
+                delivery.project_learned,
+                delivery.project_formed,
+            ) = run_projects(
+                delivery,
+                books,
+                lines[PROJECTS],
+                staff_days_left,
+                n,
+                size,
+                prices[P_SEAT_COST],
+                prices[P_SEAT_DAYS],
+                focus,
+                focus_cdf,
+                delivery.routed_projects,
+                settings[S_OUTREACH + PROJECTS],
+                settings[S_COMMITMENT] != 0,
+                prices[P_COMMITMENT_GAIN],
+                prices[P_TIE_GAIN],
+                channels[C_PROJECT],
+            )
+            if delivery.project_pairs.size:
+                return TRAINING, staff_days_left, marks[:n_marks].copy(), -1
+    if stage == TRAINING:
+        n = units_affordable(
+            accounts, lines[TRAINING, 0], prices[TRAINING], prices[UNIT_DAYS + TRAINING], staff_days_left
+        )
+        if n > 0:
+            staff_days_left, trainees, delivery.routed_training, half_z = enrol_trainees(
+                delivery,
+                books,
+                lines[TRAINING],
+                staff_days_left,
+                n,
+                prices[P_TRAINING_COST],
+                prices[P_TRAINING_DAYS],
+                delivery.routed_training,
+                settings[S_OUTREACH + TRAINING],
+                prices[P_CAPACITY_FACTOR],
+                delivery.complexity,
+                prices[P_GATE_SCALE],
+            )
+            if trainees.size:
+                delivery.half_z[: trainees.size] = half_z
+                if delivery.shown.size == 0 or not delivery.demonstrators_open:
+                    delivery.trainee_rows[: trainees.size] = trainees
+                    return GATE_ROWS, staff_days_left, marks[:n_marks].copy(), trainees.size
+                delivery.trainees = trainees
+                return RUNNING, staff_days_left, marks[:n_marks].copy(), trainees.size
+        stage = RUNNING
+    if gate_values.shape[0]:  # the last trainees' gate rows, from numpy's tanh
+        marks, n_marks = _append_marks(
+            marks, n_marks, set_gate_rows(delivery.trainees, gate_values, delivery.gate)
+        )
+    shown = delivery.shown
+    if shown.size == 0 or not delivery.demonstrators_open:
+        return IDLE, staff_days_left, marks[:n_marks].copy(), -1
+    if not delivering and settings[S_CLOSE_AFTER]:
+        delivery.demonstrators_open = False
+        return IDLE, staff_days_left, marks[:n_marks].copy(), -1
+    delivery.demonstrators_open, staff_days_left, moved = run_demonstrators_month(
+        delivery,
+        books,
+        lines[RUNNING],
+        delivery.post_programme,
+        delivering,
+        staff_days_left,
+        prices[P_DT],
+        prices[P_RUNNING_COST],
+        prices[P_VISITORS],
+        prices[P_VISIT_DAYS],
+        shown,
+        delivery.peers,
+        settings[S_OUTREACH + RUNNING],
+        channels[C_DEMONSTRATOR],
+    )
+    marks, n_marks = _append_marks(marks, n_marks, moved)
+    return (
+        DONE if delivery.demonstrators_open else IDLE,
+        staff_days_left,
+        marks[:n_marks].copy(),
+        -1,
+    )
+
+
+@njit(cache=True)
+def seat_projects(
+    delivery: DeliveryArrays, end_month: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The projects the last :func:`deliver_month` call formed: (members' pairs, pairs learned, ``formed``).
+
+    Their seats join the running ones, each until ``end_month``: the lists grow as
+    ``np.concatenate`` would, firm = pair // K and technology = pair - firm K.
+    """
+    pairs, k = delivery.project_pairs, delivery.n_technologies
+    kept = delivery.seat_end.size
+    seat_end = np.empty(kept + pairs.size)
+    seat_firm = np.empty(kept + pairs.size, dtype=np.int64)
+    seat_tech = np.empty(kept + pairs.size, dtype=np.int64)
+    seat_end[:kept] = delivery.seat_end
+    seat_firm[:kept] = delivery.seat_firm
+    seat_tech[:kept] = delivery.seat_tech
+    for index in range(pairs.size):
+        firm = pairs[index] // k
+        seat_end[kept + index] = end_month
+        seat_firm[kept + index] = firm
+        seat_tech[kept + index] = pairs[index] - firm * k
+    delivery.seat_end, delivery.seat_firm, delivery.seat_tech = seat_end, seat_firm, seat_tech
+    return pairs, delivery.project_learned, delivery.project_formed
+
+
+@njit(cache=True)
+def take_due_seats(
+    delivery: DeliveryArrays, month: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], float]:
+    """:func:`take_due_projects` of the programme's running seats: (firms due, projects completed per technology, the earliest end month left)."""
+    firms, completed, delivery.seat_end, delivery.seat_firm, delivery.seat_tech, first_end = (
+        take_due_projects(
+            month, delivery.seat_end, delivery.seat_firm, delivery.seat_tech, delivery.n_technologies
+        )
+    )
+    return firms, completed, first_end
+
+
+@njit(cache=True)
+def set_books(delivery: DeliveryArrays, books: tuple[Any, ...], post_programme: NDArray[np.float64]) -> None:
+    """The programme's books and the RTI's running costs after it (the step's records: a run reuses them)."""
+    delivery.books = books
+    delivery.post_programme = post_programme
+
+
+@njit(cache=True)
+def set_first_visitors(delivery: DeliveryArrays, peers: NDArray[np.int64]) -> None:
+    """A living lab's visitors first: its partners' peers and trading partners."""
+    delivery.peers = peers
 
 
 # -- projects that end (instruments.complete_projects) ------------------------------------------
@@ -4648,11 +5292,12 @@ def decide_and_adopt_with(
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------
 #
-# As HazardArrays, for the call that records a step's row: the observations' arrays and the
-# state's tallies they copy (updated in place, none replaced during a run), in one RowArrays
-# handle built once for the state of a run (``observers.Recorder``).
+# As HazardArrays, for the call that records a step's row: the observations' arrays, the
+# state's tallies they copy and the run's one step's flows (all updated in place, none replaced
+# during a run), in one RowArrays handle built once for the state of a run (``observers.Recorder``):
+# recording a row is then one call with four arguments and no Python work around it.
 
-#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes after the step's flows.
+#: (field, numba type) of a RowArrays handle: what :func:`record_row` takes but the RTI's competence.
 _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("adopted", types.Array(types.int64, 2, "C")),
     ("adopted_by_group", types.Array(types.int64, 1, "C")),
@@ -4681,6 +5326,12 @@ _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("units", types.Array(types.float64, 2, "C")),
     ("private", types.Array(types.float64, 2, "C")),
     ("post_programme", types.Array(types.float64, 2, "C")),
+    ("step_legitimacy", types.Array(types.float64, 1, "C")),
+    ("step_released", types.Array(types.float64, 1, "C")),
+    ("step_spend", types.Array(types.float64, 1, "C")),
+    ("step_units", types.Array(types.float64, 1, "C")),
+    ("step_private", types.Array(types.float64, 1, "C")),
+    ("step_post_programme", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4715,6 +5366,12 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         units: NDArray[np.float64]
         private: NDArray[np.float64]
         post_programme: NDArray[np.float64]
+        step_legitimacy: NDArray[np.float64]
+        step_released: NDArray[np.float64]
+        step_spend: NDArray[np.float64]
+        step_units: NDArray[np.float64]
+        step_private: NDArray[np.float64]
+        step_post_programme: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ROW_FIELDS, values, strict=True):
@@ -4766,6 +5423,12 @@ else:
         units: NDArray[np.float64],
         private: NDArray[np.float64],
         post_programme: NDArray[np.float64],
+        step_legitimacy: NDArray[np.float64],
+        step_released: NDArray[np.float64],
+        step_spend: NDArray[np.float64],
+        step_units: NDArray[np.float64],
+        step_private: NDArray[np.float64],
+        step_post_programme: NDArray[np.float64],
     ) -> RowArrays:
         """A :class:`RowArrays` handle on the arrays given (not copied)."""
         arrays: RowArrays = structref.new(_ROW_ARRAYS)  # type: ignore[call-arg]
@@ -4796,31 +5459,37 @@ else:
         arrays.units = units
         arrays.private = private
         arrays.post_programme = post_programme
+        arrays.step_legitimacy = step_legitimacy
+        arrays.step_released = step_released
+        arrays.step_spend = step_spend
+        arrays.step_units = step_units
+        arrays.step_private = step_private
+        arrays.step_post_programme = step_post_programme
         return arrays
 
 
 @njit(cache=True)
-def record_row_with(
-    row: int,
-    rti_competence: NDArray[np.float64],
-    step_legitimacy: NDArray[np.float64],
-    step_released: NDArray[np.float64],
-    step_spend: NDArray[np.float64],
-    step_units: NDArray[np.float64],
-    step_private: NDArray[np.float64],
-    step_post_programme: NDArray[np.float64],
-    arrays: RowArrays,
-) -> None:
-    """:func:`record_row` with the observations' arrays and the state's tallies from ``arrays``."""
+def record_row_at(row: int, rti_competence: NDArray[np.float64], with_flows: bool, arrays: RowArrays) -> None:
+    """:func:`record_row` with every array but the RTI's competence from ``arrays``.
+
+    The step's flows are the run's one step's arrays (``RowArrays.step_*``), written
+    only ``with_flows`` (after a step; month 0 has none). The competence is passed
+    on its own: the RTI's learning replaces that array rather than changing it in place.
+    """
+    if with_flows:
+        legitimacy, released, spend = arrays.step_legitimacy, arrays.step_released, arrays.step_spend
+        units, private, post_programme = arrays.step_units, arrays.step_private, arrays.step_post_programme
+    else:
+        legitimacy = released = spend = units = private = post_programme = arrays.step_legitimacy[:0]
     record_row(
         row,
         rti_competence,
-        step_legitimacy,
-        step_released,
-        step_spend,
-        step_units,
-        step_private,
-        step_post_programme,
+        legitimacy,
+        released,
+        spend,
+        units,
+        private,
+        post_programme,
         arrays.adopted,
         arrays.adopted_by_group,
         arrays.at_least,

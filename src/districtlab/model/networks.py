@@ -27,8 +27,7 @@ from districtlab.model.kernels import (
     TallyArrays,
     csr_pattern,
     csr_transpose_pattern,
-    exposure_weights,
-    peer_pattern,
+    drawn_networks,
     peer_stubs,
     spread_adoptions,
     spread_new_adoptions,
@@ -48,6 +47,11 @@ class FirmNetworks:
     complete: bool
     supply_strength: sp.csr_array | None = None  # tie strengths of the supply ties (observed networks)
     peer: sp.csr_array | None = None  # symmetric peer tie strengths
+    # Worked out with a drawn network's matrices (None: Exposure works them out from the matrices):
+    # each seller's buyers (the supply matrix transposed: CSR indptr and int64 indices) ...
+    buyers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
+    # ... and which entries of the weights are supply ties, with how many supply ties have no weight.
+    supply_in_weights: tuple[NDArray[np.bool_], int] | None = None
 
     @property
     def n_supply_ties(self) -> int:
@@ -64,46 +68,71 @@ _IS_SELLER = np.isin(np.arange(len(ROLES)), [ROLES.index(r) for r in SELLER_ROLE
 
 def _pattern(n: int, source: NDArray[np.int64], target: NDArray[np.int64]) -> sp.csr_array:
     """The n x n matrix with 1 at each (source, target), a pair given twice counted once (built directly)."""
-    indptr, indices = csr_pattern(n, source, target)
+    indptr, indices = csr_pattern(n, source, target, False)
     return sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n, n))
 
 
-def _supply_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
-    n = firms.n
+def _supply_draws(
+    firms: Firms, config: Networks, rng: np.random.Generator
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """(buyer, seller) of each drawn supply tie, a pair drawn twice being one tie; None when no firm buys or none sells."""
     buyers = np.flatnonzero(_IS_BUYER[firms.role])
     sellers = np.flatnonzero(_IS_SELLER[firms.role])
     if buyers.size == 0 or sellers.size == 0:
-        return sp.csr_array((n, n), dtype=np.float64)
+        return None
     mean_degree = np.asarray(config.suppliers_per_buyer.as_tuple())[firms.size_class[buyers]]
     degree = np.minimum(rng.poisson(mean_degree), sellers.size)
     source = np.repeat(buyers, degree)
-    target = sellers[rng.integers(0, sellers.size, size=source.size)]
-    return _pattern(n, source, target)  # a repeated draw of the same pair is one tie
+    return source, sellers[rng.integers(0, sellers.size, size=source.size)]
 
 
-def _peer_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
-    """Random peer ties within role x size blocks, some to the neighbouring size class.
+def _supply_ties(firms: Firms, config: Networks, rng: np.random.Generator) -> sp.csr_array:
+    drawn = _supply_draws(firms, config, rng)
+    if drawn is None:
+        return sp.csr_array((firms.n, firms.n), dtype=np.float64)
+    return _pattern(firms.n, *drawn)
+
+
+#: What :func:`~districtlab.model.kernels.drawn_networks` takes for the peer stubs of a district without any.
+_NO_STUBS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+_NO_BLOCKS: tuple[NDArray[np.int64], ...] = (
+    np.zeros(0, dtype=np.int64),
+    np.zeros(0, dtype=np.int64),
+    np.zeros(0, dtype=np.int64),
+)
+_NO_TIES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def _peer_draws(
+    firms: Firms, config: Networks, rng: np.random.Generator
+) -> tuple[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]], tuple[NDArray[np.int64], ...]]:
+    """Random peer ties within role x size blocks, some to the neighbouring size class: the draws.
 
     Each firm opens Poisson(degree / 2) ties (symmetrising doubles them); a tie goes
     to a firm drawn uniformly from the firm's own block (role x size class) or, with
     probability ``cross_size_peer_share``, from the block of the size class above or
-    below (at random, when that class exists); a firm's tie to itself is dropped. The
-    loops over ties are compiled (:func:`~districtlab.model.kernels.peer_stubs`,
-    :func:`~districtlab.model.kernels.peer_pattern`); the draws are made here.
+    below (at random, when that class exists); a firm's tie to itself is dropped.
+    Returns ((source firm, target block, uniform) per stub, (block sizes, block
+    starts, firms in block order)): :func:`~districtlab.model.kernels.peer_pattern`
+    turns them into ties. The loop over stubs is compiled
+    (:func:`~districtlab.model.kernels.peer_stubs`); the draws are made here.
     """
-    n = firms.n
-    if config.peer_kind != "random" or config.peer_degree <= 0.0:
-        return sp.csr_array((n, n), dtype=np.float64)
-    stubs = rng.poisson(config.peer_degree / 2.0, size=n)
+    stubs = rng.poisson(config.peer_degree / 2.0, size=firms.n)
     cross = rng.random(int(stubs.sum())) < config.cross_size_peer_share
     signs = rng.choice(np.array([-1, 1]), size=int(np.count_nonzero(cross)))
     source, target_block, block_size, block_start, order = peer_stubs(
         firms.role, firms.size_class, len(SIZE_CLASSES), len(ROLES) * len(SIZE_CLASSES), stubs, cross, signs
     )
-    indptr, indices = peer_pattern(
-        n, source, target_block, rng.random(source.size), block_size, block_start, order
-    )
-    return sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n, n))
+    return (source, target_block, rng.random(source.size)), (block_size, block_start, order)
+
+
+def _csr(
+    indptr: NDArray[np.int64], indices: NDArray[np.int64], data: NDArray[np.float64], n: int
+) -> sp.csr_array:
+    """The n x n CSR matrix on arrays built with sorted, distinct columns in each row (scipy need not check them)."""
+    matrix = sp.csr_array((data, indices, indptr), shape=(n, n))
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 def _observed_ties(observed: ObservedNetwork, n: int) -> tuple[sp.csr_array, sp.csr_array, sp.csr_array]:
@@ -125,26 +154,58 @@ def _observed_ties(observed: ObservedNetwork, n: int) -> tuple[sp.csr_array, sp.
 
 def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> FirmNetworks:
     """Build the supply and exposure networks of the district (drawn, or observed when given)."""
+    n = firms.n
     if config.observed is not None:
-        supply, supply_strength, peer = _observed_ties(config.observed, firms.n)
+        supply, supply_strength, peer = _observed_ties(config.observed, n)
+    elif config.peer_kind == "complete":
+        return FirmNetworks(supply=_supply_ties(firms, config, rng), weights=None, complete=True)
     else:
-        supply = _supply_ties(firms, config, rng)
-        supply_strength = supply
-        if config.peer_kind == "complete":
-            return FirmNetworks(supply=supply, weights=None, complete=True)
-        peer = _peer_ties(firms, config, rng)
-        indptr, indices, data = exposure_weights(
-            firms.n,
-            supply.indptr,
-            supply.indices,
-            peer.indptr.astype(np.int64, copy=False),  # an empty peer matrix has int32 indices
-            peer.indices.astype(np.int64, copy=False),
+        # every draw first (supply, then peers), then every matrix in one kernel call
+        drawn = _supply_draws(firms, config, rng)
+        has_peers = config.peer_kind == "random" and config.peer_degree > 0.0
+        stubs, blocks = _peer_draws(firms, config, rng) if has_peers else (_NO_STUBS, _NO_BLOCKS)
+        buyer, seller = _NO_TIES if drawn is None else drawn
+        (
+            supply_indptr,
+            supply_indices,
+            buyers_indptr,
+            buyers,
+            peer_indptr,
+            peer_indices,
+            indptr,
+            indices,
+            data,
+            sells,
+            missing,
+        ) = drawn_networks(
+            n,
+            buyer,
+            seller,
+            stubs[0],
+            stubs[1],
+            stubs[2],
+            blocks[0],
+            blocks[1],
+            blocks[2],
             float(config.supply_weight),
             float(config.peer_weight),
         )
-        weights = sp.csr_array((data, indices, indptr), shape=(firms.n, firms.n))
+        if drawn is None:
+            supply = sp.csr_array((n, n), dtype=np.float64)
+        else:  # a repeated draw of the same pair is one tie
+            supply = _csr(supply_indptr, supply_indices, np.ones(supply_indices.size), n)
+        if has_peers:
+            peer = _csr(peer_indptr, peer_indices, np.ones(peer_indices.size), n)
+        else:
+            peer = sp.csr_array((n, n), dtype=np.float64)
         return FirmNetworks(
-            supply=supply, weights=weights, complete=False, supply_strength=supply_strength, peer=peer
+            supply=supply,
+            weights=_csr(indptr, indices, data, n),
+            complete=False,
+            supply_strength=supply,
+            peer=peer,
+            buyers=(buyers_indptr, buyers),
+            supply_in_weights=(sells, int(missing)),
         )
     weights = (
         config.supply_weight * (supply_strength + supply_strength.T) + config.peer_weight * peer
@@ -158,9 +219,13 @@ def build_networks(firms: Firms, config: Networks, rng: np.random.Generator) -> 
 
 def _row_sums(matrix: sp.csr_array) -> NDArray[np.float64]:
     """``matrix.sum(axis=1)`` as scipy computes it (one ``np.add.reduceat`` over the non-empty rows)."""
+    indptr = matrix.indptr
+    lengths = np.diff(indptr)
+    if lengths.size and lengths.min() > 0:  # every row has entries (the usual case): no gather, no scatter
+        return np.add.reduceat(matrix.data, indptr[:-1])
     sums = np.zeros(matrix.shape[0])
-    non_empty = np.flatnonzero(np.diff(matrix.indptr))
-    sums[non_empty] = np.add.reduceat(matrix.data, matrix.indptr[non_empty])
+    non_empty = np.flatnonzero(lengths)
+    sums[non_empty] = np.add.reduceat(matrix.data, indptr[non_empty])
     return sums
 
 
@@ -226,6 +291,11 @@ def _exposure_rows(networks: FirmNetworks) -> tuple[_Rows, ...]:
     if networks.weights is None:
         return (_Rows.of(supply, weight=False, sells=True),)
     weights = networks.weights
+    if supply.nnz and networks.supply_in_weights is not None:  # worked out with the matrices
+        sells, missing = networks.supply_in_weights
+        if missing:
+            return (_Rows.of(weights, weight=True, sells=False), _Rows.of(supply, weight=False, sells=True))
+        return (_Rows.of(weights, weight=True, sells=sells),)
     if supply.nnz and weights.has_sorted_indices and supply.has_sorted_indices:
         # the same as the union below, in one merge of the sorted rows (no sparse arithmetic)
         sells, missing = supply_entries(
@@ -268,7 +338,9 @@ class Exposure:
         self._pressure = np.zeros(n_firms * n_technologies)
         # each seller's buyers (supply transposed), to attribute a supply-chain transfer to a kind of buyer
         supply = networks.supply
-        if supply.has_sorted_indices:  # the transpose, built directly (as supply.T.tocsr())
+        if networks.buyers is not None:  # worked out with the matrices
+            self._buyers_indptr, self._buyers = networks.buyers
+        elif supply.has_sorted_indices:  # the transpose, built directly (as supply.T.tocsr())
             self._buyers_indptr, self._buyers = csr_transpose_pattern(
                 n_firms,
                 supply.indptr.astype(np.int64, copy=False),

@@ -13,11 +13,9 @@ from numpy.typing import NDArray
 
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.context import RunData, Step
-from districtlab.model.kernels import RowArrays, record_row_with, row_arrays
+from districtlab.model.kernels import RowArrays, record_row_at, row_arrays
 from districtlab.model.programmes import PROGRAMME_SLOTS, SPEND_LINES, UNIT_LINES
 from districtlab.model.state import CHANNELS, DistrictState
-
-_NOTHING = np.zeros(0)  # the flows recorded at month 0, before any step
 
 
 @dataclass(frozen=True)
@@ -92,6 +90,9 @@ class Recorder:
             post_programme_spend=np.zeros((rows, len(PROGRAMME_SLOTS))),
         )
         o = self.observations
+        self._row_state: DistrictState | None = None  # what the handle of record_row_at was built on
+        self._row_step: Step | None = None
+        self._row_handle: RowArrays | None = None
         # steps+1 x flat views of the many-dimensional tallies, for the compiled recorder
         self._flat_rows = {
             name: getattr(o, name).reshape(rows, -1)
@@ -108,60 +109,56 @@ class Recorder:
 
     def record(self, row: int, state: DistrictState, step: Step | None) -> None:
         """Row ``row``: the levels of ``state`` and, after a step, the step's flows (one kernel call)."""
-        if step is None:
-            legitimacy = released = spend = units = private = post_programme = _NOTHING
-        else:
-            legitimacy, released = step.legitimacy, step.released
-            spend, units = step.spend.reshape(-1), step.units.reshape(-1)
-            private, post_programme = step.private, step.post_programme
-        record_row_with(
-            row,
-            state.rti_competence,
-            legitimacy,
-            released,
-            spend,
-            units,
-            private,
-            post_programme,
-            self._row_arrays(state),
-        )
+        handle = self._row_handle
+        if (
+            handle is None
+            or state is not self._row_state
+            or (step is not None and step is not self._row_step)
+        ):
+            handle = self._row_handle = self._row_arrays(state, self._data.step if step is None else step)
+        record_row_at(row, state.rti_competence, step is not None, handle)
 
-    def _row_arrays(self, state: DistrictState) -> RowArrays:
-        """What :func:`~districtlab.model.kernels.record_row` takes after the step's flows, as one handle.
+    def _row_arrays(self, state: DistrictState, step: Step) -> RowArrays:
+        """What :func:`~districtlab.model.kernels.record_row_at` takes after the RTI's competence, as one handle.
 
-        Every entry is an array of the observations or of ``state`` updated in
-        place, so the handle is built once for the state of the run.
+        Every entry is an array of the observations, of ``state`` or of ``step`` updated
+        in place (a run keeps one :class:`~districtlab.model.context.Step`), so the handle
+        is built once per run.
         """
-        if getattr(self, "_row_state", None) is not state:
-            o, rows = self.observations, self._flat_rows
-            self._row_state = state
-            self._row_handle: RowArrays = row_arrays(
-                rows["adopted"],
-                state.adopted_by_group.reshape(-1),
-                rows["at_least"],
-                state.stage_counts_flat,
-                o.maturity_histogram,
-                state.maturity_histogram,
-                rows["adoptions_by_channel"],
-                state.adoptions_by_channel.reshape(-1),
-                o.firms_adopting,
-                state.firms_adopting_by_size,
-                rows["adoptions_by_knowledge"],
-                state.adoptions_by_knowledge.reshape(-1),
-                rows["knowledge_by_channel"],
-                state.knowledge_by_channel.reshape(-1),
-                o.rti_competence,
-                o.absorptive_capacity,
-                state.absorptive_capacity,
-                self._data.firms.size_class,
-                self._firms_per_size,
-                o.engaged,
-                state.engaged_by_size,
-                o.legitimacy,
-                o.released,
-                rows["spend"],
-                rows["units"],
-                o.private_spend,
-                o.post_programme_spend,
-            )
-        return self._row_handle
+        o, rows = self.observations, self._flat_rows
+        self._row_state, self._row_step = state, step
+        return row_arrays(
+            rows["adopted"],
+            state.adopted_by_group.reshape(-1),
+            rows["at_least"],
+            state.stage_counts_flat,
+            o.maturity_histogram,
+            state.maturity_histogram,
+            rows["adoptions_by_channel"],
+            state.adoptions_by_channel.reshape(-1),
+            o.firms_adopting,
+            state.firms_adopting_by_size,
+            rows["adoptions_by_knowledge"],
+            state.adoptions_by_knowledge.reshape(-1),
+            rows["knowledge_by_channel"],
+            state.knowledge_by_channel.reshape(-1),
+            o.rti_competence,
+            o.absorptive_capacity,
+            state.absorptive_capacity,
+            self._data.firms.size_class,
+            self._firms_per_size,
+            o.engaged,
+            state.engaged_by_size,
+            o.legitimacy,
+            o.released,
+            rows["spend"],
+            rows["units"],
+            o.private_spend,
+            o.post_programme_spend,
+            step.legitimacy,
+            step.released,
+            step.spend.reshape(-1),
+            step.units.reshape(-1),
+            step.private,
+            step.post_programme,
+        )

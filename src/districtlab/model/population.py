@@ -54,6 +54,8 @@ class _Trait:
         return cls(mean, interior, mean[interior] * kappa, (1.0 - mean[interior]) * kappa)
 
     def draw(self, rng: np.random.Generator) -> NDArray[np.float64]:
+        if self.a.size == self.mean.size:  # every firm draws (the usual case): no copy, no mask
+            return rng.beta(self.a, self.b)
         trait = self.mean.copy()
         trait[self.interior] = rng.beta(self.a, self.b)
         return trait
@@ -103,11 +105,11 @@ class _Layout:
 
     role: NDArray[np.int8]
     size_class: NDArray[np.int8]
-    log_low: NDArray[np.float64]  # employee band, log scale (the draw)
-    log_high: NDArray[np.float64]
+    log_low: NDArray[np.float64]  # employee band, log scale (the draw): low, and high - low
+    log_range: NDArray[np.float64]
     low: NDArray[np.float64]  # employee band (the clip)
     high: NDArray[np.float64]
-    membership_shares: tuple[NDArray[np.float64], NDArray[np.float64]] | None  # RTI, association
+    membership_shares: NDArray[np.float64] | None  # RTI's per firm, then the association's
     observed: _ObservedFirms | None
     traits: tuple[_Trait, _Trait, _Trait]  # rti affinity, legitimacy threshold, absorptive capacity
 
@@ -120,9 +122,11 @@ class _Layout:
         shares = observed_firms = None
         if observed is None:
             counts = np.array([segment.count for segment in segments], dtype=np.int64)
-            shares = (
-                np.repeat(np.array([s.rti_member_share for s in segments]), counts),
-                np.repeat(np.array([s.association_member_share for s in segments]), counts),
+            shares = np.concatenate(
+                (
+                    np.repeat(np.array([s.rti_member_share for s in segments]), counts),
+                    np.repeat(np.array([s.association_member_share for s in segments]), counts),
+                )
             )
         else:
             observed_firms = _ObservedFirms(
@@ -133,11 +137,12 @@ class _Layout:
                 rti_member=np.array([f.rti_member for f in observed.firms]),
                 association_member=np.array([f.association_member for f in observed.firms]),
             )
+        log_low = np.log(low[size_class])
         return cls(
             role=role,
             size_class=size_class,
-            log_low=np.log(low[size_class]),
-            log_high=np.log(high[size_class] + 1.0),
+            log_low=log_low,
+            log_range=np.subtract(np.log(high[size_class] + 1.0), log_low),  # as rng.uniform works it out
             low=low[size_class],
             high=high[size_class],
             membership_shares=shares,
@@ -174,13 +179,18 @@ def draw_firms(
         _layout(population, observed) if n_firms <= MOST_FIRMS_CACHED else _Layout.of(population, observed)
     )
     n = int(layout.role.size)
-    employees = np.floor(np.exp(rng.uniform(layout.log_low, layout.log_high, size=n)))
-    employees = np.clip(employees, layout.low, layout.high)
+    # rng.uniform(low, high) is low + (high - low) * rng.random(), number for number; drawn firms
+    # also draw their memberships next, so the three draws of n are made as one draw of 3 n
+    draws = rng.random(n if layout.observed is not None else 3 * n)
+    employees = np.multiply(layout.log_range, draws[:n])
+    np.add(layout.log_low, employees, out=employees)
+    np.exp(employees, out=employees)
+    np.floor(employees, out=employees)
+    np.clip(employees, layout.low, layout.high, out=employees)
     if layout.observed is None:
         assert layout.membership_shares is not None
-        rti_share, association_share = layout.membership_shares
-        rti_member = rng.random(n) < rti_share
-        association_member = rng.random(n) < association_share
+        member = draws[n:] < layout.membership_shares
+        rti_member, association_member = member[:n], member[n:]
     else:
         employees[layout.observed.known] = layout.observed.employees
         rti_member = layout.observed.rti_member.copy()

@@ -119,13 +119,9 @@ class ProgrammeRun:
     capital_released: bool = False
     outreach: Outreach | None = None  # each instrument's order of approach, made on first delivery
     codesign_spent: float = 0.0
-    demonstrators: list[int] = field(default_factory=list)
-    project_end: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-    first_project_end: float = (
-        np.inf
-    )  # min(project_end), so that a month with no project due costs one comparison
-    project_firm: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    project_tech: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # the earliest end month of its project seats running (they are in its delivery handle), so
+    # that a month with no project due costs one comparison (none at all: inf)
+    first_project_end: float = np.inf
     _in_focus_pairs: NDArray[np.bool_] | None = field(default=None, repr=False)
     mechanisms: ProgrammeMechanisms = field(default_factory=ProgrammeMechanisms)
     settings: MechanismSettings = field(default_factory=MechanismSettings)
@@ -134,22 +130,26 @@ class ProgrammeRun:
     participation_breadth: float = 0.0
     noise_sd: float = 0.0
     codesign_done: bool = False
-    demonstrators_open: bool = True
+    # has open demonstrators that may run next month (the delivery kernel's word: it holds them)
+    demonstrators_running: bool = False
     living_lab_partners: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # (partners, their peers and trading partners): the visitors a living lab reaches first, cached
-    living_lab_peers: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(default=None, repr=False)
-    routed_training: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    routed_projects: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # the partners' peers and trading partners: the visitors a living lab reaches first, found once
+    living_lab_peers: NDArray[np.int64] | None = field(default=None, repr=False)
     inflow_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     spent_since_review: NDArray[np.float64] = field(default_factory=lambda: np.zeros(len(INSTRUMENTS)))
     next_review_month: float = np.inf
     n_focus: int = 1
-    # its stream and the district's arrays as the instruments' kernels take them (instruments._delivery)
+    # its stream, the district's arrays, its books, plan and the run state the instruments' kernels
+    # change (routing queues, demonstrators), as they take them (instruments._delivery)
     delivery: DeliveryArrays | None = field(default=None, repr=False)
-    # its accounts and the step's records as the instruments' kernels take them (instruments._books)
-    books: tuple[Any, ...] | None = field(default=None, repr=False)
-    # per instrument: (its delivery, its account, a unit's price, its staff days) (instruments._purchases)
-    purchases: tuple[tuple[Any, int, float, float], ...] | None = field(default=None, repr=False)
+    # the books it holds: its accounts and the step's records (instruments._books)
+    books: tuple[Any, ...] = field(default=(None, None, None), repr=False)
+    # the gate values of no trainee, as kernels.deliver_month takes them, and the buffer (firms x
+    # technologies) it writes the trainees' gate argument into (made with the handle)
+    no_gate_values: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    half_z: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    # and the buffer it writes the trainees into when the caller sets their gate rows
+    trainee_rows: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
 
     @classmethod
     def plan(

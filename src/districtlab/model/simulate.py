@@ -13,7 +13,7 @@ from districtlab.model.adoption import log_benefit_over_cost
 from districtlab.model.arrays import stable_argsort
 from districtlab.model.cache import IdentityCache
 from districtlab.model.context import RunData, Streams
-from districtlab.model.kernels import pairs_drawn_below
+from districtlab.model.kernels import month0_pairs
 from districtlab.model.networks import Exposure, FirmNetworks, build_networks
 from districtlab.model.observers import Observations, Recorder
 from districtlab.model.population import Firms, draw_firms
@@ -34,31 +34,29 @@ from districtlab.model.transfer import AwarenessSchedule
 WORKING_DAYS_PER_MONTH = 220.0 / 12.0
 
 
-_NO_GROUPS = np.zeros(0, dtype=np.int8)
-
-
 def _initial_conditions(data: RunData, state: DistrictState, rng: np.random.Generator) -> None:
     """Month-0 adopters (per technology and size class) and month-0 awareness."""
     n, k = data.firms.n, data.technologies.k
-    # pair (i, k) adopts when its draw is below the share for k in i's size class
-    adopters = pairs_drawn_below(
-        rng.random((n, k)).reshape(-1), data.technologies.initial_adoption, data.firms.size_class, k
+    # pair (i, k) adopts when its first draw is below the share for k in i's size class, and is
+    # aware when its second is below k's share (the draws of one call: as two calls, one after the other)
+    firm, tech, channel, aware = month0_pairs(
+        rng.random(2 * n * k),
+        data.technologies.initial_adoption,
+        data.firms.size_class,
+        data.technologies.initial_awareness,
+        k,
+        CHANNEL["initial"],
     )
-    firm = adopters // k
-    tech = adopters - firm * k
     adopt(
         state,
         data.firms,
         data.visible,
         firm,
         tech,
-        np.full(firm.size, CHANNEL["initial"], np.int8),
+        channel,
         0.0,
         data.technologies.complexity,
         data.behaviour.gate_scale,
-    )
-    aware = pairs_drawn_below(
-        rng.random((n, k)).reshape(-1), data.technologies.initial_awareness[:, None], _NO_GROUPS, k
     )
     make_aware(state, aware)
 
@@ -97,6 +95,10 @@ StepHook = Callable[[int, DistrictState], None]
 
 #: The technologies as arrays, worked out once per (frozen) technologies configuration.
 _technology_arrays = IdentityCache(TechnologyArrays.from_config)
+#: The RTI's initial competence per technology, once per (frozen) RTI and technologies configuration.
+_rti_competence = IdentityCache(
+    lambda rti, technologies: np.array([rti.competence_for(t.name) for t in technologies], dtype=np.float64)
+)
 
 
 def run_model(
@@ -138,7 +140,7 @@ def run_model(
         networks=networks,
         is_lead=firms.role == ROLES.index("lead"),
     )
-    competence = np.array([rti.competence_for(name) for name in technologies.names])
+    competence = _rti_competence(rti, scenario.technologies)  # initial_state copies it
     state = initial_state(
         firms, technologies, scenario.behaviour.gate_scale, competence, streams["thresholds"]
     )

@@ -292,19 +292,21 @@ def initial_state(
 ) -> DistrictState:
     """The state before month 0; ``thresholds`` draws each pair's two Exp(1) thresholds."""
     n, k = firms.n, technologies.k
+    # the knowledge thresholds, then the adoption thresholds: one draw of both (the same numbers)
+    threshold = thresholds.standard_exponential(2 * n * k)
     state = DistrictState(
         stage=np.zeros((n, k), dtype=np.int8),
         knowledge_channel=np.full((n, k), -1, dtype=np.int8),
         seen_demonstration=np.zeros((n, k), dtype=bool),
-        knowledge_clock=TransitionClocks(thresholds.standard_exponential(n * k), k),
-        adoption_clock=TransitionClocks(thresholds.standard_exponential(n * k), k),
+        knowledge_clock=TransitionClocks(threshold[: n * k], k),
+        adoption_clock=TransitionClocks(threshold[n * k :], k),
         changed=PendingPairs(n, k),
         absorptive_capacity=firms.initial_absorptive_capacity.copy(),
         rti_affinity=firms.rti_affinity.copy(),  # participation can raise it (commitment)
         engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity),
         light_engagement=engagement(firms.initial_absorptive_capacity, firms.rti_affinity, light_touch=True),
         gate=absorptive_gate(firms.initial_absorptive_capacity, technologies.complexity, gate_scale),
-        rti_competence=rti_competence.astype(np.float64).copy(),
+        rti_competence=np.array(rti_competence, dtype=np.float64),  # the run's own
         engaged=np.zeros(n, dtype=bool),
         n_adopted=np.zeros(n, dtype=np.int16),
         maturity_histogram=np.zeros(k + 1, dtype=np.int64),

@@ -14,7 +14,9 @@ order within each tier (:class:`Outreach`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,30 +24,53 @@ from numpy.typing import NDArray
 from districtlab.config import ROLES, SIZE_CLASSES
 from districtlab.model.population import Firms
 
-_SME = (SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small"))
+Value = TypeVar("Value")
+
+#: Per size class code: is a firm of this class an SME (micro or small)? Per role code: is it a lead firm?
+_IS_SME = np.isin(np.arange(len(SIZE_CLASSES)), [SIZE_CLASSES.index("micro"), SIZE_CLASSES.index("small")])
+_IS_LEAD = np.arange(len(ROLES)) == ROLES.index("lead")
+
+
+class _PerRule(dict[str, Value]):
+    """A rule's entry, worked out the first time it is asked for (a run uses one or two rules)."""
+
+    def __init__(self, build: Callable[[str], Value]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, rule: str) -> Value:
+        value = self[rule] = self._build(rule)
+        return value
 
 
 @dataclass(frozen=True)
 class Tiers:
-    """Firm indices per tier for every targeting rule, computed once per run."""
+    """Firm indices per tier for every targeting rule, each worked out once per run when first used."""
 
     by_rule: dict[str, tuple[NDArray[np.int64], ...]]
     first_tier: dict[str, NDArray[np.bool_]]  # per rule: is the firm in the first tier?
 
     @classmethod
     def of(cls, firms: Firms) -> Tiers:
-        everyone = np.arange(firms.n, dtype=np.int64)
-        masks = {
-            "open_call": np.ones(firms.n, dtype=bool),
-            "smes_first": np.isin(firms.size_class, _SME),
-            "leading_firms_first": firms.role == ROLES.index("lead"),
-            "rti_network": firms.rti_member.copy(),
-        }
-        by_rule = {
-            rule: tuple(tier for tier in (everyone[mask], everyone[~mask]) if tier.size)
-            for rule, mask in masks.items()
-        }
-        return cls(by_rule=by_rule, first_tier=masks)
+        def first_tier(rule: str) -> NDArray[np.bool_]:
+            if rule == "open_call":
+                return np.ones(firms.n, dtype=bool)
+            if rule == "smes_first":
+                return _IS_SME[firms.size_class]
+            if rule == "leading_firms_first":
+                return _IS_LEAD[firms.role]
+            if rule == "rti_network":
+                return firms.rti_member.copy()
+            raise KeyError(rule)
+
+        masks: _PerRule[NDArray[np.bool_]] = _PerRule(first_tier)
+
+        def tiers(rule: str) -> tuple[NDArray[np.int64], ...]:
+            mask = masks[rule]
+            first, rest = np.flatnonzero(mask), np.flatnonzero(~mask)  # as np.arange(n)[mask] gives them
+            return tuple(tier for tier in (first, rest) if tier.size)
+
+        return cls(by_rule=_PerRule(tiers), first_tier=masks)
 
     def rank(self, rule: str, firm: NDArray[np.int64]) -> NDArray[np.int64]:
         """0 for firms in the rule's first tier, 1 for the others."""

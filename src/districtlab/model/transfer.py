@@ -27,11 +27,10 @@ from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
 from districtlab.model.adoption import decision_buffers, postponement_arrays, utility_arguments
-from districtlab.model.arrays import stable_argsort
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
     HazardArrays,
-    awareness_due,
+    awareness_schedule,
     become_aware_until,
     hazard_arrays,
     refresh_marked_knowledge_clocks,
@@ -67,14 +66,11 @@ class AwarenessSchedule:
         cls, state: DistrictState, hazard: NDArray[np.float64], horizon: float, rng: np.random.Generator
     ) -> AwarenessSchedule:
         n, k = state.stage.shape
-        with np.errstate(divide="ignore"):
-            scale = np.where(hazard > 0.0, 1.0 / hazard, np.inf)
-        # exponential(1) * scale_k for the unaware pairs, kept when before the horizon
-        flat, due = awareness_due(
-            rng.exponential(1.0, size=(n, k)).reshape(-1), scale, state.stage_flat, horizon, k
+        # exponential(1) * (1 / p_k) for the unaware pairs, kept when before the horizon, in time order
+        flat, times = awareness_schedule(
+            rng.exponential(1.0, size=n * k), hazard, state.stage_flat, horizon, k
         )
-        order = stable_argsort(due)
-        return cls(flat_pairs=flat[order], times=due[order])
+        return cls(flat_pairs=flat, times=times)
 
 
 def background_awareness(
