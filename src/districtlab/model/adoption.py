@@ -403,14 +403,14 @@ def decide_adoption(
     # credited to the knowledge channel, unless the extra hazard that the legitimacy bonus, then
     # the grant, added explains it (incremental attribution).
     adoption = adoption_handle(data, state, exposure, streams)
-    n_due = due_adoption_arguments_with(
-        step.month + data.dt,
-        step_legitimacy(data, step),
-        *subsidy_term_tables(state),
-        0.5 * behaviour.utility_slope,
-        n_refreshed,
-        step.month,
-        adoption,
+    n_due = (
+        due_adoption_arguments_with(  # L_k and 0.5 beta from the handle (the step's L_k is the run's array)
+            step.month + data.dt,
+            *subsidy_term_tables(state),
+            n_refreshed,
+            step.month,
+            adoption,
+        )
     )
     if n_due == 0:
         return
@@ -474,8 +474,9 @@ def adoption_handle(
     What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides, then
     what the adoptions take (``state.adopt_pairs``), the postponements, the streams of the
     channels' attribution and of the rejections, and the tallies' and the exposure's handle
-    (``networks.Exposure.tally_handle``): the arrays and constants the adoption decision's two
-    kernel calls take, passed as one argument.
+    (``networks.Exposure.tally_handle``), the project support's rate, the
+    :func:`decision_buffers`, 0.5 beta and the step's L_k (the run's one Step's array): the
+    arrays and constants the adoption decision's two kernel calls take, passed as one argument.
     """
     cached = state.kernel_arguments.get("adoption")
     if cached is None:
@@ -500,6 +501,8 @@ def adoption_handle(
                 exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible)),
                 _support_flat(state),  # allocated for the run here: the kernel reads it every step
                 *decision_buffers(state),
+                0.5 * data.behaviour.utility_slope,
+                step_legitimacy(data, data.step),
             ),
         )
     handle: AdoptionArrays = cached[0]

@@ -4357,7 +4357,9 @@ def transfer_due_knowledge(
 #: then the stream that attributes the knowledge transfers' channels (a RandomStream held in the
 #: handle: a structref argument costs about 0.7 us to pass, a field of one nothing), then the buffers
 #: the refresh before the adoption decision writes its pairs and their tanh arguments to (one entry
-#: per pair: an array returned costs about 0.55 us to box, an array passed back in more).
+#: per pair: an array returned costs about 0.55 us to box, an array passed back in more), then what
+#: that refresh takes that is fixed for the run: 0.5 beta, the step's L_k (the run's one array, empty
+#: when the mechanism is off), whether legitimacy marks pairs, L_k applied, the firms by threshold.
 _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("n_technologies", types.int64),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -4404,6 +4406,12 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("attribution", _RANDOM_STREAM),
     ("refreshed_pairs", types.Array(types.int64, 1, "C")),
     ("refreshed_tanh", types.Array(types.float64, 1, "C")),
+    ("half_slope", types.float64),
+    ("legitimacy", types.Array(types.float64, 1, "C")),
+    ("mark_legitimacy", types.boolean),
+    ("legitimacy_applied", types.Array(types.float64, 1, "C")),
+    ("firms_by_threshold", types.Array(types.int64, 1, "C")),
+    ("sorted_thresholds", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4456,6 +4464,12 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         attribution: RandomStream
         refreshed_pairs: NDArray[np.int64]
         refreshed_tanh: NDArray[np.float64]
+        half_slope: float
+        legitimacy: NDArray[np.float64]
+        mark_legitimacy: bool
+        legitimacy_applied: NDArray[np.float64]
+        firms_by_threshold: NDArray[np.int64]
+        sorted_thresholds: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
@@ -4525,6 +4539,12 @@ else:
         attribution: RandomStream,
         refreshed_pairs: NDArray[np.int64],
         refreshed_tanh: NDArray[np.float64],
+        half_slope: float,
+        legitimacy: NDArray[np.float64],
+        mark_legitimacy: bool,
+        legitimacy_applied: NDArray[np.float64],
+        firms_by_threshold: NDArray[np.int64],
+        sorted_thresholds: NDArray[np.float64],
     ) -> HazardArrays:
         """A :class:`HazardArrays` handle on the arrays given (not copied)."""
         hazard: HazardArrays = structref.new(_HAZARD_ARRAYS)  # type: ignore[call-arg]
@@ -4573,6 +4593,12 @@ else:
         hazard.attribution = attribution
         hazard.refreshed_pairs = refreshed_pairs
         hazard.refreshed_tanh = refreshed_tanh
+        hazard.half_slope = half_slope
+        hazard.legitimacy = legitimacy
+        hazard.mark_legitimacy = mark_legitimacy
+        hazard.legitimacy_applied = legitimacy_applied
+        hazard.firms_by_threshold = firms_by_threshold
+        hazard.sorted_thresholds = sorted_thresholds
         return hazard
 
 
@@ -4638,14 +4664,8 @@ def transfer_knowledge_with(
 def refresh_marked_clocks_and_utility_with(
     marked: NDArray[np.int64],
     now: float,
-    half_slope: float,
-    legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
-    mark_legitimacy: bool,
-    legitimacy_applied: NDArray[np.float64],
-    firms_by_threshold: NDArray[np.int64],
-    sorted_thresholds: NDArray[np.float64],
     hazard: HazardArrays,
 ) -> int:
     """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``: the number of pairs refreshed.
@@ -4663,14 +4683,14 @@ def refresh_marked_clocks_and_utility_with(
         marked,
         hazard.flags,
         now,
-        half_slope,
-        legitimacy,
+        hazard.half_slope,
+        hazard.legitimacy,
         grant_term,
         support_term,
-        mark_legitimacy,
-        legitimacy_applied,
-        firms_by_threshold,
-        sorted_thresholds,
+        hazard.mark_legitimacy,
+        hazard.legitimacy_applied,
+        hazard.firms_by_threshold,
+        hazard.sorted_thresholds,
         hazard.n_technologies,
         hazard.stage,
         hazard.gate,
@@ -4901,7 +4921,8 @@ def tally_and_spread_adoptions_with(
 #: then the project support's rate per pair, then the buffers the pairs and tanh arguments pass
 #: through from the refresh to the decision (an array returned costs about 0.55 us to box): those
 #: of :class:`HazardArrays`, then the pairs due and their three rows of tanh arguments, then the
-#: firms that gained capacity by adopting, how many adoptions each made, and their gate's argument.
+#: firms that gained capacity by adopting, how many adoptions each made, and their gate's argument,
+#: then 0.5 beta and the step's L_k (the run's one array, empty when the mechanism is off).
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4954,6 +4975,8 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate_firms", types.Array(types.int64, 1, "C")),
     ("gate_counts", types.Array(types.int64, 1, "C")),
     ("gate_half_z", types.Array(types.float64, 1, "C")),
+    ("half_slope", types.float64),
+    ("legitimacy", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -5012,6 +5035,8 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         gate_firms: NDArray[np.int64]
         gate_counts: NDArray[np.int64]
         gate_half_z: NDArray[np.float64]
+        half_slope: float
+        legitimacy: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -5087,6 +5112,8 @@ else:
         gate_firms: NDArray[np.int64],
         gate_counts: NDArray[np.int64],
         gate_half_z: NDArray[np.float64],
+        half_slope: float,
+        legitimacy: NDArray[np.float64],
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -5141,16 +5168,16 @@ else:
         adoption.gate_firms = gate_firms
         adoption.gate_counts = gate_counts
         adoption.gate_half_z = gate_half_z
+        adoption.half_slope = half_slope
+        adoption.legitimacy = legitimacy
         return adoption
 
 
 @njit(cache=True)
 def due_adoption_arguments_with(
     time: float,
-    legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
-    half_slope: float,
     n_refreshed: int,
     now: float,
     adoption: AdoptionArrays,
@@ -5166,10 +5193,10 @@ def due_adoption_arguments_with(
     """
     pairs, arguments = due_adoption_arguments(
         time,
-        legitimacy,
+        adoption.legitimacy,
         grant_term,
         support_term,
-        half_slope,
+        adoption.half_slope,
         adoption.refreshed_pairs[:n_refreshed],
         adoption.refreshed_tanh[:n_refreshed],
         now,

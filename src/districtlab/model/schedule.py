@@ -22,7 +22,6 @@ from districtlab.model.adoption import (
     decide_adoption,
     decision_buffers,
     prepare_adoption,
-    step_legitimacy,
     subsidy_term_tables,
 )
 from districtlab.model.context import RunData, Step, Streams
@@ -136,18 +135,12 @@ def refresh_hazards(
         return 0
     # one kernel call: the pairs whose firm now sees a technology as legitimate marked too
     # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
-    # utility with subsidies times 0.5 beta (the tanh's argument)
-    order, sorted_thresholds = data.legitimacy_order
+    # utility with subsidies times 0.5 beta (the tanh's argument); L_k, 0.5 beta and the
+    # legitimacy thresholds are in the run's handle (the step's L_k is the run's one array)
     n_refreshed = refresh_marked_clocks_and_utility_with(
         _NO_PAIRS if marked is None else marked,
         step.month,
-        0.5 * data.behaviour.utility_slope,
-        step_legitimacy(data, step),
         *subsidy_term_tables(state),
-        data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
-        state.legitimacy_applied,
-        order,
-        sorted_thresholds,
         hazard_handle(data, state, exposure, streams),
     )
     if n_refreshed:

@@ -26,7 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
-from districtlab.model.adoption import decision_buffers, postponement_arrays, utility_arguments
+from districtlab.model.adoption import (
+    decision_buffers,
+    postponement_arrays,
+    step_legitimacy,
+    utility_arguments,
+)
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
     HazardArrays,
@@ -208,7 +213,8 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure, strea
     arrays, then the scratch flags of the marked pairs, then the postponement queue
     (:func:`~districtlab.model.adoption.postponement_arrays`), then the stream that attributes
     the channels, then the buffers of the pairs refreshed before the adoption decision
-    (:func:`~districtlab.model.adoption.decision_buffers`): the arrays the knowledge transfer and the refresh before the adoption decision
+    (:func:`~districtlab.model.adoption.decision_buffers`), then what that refresh takes that is
+    fixed for the run (the step's L_k is the run's one Step's array): the arrays the knowledge transfer and the refresh before the adoption decision
     take, passed as one argument.
     """
     cached = state.kernel_arguments.get("hazard")
@@ -223,6 +229,11 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure, strea
                 *postponement_arrays(data, state)[1:],
                 streams.attribution_in_kernels,
                 *decision_buffers(state)[:2],
+                0.5 * data.behaviour.utility_slope,
+                step_legitimacy(data, data.step),
+                data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
+                state.legitimacy_applied,
+                *data.legitimacy_order,
             ),
         )
     handle: HazardArrays = cached[0]
