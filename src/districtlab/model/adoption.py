@@ -44,7 +44,7 @@ from districtlab.model.context import RunData, Step, Streams, mark_engaged
 from districtlab.model.kernels import (
     AdoptionArrays,
     adoption_arrays,
-    decide_due_adoptions_with,
+    decide_and_adopt_with,
     due_adoption_arguments_with,
     pay_reached_grants,
     settle_reached_support,
@@ -58,12 +58,13 @@ from districtlab.model.state import (
     KNOWLEDGEABLE,
     DistrictState,
     adopt,
+    adoption_tally_arguments,
     make_knowledgeable,
+    refresh_gate,
 )
 from districtlab.model.technologies import TechnologyArrays
 
 _NONE = np.zeros(0)
-_NO_PAIRS = np.zeros(0, dtype=np.int64)
 
 
 def log_benefit_over_cost(
@@ -171,17 +172,11 @@ def support_projects(
     state.mark_changed(pair)
 
 
-def end_postponements(state: DistrictState, step: Step) -> None:
-    """Pairs whose postponement ends this step reconsider: their adoption clocks run again."""
-    if state.postponed.pair.size == 0:
-        return
-    ended = state.postponed.take_expired(step.month)
-    state.mark_changed(ended.pair)
-
-
 def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRun | None]) -> None:
     """Grants past their validity lapse; their money goes back to a programme still delivering."""
-    if state.support.pair.size:
+    # no entry can have expired before its book's earliest expiry (infinite for an empty book):
+    # the check that GrantBook.take_expired makes first, without the calls
+    if state.support.earliest_expiry <= step.month:
         ended = state.support.take_expired(step.month)
         if ended.pair.size:
             support = _support_flat(state)
@@ -191,7 +186,7 @@ def expire_grants(state: DistrictState, step: Step, programmes: list[ProgrammeRu
             gone = ended.pair[~still[ended.pair]]
             _set_support_rate(state, gone, 0.0)
             state.mark_changed(gone)
-    if state.grants.pair.size == 0:
+    if not state.grants.earliest_expiry <= step.month:
         return
     lapsed = state.grants.take_expired(step.month)
     if lapsed.pair.size == 0:
@@ -214,7 +209,7 @@ def award_grants(
     """This month's grant applications and awards (see the module docstring)."""
     k = data.technologies.k
     for slot, programme in enumerate(programmes):
-        if programme is None or not programme.delivering(step.month) or programme.design.grant_rate <= 0.0:
+        if programme is None or programme.design.grant_rate <= 0.0 or not programme.delivering(step.month):
             continue
         design = programme.design
         rng = streams.programmes[slot]
@@ -292,6 +287,7 @@ def pay_grants(data: RunData, state: DistrictState, step: Step) -> None:
     the project does not cover) is recorded as private spend of the programme.
     """
     grants, support = state.grants, state.support
+    grants.unsettled = support.unsettled = False
     if grants.pair.size:
         assert state.grant_term_flat is not None  # allocated with the first grant
         # one kernel call: the grants of pairs that adopted taken from the book (GrantBook.take_reached),
@@ -341,6 +337,10 @@ def prepare_adoption(
 ) -> None:
     """Before firms decide: lapse and award grants.
 
+    The pairs whose postponement ends reconsider: they are taken off the postponement
+    queue and their adoption clocks refreshed in the kernel call that refreshes the
+    hazards (``schedule.refresh_hazards``, :func:`~districtlab.model.kernels.take_ended_postponements`).
+
     Firms whose threshold the visible adoption share has just reached get the
     legitimacy bonus from then on; only their knowledgeable pairs are marked (the
     bonus enters the adoption hazard alone, and a pair that becomes knowledgeable
@@ -350,7 +350,6 @@ def prepare_adoption(
     if data.behaviour.immediate_adoption:
         return
     expire_grants(state, step, programmes)
-    end_postponements(state, step)
     award_grants(data, state, step, streams, programmes)
 
 
@@ -374,13 +373,13 @@ def decide_adoption(
     streams: Streams,
     programmes: list[ProgrammeRun | None],
     exposure: Exposure,
-    refreshed: tuple[NDArray[np.int64], NDArray[np.float64]] = (_NO_PAIRS, _NONE),
+    n_refreshed: int = 0,
 ) -> None:
     """Knowledgeable pairs whose adoption clock runs out this step adopt (ODD.md §II.ii and §I.iii, steps 5 and 6).
 
-    ``refreshed`` are the knowledgeable pairs whose hazard was recomputed before the
-    decision and their :func:`adoption_hazard_tanh` (``schedule.refresh_hazards``):
-    their adoption clocks are set first.
+    ``n_refreshed`` knowledgeable pairs had their hazard recomputed before the decision
+    (``schedule.refresh_hazards``, which leaves them and their :func:`adoption_hazard_tanh`
+    in the :func:`decision_buffers`): their adoption clocks are set first.
     """
     k = data.technologies.k
     behaviour = data.behaviour
@@ -403,55 +402,54 @@ def decide_adoption(
     # tanh arguments of the attribution (adoption_arguments), subsidies included. Each adoption is
     # credited to the knowledge channel, unless the extra hazard that the legitimacy bonus, then
     # the grant, added explains it (incremental attribution).
-    adoption = adoption_handle(data, state, exposure)
-    pair, tanh_arguments = due_adoption_arguments_with(
-        step.month + data.dt,
-        step_legitimacy(data, step),
-        *subsidy_term_tables(state),
-        0.5 * behaviour.utility_slope,
-        *refreshed,
-        step.month,
-        _NONE if state.postponed_until is None else state.postponed_until,
-        adoption,
+    adoption = adoption_handle(data, state, exposure, streams)
+    n_due = (
+        due_adoption_arguments_with(  # L_k and 0.5 beta from the handle (the step's L_k is the run's array)
+            step.month + data.dt,
+            *subsidy_term_tables(state),
+            n_refreshed,
+            step.month,
+            adoption,
+        )
     )
-    if pair.size == 0:
+    if n_due == 0:
         return
-    # rejection or postponement: the firm says no for now and reconsiders later
-    if behaviour.rejection_probability > 0.0:
-        if state.postponed_until is None:
-            state.postponed_until = np.zeros(state.stage_flat.size)
-        if state.postponed_scratch.size < pair.size:  # grown as needed, never to every pair
-            state.postponed_scratch = np.empty(max(pair.size, 2 * state.postponed_scratch.size), np.int64)
-    until = step.month + data.dt + behaviour.postponement_months
-    # one kernel call: the channels drawn, the rejections drawn, the postponed clocks restarted
-    # with fresh thresholds, and the adopting pairs' clocks stopped
-    pair, firm, tech, channel, n_postponed = decide_due_adoptions_with(
-        pair,
-        np.tanh(tanh_arguments, out=tanh_arguments),
-        streams.attribution_in_kernels,
-        streams.decisions_in_kernels,
+    tanh_arguments = decision_buffers(state)[3][: 3 * n_due]  # the pairs due's, by rows
+    np.tanh(tanh_arguments, out=tanh_arguments)
+    # one kernel call: the channels drawn, the rejections drawn (the firm says no for now and
+    # reconsiders later: the postponed clocks restarted with fresh thresholds, the pairs queued
+    # until then), the adopting pairs' clocks stopped, the adoptions made (state.adopt_pairs:
+    # the stages raised and the capacity gained by adopting) and passed to the tallies and the
+    # exposure (schedule.push_adoptions, which then finds none queued: state.adopt queues only
+    # the adoptions of month 0 and of immediate adoption, each passed on before this)
+    assert not state.new_adoptions, "adoptions queued before the decision would be tallied after it"
+    marked, n_adopted, n_firms, largest, n_subsidised = decide_and_adopt_with(
+        n_due,
         state.grants.pair.size > 0,
         step.month,
-        until,
-        _NONE if state.postponed_until is None else state.postponed_until,
-        state.postponed_scratch,
+        step.month + data.dt + behaviour.postponement_months,
         adoption,
     )
-    if n_postponed:  # the book copies the pairs out of the scratch
-        state.postponed.add(state.postponed_scratch[:n_postponed], 0, np.zeros(n_postponed), until)
-    adopt(  # through ``adopt``, the one entry point that tests/property records
-        state,
-        data.firms,
-        data.visible,
-        firm,
-        tech,
-        channel,
-        behaviour.adoption_learning,
-        data.technologies.complexity,
-        behaviour.gate_scale,
-        pair=pair,
-    )
-    pay_grants(data, state, step)
+    if n_adopted:  # what state.adopt_pairs and schedule.push_adoptions do after their kernel calls
+        state.changed.add(marked)
+        if exposure.has_further_rows:
+            exposure.spread_along_further_rows(marked[:n_adopted], state.changed)
+        if largest:
+            buffers, k = decision_buffers(state), data.technologies.k
+            refresh_gate(
+                state,
+                buffers[4][:n_firms],
+                buffers[5][:n_firms],
+                largest,
+                buffers[6][: n_firms * k].reshape(n_firms, k),  # read when no firm adopted twice
+                behaviour.adoption_learning,
+                data.technologies.complexity,
+                behaviour.gate_scale,
+            )
+    # a grant or project support is settled when its pair has adopted: this step's adoptions
+    # that hold one, or entries added to a book for a pair adopted already (see GrantBook.unsettled)
+    if n_subsidised or state.grants.unsettled or state.support.unsettled:
+        pay_grants(data, state, step)
 
 
 def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
@@ -468,19 +466,94 @@ def _due_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> t
     return cached
 
 
-def adoption_handle(data: RunData, state: DistrictState, exposure: Exposure) -> AdoptionArrays:
+def adoption_handle(
+    data: RunData, state: DistrictState, exposure: Exposure, streams: Streams
+) -> AdoptionArrays:
     """The :class:`~districtlab.model.kernels.AdoptionArrays` handle of the run (built once per run).
 
-    What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides: the
+    What :func:`_due_arguments` gives, then what :func:`_decision_arguments` gives besides, then
+    what the adoptions take (``state.adopt_pairs``), the postponements, the streams of the
+    channels' attribution and of the rejections, and the tallies' and the exposure's handle
+    (``networks.Exposure.tally_handle``), the project support's rate, the
+    :func:`decision_buffers`, 0.5 beta and the step's L_k (the run's one Step's array): the
     arrays and constants the adoption decision's two kernel calls take, passed as one argument.
     """
     cached = state.kernel_arguments.get("adoption")
     if cached is None:
+        learning = data.behaviour.adoption_learning
         cached = state.kernel_arguments["adoption"] = (
-            adoption_arrays(*_due_arguments(data, state, exposure), *_decision_arguments(data, state)[2:7]),
+            adoption_arrays(
+                *_due_arguments(data, state, exposure),
+                *_decision_arguments(data, state)[2:7],
+                state.stage_flat,
+                state.stage_counts_flat,
+                learning > 0.0,
+                1.0 - learning,
+                state.absorptive_capacity,
+                state.rti_affinity,
+                state.engagement,
+                state.light_engagement,
+                data.technologies.complexity,
+                data.behaviour.gate_scale,
+                *postponement_arrays(data, state),
+                streams.attribution_in_kernels,
+                streams.decisions_in_kernels,
+                exposure.tally_handle(adoption_tally_arguments(state, data.firms, data.visible)),
+                _support_flat(state),  # allocated for the run here: the kernel reads it every step
+                *decision_buffers(state),
+                0.5 * data.behaviour.utility_slope,
+                step_legitimacy(data, data.step),
+            ),
         )
     handle: AdoptionArrays = cached[0]
     return handle
+
+
+def decision_buffers(state: DistrictState) -> tuple[Any, ...]:
+    """The buffers the adoption decision's pairs and tanh arguments pass through, once per run.
+
+    (knowledgeable pairs refreshed before the decision, their tanh arguments, the pairs
+    due, their three rows of tanh arguments, the firms that gained capacity by adopting,
+    how many adoptions each made, their gate's argument by rows): the kernels write to
+    their front and return how many, and numpy takes the tanh there (an array returned
+    by a kernel costs about 0.55 us to box). One entry per pair (three for the rows,
+    one per firm for the firms), so they are never too short.
+    """
+    cached = state.kernel_arguments.get("decision_buffers")
+    if cached is None:
+        size, n_firms = state.stage_flat.size, state.stage.shape[0]
+        cached = state.kernel_arguments["decision_buffers"] = (
+            np.empty(size, dtype=np.int64),
+            np.empty(size),
+            np.empty(size, dtype=np.int64),
+            np.empty(3 * size),
+            np.empty(n_firms, dtype=np.int64),
+            np.empty(n_firms, dtype=np.int64),
+            np.empty(size),
+        )
+    return cached
+
+
+def postponement_arrays(data: RunData, state: DistrictState) -> tuple[Any, ...]:
+    """(month until which each pair waits, the postponement queue's pairs, their months, its ends), once per run.
+
+    The queue (:func:`~districtlab.model.kernels.queue_postponed`) holds the pairs whose
+    decision was postponed, in the order they were, until their postponement ends. When
+    no decision can be postponed (``rejection_probability`` 0) every array is empty but
+    the ends (0, 0), and ``state.postponed_until`` stays None.
+    """
+    cached = state.kernel_arguments.get("postponement")
+    if cached is None:
+        size = state.stage_flat.size if data.behaviour.rejection_probability > 0.0 else 0
+        if size:
+            state.postponed_until = np.zeros(size)
+        cached = state.kernel_arguments["postponement"] = (
+            _NONE if state.postponed_until is None else state.postponed_until,
+            np.empty(size, dtype=np.int64),
+            np.empty(size),
+            np.zeros(2, dtype=np.int64),
+        )
+    return cached
 
 
 def _decision_arguments(data: RunData, state: DistrictState) -> tuple[Any, ...]:

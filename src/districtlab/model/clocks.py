@@ -97,10 +97,8 @@ class PendingPairs:
     Marking appends to a list; :meth:`take` returns each marked pair once. A pair
     is often marked many times (a firm with many neighbours that adopt), and a
     step marks a small share of all pairs, so duplicates are removed without
-    sorting or scanning all pairs: each marked pair is stamped with its position
-    in the batch, and a position keeps its pair only if the stamp is still its
-    own (the last occurrence wins). When most pairs are marked (the first step,
-    the complete graph) a flag per pair and one scan are cheaper, and are used.
+    sorting or scanning all pairs: a flag per pair is raised at a pair's first
+    occurrence and lowered once all are read (:func:`distinct_marked`).
     The order of the pairs returned carries no meaning: refreshing a clock does
     not depend on the others.
     """
@@ -109,7 +107,6 @@ class PendingPairs:
         self._k = n_technologies
         self._size = n_firms * n_technologies
         self._batches: list[NDArray[np.int64]] = []
-        self._stamp = np.zeros(self._size, dtype=np.int64)
         self._flags = np.zeros(self._size, dtype=bool)
 
     def add(self, pairs: NDArray[np.int64]) -> None:
@@ -131,13 +128,13 @@ class PendingPairs:
         marked = self.take_marked()
         if marked is None:
             return _EMPTY
-        return distinct_marked(marked, *self.scratch())
+        return distinct_marked(marked, self.flags)
 
     def take_marked(self) -> NDArray[np.int64] | None:
         """The pairs marked since the last call, duplicates included (None if none); the marks are cleared.
 
         For kernels that remove the duplicates themselves (:func:`distinct_marked`
-        with :meth:`scratch`) and go on with the pairs in the same call.
+        with :attr:`flags`) and go on with the pairs in the same call.
         """
         if not self._batches:
             return None
@@ -145,6 +142,7 @@ class PendingPairs:
         self._batches = []
         return marked
 
-    def scratch(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-        """(stamp, flags): the scratch arrays :func:`distinct_marked` takes."""
-        return self._stamp, self._flags
+    @property
+    def flags(self) -> NDArray[np.bool_]:
+        """The scratch flags (one per pair, all False between calls) that :func:`distinct_marked` takes."""
+        return self._flags

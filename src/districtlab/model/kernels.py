@@ -91,6 +91,8 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         """A :class:`RandomStream` drawing from ``rng`` (its draws move ``rng`` on)."""
         return RandomStream(rng)
 
+    _RANDOM_STREAM: Any = None  # the numba type of a field that holds a stream (none without numba)
+
 else:
 
     @structref.register
@@ -120,47 +122,25 @@ _KNOWLEDGEABLE, _ADOPTED = 2, 3
 
 
 @njit(cache=True)
-def distinct_marked(
-    marked: NDArray[np.int64], stamp: NDArray[np.int64], flags: NDArray[np.bool_]
-) -> NDArray[np.int64]:
-    """Each pair in ``marked`` once (``PendingPairs.take``).
+def distinct_marked(marked: NDArray[np.int64], flags: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Each pair in ``marked`` once, in the order of their first occurrence (``PendingPairs.take``).
 
-    Most pairs marked (more than an eighth of all): one pass over a flag per
-    pair, in increasing order. Otherwise each marked pair is stamped with its
-    position, and a position keeps its pair if the stamp is still its own (the
-    last occurrence wins). ``stamp`` and ``flags`` are scratch arrays of one
-    entry per pair; ``flags`` is left all False.
+    A flag per pair (``flags``, one byte per pair: a tenth of the cache lines
+    that a stamp per pair took) is raised at a pair's first occurrence and
+    lowered again at the end, so ``flags`` is left all False. The order of the
+    pairs carries no meaning to the callers: refreshing a clock does not depend
+    on the others.
     """
-    size = flags.size
-    if marked.size > size // 8:
-        for pair in marked:
+    distinct = np.empty(marked.size, dtype=np.int64)
+    n_distinct = 0
+    for pair in marked:
+        if not flags[pair]:
             flags[pair] = True
-        n_distinct = 0
-        for pair in range(size):
-            if flags[pair]:
-                n_distinct += 1
-        distinct = np.empty(n_distinct, dtype=np.int64)
-        n_distinct = 0
-        for pair in range(size):
-            if flags[pair]:
-                distinct[n_distinct] = pair
-                n_distinct += 1
-                flags[pair] = False
-        return distinct
-    for position in range(marked.size):
-        stamp[marked[position]] = position
-    keep = np.empty(marked.size, dtype=np.bool_)
-    n_distinct = 0
-    for position in range(marked.size):
-        keep[position] = stamp[marked[position]] == position
-        n_distinct += keep[position]
-    distinct = np.empty(n_distinct, dtype=np.int64)
-    n_distinct = 0
-    for position in range(marked.size):
-        if keep[position]:
-            distinct[n_distinct] = marked[position]
+            distinct[n_distinct] = pair
             n_distinct += 1
-    return distinct
+    for index in range(n_distinct):
+        flags[distinct[index]] = False
+    return distinct[:n_distinct]
 
 
 # -- transition clocks (clocks.TransitionClocks) ------------------------------------------------
@@ -338,56 +318,50 @@ def refresh_knowledge_clocks(
     """Refresh the knowledge clocks of the pairs below knowledgeable; return the knowledgeable ones.
 
     Fuses ``schedule.refresh_hazards``' split by stage, ``knowledge_terms`` and
-    ``set_clock_rates``: the rate is (learning + imitation) + supply, summed in
-    that order as the numpy code did. Adopted pairs are left alone.
+    ``set_clock_rates`` in one pass over the pairs, without the arrays of the
+    terms: each rate is (learning + imitation) + supply, summed in that order as
+    the numpy code did (a term whose mechanism is off is 0.0), and the clock is
+    set as :func:`set_clock_rates` sets it. Adopted pairs are left alone.
     """
-    n_open = 0
+    knowing = np.empty(pairs.size, dtype=np.int64)
     n_knowing = 0
+    complete = numerator.size == 0
     for pair in pairs:
         level = stage[pair]
-        if level < _KNOWLEDGEABLE:
-            n_open += 1
-        elif level == _KNOWLEDGEABLE:
-            n_knowing += 1
-    open_pairs = np.empty(n_open, dtype=np.int64)
-    knowing = np.empty(n_knowing, dtype=np.int64)
-    n_open = 0
-    n_knowing = 0
-    for pair in pairs:
-        level = stage[pair]
-        if level < _KNOWLEDGEABLE:
-            open_pairs[n_open] = pair
-            n_open += 1
-        elif level == _KNOWLEDGEABLE:
-            knowing[n_knowing] = pair
-            n_knowing += 1
-    if n_open:
-        learning, imitation, supply = knowledge_terms(
-            open_pairs,
-            n_technologies,
-            stage,
-            gate,
-            learning_hazard,
-            imitation_strength,
-            supply_chain_hazard,
-            peer_imitation,
-            supply_chain_transfer,
-            numerator,
-            inverse_weight,
-            adopters,
-            complete_divisor,
-            pressure,
-        )
-        for index in range(n_open):
-            learning[index] = learning[index] + imitation[index] + supply[index]
-        set_clock_rates(open_pairs, learning, now, remaining, rate, since, due, earliest, n_technologies)
-    return knowing
+        if level >= _KNOWLEDGEABLE:
+            if level == _KNOWLEDGEABLE:
+                knowing[n_knowing] = pair
+                n_knowing += 1
+            continue
+        firm = pair // n_technologies
+        tech = pair - firm * n_technologies
+        u = gate[pair]
+        aware = 1.0 if level == 1 else 0.0
+        learning = learning_hazard[tech] * aware * u
+        imitation = 0.0
+        if peer_imitation:
+            exposure = _exposure(
+                pair, firm, tech, complete, numerator, inverse_weight, adopters, complete_divisor
+            )
+            imitation = imitation_strength[tech] * exposure * u
+        supply = 0.0
+        if supply_chain_transfer:
+            supply = supply_chain_hazard * pressure[pair] * u
+        new_rate = learning + imitation + supply
+        left = remaining[pair] - rate[pair] * (now - since[pair])
+        remaining[pair] = left
+        since[pair] = now
+        rate[pair] = new_rate
+        when = left / new_rate + now if new_rate > 0.0 else np.inf
+        due[pair] = when
+        if when < earliest[firm]:
+            earliest[firm] = when
+    return knowing[:n_knowing]
 
 
 @njit(cache=True)
 def refresh_marked_knowledge_clocks(
     marked: NDArray[np.int64],
-    stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
     n_technologies: int,
@@ -416,7 +390,7 @@ def refresh_marked_knowledge_clocks(
     knowledge transfer): one call instead of two, the same pairs in the same order.
     """
     return refresh_knowledge_clocks(
-        distinct_marked(marked, stamp, flags),
+        distinct_marked(marked, flags),
         now,
         n_technologies,
         stage,
@@ -979,7 +953,6 @@ def adoption_utility(
 @njit(cache=True)
 def refresh_marked_clocks_and_utility(
     marked: NDArray[np.int64],
-    stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
     half_slope: float,
@@ -1041,7 +1014,6 @@ def refresh_marked_clocks_and_utility(
             marked = np.concatenate((marked, reached))
     knowing = refresh_marked_knowledge_clocks(
         marked,
-        stamp,
         flags,
         now,
         n_technologies,
@@ -1534,7 +1506,6 @@ def become_aware_until(
 @njit(cache=True)
 def refresh_and_transfer_knowledge(
     marked: NDArray[np.int64],
-    stamp: NDArray[np.int64],
     flags: NDArray[np.bool_],
     now: float,
     until: float,
@@ -1580,7 +1551,6 @@ def refresh_and_transfer_knowledge(
     """
     knowing = refresh_marked_knowledge_clocks(
         marked,
-        stamp,
         flags,
         now,
         n_technologies,
@@ -1640,6 +1610,54 @@ def refresh_and_transfer_knowledge(
 
 
 @njit(cache=True)
+def queue_postponed(
+    pair: int,
+    until: float,
+    queue_pairs: NDArray[np.int64],
+    queue_until: NDArray[np.float64],
+    queue_ends: NDArray[np.int64],
+) -> None:
+    """A postponed pair joins the back of the postponement queue, to reconsider from ``until``.
+
+    The queue is a ring over ``queue_pairs`` and ``queue_until`` (one entry per
+    pair: a pair is queued at most once at a time, since its clock waits while
+    it is postponed), ``queue_ends`` = (position of the front, number queued).
+    Pairs join in the order they are postponed, and ``until`` never decreases
+    (it is a fixed time after the step), so the front is always the first to end.
+    """
+    back = (queue_ends[0] + queue_ends[1]) % queue_pairs.size
+    queue_pairs[back] = pair
+    queue_until[back] = until
+    queue_ends[1] += 1
+
+
+@njit(cache=True)
+def take_ended_postponements(
+    now: float,
+    queue_pairs: NDArray[np.int64],
+    queue_until: NDArray[np.float64],
+    queue_ends: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The pairs at the front of the postponement queue whose postponement ends by ``now``, taken off it, in order.
+
+    Those queued until no later than ``now`` (the entries the postponements'
+    book, kept in order of expiry, gave as expired at ``now``); they reconsider:
+    their adoption clocks are refreshed.
+    """
+    front, n_queued = queue_ends[0], queue_ends[1]
+    n_ended = 0
+    while n_ended < n_queued and queue_until[(front + n_ended) % queue_pairs.size] <= now:
+        n_ended += 1
+    ended = np.empty(n_ended, dtype=np.int64)
+    for index in range(n_ended):
+        ended[index] = queue_pairs[(front + index) % queue_pairs.size]
+    if n_ended:
+        queue_ends[0] = (front + n_ended) % queue_pairs.size
+        queue_ends[1] = n_queued - n_ended
+    return ended
+
+
+@njit(cache=True)
 def decide_due_adoptions(
     pairs: NDArray[np.int64],
     tanh_arguments: NDArray[np.float64],
@@ -1649,7 +1667,9 @@ def decide_due_adoptions(
     now: float,
     until: float,
     postponed_until: NDArray[np.float64],
-    postponed: NDArray[np.int64],
+    queue_pairs: NDArray[np.int64],
+    queue_until: NDArray[np.float64],
+    queue_ends: NDArray[np.int64],
     gate: NDArray[np.float64],
     adoption_hazard: float,
     knowledge_channel: NDArray[np.int8],
@@ -1662,8 +1682,8 @@ def decide_due_adoptions(
     since: NDArray[np.float64],
     due: NDArray[np.float64],
     n_technologies: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
-    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs, firms, technologies, channels, number postponed).
+) -> tuple[NDArray[np.int64], NDArray[np.int8], int]:
+    """The adoption decision of the pairs due (``adoption.decide_adoption``): (pairs adopting, their channels, number postponed).
 
     Each pair draws one uniform from ``attribution`` for its channel
     (:func:`adoption_channels`, with the tanh of :func:`adoption_arguments`
@@ -1671,10 +1691,10 @@ def decide_due_adoptions(
     from ``decisions``: the pairs drawing below it say no for now. Their
     clock restarts with a fresh Exp(1) threshold from ``decisions`` (in their
     order) at ``now`` and waits until ``until`` (``TransitionClocks.restart``).
-    The others are returned, and split into firm and technology, for ``state.adopt``;
-    their adoption clocks are stopped. The pairs postponed are written, in order,
-    to the front of ``postponed`` (the caller's scratch, at least as long as
-    ``pairs`` when ``rejection_probability`` > 0), and their number returned.
+    The others are returned with their channels (for :func:`adopt_and_learn`);
+    their adoption clocks are stopped. The pairs postponed join, in order, the
+    back of the postponement queue (:func:`queue_postponed`), and their number
+    is returned.
     """
     channel = adoption_channels(
         pairs,
@@ -1698,21 +1718,17 @@ def decide_due_adoptions(
                 n_no += 1
     n_adopting = pairs.size - n_no
     adopting = np.empty(n_adopting, dtype=np.int64)
-    firm = np.empty(n_adopting, dtype=np.int64)
-    tech = np.empty(n_adopting, dtype=np.int64)
     adopting_channel = np.empty(n_adopting, dtype=np.int8)
+    first_postponed = queue_ends[0] + queue_ends[1]  # where the first pair postponed goes
     n_no = 0
     n_adopting = 0
     for index in range(pairs.size):
         pair = pairs[index]
         if says_no[index]:
-            postponed[n_no] = pair
+            queue_postponed(pair, until, queue_pairs, queue_until, queue_ends)
             n_no += 1
         else:
-            owner = pair // n_technologies
             adopting[n_adopting] = pair
-            firm[n_adopting] = owner
-            tech[n_adopting] = pair - owner * n_technologies
             adopting_channel[n_adopting] = channel[index]
             n_adopting += 1
             rate[pair] = 0.0  # the clock stops (TransitionClocks.stop)
@@ -1720,13 +1736,13 @@ def decide_due_adoptions(
     if n_no:
         thresholds = decisions.rng.standard_exponential(n_no)
         for index in range(n_no):
-            pair = postponed[index]
+            pair = queue_pairs[(first_postponed + index) % queue_pairs.size]
             postponed_until[pair] = until
             remaining[pair] = thresholds[index]
             since[pair] = now
             rate[pair] = 0.0
             due[pair] = np.inf
-    return adopting, firm, tech, adopting_channel, n_no
+    return adopting, adopting_channel, n_no
 
 
 @njit(cache=True)
@@ -4337,7 +4353,13 @@ def transfer_due_knowledge(
 
 #: (field, numba type) of a HazardArrays handle: what :func:`refresh_and_transfer_knowledge` takes after
 #: the stream, then what :func:`refresh_marked_clocks_and_utility` takes after the knowledge clocks, then
-#: the scratch arrays of :func:`distinct_marked`.
+#: the scratch flags of :func:`distinct_marked`, then the postponement queue (:func:`queue_postponed`),
+#: then the stream that attributes the knowledge transfers' channels (a RandomStream held in the
+#: handle: a structref argument costs about 0.7 us to pass, a field of one nothing), then the buffers
+#: the refresh before the adoption decision writes its pairs and their tanh arguments to (one entry
+#: per pair: an array returned costs about 0.55 us to box, an array passed back in more), then what
+#: that refresh takes that is fixed for the run: 0.5 beta, the step's L_k (the run's one array, empty
+#: when the mechanism is off), whether legitimacy marks pairs, L_k applied, the firms by threshold.
 _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("n_technologies", types.int64),
     ("stage", types.Array(types.int8, 1, "C")),
@@ -4377,8 +4399,19 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("requirement", types.Array(types.float64, 1, "C")),
     ("legitimacy_threshold", types.Array(types.float64, 1, "C")),
     ("legitimacy_bonus", types.float64),
-    ("stamp", types.Array(types.int64, 1, "C")),
     ("flags", types.Array(types.boolean, 1, "C")),
+    ("queue_pairs", types.Array(types.int64, 1, "C")),
+    ("queue_until", types.Array(types.float64, 1, "C")),
+    ("queue_ends", types.Array(types.int64, 1, "C")),
+    ("attribution", _RANDOM_STREAM),
+    ("refreshed_pairs", types.Array(types.int64, 1, "C")),
+    ("refreshed_tanh", types.Array(types.float64, 1, "C")),
+    ("half_slope", types.float64),
+    ("legitimacy", types.Array(types.float64, 1, "C")),
+    ("mark_legitimacy", types.boolean),
+    ("legitimacy_applied", types.Array(types.float64, 1, "C")),
+    ("firms_by_threshold", types.Array(types.int64, 1, "C")),
+    ("sorted_thresholds", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4424,8 +4457,19 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         requirement: NDArray[np.float64]
         legitimacy_threshold: NDArray[np.float64]
         legitimacy_bonus: float
-        stamp: NDArray[np.int64]
         flags: NDArray[np.bool_]
+        queue_pairs: NDArray[np.int64]
+        queue_until: NDArray[np.float64]
+        queue_ends: NDArray[np.int64]
+        attribution: RandomStream
+        refreshed_pairs: NDArray[np.int64]
+        refreshed_tanh: NDArray[np.float64]
+        half_slope: float
+        legitimacy: NDArray[np.float64]
+        mark_legitimacy: bool
+        legitimacy_applied: NDArray[np.float64]
+        firms_by_threshold: NDArray[np.int64]
+        sorted_thresholds: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
@@ -4488,8 +4532,19 @@ else:
         requirement: NDArray[np.float64],
         legitimacy_threshold: NDArray[np.float64],
         legitimacy_bonus: float,
-        stamp: NDArray[np.int64],
         flags: NDArray[np.bool_],
+        queue_pairs: NDArray[np.int64],
+        queue_until: NDArray[np.float64],
+        queue_ends: NDArray[np.int64],
+        attribution: RandomStream,
+        refreshed_pairs: NDArray[np.int64],
+        refreshed_tanh: NDArray[np.float64],
+        half_slope: float,
+        legitimacy: NDArray[np.float64],
+        mark_legitimacy: bool,
+        legitimacy_applied: NDArray[np.float64],
+        firms_by_threshold: NDArray[np.int64],
+        sorted_thresholds: NDArray[np.float64],
     ) -> HazardArrays:
         """A :class:`HazardArrays` handle on the arrays given (not copied)."""
         hazard: HazardArrays = structref.new(_HAZARD_ARRAYS)  # type: ignore[call-arg]
@@ -4531,23 +4586,42 @@ else:
         hazard.requirement = requirement
         hazard.legitimacy_threshold = legitimacy_threshold
         hazard.legitimacy_bonus = legitimacy_bonus
-        hazard.stamp = stamp
         hazard.flags = flags
+        hazard.queue_pairs = queue_pairs
+        hazard.queue_until = queue_until
+        hazard.queue_ends = queue_ends
+        hazard.attribution = attribution
+        hazard.refreshed_pairs = refreshed_pairs
+        hazard.refreshed_tanh = refreshed_tanh
+        hazard.half_slope = half_slope
+        hazard.legitimacy = legitimacy
+        hazard.mark_legitimacy = mark_legitimacy
+        hazard.legitimacy_applied = legitimacy_applied
+        hazard.firms_by_threshold = firms_by_threshold
+        hazard.sorted_thresholds = sorted_thresholds
         return hazard
 
 
 @njit(cache=True)
 def transfer_knowledge_with(
-    marked: NDArray[np.int64], now: float, until: float, attribution: RandomStream, hazard: HazardArrays
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`refresh_and_transfer_knowledge` with its run's arrays from ``hazard``."""
-    return refresh_and_transfer_knowledge(
+    marked: NDArray[np.int64],
+    now: float,
+    until: float,
+    mark_knowing: bool,
+    hazard: HazardArrays,
+) -> NDArray[np.int64]:
+    """:func:`refresh_and_transfer_knowledge` with its run's arrays from ``hazard``: the pairs to mark as changed.
+
+    Those are the knowledgeable pairs marked (when ``mark_knowing``), then the
+    pairs that moved: the two arrays the caller marked one after the other, as one
+    (one array to return and one mark instead of two).
+    """
+    knowing, moved = refresh_and_transfer_knowledge(
         marked,
-        hazard.stamp,
         hazard.flags,
         now,
         until,
-        attribution,
+        hazard.attribution,
         hazard.n_technologies,
         hazard.stage,
         hazard.gate,
@@ -4579,36 +4653,44 @@ def transfer_knowledge_with(
         hazard.size_class,
         hazard.n_sizes,
     )
+    if not mark_knowing or knowing.size == 0:
+        return moved
+    if moved.size == 0:
+        return knowing
+    return np.concatenate((knowing, moved))
 
 
 @njit(cache=True)
 def refresh_marked_clocks_and_utility_with(
     marked: NDArray[np.int64],
     now: float,
-    half_slope: float,
-    legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
-    mark_legitimacy: bool,
-    legitimacy_applied: NDArray[np.float64],
-    firms_by_threshold: NDArray[np.int64],
-    sorted_thresholds: NDArray[np.float64],
     hazard: HazardArrays,
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``."""
-    return refresh_marked_clocks_and_utility(
+) -> int:
+    """:func:`refresh_marked_clocks_and_utility` with its run's arrays from ``hazard``: the number of pairs refreshed.
+
+    The pairs whose postponement ends by ``now`` (:func:`take_ended_postponements`)
+    are marked too, after ``marked``: they reconsider from the start of the step.
+    The knowledgeable pairs refreshed and their tanh arguments are written to the
+    front of ``hazard.refreshed_pairs`` and ``hazard.refreshed_tanh``, where numpy
+    takes the tanh in place and :func:`due_adoption_arguments_with` reads them.
+    """
+    ended = take_ended_postponements(now, hazard.queue_pairs, hazard.queue_until, hazard.queue_ends)
+    if ended.size:
+        marked = np.concatenate((marked, ended))
+    knowing, arguments = refresh_marked_clocks_and_utility(
         marked,
-        hazard.stamp,
         hazard.flags,
         now,
-        half_slope,
-        legitimacy,
+        hazard.half_slope,
+        hazard.legitimacy,
         grant_term,
         support_term,
-        mark_legitimacy,
-        legitimacy_applied,
-        firms_by_threshold,
-        sorted_thresholds,
+        hazard.mark_legitimacy,
+        hazard.legitimacy_applied,
+        hazard.firms_by_threshold,
+        hazard.sorted_thresholds,
         hazard.n_technologies,
         hazard.stage,
         hazard.gate,
@@ -4636,6 +4718,191 @@ def refresh_marked_clocks_and_utility_with(
         hazard.legitimacy_threshold,
         hazard.legitimacy_bonus,
     )
+    n_refreshed = knowing.size
+    hazard.refreshed_pairs[:n_refreshed] = knowing
+    hazard.refreshed_tanh[:n_refreshed] = arguments
+    return n_refreshed
+
+
+# -- the adoption tallies' and the exposure's arrays (schedule.push_adoptions) ---------------------
+#
+# As HazardArrays, for the call that passes a step's adoptions to the tallies and the exposure:
+# the state's tallies and the exposure's first layer of ties (arrays updated in place, none
+# replaced during a run), in one TallyArrays handle built once per run (``networks.Exposure``).
+
+#: (field, numba type) of a TallyArrays handle: what :func:`tally_and_spread_adoptions` takes after
+#: the pairs and their channels.
+_TALLY_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("n_technologies", types.int64),
+    ("size_class", types.Array(types.int8, 1, "C")),
+    ("role", types.Array(types.int8, 1, "C")),
+    ("visible", types.Array(types.float64, 1, "C")),
+    ("knowledge_channel", types.Array(types.int8, 1, "C")),
+    ("n_sizes", types.int64),
+    ("n_roles", types.int64),
+    ("adopted_by_group", types.Array(types.int64, 1, "C")),
+    ("adoptions_by_channel", types.Array(types.int64, 1, "C")),
+    ("visible_adopters", types.Array(types.float64, 1, "C")),
+    ("adoptions_by_knowledge", types.Array(types.int64, 1, "C")),
+    ("n_adopted", types.Array(types.int16, 1, "C")),
+    ("firms_adopting_by_size", types.Array(types.int64, 1, "C")),
+    ("maturity_histogram", types.Array(types.int64, 1, "C")),
+    ("adopters", types.Array(types.float64, 1, "C")),
+    ("complete", types.boolean),
+    ("n_firms", types.int64),
+    ("indptr", types.Array(types.int64, 1, "C")),
+    ("columns", types.Array(types.int64, 1, "C")),
+    ("weight", types.Array(types.float64, 1, "C")),
+    ("sells", types.Array(types.boolean, 1, "C")),
+    ("sells_mode", types.int64),
+    ("numerator", types.Array(types.float64, 1, "C")),
+    ("pressure", types.Array(types.float64, 1, "C")),
+)
+
+if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+
+    class TallyArrays:
+        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
+
+        n_technologies: int
+        size_class: NDArray[np.int8]
+        role: NDArray[np.int8]
+        visible: NDArray[np.float64]
+        knowledge_channel: NDArray[np.int8]
+        n_sizes: int
+        n_roles: int
+        adopted_by_group: NDArray[np.int64]
+        adoptions_by_channel: NDArray[np.int64]
+        visible_adopters: NDArray[np.float64]
+        adoptions_by_knowledge: NDArray[np.int64]
+        n_adopted: NDArray[np.int16]
+        firms_adopting_by_size: NDArray[np.int64]
+        maturity_histogram: NDArray[np.int64]
+        adopters: NDArray[np.float64]
+        complete: bool
+        n_firms: int
+        indptr: NDArray[np.int64]
+        columns: NDArray[np.int64]
+        weight: NDArray[np.float64]
+        sells: NDArray[np.bool_]
+        sells_mode: int
+        numerator: NDArray[np.float64]
+        pressure: NDArray[np.float64]
+
+        def __init__(self, *values: Any) -> None:
+            for (name, _), value in zip(_TALLY_FIELDS, values, strict=True):
+                setattr(self, name, value)
+
+    def tally_arrays(*values: Any) -> TallyArrays:
+        """A :class:`TallyArrays` handle on the values given, in the order of ``_TALLY_FIELDS``."""
+        return TallyArrays(*values)
+
+    _TALLY_ARRAYS: Any = (
+        None  # the numba type of a field that holds a TallyArrays handle (none without numba)
+    )
+
+else:
+
+    @structref.register
+    class _TallyArraysType(types.StructRef):
+        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
+            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+    class TallyArrays(structref.StructRefProxy):  # type: ignore[no-redef]
+        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes: one argument."""
+
+    structref.define_boxing(_TallyArraysType, TallyArrays)
+    _TALLY_ARRAYS = _TallyArraysType(list(_TALLY_FIELDS))
+
+    @njit(cache=True)
+    def tally_arrays(  # type: ignore[misc]
+        n_technologies: int,
+        size_class: NDArray[np.int8],
+        role: NDArray[np.int8],
+        visible: NDArray[np.float64],
+        knowledge_channel: NDArray[np.int8],
+        n_sizes: int,
+        n_roles: int,
+        adopted_by_group: NDArray[np.int64],
+        adoptions_by_channel: NDArray[np.int64],
+        visible_adopters: NDArray[np.float64],
+        adoptions_by_knowledge: NDArray[np.int64],
+        n_adopted: NDArray[np.int16],
+        firms_adopting_by_size: NDArray[np.int64],
+        maturity_histogram: NDArray[np.int64],
+        adopters: NDArray[np.float64],
+        complete: bool,
+        n_firms: int,
+        indptr: NDArray[np.int64],
+        columns: NDArray[np.int64],
+        weight: NDArray[np.float64],
+        sells: NDArray[np.bool_],
+        sells_mode: int,
+        numerator: NDArray[np.float64],
+        pressure: NDArray[np.float64],
+    ) -> TallyArrays:
+        """A :class:`TallyArrays` handle on the arrays given (not copied)."""
+        arrays: TallyArrays = structref.new(_TALLY_ARRAYS)  # type: ignore[call-arg]
+        arrays.n_technologies = n_technologies
+        arrays.size_class = size_class
+        arrays.role = role
+        arrays.visible = visible
+        arrays.knowledge_channel = knowledge_channel
+        arrays.n_sizes = n_sizes
+        arrays.n_roles = n_roles
+        arrays.adopted_by_group = adopted_by_group
+        arrays.adoptions_by_channel = adoptions_by_channel
+        arrays.visible_adopters = visible_adopters
+        arrays.adoptions_by_knowledge = adoptions_by_knowledge
+        arrays.n_adopted = n_adopted
+        arrays.firms_adopting_by_size = firms_adopting_by_size
+        arrays.maturity_histogram = maturity_histogram
+        arrays.adopters = adopters
+        arrays.complete = complete
+        arrays.n_firms = n_firms
+        arrays.indptr = indptr
+        arrays.columns = columns
+        arrays.weight = weight
+        arrays.sells = sells
+        arrays.sells_mode = sells_mode
+        arrays.numerator = numerator
+        arrays.pressure = pressure
+        return arrays
+
+
+@njit(cache=True)
+def tally_and_spread_adoptions_with(
+    pairs: NDArray[np.int64], channels: NDArray[np.int8], arrays: TallyArrays
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`tally_and_spread_adoptions` with the tallies' and the exposure's arrays from ``arrays``."""
+    return tally_and_spread_adoptions(
+        pairs,
+        channels,
+        arrays.n_technologies,
+        arrays.size_class,
+        arrays.role,
+        arrays.visible,
+        arrays.knowledge_channel,
+        arrays.n_sizes,
+        arrays.n_roles,
+        arrays.adopted_by_group,
+        arrays.adoptions_by_channel,
+        arrays.visible_adopters,
+        arrays.adoptions_by_knowledge,
+        arrays.n_adopted,
+        arrays.firms_adopting_by_size,
+        arrays.maturity_histogram,
+        arrays.adopters,
+        arrays.complete,
+        arrays.n_firms,
+        arrays.indptr,
+        arrays.columns,
+        arrays.weight,
+        arrays.sells,
+        arrays.sells_mode,
+        arrays.numerator,
+        arrays.pressure,
+    )
 
 
 # -- the adoption decision's arrays (adoption.decide_adoption) ------------------------------------
@@ -4645,7 +4912,17 @@ def refresh_marked_clocks_and_utility_with(
 # (``adoption.adoption_handle``).
 
 #: (field, numba type) of an AdoptionArrays handle: what :func:`due_adoption_arguments` takes after
-#: the postponements, then what :func:`decide_due_adoptions` takes besides.
+#: the postponements, then what :func:`decide_due_adoptions` takes besides, then what
+#: :func:`adopt_and_learn` takes besides (the stage ladder and the capacity gained by adopting), then
+#: the postponements: the month until which each pair waits (empty when no decision can be
+#: postponed) and the postponement queue (:func:`queue_postponed`), then the streams that attribute
+#: the adoptions' channels and draw the rejections, and the :class:`TallyArrays` handle the
+#: adoptions are passed to (held in the handle: a structref argument costs about 0.7 us to pass),
+#: then the project support's rate per pair, then the buffers the pairs and tanh arguments pass
+#: through from the refresh to the decision (an array returned costs about 0.55 us to box): those
+#: of :class:`HazardArrays`, then the pairs due and their three rows of tanh arguments, then the
+#: firms that gained capacity by adopting, how many adoptions each made, and their gate's argument,
+#: then 0.5 beta and the step's L_k (the run's one array, empty when the mechanism is off).
 _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("gate", types.Array(types.float64, 1, "C")),
     ("adoption_hazard", types.float64),
@@ -4673,6 +4950,33 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("legitimacy_channel", types.int64),
     ("grant_channel", types.int64),
     ("rejection_probability", types.float64),
+    ("stage", types.Array(types.int8, 1, "C")),
+    ("stage_counts", types.Array(types.int64, 1, "C")),
+    ("learning", types.boolean),
+    ("factor", types.float64),
+    ("capacity", types.Array(types.float64, 1, "C")),
+    ("affinity", types.Array(types.float64, 1, "C")),
+    ("engagement", types.Array(types.float64, 1, "C")),
+    ("light_engagement", types.Array(types.float64, 1, "C")),
+    ("complexity", types.Array(types.float64, 1, "C")),
+    ("gate_scale", types.float64),
+    ("postponed_until", types.Array(types.float64, 1, "C")),
+    ("queue_pairs", types.Array(types.int64, 1, "C")),
+    ("queue_until", types.Array(types.float64, 1, "C")),
+    ("queue_ends", types.Array(types.int64, 1, "C")),
+    ("attribution", _RANDOM_STREAM),
+    ("decisions", _RANDOM_STREAM),
+    ("tally", _TALLY_ARRAYS),
+    ("support_rate", types.Array(types.float64, 1, "C")),
+    ("refreshed_pairs", types.Array(types.int64, 1, "C")),
+    ("refreshed_tanh", types.Array(types.float64, 1, "C")),
+    ("due_pairs", types.Array(types.int64, 1, "C")),
+    ("due_arguments", types.Array(types.float64, 1, "C")),
+    ("gate_firms", types.Array(types.int64, 1, "C")),
+    ("gate_counts", types.Array(types.int64, 1, "C")),
+    ("gate_half_z", types.Array(types.float64, 1, "C")),
+    ("half_slope", types.float64),
+    ("legitimacy", types.Array(types.float64, 1, "C")),
 )
 
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
@@ -4706,6 +5010,33 @@ if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
         legitimacy_channel: int
         grant_channel: int
         rejection_probability: float
+        stage: NDArray[np.int8]
+        stage_counts: NDArray[np.int64]
+        learning: bool
+        factor: float
+        capacity: NDArray[np.float64]
+        affinity: NDArray[np.float64]
+        engagement: NDArray[np.float64]
+        light_engagement: NDArray[np.float64]
+        complexity: NDArray[np.float64]
+        gate_scale: float
+        postponed_until: NDArray[np.float64]
+        queue_pairs: NDArray[np.int64]
+        queue_until: NDArray[np.float64]
+        queue_ends: NDArray[np.int64]
+        attribution: RandomStream
+        decisions: RandomStream
+        tally: TallyArrays
+        support_rate: NDArray[np.float64]
+        refreshed_pairs: NDArray[np.int64]
+        refreshed_tanh: NDArray[np.float64]
+        due_pairs: NDArray[np.int64]
+        due_arguments: NDArray[np.float64]
+        gate_firms: NDArray[np.int64]
+        gate_counts: NDArray[np.int64]
+        gate_half_z: NDArray[np.float64]
+        half_slope: float
+        legitimacy: NDArray[np.float64]
 
         def __init__(self, *values: Any) -> None:
             for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
@@ -4756,6 +5087,33 @@ else:
         legitimacy_channel: int,
         grant_channel: int,
         rejection_probability: float,
+        stage: NDArray[np.int8],
+        stage_counts: NDArray[np.int64],
+        learning: bool,
+        factor: float,
+        capacity: NDArray[np.float64],
+        affinity: NDArray[np.float64],
+        engagement: NDArray[np.float64],
+        light_engagement: NDArray[np.float64],
+        complexity: NDArray[np.float64],
+        gate_scale: float,
+        postponed_until: NDArray[np.float64],
+        queue_pairs: NDArray[np.int64],
+        queue_until: NDArray[np.float64],
+        queue_ends: NDArray[np.int64],
+        attribution: RandomStream,
+        decisions: RandomStream,
+        tally: TallyArrays,
+        support_rate: NDArray[np.float64],
+        refreshed_pairs: NDArray[np.int64],
+        refreshed_tanh: NDArray[np.float64],
+        due_pairs: NDArray[np.int64],
+        due_arguments: NDArray[np.float64],
+        gate_firms: NDArray[np.int64],
+        gate_counts: NDArray[np.int64],
+        gate_half_z: NDArray[np.float64],
+        half_slope: float,
+        legitimacy: NDArray[np.float64],
     ) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the arrays given (not copied)."""
         adoption: AdoptionArrays = structref.new(_ADOPTION_ARRAYS)  # type: ignore[call-arg]
@@ -4785,33 +5143,64 @@ else:
         adoption.legitimacy_channel = legitimacy_channel
         adoption.grant_channel = grant_channel
         adoption.rejection_probability = rejection_probability
+        adoption.stage = stage
+        adoption.stage_counts = stage_counts
+        adoption.learning = learning
+        adoption.factor = factor
+        adoption.capacity = capacity
+        adoption.affinity = affinity
+        adoption.engagement = engagement
+        adoption.light_engagement = light_engagement
+        adoption.complexity = complexity
+        adoption.gate_scale = gate_scale
+        adoption.postponed_until = postponed_until
+        adoption.queue_pairs = queue_pairs
+        adoption.queue_until = queue_until
+        adoption.queue_ends = queue_ends
+        adoption.attribution = attribution
+        adoption.decisions = decisions
+        adoption.tally = tally
+        adoption.support_rate = support_rate
+        adoption.refreshed_pairs = refreshed_pairs
+        adoption.refreshed_tanh = refreshed_tanh
+        adoption.due_pairs = due_pairs
+        adoption.due_arguments = due_arguments
+        adoption.gate_firms = gate_firms
+        adoption.gate_counts = gate_counts
+        adoption.gate_half_z = gate_half_z
+        adoption.half_slope = half_slope
+        adoption.legitimacy = legitimacy
         return adoption
 
 
 @njit(cache=True)
 def due_adoption_arguments_with(
     time: float,
-    legitimacy: NDArray[np.float64],
     grant_term: NDArray[np.float64],
     support_term: NDArray[np.float64],
-    half_slope: float,
-    refreshed: NDArray[np.int64],
-    refreshed_tanh: NDArray[np.float64],
+    n_refreshed: int,
     now: float,
-    postponed_until: NDArray[np.float64],
     adoption: AdoptionArrays,
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """:func:`due_adoption_arguments` with its run's arrays from ``adoption``."""
-    return due_adoption_arguments(
+) -> int:
+    """:func:`due_adoption_arguments` with its run's arrays from ``adoption``: the number of pairs due.
+
+    The pairs refreshed and the tanh of their arguments are read from the front of
+    ``adoption.refreshed_pairs`` and ``adoption.refreshed_tanh``
+    (:func:`refresh_marked_clocks_and_utility_with`). The pairs due are written to the
+    front of ``adoption.due_pairs``, and their tanh arguments (3 x pairs due, by rows)
+    to the front of ``adoption.due_arguments``, where numpy takes the tanh in place and
+    :func:`decide_and_adopt_with` reads them.
+    """
+    pairs, arguments = due_adoption_arguments(
         time,
-        legitimacy,
+        adoption.legitimacy,
         grant_term,
         support_term,
-        half_slope,
-        refreshed,
-        refreshed_tanh,
+        adoption.half_slope,
+        adoption.refreshed_pairs[:n_refreshed],
+        adoption.refreshed_tanh[:n_refreshed],
         now,
-        postponed_until,
+        adoption.postponed_until,
         adoption.gate,
         adoption.adoption_hazard,
         adoption.remaining,
@@ -4834,32 +5223,55 @@ def due_adoption_arguments_with(
         adoption.legitimacy_threshold,
         adoption.legitimacy_bonus,
     )
+    n_due = pairs.size
+    adoption.due_pairs[:n_due] = pairs
+    for row in range(3):
+        adoption.due_arguments[row * n_due : (row + 1) * n_due] = arguments[row]
+    return n_due
 
 
 @njit(cache=True)
-def decide_due_adoptions_with(
-    pairs: NDArray[np.int64],
-    tanh_arguments: NDArray[np.float64],
-    attribution: RandomStream,
-    decisions: RandomStream,
+def decide_and_adopt_with(
+    n_due: int,
     grants_held: bool,
     now: float,
     until: float,
-    postponed_until: NDArray[np.float64],
-    postponed: NDArray[np.int64],
     adoption: AdoptionArrays,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], int]:
-    """:func:`decide_due_adoptions` with its run's arrays from ``adoption``."""
-    return decide_due_adoptions(
-        pairs,
-        tanh_arguments,
-        attribution,
-        decisions,
+) -> tuple[NDArray[np.int64], int, int, int, int]:
+    """The adoption decision and the adoptions it makes, in one call: :func:`decide_due_adoptions`, :func:`adopt_and_learn`, then :func:`tally_and_spread_adoptions`.
+
+    The ``n_due`` pairs due and the tanh of their arguments are read from the front
+    of ``adoption.due_pairs`` and ``adoption.due_arguments`` (:func:`due_adoption_arguments_with`).
+
+    Fuses what were three kernel calls with ``state.adopt`` in between and
+    ``schedule.push_adoptions`` after (nothing there is numpy's: the pairs
+    decided go straight to the stage ladder, the capacity gained, the adoption
+    tallies and the exposure's first set of rows), so the pairs adopting, their
+    firms, technologies and channels do not cross into Python and back; the pairs
+    postponed join the postponement queue. The tallies and the exposure read
+    nothing that the gate's refresh or the payment of grants after this call
+    change, so they can be brought up to date here rather than at the end of the
+    step. Returns (the pairs to mark as changed: the new pairs, then those whose
+    exposure or pressure moved; the number of new pairs; the number of firms
+    that gained capacity; the largest number of adoptions by one firm; the number
+    of new pairs that hold a grant or project support: without any, no grant is
+    to be paid for this step's adoptions). What :func:`adopt_and_learn` gives for
+    the firms (the distinct firms, their counts, and the gate's argument when no
+    firm adopted twice, by rows) is written to the front of ``adoption.gate_firms``,
+    ``adoption.gate_counts`` and ``adoption.gate_half_z``, for numpy's tanh.
+    """
+    adopting, channel, _ = decide_due_adoptions(
+        adoption.due_pairs[:n_due],
+        adoption.due_arguments[: 3 * n_due].reshape((3, n_due)),
+        adoption.attribution,
+        adoption.decisions,
         grants_held,
         now,
         until,
-        postponed_until,
-        postponed,
+        adoption.postponed_until,
+        adoption.queue_pairs,
+        adoption.queue_until,
+        adoption.queue_ends,
         adoption.gate,
         adoption.adoption_hazard,
         adoption.knowledge_channel,
@@ -4873,6 +5285,36 @@ def decide_due_adoptions_with(
         adoption.due,
         adoption.n_technologies,
     )
+    adopted, adopted_channel, firms, counts, largest, half_z = adopt_and_learn(
+        adopting,
+        channel,
+        adoption.stage,
+        adoption.stage_counts,
+        adoption.knowledge_channel,
+        adoption.n_technologies,
+        adoption.learning,
+        adoption.factor,
+        adoption.capacity,
+        adoption.affinity,
+        adoption.engagement,
+        adoption.light_engagement,
+        adoption.complexity,
+        adoption.gate_scale,
+    )
+    if adopted.size == 0:
+        return adopted, 0, 0, 0, 0
+    n_firms = firms.size
+    adoption.gate_firms[:n_firms] = firms
+    adoption.gate_counts[:n_firms] = counts
+    if largest == 1:
+        adoption.gate_half_z[: half_z.size] = half_z.reshape(half_z.size)
+    n_subsidised = 0
+    for pair in adopted:
+        if adoption.grant_rate[pair] > 0.0 or adoption.support_rate[pair] > 0.0:
+            n_subsidised += 1
+    marks, touched = tally_and_spread_adoptions_with(adopted, adopted_channel, adoption.tally)
+    marked = np.concatenate((adopted, marks, touched))
+    return marked, adopted.size, n_firms, largest, n_subsidised
 
 
 # -- the observations' arrays (observers.Recorder.record) -----------------------------------------
@@ -5102,181 +5544,4 @@ def record_row_at(row: int, rti_competence: NDArray[np.float64], with_flows: boo
         arrays.units,
         arrays.private,
         arrays.post_programme,
-    )
-
-
-# -- the adoption tallies' and the exposure's arrays (schedule.push_adoptions) ---------------------
-#
-# As HazardArrays, for the call that passes a step's adoptions to the tallies and the exposure:
-# the state's tallies and the exposure's first layer of ties (arrays updated in place, none
-# replaced during a run), in one TallyArrays handle built once per run (``networks.Exposure``).
-
-#: (field, numba type) of a TallyArrays handle: what :func:`tally_and_spread_adoptions` takes after
-#: the pairs and their channels.
-_TALLY_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("n_technologies", types.int64),
-    ("size_class", types.Array(types.int8, 1, "C")),
-    ("role", types.Array(types.int8, 1, "C")),
-    ("visible", types.Array(types.float64, 1, "C")),
-    ("knowledge_channel", types.Array(types.int8, 1, "C")),
-    ("n_sizes", types.int64),
-    ("n_roles", types.int64),
-    ("adopted_by_group", types.Array(types.int64, 1, "C")),
-    ("adoptions_by_channel", types.Array(types.int64, 1, "C")),
-    ("visible_adopters", types.Array(types.float64, 1, "C")),
-    ("adoptions_by_knowledge", types.Array(types.int64, 1, "C")),
-    ("n_adopted", types.Array(types.int16, 1, "C")),
-    ("firms_adopting_by_size", types.Array(types.int64, 1, "C")),
-    ("maturity_histogram", types.Array(types.int64, 1, "C")),
-    ("adopters", types.Array(types.float64, 1, "C")),
-    ("complete", types.boolean),
-    ("n_firms", types.int64),
-    ("indptr", types.Array(types.int64, 1, "C")),
-    ("columns", types.Array(types.int64, 1, "C")),
-    ("weight", types.Array(types.float64, 1, "C")),
-    ("sells", types.Array(types.boolean, 1, "C")),
-    ("sells_mode", types.int64),
-    ("numerator", types.Array(types.float64, 1, "C")),
-    ("pressure", types.Array(types.float64, 1, "C")),
-)
-
-if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class TallyArrays:
-        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
-
-        n_technologies: int
-        size_class: NDArray[np.int8]
-        role: NDArray[np.int8]
-        visible: NDArray[np.float64]
-        knowledge_channel: NDArray[np.int8]
-        n_sizes: int
-        n_roles: int
-        adopted_by_group: NDArray[np.int64]
-        adoptions_by_channel: NDArray[np.int64]
-        visible_adopters: NDArray[np.float64]
-        adoptions_by_knowledge: NDArray[np.int64]
-        n_adopted: NDArray[np.int16]
-        firms_adopting_by_size: NDArray[np.int64]
-        maturity_histogram: NDArray[np.int64]
-        adopters: NDArray[np.float64]
-        complete: bool
-        n_firms: int
-        indptr: NDArray[np.int64]
-        columns: NDArray[np.int64]
-        weight: NDArray[np.float64]
-        sells: NDArray[np.bool_]
-        sells_mode: int
-        numerator: NDArray[np.float64]
-        pressure: NDArray[np.float64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_TALLY_FIELDS, values, strict=True):
-                setattr(self, name, value)
-
-    def tally_arrays(*values: Any) -> TallyArrays:
-        """A :class:`TallyArrays` handle on the values given, in the order of ``_TALLY_FIELDS``."""
-        return TallyArrays(*values)
-
-else:
-
-    @structref.register
-    class _TallyArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class TallyArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes: one argument."""
-
-    structref.define_boxing(_TallyArraysType, TallyArrays)
-    _TALLY_ARRAYS = _TallyArraysType(list(_TALLY_FIELDS))
-
-    @njit(cache=True)
-    def tally_arrays(  # type: ignore[misc]
-        n_technologies: int,
-        size_class: NDArray[np.int8],
-        role: NDArray[np.int8],
-        visible: NDArray[np.float64],
-        knowledge_channel: NDArray[np.int8],
-        n_sizes: int,
-        n_roles: int,
-        adopted_by_group: NDArray[np.int64],
-        adoptions_by_channel: NDArray[np.int64],
-        visible_adopters: NDArray[np.float64],
-        adoptions_by_knowledge: NDArray[np.int64],
-        n_adopted: NDArray[np.int16],
-        firms_adopting_by_size: NDArray[np.int64],
-        maturity_histogram: NDArray[np.int64],
-        adopters: NDArray[np.float64],
-        complete: bool,
-        n_firms: int,
-        indptr: NDArray[np.int64],
-        columns: NDArray[np.int64],
-        weight: NDArray[np.float64],
-        sells: NDArray[np.bool_],
-        sells_mode: int,
-        numerator: NDArray[np.float64],
-        pressure: NDArray[np.float64],
-    ) -> TallyArrays:
-        """A :class:`TallyArrays` handle on the arrays given (not copied)."""
-        arrays: TallyArrays = structref.new(_TALLY_ARRAYS)  # type: ignore[call-arg]
-        arrays.n_technologies = n_technologies
-        arrays.size_class = size_class
-        arrays.role = role
-        arrays.visible = visible
-        arrays.knowledge_channel = knowledge_channel
-        arrays.n_sizes = n_sizes
-        arrays.n_roles = n_roles
-        arrays.adopted_by_group = adopted_by_group
-        arrays.adoptions_by_channel = adoptions_by_channel
-        arrays.visible_adopters = visible_adopters
-        arrays.adoptions_by_knowledge = adoptions_by_knowledge
-        arrays.n_adopted = n_adopted
-        arrays.firms_adopting_by_size = firms_adopting_by_size
-        arrays.maturity_histogram = maturity_histogram
-        arrays.adopters = adopters
-        arrays.complete = complete
-        arrays.n_firms = n_firms
-        arrays.indptr = indptr
-        arrays.columns = columns
-        arrays.weight = weight
-        arrays.sells = sells
-        arrays.sells_mode = sells_mode
-        arrays.numerator = numerator
-        arrays.pressure = pressure
-        return arrays
-
-
-@njit(cache=True)
-def tally_and_spread_adoptions_with(
-    pairs: NDArray[np.int64], channels: NDArray[np.int8], arrays: TallyArrays
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`tally_and_spread_adoptions` with the tallies' and the exposure's arrays from ``arrays``."""
-    return tally_and_spread_adoptions(
-        pairs,
-        channels,
-        arrays.n_technologies,
-        arrays.size_class,
-        arrays.role,
-        arrays.visible,
-        arrays.knowledge_channel,
-        arrays.n_sizes,
-        arrays.n_roles,
-        arrays.adopted_by_group,
-        arrays.adoptions_by_channel,
-        arrays.visible_adopters,
-        arrays.adoptions_by_knowledge,
-        arrays.n_adopted,
-        arrays.firms_adopting_by_size,
-        arrays.maturity_histogram,
-        arrays.adopters,
-        arrays.complete,
-        arrays.n_firms,
-        arrays.indptr,
-        arrays.columns,
-        arrays.weight,
-        arrays.sells,
-        arrays.sells_mode,
-        arrays.numerator,
-        arrays.pressure,
     )

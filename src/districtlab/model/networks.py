@@ -333,6 +333,8 @@ class Exposure:
         self._n = n_firms
         self._k = n_technologies
         self._rows = _exposure_rows(networks)
+        #: adoptions are pushed along more than one set of rows (see :meth:`spread_along_further_rows`)
+        self.has_further_rows = len(self._rows) > 1
         self._pressure = np.zeros(n_firms * n_technologies)
         # each seller's buyers (supply transposed), to attribute a supply-chain transfer to a kind of buyer
         supply = networks.supply
@@ -394,14 +396,26 @@ class Exposure:
         :class:`~districtlab.model.kernels.TallyArrays` handle built once per run).
         """
         if channels is not None:
-            if self._tally_handle is None or self._tallies is not tallies:
-                self._tallies = tallies
-                self._tally_handle = tally_arrays(*tallies, *self._first_rows)
-            marks, touched = tally_and_spread_adoptions_with(pairs, channels, self._tally_handle)
+            marks, touched = tally_and_spread_adoptions_with(pairs, channels, self.tally_handle(tallies))
         else:
             marks, touched = spread_new_adoptions(pairs, self._k, *self._first_rows)
         changed.add(marks)
         changed.add(touched)
+        self.spread_along_further_rows(pairs, changed)
+
+    def tally_handle(self, tallies: tuple[Any, ...]) -> TallyArrays:
+        """The :class:`~districtlab.model.kernels.TallyArrays` handle on ``tallies`` and the first set of rows.
+
+        Built once per run (``tallies`` is the same tuple every step of a run), for the
+        kernels that bring the tallies and the exposure up to date in one call.
+        """
+        if self._tally_handle is None or self._tallies is not tallies:
+            self._tallies = tallies
+            self._tally_handle = tally_arrays(*tallies, *self._first_rows)
+        return self._tally_handle
+
+    def spread_along_further_rows(self, pairs: NDArray[np.int64], changed: PendingPairs) -> None:
+        """New adoptions pushed along the sets of rows after the first (when the supply ties are kept apart)."""
         for rows in self._rows[1:]:
             changed.add(
                 spread_adoptions(pairs, self._k, *_spread_arguments(rows), self.numerator, self._pressure)

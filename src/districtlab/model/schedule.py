@@ -20,8 +20,8 @@ from numpy.typing import NDArray
 from districtlab.model.adoption import (
     adoption_hazard_tanh,
     decide_adoption,
+    decision_buffers,
     prepare_adoption,
-    step_legitimacy,
     subsidy_term_tables,
 )
 from districtlab.model.context import RunData, Step, Streams
@@ -49,7 +49,8 @@ def start_step(data: RunData, state: DistrictState, exposure: Exposure, index: i
     current = data.step
     current.index = index
     current.month = index * data.dt
-    legitimacy_exposure(state.visible_adopters, data.visibility_total, current.legitimacy)
+    # L_k as legitimacy_exposure gives it, the kernel called directly (the run's own float64 arrays)
+    legitimacy_shares(state.visible_adopters, data.visibility_total, current.legitimacy)
     current.staff_days_left = data.staff_days_per_month * data.dt if data.rti_enabled else 0.0
     current.records.fill(0.0)
     return current
@@ -82,14 +83,18 @@ def step(
     deliver_programmes(data, state, current, streams, programmes, exposure)
     transfer_knowledge(data, state, current, streams, exposure)
     prepare_adoption(data, state, current, streams, programmes)
-    refreshed = refresh_hazards(data, state, current, exposure)
-    decide_adoption(data, state, current, streams, programmes, exposure, refreshed)
+    n_refreshed = refresh_hazards(data, state, current, streams, exposure)
+    decide_adoption(data, state, current, streams, programmes, exposure, n_refreshed)
     push_adoptions(data, state, exposure)
     return current
 
 
 def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> None:
-    """Pass this step's adoptions to the tallies and to the exposure (for the next step), in one kernel call."""
+    """Pass the adoptions queued by ``state.adopt`` to the tallies and to the exposure (for the next step), in one kernel call.
+
+    Those are the adoptions of month 0 and of immediate adoption; the adoption
+    decision passes its own on in its kernel call (``adoption.decide_adoption``).
+    """
     new = take_new_adoptions(state)
     if new is None:
         return
@@ -100,12 +105,11 @@ def push_adoptions(data: RunData, state: DistrictState, exposure: Exposure) -> N
 
 
 _NO_PAIRS = np.zeros(0, dtype=np.int64)
-_NO_RATES = np.zeros(0)
 
 
 def refresh_hazards(
-    data: RunData, state: DistrictState, step: Step, exposure: Exposure
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    data: RunData, state: DistrictState, step: Step, streams: Streams, exposure: Exposure
+) -> int:
     """Recompute the hazard of every pair whose inputs changed, before the adoption decision.
 
     Rates are set from the start of the step: a change made by an earlier
@@ -118,30 +122,27 @@ def refresh_hazards(
     firm now sees a technology as legitimate are marked here, in the same
     kernel call; see :func:`~districtlab.model.adoption.prepare_adoption`).
 
-    Returns the knowledgeable pairs refreshed and their
-    :func:`~districtlab.model.adoption.adoption_hazard_tanh`: the adoption
-    decision sets their adoption clocks from the start of the step, in its
-    first kernel call, before it looks for the pairs due.
+    Returns the number of knowledgeable pairs refreshed, left with their
+    :func:`~districtlab.model.adoption.adoption_hazard_tanh` at the front of the
+    :func:`~districtlab.model.adoption.decision_buffers`: the adoption decision
+    sets their adoption clocks from the start of the step, in its first kernel
+    call, before it looks for the pairs due.
     """
     marked = state.changed.take_marked()
     if data.behaviour.immediate_adoption:
         if marked is not None:
             refresh_knowledge_rates(data, state, exposure, marked, step.month)
-        return _NO_PAIRS, _NO_RATES
+        return 0
     # one kernel call: the pairs whose firm now sees a technology as legitimate marked too
     # (adoption.prepare_adoption), the marked pairs made distinct, their knowledge clocks, the
-    # utility with subsidies times 0.5 beta (the tanh's argument)
-    order, sorted_thresholds = data.legitimacy_order
-    knowledgeable, tanh_arguments = refresh_marked_clocks_and_utility_with(
+    # utility with subsidies times 0.5 beta (the tanh's argument); L_k, 0.5 beta and the
+    # legitimacy thresholds are in the run's handle (the step's L_k is the run's one array)
+    n_refreshed = refresh_marked_clocks_and_utility_with(
         _NO_PAIRS if marked is None else marked,
         step.month,
-        0.5 * data.behaviour.utility_slope,
-        step_legitimacy(data, step),
         *subsidy_term_tables(state),
-        data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
-        state.legitimacy_applied,
-        order,
-        sorted_thresholds,
-        hazard_handle(data, state, exposure),
+        hazard_handle(data, state, exposure, streams),
     )
-    return knowledgeable, adoption_hazard_tanh(tanh_arguments)
+    if n_refreshed:
+        adoption_hazard_tanh(decision_buffers(state)[1][:n_refreshed])
+    return n_refreshed

@@ -10,7 +10,9 @@ Pairs are addressed by their flat index ``firm * K + technology``; the
 arrays for that purpose. Stage counts and the pairs made knowledgeable by channel
 are tallied as pairs move (in the compiled kernels of :mod:`districtlab.model.kernels`);
 the adoption tallies that only the observers and the next step read are brought
-up to date at the end of a step (:func:`take_new_adoptions`, ``schedule.push_adoptions``).
+up to date by the adoption decision's kernel call, or, for the adoptions made through
+:func:`adopt` (month 0, immediate adoption), at the end of the step
+(:func:`take_new_adoptions`, ``schedule.push_adoptions``).
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class GrantBook:
         book.pair, book.slot, book.amount, book.expiry_month = pair, slot, amount, expiry_month
         book.earliest_expiry = float(expiry_month[0]) if expiry_month.size else np.inf
         book.in_expiry_order = True
+        book.unsettled = False
         return book
 
     def __post_init__(self) -> None:
@@ -117,11 +120,16 @@ class GrantBook:
         self.earliest_expiry = float(self.expiry_month.min()) if self.expiry_month.size else np.inf
         # entries in order of expiry (as when each batch added expires no earlier than the last)
         self.in_expiry_order = self.expiry_month.size <= 1
+        # entries were added since the book was last settled (adoption.pay_grants): one may be of a
+        # pair that has adopted already. Otherwise only a pair that adopts while in the book (with
+        # its rate > 0, which the adoption decision counts) can be due to be settled.
+        self.unsettled = self.pair.size > 0
 
     def add(
         self, pair: NDArray[np.int64], slot: int, amount: NDArray[np.float64], expiry_month: float
     ) -> None:
         if pair.size:
+            self.unsettled = True
             self.in_expiry_order = self.in_expiry_order and (
                 self.expiry_month.size == 0 or expiry_month >= self.expiry_month[-1]
             )
@@ -225,11 +233,10 @@ class DistrictState:
     # (adoption.subsidy_term_tables), allocated with the first grant and the first project support
     grant_term_flat: NDArray[np.float64] | None = None
     support_term_flat: NDArray[np.float64] | None = None
-    # rejection and postponement: month until which a pair's adoption clock is paused
-    postponed_until: NDArray[np.float64] | None = None  # flat pairs, allocated on first rejection
-    # where the adoption decision's kernel writes the pairs it postpones (adoption.decide_adoption)
-    postponed_scratch: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    postponed: GrantBook = field(default_factory=lambda: GrantBook.empty())  # pairs, expiry = end of pause
+    # rejection and postponement: month until which a pair's adoption clock is paused (flat pairs),
+    # allocated with the adoption decision's arrays when decisions can be postponed, with the queue
+    # of the pairs postponed (adoption.postponement_arrays)
+    postponed_until: NDArray[np.float64] | None = None
     firms_adopting_by_size: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     adoptions_by_knowledge: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     knowledge_by_channel: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -406,7 +413,7 @@ def adopt_pairs(
         return
     state.changed.add(pair)
     if learning:
-        _refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
+        refresh_gate(state, firm, occurrences, largest, half_z, adoption_learning, complexity, gate_scale)
     state.new_adoptions.append((pair, channel))
 
 
@@ -432,10 +439,10 @@ def raise_absorptive_capacity(
         complexity,
         gate_scale,
     )
-    _refresh_gate(state, firm, occurrences, largest, half_z, gain, complexity, gate_scale)
+    refresh_gate(state, firm, occurrences, largest, half_z, gain, complexity, gate_scale)
 
 
-def _refresh_gate(
+def refresh_gate(
     state: DistrictState,
     firm: NDArray[np.int64],
     occurrences: NDArray[np.int64],

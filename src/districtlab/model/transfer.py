@@ -26,7 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from districtlab.config import SIZE_CLASSES
-from districtlab.model.adoption import utility_arguments
+from districtlab.model.adoption import (
+    decision_buffers,
+    postponement_arrays,
+    step_legitimacy,
+    utility_arguments,
+)
 from districtlab.model.context import RunData, Step, Streams
 from districtlab.model.kernels import (
     HazardArrays,
@@ -99,7 +104,7 @@ def refresh_knowledge_rates(
     terms (:func:`districtlab.model.kernels.knowledge_terms`); adopted pairs are left alone.
     """
     return refresh_marked_knowledge_clocks(
-        marked, *state.changed.scratch(), now, *knowledge_clock_arguments(data, state, exposure)
+        marked, state.changed.flags, now, *knowledge_clock_arguments(data, state, exposure)
     )
 
 
@@ -159,17 +164,18 @@ def transfer_knowledge(
     """
     # adoptions enter P at the end of the step that made them, and no adoption happens before
     # this sub-step, so the buyers adopted now are exactly those counted in P
-    marked = state.changed.take_marked()
-    knowing, moved = transfer_knowledge_with(
-        _NO_PAIRS if marked is None else marked,
-        step.month,
-        step.month + data.dt,
-        streams.attribution_in_kernels,
-        hazard_handle(data, state, exposure),
+    changed = state.changed
+    marked = changed.take_marked()
+    # the knowledgeable pairs marked (to refresh their adoption clocks), then the pairs that moved
+    changed.add(
+        transfer_knowledge_with(
+            _NO_PAIRS if marked is None else marked,
+            step.month,
+            step.month + data.dt,
+            not data.behaviour.immediate_adoption,
+            hazard_handle(data, state, exposure, streams),
+        )
     )
-    if not data.behaviour.immediate_adoption:
-        state.changed.add(knowing)
-    state.changed.add(moved)
 
 
 def _transfer_arguments(data: RunData, state: DistrictState, exposure: Exposure) -> tuple[Any, ...]:
@@ -200,12 +206,16 @@ def _transfer_arguments(data: RunData, state: DistrictState, exposure: Exposure)
     return cached
 
 
-def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> HazardArrays:
+def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure, streams: Streams) -> HazardArrays:
     """The :class:`~districtlab.model.kernels.HazardArrays` handle of the run (built once per run).
 
     What :func:`_transfer_arguments` gives, then the utility's arguments but the exposure
-    arrays, then the scratch arrays of the marked pairs: the arrays the knowledge transfer and
-    the refresh before the adoption decision take, passed as one argument.
+    arrays, then the scratch flags of the marked pairs, then the postponement queue
+    (:func:`~districtlab.model.adoption.postponement_arrays`), then the stream that attributes
+    the channels, then the buffers of the pairs refreshed before the adoption decision
+    (:func:`~districtlab.model.adoption.decision_buffers`), then what that refresh takes that is
+    fixed for the run (the step's L_k is the run's one Step's array): the arrays the knowledge transfer and the refresh before the adoption decision
+    take, passed as one argument.
     """
     cached = state.kernel_arguments.get("hazard")
     if cached is None:
@@ -215,7 +225,15 @@ def hazard_handle(data: RunData, state: DistrictState, exposure: Exposure) -> Ha
                 *_transfer_arguments(data, state, exposure),
                 *utility[:5],
                 *utility[10:],
-                *state.changed.scratch(),
+                state.changed.flags,
+                *postponement_arrays(data, state)[1:],
+                streams.attribution_in_kernels,
+                *decision_buffers(state)[:2],
+                0.5 * data.behaviour.utility_slope,
+                step_legitimacy(data, data.step),
+                data.behaviour.legitimacy_bonus > 0.0 and data.mechanisms.legitimacy,
+                state.legitimacy_applied,
+                *data.legitimacy_order,
             ),
         )
     handle: HazardArrays = cached[0]
