@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
 import subprocess
 import sys
 from dataclasses import fields
@@ -112,10 +113,31 @@ def test_every_kernel_s_cache_is_stamped_with_every_module_of_the_kernels() -> N
         if type(getattr(value, "_cache", None)).__name__ == "FunctionCache"
         and value.py_func.__module__.startswith("districtlab.model.kernels.")
     }
-    assert len(dispatchers) == sum(path.read_text().count("@njit(cache=True") for path in paths)
+    assert len(dispatchers) == sum(
+        len(re.findall(r"^ *@njit\(cache=True", path.read_text(), re.MULTILINE)) for path in paths
+    )
     assert {kernel._cache._cache_file._source_stamp for kernel in dispatchers.values()} == {
         _jit._PACKAGE_STAMP
     }
+
+
+def test_each_handle_s_structref_type_is_found_by_its_name_in_its_module() -> None:
+    """numba's cache finds a handle's type again by module and name in a later process (``register_handle``)."""
+    from districtlab.model import kernels
+
+    handles = (
+        kernels.RandomStream,
+        kernels.DeliveryArrays,
+        kernels.HazardArrays,
+        kernels.TallyArrays,
+        kernels.AdoptionArrays,
+        kernels.RowArrays,
+    )
+    for handle in handles:
+        module = sys.modules[handle.__module__]
+        type_class = getattr(module, f"_{handle.__name__}Type")
+        assert type_class.__module__ == handle.__module__
+        assert getattr(module, type_class.__qualname__) is type_class
 
 
 @numba.njit(cache=False)

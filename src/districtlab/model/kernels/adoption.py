@@ -16,6 +16,7 @@ from numba.core import types
 from numba.experimental import structref
 from numpy.typing import NDArray
 
+from districtlab.model.kernels._handles import Handle, register_handle
 from districtlab.model.kernels._jit import njit
 from districtlab.model.kernels.clocks import (
     due_pairs,
@@ -720,86 +721,76 @@ _ADOPTION_FIELDS: tuple[tuple[str, Any], ...] = (
     ("legitimacy", types.Array(types.float64, 1, "C")),
 )
 
+
+class AdoptionArrays(Handle):
+    """The arrays and constants of a run that the adoption decision's kernels take (``_ADOPTION_FIELDS``)."""
+
+    gate: NDArray[np.float64]
+    adoption_hazard: float
+    remaining: NDArray[np.float64]
+    rate: NDArray[np.float64]
+    since: NDArray[np.float64]
+    due: NDArray[np.float64]
+    earliest: NDArray[np.float64]
+    n_technologies: int
+    log_benefit_cost: NDArray[np.float64]
+    risk: NDArray[np.float64]
+    demonstration_risk_reduction: float
+    seen_demonstration: NDArray[np.bool_]
+    exposure_risk_reduction: float
+    numerator: NDArray[np.float64]
+    inverse_weight: NDArray[np.float64]
+    adopters: NDArray[np.float64]
+    complete_divisor: float
+    pressure: NDArray[np.float64]
+    requirement: NDArray[np.float64]
+    legitimacy_threshold: NDArray[np.float64]
+    legitimacy_bonus: float
+    knowledge_channel: NDArray[np.int8]
+    grant_rate: NDArray[np.float64]
+    legitimacy_channel: int
+    grant_channel: int
+    rejection_probability: float
+    stage: NDArray[np.int8]
+    stage_counts: NDArray[np.int64]
+    learning: bool
+    factor: float
+    capacity: NDArray[np.float64]
+    affinity: NDArray[np.float64]
+    engagement: NDArray[np.float64]
+    light_engagement: NDArray[np.float64]
+    complexity: NDArray[np.float64]
+    gate_scale: float
+    postponed_until: NDArray[np.float64]
+    queue_pairs: NDArray[np.int64]
+    queue_until: NDArray[np.float64]
+    queue_ends: NDArray[np.int64]
+    attribution: RandomStream
+    decisions: RandomStream
+    tally: TallyArrays
+    support_rate: NDArray[np.float64]
+    refreshed_pairs: NDArray[np.int64]
+    refreshed_tanh: NDArray[np.float64]
+    due_pairs: NDArray[np.int64]
+    due_arguments: NDArray[np.float64]
+    gate_firms: NDArray[np.int64]
+    gate_counts: NDArray[np.int64]
+    gate_half_z: NDArray[np.float64]
+    half_slope: float
+    legitimacy: NDArray[np.float64]
+
+
+_AdoptionArraysType, _ADOPTION_ARRAYS = register_handle(AdoptionArrays, _ADOPTION_FIELDS)
+
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class AdoptionArrays:
-        """The arrays and constants of a run that the adoption decision's kernels take (``_ADOPTION_FIELDS``)."""
-
-        gate: NDArray[np.float64]
-        adoption_hazard: float
-        remaining: NDArray[np.float64]
-        rate: NDArray[np.float64]
-        since: NDArray[np.float64]
-        due: NDArray[np.float64]
-        earliest: NDArray[np.float64]
-        n_technologies: int
-        log_benefit_cost: NDArray[np.float64]
-        risk: NDArray[np.float64]
-        demonstration_risk_reduction: float
-        seen_demonstration: NDArray[np.bool_]
-        exposure_risk_reduction: float
-        numerator: NDArray[np.float64]
-        inverse_weight: NDArray[np.float64]
-        adopters: NDArray[np.float64]
-        complete_divisor: float
-        pressure: NDArray[np.float64]
-        requirement: NDArray[np.float64]
-        legitimacy_threshold: NDArray[np.float64]
-        legitimacy_bonus: float
-        knowledge_channel: NDArray[np.int8]
-        grant_rate: NDArray[np.float64]
-        legitimacy_channel: int
-        grant_channel: int
-        rejection_probability: float
-        stage: NDArray[np.int8]
-        stage_counts: NDArray[np.int64]
-        learning: bool
-        factor: float
-        capacity: NDArray[np.float64]
-        affinity: NDArray[np.float64]
-        engagement: NDArray[np.float64]
-        light_engagement: NDArray[np.float64]
-        complexity: NDArray[np.float64]
-        gate_scale: float
-        postponed_until: NDArray[np.float64]
-        queue_pairs: NDArray[np.int64]
-        queue_until: NDArray[np.float64]
-        queue_ends: NDArray[np.int64]
-        attribution: RandomStream
-        decisions: RandomStream
-        tally: TallyArrays
-        support_rate: NDArray[np.float64]
-        refreshed_pairs: NDArray[np.int64]
-        refreshed_tanh: NDArray[np.float64]
-        due_pairs: NDArray[np.int64]
-        due_arguments: NDArray[np.float64]
-        gate_firms: NDArray[np.int64]
-        gate_counts: NDArray[np.int64]
-        gate_half_z: NDArray[np.float64]
-        half_slope: float
-        legitimacy: NDArray[np.float64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_ADOPTION_FIELDS, values, strict=True):
-                setattr(self, name, value)
 
     def adoption_arrays(*values: Any) -> AdoptionArrays:
         """An :class:`AdoptionArrays` handle on the values given, in the order of ``_ADOPTION_FIELDS``."""
         return AdoptionArrays(*values)
 
 else:
-
-    @structref.register
-    class _AdoptionArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class AdoptionArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The arrays and constants of a run that the adoption decision's kernels take: one argument."""
-
-    structref.define_boxing(_AdoptionArraysType, AdoptionArrays)
-    _ADOPTION_ARRAYS = _AdoptionArraysType(list(_ADOPTION_FIELDS))
-
+    # Written out, not generated from the fields: numba caches only a function defined in a source
+    # file (see :mod:`districtlab.model.kernels._handles`).
     @njit(cache=True)
     def adoption_arrays(  # type: ignore[misc]
         gate: NDArray[np.float64],

@@ -14,6 +14,7 @@ from numba.core import types
 from numba.experimental import structref
 from numpy.typing import NDArray
 
+from districtlab.model.kernels._handles import Handle, register_handle
 from districtlab.model.kernels._jit import njit
 
 # -- what the instruments' kernels read: a programme's stream, outreach and the district's arrays
@@ -100,79 +101,69 @@ _DELIVERY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("seat_tech", types.Array(types.int64, 1, "C")),
 )
 
+
+class DeliveryArrays(Handle):
+    """A programme's stream and the district's arrays as the instruments' kernels take them (``_DELIVERY_FIELDS``)."""
+
+    rng: np.random.Generator
+    stage: NDArray[np.int8]
+    stage_counts: NDArray[np.int64]
+    knowledge_channel: NDArray[np.int8]
+    knowledge_by_channel: NDArray[np.int64]
+    seen_demonstration: NDArray[np.bool_]
+    gate: NDArray[np.float64]
+    size_class: NDArray[np.int8]
+    engaged: NDArray[np.bool_]
+    engaged_by_size: NDArray[np.int64]
+    absorptive_capacity: NDArray[np.float64]
+    rti_affinity: NDArray[np.float64]
+    engagement: NDArray[np.float64]
+    light_engagement: NDArray[np.float64]
+    relevance: NDArray[np.float64]
+    all_technologies: NDArray[np.int64]
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
+    n_sizes: int
+    n_technologies: int
+    tiers: NDArray[np.int64]
+    bounds: NDArray[np.int64]
+    orders: NDArray[np.int64]
+    ordered: NDArray[np.bool_]
+    cursors: NDArray[np.int64]
+    books: tuple[Any, ...]
+    post_programme: NDArray[np.float64]
+    lines: NDArray[np.int64]
+    prices: NDArray[np.float64]
+    settings: NDArray[np.int64]
+    channels: NDArray[np.int8]
+    complexity: NDArray[np.float64]
+    routed_training: NDArray[np.int64]
+    routed_projects: NDArray[np.int64]
+    shown: NDArray[np.int64]
+    demonstrators_open: bool
+    peers: NDArray[np.int64]
+    trainees: NDArray[np.int64]
+    half_z: NDArray[np.float64]
+    trainee_rows: NDArray[np.int64]
+    project_pairs: NDArray[np.int64]
+    project_learned: NDArray[np.int64]
+    project_formed: NDArray[np.int64]
+    seat_end: NDArray[np.float64]
+    seat_firm: NDArray[np.int64]
+    seat_tech: NDArray[np.int64]
+
+
+_DeliveryArraysType, _DELIVERY_ARRAYS = register_handle(DeliveryArrays, _DELIVERY_FIELDS)
+
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class DeliveryArrays:
-        """A programme's stream and the district's arrays as the instruments' kernels take them (``_DELIVERY_FIELDS``)."""
-
-        rng: np.random.Generator
-        stage: NDArray[np.int8]
-        stage_counts: NDArray[np.int64]
-        knowledge_channel: NDArray[np.int8]
-        knowledge_by_channel: NDArray[np.int64]
-        seen_demonstration: NDArray[np.bool_]
-        gate: NDArray[np.float64]
-        size_class: NDArray[np.int8]
-        engaged: NDArray[np.bool_]
-        engaged_by_size: NDArray[np.int64]
-        absorptive_capacity: NDArray[np.float64]
-        rti_affinity: NDArray[np.float64]
-        engagement: NDArray[np.float64]
-        light_engagement: NDArray[np.float64]
-        relevance: NDArray[np.float64]
-        all_technologies: NDArray[np.int64]
-        indptr: NDArray[np.int64]
-        indices: NDArray[np.int64]
-        n_sizes: int
-        n_technologies: int
-        tiers: NDArray[np.int64]
-        bounds: NDArray[np.int64]
-        orders: NDArray[np.int64]
-        ordered: NDArray[np.bool_]
-        cursors: NDArray[np.int64]
-        books: tuple[Any, ...]
-        post_programme: NDArray[np.float64]
-        lines: NDArray[np.int64]
-        prices: NDArray[np.float64]
-        settings: NDArray[np.int64]
-        channels: NDArray[np.int8]
-        complexity: NDArray[np.float64]
-        routed_training: NDArray[np.int64]
-        routed_projects: NDArray[np.int64]
-        shown: NDArray[np.int64]
-        demonstrators_open: bool
-        peers: NDArray[np.int64]
-        trainees: NDArray[np.int64]
-        half_z: NDArray[np.float64]
-        trainee_rows: NDArray[np.int64]
-        project_pairs: NDArray[np.int64]
-        project_learned: NDArray[np.int64]
-        project_formed: NDArray[np.int64]
-        seat_end: NDArray[np.float64]
-        seat_firm: NDArray[np.int64]
-        seat_tech: NDArray[np.int64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_DELIVERY_FIELDS, values, strict=True):
-                setattr(self, name, value)
 
     def delivery_arrays(*values: Any) -> DeliveryArrays:
         """A :class:`DeliveryArrays` handle on the Generator and arrays given, in the order of ``_DELIVERY_FIELDS``."""
         return DeliveryArrays(*values)
 
 else:
-
-    @structref.register
-    class _DeliveryArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class DeliveryArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """A programme's stream and the district's arrays as the instruments' kernels take them: one argument."""
-
-    structref.define_boxing(_DeliveryArraysType, DeliveryArrays)
-    _DELIVERY_ARRAYS = _DeliveryArraysType(list(_DELIVERY_FIELDS))
-
+    # Written out, not generated from the fields: numba caches only a function defined in a source
+    # file (see :mod:`districtlab.model.kernels._handles`).
     @njit(cache=True)
     def delivery_arrays(  # type: ignore[misc]
         rng: np.random.Generator,

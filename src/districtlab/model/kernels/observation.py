@@ -14,6 +14,7 @@ from numba.core import types
 from numba.experimental import structref
 from numpy.typing import NDArray
 
+from districtlab.model.kernels._handles import Handle, register_handle
 from districtlab.model.kernels._jit import njit
 
 # -- observation (observers.Recorder.record) -----------------------------------------------------
@@ -263,66 +264,56 @@ _ROW_FIELDS: tuple[tuple[str, Any], ...] = (
     ("step_post_programme", types.Array(types.float64, 1, "C")),
 )
 
+
+class RowArrays(Handle):
+    """The observations' arrays and the state's tallies that :func:`record_row` takes (``_ROW_FIELDS``)."""
+
+    adopted: NDArray[np.int64]
+    adopted_by_group: NDArray[np.int64]
+    at_least: NDArray[np.int64]
+    stage_counts: NDArray[np.int64]
+    maturity: NDArray[np.int64]
+    maturity_histogram: NDArray[np.int64]
+    by_channel: NDArray[np.int64]
+    adoptions_by_channel: NDArray[np.int64]
+    firms_adopting: NDArray[np.int64]
+    firms_adopting_by_size: NDArray[np.int64]
+    by_knowledge: NDArray[np.int64]
+    adoptions_by_knowledge: NDArray[np.int64]
+    knowledge: NDArray[np.int64]
+    knowledge_by_channel: NDArray[np.int64]
+    competence: NDArray[np.float64]
+    capacity_by_size: NDArray[np.float64]
+    absorptive_capacity: NDArray[np.float64]
+    size_class: NDArray[np.int8]
+    firms_per_size: NDArray[np.float64]
+    engaged: NDArray[np.int64]
+    engaged_by_size: NDArray[np.int64]
+    legitimacy: NDArray[np.float64]
+    released: NDArray[np.float64]
+    spend: NDArray[np.float64]
+    units: NDArray[np.float64]
+    private: NDArray[np.float64]
+    post_programme: NDArray[np.float64]
+    step_legitimacy: NDArray[np.float64]
+    step_released: NDArray[np.float64]
+    step_spend: NDArray[np.float64]
+    step_units: NDArray[np.float64]
+    step_private: NDArray[np.float64]
+    step_post_programme: NDArray[np.float64]
+
+
+_RowArraysType, _ROW_ARRAYS = register_handle(RowArrays, _ROW_FIELDS)
+
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class RowArrays:
-        """The observations' arrays and the state's tallies that :func:`record_row` takes (``_ROW_FIELDS``)."""
-
-        adopted: NDArray[np.int64]
-        adopted_by_group: NDArray[np.int64]
-        at_least: NDArray[np.int64]
-        stage_counts: NDArray[np.int64]
-        maturity: NDArray[np.int64]
-        maturity_histogram: NDArray[np.int64]
-        by_channel: NDArray[np.int64]
-        adoptions_by_channel: NDArray[np.int64]
-        firms_adopting: NDArray[np.int64]
-        firms_adopting_by_size: NDArray[np.int64]
-        by_knowledge: NDArray[np.int64]
-        adoptions_by_knowledge: NDArray[np.int64]
-        knowledge: NDArray[np.int64]
-        knowledge_by_channel: NDArray[np.int64]
-        competence: NDArray[np.float64]
-        capacity_by_size: NDArray[np.float64]
-        absorptive_capacity: NDArray[np.float64]
-        size_class: NDArray[np.int8]
-        firms_per_size: NDArray[np.float64]
-        engaged: NDArray[np.int64]
-        engaged_by_size: NDArray[np.int64]
-        legitimacy: NDArray[np.float64]
-        released: NDArray[np.float64]
-        spend: NDArray[np.float64]
-        units: NDArray[np.float64]
-        private: NDArray[np.float64]
-        post_programme: NDArray[np.float64]
-        step_legitimacy: NDArray[np.float64]
-        step_released: NDArray[np.float64]
-        step_spend: NDArray[np.float64]
-        step_units: NDArray[np.float64]
-        step_private: NDArray[np.float64]
-        step_post_programme: NDArray[np.float64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_ROW_FIELDS, values, strict=True):
-                setattr(self, name, value)
 
     def row_arrays(*values: Any) -> RowArrays:
         """A :class:`RowArrays` handle on the arrays given, in the order of ``_ROW_FIELDS``."""
         return RowArrays(*values)
 
 else:
-
-    @structref.register
-    class _RowArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class RowArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The observations' arrays and the state's tallies that :func:`record_row` takes: one argument."""
-
-    structref.define_boxing(_RowArraysType, RowArrays)
-    _ROW_ARRAYS = _RowArraysType(list(_ROW_FIELDS))
-
+    # Written out, not generated from the fields: numba caches only a function defined in a source
+    # file (see :mod:`districtlab.model.kernels._handles`).
     @njit(cache=True)
     def row_arrays(  # type: ignore[misc]
         adopted: NDArray[np.int64],

@@ -7,13 +7,11 @@ same Generator, and moves it on in the same way (``tests/perf/test_kernel_draws.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numba
 import numpy as np
-from numba.core import types
 from numba.experimental import structref
 
+from districtlab.model.kernels._handles import Handle, register_handle
 from districtlab.model.kernels._jit import njit
 
 # -- random streams in kernels ------------------------------------------------------------------
@@ -24,32 +22,24 @@ from districtlab.model.kernels._jit import njit
 # jitclass, because numba can cache kernels that take a structref but recompiles, in every process,
 # those that take a jitclass.
 
+
+class RandomStream(Handle):
+    """A run's random stream as kernels take it: a handle on one numpy Generator (``rng``), shared with it."""
+
+    rng: np.random.Generator
+
+
+_RandomStreamType, _RANDOM_STREAM = register_handle(
+    RandomStream, (("rng", numba.typeof(np.random.default_rng(0))),)
+)
+
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class RandomStream:
-        """A run's random stream as kernels take it; ``rng`` is the numpy Generator itself."""
-
-        def __init__(self, rng: np.random.Generator) -> None:
-            self.rng = rng
 
     def random_stream(rng: np.random.Generator) -> RandomStream:
         """A :class:`RandomStream` drawing from ``rng`` (its draws move ``rng`` on)."""
         return RandomStream(rng)
 
-    _RANDOM_STREAM: Any = None  # the numba type of a field that holds a stream (none without numba)
-
 else:
-
-    @structref.register
-    class _RandomStreamType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class RandomStream(structref.StructRefProxy):  # type: ignore[no-redef]
-        """A run's random stream as kernels take it: a handle on one numpy Generator, shared with it."""
-
-    structref.define_boxing(_RandomStreamType, RandomStream)
-    _RANDOM_STREAM = _RandomStreamType([("rng", numba.typeof(np.random.default_rng(0)))])
 
     @njit(cache=True)
     def random_stream(rng: np.random.Generator) -> RandomStream:

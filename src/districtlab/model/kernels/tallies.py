@@ -15,6 +15,7 @@ from numba.core import types
 from numba.experimental import structref
 from numpy.typing import NDArray
 
+from districtlab.model.kernels._handles import Handle, register_handle
 from districtlab.model.kernels._jit import njit
 
 # -- adoptions: tallies and exposure (schedule.push_adoptions, networks.Exposure.add_adoptions) --
@@ -267,61 +268,47 @@ _TALLY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("pressure", types.Array(types.float64, 1, "C")),
 )
 
+
+class TallyArrays(Handle):
+    """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
+
+    n_technologies: int
+    size_class: NDArray[np.int8]
+    role: NDArray[np.int8]
+    visible: NDArray[np.float64]
+    knowledge_channel: NDArray[np.int8]
+    n_sizes: int
+    n_roles: int
+    adopted_by_group: NDArray[np.int64]
+    adoptions_by_channel: NDArray[np.int64]
+    visible_adopters: NDArray[np.float64]
+    adoptions_by_knowledge: NDArray[np.int64]
+    n_adopted: NDArray[np.int16]
+    firms_adopting_by_size: NDArray[np.int64]
+    maturity_histogram: NDArray[np.int64]
+    adopters: NDArray[np.float64]
+    complete: bool
+    n_firms: int
+    indptr: NDArray[np.int64]
+    columns: NDArray[np.int64]
+    weight: NDArray[np.float64]
+    sells: NDArray[np.bool_]
+    sells_mode: int
+    numerator: NDArray[np.float64]
+    pressure: NDArray[np.float64]
+
+
+_TallyArraysType, _TALLY_ARRAYS = register_handle(TallyArrays, _TALLY_FIELDS)
+
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class TallyArrays:
-        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes (``_TALLY_FIELDS``)."""
-
-        n_technologies: int
-        size_class: NDArray[np.int8]
-        role: NDArray[np.int8]
-        visible: NDArray[np.float64]
-        knowledge_channel: NDArray[np.int8]
-        n_sizes: int
-        n_roles: int
-        adopted_by_group: NDArray[np.int64]
-        adoptions_by_channel: NDArray[np.int64]
-        visible_adopters: NDArray[np.float64]
-        adoptions_by_knowledge: NDArray[np.int64]
-        n_adopted: NDArray[np.int16]
-        firms_adopting_by_size: NDArray[np.int64]
-        maturity_histogram: NDArray[np.int64]
-        adopters: NDArray[np.float64]
-        complete: bool
-        n_firms: int
-        indptr: NDArray[np.int64]
-        columns: NDArray[np.int64]
-        weight: NDArray[np.float64]
-        sells: NDArray[np.bool_]
-        sells_mode: int
-        numerator: NDArray[np.float64]
-        pressure: NDArray[np.float64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_TALLY_FIELDS, values, strict=True):
-                setattr(self, name, value)
 
     def tally_arrays(*values: Any) -> TallyArrays:
         """A :class:`TallyArrays` handle on the values given, in the order of ``_TALLY_FIELDS``."""
         return TallyArrays(*values)
 
-    _TALLY_ARRAYS: Any = (
-        None  # the numba type of a field that holds a TallyArrays handle (none without numba)
-    )
-
 else:
-
-    @structref.register
-    class _TallyArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class TallyArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The tallies' and the exposure's arrays that :func:`tally_and_spread_adoptions` takes: one argument."""
-
-    structref.define_boxing(_TallyArraysType, TallyArrays)
-    _TALLY_ARRAYS = _TallyArraysType(list(_TALLY_FIELDS))
-
+    # Written out, not generated from the fields: numba caches only a function defined in a source
+    # file (see :mod:`districtlab.model.kernels._handles`).
     @njit(cache=True)
     def tally_arrays(  # type: ignore[misc]
         n_technologies: int,

@@ -15,6 +15,7 @@ from numba.core import types
 from numba.experimental import structref
 from numpy.typing import NDArray
 
+from districtlab.model.kernels._handles import Handle, register_handle
 from districtlab.model.kernels._jit import njit
 from districtlab.model.kernels.clocks import distinct_marked, due_pairs, stop_clocks
 from districtlab.model.kernels.stages import _ADOPTED, _KNOWLEDGEABLE, raise_to_knowledgeable
@@ -537,84 +538,74 @@ _HAZARD_FIELDS: tuple[tuple[str, Any], ...] = (
     ("sorted_thresholds", types.Array(types.float64, 1, "C")),
 )
 
+
+class HazardArrays(Handle):
+    """The arrays and constants of a run that the hazards' kernels take (``_HAZARD_FIELDS``)."""
+
+    n_technologies: int
+    stage: NDArray[np.int8]
+    gate: NDArray[np.float64]
+    learning_hazard: NDArray[np.float64]
+    imitation_strength: NDArray[np.float64]
+    supply_chain_hazard: float
+    peer_imitation: bool
+    supply_chain_transfer: bool
+    numerator: NDArray[np.float64]
+    inverse_weight: NDArray[np.float64]
+    adopters: NDArray[np.float64]
+    complete_divisor: float
+    pressure: NDArray[np.float64]
+    remaining: NDArray[np.float64]
+    rate: NDArray[np.float64]
+    since: NDArray[np.float64]
+    due: NDArray[np.float64]
+    earliest: NDArray[np.float64]
+    knowledge_channel: NDArray[np.int8]
+    is_lead: NDArray[np.bool_]
+    is_rti_channel: NDArray[np.bool_]
+    buyers_indptr: NDArray[np.int64]
+    buyers: NDArray[np.int64]
+    channel_of_term: NDArray[np.int8]
+    two_step_channel: int
+    lead_firm_channel: int
+    stage_counts: NDArray[np.int64]
+    knowledge_by_channel: NDArray[np.int64]
+    size_class: NDArray[np.int8]
+    n_sizes: int
+    log_benefit_cost: NDArray[np.float64]
+    risk: NDArray[np.float64]
+    demonstration_risk_reduction: float
+    seen_demonstration: NDArray[np.bool_]
+    exposure_risk_reduction: float
+    requirement: NDArray[np.float64]
+    legitimacy_threshold: NDArray[np.float64]
+    legitimacy_bonus: float
+    flags: NDArray[np.bool_]
+    queue_pairs: NDArray[np.int64]
+    queue_until: NDArray[np.float64]
+    queue_ends: NDArray[np.int64]
+    attribution: RandomStream
+    refreshed_pairs: NDArray[np.int64]
+    refreshed_tanh: NDArray[np.float64]
+    half_slope: float
+    legitimacy: NDArray[np.float64]
+    mark_legitimacy: bool
+    legitimacy_applied: NDArray[np.float64]
+    firms_by_threshold: NDArray[np.int64]
+    sorted_thresholds: NDArray[np.float64]
+
+
+_HazardArraysType, _HAZARD_ARRAYS = register_handle(HazardArrays, _HAZARD_FIELDS)
+
 if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
-
-    class HazardArrays:
-        """The arrays and constants of a run that the hazards' kernels take (``_HAZARD_FIELDS``)."""
-
-        n_technologies: int
-        stage: NDArray[np.int8]
-        gate: NDArray[np.float64]
-        learning_hazard: NDArray[np.float64]
-        imitation_strength: NDArray[np.float64]
-        supply_chain_hazard: float
-        peer_imitation: bool
-        supply_chain_transfer: bool
-        numerator: NDArray[np.float64]
-        inverse_weight: NDArray[np.float64]
-        adopters: NDArray[np.float64]
-        complete_divisor: float
-        pressure: NDArray[np.float64]
-        remaining: NDArray[np.float64]
-        rate: NDArray[np.float64]
-        since: NDArray[np.float64]
-        due: NDArray[np.float64]
-        earliest: NDArray[np.float64]
-        knowledge_channel: NDArray[np.int8]
-        is_lead: NDArray[np.bool_]
-        is_rti_channel: NDArray[np.bool_]
-        buyers_indptr: NDArray[np.int64]
-        buyers: NDArray[np.int64]
-        channel_of_term: NDArray[np.int8]
-        two_step_channel: int
-        lead_firm_channel: int
-        stage_counts: NDArray[np.int64]
-        knowledge_by_channel: NDArray[np.int64]
-        size_class: NDArray[np.int8]
-        n_sizes: int
-        log_benefit_cost: NDArray[np.float64]
-        risk: NDArray[np.float64]
-        demonstration_risk_reduction: float
-        seen_demonstration: NDArray[np.bool_]
-        exposure_risk_reduction: float
-        requirement: NDArray[np.float64]
-        legitimacy_threshold: NDArray[np.float64]
-        legitimacy_bonus: float
-        flags: NDArray[np.bool_]
-        queue_pairs: NDArray[np.int64]
-        queue_until: NDArray[np.float64]
-        queue_ends: NDArray[np.int64]
-        attribution: RandomStream
-        refreshed_pairs: NDArray[np.int64]
-        refreshed_tanh: NDArray[np.float64]
-        half_slope: float
-        legitimacy: NDArray[np.float64]
-        mark_legitimacy: bool
-        legitimacy_applied: NDArray[np.float64]
-        firms_by_threshold: NDArray[np.int64]
-        sorted_thresholds: NDArray[np.float64]
-
-        def __init__(self, *values: Any) -> None:
-            for (name, _), value in zip(_HAZARD_FIELDS, values, strict=True):
-                setattr(self, name, value)
 
     def hazard_arrays(*values: Any) -> HazardArrays:
         """A :class:`HazardArrays` handle on the values given, in the order of ``_HAZARD_FIELDS``."""
         return HazardArrays(*values)
 
 else:
-
-    @structref.register
-    class _HazardArraysType(types.StructRef):
-        def preprocess_fields(self, fields: Any) -> tuple[tuple[str, Any], ...]:
-            return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-    class HazardArrays(structref.StructRefProxy):  # type: ignore[no-redef]
-        """The arrays and constants of a run that the hazards' kernels take: one argument."""
-
-    structref.define_boxing(_HazardArraysType, HazardArrays)
-    _HAZARD_ARRAYS = _HazardArraysType(list(_HAZARD_FIELDS))
-
+    # Written out, not generated from the fields: numba caches only a function defined in a source
+    # file (see :mod:`districtlab.model.kernels._handles`).
     @njit(cache=True)
     def hazard_arrays(  # type: ignore[misc]
         n_technologies: int,
