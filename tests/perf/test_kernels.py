@@ -13,7 +13,9 @@ Both run in a fresh interpreter: numba reads its configuration at import.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
+import re
 import subprocess
 import sys
 from dataclasses import fields
@@ -95,6 +97,47 @@ def test_the_kernels_read_as_python_give_the_same_runs() -> None:
 def test_without_a_cache_location_the_kernels_compile_in_memory() -> None:
     environment = {"NUMBA_CACHE_LOCATOR_CLASSES": "nowhere_cache.NowhereLocator", "NUMBA_DISABLE_JIT": "0"}
     assert digests_in_fresh_process(environment) == ["NullCache", *digests_here()]
+
+
+def test_every_kernel_s_cache_is_stamped_with_every_module_of_the_kernels() -> None:
+    """An edit to any module of the kernels recompiles every kernel (a kernel compiles the kernels it calls into itself)."""
+    from districtlab.model import kernels
+    from districtlab.model.kernels import _jit
+
+    paths = sorted(Path(kernels.__file__).parent.glob("*.py"))
+    assert [name for name, _, _ in _jit._PACKAGE_STAMP] == [path.name for path in paths]
+    dispatchers = {
+        id(value): value
+        for path in paths
+        for value in vars(importlib.import_module(f"districtlab.model.kernels.{path.stem}")).values()
+        if type(getattr(value, "_cache", None)).__name__ == "FunctionCache"
+        and value.py_func.__module__.startswith("districtlab.model.kernels.")
+    }
+    assert len(dispatchers) == sum(
+        len(re.findall(r"^ *@njit\(cache=True", path.read_text(), re.MULTILINE)) for path in paths
+    )
+    assert {kernel._cache._cache_file._source_stamp for kernel in dispatchers.values()} == {
+        _jit._PACKAGE_STAMP
+    }
+
+
+def test_each_handle_s_structref_type_is_found_by_its_name_in_its_module() -> None:
+    """numba's cache finds a handle's type again by module and name in a later process (``register_handle``)."""
+    from districtlab.model import kernels
+
+    handles = (
+        kernels.RandomStream,
+        kernels.DeliveryArrays,
+        kernels.HazardArrays,
+        kernels.TallyArrays,
+        kernels.AdoptionArrays,
+        kernels.RowArrays,
+    )
+    for handle in handles:
+        module = sys.modules[handle.__module__]
+        type_class = getattr(module, f"_{handle.__name__}Type")
+        assert type_class.__module__ == handle.__module__
+        assert getattr(module, type_class.__qualname__) is type_class
 
 
 @numba.njit(cache=False)

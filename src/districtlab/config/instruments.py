@@ -35,7 +35,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "attendees become aware of the event's technology",
         None,
         ("event_cost_eur", "staff_days_per_event"),
-        "districtlab.model.kernels.hold_events",
+        "districtlab.model.kernels.instruments.hold_events",
     ),
     Instrument(
         "diagnostics",
@@ -43,7 +43,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "the RTI reviews a firm's fit with several technologies; a good fit makes it knowledgeable",
         "diagnostic",
         ("diagnostic_cost_eur", "staff_days_per_diagnostic"),
-        "districtlab.model.kernels.diagnose",
+        "districtlab.model.kernels.instruments.diagnose",
     ),
     Instrument(
         "demonstrator",
@@ -51,7 +51,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "a showcase that visiting firms learn from (at the RTI, or a living lab at partner firms)",
         "demonstrator",
         ("demonstrator_cost_eur", "demonstrator_running_cost_eur_per_month", "staff_days_per_visit"),
-        "districtlab.model.kernels.build_demonstrators",
+        "districtlab.model.kernels.delivery.build_demonstrators",
     ),
     Instrument(
         "projects",
@@ -59,7 +59,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "firms and the RTI implement a technology together; partners share the cost while it runs",
         "project",
         ("project_seat_cost_eur", "staff_days_per_project_seat"),
-        "districtlab.model.kernels.run_projects",
+        "districtlab.model.kernels.instruments.run_projects",
     ),
     Instrument(
         "training",
@@ -67,7 +67,7 @@ INSTRUMENT_CATALOGUE: tuple[Instrument, ...] = (
         "trainees' absorptive capacity rises",
         None,
         ("training_seat_cost_eur", "staff_days_per_training_seat"),
-        "districtlab.model.kernels.enrol_trainees",
+        "districtlab.model.kernels.instruments.enrol_trainees",
     ),
     Instrument(
         "grants",
